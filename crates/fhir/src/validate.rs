@@ -1,0 +1,1320 @@
+//! Strict validation of incoming FHIR R4 JSON.
+//!
+//! [`parse_json`] turns a request body into a JSON object that names a known resource type;
+//! [`validate_resource`] then checks it against FHIR R4 and returns every problem found as an
+//! [`Issue`] whose `expression` is a FHIRPath-like location (`Patient.name[0].given[1]`).
+//!
+//! What is checked, per resource (and recursively for every resource embedded in it):
+//!
+//! 1. **Types and required elements**: the JSON is deserialized into the concrete `fhir` R4
+//!    struct selected by `resourceType` (not the internally tagged `Resource` enum, which loses
+//!    error positions), with `serde_path_to_error` tracking where a failure happened. Where the
+//!    position is still lost inside the model (flattened `value[x]` choice elements, contained
+//!    resources), the failing sub-value is re-deserialized on its own to pin the error down.
+//! 2. **Unknown elements**: the typed value is serialized back and compared key-by-key with the
+//!    input; a key the model dropped is unrecognized (values are never compared). When the typed
+//!    value is unavailable (a type error elsewhere) the same check runs against the element
+//!    definitions of the specification (`fhir::r4::meta`) instead.
+//! 3. **Nulls and empties**: FHIR JSON forbids `null`, `""`, `[]` and `{}` (except `null` as a
+//!    placeholder in a primitive array paired with its `_element` array).
+//! 4. **Primitive formats**: every `date`, `dateTime`, `instant` and `time` element anywhere (the
+//!    element's type comes from the specification's element definitions), `positiveInt > 0`, the
+//!    resource `id`, and the `fhir` crate's own [`Validate`] checks (code / id / uri / oid / uuid
+//!    formats, required value-set bindings, a few invariants), mapped to JSON locations.
+//!
+//! Nested resources: `contained` resources are typed by the model; `Bundle.entry.resource`,
+//! `Bundle.entry.response.outcome` and `Parameters.parameter.resource` are raw JSON in the model,
+//! so they get the full check of their own.
+//!
+//! Cost: one typed deserialization and one serialization per resource, plus one walk of the
+//! input. Nothing is cloned on the success path beyond what the model itself does.
+
+use std::fmt::Write as _;
+
+use fhir::r4::meta::{self, ElementMeta};
+use fhir::r4::resources;
+use fhir::r4::types;
+use fhir::r4::validate::{Validate, ValidationIssue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use serde_path_to_error::Segment;
+
+use crate::outcome::{Issue, IssueCode};
+
+/// Maximum accepted request body, bytes.
+pub const MAX_RESOURCE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The single list of resource types: generates [`RESOURCE_TYPES`] and the dispatch from a
+/// `resourceType` string to the concrete model struct.
+macro_rules! resource_types {
+    ($($t:ident),* $(,)?) => {
+        /// Every FHIR R4 resource type name, sorted.
+        pub const RESOURCE_TYPES: &[&str] = &[$(stringify!($t)),*];
+
+        /// Run `visitor` with the concrete model type named `name`.
+        fn visit_resource<V: ResourceVisitor>(name: &str, visitor: V) -> Option<V::Output> {
+            match name {
+                $(stringify!($t) => Some(visitor.visit::<resources::$t>()),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+resource_types! {
+    Account, ActivityDefinition, AdverseEvent, AllergyIntolerance, Appointment,
+    AppointmentResponse, AuditEvent, Basic, Binary, BiologicallyDerivedProduct, BodyStructure,
+    Bundle, CapabilityStatement, CarePlan, CareTeam, CatalogEntry, ChargeItem,
+    ChargeItemDefinition, Claim, ClaimResponse, ClinicalImpression, CodeSystem, Communication,
+    CommunicationRequest, CompartmentDefinition, Composition, ConceptMap, Condition, Consent,
+    Contract, Coverage, CoverageEligibilityRequest, CoverageEligibilityResponse, DetectedIssue,
+    Device, DeviceDefinition, DeviceMetric, DeviceRequest, DeviceUseStatement, DiagnosticReport,
+    DocumentManifest, DocumentReference, EffectEvidenceSynthesis, Encounter, Endpoint,
+    EnrollmentRequest, EnrollmentResponse, EpisodeOfCare, EventDefinition, Evidence,
+    EvidenceVariable, ExampleScenario, ExplanationOfBenefit, FamilyMemberHistory, Flag, Goal,
+    GraphDefinition, Group, GuidanceResponse, HealthcareService, ImagingStudy, Immunization,
+    ImmunizationEvaluation, ImmunizationRecommendation, ImplementationGuide, InsurancePlan,
+    Invoice, Library, Linkage, List, Location, Measure, MeasureReport, Media, Medication,
+    MedicationAdministration, MedicationDispense, MedicationKnowledge, MedicationRequest,
+    MedicationStatement, MedicinalProduct, MedicinalProductAuthorization,
+    MedicinalProductContraindication, MedicinalProductIndication, MedicinalProductIngredient,
+    MedicinalProductInteraction, MedicinalProductManufactured, MedicinalProductPackaged,
+    MedicinalProductPharmaceutical, MedicinalProductUndesirableEffect, MessageDefinition,
+    MessageHeader, MolecularSequence, NamingSystem, NutritionOrder, Observation,
+    ObservationDefinition, OperationDefinition, OperationOutcome, Organization,
+    OrganizationAffiliation, Parameters, Patient, PaymentNotice, PaymentReconciliation, Person,
+    PlanDefinition, Practitioner, PractitionerRole, Procedure, Provenance, Questionnaire,
+    QuestionnaireResponse, RelatedPerson, RequestGroup, ResearchDefinition,
+    ResearchElementDefinition, ResearchStudy, ResearchSubject, RiskAssessment,
+    RiskEvidenceSynthesis, Schedule, SearchParameter, ServiceRequest, Slot, Specimen,
+    SpecimenDefinition, StructureDefinition, StructureMap, Subscription, Substance,
+    SubstanceNucleicAcid, SubstancePolymer, SubstanceProtein, SubstanceReferenceInformation,
+    SubstanceSourceMaterial, SubstanceSpecification, SupplyDelivery, SupplyRequest, Task,
+    TerminologyCapabilities, TestReport, TestScript, ValueSet, VerificationResult,
+    VisionPrescription,
+}
+
+/// Datatypes a `value[x]` choice element can take, by FHIR type code. Used only on the error
+/// path, to re-deserialize a choice value whose error position the model's flattening lost.
+macro_rules! datatypes {
+    ($($code:literal => $t:ty),* $(,)?) => {
+        fn visit_datatype<V: DatatypeVisitor>(code: &str, visitor: V) -> Option<V::Output> {
+            match code {
+                $($code => Some(visitor.visit::<$t>()),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+datatypes! {
+    "base64Binary" => types::Base64Binary, "boolean" => types::Boolean,
+    "canonical" => types::Canonical, "code" => types::Code, "date" => types::Date,
+    "dateTime" => types::DateTime, "decimal" => types::Decimal, "id" => types::Id,
+    "instant" => types::Instant, "integer" => types::Integer, "markdown" => types::Markdown,
+    "oid" => types::Oid, "positiveInt" => types::PositiveInt, "string" => types::String,
+    "time" => types::Time, "unsignedInt" => types::UnsignedInt, "uri" => types::Uri,
+    "url" => types::Url, "uuid" => types::Uuid, "xhtml" => types::Xhtml,
+    "Address" => types::Address, "Age" => types::Age, "Annotation" => types::Annotation,
+    "Attachment" => types::Attachment, "CodeableConcept" => types::CodeableConcept,
+    "Coding" => types::Coding, "ContactDetail" => types::ContactDetail,
+    "ContactPoint" => types::ContactPoint, "Contributor" => types::Contributor,
+    "Count" => types::Count, "DataRequirement" => types::DataRequirement,
+    "Distance" => types::Distance, "Dosage" => types::Dosage, "Duration" => types::Duration,
+    "Element" => types::Element, "Expression" => types::Expression,
+    "Extension" => types::Extension, "HumanName" => types::HumanName,
+    "Identifier" => types::Identifier, "Meta" => types::Meta, "Money" => types::Money,
+    "ParameterDefinition" => types::ParameterDefinition, "Period" => types::Period,
+    "Quantity" => types::Quantity, "Range" => types::Range, "Ratio" => types::Ratio,
+    "Reference" => types::Reference, "RelatedArtifact" => types::RelatedArtifact,
+    "SampledData" => types::SampledData, "Signature" => types::Signature,
+    "Timing" => types::Timing, "TriggerDefinition" => types::TriggerDefinition,
+    "UsageContext" => types::UsageContext,
+}
+
+/// A computation generic over a concrete resource struct.
+trait ResourceVisitor {
+    type Output;
+    fn visit<T: DeserializeOwned + Serialize + Validate>(self) -> Self::Output;
+}
+
+/// A computation generic over a concrete datatype.
+trait DatatypeVisitor {
+    type Output;
+    fn visit<T: DeserializeOwned>(self) -> Self::Output;
+}
+
+/// True if `name` is an R4 resource type.
+pub fn is_resource_type(name: &str) -> bool {
+    RESOURCE_TYPES.binary_search(&name).is_ok()
+}
+
+/// The `'static` spelling of a resource type name.
+fn static_type_name(name: &str) -> Option<&'static str> {
+    RESOURCE_TYPES
+        .binary_search(&name)
+        .ok()
+        .and_then(|i| RESOURCE_TYPES.get(i).copied())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------------
+
+/// Parse bytes as a JSON object that is a FHIR resource. Errors: too large, not JSON (with line
+/// and column), not an object, missing/non-string `resourceType`, unknown `resourceType`.
+pub fn parse_json(body: &[u8]) -> Result<Value, Issue> {
+    if body.len() > MAX_RESOURCE_BYTES {
+        return Err(Issue::error(
+            IssueCode::TooLong,
+            format!(
+                "Resource is {} bytes; the maximum accepted is {MAX_RESOURCE_BYTES} bytes",
+                body.len()
+            ),
+        ));
+    }
+    // A UTF-8 byte order mark is not JSON, but some clients send one.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        let full = e.to_string();
+        let msg = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m);
+        Issue::error(
+            IssueCode::Structure,
+            format!(
+                "Invalid JSON at line {}, column {}: {msg}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let Some(obj) = value.as_object() else {
+        return Err(Issue::error(
+            IssueCode::Structure,
+            format!(
+                "Expected a JSON object (a FHIR resource), found {}",
+                json_kind(&value)
+            ),
+        ));
+    };
+    match obj.get("resourceType") {
+        Some(Value::String(rt)) if is_resource_type(rt) => Ok(value),
+        Some(Value::String(rt)) => Err(unknown_type_issue(rt).at("resourceType")),
+        Some(other) => Err(Issue::error(
+            IssueCode::Structure,
+            format!("'resourceType' must be a string, found {}", json_kind(other)),
+        )
+        .at("resourceType")),
+        None => Err(Issue::error(
+            IssueCode::Required,
+            "Missing 'resourceType': a FHIR resource must name its type",
+        )
+        .at("resourceType")),
+    }
+}
+
+fn unknown_type_issue(name: &str) -> Issue {
+    let msg = match suggest_type(name) {
+        Some(s) => format!("Unknown resource type '{name}' (did you mean '{s}'?)"),
+        None => format!("Unknown resource type '{name}'"),
+    };
+    Issue::error(IssueCode::Invalid, msg)
+}
+
+/// The closest resource type name, if it is close enough to be a plausible typo.
+fn suggest_type(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    let (best, dist) = RESOURCE_TYPES
+        .iter()
+        .map(|t| (*t, edit_distance(&lower, &t.to_ascii_lowercase())))
+        .min_by_key(|(_, d)| *d)?;
+    (dist <= 2.max(name.len() / 5)).then_some(best)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Primitive formats
+// ---------------------------------------------------------------------------------------------
+
+/// True if `id` is a valid FHIR id: `[A-Za-z0-9\-\.]{1,64}`.
+pub fn is_valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+/// A FHIR `date`: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, naming a real calendar date (year 0001+).
+pub fn is_valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(year) = b.get(..4).and_then(digits) else {
+        return false;
+    };
+    if year == 0 {
+        return false;
+    }
+    match b.len() {
+        4 => true,
+        7 => b[4] == b'-' && digits(&b[5..7]).is_some_and(|m| (1..=12).contains(&m)),
+        10 => {
+            let (Some(month), Some(day)) = (digits(&b[5..7]), digits(&b[8..10])) else {
+                return false;
+            };
+            b[4] == b'-'
+                && b[7] == b'-'
+                && (1..=12).contains(&month)
+                && day >= 1
+                && day <= days_in_month(year, month)
+        }
+        _ => false,
+    }
+}
+
+/// A FHIR `dateTime`: one of the [`is_valid_date`] forms, or a full date with a time
+/// `Thh:mm:ss(.fff)?` and a timezone (`Z`, `+hh:mm` or `-hh:mm`), which is required when a time
+/// is present.
+pub fn is_valid_datetime(s: &str) -> bool {
+    match s.split_once('T') {
+        None => is_valid_date(s),
+        Some((date, time)) => date.len() == 10 && is_valid_date(date) && is_time_with_zone(time),
+    }
+}
+
+/// A FHIR `instant`: a full date, a time with seconds, and a timezone.
+pub fn is_valid_instant(s: &str) -> bool {
+    s.split_once('T').is_some_and(|(date, time)| {
+        date.len() == 10 && is_valid_date(date) && is_time_with_zone(time)
+    })
+}
+
+/// A FHIR `time`: `hh:mm:ss(.fff)?`.
+fn is_valid_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return false;
+    }
+    let (Some(h), Some(m), Some(sec)) = (digits(&b[0..2]), digits(&b[3..5]), digits(&b[6..8]))
+    else {
+        return false;
+    };
+    // The specification's regex admits a leap second (60).
+    let fraction_ok = match &b[8..] {
+        [] => true,
+        [b'.', rest @ ..] => !rest.is_empty() && rest.iter().all(u8::is_ascii_digit),
+        _ => false,
+    };
+    h <= 23 && m <= 59 && sec <= 60 && fraction_ok
+}
+
+/// `hh:mm:ss(.fff)?` followed by `Z` or `+hh:mm` / `-hh:mm` (at most 14:00).
+fn is_time_with_zone(s: &str) -> bool {
+    let Some(zone_at) = s.find(['Z', '+', '-']) else {
+        return false;
+    };
+    let (time, zone) = s.split_at(zone_at);
+    is_valid_time(time) && (zone == "Z" || is_offset(&zone.as_bytes()[1..]))
+}
+
+fn is_offset(b: &[u8]) -> bool {
+    if b.len() != 5 || b[2] != b':' {
+        return false;
+    }
+    match (digits(&b[0..2]), digits(&b[3..5])) {
+        (Some(h), Some(m)) => (h <= 13 && m <= 59) || (h == 14 && m == 0),
+        _ => false,
+    }
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0')))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Format problem with a primitive value of FHIR type `code`, if any.
+fn primitive_problem(code: &str, v: &Value) -> Option<String> {
+    match (code, v) {
+        ("date", Value::String(s)) if !is_valid_date(s) => Some(format!("Invalid date '{s}'")),
+        ("dateTime", Value::String(s)) if !is_valid_datetime(s) => {
+            Some(format!("Invalid dateTime '{s}'"))
+        }
+        ("instant", Value::String(s)) if !is_valid_instant(s) => {
+            Some(format!("Invalid instant '{s}'"))
+        }
+        ("time", Value::String(s)) if !is_valid_time(s) => Some(format!("Invalid time '{s}'")),
+        ("positiveInt", Value::Number(n)) if n.as_u64() == Some(0) => {
+            Some("Invalid positiveInt '0': must be greater than zero".to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// FHIR type of the date-typed elements named in the brief, for elements whose definition could
+/// not be resolved (a fallback: normally types come from the element definitions).
+fn fallback_date_type(key: &str) -> Option<&'static str> {
+    match key {
+        "birthDate" => Some("date"),
+        "issued" | "lastUpdated" => Some("instant"),
+        "deceasedDateTime" | "effectiveDateTime" | "authoredOn" | "recordedDate"
+        | "onsetDateTime" | "abatementDateTime" | "occurrenceDateTime" | "performedDateTime"
+        | "date" | "start" | "end" | "sent" | "received" | "whenHandedOver" | "whenPrepared"
+        | "created" => Some("dateTime"),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Element definitions: what type does a JSON key have?
+// ---------------------------------------------------------------------------------------------
+
+/// The FHIR type of a JSON value, as far as validation needs it.
+#[derive(Debug, Clone, Copy)]
+enum Node {
+    /// A complex value whose elements are looked up as `<ctx>.<key>`: a datatype name
+    /// (`Period`) or a backbone element path (`Patient.contact`).
+    Complex(&'static str),
+    /// A resource. `embedded` resources are raw JSON in the model and need their own check.
+    Resource { embedded: bool },
+    /// A primitive of the given FHIR type code (`dateTime`, `code`, ...).
+    Primitive(&'static str),
+}
+
+enum Resolved {
+    Element {
+        node: Node,
+        /// The element definition the key resolved to.
+        def: &'static ElementMeta,
+    },
+    /// The key names no element of this type.
+    Unknown,
+}
+
+/// Which element does `key` name inside a value of type `ctx`?
+fn resolve(ctx: &str, key: &str, scratch: &mut String) -> Resolved {
+    // `_birthDate`: the id/extensions of the primitive `birthDate`.
+    if let Some(base) = key.strip_prefix('_') {
+        return match resolve(ctx, base, scratch) {
+            Resolved::Element {
+                node: Node::Primitive(_),
+                def,
+            } => Resolved::Element {
+                node: Node::Complex("Element"),
+                def,
+            },
+            _ => Resolved::Unknown,
+        };
+    }
+    scratch.clear();
+    let _ = write!(scratch, "{ctx}.{key}");
+    if let Some(def) = meta::element(scratch) {
+        return match def.types.first() {
+            _ if def.content_reference.is_some() => Resolved::Element {
+                node: Node::Complex(
+                    def.content_reference
+                        .map_or("", |r| r.trim_start_matches('#')),
+                ),
+                def,
+            },
+            Some(t) => Resolved::Element {
+                node: node_for_code(def, t.code),
+                def,
+            },
+            None => Resolved::Unknown,
+        };
+    }
+    // A choice element: `valueQuantity` is `value[x]` with type `Quantity`.
+    for (i, c) in key.char_indices().skip(1) {
+        if !c.is_ascii_uppercase() {
+            continue;
+        }
+        scratch.clear();
+        let _ = write!(scratch, "{ctx}.{}[x]", &key[..i]);
+        if let Some(def) = meta::element(scratch) {
+            let suffix = &key[i..];
+            return def
+                .types
+                .iter()
+                .find(|t| type_suffix_matches(t.code, suffix))
+                .map_or(Resolved::Unknown, |t| Resolved::Element {
+                    node: node_for_code(def, t.code),
+                    def,
+                });
+        }
+    }
+    Resolved::Unknown
+}
+
+fn node_for_code(def: &'static ElementMeta, code: &'static str) -> Node {
+    match code {
+        "BackboneElement" | "Element" => Node::Complex(def.path),
+        "Resource" => Node::Resource {
+            embedded: !def.path.ends_with(".contained"),
+        },
+        c if c.starts_with(|ch: char| ch.is_ascii_uppercase()) => Node::Complex(c),
+        c => Node::Primitive(c),
+    }
+}
+
+/// `dateTime` is spelled `DateTime` in `effectiveDateTime`.
+fn type_suffix_matches(code: &str, suffix: &str) -> bool {
+    let mut a = code.chars();
+    let mut b = suffix.chars();
+    match (a.next(), b.next()) {
+        (Some(x), Some(y)) => x.to_ascii_uppercase() == y && a.as_str() == b.as_str(),
+        _ => false,
+    }
+}
+
+/// The element-lookup context of `value` typed `node`.
+fn ctx_of(node: Node, value: &Value) -> Option<&'static str> {
+    match node {
+        Node::Complex(c) => Some(c),
+        Node::Resource { .. } => value
+            .get("resourceType")
+            .and_then(Value::as_str)
+            .and_then(static_type_name),
+        Node::Primitive(_) => None,
+    }
+}
+
+/// `value[x]` for `Observation.value[x]`.
+fn element_name(def: &ElementMeta) -> &'static str {
+    def.path.rsplit('.').next().unwrap_or(def.path)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+const NULL_MSG: &str = "null is not allowed";
+
+/// Strictly validate a resource (a JSON object with a known `resourceType`) against FHIR R4.
+/// Returns all issues found (empty = valid); each names the problem in `diagnostics` and where
+/// it is in `expression` (`Patient.birthDate`, `Patient.name[0].given[1]`).
+pub fn validate_resource(resource: &Value) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let name = resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .and_then(static_type_name)
+        .unwrap_or("Resource");
+    check_resource(resource, name, &mut issues);
+    issues
+}
+
+/// The full check of one resource, whose location is `expr`.
+fn check_resource(value: &Value, expr: &str, issues: &mut Vec<Issue>) {
+    let Some(obj) = value.as_object() else {
+        issues.push(
+            Issue::error(
+                IssueCode::Structure,
+                format!("A resource must be a JSON object, found {}", json_kind(value)),
+            )
+            .at(expr),
+        );
+        return;
+    };
+    let type_name = match obj.get("resourceType") {
+        Some(Value::String(rt)) => match static_type_name(rt) {
+            Some(t) => t,
+            None => {
+                issues.push(unknown_type_issue(rt).at(format!("{expr}.resourceType")));
+                return;
+            }
+        },
+        Some(other) => {
+            issues.push(
+                Issue::error(
+                    IssueCode::Structure,
+                    format!("'resourceType' must be a string, found {}", json_kind(other)),
+                )
+                .at(format!("{expr}.resourceType")),
+            );
+            return;
+        }
+        None => {
+            issues.push(
+                Issue::error(IssueCode::Required, "Missing required element 'resourceType'")
+                    .at(format!("{expr}.resourceType")),
+            );
+            return;
+        }
+    };
+
+    let checked = visit_resource(type_name, FullCheck { value }).unwrap_or_default();
+
+    // Deserialization (type) errors first: they are the most fundamental.
+    let mut found: Vec<Issue> = match &checked.error {
+        Some(err) => error_issues(value, Node::Resource { embedded: true }, expr, err),
+        None => Vec::new(),
+    };
+
+    // Unknown elements, nulls and empties, primitive formats.
+    let mut walker = Walker {
+        issues: Vec::new(),
+        path: expr.to_owned(),
+        scratch: String::new(),
+    };
+    walker.object(obj, checked.output.as_ref().and_then(Value::as_object), Some(type_name), true);
+    for w in walker.issues {
+        match found.iter().position(|d| d.expression == w.expression) {
+            // `"status": null` — "null is not allowed" says it better than serde.
+            Some(pos) if w.diagnostics == NULL_MSG => found[pos] = w,
+            // `"name": {}` — keep serde's "expected a sequence".
+            Some(_) => {}
+            None => found.push(w),
+        }
+    }
+
+    crate_issues(value, expr, checked.crate_issues, &mut found);
+
+    for issue in found {
+        if !issues
+            .iter()
+            .any(|i| i.expression == issue.expression && i.diagnostics == issue.diagnostics)
+        {
+            issues.push(issue);
+        }
+    }
+}
+
+/// Deserialize into the concrete struct; if that works, run the model's checks and serialize
+/// back for the unknown-element comparison.
+struct FullCheck<'a> {
+    value: &'a Value,
+}
+
+#[derive(Default)]
+struct Checked {
+    output: Option<Value>,
+    crate_issues: Vec<ValidationIssue>,
+    error: Option<serde_path_to_error::Error<serde_json::Error>>,
+}
+
+impl ResourceVisitor for FullCheck<'_> {
+    type Output = Checked;
+
+    fn visit<T: DeserializeOwned + Serialize + Validate>(self) -> Checked {
+        match serde_path_to_error::deserialize::<_, T>(self.value) {
+            Ok(typed) => Checked {
+                // Should serialization ever fail, the unknown-element check falls back to the
+                // element definitions rather than rejecting a resource the model accepted.
+                output: serde_json::to_value(&typed).ok(),
+                crate_issues: typed.validate(),
+                error: None,
+            },
+            Err(e) => Checked {
+                output: None,
+                crate_issues: Vec::new(),
+                error: Some(e),
+            },
+        }
+    }
+}
+
+// ----- deserialization errors ----------------------------------------------------------------
+
+/// Re-deserialize a sub-value on its own, to find an error whose position was lost.
+struct Refine<'a> {
+    value: &'a Value,
+    node: Node,
+    expr: &'a str,
+}
+
+impl Refine<'_> {
+    fn run<T: DeserializeOwned>(self) -> Vec<Issue> {
+        match serde_path_to_error::deserialize::<_, T>(self.value) {
+            Ok(_) => Vec::new(),
+            Err(e) => error_issues(self.value, self.node, self.expr, &e),
+        }
+    }
+}
+
+impl ResourceVisitor for Refine<'_> {
+    type Output = Vec<Issue>;
+    fn visit<T: DeserializeOwned + Serialize + Validate>(self) -> Vec<Issue> {
+        self.run::<T>()
+    }
+}
+
+impl DatatypeVisitor for Refine<'_> {
+    type Output = Vec<Issue>;
+    fn visit<T: DeserializeOwned>(self) -> Vec<Issue> {
+        self.run::<T>()
+    }
+}
+
+/// Turn a deserialization error for `root` (typed `node`, located at `expr`) into issues.
+fn error_issues(
+    root: &Value,
+    node: Node,
+    expr: &str,
+    err: &serde_path_to_error::Error<serde_json::Error>,
+) -> Vec<Issue> {
+    let mut scratch = String::new();
+    let mut cur = root;
+    let mut node = Some(node);
+    let mut path = expr.to_owned();
+    let mut name: Option<&str> = None;
+    let mut lost = false;
+    for seg in err.path().iter() {
+        match seg {
+            Segment::Map { key } if !lost => {
+                match cur.as_object().and_then(|o| o.get_key_value(key.as_str())) {
+                    Some((k, v)) => {
+                        node = match (node, ctx_of_opt(node, cur)) {
+                            (Some(_), Some(ctx)) => match resolve(ctx, k, &mut scratch) {
+                                Resolved::Element { node, .. } => Some(node),
+                                Resolved::Unknown => None,
+                            },
+                            _ => None,
+                        };
+                        cur = v;
+                    }
+                    None => lost = true,
+                }
+                push_key(&mut path, key);
+                name = Some(key.as_str());
+            }
+            Segment::Map { key } => {
+                push_key(&mut path, key);
+                name = Some(key.as_str());
+            }
+            Segment::Seq { index } => {
+                match cur.as_array().and_then(|a| a.get(*index)) {
+                    Some(v) if !lost => cur = v,
+                    _ => lost = true,
+                }
+                let _ = write!(path, "[{index}]");
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+
+    if !lost && let Value::Object(obj) = cur {
+        // A contained resource: the internally tagged `Resource` enum hides positions.
+        if !std::ptr::eq(cur, root)
+            && let Some(rt) = obj.get("resourceType")
+        {
+            let Some(t) = rt.as_str().and_then(static_type_name) else {
+                let issue = match rt.as_str() {
+                    Some(s) => unknown_type_issue(s),
+                    None => Issue::error(
+                        IssueCode::Structure,
+                        format!("'resourceType' must be a string, found {}", json_kind(rt)),
+                    ),
+                };
+                return vec![issue.at(format!("{path}.resourceType"))];
+            };
+            let refine = Refine {
+                value: cur,
+                node: Node::Resource { embedded: false },
+                expr: &path,
+            };
+            let found = visit_resource(t, refine).unwrap_or_default();
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        // Flattened `value[x]` choice elements are deserialized from a buffer that does not
+        // track positions: try each choice element present on its own.
+        if let Some(ctx) = ctx_of_opt(node, cur) {
+            for (k, v) in obj {
+                let Resolved::Element { node: child, def } = resolve(ctx, k, &mut scratch) else {
+                    continue;
+                };
+                if !def.path.ends_with("[x]") {
+                    continue;
+                }
+                let mut child_path = path.clone();
+                push_key(&mut child_path, k);
+                let code = match child {
+                    Node::Complex(c) | Node::Primitive(c) => c,
+                    Node::Resource { .. } => continue,
+                };
+                let refine = Refine {
+                    value: v,
+                    node: child,
+                    expr: &child_path,
+                };
+                let found = visit_datatype(code, refine).unwrap_or_default();
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+        }
+    }
+
+    let name = name.unwrap_or_else(|| path.rsplit('.').next().unwrap_or(&path));
+    vec![serde_issue(err.inner(), name, path.clone())]
+}
+
+fn ctx_of_opt(node: Option<Node>, value: &Value) -> Option<&'static str> {
+    node.and_then(|n| ctx_of(n, value))
+}
+
+fn serde_issue(err: &serde_json::Error, name: &str, path: String) -> Issue {
+    let msg = err.to_string();
+    let name = name.trim_start_matches('_');
+    if let Some(field) = msg
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        return Issue::error(
+            IssueCode::Required,
+            format!("Missing required element '{field}'"),
+        )
+        .at(format!("{path}.{field}"));
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        return Issue::error(
+            IssueCode::Structure,
+            format!("Wrong type for element '{name}': found {rest}"),
+        )
+        .at(path);
+    }
+    if let Some(rest) = msg.strip_prefix("invalid length ") {
+        return Issue::error(
+            IssueCode::Structure,
+            format!("Wrong number of entries for element '{name}': {rest}"),
+        )
+        .at(path);
+    }
+    Issue::error(
+        IssueCode::Structure,
+        format!("Invalid element '{name}': {msg}"),
+    )
+    .at(path)
+}
+
+/// Append `.key` to a FHIRPath-like expression; `_birthDate` is located at `birthDate`.
+fn push_key(path: &mut String, key: &str) {
+    path.push('.');
+    path.push_str(key.strip_prefix('_').unwrap_or(key));
+}
+
+// ----- the walk: unknown elements, nulls/empties, primitive formats ---------------------------
+
+struct Walker {
+    issues: Vec<Issue>,
+    /// The expression of the value being visited.
+    path: String,
+    scratch: String,
+}
+
+impl Walker {
+    fn issue(&mut self, code: IssueCode, msg: impl Into<String>) {
+        self.issues.push(Issue::error(code, msg).at(self.path.clone()));
+    }
+
+    /// `ctx` is the object's element-lookup context (its type), `output` the same object as
+    /// the typed model serialized it, when available.
+    fn object(
+        &mut self,
+        obj: &Map<String, Value>,
+        output: Option<&Map<String, Value>>,
+        ctx: Option<&'static str>,
+        resource_root: bool,
+    ) {
+        for (key, value) in obj {
+            if resource_root && key == "resourceType" {
+                continue;
+            }
+            let len = self.path.len();
+            push_key(&mut self.path, key);
+
+            let resolved = ctx.map(|c| resolve(c, key, &mut self.scratch));
+            let by_definitions_unknown = matches!(resolved, Some(Resolved::Unknown));
+            let out = output.map(|o| o.get(key));
+            let unknown = match out {
+                // The model kept it: known.
+                Some(Some(_)) => false,
+                // The model dropped it. Nulls and empties are dropped too; those are reported
+                // as such below, unless the name itself is unknown.
+                Some(None) => !is_null_or_empty(value) || by_definitions_unknown,
+                None => by_definitions_unknown,
+            };
+            if unknown {
+                let msg = match resolved {
+                    Some(Resolved::Element { def, .. }) if def.path.ends_with("[x]") => format!(
+                        "Element '{key}' conflicts with another {} choice: only one type may be present",
+                        element_name(def)
+                    ),
+                    _ => format!("Unrecognized element '{key}'"),
+                };
+                self.issue(IssueCode::Structure, msg);
+            } else {
+                let node = match resolved {
+                    Some(Resolved::Element { node, .. }) => Some(node),
+                    _ => None,
+                };
+                if resource_root && key == "id" {
+                    if let Value::String(id) = value
+                        && !id.is_empty()
+                        && !is_valid_id(id)
+                    {
+                        self.issue(
+                            IssueCode::Value,
+                            format!(
+                                "Invalid id '{id}': must be 1-64 characters of A-Z, a-z, 0-9, '-' and '.'"
+                            ),
+                        );
+                    }
+                }
+                self.value(value, out.flatten(), node, key, obj);
+            }
+            self.path.truncate(len);
+        }
+    }
+
+    fn value(
+        &mut self,
+        value: &Value,
+        output: Option<&Value>,
+        node: Option<Node>,
+        key: &str,
+        parent: &Map<String, Value>,
+    ) {
+        match value {
+            Value::Null => self.issue(IssueCode::Invalid, NULL_MSG),
+            Value::String(s) if s.is_empty() => {
+                self.issue(IssueCode::Invalid, "Empty string not allowed");
+            }
+            Value::Array(items) if items.is_empty() => {
+                self.issue(IssueCode::Invalid, "Empty array not allowed");
+            }
+            Value::Object(o) if o.is_empty() => {
+                self.issue(IssueCode::Invalid, "Empty object not allowed");
+            }
+            Value::Array(items) => {
+                let out_items = output.and_then(Value::as_array);
+                for (i, item) in items.iter().enumerate() {
+                    let len = self.path.len();
+                    let _ = write!(self.path, "[{i}]");
+                    if item.is_null() {
+                        // `"given": [null, "B"], "_given": [{...}, null]` is how FHIR JSON lines
+                        // up values with their extensions: a null is fine opposite a value.
+                        if !paired_with_value(parent, key, i) {
+                            self.issue(IssueCode::Invalid, NULL_MSG);
+                        }
+                    } else {
+                        let out = out_items.and_then(|a| a.get(i));
+                        self.value(item, out, node, key, parent);
+                    }
+                    self.path.truncate(len);
+                }
+            }
+            Value::Object(o) => {
+                let out = output.and_then(Value::as_object);
+                match node {
+                    Some(Node::Resource { embedded: true }) => {
+                        // Raw JSON in the model: check it as a resource of its own.
+                        let expr = self.path.clone();
+                        check_resource(value, &expr, &mut self.issues);
+                    }
+                    Some(Node::Resource { embedded: false }) => {
+                        self.object(o, out, ctx_of_opt(node, value), true);
+                    }
+                    Some(Node::Complex(c)) => self.object(o, out, Some(c), false),
+                    // A type error, reported by deserialization.
+                    Some(Node::Primitive(_)) => {}
+                    None => self.object(o, out, None, false),
+                }
+            }
+            _ => {
+                let code = match node {
+                    Some(Node::Primitive(code)) => Some(code),
+                    Some(_) => None,
+                    None => fallback_date_type(key),
+                };
+                if let Some(msg) = code.and_then(|c| primitive_problem(c, value)) {
+                    self.issue(IssueCode::Value, msg);
+                }
+            }
+        }
+    }
+}
+
+fn is_null_or_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// Is position `i` of the primitive array `key` paired with a non-null entry in its sibling
+/// (`given` <-> `_given`)?
+fn paired_with_value(parent: &Map<String, Value>, key: &str, i: usize) -> bool {
+    let sibling = match key.strip_prefix('_') {
+        Some(base) => parent.get(base),
+        None => parent.get(&format!("_{key}")),
+    };
+    sibling
+        .and_then(Value::as_array)
+        .and_then(|a| a.get(i))
+        .is_some_and(|v| !v.is_null())
+}
+
+// ----- the model's own checks ------------------------------------------------------------------
+
+/// What kind of problem a model [`ValidationIssue`] reports, read from its message.
+enum CrateKind<'m> {
+    /// A primitive's format; the value is matched by its Debug form (`"bad  code"`).
+    Quoted(&'m str),
+    /// A required binding: the code is not in the value set.
+    NotInValueSet(&'m str),
+    /// uri / canonical / url: non-empty, no surrounding whitespace.
+    UriLike(&'static str),
+    Oid,
+    Uuid,
+    /// ele-1: an element with neither value nor children.
+    Ele1,
+    /// ext-1: an extension with both or neither of value and extensions.
+    Ext1,
+    Cardinality,
+    Other,
+}
+
+impl CrateKind<'_> {
+    fn classify<'m>(msg: &'m str, last: Option<&str>) -> CrateKind<'m> {
+        let quoted = msg
+            .find('"')
+            .zip(msg.rfind('"'))
+            .filter(|(a, b)| a < b)
+            .map(|(a, b)| &msg[a..=b]);
+        match (last, quoted) {
+            (Some("code"), Some(q)) if msg.starts_with("code \"") => CrateKind::NotInValueSet(q),
+            (Some("code"), Some(q)) if msg.starts_with("invalid FHIR code") => CrateKind::Quoted(q),
+            (Some("id"), Some(q)) if msg.starts_with("invalid FHIR id") => CrateKind::Quoted(q),
+            (Some("uri"), _) if msg.starts_with("FHIR uri must") => CrateKind::UriLike("uri"),
+            (Some(t @ ("canonical" | "url")), _) if msg.starts_with("must be non-empty") => {
+                CrateKind::UriLike(if t == "url" { "url" } else { "canonical" })
+            }
+            (Some("oid"), _) if msg.starts_with("FHIR oid must") => CrateKind::Oid,
+            (Some("uuid"), _) if msg.starts_with("FHIR uuid must") => CrateKind::Uuid,
+            _ if msg.starts_with("ele-1") => CrateKind::Ele1,
+            _ if msg.starts_with("ext-1") => CrateKind::Ext1,
+            _ if msg.starts_with("cardinality") => CrateKind::Cardinality,
+            _ => CrateKind::Other,
+        }
+    }
+
+    /// The issue is about a primitive value, whose type name ends the model's path.
+    fn is_primitive(&self) -> bool {
+        matches!(
+            self,
+            CrateKind::Quoted(_)
+                | CrateKind::NotInValueSet(_)
+                | CrateKind::UriLike(_)
+                | CrateKind::Oid
+                | CrateKind::Uuid
+        )
+    }
+
+    /// Does the JSON value at a candidate location show this problem?
+    fn matches(&self, v: &Value) -> bool {
+        match self {
+            CrateKind::Quoted(q) | CrateKind::NotInValueSet(q) => {
+                v.as_str().is_some_and(|s| format!("{s:?}") == *q)
+            }
+            CrateKind::UriLike(_) => v.as_str().is_some_and(|s| s.is_empty() || s.trim() != s),
+            CrateKind::Oid => v.as_str().is_some_and(|s| !s.starts_with("urn:oid:")),
+            CrateKind::Uuid => v.as_str().is_some_and(|s| !s.starts_with("urn:uuid:")),
+            CrateKind::Ele1 => v.as_object().is_some_and(|o| {
+                o.iter()
+                    .all(|(k, x)| k == "id" || is_null_or_empty(x))
+            }),
+            CrateKind::Ext1 => v.as_object().is_some_and(|o| {
+                let has_value = o.keys().any(|k| {
+                    k.strip_prefix("value")
+                        .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+                });
+                has_value == o.contains_key("extension")
+            }),
+            CrateKind::Cardinality | CrateKind::Other => true,
+        }
+    }
+
+    fn code(&self) -> IssueCode {
+        match self {
+            CrateKind::NotInValueSet(_) => IssueCode::CodeInvalid,
+            CrateKind::Cardinality => IssueCode::Required,
+            CrateKind::Ele1 | CrateKind::Ext1 | CrateKind::Other => IssueCode::Invariant,
+            _ => IssueCode::Value,
+        }
+    }
+
+    fn message(&self, original: &str, def: Option<&ElementMeta>, name: &str) -> String {
+        match self {
+            CrateKind::NotInValueSet(q) => {
+                let set = def
+                    .and_then(|d| d.binding)
+                    .and_then(|b| b.value_set)
+                    .map(|vs| format!(" {vs}"))
+                    .unwrap_or_default();
+                format!("Code {q} is not in the required value set{set}")
+            }
+            CrateKind::Quoted(_) => capitalize(original),
+            CrateKind::UriLike(t) => {
+                format!("Invalid {t}: must be non-empty and not surrounded by whitespace")
+            }
+            CrateKind::Oid => "Invalid oid: must start with 'urn:oid:'".to_owned(),
+            CrateKind::Uuid => "Invalid uuid: must start with 'urn:uuid:'".to_owned(),
+            CrateKind::Cardinality => {
+                format!("Missing required element '{name}': at least one entry is required")
+            }
+            _ => capitalize(original),
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Map the model's issues (snake_case paths without indices, e.g. `name.given`) to JSON
+/// locations in `root`, and add them to `issues` unless something there was already reported.
+fn crate_issues(root: &Value, expr: &str, raw: Vec<ValidationIssue>, issues: &mut Vec<Issue>) {
+    let mut scratch = String::new();
+    for vi in raw {
+        let mut segs: Vec<&str> = vi.path.split('.').filter(|s| !s.is_empty()).collect();
+        let kind = CrateKind::classify(&vi.message, segs.last().copied());
+        if kind.is_primitive() {
+            // The model names the primitive's type last: `gender.code`, `implicit_rules.uri`.
+            segs.pop();
+        }
+        let mut found = Vec::new();
+        let mut path = expr.to_owned();
+        locate(
+            root,
+            Some(Node::Resource { embedded: false }),
+            None,
+            &segs,
+            &kind,
+            &mut path,
+            &mut scratch,
+            &mut found,
+        );
+        let name = segs
+            .last()
+            .map_or(String::new(), |s| json_name(strip_index(s).0).0);
+        let locations: Vec<(String, Option<&'static ElementMeta>)> =
+            if found.is_empty() || (!kind.is_primitive() && found.len() > 1) {
+                // Not pinned down: the path without indices.
+                let mut generic = expr.to_owned();
+                for s in &segs {
+                    let (field, index) = strip_index(s);
+                    let (json, _) = json_name(field);
+                    generic.push('.');
+                    generic.push_str(&json);
+                    if let Some(i) = index {
+                        let _ = write!(generic, "[{i}]");
+                    }
+                }
+                vec![(generic, None)]
+            } else {
+                found
+            };
+        for (location, def) in locations {
+            if already_reported(issues, &location, &kind) {
+                continue;
+            }
+            let msg = kind.message(&vi.message, def, &name);
+            if issues
+                .iter()
+                .any(|i| i.expression.as_deref() == Some(&location) && i.diagnostics == msg)
+            {
+                continue;
+            }
+            issues.push(Issue::error(kind.code(), msg).at(location));
+        }
+    }
+}
+
+/// Was the problem at `location` already reported by an earlier, more precise check?
+fn already_reported(issues: &[Issue], location: &str, kind: &CrateKind<'_>) -> bool {
+    issues.iter().any(|i| {
+        let Some(e) = i.expression.as_deref() else {
+            return false;
+        };
+        if e == location {
+            return true;
+        }
+        // ele-1 ("no value or children") is implied by an empty/unknown content report below.
+        matches!(kind, CrateKind::Ele1) && {
+            let stripped = strip_indices(e);
+            [e, stripped.as_str()].iter().any(|x| {
+                x.strip_prefix(location)
+                    .is_some_and(|r| r.starts_with('.') || r.starts_with('['))
+            })
+        }
+    })
+}
+
+fn strip_indices(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `contained[0]` -> (`contained`, Some(0)).
+fn strip_index(seg: &str) -> (&str, Option<usize>) {
+    match seg.split_once('[') {
+        Some((field, rest)) => (
+            field,
+            rest.strip_suffix(']').and_then(|i| i.parse().ok()),
+        ),
+        None => (seg, None),
+    }
+}
+
+/// A Rust field name to its JSON name: `birth_date` -> (`birthDate`, false),
+/// `birth_date_ext` -> (`birthDate`, true) meaning `_birthDate`, `r#type` -> `type`.
+fn json_name(field: &str) -> (String, bool) {
+    let field = field.strip_prefix("r#").unwrap_or(field);
+    let (field, ext) = match field.strip_suffix("_ext") {
+        Some(f) => (f, true),
+        None => (field, false),
+    };
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    (out, ext)
+}
+
+/// Find the JSON locations under `v` (typed `node`) that the model path `segs` names and that
+/// show the problem `kind`.
+#[allow(clippy::too_many_arguments)]
+fn locate(
+    v: &Value,
+    node: Option<Node>,
+    def: Option<&'static ElementMeta>,
+    segs: &[&str],
+    kind: &CrateKind<'_>,
+    path: &mut String,
+    scratch: &mut String,
+    found: &mut Vec<(String, Option<&'static ElementMeta>)>,
+) {
+    if let Value::Array(items) = v {
+        for (i, item) in items.iter().enumerate() {
+            let len = path.len();
+            let _ = write!(path, "[{i}]");
+            locate(item, node, def, segs, kind, path, scratch, found);
+            path.truncate(len);
+        }
+        return;
+    }
+    let Some((seg, rest)) = segs.split_first() else {
+        if kind.matches(v) {
+            found.push((path.clone(), def));
+        }
+        return;
+    };
+    let Value::Object(obj) = v else {
+        return;
+    };
+    let (field, index) = strip_index(seg);
+    let (base, ext) = json_name(field);
+    let ctx = ctx_of_opt(node, v);
+    for (key, child) in obj {
+        let plain = match (ext, key.strip_prefix('_')) {
+            (true, Some(p)) => p,
+            (false, None) => key.as_str(),
+            _ => continue,
+        };
+        let resolved = ctx.map(|c| resolve(c, plain, scratch));
+        let is_match = plain == base
+            || match &resolved {
+                Some(Resolved::Element { def, .. }) => {
+                    def.path.ends_with("[x]")
+                        && element_name(def).strip_suffix("[x]") == Some(base.as_str())
+                }
+                Some(Resolved::Unknown) => false,
+                None => plain.strip_prefix(base.as_str()).is_some_and(|r| {
+                    r.starts_with(|c: char| c.is_ascii_uppercase())
+                }),
+            };
+        if !is_match {
+            continue;
+        }
+        let (child_node, child_def) = match resolved {
+            Some(Resolved::Element { node, def }) if ext => (Some(Node::Complex("Element")), {
+                let _ = node;
+                Some(def)
+            }),
+            Some(Resolved::Element { node, def }) => (Some(node), Some(def)),
+            _ => (None, None),
+        };
+        let len = path.len();
+        push_key(path, key);
+        match index {
+            Some(i) => {
+                if let Some(item) = child.as_array().and_then(|a| a.get(i)) {
+                    let _ = write!(path, "[{i}]");
+                    locate(item, child_node, child_def, rest, kind, path, scratch, found);
+                }
+            }
+            None => locate(child, child_node, child_def, rest, kind, path, scratch, found),
+        }
+        path.truncate(len);
+    }
+}

@@ -1,0 +1,140 @@
+//! The FHIR R4 service: every FHIR interaction (read, vread, search, history, create, update,
+//! delete, conditional operations, transaction and batch Bundles, Bulk Data import and export),
+//! independent of HTTP. Each call authorizes (identities arrive with later work: today every
+//! caller is allowed), loads, applies the rules, writes in one transaction and lands in the audit
+//! log. The web crate maps requests onto it; the command line uses it for import and export.
+
+pub mod bulk;
+pub mod bundle;
+pub mod capability;
+mod ops;
+pub mod query;
+pub mod time;
+
+use serde_json::Value;
+use ws_audit::Auditor;
+pub use ws_audit::Caller;
+use ws_fhir::{Issue, IssueCode};
+use ws_store::{Store, StoreError};
+
+pub use ops::{Conditional, Written};
+
+/// Errors of the FHIR service; the web crate maps each to a status and an OperationOutcome.
+#[derive(Debug, thiserror::Error)]
+pub enum FhirError {
+    /// 400: the request is malformed (bad JSON, bad search parameter, …).
+    #[error("bad request: {}", first(.0))]
+    BadRequest(Vec<Issue>),
+    /// 422: well-formed but not a valid resource.
+    #[error("unprocessable: {}", first(.0))]
+    Unprocessable(Vec<Issue>),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0} was deleted")]
+    Gone(String),
+    /// 409: a conflicting write happened first.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// 412: If-Match did not match, or a conditional operation matched more than one resource.
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    /// 413
+    #[error("request too large: {0}")]
+    TooLarge(String),
+    /// 405
+    #[error("not allowed: {0}")]
+    MethodNotAllowed(String),
+    #[error("not supported: {0}")]
+    NotSupported(String),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+fn first(issues: &[Issue]) -> String {
+    issues.first().map(ToString::to_string).unwrap_or_default()
+}
+
+impl FhirError {
+    pub fn bad(code: IssueCode, msg: impl Into<String>) -> FhirError {
+        FhirError::BadRequest(vec![Issue::error(code, msg)])
+    }
+
+    /// The HTTP status this error maps to.
+    pub fn status(&self) -> u16 {
+        match self {
+            FhirError::BadRequest(_) => 400,
+            FhirError::Unprocessable(_) => 422,
+            FhirError::NotFound(_) => 404,
+            FhirError::Gone(_) => 410,
+            FhirError::Conflict(_) => 409,
+            FhirError::PreconditionFailed(_) => 412,
+            FhirError::TooLarge(_) => 413,
+            FhirError::MethodNotAllowed(_) => 405,
+            FhirError::NotSupported(_) => 400,
+            FhirError::Store(StoreError::VersionConflict { .. }) => 409,
+            FhirError::Store(StoreError::BadCursor) => 400,
+            FhirError::Store(_) => 500,
+        }
+    }
+
+    /// The issues to report. A 5xx never carries internal detail.
+    pub fn issues(&self) -> Vec<Issue> {
+        match self {
+            FhirError::BadRequest(i) | FhirError::Unprocessable(i) => i.clone(),
+            FhirError::NotFound(m) => vec![Issue::error(IssueCode::NotFound, format!("{m} not found"))],
+            FhirError::Gone(m) => vec![Issue::error(IssueCode::Deleted, format!("{m} has been deleted"))],
+            FhirError::Conflict(m) => vec![Issue::error(IssueCode::Conflict, m.clone())],
+            FhirError::PreconditionFailed(m) => vec![Issue::error(IssueCode::Conflict, m.clone())],
+            FhirError::TooLarge(m) => vec![Issue::error(IssueCode::TooLong, m.clone())],
+            FhirError::MethodNotAllowed(m) => vec![Issue::error(IssueCode::NotSupported, m.clone())],
+            FhirError::NotSupported(m) => vec![Issue::error(IssueCode::NotSupported, m.clone())],
+            FhirError::Store(StoreError::VersionConflict { .. }) => vec![Issue::error(
+                IssueCode::Conflict,
+                "the resource was changed by someone else at the same time; read it again and retry",
+            )],
+            FhirError::Store(StoreError::BadCursor) => vec![Issue::error(
+                IssueCode::Invalid,
+                "the paging cursor (_cursor) is not valid for this search",
+            )],
+            FhirError::Store(_) => vec![Issue::error(
+                IssueCode::Exception,
+                "internal error; it has been logged",
+            )],
+        }
+    }
+
+    pub fn outcome(&self) -> Value {
+        ws_fhir::operation_outcome(&self.issues())
+    }
+
+    /// The audit outcome label.
+    pub fn audit_outcome(&self) -> &'static str {
+        if self.status() >= 500 {
+            "error"
+        } else {
+            "failure"
+        }
+    }
+}
+
+/// The FHIR service. Cheap to clone.
+#[derive(Clone)]
+pub struct Fhir {
+    pub store: Store,
+    pub audit: Auditor,
+    /// Absolute base URL of the FHIR endpoint, e.g. `http://127.0.0.1:8080/fhir`.
+    pub base_url: String,
+    /// Where Bulk Data export files are written.
+    pub export_dir: std::path::PathBuf,
+}
+
+impl Fhir {
+    pub fn new(store: Store, audit: Auditor, base_url: String, export_dir: std::path::PathBuf) -> Fhir {
+        Fhir {
+            store,
+            audit,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            export_dir,
+        }
+    }
+}

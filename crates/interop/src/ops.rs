@@ -1,0 +1,629 @@
+//! Single-resource interactions: create, read, vread, update, delete, and their conditional forms.
+
+use serde_json::{Map, Value};
+use ws_audit::Caller;
+use ws_fhir::{Issue, IssueCode, search_params, validate};
+use ws_store::{Conn, StoreError, StoredResource, Write, now_micros};
+
+use crate::{Fhir, FhirError, time};
+
+/// The result of a write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub res_type: String,
+    pub id: String,
+    pub version: i64,
+    pub last_updated: i64,
+    /// The stored JSON (`None` after a delete, or when a conditional create found a match).
+    pub content: Option<String>,
+    /// 201 for a new resource, 200 for a new version (or an existing match), 204 for a delete.
+    pub status: u16,
+}
+
+/// How a conditional create or update resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Conditional {
+    /// No match: go ahead.
+    None,
+    /// Exactly one match.
+    One(StoredResource),
+}
+
+/// Parse and validate a request body as a resource of `expected_type` (when the URL names one).
+pub fn parse_resource(body: &[u8], expected_type: Option<&str>) -> Result<Value, FhirError> {
+    if body.len() > validate::MAX_RESOURCE_BYTES {
+        return Err(FhirError::TooLarge(format!(
+            "the body is {} bytes; the limit is {} bytes",
+            body.len(),
+            validate::MAX_RESOURCE_BYTES
+        )));
+    }
+    let value = validate::parse_json(body).map_err(|i| FhirError::BadRequest(vec![i]))?;
+    check_resource(&value, expected_type)?;
+    Ok(value)
+}
+
+/// Parse a body as a JSON resource without validating its content (a Bundle's entries are
+/// validated one by one, so errors name the entry).
+pub(crate) fn parse_resource_shallow(body: &[u8]) -> Result<Value, FhirError> {
+    if body.len() > validate::MAX_RESOURCE_BYTES {
+        return Err(FhirError::TooLarge(format!(
+            "the body is {} bytes; the limit is {} bytes",
+            body.len(),
+            validate::MAX_RESOURCE_BYTES
+        )));
+    }
+    validate::parse_json(body).map_err(|i| FhirError::BadRequest(vec![i]))
+}
+
+/// Validate an already-parsed resource (e.g. a Bundle entry).
+pub fn check_resource(value: &Value, expected_type: Option<&str>) -> Result<(), FhirError> {
+    let rt = value
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .ok_or_else(|| FhirError::bad(IssueCode::Required, "resourceType is missing"))?;
+    if !validate::is_resource_type(rt) {
+        return Err(FhirError::BadRequest(vec![
+            Issue::error(IssueCode::NotSupported, format!("unknown resource type '{rt}'"))
+                .at("resourceType"),
+        ]));
+    }
+    if let Some(t) = expected_type
+        && t != rt
+    {
+        return Err(FhirError::BadRequest(vec![
+            Issue::error(
+                IssueCode::Invalid,
+                format!("the resource is a {rt} but the URL is for {t}"),
+            )
+            .at("resourceType"),
+        ]));
+    }
+    let issues = validate::validate_resource(value);
+    if !issues.is_empty() {
+        return Err(FhirError::BadRequest(issues));
+    }
+    Ok(())
+}
+
+/// Put `resourceType`, `id` and `meta` first and set the version metadata.
+fn finish_resource(value: Value, res_type: &str, id: &str, version: i64, last_updated: i64) -> Map<String, Value> {
+    let mut src = match value {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    let mut meta = match src.remove("meta") {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    meta.remove("versionId");
+    meta.remove("lastUpdated");
+    let mut new_meta = Map::new();
+    new_meta.insert("versionId".into(), Value::String(version.to_string()));
+    new_meta.insert("lastUpdated".into(), Value::String(time::instant(last_updated)));
+    new_meta.extend(meta);
+    src.remove("resourceType");
+    src.remove("id");
+    let mut out = Map::new();
+    out.insert("resourceType".into(), Value::String(res_type.to_owned()));
+    out.insert("id".into(), Value::String(id.to_owned()));
+    out.insert("meta".into(), Value::Object(new_meta));
+    out.extend(src);
+    out
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn type_of(value: &Value) -> String {
+    value
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Build the store write for a new version: stamps meta, extracts the search index.
+pub(crate) fn build_write(
+    value: Value,
+    res_type: &str,
+    id: &str,
+    prev_version: Option<i64>,
+    last_updated: i64,
+) -> Result<(Write, String), FhirError> {
+    let version = prev_version.map_or(1, |v| v + 1);
+    let obj = Value::Object(finish_resource(value, res_type, id, version, last_updated));
+    let index = search_params::extract(res_type, &obj).map_err(|i| FhirError::BadRequest(vec![i]))?;
+    let content = serde_json::to_string(&obj)
+        .map_err(|e| FhirError::bad(IssueCode::Exception, format!("cannot serialize: {e}")))?;
+    Ok((
+        Write {
+            res_type: res_type.to_owned(),
+            id: id.to_owned(),
+            prev_version,
+            content: Some(content.clone()),
+            index,
+            last_updated,
+        },
+        content,
+    ))
+}
+
+fn conflict_to_error(e: StoreError, if_match: bool) -> FhirError {
+    match e {
+        StoreError::VersionConflict { res_type, id, .. } => {
+            let msg = format!("{res_type}/{id} was changed by another request at the same time");
+            if if_match {
+                FhirError::PreconditionFailed(msg)
+            } else {
+                FhirError::Conflict(msg)
+            }
+        }
+        other => FhirError::Store(other),
+    }
+}
+
+impl Fhir {
+    /// Record a failed attempt (the transaction that failed recorded nothing).
+    pub fn audit_failure(&self, caller: &Caller, action: &str, res_type: Option<&str>, id: Option<&str>, err: &FhirError) {
+        self.audit.record(caller.record(
+            action,
+            res_type,
+            id,
+            None,
+            err.audit_outcome(),
+            Some(err.to_string()),
+        ));
+    }
+
+    /// `create`, honouring `If-None-Exist` (a search query string).
+    pub async fn create(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        body: &[u8],
+        if_none_exist: Option<&str>,
+    ) -> Result<Written, FhirError> {
+        let res = async {
+            let value = parse_resource(body, Some(res_type))?;
+            let mut tx = self.store.begin().await?;
+            let w = self
+                .create_in(&mut tx, caller, value, None, if_none_exist)
+                .await?;
+            tx.commit().await?;
+            Ok(w)
+        }
+        .await;
+        if let Err(e) = &res {
+            self.audit_failure(caller, "create", Some(res_type), None, e);
+        }
+        res
+    }
+
+    /// Create inside a transaction. `id`: a server-chosen id (transaction bundles pre-assign them).
+    pub(crate) async fn create_in(
+        &self,
+        tx: &mut Conn,
+        caller: &Caller,
+        value: Value,
+        id: Option<String>,
+        if_none_exist: Option<&str>,
+    ) -> Result<Written, FhirError> {
+        let res_type = type_of(&value);
+        if let Some(q) = if_none_exist {
+            if let Conditional::One(existing) = self.resolve_conditional(tx, &res_type, q).await? {
+                tx.append_audit(&[caller.record(
+                    "create",
+                    Some(&res_type),
+                    Some(&existing.id),
+                    None,
+                    "success",
+                    Some("conditional create matched an existing resource; nothing written".into()),
+                )])
+                .await?;
+                return Ok(Written {
+                    res_type,
+                    id: existing.id,
+                    version: existing.version,
+                    last_updated: existing.last_updated,
+                    content: existing.content,
+                    status: 200,
+                });
+            }
+        }
+        let id = id.unwrap_or_else(new_id);
+        let now = now_micros();
+        let (write, content) = build_write(value, &res_type, &id, None, now)?;
+        let out = tx.put(&write).await.map_err(|e| conflict_to_error(e, false))?;
+        tx.append_audit(&[caller.record(
+            "create",
+            Some(&res_type),
+            Some(&id),
+            write.index.compartment.as_deref(),
+            "success",
+            None,
+        )])
+        .await?;
+        Ok(Written {
+            res_type,
+            id,
+            version: out.version,
+            last_updated: now,
+            content: Some(content),
+            status: 201,
+        })
+    }
+
+    /// Find what a conditional create/update/delete query matches: none, one, or (error) several.
+    pub(crate) async fn resolve_conditional(
+        &self,
+        tx: &mut Conn,
+        res_type: &str,
+        query: &str,
+    ) -> Result<Conditional, FhirError> {
+        let pairs = crate::query::parse_query_string(query);
+        if pairs.is_empty() {
+            return Err(FhirError::bad(
+                IssueCode::Invalid,
+                "a conditional operation needs search criteria",
+            ));
+        }
+        let mut q = crate::query::parse_search(res_type, &pairs, false)?.query;
+        q.count = 2;
+        q.want_total = false;
+        q.after = None;
+        let page = tx.search(&q).await?;
+        match page.rows.len() {
+            0 => Ok(Conditional::None),
+            1 => Ok(page
+                .rows
+                .into_iter()
+                .next()
+                .map_or(Conditional::None, Conditional::One)),
+            _ => Err(FhirError::PreconditionFailed(format!(
+                "the conditional criteria '{query}' match more than one {res_type}"
+            ))),
+        }
+    }
+
+    /// `read`: the current version; 410 if deleted.
+    pub async fn read(&self, caller: &Caller, res_type: &str, id: &str) -> Result<StoredResource, FhirError> {
+        let res = async {
+            check_type(res_type)?;
+            let mut c = self.store.reader().await?;
+            match c.read(res_type, id).await? {
+                None => Err(FhirError::NotFound(format!("{res_type}/{id}"))),
+                Some(r) if r.deleted => Err(FhirError::Gone(format!("{res_type}/{id}"))),
+                Some(r) => Ok(r),
+            }
+        }
+        .await;
+        self.audit_read(caller, "read", res_type, id, &res);
+        res
+    }
+
+    /// `vread`: one version.
+    pub async fn vread(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+        version: &str,
+    ) -> Result<StoredResource, FhirError> {
+        let res = async {
+            check_type(res_type)?;
+            let v: i64 = version.parse().map_err(|_| {
+                FhirError::bad(IssueCode::Invalid, format!("version '{version}' is not a number"))
+            })?;
+            let mut c = self.store.reader().await?;
+            match c.vread(res_type, id, v).await? {
+                None => Err(FhirError::NotFound(format!("{res_type}/{id}/_history/{v}"))),
+                Some(r) if r.deleted => Err(FhirError::Gone(format!("{res_type}/{id}/_history/{v}"))),
+                Some(r) => Ok(r),
+            }
+        }
+        .await;
+        self.audit_read(caller, "vread", res_type, id, &res);
+        res
+    }
+
+    fn audit_read(
+        &self,
+        caller: &Caller,
+        action: &str,
+        res_type: &str,
+        id: &str,
+        res: &Result<StoredResource, FhirError>,
+    ) {
+        match res {
+            Ok(r) => {
+                self.audit.record(caller.record(
+                    action,
+                    Some(res_type),
+                    Some(id),
+                    Some(&r.compartment),
+                    "success",
+                    None,
+                ));
+            }
+            Err(e) => self.audit_failure(caller, action, Some(res_type), Some(id), e),
+        }
+    }
+
+    /// `update` (and update-as-create), honouring `If-Match: W/"n"`.
+    pub async fn update(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+        body: &[u8],
+        if_match: Option<&str>,
+    ) -> Result<Written, FhirError> {
+        let res = async {
+            let value = parse_resource(body, Some(res_type))?;
+            let if_match = if_match.map(parse_etag).transpose()?;
+            let mut tx = self.store.begin().await?;
+            let w = self.update_in(&mut tx, caller, res_type, id, value, if_match).await?;
+            tx.commit().await?;
+            Ok(w)
+        }
+        .await;
+        if let Err(e) = &res {
+            self.audit_failure(caller, "update", Some(res_type), Some(id), e);
+        }
+        res
+    }
+
+    pub(crate) async fn update_in(
+        &self,
+        tx: &mut Conn,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+        value: Value,
+        if_match: Option<i64>,
+    ) -> Result<Written, FhirError> {
+        if !validate::is_valid_id(id) {
+            return Err(FhirError::bad(IssueCode::Invalid, format!("'{id}' is not a valid FHIR id")));
+        }
+        match value.get("id").and_then(Value::as_str) {
+            None => {
+                return Err(FhirError::BadRequest(vec![
+                    Issue::error(IssueCode::Required, "an update must carry the resource id in the body")
+                        .at(format!("{res_type}.id")),
+                ]));
+            }
+            Some(body_id) if body_id != id => {
+                return Err(FhirError::BadRequest(vec![
+                    Issue::error(
+                        IssueCode::Invalid,
+                        format!("the body's id '{body_id}' does not match the URL's id '{id}'"),
+                    )
+                    .at(format!("{res_type}.id")),
+                ]));
+            }
+            Some(_) => {}
+        }
+        let current = tx.read(res_type, id).await?;
+        if let Some(expected) = if_match {
+            match &current {
+                Some(c) if c.version == expected && !c.deleted => {}
+                Some(c) => {
+                    return Err(FhirError::PreconditionFailed(format!(
+                        "If-Match expected version {expected} of {res_type}/{id}, but it is at version {}{}",
+                        c.version,
+                        if c.deleted { " (deleted)" } else { "" }
+                    )));
+                }
+                None => {
+                    return Err(FhirError::PreconditionFailed(format!(
+                        "If-Match given but {res_type}/{id} does not exist"
+                    )));
+                }
+            }
+        }
+        let prev = current.as_ref().map(|c| c.version);
+        let created = current.as_ref().is_none_or(|c| c.deleted);
+        let now = now_micros();
+        let (write, content) = build_write(value, res_type, id, prev, now)?;
+        let out = tx.put(&write).await.map_err(|e| conflict_to_error(e, if_match.is_some()))?;
+        tx.append_audit(&[caller.record(
+            if created { "create" } else { "update" },
+            Some(res_type),
+            Some(id),
+            write.index.compartment.as_deref(),
+            "success",
+            None,
+        )])
+        .await?;
+        Ok(Written {
+            res_type: res_type.to_owned(),
+            id: id.to_owned(),
+            version: out.version,
+            last_updated: now,
+            content: Some(content),
+            status: if created { 201 } else { 200 },
+        })
+    }
+
+    /// Conditional update: `PUT Type?criteria`.
+    pub async fn conditional_update(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        query: &str,
+        body: &[u8],
+    ) -> Result<Written, FhirError> {
+        let res = async {
+            let value = parse_resource(body, Some(res_type))?;
+            let mut tx = self.store.begin().await?;
+            let w = self.conditional_update_in(&mut tx, caller, res_type, query, value).await?;
+            tx.commit().await?;
+            Ok(w)
+        }
+        .await;
+        if let Err(e) = &res {
+            self.audit_failure(caller, "update", Some(res_type), None, e);
+        }
+        res
+    }
+
+    pub(crate) async fn conditional_update_in(
+        &self,
+        tx: &mut Conn,
+        caller: &Caller,
+        res_type: &str,
+        query: &str,
+        mut value: Value,
+    ) -> Result<Written, FhirError> {
+        match self.resolve_conditional(tx, res_type, query).await? {
+            Conditional::One(existing) => {
+                if let Some(body_id) = value.get("id").and_then(Value::as_str)
+                    && body_id != existing.id
+                {
+                    return Err(FhirError::BadRequest(vec![Issue::error(
+                        IssueCode::Invalid,
+                        format!(
+                            "the body's id '{body_id}' differs from the matched resource {res_type}/{}",
+                            existing.id
+                        ),
+                    )]));
+                }
+                if let Some(o) = value.as_object_mut() {
+                    o.insert("id".into(), Value::String(existing.id.clone()));
+                }
+                self.update_in(tx, caller, res_type, &existing.id, value, None).await
+            }
+            Conditional::None => match value.get("id").and_then(Value::as_str).map(str::to_owned) {
+                Some(id) => self.update_in(tx, caller, res_type, &id, value, None).await,
+                None => self.create_in(tx, caller, value, None, None).await,
+            },
+        }
+    }
+
+    /// `delete`: writes a tombstone version. Deleting a deleted resource is a no-op (204).
+    pub async fn delete(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<Written, FhirError> {
+        let res = async {
+            check_type(res_type)?;
+            let if_match = if_match.map(parse_etag).transpose()?;
+            let mut tx = self.store.begin().await?;
+            let w = self.delete_in(&mut tx, caller, res_type, id, if_match).await?;
+            tx.commit().await?;
+            Ok(w)
+        }
+        .await;
+        if let Err(e) = &res {
+            self.audit_failure(caller, "delete", Some(res_type), Some(id), e);
+        }
+        res
+    }
+
+    pub(crate) async fn delete_in(
+        &self,
+        tx: &mut Conn,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+        if_match: Option<i64>,
+    ) -> Result<Written, FhirError> {
+        let current = tx
+            .read(res_type, id)
+            .await?
+            .ok_or_else(|| FhirError::NotFound(format!("{res_type}/{id}")))?;
+        if let Some(expected) = if_match
+            && expected != current.version
+        {
+            return Err(FhirError::PreconditionFailed(format!(
+                "If-Match expected version {expected} of {res_type}/{id}, but it is at version {}",
+                current.version
+            )));
+        }
+        if current.deleted {
+            return Ok(Written {
+                res_type: res_type.to_owned(),
+                id: id.to_owned(),
+                version: current.version,
+                last_updated: current.last_updated,
+                content: None,
+                status: 204,
+            });
+        }
+        let comp = Some(current.compartment.clone()).filter(|c| !c.is_empty());
+        let now = now_micros();
+        let write = Write {
+            res_type: res_type.to_owned(),
+            id: id.to_owned(),
+            prev_version: Some(current.version),
+            content: None,
+            index: search_params::Extracted {
+                compartment: comp.clone(),
+                ..Default::default()
+            },
+            last_updated: now,
+        };
+        let out = tx.put(&write).await.map_err(|e| conflict_to_error(e, if_match.is_some()))?;
+        tx.append_audit(&[caller.record("delete", Some(res_type), Some(id), comp.as_deref(), "success", None)])
+            .await?;
+        Ok(Written {
+            res_type: res_type.to_owned(),
+            id: id.to_owned(),
+            version: out.version,
+            last_updated: now,
+            content: None,
+            status: 204,
+        })
+    }
+}
+
+/// Reject an unknown resource type in a URL.
+pub(crate) fn check_type(res_type: &str) -> Result<(), FhirError> {
+    if validate::is_resource_type(res_type) {
+        Ok(())
+    } else {
+        Err(FhirError::NotFound(format!("resource type '{res_type}'")))
+    }
+}
+
+/// Parse an ETag / If-Match value: `W/"3"`, `"3"` or `3`.
+pub(crate) fn parse_etag(s: &str) -> Result<i64, FhirError> {
+    let t = s.trim();
+    let t = t.strip_prefix("W/").unwrap_or(t);
+    let t = t.trim_matches('"');
+    t.parse().map_err(|_| {
+        FhirError::bad(
+            IssueCode::Invalid,
+            format!("If-Match '{s}' is not a version ETag such as W/\"3\""),
+        )
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags() {
+        assert_eq!(parse_etag("W/\"3\"").unwrap(), 3);
+        assert_eq!(parse_etag("\"12\"").unwrap(), 12);
+        assert_eq!(parse_etag("7").unwrap(), 7);
+        assert!(parse_etag("W/\"x\"").is_err());
+    }
+
+    #[test]
+    fn finish_puts_meta_first_and_drops_client_version() {
+        let v = serde_json::json!({"gender": "female", "meta": {"versionId": "99", "tag": [{"code": "x"}]}, "resourceType": "Patient", "id": "a"});
+        let m = finish_resource(v, "Patient", "a", 2, 0);
+        let keys: Vec<&String> = m.keys().collect();
+        assert_eq!(keys, ["resourceType", "id", "meta", "gender"]);
+        assert_eq!(m["meta"]["versionId"], "2");
+        assert_eq!(m["meta"]["tag"][0]["code"], "x");
+    }
+}

@@ -1,0 +1,248 @@
+//! The thin layer between Wellspring's SQL and the two back ends.
+//!
+//! Queries are written once, with `$1`-style placeholders that both SQLite and PostgreSQL accept,
+//! and bound from a small value enum. Every value is bound; SQL text is assembled only from fixed
+//! fragments (see `search.rs`), never from request data.
+
+use sqlx::pool::PoolConnection;
+use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction};
+
+use crate::StoreError;
+
+/// A bound parameter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Int(i64),
+    Text(String),
+    NullText,
+    Bool(bool),
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::Int(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Self {
+        Val::Text(v.to_owned())
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Self {
+        Val::Text(v)
+    }
+}
+impl From<&String> for Val {
+    fn from(v: &String) -> Self {
+        Val::Text(v.clone())
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Val::NullText, Val::Text)
+    }
+}
+impl From<bool> for Val {
+    fn from(v: bool) -> Self {
+        Val::Bool(v)
+    }
+}
+
+/// The type of a column to read back.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Int,
+    OptInt,
+    Text,
+    OptText,
+    Bool,
+}
+
+/// A decoded column value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    Null,
+}
+
+impl Cell {
+    pub fn int(&self) -> i64 {
+        match self {
+            Cell::Int(i) => *i,
+            Cell::Bool(b) => i64::from(*b),
+            _ => 0,
+        }
+    }
+    pub fn opt_int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+    pub fn text(self) -> String {
+        match self {
+            Cell::Text(s) => s,
+            _ => String::new(),
+        }
+    }
+    pub fn opt_text(self) -> Option<String> {
+        match self {
+            Cell::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn bool(&self) -> bool {
+        match self {
+            Cell::Bool(b) => *b,
+            Cell::Int(i) => *i != 0,
+            _ => false,
+        }
+    }
+}
+
+pub type Row = Vec<Cell>;
+
+/// A connection or transaction on either back end.
+pub enum Conn {
+    SqliteTx(Transaction<'static, Sqlite>),
+    PgTx(Transaction<'static, Postgres>),
+    Sqlite(PoolConnection<Sqlite>),
+    Pg(PoolConnection<Postgres>),
+}
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Val::Int(i) => q.bind(*i),
+                Val::Text(s) => q.bind(s.clone()),
+                Val::NullText => q.bind(Option::<String>::None),
+                Val::Bool(b) => q.bind(*b),
+            };
+        }
+        q
+    }};
+}
+
+macro_rules! decode_row {
+    ($row:expr, $kinds:expr) => {{
+        let row = $row;
+        let mut out = Vec::with_capacity($kinds.len());
+        for (i, k) in $kinds.iter().enumerate() {
+            let cell = match k {
+                Kind::Int => Cell::Int(row.try_get::<i64, _>(i)?),
+                Kind::OptInt => row.try_get::<Option<i64>, _>(i)?.map_or(Cell::Null, Cell::Int),
+                Kind::Text => Cell::Text(row.try_get::<String, _>(i)?),
+                Kind::OptText => row
+                    .try_get::<Option<String>, _>(i)?
+                    .map_or(Cell::Null, Cell::Text),
+                Kind::Bool => Cell::Bool(row.try_get::<bool, _>(i)?),
+            };
+            out.push(cell);
+        }
+        out
+    }};
+}
+
+macro_rules! on_conn {
+    ($self:expr, $c:ident, $body:expr) => {
+        match $self {
+            Conn::SqliteTx(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            Conn::Sqlite(p) => {
+                let $c = &mut **p;
+                $body
+            }
+            Conn::PgTx(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            Conn::Pg(p) => {
+                let $c = &mut **p;
+                $body
+            }
+        }
+    };
+}
+
+impl Conn {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Conn::PgTx(_) | Conn::Pg(_))
+    }
+
+    /// Run a statement; returns the number of rows affected.
+    pub async fn execute(&mut self, sql: &str, args: &[Val]) -> Result<u64, StoreError> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        Ok(on_conn!(self, c, {
+            bind_all!(sqlx::query(sql), args)
+                .execute(c)
+                .await?
+                .rows_affected()
+        }))
+    }
+
+    /// Run a query and decode every row with the given column kinds.
+    pub async fn fetch(
+        &mut self,
+        sql: &str,
+        args: &[Val],
+        kinds: &[Kind],
+    ) -> Result<Vec<Row>, StoreError> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        on_conn!(self, c, {
+            let rows = bind_all!(sqlx::query(sql), args).fetch_all(c).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in &rows {
+                out.push(decode_row!(r, kinds));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Run a query expected to return at most one row.
+    pub async fn fetch_opt(
+        &mut self,
+        sql: &str,
+        args: &[Val],
+        kinds: &[Kind],
+    ) -> Result<Option<Row>, StoreError> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        on_conn!(self, c, {
+            match bind_all!(sqlx::query(sql), args).fetch_optional(c).await? {
+                Some(r) => Ok(Some(decode_row!(&r, kinds))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Commit a transaction (a no-op for a plain connection).
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Conn::SqliteTx(t) => t.commit().await?,
+            Conn::PgTx(t) => t.commit().await?,
+            Conn::Sqlite(_) | Conn::Pg(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Roll back explicitly (dropping a transaction also rolls it back).
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            Conn::SqliteTx(t) => t.rollback().await?,
+            Conn::PgTx(t) => t.rollback().await?,
+            Conn::Sqlite(_) | Conn::Pg(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// `$n` placeholder text.
+pub fn ph(n: usize) -> String {
+    format!("${n}")
+}

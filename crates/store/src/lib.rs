@@ -1,0 +1,236 @@
+//! Wellspring's store: FHIR R4 resources kept versioned, with search indexes extracted at write
+//! time, plus the operational tables (audit log, export jobs) — on SQLite or PostgreSQL, chosen by
+//! the database URL. The only crate that speaks SQL.
+
+mod db;
+pub mod resources;
+pub mod search;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use db::{Cell, Conn, Kind, Row, Val};
+pub use resources::{
+    AuditRecord, ExportJob, HistoryQuery, StoredResource, VersionRef, Write, WriteOutcome,
+};
+pub use search::{Cond, Cursor, DatePrefix, Filter, SearchPage, SearchQuery, SortKey, SortKind, StrMode};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Errors from the store. Mapped to HTTP in one place (the web crate).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://...")]
+    BadUrl(String),
+    /// Optimistic-concurrency failure: the resource is not at the expected version.
+    #[error("version conflict on {res_type}/{id}: expected version {expected:?}, found {found:?}")]
+    VersionConflict {
+        res_type: String,
+        id: String,
+        expected: Option<i64>,
+        found: Option<i64>,
+    },
+    #[error("invalid search cursor")]
+    BadCursor,
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    /// True for a unique-constraint violation (someone else wrote the same key first).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::Database(e)) => {
+                matches!(e.kind(), sqlx::error::ErrorKind::UniqueViolation)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Which database engine backs a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Pools {
+    /// SQLite: one writer connection (writers queue in-process instead of spinning on
+    /// SQLITE_BUSY) and a pool of readers (WAL lets them run beside the writer).
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
+    Pg(PgPool),
+}
+
+/// Tuning for opening a store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pools: Pools,
+}
+
+impl Store {
+    /// Open a store from a URL: `sqlite://PATH` (file created, with its directory, on first use)
+    /// or `postgres://…`. Runs no migrations; call [`Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Self::connect_with(url, &StoreOptions::default()).await
+    }
+
+    pub async fn connect_with(url: &str, opts: &StoreOptions) -> Result<Store, StoreError> {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let path = path.split('?').next().unwrap_or(path);
+            if path.is_empty() {
+                return Err(StoreError::BadUrl(url.to_owned()));
+            }
+            if let Some(dir) = std::path::Path::new(path).parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)?;
+            }
+            let base = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(30))
+                .foreign_keys(false)
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "memory")
+                .pragma("mmap_size", "268435456")
+                .statement_cache_capacity(256);
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(opts.acquire_timeout)
+                .connect_with(base.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(opts.max_connections.max(1))
+                .acquire_timeout(opts.acquire_timeout)
+                .connect_with(base)
+                .await?;
+            Ok(Store {
+                pools: Pools::Sqlite { read, write },
+            })
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let o = PgConnectOptions::from_str(url)?.statement_cache_capacity(256);
+            let pool = PgPoolOptions::new()
+                .max_connections(opts.max_connections.max(2))
+                .acquire_timeout(opts.acquire_timeout)
+                .connect_with(o)
+                .await?;
+            Ok(Store {
+                pools: Pools::Pg(pool),
+            })
+        } else {
+            Err(StoreError::BadUrl(url.to_owned()))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Apply pending schema migrations for this back end.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.pools {
+            Pools::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Pools::Pg(p) => PG_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Is the database reachable (and migrated)?
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut c = self.reader().await?;
+        c.fetch("SELECT COUNT(*) FROM _sqlx_migrations", &[], &[Kind::Int])
+            .await?;
+        Ok(())
+    }
+
+    /// Begin a write transaction. On SQLite it holds the single writer connection and takes the
+    /// write lock at once (`BEGIN IMMEDIATE`), so it can never fail half-way on a lock upgrade.
+    pub async fn begin(&self) -> Result<Conn, StoreError> {
+        Ok(match &self.pools {
+            Pools::Sqlite { write, .. } => Conn::SqliteTx(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Pg(p) => Conn::PgTx(p.begin().await?),
+        })
+    }
+
+    /// A connection for reads (no transaction).
+    pub async fn reader(&self) -> Result<Conn, StoreError> {
+        Ok(match &self.pools {
+            Pools::Sqlite { read, .. } => Conn::Sqlite(read.acquire().await?),
+            Pools::Pg(p) => Conn::Pg(p.acquire().await?),
+        })
+    }
+
+    /// A read-only snapshot transaction (consistent reads across several queries).
+    pub async fn snapshot(&self) -> Result<Conn, StoreError> {
+        Ok(match &self.pools {
+            Pools::Sqlite { read, .. } => Conn::SqliteTx(read.begin().await?),
+            Pools::Pg(p) => Conn::PgTx(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
+    /// Close all connections (SQLite checkpoints its WAL on close).
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pools::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// The current time in microseconds since the Unix epoch.
+pub fn now_micros() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,595 @@
+//! Search over the extracted indexes.
+//!
+//! A [`SearchQuery`] is already parsed and checked (the interop layer knows the FHIR syntax);
+//! here it becomes one SQL statement: every filter is an `id IN (subquery on an index table)`,
+//! AND-ed together, values always bound. Paging is keyset-based: the next page starts strictly
+//! after the last row's sort key, so inserts and deletes between requests never shift a page.
+
+use crate::db::{Cell, Conn, Kind, Val, ph};
+use crate::resources::{RES_KINDS, StoredResource, stored_from_row};
+use crate::StoreError;
+
+/// How a string value matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrMode {
+    /// Default FHIR string search: case- and accent-insensitive "starts with".
+    Prefix,
+    /// `:exact`: the whole string, case and accents included.
+    Exact,
+    /// `:contains`: case- and accent-insensitive substring.
+    Contains,
+}
+
+/// FHIR date comparison prefixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePrefix {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Sa,
+    Eb,
+}
+
+/// One alternative value of a parameter (values separated by commas are OR-ed).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    /// `value` is already normalized for Prefix/Contains.
+    Str { mode: StrMode, value: String },
+    /// `system`: None = any system; Some("") = no system (`|code`).
+    /// `code`: None = any code in that system (`system|`).
+    Token {
+        system: Option<String>,
+        code: Option<String>,
+    },
+    /// Reference to `target_id`, of type `target_type` (None = any of the parameter's targets).
+    Ref {
+        target_type: Option<String>,
+        target_id: String,
+    },
+    /// A date range [lo, hi] (inclusive, microseconds) compared with `prefix`.
+    Date { prefix: DatePrefix, lo: i64, hi: i64 },
+}
+
+/// One AND-ed condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// `_id=a,b`
+    Id(Vec<String>),
+    /// `_lastUpdated` (each entry is an alternative).
+    LastUpdated(Vec<(DatePrefix, i64, i64)>),
+    /// A search parameter extracted into an index table.
+    Param { param: String, any_of: Vec<Cond> },
+    /// `_has:Source:refParam:...` — resources referred to by a `source_type` resource through
+    /// `ref_param`, where that source resource matches `inner`.
+    Has {
+        source_type: String,
+        ref_param: String,
+        inner: Box<Filter>,
+    },
+    /// Only resources in this patient's compartment.
+    Compartment(String),
+}
+
+/// What to sort on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortKind {
+    LastUpdated,
+    Id,
+    Date(String),
+    Str(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    pub kind: SortKind,
+    pub desc: bool,
+}
+
+/// Where the next page starts: the sort-key values and id of the last row of the previous page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    pub keys: Vec<Cell>,
+    pub id: String,
+}
+
+impl Cursor {
+    /// A compact, URL-safe text form.
+    pub fn encode(&self) -> String {
+        let mut parts: Vec<String> = self
+            .keys
+            .iter()
+            .map(|k| match k {
+                Cell::Int(i) => format!("i{i}"),
+                Cell::Text(s) => format!("s{}", hex(s)),
+                Cell::Bool(b) => format!("b{}", u8::from(*b)),
+                Cell::Null => "n".to_owned(),
+            })
+            .collect();
+        parts.push(format!("s{}", hex(&self.id)));
+        parts.join(".")
+    }
+
+    pub fn decode(s: &str) -> Result<Cursor, StoreError> {
+        let mut cells = Vec::new();
+        for p in s.split('.') {
+            let (tag, rest) = p.split_at_checked(1).ok_or(StoreError::BadCursor)?;
+            cells.push(match tag {
+                "i" => Cell::Int(rest.parse().map_err(|_| StoreError::BadCursor)?),
+                "s" => Cell::Text(unhex(rest).ok_or(StoreError::BadCursor)?),
+                "b" => Cell::Bool(rest == "1"),
+                "n" => Cell::Null,
+                _ => return Err(StoreError::BadCursor),
+            });
+        }
+        match cells.pop() {
+            Some(Cell::Text(id)) => Ok(Cursor { keys: cells, id }),
+            _ => Err(StoreError::BadCursor),
+        }
+    }
+}
+
+fn hex(s: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len() * 2);
+    for b in s.as_bytes() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+fn unhex(s: &str) -> Option<String> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+/// A parsed search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchQuery {
+    pub res_type: String,
+    pub filters: Vec<Filter>,
+    pub sort: Vec<SortKey>,
+    pub count: i64,
+    pub after: Option<Cursor>,
+    pub want_total: bool,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchPage {
+    pub rows: Vec<StoredResource>,
+    pub total: Option<i64>,
+    pub next: Option<Cursor>,
+}
+
+struct Sql {
+    text: String,
+    args: Vec<Val>,
+}
+
+impl Sql {
+    fn bind(&mut self, v: impl Into<Val>) -> String {
+        self.args.push(v.into());
+        ph(self.args.len())
+    }
+}
+
+/// The exclusive upper bound of all strings starting with `p` (for index range scans).
+fn prefix_upper(p: &str) -> String {
+    let mut s = p.to_owned();
+    s.push(char::MAX);
+    s
+}
+
+fn date_cond(sql: &mut Sql, prefix: DatePrefix, lo: i64, hi: i64, lo_col: &str, hi_col: &str) -> String {
+    let plo = sql.bind(lo);
+    let phi = sql.bind(hi);
+    match prefix {
+        DatePrefix::Eq => format!("({lo_col} >= {plo} AND {hi_col} <= {phi})"),
+        DatePrefix::Ne => format!("NOT ({lo_col} >= {plo} AND {hi_col} <= {phi})"),
+        DatePrefix::Gt => format!("{hi_col} > {phi}"),
+        DatePrefix::Lt => format!("{lo_col} < {plo}"),
+        DatePrefix::Ge => format!("{hi_col} >= {plo}"),
+        DatePrefix::Le => format!("{lo_col} <= {phi}"),
+        DatePrefix::Sa => format!("{lo_col} > {phi}"),
+        DatePrefix::Eb => format!("{hi_col} < {plo}"),
+    }
+}
+
+/// SQL for "the ids of `res_type` resources matching `f`" as a subquery, or a condition on `r`.
+fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str) -> String {
+    match f {
+        Filter::Id(ids) => {
+            let list: Vec<String> = ids.iter().map(|i| sql.bind(i)).collect();
+            format!("{alias}.id IN ({})", list.join(","))
+        }
+        Filter::LastUpdated(alts) => {
+            let parts: Vec<String> = alts
+                .iter()
+                .map(|(p, lo, hi)| {
+                    let c1 = format!("{alias}.last_updated");
+                    date_cond(sql, *p, *lo, *hi, &c1, &c1)
+                })
+                .collect();
+            format!("({})", parts.join(" OR "))
+        }
+        Filter::Compartment(pid) => {
+            let p = sql.bind(pid);
+            format!("{alias}.compartment = {p}")
+        }
+        Filter::Param { param, any_of } => {
+            let t = sql.bind(res_type);
+            let pn = sql.bind(param.as_str());
+            // Group alternatives by index table (a parameter has one type, so one table).
+            let (table, conds): (&str, Vec<String>) = match any_of.first() {
+                Some(Cond::Str { .. }) => (
+                    "idx_string",
+                    any_of
+                        .iter()
+                        .filter_map(|c| match c {
+                            Cond::Str { mode, value } => Some(match mode {
+                                StrMode::Prefix => {
+                                    let lo = sql.bind(value);
+                                    let hi = sql.bind(prefix_upper(value));
+                                    format!("(x.norm >= {lo} AND x.norm < {hi})")
+                                }
+                                StrMode::Exact => format!("x.exact = {}", sql.bind(value)),
+                                StrMode::Contains => {
+                                    let esc = value
+                                        .replace('\\', "\\\\")
+                                        .replace('%', "\\%")
+                                        .replace('_', "\\_");
+                                    format!("x.norm LIKE {} ESCAPE '\\'", sql.bind(format!("%{esc}%")))
+                                }
+                            }),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                Some(Cond::Token { .. }) => (
+                    "idx_token",
+                    any_of
+                        .iter()
+                        .filter_map(|c| match c {
+                            Cond::Token { system, code } => {
+                                let mut parts = Vec::new();
+                                if let Some(code) = code {
+                                    parts.push(format!("x.code = {}", sql.bind(code)));
+                                }
+                                if let Some(system) = system {
+                                    parts.push(format!("x.system = {}", sql.bind(system)));
+                                }
+                                if parts.is_empty() {
+                                    parts.push("1=1".into());
+                                }
+                                Some(format!("({})", parts.join(" AND ")))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                Some(Cond::Ref { .. }) => (
+                    "idx_reference",
+                    any_of
+                        .iter()
+                        .filter_map(|c| match c {
+                            Cond::Ref {
+                                target_type,
+                                target_id,
+                            } => {
+                                let id = sql.bind(target_id);
+                                Some(match target_type {
+                                    Some(tt) => {
+                                        format!("(x.target_id = {id} AND x.target_type = {})", sql.bind(tt))
+                                    }
+                                    None => format!("x.target_id = {id}"),
+                                })
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                Some(Cond::Date { .. }) => (
+                    "idx_date",
+                    any_of
+                        .iter()
+                        .filter_map(|c| match c {
+                            Cond::Date { prefix, lo, hi } => {
+                                Some(date_cond(sql, *prefix, *lo, *hi, "x.lo", "x.hi"))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                None => return "1=0".into(),
+            };
+            format!(
+                "{alias}.id IN (SELECT x.res_id FROM {table} x WHERE x.res_type = {t} AND x.param = {pn} AND ({}))",
+                conds.join(" OR ")
+            )
+        }
+        Filter::Has {
+            source_type,
+            ref_param,
+            inner,
+        } => {
+            let st = sql.bind(source_type.as_str());
+            let rp = sql.bind(ref_param.as_str());
+            let tt = sql.bind(res_type);
+            let inner_sql = filter_sql(sql, source_type, inner, "s");
+            format!(
+                "{alias}.id IN (SELECT h.target_id FROM idx_reference h WHERE h.res_type = {st} AND h.param = {rp} \
+                 AND h.target_type = {tt} AND h.res_id IN (SELECT s.id FROM resources s WHERE s.res_type = {st} AND s.deleted = FALSE AND {inner_sql}))"
+            )
+        }
+    }
+}
+
+fn where_clause(sql: &mut Sql, q: &SearchQuery) -> String {
+    let t = sql.bind(q.res_type.as_str());
+    let mut parts = vec![format!("r.res_type = {t}"), "r.deleted = FALSE".to_owned()];
+    for f in &q.filters {
+        parts.push(filter_sql(sql, &q.res_type, f, "r"));
+    }
+    parts.join(" AND ")
+}
+
+fn sort_expr(sql: &mut Sql, key: &SortKey) -> (String, Kind) {
+    match &key.kind {
+        SortKind::LastUpdated => ("r.last_updated".into(), Kind::Int),
+        SortKind::Id => ("r.id".into(), Kind::Text),
+        SortKind::Date(p) => {
+            let pn = sql.bind(p.as_str());
+            let (agg, sentinel) = if key.desc {
+                ("MAX(d.hi)", i64::MIN)
+            } else {
+                ("MIN(d.lo)", i64::MAX)
+            };
+            (
+                format!(
+                    "COALESCE((SELECT {agg} FROM idx_date d WHERE d.res_type = r.res_type AND d.res_id = r.id AND d.param = {pn}), {sentinel})"
+                ),
+                Kind::Int,
+            )
+        }
+        SortKind::Str(p) => {
+            let pn = sql.bind(p.as_str());
+            let (agg, sentinel) = if key.desc {
+                ("MAX(d.norm)", sql.bind(""))
+            } else {
+                ("MIN(d.norm)", sql.bind(char::MAX.to_string()))
+            };
+            (
+                format!(
+                    "COALESCE((SELECT {agg} FROM idx_string d WHERE d.res_type = r.res_type AND d.res_id = r.id AND d.param = {pn}), {sentinel})"
+                ),
+                Kind::Text,
+            )
+        }
+    }
+}
+
+fn cell_val(c: &Cell) -> Val {
+    match c {
+        Cell::Int(i) => Val::Int(*i),
+        Cell::Text(s) => Val::Text(s.clone()),
+        Cell::Bool(b) => Val::Bool(*b),
+        Cell::Null => Val::NullText,
+    }
+}
+
+impl Conn {
+    /// Run a search: one page, plus the total when asked for.
+    pub async fn search(&mut self, q: &SearchQuery) -> Result<SearchPage, StoreError> {
+        let mut sql = Sql {
+            text: String::new(),
+            args: Vec::new(),
+        };
+        let wc = where_clause(&mut sql, q);
+        let total = if q.want_total {
+            let count_sql = format!("SELECT COUNT(*) FROM resources r WHERE {wc}");
+            Some(
+                self.fetch_opt(&count_sql, &sql.args, &[Kind::Int])
+                    .await?
+                    .and_then(|r| r.first().map(Cell::int))
+                    .unwrap_or(0),
+            )
+        } else {
+            None
+        };
+        if q.count <= 0 {
+            return Ok(SearchPage {
+                rows: Vec::new(),
+                total,
+                next: None,
+            });
+        }
+        let mut keys = Vec::new();
+        for k in &q.sort {
+            let (e, kind) = sort_expr(&mut sql, k);
+            keys.push((e, kind, k.desc));
+        }
+        let mut select_cols = format!(
+            "r.res_type, r.id, r.version, r.last_updated, r.deleted, r.compartment, r.content"
+        );
+        let mut kinds: Vec<Kind> = RES_KINDS.to_vec();
+        for (i, (e, kind, _)) in keys.iter().enumerate() {
+            select_cols.push_str(&format!(", {e} AS k{i}"));
+            kinds.push(*kind);
+        }
+        let inner = format!("SELECT {select_cols} FROM resources r WHERE {wc}");
+        let mut outer_where = String::new();
+        if let Some(c) = &q.after {
+            if c.keys.len() != keys.len() {
+                return Err(StoreError::BadCursor);
+            }
+            // Lexicographic "strictly after" over (k0, k1, ..., id).
+            let mut ors = Vec::new();
+            for i in 0..=keys.len() {
+                let mut ands = Vec::new();
+                for (j, key) in c.keys.iter().enumerate().take(i) {
+                    let p = sql.bind(cell_val(key));
+                    ands.push(format!("t.k{j} = {p}"));
+                }
+                if i < keys.len() {
+                    let op = if keys[i].2 { "<" } else { ">" };
+                    let p = sql.bind(cell_val(&c.keys[i]));
+                    ands.push(format!("t.k{i} {op} {p}"));
+                } else {
+                    let p = sql.bind(c.id.as_str());
+                    ands.push(format!("t.id > {p}"));
+                }
+                ors.push(format!("({})", ands.join(" AND ")));
+            }
+            outer_where = format!("WHERE {}", ors.join(" OR "));
+        }
+        let mut order: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (_, _, desc))| format!("t.k{i} {}", if *desc { "DESC" } else { "ASC" }))
+            .collect();
+        order.push("t.id ASC".into());
+        let limit = sql.bind(q.count + 1);
+        sql.text = format!(
+            "SELECT * FROM ({inner}) t {outer_where} ORDER BY {} LIMIT {limit}",
+            order.join(", ")
+        );
+        let mut rows = self.fetch(&sql.text, &sql.args, &kinds).await?;
+        let has_more = rows.len() as i64 > q.count;
+        rows.truncate(usize::try_from(q.count).unwrap_or(0));
+        let next = if has_more {
+            rows.last().map(|r| Cursor {
+                keys: r.iter().skip(RES_KINDS.len()).cloned().collect(),
+                id: match r.get(1) {
+                    Some(Cell::Text(s)) => s.clone(),
+                    _ => String::new(),
+                },
+            })
+        } else {
+            None
+        };
+        let rows = rows
+            .into_iter()
+            .map(|mut r| {
+                r.truncate(RES_KINDS.len());
+                stored_from_row(r)
+            })
+            .collect();
+        Ok(SearchPage { rows, total, next })
+    }
+
+    /// References from `ids` (of `res_type`) through `param` (`None` = any parameter): for `_include`.
+    pub async fn references_from(
+        &mut self,
+        res_type: &str,
+        ids: &[String],
+        param: Option<&str>,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql {
+            text: String::new(),
+            args: Vec::new(),
+        };
+        let t = sql.bind(res_type);
+        let list: Vec<String> = ids.iter().map(|i| sql.bind(i)).collect();
+        let mut text = format!(
+            "SELECT DISTINCT target_type, target_id FROM idx_reference WHERE res_type = {t} AND res_id IN ({})",
+            list.join(",")
+        );
+        if let Some(p) = param {
+            let p = sql.bind(p);
+            text.push_str(&format!(" AND param = {p}"));
+        }
+        text.push_str(" ORDER BY target_type, target_id");
+        Ok(self
+            .fetch(&text, &sql.args, &[Kind::Text, Kind::Text])
+            .await?
+            .into_iter()
+            .map(|r| {
+                let mut it = r.into_iter();
+                (
+                    it.next().map(Cell::text).unwrap_or_default(),
+                    it.next().map(Cell::text).unwrap_or_default(),
+                )
+            })
+            .collect())
+    }
+
+    /// Current resources of `source_type` that refer to any of `ids` (of `target_type`) through
+    /// `param` (`None` = any parameter): for `_revinclude`.
+    pub async fn referrers(
+        &mut self,
+        source_type: &str,
+        param: Option<&str>,
+        target_type: &str,
+        ids: &[String],
+        limit: i64,
+    ) -> Result<Vec<StoredResource>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql {
+            text: String::new(),
+            args: Vec::new(),
+        };
+        let st = sql.bind(source_type);
+        let tt = sql.bind(target_type);
+        let list: Vec<String> = ids.iter().map(|i| sql.bind(i)).collect();
+        let mut sub = format!(
+            "SELECT x.res_id FROM idx_reference x WHERE x.res_type = {st} AND x.target_type = {tt} AND x.target_id IN ({})",
+            list.join(",")
+        );
+        if let Some(p) = param {
+            let p = sql.bind(p);
+            sub.push_str(&format!(" AND x.param = {p}"));
+        }
+        let lim = sql.bind(limit);
+        let text = format!(
+            "SELECT r.res_type, r.id, r.version, r.last_updated, r.deleted, r.compartment, r.content FROM resources r \
+             WHERE r.res_type = {st} AND r.deleted = FALSE AND r.id IN ({sub}) ORDER BY r.id LIMIT {lim}"
+        );
+        Ok(self
+            .fetch(&text, &sql.args, RES_KINDS)
+            .await?
+            .into_iter()
+            .map(stored_from_row)
+            .collect())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips() {
+        let c = Cursor {
+            keys: vec![Cell::Int(-5), Cell::Text("smith, ána.x".into()), Cell::Null],
+            id: "abc-123".into(),
+        };
+        let s = c.encode();
+        assert!(s.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-'));
+        assert_eq!(Cursor::decode(&s).unwrap(), c);
+        assert!(Cursor::decode("zz").is_err());
+        assert!(Cursor::decode("i1").is_err());
+        assert!(Cursor::decode("sXYZ").is_err());
+    }
+
+    #[test]
+    fn prefix_upper_bounds_prefix() {
+        let u = prefix_upper("smi");
+        assert!("smith" < u.as_str());
+        assert!("smj" > u.as_str());
+    }
+}
