@@ -593,10 +593,13 @@ fn check_resource(value: &Value, expr: &str, issues: &mut Vec<Issue>) {
     walker.object(obj, checked.output.as_ref().and_then(Value::as_object), Some(type_name), true);
     for w in walker.issues {
         match found.iter().position(|d| d.expression == w.expression) {
-            // `"status": null` — "null is not allowed" says it better than serde.
-            Some(pos) if w.diagnostics == NULL_MSG => found[pos] = w,
-            // `"name": {}` — keep serde's "expected a sequence".
-            Some(_) => {}
+            // `"name": {}`: keep "found an object, expected an array".
+            Some(pos)
+                if found[pos].diagnostics.starts_with("Wrong type")
+                    && w.diagnostics != NULL_MSG => {}
+            // `"status": null`, `"issue": []`: "null is not allowed" / "Empty array not
+            // allowed" say it better than the model.
+            Some(pos) => found[pos] = w,
             None => found.push(w),
         }
     }
@@ -780,16 +783,48 @@ fn error_issues(
         }
     }
 
+    if !lost && name == Some("resourceType") {
+        let issue = match cur.as_str() {
+            Some(s) => unknown_type_issue(s),
+            None => Issue::error(
+                IssueCode::Structure,
+                format!("'resourceType' must be a string, found {}", json_kind(cur)),
+            ),
+        };
+        return vec![issue.at(path)];
+    }
+    let msg = err.inner().to_string();
+    if msg.starts_with("choice element present but incomplete")
+        && let (Some(ctx), Value::Object(obj)) = (ctx_of_opt(node, cur), cur)
+    {
+        // `_valueString` without `valueString`: valid FHIR (a value carried only by
+        // extensions), but the model cannot represent it for choice elements.
+        let lonely = obj.keys().find(|k| {
+            k.strip_prefix('_').is_some_and(|base| {
+                !obj.contains_key(base)
+                    && matches!(resolve(ctx, base, &mut scratch),
+                        Resolved::Element { def, .. } if def.path.ends_with("[x]"))
+            })
+        });
+        if let Some(k) = lonely {
+            let base = &k[1..];
+            push_key(&mut path, k);
+            return vec![Issue::error(
+                IssueCode::NotSupported,
+                format!("'{k}' without '{base}' (a choice value carried only by extensions) is not supported"),
+            )
+            .at(path)];
+        }
+    }
     let name = name.unwrap_or_else(|| path.rsplit('.').next().unwrap_or(&path));
-    vec![serde_issue(err.inner(), name, path.clone())]
+    vec![serde_issue(&msg, name, cur, path.clone())]
 }
 
 fn ctx_of_opt(node: Option<Node>, value: &Value) -> Option<&'static str> {
     node.and_then(|n| ctx_of(n, value))
 }
 
-fn serde_issue(err: &serde_json::Error, name: &str, path: String) -> Issue {
-    let msg = err.to_string();
+fn serde_issue(msg: &str, name: &str, value: &Value, path: String) -> Issue {
     let name = name.trim_start_matches('_');
     if let Some(field) = msg
         .strip_prefix("missing field `")
@@ -802,16 +837,33 @@ fn serde_issue(err: &serde_json::Error, name: &str, path: String) -> Issue {
         .at(format!("{path}.{field}"));
     }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let found = match (found, value) {
+            ("map", _) => "an object".to_owned(),
+            ("sequence", _) => "an array".to_owned(),
+            ("number", Value::Number(n)) => format!("number {n}"),
+            (f, _) => f.to_owned(),
+        };
+        let expected = match expected {
+            "a sequence" => "an array".to_owned(),
+            "a map" => "an object".to_owned(),
+            e => match e.strip_prefix("struct ") {
+                Some(t) => format!("an object ({t})"),
+                None => e.to_owned(),
+            },
+        };
         return Issue::error(
             IssueCode::Structure,
-            format!("Wrong type for element '{name}': found {rest}"),
+            format!("Wrong type for element '{name}': found {found}, expected {expected}"),
         )
         .at(path);
     }
-    if let Some(rest) = msg.strip_prefix("invalid length ") {
+    if msg == "invalid number"
+        && let Value::Number(n) = value
+    {
         return Issue::error(
-            IssueCode::Structure,
-            format!("Wrong number of entries for element '{name}': {rest}"),
+            IssueCode::Value,
+            format!("Invalid value {n} for element '{name}': not a number of the expected type"),
         )
         .at(path);
     }
@@ -1093,6 +1145,8 @@ impl CrateKind<'_> {
                 format!("Code {q} is not in the required value set{set}")
             }
             CrateKind::Quoted(_) => capitalize(original),
+            // Invariant messages start with their key (`ext-1: ...`); keep it as written.
+            CrateKind::Ele1 | CrateKind::Ext1 | CrateKind::Other => original.to_owned(),
             CrateKind::UriLike(t) => {
                 format!("Invalid {t}: must be non-empty and not surrounded by whitespace")
             }
@@ -1101,7 +1155,6 @@ impl CrateKind<'_> {
             CrateKind::Cardinality => {
                 format!("Missing required element '{name}': at least one entry is required")
             }
-            _ => capitalize(original),
         }
     }
 }
@@ -1297,10 +1350,7 @@ fn locate(
             continue;
         }
         let (child_node, child_def) = match resolved {
-            Some(Resolved::Element { node, def }) if ext => (Some(Node::Complex("Element")), {
-                let _ = node;
-                Some(def)
-            }),
+            Some(Resolved::Element { def, .. }) if ext => (Some(Node::Complex("Element")), Some(def)),
             Some(Resolved::Element { node, def }) => (Some(node), Some(def)),
             _ => (None, None),
         };
@@ -1316,5 +1366,612 @@ fn locate(
             None => locate(child, child_node, child_def, rest, kind, path, scratch, found),
         }
         path.truncate(len);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Run the full validation and also the definitions-only walk (no typed output), which must
+    /// agree that a valid resource has no unknown elements.
+    fn assert_valid(resource: &Value) {
+        let issues = validate_resource(resource);
+        assert!(issues.is_empty(), "expected no issues, got {issues:#?}");
+        let rt = resource["resourceType"].as_str().unwrap();
+        let mut walker = Walker {
+            issues: Vec::new(),
+            path: rt.to_owned(),
+            scratch: String::new(),
+        };
+        walker.object(resource.as_object().unwrap(), None, static_type_name(rt), true);
+        assert!(
+            walker.issues.is_empty(),
+            "element definitions disagree with the model: {:#?}",
+            walker.issues
+        );
+    }
+
+    fn expressions(issues: &[Issue]) -> Vec<&str> {
+        issues.iter().filter_map(|i| i.expression.as_deref()).collect()
+    }
+
+    /// The single issue at `expr`, or a panic listing what was found.
+    fn issue_at<'a>(issues: &'a [Issue], expr: &str) -> &'a Issue {
+        let at: Vec<&Issue> = issues
+            .iter()
+            .filter(|i| i.expression.as_deref() == Some(expr))
+            .collect();
+        assert_eq!(at.len(), 1, "expected one issue at {expr}, got {issues:#?}");
+        at[0]
+    }
+
+    pub(super) fn patient() -> Value {
+        json!({
+            "resourceType": "Patient",
+            "id": "example",
+            "meta": {"versionId": "1", "lastUpdated": "2024-01-02T03:04:05.678Z"},
+            "text": {
+                "status": "generated",
+                "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">Peter James Chalmers</div>"
+            },
+            "identifier": [{
+                "use": "usual",
+                "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]},
+                "system": "urn:oid:1.2.36.146.595.217.0.1",
+                "value": "12345",
+                "period": {"start": "2001-05-06"},
+                "assigner": {"display": "Acme Healthcare"}
+            }],
+            "active": true,
+            "name": [
+                {"use": "official", "family": "Chalmers", "given": ["Peter", "James"]},
+                {"use": "usual", "given": ["Jim"]},
+                {"use": "maiden", "family": "Windsor", "given": ["Peter", "James"],
+                 "period": {"end": "2002"}}
+            ],
+            "telecom": [
+                {"use": "home"},
+                {"system": "phone", "value": "(03) 5555 6473", "use": "work", "rank": 1},
+                {"system": "phone", "value": "(03) 3410 5613", "use": "mobile", "rank": 2}
+            ],
+            "gender": "male",
+            "birthDate": "1974-12-25",
+            "_birthDate": {
+                "extension": [{
+                    "url": "http://hl7.org/fhir/StructureDefinition/patient-birthTime",
+                    "valueDateTime": "1974-12-25T14:35:45-05:00"
+                }]
+            },
+            "deceasedBoolean": false,
+            "address": [{
+                "use": "home", "type": "both", "text": "534 Erewhon St PeasantVille, Rainbow, Vic  3999",
+                "line": ["534 Erewhon St"], "city": "PleasantVille", "district": "Rainbow",
+                "state": "Vic", "postalCode": "3999", "period": {"start": "1974-12-25"}
+            }],
+            "maritalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "code": "M"}]},
+            "multipleBirthInteger": 1,
+            "contact": [{
+                "relationship": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0131", "code": "N"}]}],
+                "name": {
+                    "family": "du Marché",
+                    "_family": {"extension": [{
+                        "url": "http://hl7.org/fhir/StructureDefinition/humanname-own-prefix",
+                        "valueString": "VV"
+                    }]},
+                    "given": ["Bénédicte"]
+                },
+                "telecom": [{"system": "phone", "value": "+33 (237) 998327"}],
+                "gender": "female",
+                "period": {"start": "2012"}
+            }],
+            "communication": [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "nl"}]}, "preferred": true}],
+            "generalPractitioner": [{"reference": "Practitioner/example"}],
+            "managingOrganization": {"reference": "Organization/1"}
+        })
+    }
+
+    fn observation() -> Value {
+        json!({
+            "resourceType": "Observation",
+            "id": "f001",
+            "status": "final",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "15074-8", "display": "Glucose [Moles/volume] in Blood"}]},
+            "subject": {"reference": "Patient/f001", "display": "P. van de Heuvel"},
+            "effectivePeriod": {"start": "2013-04-02T09:30:10+01:00"},
+            "issued": "2013-04-03T15:30:10+01:00",
+            "performer": [{"reference": "Practitioner/f005"}],
+            "valueQuantity": {"value": 6.3, "unit": "mmol/l", "system": "http://unitsofmeasure.org", "code": "mmol/L"},
+            "interpretation": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": "H"}]}],
+            "referenceRange": [{
+                "low": {"value": 3.1, "unit": "mmol/l", "system": "http://unitsofmeasure.org", "code": "mmol/L"},
+                "high": {"value": 6.2, "unit": "mmol/l", "system": "http://unitsofmeasure.org", "code": "mmol/L"},
+                "text": "normal"
+            }],
+            "component": [
+                {
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "8480-6"}]},
+                    "valueQuantity": {"value": 107, "unit": "mmHg", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"}
+                },
+                {
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "8462-4"}]},
+                    "valueQuantity": {"value": 60.000, "unit": "mmHg", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"},
+                    "interpretation": [{"text": "normal"}]
+                }
+            ]
+        })
+    }
+
+    fn condition() -> Value {
+        json!({
+            "resourceType": "Condition",
+            "id": "example",
+            "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "resolved"}]},
+            "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]},
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-category", "code": "encounter-diagnosis"}]}],
+            "severity": {"coding": [{"system": "http://snomed.info/sct", "code": "24484000", "display": "Severe"}]},
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "39065001"}], "text": "Burnt Ear"},
+            "bodySite": [{"coding": [{"system": "http://snomed.info/sct", "code": "49521004"}]}],
+            "subject": {"reference": "Patient/example"},
+            "encounter": {"reference": "Encounter/f201"},
+            "onsetDateTime": "2012-05-24",
+            "abatementDateTime": "2012-06-24T10:00:00Z",
+            "recordedDate": "2012-05-24T12:00:00+02:00",
+            "note": [{"text": "Healing well", "time": "2012-06-01T08:00:00Z"}]
+        })
+    }
+
+    fn encounter() -> Value {
+        json!({
+            "resourceType": "Encounter",
+            "id": "home",
+            "status": "finished",
+            "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "HH", "display": "home health"},
+            "type": [{"text": "Home visit"}],
+            "subject": {"reference": "Patient/example"},
+            "participant": [{
+                "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "PPRF"}]}],
+                "period": {"start": "2015-01-17T16:00:00+10:00", "end": "2015-01-17T16:30:00+10:00"},
+                "individual": {"reference": "Practitioner/example"}
+            }],
+            "period": {"start": "2015-01-17T16:00:00+10:00", "end": "2015-01-17T16:30:00+10:00"},
+            "length": {"value": 30, "unit": "min", "system": "http://unitsofmeasure.org", "code": "min"},
+            "reasonCode": [{"text": "Check-up"}],
+            "hospitalization": {"dischargeDisposition": {"text": "home"}},
+            "location": [{"location": {"reference": "Location/2"}, "status": "completed",
+                          "period": {"start": "2015-01-17T16:00:00+10:00"}}]
+        })
+    }
+
+    fn medication_request() -> Value {
+        json!({
+            "resourceType": "MedicationRequest",
+            "id": "medrx0302",
+            "status": "active",
+            "intent": "order",
+            "medicationCodeableConcept": {
+                "coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "582620", "display": "Nizatidine 15 MG/ML Oral Solution [Axid]"}]
+            },
+            "subject": {"reference": "Patient/pat1", "display": "Donald Duck"},
+            "authoredOn": "2015-01-15",
+            "requester": {"reference": "Practitioner/f007"},
+            "reasonCode": [{"text": "Heartburn"}],
+            "dosageInstruction": [{
+                "sequence": 1,
+                "text": "10 mL bid",
+                "timing": {"repeat": {"frequency": 2, "period": 1, "periodUnit": "d",
+                                      "boundsPeriod": {"start": "2015-01-15"}}},
+                "route": {"coding": [{"system": "http://snomed.info/sct", "code": "26643006", "display": "Oral Route"}]},
+                "doseAndRate": [{
+                    "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/dose-rate-type", "code": "ordered"}]},
+                    "doseQuantity": {"value": 10, "unit": "mL", "system": "http://unitsofmeasure.org", "code": "mL"}
+                }]
+            }],
+            "dispenseRequest": {
+                "validityPeriod": {"start": "2015-01-15", "end": "2016-01-15"},
+                "numberOfRepeatsAllowed": 1,
+                "quantity": {"value": 480, "unit": "mL", "system": "http://unitsofmeasure.org", "code": "mL"},
+                "expectedSupplyDuration": {"value": 30, "unit": "days", "system": "http://unitsofmeasure.org", "code": "d"}
+            },
+            "substitution": {"allowedBoolean": true}
+        })
+    }
+
+    fn coverage() -> Value {
+        json!({
+            "resourceType": "Coverage",
+            "id": "9876B1",
+            "identifier": [{"system": "http://benefitsinc.com/certificate", "value": "12345"}],
+            "status": "active",
+            "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "EHCPOL"}]},
+            "policyHolder": {"reference": "Organization/CBI35"},
+            "subscriber": {"reference": "Patient/4"},
+            "subscriberId": "AB9876",
+            "beneficiary": {"reference": "Patient/4"},
+            "dependent": "1",
+            "relationship": {"coding": [{"code": "self"}]},
+            "period": {"start": "2011-05-23", "end": "2012-05-23"},
+            "payor": [{"reference": "Organization/2"}],
+            "class": [{
+                "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "group"}]},
+                "value": "CB135",
+                "name": "Corporate Baker's Inc. Local #35"
+            }],
+            "order": 1,
+            "costToBeneficiary": [{"type": {"text": "copay"}, "valueMoney": {"value": 20.00, "currency": "USD"}}]
+        })
+    }
+
+    fn appointment() -> Value {
+        json!({
+            "resourceType": "Appointment",
+            "id": "example",
+            "status": "booked",
+            "serviceCategory": [{"coding": [{"system": "http://example.org/service-category", "code": "gp"}]}],
+            "serviceType": [{"coding": [{"code": "52", "display": "General Discussion"}]}],
+            "appointmentType": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0276", "code": "FOLLOWUP"}]},
+            "priority": 5,
+            "description": "Discussion on the results of your recent MRI",
+            "start": "2013-12-10T09:00:00Z",
+            "end": "2013-12-10T11:00:00Z",
+            "minutesDuration": 120,
+            "slot": [{"reference": "Slot/example"}],
+            "created": "2013-10-10",
+            "comment": "Further expand on the results of the MRI",
+            "participant": [
+                {"actor": {"reference": "Patient/example"}, "required": "required", "status": "accepted"},
+                {"type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "ATND"}]}],
+                 "actor": {"reference": "Practitioner/example"}, "required": "required", "status": "accepted"}
+            ],
+            "requestedPeriod": [{"start": "2013-12-10T09:00:00Z", "end": "2013-12-10T11:00:00Z"}]
+        })
+    }
+
+    fn slot() -> Value {
+        json!({
+            "resourceType": "Slot",
+            "id": "1",
+            "serviceCategory": [{"coding": [{"code": "17", "display": "General Practice"}]}],
+            "serviceType": [{"coding": [{"code": "57", "display": "Immunization"}]}],
+            "appointmentType": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0276", "code": "WALKIN"}]},
+            "schedule": {"reference": "Schedule/example"},
+            "status": "busy",
+            "start": "2013-12-25T09:00:00Z",
+            "end": "2013-12-25T09:15:00Z",
+            "overbooked": false,
+            "comment": "Assessments should be performed before requesting appointments in this slot."
+        })
+    }
+
+    fn schedule() -> Value {
+        json!({
+            "resourceType": "Schedule",
+            "id": "example",
+            "identifier": [{"use": "usual", "system": "http://example.org/scheduleid", "value": "45"}],
+            "active": true,
+            "serviceCategory": [{"coding": [{"code": "17"}]}],
+            "serviceType": [{"coding": [{"code": "57"}]}],
+            "specialty": [{"coding": [{"system": "http://snomed.info/sct", "code": "408480009"}]}],
+            "actor": [{"reference": "Location/1", "display": "Burgers University Medical Center"}],
+            "planningHorizon": {"start": "2013-12-25T09:15:00Z", "end": "2013-12-25T09:30:00Z"},
+            "comment": "The slots attached to this schedule should be specialized to cover immunizations"
+        })
+    }
+
+    fn communication() -> Value {
+        json!({
+            "resourceType": "Communication",
+            "id": "example",
+            "status": "completed",
+            "category": [{"coding": [{"system": "http://acme.org/messagetypes", "code": "Alert"}], "text": "Alert"}],
+            "medium": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", "code": "WRITTEN"}]}],
+            "subject": {"reference": "Patient/example"},
+            "encounter": {"reference": "Encounter/example"},
+            "sent": "2014-12-12T18:01:10-08:00",
+            "received": "2014-12-12T18:01:11-08:00",
+            "recipient": [{"reference": "Practitioner/example"}],
+            "sender": {"reference": "Device/f001"},
+            "payload": [
+                {"contentString": "Patient 1 has a very high serum potassium value (7.2 mmol/L on 2014-Dec-12 at 5:55 pm)"},
+                {"contentReference": {"display": "Serum Potassium Observation"}}
+            ],
+            "note": [{"text": "Sent by secure channel"}]
+        })
+    }
+
+    fn practitioner() -> Value {
+        json!({
+            "resourceType": "Practitioner",
+            "id": "example",
+            "identifier": [{"system": "http://www.acme.org/practitioners", "value": "23"}],
+            "active": true,
+            "name": [{"family": "Careful", "given": ["Adam"], "prefix": ["Dr"]}],
+            "telecom": [{"system": "email", "value": "adam.careful@example.org", "use": "work"}],
+            "address": [{"use": "home", "line": ["534 Erewhon St"], "city": "PleasantVille", "state": "Vic", "postalCode": "3999"}],
+            "gender": "male",
+            "birthDate": "1971-11-07",
+            "qualification": [{
+                "identifier": [{"system": "http://example.org/UniversityIdentifier", "value": "12345"}],
+                "code": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0360/2.7", "code": "BS"}], "text": "Bachelor of Science"},
+                "period": {"start": "1995"},
+                "issuer": {"display": "Example University"}
+            }],
+            "communication": [{"coding": [{"system": "urn:ietf:bcp:47", "code": "en"}]}]
+        })
+    }
+
+    fn practitioner_role() -> Value {
+        json!({
+            "resourceType": "PractitionerRole",
+            "id": "example",
+            "active": true,
+            "period": {"start": "2012-01-01", "end": "2012-03-31"},
+            "practitioner": {"reference": "Practitioner/example", "display": "Dr Adam Careful"},
+            "organization": {"reference": "Organization/f001"},
+            "code": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0286", "code": "RP"}]}],
+            "specialty": [{"coding": [{"system": "http://snomed.info/sct", "code": "408443003"}]}],
+            "location": [{"reference": "Location/1"}],
+            "telecom": [{"system": "phone", "value": "(03) 5555 6473", "use": "work"}],
+            "availableTime": [
+                {"daysOfWeek": ["mon", "tue", "wed"], "availableStartTime": "09:00:00", "availableEndTime": "16:30:00"},
+                {"daysOfWeek": ["thu", "fri"], "availableStartTime": "09:00:00", "availableEndTime": "12:00:00"},
+                {"daysOfWeek": ["sat"], "allDay": true}
+            ],
+            "notAvailable": [{"description": "Adam will be on extended leave during May 2017",
+                              "during": {"start": "2017-05-01", "end": "2017-05-20"}}],
+            "availabilityExceptions": "Adam is generally unavailable on public holidays"
+        })
+    }
+
+    fn organization() -> Value {
+        json!({
+            "resourceType": "Organization",
+            "id": "hl7",
+            "identifier": [{"system": "urn:ietf:rfc:3986", "value": "urn:oid:2.16.840.1.113883"}],
+            "active": true,
+            "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "prov"}]}],
+            "name": "Health Level Seven International",
+            "alias": ["HL7 International"],
+            "telecom": [{"system": "phone", "value": "(+1) 734-677-7777"}, {"system": "fax", "value": "(+1) 734-677-6622"}],
+            "address": [{"line": ["3300 Washtenaw Avenue, Suite 227"], "city": "Ann Arbor", "state": "MI", "postalCode": "48104", "country": "USA"}],
+            "partOf": {"reference": "Organization/parent"},
+            "contact": [{"purpose": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/contactentity-type", "code": "ADMIN"}]},
+                         "name": {"text": "Front desk"}}]
+        })
+    }
+
+    fn location() -> Value {
+        json!({
+            "resourceType": "Location",
+            "id": "1",
+            "status": "active",
+            "name": "South Wing, second floor",
+            "alias": ["BU MC, SW, F2"],
+            "description": "Second floor of the Old South Wing, formerly in use by Psychiatry",
+            "mode": "instance",
+            "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "HOSP"}]}],
+            "telecom": [{"system": "phone", "value": "2328", "use": "work"}, {"system": "url", "value": "http://sampleorg.com/southwing", "use": "work"}],
+            "address": {"use": "work", "line": ["Galapagosweg 91, Building A"], "city": "Den Burg", "postalCode": "9105 PZ", "country": "NLD"},
+            "physicalType": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/location-physical-type", "code": "wi"}]},
+            "position": {"longitude": -83.6945691, "latitude": 42.25475478, "altitude": 0},
+            "managingOrganization": {"reference": "Organization/f001"},
+            "hoursOfOperation": [{"daysOfWeek": ["mon", "tue"], "allDay": false, "openingTime": "08:00:00", "closingTime": "17:30:00"}],
+            "endpoint": [{"reference": "Endpoint/example"}]
+        })
+    }
+
+    fn allergy_intolerance() -> Value {
+        json!({
+            "resourceType": "AllergyIntolerance",
+            "id": "example",
+            "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]},
+            "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", "code": "confirmed"}]},
+            "type": "allergy",
+            "category": ["food"],
+            "criticality": "high",
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "227493005", "display": "Cashew nuts"}]},
+            "patient": {"reference": "Patient/example"},
+            "onsetDateTime": "2004",
+            "recordedDate": "2014-10-09T14:58:00+11:00",
+            "recorder": {"reference": "Practitioner/example"},
+            "lastOccurrence": "2012-06",
+            "note": [{"text": "The criticality is high because of an observed anaphylactic reaction."}],
+            "reaction": [{
+                "substance": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1160593"}]},
+                "manifestation": [{"coding": [{"system": "http://snomed.info/sct", "code": "39579001", "display": "Anaphylactic reaction"}]}],
+                "description": "Challenge Protocol. Severe reaction to subcutaneous cashew extract.",
+                "onset": "2012-06-12",
+                "severity": "severe",
+                "exposureRoute": {"coding": [{"system": "http://snomed.info/sct", "code": "34206005"}]}
+            }]
+        })
+    }
+
+    fn immunization() -> Value {
+        json!({
+            "resourceType": "Immunization",
+            "id": "example",
+            "status": "completed",
+            "vaccineCode": {"coding": [{"system": "urn:oid:1.2.36.1.2001.1005.17", "code": "FLUVAX"}], "text": "Fluvax (Influenza)"},
+            "patient": {"reference": "Patient/example"},
+            "encounter": {"reference": "Encounter/example"},
+            "occurrenceDateTime": "2013-01-10",
+            "primarySource": true,
+            "location": {"reference": "Location/1"},
+            "manufacturer": {"reference": "Organization/hl7"},
+            "lotNumber": "AAJN11K",
+            "expirationDate": "2015-02-15",
+            "site": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActSite", "code": "LA"}]},
+            "route": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration", "code": "IM"}]},
+            "doseQuantity": {"value": 5, "system": "http://unitsofmeasure.org", "code": "mg"},
+            "performer": [{"function": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0443", "code": "OP"}]},
+                           "actor": {"reference": "Practitioner/example"}}],
+            "note": [{"text": "Notes on adminstration of vaccine"}],
+            "isSubpotent": true,
+            "fundingSource": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/immunization-funding-source", "code": "private"}]},
+            "protocolApplied": [{"series": "2-dose", "targetDisease": [{"coding": [{"system": "http://snomed.info/sct", "code": "40468003"}]}],
+                                 "doseNumberPositiveInt": 1, "seriesDosesPositiveInt": 2}]
+        })
+    }
+
+    fn procedure() -> Value {
+        json!({
+            "resourceType": "Procedure",
+            "id": "example",
+            "status": "completed",
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "80146002", "display": "Appendectomy"}]},
+            "subject": {"reference": "Patient/example"},
+            "performedPeriod": {"start": "2013-03-24T09:30:10+01:00", "end": "2013-03-24T10:30:10+01:00"},
+            "recorder": {"reference": "Practitioner/example"},
+            "performer": [{"actor": {"reference": "Practitioner/example", "display": "Dr Cecil Surgeon"}}],
+            "reasonCode": [{"text": "Generalized abdominal pain 24 hours. Localized in RIF with rebound and guarding"}],
+            "bodySite": [{"coding": [{"system": "http://snomed.info/sct", "code": "66754008"}]}],
+            "outcome": {"text": "Uneventful"},
+            "followUp": [{"text": "ROS 5 days  - 2013-04-10"}],
+            "note": [{"text": "Routine Appendectomy. Appendix was inflamed and in retro-caecal position"}]
+        })
+    }
+
+    fn procedure_performed_datetime() -> Value {
+        json!({
+            "resourceType": "Procedure",
+            "status": "completed",
+            "subject": {"reference": "Patient/example"},
+            "performedDateTime": "2013-04-05T10:30:10+01:00"
+        })
+    }
+
+    fn diagnostic_report() -> Value {
+        json!({
+            "resourceType": "DiagnosticReport",
+            "id": "f001",
+            "identifier": [{"use": "official", "system": "http://www.bmc.nl/zorgportal/identifiers/reports", "value": "nr1239044"}],
+            "basedOn": [{"reference": "ServiceRequest/req"}],
+            "status": "final",
+            "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "252275004"},
+                                     {"system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "HM"}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "58410-2"}]},
+            "subject": {"reference": "Patient/f001"},
+            "effectiveDateTime": "2013-04-02T09:30:10+01:00",
+            "issued": "2013-05-15T19:32:52+01:00",
+            "performer": [{"reference": "Organization/f001"}],
+            "result": [{"reference": "Observation/f001"}, {"reference": "Observation/f002"}],
+            "conclusion": "Core lab",
+            "presentedForm": [{"contentType": "application/pdf", "data": "JVBERi0xLjQ=", "title": "Report"}]
+        })
+    }
+
+    fn bundle() -> Value {
+        json!({
+            "resourceType": "Bundle",
+            "id": "bundle-transaction",
+            "meta": {"lastUpdated": "2014-08-18T01:43:30Z"},
+            "type": "transaction",
+            "entry": [
+                {
+                    "fullUrl": "urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a",
+                    "resource": {
+                        "resourceType": "Patient",
+                        "active": true,
+                        "name": [{"use": "official", "family": "Chalmers", "given": ["Peter", "James"]}],
+                        "gender": "male",
+                        "birthDate": "1974-12-25"
+                    },
+                    "request": {"method": "POST", "url": "Patient", "ifNoneExist": "identifier=http:/example.org/fhir/ids|234234"}
+                },
+                {
+                    "fullUrl": "http://example.org/fhir/Observation/123",
+                    "resource": observation(),
+                    "request": {"method": "PUT", "url": "Observation/123"}
+                },
+                {"request": {"method": "DELETE", "url": "Patient/234"}}
+            ]
+        })
+    }
+
+    fn searchset_bundle() -> Value {
+        json!({
+            "resourceType": "Bundle",
+            "id": "search",
+            "type": "searchset",
+            "total": 1,
+            "link": [{"relation": "self", "url": "http://example.org/fhir/Patient?name=peter"}],
+            "entry": [{
+                "fullUrl": "http://example.org/fhir/Patient/example",
+                "resource": patient(),
+                "search": {"mode": "match", "score": 1}
+            }]
+        })
+    }
+
+    #[test]
+    fn valid_examples_have_no_issues() {
+        for resource in [
+            patient(),
+            observation(),
+            condition(),
+            encounter(),
+            medication_request(),
+            coverage(),
+            appointment(),
+            slot(),
+            schedule(),
+            communication(),
+            practitioner(),
+            practitioner_role(),
+            organization(),
+            location(),
+            allergy_intolerance(),
+            immunization(),
+            procedure(),
+            procedure_performed_datetime(),
+            diagnostic_report(),
+            bundle(),
+            searchset_bundle(),
+        ] {
+            assert_valid(&resource);
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod probe {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn probe_print() {
+        let cases = vec![
+            json!({"resourceType": "Patient", "name": ["x"]}),
+            json!({"resourceType": "Observation", "status": "final", "code": "x"}),
+            json!({"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "valueQuantity": 5}),
+            json!({"resourceType": "OperationOutcome", "issue": []}),
+            json!({"resourceType": "OperationOutcome"}),
+            json!({"resourceType": "Patient", "multipleBirthInteger": 1.5}),
+            json!({"resourceType": "Patient", "multipleBirthInteger": -1, "photo": [{"data": "abc"}]}),
+            json!({"resourceType": "Patient", "_birthDate": {"extension": [{"url": "http://x", "valueString": "y"}]}}),
+            json!({"resourceType": "Patient", "_valueString": {"extension": [{"url": "http://x", "valueString": "y"}]}}),
+            json!({"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "_valueString": {"extension": [{"url": "http://x", "valueString": "y"}]}}),
+            json!({"resourceType": "Patient", "contained": [{"name": "x"}]}),
+            json!({"resourceType": "Patient", "contained": [{"resourceType": 5}]}),
+            json!({"resourceType": "Patient", "contained": [{"resourceType": "Patient", "contained": [{"resourceType": "Patient"}]}]}),
+            json!({"resourceType": "Patient", "contained": [{"resourceType": "Patient", "meta": {"lastUpdated": "2020-01-01T00:00:00Z"}}]}),
+            json!({"resourceType": "Questionnaire", "status": "active", "item": [{"linkId": "1", "type": "group", "item": [{"linkId": "1.1", "type": "string", "foo": 1, "item": [{"linkId": "x", "type": "date", "initial": [{"valueDate": "2020-02-31"}]}]}]}]}),
+            json!({"resourceType": "Parameters", "parameter": [{"name": "x", "resource": {"resourceType": "Patient", "bad": 1}}]}),
+            json!({"resourceType": "Patient", "identifier": [{"system": "urn:oid:1.2", "value": "1", "assigner": {"identifier": {"system": " x"}}}]}),
+            json!({"resourceType": "CapabilityStatement", "status": "active", "date": "2020-01-01", "kind": "instance", "fhirVersion": "4.0.1", "format": ["json", "x  y"]}),
+            json!({"resourceType": "Patient", "communication": [{"language": {"text": "x"}}, {"language": {"coding": [{"code": "a  b"}]}}]}),
+            json!({"resourceType": "Patient", "birthDate": "1990-01-01T10:00:00Z"}),
+        ];
+        for c in cases {
+            println!("=== {c}");
+            for i in validate_resource(&c) {
+                println!("  {:?} {:?} {}", i.code, i.expression, i.diagnostics);
+            }
+        }
     }
 }

@@ -1,1 +1,78 @@
+//! The HTTP edge: the FHIR REST API under `/fhir`, `/healthz`, and (with later work) the
+//! member portal and staff pages. Handlers translate HTTP to the FHIR service and back; errors
+//! become OperationOutcomes in exactly one place ([`fhir_error`]).
 
+mod fhir_api;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use ws_interop::Fhir;
+
+pub use fhir_api::fhir_error;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub fhir: Fhir,
+    pub version: &'static str,
+}
+
+/// Build the whole application router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/", get(home))
+        .nest("/fhir", fhir_api::routes())
+        .layer(axum::middleware::from_fn(security_headers))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(State(s): State<AppState>) -> Response {
+    match s.fhir.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: store unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "store unreachable\n").into_response()
+        }
+    }
+}
+
+async fn home(State(s): State<AppState>) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Wellspring</title></head><body><main><h1>Wellspring</h1>\
+         <p>The member portal arrives with the identity work. The FHIR R4 API is at <a href=\"/fhir/metadata\">/fhir</a> \
+         (version {}).</p></main></body></html>",
+        s.version
+    ))
+}
+
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    res
+}
+
+/// Serve until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,1 +1,244 @@
-fn main() {}
+//! `wellspring`: one binary for the whole system.
+
+mod bench;
+mod settings;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use ws_audit::{Auditor, Caller};
+use ws_interop::Fhir;
+use ws_store::Store;
+
+use crate::settings::Settings;
+
+#[derive(Parser)]
+#[command(name = "wellspring", version, about = "Wellspring integrated health system")]
+struct Cli {
+    /// Configuration file (TOML). Defaults to ./wellspring.toml when present.
+    #[arg(long, global = true, env = "WELLSPRING_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+pub struct DbArg {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB
+    #[arg(long, env = "WELLSPRING_DATABASE_URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on, e.g. 127.0.0.1:8080
+        #[arg(long, env = "WELLSPRING_LISTEN")]
+        listen: Option<String>,
+        /// Public base URL of the server (default http://LISTEN)
+        #[arg(long, env = "WELLSPRING_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Load FHIR NDJSON or Bundle files (any size, streamed).
+    Import {
+        #[command(flatten)]
+        db: DbArg,
+        /// Files to load
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write every rejection (file, line, reason) to this file as TSV
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// No progress bar
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Write current resources as one TYPE.ndjson file per resource type.
+    Export {
+        #[command(flatten)]
+        db: DbArg,
+        /// Output directory
+        #[arg(long)]
+        out: PathBuf,
+        /// Only these types, comma-separated (e.g. Patient,Coverage)
+        #[arg(long = "type", value_delimiter = ',')]
+        types: Vec<String>,
+    },
+    /// Measure ingest, reads and searches (see docs/BENCHMARKS.md).
+    Bench(bench::BenchArgs),
+}
+
+fn init_logging(settings: &Settings) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if settings.log_format == "json" {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
+
+async fn open_store(url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(url).await.with_context(|| format!("opening database {}", settings::redact(url)))?;
+    store.migrate().await.context("applying migrations")?;
+    Ok(store)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load(cli.config.as_deref())?;
+    init_logging(&settings);
+    match cli.command {
+        Command::Serve { db, listen, public_url } => {
+            let url = db.database.unwrap_or_else(|| settings.database_url.clone());
+            let listen = listen.unwrap_or_else(|| settings.listen.clone());
+            let store = open_store(&url).await?;
+            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
+            let addr = listener.local_addr()?;
+            let public = public_url.or_else(|| settings.public_url.clone()).unwrap_or_else(|| format!("http://{addr}"));
+            let (auditor, audit_task) = Auditor::start(store.clone());
+            let fhir = Fhir::new(store.clone(), auditor, format!("{}/fhir", public.trim_end_matches('/')), settings.export_dir.clone());
+            let state = ws_web::AppState { fhir, version: env!("CARGO_PKG_VERSION") };
+            println!("Wellspring {} is running on {} ({} store)", env!("CARGO_PKG_VERSION"), settings::redact(&url), store.backend().name());
+            println!("  FHIR API:  {public}/fhir/metadata");
+            println!("  health:    {public}/healthz");
+            println!("Press Ctrl-C to stop.");
+            ws_web::serve(listener, state, shutdown_signal()).await?;
+            // The router (and every Auditor clone in it) is gone: the audit writer drains and stops.
+            let _ = tokio::time::timeout(Duration::from_secs(10), audit_task).await;
+            store.close().await;
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            let url = db.database.unwrap_or_else(|| settings.database_url.clone());
+            let store = open_store(&url).await?;
+            println!("migrations applied to {} ({})", settings::redact(&url), store.backend().name());
+            store.close().await;
+            Ok(())
+        }
+        Command::Import { db, files, report, quiet } => {
+            let url = db.database.unwrap_or_else(|| settings.database_url.clone());
+            let code = import(&url, &settings, &files, report.as_deref(), quiet).await?;
+            std::process::exit(code);
+        }
+        Command::Export { db, out, types } => {
+            let url = db.database.unwrap_or_else(|| settings.database_url.clone());
+            let store = open_store(&url).await?;
+            let (auditor, audit_task) = Auditor::start(store.clone());
+            let fhir = Fhir::new(store.clone(), auditor, "urn:wellspring:cli".into(), settings.export_dir.clone());
+            let files = fhir.export_to_dir(&Caller::system(), &out, &types, None, false).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut total = 0;
+            for (t, path, n) in &files {
+                println!("{n:>10}  {t:<24} {}", path.display());
+                total += n;
+            }
+            println!("{total:>10}  resources exported to {}", out.display());
+            drop(fhir);
+            let _ = audit_task.await;
+            store.close().await;
+            Ok(())
+        }
+        Command::Bench(args) => bench::run(args, &settings).await,
+    }
+}
+
+/// Import files with a progress bar; returns the process exit code (0 all loaded, 3 some rejected).
+pub async fn import(url: &str, settings: &Settings, files: &[PathBuf], report: Option<&std::path::Path>, quiet: bool) -> anyhow::Result<i32> {
+    for f in files {
+        anyhow::ensure!(f.is_file(), "{} is not a readable file", f.display());
+    }
+    let total_bytes: u64 = files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum();
+    let store = open_store(url).await?;
+    let (auditor, audit_task) = Auditor::start(store.clone());
+    let fhir = Fhir::new(store.clone(), auditor, "urn:wellspring:cli".into(), settings.export_dir.clone());
+    let bytes = Arc::new(AtomicU64::new(0));
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let b = indicatif::ProgressBar::new(total_bytes);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    };
+    let ticker = {
+        let bar = bar.clone();
+        let bytes = bytes.clone();
+        tokio::spawn(async move {
+            loop {
+                bar.set_position(bytes.load(Ordering::Relaxed));
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
+    let started = std::time::Instant::now();
+    let result = fhir.import_files(&Caller::system(), files, bytes.clone()).await;
+    ticker.abort();
+    bar.finish_and_clear();
+    let rep = result.map_err(|e| anyhow::anyhow!("import stopped: {e}"))?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "loaded {} resources, rejected {}, in {:.1}s ({:.0} resources/s)",
+        rep.loaded,
+        rep.rejected.len(),
+        secs,
+        rep.loaded as f64 / secs.max(1e-9)
+    );
+    for (t, n) in &rep.by_type {
+        println!("{n:>10}  {t}");
+    }
+    for r in rep.rejected.iter().take(50) {
+        println!("rejected {}:{}: {}", r.file, r.line, r.reason);
+    }
+    if rep.rejected.len() > 50 {
+        println!("... and {} more rejections{}", rep.rejected.len() - 50, if report.is_some() { " (see the report)" } else { " (use --report FILE for all)" });
+    }
+    if let Some(path) = report {
+        let mut s = String::from("file\tline\treason\n");
+        for r in &rep.rejected {
+            s.push_str(&format!("{}\t{}\t{}\n", r.file, r.line, r.reason.replace(['\t', '\n'], " ")));
+        }
+        std::fs::write(path, s).with_context(|| format!("writing {}", path.display()))?;
+    }
+    drop(fhir);
+    let _ = audit_task.await;
+    store.close().await;
+    Ok(if rep.rejected.is_empty() { 0 } else { 3 })
+}
