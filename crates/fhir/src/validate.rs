@@ -1182,6 +1182,7 @@ fn crate_issues(root: &Value, expr: &str, raw: Vec<ValidationIssue>, issues: &mu
         let mut path = expr.to_owned();
         locate(
             root,
+            None,
             Some(Node::Resource { embedded: false }),
             None,
             &segs,
@@ -1190,6 +1191,11 @@ fn crate_issues(root: &Value, expr: &str, raw: Vec<ValidationIssue>, issues: &mu
             &mut scratch,
             &mut found,
         );
+        if found.is_empty() && matches!(kind, CrateKind::Ele1) {
+            // Only primitive-extension elements paired with a value (valid), or objects whose
+            // content is already reported as empty or unknown.
+            continue;
+        }
         let name = segs
             .last()
             .map_or(String::new(), |s| json_name(strip_index(s).0).0);
@@ -1299,6 +1305,7 @@ fn json_name(field: &str) -> (String, bool) {
 #[allow(clippy::too_many_arguments)]
 fn locate(
     v: &Value,
+    paired: Option<&Value>,
     node: Option<Node>,
     def: Option<&'static ElementMeta>,
     segs: &[&str],
@@ -1308,16 +1315,20 @@ fn locate(
     found: &mut Vec<(String, Option<&'static ElementMeta>)>,
 ) {
     if let Value::Array(items) = v {
+        let paired = paired.and_then(Value::as_array);
         for (i, item) in items.iter().enumerate() {
             let len = path.len();
             let _ = write!(path, "[{i}]");
-            locate(item, node, def, segs, kind, path, scratch, found);
+            let pair = paired.and_then(|a| a.get(i));
+            locate(item, pair, node, def, segs, kind, path, scratch, found);
             path.truncate(len);
         }
         return;
     }
     let Some((seg, rest)) = segs.split_first() else {
-        if kind.matches(v) {
+        // `_given[1]: {"id": "x"}` opposite a value is a whole element: ele-1 holds.
+        let has_value = paired.is_some_and(|p| !p.is_null());
+        if kind.matches(v) && !(has_value && matches!(kind, CrateKind::Ele1)) {
             found.push((path.clone(), def));
         }
         return;
@@ -1354,16 +1365,18 @@ fn locate(
             Some(Resolved::Element { node, def }) => (Some(node), Some(def)),
             _ => (None, None),
         };
+        let pair = if ext { obj.get(plain) } else { None };
         let len = path.len();
         push_key(path, key);
         match index {
             Some(i) => {
                 if let Some(item) = child.as_array().and_then(|a| a.get(i)) {
                     let _ = write!(path, "[{i}]");
-                    locate(item, child_node, child_def, rest, kind, path, scratch, found);
+                    let pair = pair.and_then(|p| p.get(i));
+                    locate(item, pair, child_node, child_def, rest, kind, path, scratch, found);
                 }
             }
-            None => locate(child, child_node, child_def, rest, kind, path, scratch, found),
+            None => locate(child, pair, child_node, child_def, rest, kind, path, scratch, found),
         }
         path.truncate(len);
     }

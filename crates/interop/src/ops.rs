@@ -92,18 +92,18 @@ fn finish_resource(value: Value, res_type: &str, id: &str, version: i64, last_up
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    let mut meta = match src.remove("meta") {
+    let mut meta = match src.shift_remove("meta") {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
     };
-    meta.remove("versionId");
-    meta.remove("lastUpdated");
+    meta.shift_remove("versionId");
+    meta.shift_remove("lastUpdated");
     let mut new_meta = Map::new();
     new_meta.insert("versionId".into(), Value::String(version.to_string()));
     new_meta.insert("lastUpdated".into(), Value::String(time::instant(last_updated)));
     new_meta.extend(meta);
-    src.remove("resourceType");
-    src.remove("id");
+    src.shift_remove("resourceType");
+    src.shift_remove("id");
     let mut out = Map::new();
     out.insert("resourceType".into(), Value::String(res_type.to_owned()));
     out.insert("id".into(), Value::String(id.to_owned()));
@@ -521,6 +521,26 @@ impl Fhir {
         .await;
         if let Err(e) = &res {
             self.audit_failure(caller, "delete", Some(res_type), Some(id), e);
+        }
+        res
+    }
+
+    /// Conditional delete: `DELETE Type?criteria` (one match is deleted; none is a no-op;
+    /// several are refused with 412).
+    pub async fn conditional_delete(&self, caller: &Caller, res_type: &str, query: &str) -> Result<Option<Written>, FhirError> {
+        let res = async {
+            check_type(res_type)?;
+            let mut tx = self.store.begin().await?;
+            let out = match self.resolve_conditional(&mut tx, res_type, query).await? {
+                Conditional::One(r) => Some(self.delete_in(&mut tx, caller, res_type, &r.id, None).await?),
+                Conditional::None => None,
+            };
+            tx.commit().await?;
+            Ok(out)
+        }
+        .await;
+        if let Err(e) = &res {
+            self.audit_failure(caller, "delete", Some(res_type), None, e);
         }
         res
     }

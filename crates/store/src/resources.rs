@@ -442,7 +442,7 @@ impl Conn {
             if e.is_unique_violation() {
                 return Err(StoreError::VersionConflict {
                     res_type: writes.first().map(|w| w.res_type.clone()).unwrap_or_default(),
-                    id: String::new(),
+                    id: if writes.len() == 1 { writes[0].id.clone() } else { String::new() },
                     expected: None,
                     found: Some(0),
                 });

@@ -29,7 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/$export-status/{job}", get(export_status).delete(export_delete))
         .route("/$export-file/{job}/{file}", get(export_file))
         .route("/Patient/$export", get(export_patient))
-        .route("/{rtype}", get(search).post(create).put(conditional_update))
+        .route("/{rtype}", get(search).post(create).put(conditional_update).delete(conditional_delete))
         .route("/{rtype}/_search", post(search_post))
         .route("/{rtype}/_history", get(history_type))
         .route("/{rtype}/{id}", get(read).put(update).delete(delete))
@@ -234,10 +234,7 @@ async fn update(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<Socket
 async fn conditional_update(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path(rtype): Path<String>, body: Body) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let bytes = try_resp!(read_body(&headers, body).await);
-    let criteria: String = q
-        .as_deref()
-        .map(|q| q.split('&').filter(|p| !p.starts_with("_format=") && !p.starts_with("_pretty=")).collect::<Vec<_>>().join("&"))
-        .unwrap_or_default();
+    let criteria = criteria_of(q.as_deref());
     match s.fhir.conditional_update(&ctx.caller, &rtype, &criteria, &bytes).await {
         Ok(w) => written_response(&s, &ctx, &w),
         Err(e) => fhir_error(&e),
@@ -255,6 +252,26 @@ async fn delete(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<Socket
         }
         Err(e) => fhir_error(&e),
     }
+}
+
+async fn conditional_delete(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path(rtype): Path<String>) -> Response {
+    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let criteria = criteria_of(q.as_deref());
+    match s.fhir.conditional_delete(&ctx.caller, &rtype, &criteria).await {
+        Ok(Some(w)) => {
+            let mut res = StatusCode::NO_CONTENT.into_response();
+            set_version_headers(res.headers_mut(), w.version, w.last_updated);
+            res
+        }
+        Ok(None) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => fhir_error(&e),
+    }
+}
+
+/// The search criteria of a conditional operation (without the response-format parameters).
+fn criteria_of(q: Option<&str>) -> String {
+    q.map(|q| q.split('&').filter(|p| !p.starts_with("_format=") && !p.starts_with("_pretty=")).collect::<Vec<_>>().join("&"))
+        .unwrap_or_default()
 }
 
 async fn run_search(s: &AppState, ctx: &Ctx, rtype: &str, pairs: &[(String, String)]) -> Response {
