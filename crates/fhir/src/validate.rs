@@ -1957,6 +1957,150 @@ mod tests {
         }
     }
 
+    #[test]
+    fn more_valid_shapes_have_no_issues() {
+        let obs = |value: (&str, Value)| {
+            let mut o = json!({
+                "resourceType": "Observation",
+                "status": "final",
+                "code": {"text": "x"}
+            });
+            o[value.0] = value.1;
+            o
+        };
+        for value in [
+            ("valueCodeableConcept", json!({"coding": [{"system": "http://snomed.info/sct", "code": "260385009"}]})),
+            ("valueString", json!("positive")),
+            ("valueBoolean", json!(false)),
+            ("valueInteger", json!(-3)),
+            ("valueRange", json!({"low": {"value": 1}, "high": {"value": 2}})),
+            ("valueRatio", json!({"numerator": {"value": 1}, "denominator": {"value": 128}})),
+            ("valueSampledData", json!({"origin": {"value": 0}, "period": 10, "dimensions": 1, "data": "1 2 3 E"})),
+            ("valueTime", json!("12:30:00")),
+            ("valueDateTime", json!("2020-02-29T12:30:00.5-03:00")),
+            ("valuePeriod", json!({"start": "2020", "end": "2021-06"})),
+            ("valueQuantity", json!({"value": 1.5e2, "comparator": ">=", "unit": "g"})),
+            ("valueQuantity", json!({"value": 0.000000000000000000001})),
+            ("dataAbsentReason", json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "unknown"}]})),
+        ] {
+            assert_valid(&obs(value));
+        }
+
+        assert_valid(&json!({
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"text": "x"},
+            "valueString": "high",
+            "_valueString": {"extension": [{"url": "http://example.org/e", "valueCode": "c"}]},
+            "_status": {"id": "s1"},
+            "modifierExtension": [{"url": "http://example.org/m", "valueBoolean": true}],
+            "extension": [{
+                "url": "http://example.org/complex",
+                "extension": [
+                    {"url": "a", "valueReference": {"reference": "Patient/1"}},
+                    {"url": "b", "valuePeriod": {"start": "2020-01-01"}},
+                    {"url": "c", "valueTiming": {"event": ["2020-01-01T10:00:00Z"], "repeat": {"boundsDuration": {"value": 5, "unit": "d"}, "count": 3, "dayOfWeek": ["mon"], "timeOfDay": ["08:00:00"], "when": ["MORN"]}}},
+                    {"url": "d", "valueDate": "2020-02"},
+                    {"url": "e", "valueInstant": "2020-02-01T00:00:00.000Z"},
+                    {"url": "f", "valueDecimal": 3.14159265358979323846264338327950288},
+                    {"url": "g", "valueUnsignedInt": 0},
+                    {"url": "h", "valueAttachment": {"contentType": "text/plain", "data": "aGVsbG8="}},
+                    {"url": "i", "valueHumanName": {"family": "X", "given": ["Y"]}},
+                    {"url": "j", "valueAddress": {"city": "Z"}},
+                    {"url": "k", "valueIdentifier": {"value": "1"}},
+                    {"url": "l", "valueMoney": {"value": 1, "currency": "EUR"}},
+                    {"url": "m", "valueAge": {"value": 3, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}},
+                    {"url": "n", "valueMeta": {"tag": [{"code": "x"}]}},
+                    {"url": "o", "valueBase64Binary": "AAAA"},
+                    {"url": "p", "valueCanonical": "http://example.org/sd|1.0"},
+                    {"url": "q", "valueUuid": "urn:uuid:c757873d-ec9a-4326-a141-556f43239520"},
+                    {"url": "r", "valueOid": "urn:oid:1.2.3"},
+                    {"url": "s", "valueMarkdown": "**x**"},
+                    {"url": "t", "valueDosage": {"text": "x", "doseAndRate": [{"rateRatio": {"numerator": {"value": 1}, "denominator": {"value": 1}}}]}}
+                ]
+            }]
+        }));
+
+        assert_valid(&json!({
+            "resourceType": "Questionnaire",
+            "status": "active",
+            "item": [{
+                "linkId": "1", "type": "group", "text": "Group",
+                "item": [{
+                    "linkId": "1.1", "type": "choice", "required": true,
+                    "enableWhen": [{"question": "1.0", "operator": "exists", "answerBoolean": true}],
+                    "answerOption": [{"valueCoding": {"code": "y"}}, {"valueString": "n", "initialSelected": true}],
+                    "item": [{"linkId": "1.1.1", "type": "date", "initial": [{"valueDate": "2020-01-01"}]}]
+                }]
+            }]
+        }));
+
+        assert_valid(&json!({
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "authored": "2020-01-01T10:00:00Z",
+            "item": [{"linkId": "1", "answer": [{"valueInteger": 3, "item": [{"linkId": "1.1", "answer": [{"valueDecimal": 2.50}]}]}]}]
+        }));
+
+        let mut p = patient();
+        p["contained"] = json!([
+            {"resourceType": "Organization", "id": "org1", "name": "Acme", "telecom": [{"system": "phone", "value": "1"}]},
+            {"resourceType": "Practitioner", "id": "pr1", "name": [{"family": "Who"}]}
+        ]);
+        p["managingOrganization"] = json!({"reference": "#org1"});
+        p["name"][0]["_given"] = json!([null, {"extension": [{"url": "http://example.org/x", "valueString": "y"}]}]);
+        p["name"][1]["given"] = json!(["Jim", null]);
+        p["name"][1]["_given"] = json!([null, {"extension": [{"url": "http://example.org/x", "valueBoolean": true}]}]);
+        assert_valid(&p);
+
+        assert_valid(&json!({
+            "resourceType": "Bundle",
+            "type": "transaction-response",
+            "entry": [{
+                "response": {
+                    "status": "201 Created",
+                    "location": "Patient/1/_history/1",
+                    "etag": "W/\"1\"",
+                    "lastModified": "2020-01-01T00:00:00Z",
+                    "outcome": {
+                        "resourceType": "OperationOutcome",
+                        "issue": [{"severity": "information", "code": "informational", "diagnostics": "ok", "expression": ["Patient.id"]}]
+                    }
+                }
+            }]
+        }));
+
+        assert_valid(&json!({
+            "resourceType": "Parameters",
+            "parameter": [
+                {"name": "a", "valueString": "x"},
+                {"name": "b", "part": [{"name": "c", "valueInteger": 1}]},
+                {"name": "d", "resource": patient()}
+            ]
+        }));
+
+        assert_valid(&json!({
+            "resourceType": "Binary",
+            "id": "b1",
+            "contentType": "application/pdf",
+            "data": "JVBERi0xLjQ="
+        }));
+
+        assert_valid(&json!({
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": "2020-01-01",
+            "kind": "instance",
+            "fhirVersion": "4.0.1",
+            "format": ["json"],
+            "rest": [{"mode": "server", "resource": [{
+                "type": "Patient",
+                "interaction": [{"code": "read"}, {"code": "create"}],
+                "searchParam": [{"name": "name", "type": "string"}]
+            }]}]
+        }));
+    }
+
     // ----- type errors ---------------------------------------------------------------------
 
     #[test]
