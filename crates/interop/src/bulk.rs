@@ -42,11 +42,22 @@ pub struct Rejection {
     pub reason: String,
 }
 
-struct RawItem {
-    line: u64,
-    text: Option<String>,
-    value: Option<Value>,
+/// One resource to import: raw JSON text (an NDJSON line) or an already-parsed value.
+pub struct ImportItem {
+    /// Line number (NDJSON), entry index (Bundle) or sequence number (generated data).
+    pub line: u64,
+    pub text: Option<String>,
+    pub value: Option<Value>,
 }
+
+impl ImportItem {
+    pub fn value(line: u64, value: Value) -> ImportItem {
+        ImportItem { line, text: None, value: Some(value) }
+    }
+}
+
+/// Batch size that keeps the import pipeline efficient (one transaction per batch).
+pub const IMPORT_BATCH: usize = BATCH;
 
 struct Prepared {
     line: u64,
@@ -54,7 +65,7 @@ struct Prepared {
 }
 
 /// Read NDJSON lines or stream a Bundle's entries, in batches, on the calling (blocking) thread.
-fn read_batches(path: &Path, bytes: &AtomicU64, tx: &tokio::sync::mpsc::Sender<Vec<RawItem>>) -> Result<(), String> {
+fn read_batches(path: &Path, bytes: &AtomicU64, tx: &tokio::sync::mpsc::Sender<Vec<ImportItem>>) -> Result<(), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     // Sniff: an NDJSON file has a complete JSON object on its first non-empty line.
@@ -76,7 +87,7 @@ fn read_batches(path: &Path, bytes: &AtomicU64, tx: &tokio::sync::mpsc::Sender<V
         // NDJSON.
         let mut batch = Vec::with_capacity(BATCH);
         let mut line_no = 1u64;
-        batch.push(RawItem { line: 1, text: Some(first.trim().to_owned()), value: None });
+        batch.push(ImportItem { line: 1, text: Some(first.trim().to_owned()), value: None });
         let mut buf = String::new();
         loop {
             buf.clear();
@@ -90,7 +101,7 @@ fn read_batches(path: &Path, bytes: &AtomicU64, tx: &tokio::sync::mpsc::Sender<V
             if t.is_empty() {
                 continue;
             }
-            batch.push(RawItem { line: line_no, text: Some(t.to_owned()), value: None });
+            batch.push(ImportItem { line: line_no, text: Some(t.to_owned()), value: None });
             if batch.len() >= BATCH && tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
                 return Ok(());
             }
@@ -110,7 +121,7 @@ fn read_batches(path: &Path, bytes: &AtomicU64, tx: &tokio::sync::mpsc::Sender<V
         .map_err(|e| format!("the file is neither NDJSON nor a valid JSON Bundle: {e}"))?;
     de.end().map_err(|e| format!("trailing data after the JSON document: {e}"))?;
     if let Some(v) = sink.single.take() {
-        sink.batch.push(RawItem { line: 1, text: None, value: Some(v) });
+        sink.batch.push(ImportItem { line: 1, text: None, value: Some(v) });
     }
     if !sink.batch.is_empty() {
         let _ = tx.blocking_send(std::mem::take(&mut sink.batch));
@@ -132,8 +143,8 @@ impl<R: Read> Read for CountingReader<'_, R> {
 }
 
 struct EntrySink<'a> {
-    tx: &'a tokio::sync::mpsc::Sender<Vec<RawItem>>,
-    batch: Vec<RawItem>,
+    tx: &'a tokio::sync::mpsc::Sender<Vec<ImportItem>>,
+    batch: Vec<ImportItem>,
     index: u64,
     /// A lone resource (not a Bundle) collected whole.
     single: Option<Value>,
@@ -147,7 +158,7 @@ impl EntrySink<'_> {
             Value::Object(mut m) => m.remove("resource"),
             _ => None,
         };
-        self.batch.push(RawItem { line, text: None, value: Some(value.unwrap_or(Value::Null)) });
+        self.batch.push(ImportItem { line, text: None, value: Some(value.unwrap_or(Value::Null)) });
         if self.batch.len() >= BATCH {
             let b = std::mem::take(&mut self.batch);
             let _ = self.tx.blocking_send(b);
@@ -220,7 +231,7 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
 }
 
 /// Parse, validate and index one batch (CPU work, run on a blocking thread).
-fn prepare(batch: Vec<RawItem>, now: i64) -> Vec<Result<Prepared, (u64, String)>> {
+fn prepare(batch: Vec<ImportItem>, now: i64) -> Vec<Result<Prepared, (u64, String)>> {
     batch
         .into_iter()
         .map(|item| {
@@ -249,23 +260,11 @@ impl Fhir {
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         for path in files {
             let name = path.display().to_string();
-            let (tx, rx) = tokio::sync::mpsc::channel::<Vec<RawItem>>(workers * 2);
+            let (tx, rx) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(workers * 2);
             let p = path.clone();
             let counter = bytes_read.clone();
             let reader = tokio::task::spawn_blocking(move || read_batches(&p, &counter, &tx));
-            let now = now_micros();
-            let mut prepared = tokio_stream_from(rx).map(|b| tokio::task::spawn_blocking(move || prepare(b, now))).buffered(workers);
-            while let Some(batch) = prepared.next().await {
-                let batch = batch.map_err(|e| FhirError::bad(IssueCode::Exception, format!("worker failed: {e}")))?;
-                let mut good = Vec::with_capacity(batch.len());
-                for r in batch {
-                    match r {
-                        Ok(p) => good.push(p),
-                        Err((line, reason)) => report.rejected.push(Rejection { file: name.clone(), line, reason }),
-                    }
-                }
-                self.store_batch(caller, good, &name, &mut report).await?;
-            }
+            self.import_batches(caller, &name, rx, &mut report).await?;
             match reader.await {
                 Ok(Ok(())) => {}
                 Ok(Err(msg)) => report.rejected.push(Rejection { file: name.clone(), line: 0, reason: msg }),
@@ -273,6 +272,31 @@ impl Fhir {
             }
         }
         Ok(report)
+    }
+
+    /// Import batches arriving on `rx` (from a file reader, a generator, …) through the
+    /// parse → validate → index workers and the single writer. `name` labels rejections.
+    pub async fn import_batches(
+        &self,
+        caller: &Caller,
+        name: &str,
+        rx: tokio::sync::mpsc::Receiver<Vec<ImportItem>>,
+        report: &mut ImportReport,
+    ) -> Result<(), FhirError> {
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut prepared = tokio_stream_from(rx).map(|b| tokio::task::spawn_blocking(move || prepare(b, now_micros()))).buffered(workers);
+        while let Some(batch) = prepared.next().await {
+            let batch = batch.map_err(|e| FhirError::bad(IssueCode::Exception, format!("worker failed: {e}")))?;
+            let mut good = Vec::with_capacity(batch.len());
+            for r in batch {
+                match r {
+                    Ok(p) => good.push(p),
+                    Err((line, reason)) => report.rejected.push(Rejection { file: name.to_owned(), line, reason }),
+                }
+            }
+            self.store_batch(caller, good, name, report).await?;
+        }
+        Ok(())
     }
 
     /// Store prepared resources, splitting at repeated ids so each segment is one multi-row write.
