@@ -70,9 +70,11 @@ fn read_batches(path: &Path, bytes: &AtomicU64, tx: &tokio::sync::mpsc::Sender<V
     let mut reader = BufReader::with_capacity(1 << 20, file);
     // Sniff: an NDJSON file has a complete JSON object on its first non-empty line.
     let mut first = String::new();
+    let mut lines_read = 0u64;
     loop {
         first.clear();
         let n = reader.read_line(&mut first).map_err(|e| format!("read error: {e}"))?;
+        lines_read += 1;
         bytes.fetch_add(n as u64, Ordering::Relaxed);
         if n == 0 || !first.trim().is_empty() {
             break;
@@ -81,13 +83,36 @@ fn read_batches(path: &Path, bytes: &AtomicU64, tx: &tokio::sync::mpsc::Sender<V
     if first.trim().is_empty() {
         return Ok(());
     }
+    let first_line_no = lines_read;
     let first_doc: Option<Value> = serde_json::from_str(first.trim()).ok();
     let is_bundle_line = first_doc.as_ref().and_then(|v| v.get("resourceType")).and_then(Value::as_str) == Some("Bundle");
-    if first_doc.is_some() && !is_bundle_line {
+    // A first line that parses, or that looks like a whole object on one line but is broken,
+    // starts an NDJSON file; anything else (e.g. "{" alone) starts a multi-line JSON document.
+    // A first line that does not parse is either a broken NDJSON line or the start of a
+    // multi-line JSON document: the next non-empty line tells (NDJSON lines are whole objects).
+    let mut second = String::new();
+    if first_doc.is_none() {
+        loop {
+            second.clear();
+            let n = reader.read_line(&mut second).map_err(|e| format!("read error: {e}"))?;
+            lines_read += 1;
+            bytes.fetch_add(n as u64, Ordering::Relaxed);
+            if n == 0 || !second.trim().is_empty() {
+                break;
+            }
+        }
+    }
+    let second_is_object = matches!(serde_json::from_str::<Value>(second.trim()), Ok(Value::Object(_)));
+    let t = first.trim();
+    let broken_line = first_doc.is_none() && t.starts_with('{') && (second_is_object || (second.trim().is_empty() && t.ends_with('}')));
+    if (first_doc.is_some() && !is_bundle_line) || broken_line {
         // NDJSON.
         let mut batch = Vec::with_capacity(BATCH);
-        let mut line_no = 1u64;
-        batch.push(ImportItem { line: 1, text: Some(first.trim().to_owned()), value: None });
+        let mut line_no = lines_read;
+        batch.push(ImportItem { line: first_line_no, text: Some(first.trim().to_owned()), value: None });
+        if !second.trim().is_empty() {
+            batch.push(ImportItem { line: line_no, text: Some(second.trim().to_owned()), value: None });
+        }
         let mut buf = String::new();
         loop {
             buf.clear();
@@ -113,7 +138,9 @@ fn read_batches(path: &Path, bytes: &AtomicU64, tx: &tokio::sync::mpsc::Sender<V
     }
     // A JSON document (a Bundle, or one resource): stream it.
     let counted = CountingReader { inner: reader, bytes };
-    let chain = std::io::Cursor::new(first.into_bytes()).chain(counted);
+    let mut head = first.into_bytes();
+    head.extend_from_slice(second.as_bytes());
+    let chain = std::io::Cursor::new(head).chain(counted);
     let mut de = serde_json::Deserializer::from_reader(chain);
     let mut sink = EntrySink { tx, batch: Vec::new(), index: 0, single: None };
     DocSeed { sink: &mut sink }
@@ -401,7 +428,9 @@ impl Fhir {
     ) -> Result<Vec<(String, PathBuf, u64)>, FhirError> {
         std::fs::create_dir_all(dir).map_err(|e| FhirError::bad(IssueCode::Exception, format!("cannot create {}: {e}", dir.display())))?;
         let mut conn = self.store.reader().await?;
-        let types: Vec<String> = if types.is_empty() { conn.resource_types().await? } else { types.to_vec() };
+        let mut types: Vec<String> = if types.is_empty() { conn.resource_types().await? } else { types.to_vec() };
+        let mut seen = HashSet::new();
+        types.retain(|t| seen.insert(t.clone()));
         for t in &types {
             if !ws_fhir::validate::is_resource_type(t) {
                 return Err(FhirError::bad(IssueCode::NotSupported, format!("unknown resource type '{t}' in _type")));

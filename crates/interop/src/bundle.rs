@@ -254,6 +254,9 @@ impl Fhir {
             let snapshot = q.at_or_before.unwrap_or_else(now_micros);
             q.at_or_before = Some(snapshot);
             let mut conn = self.store.reader().await?;
+            if let (Some(t), Some(i)) = (res_type, id) {
+                crate::ops::check_id(t, i)?;
+            }
             if let (Some(t), Some(i)) = (res_type, id)
                 && conn.read(t, i).await?.is_none()
             {
@@ -283,7 +286,7 @@ impl Fhir {
             }
             base_pairs.push(("_snapshot".into(), snapshot.to_string()));
             let mut links = vec![json!({"relation": "self", "url": format!("{path}?{}", query_string(&[base_pairs.clone(), vec![("_offset".into(), q.offset.to_string())]].concat()))})];
-            if q.offset + q.count < total {
+            if q.count > 0 && q.offset + q.count < total {
                 links.push(json!({"relation": "next", "url": format!("{path}?{}", query_string(&[base_pairs.clone(), vec![("_offset".into(), (q.offset + q.count).to_string())]].concat()))}));
             }
             if q.offset > 0 {
@@ -365,12 +368,30 @@ impl Fhir {
         let mut ids: HashMap<String, String> = HashMap::new();
         let mut preassigned: Vec<Option<(String, bool)>> = vec![None; entries.len()];
         for (i, e) in entries.iter().enumerate() {
-            if e.method != "POST" {
-                if let (Some(full), "PUT") = (&e.full_url, e.method.as_str())
-                    && let Some(tid) = e.url_type_and_id()
-                {
-                    ids.insert(full.clone(), tid);
+            if e.method == "PUT" {
+                if let Some(tid) = e.url_type_and_id() {
+                    if let Some(full) = &e.full_url {
+                        ids.insert(full.clone(), tid);
+                    }
+                } else if let Some((t, q)) = e.url.split_once('?') {
+                    // Conditional update: find its target now so references to it resolve.
+                    let id = match self.resolve_conditional(&mut tx, t, q).await.map_err(|err| at_entry(err, i))? {
+                        crate::Conditional::One(r) => r.id,
+                        crate::Conditional::None => e
+                            .resource
+                            .as_ref()
+                            .and_then(|r| r.get("id"))
+                            .and_then(Value::as_str)
+                            .map_or_else(new_id, str::to_owned),
+                    };
+                    if let Some(full) = &e.full_url {
+                        ids.insert(full.clone(), format!("{t}/{id}"));
+                    }
+                    preassigned[i] = Some((id, false));
                 }
+                continue;
+            }
+            if e.method != "POST" {
                 continue;
             }
             let t = e.url.split('?').next().unwrap_or_default().to_owned();
@@ -469,8 +490,23 @@ impl Fhir {
             }
             ("PUT", [t]) => {
                 let q = query.ok_or_else(|| FhirError::bad(IssueCode::Invalid, "PUT needs Type/id or Type?criteria"))?;
-                let resource = e.resource.clone().ok_or_else(|| FhirError::bad(IssueCode::Required, "a PUT entry needs a resource"))?;
-                Ok(written(self.conditional_update_in(tx, caller, t, q, resource).await?))
+                let mut resource = e.resource.clone().ok_or_else(|| FhirError::bad(IssueCode::Required, "a PUT entry needs a resource"))?;
+                match pre {
+                    // Resolved before the entries ran (transactions): update or create that id.
+                    Some((id, _)) => {
+                        check_type(t)?;
+                        if let Some(body_id) = resource.get("id").and_then(Value::as_str)
+                            && body_id != id
+                        {
+                            return Err(FhirError::bad(IssueCode::Invalid, format!("the body's id '{body_id}' differs from the matched resource {t}/{id}")));
+                        }
+                        if let Some(o) = resource.as_object_mut() {
+                            o.insert("id".into(), Value::String(id.clone()));
+                        }
+                        Ok(written(self.update_in(tx, caller, t, &id, resource, None).await?))
+                    }
+                    None => Ok(written(self.conditional_update_in(tx, caller, t, q, resource).await?)),
+                }
             }
             ("PUT", [t, id]) => {
                 check_type(t)?;

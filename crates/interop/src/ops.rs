@@ -79,11 +79,37 @@ pub fn check_resource(value: &Value, expected_type: Option<&str>) -> Result<(), 
             .at("resourceType"),
         ]));
     }
-    let issues = validate::validate_resource(value);
+    let mut issues = validate::validate_resource(value);
+    control_characters(value, rt, &mut issues);
     if !issues.is_empty() {
         return Err(FhirError::BadRequest(issues));
     }
     Ok(())
+}
+
+/// FHIR strings may not contain characters below U+0020 other than tab, CR and LF.
+fn control_characters(v: &Value, path: &str, issues: &mut Vec<Issue>) {
+    match v {
+        Value::String(s) => {
+            if s.chars().any(|c| c < ' ' && c != '\t' && c != '\r' && c != '\n') {
+                issues.push(
+                    Issue::error(IssueCode::Value, "control characters (other than tab, CR, LF) are not allowed in FHIR strings")
+                        .at(path.to_owned()),
+                );
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                control_characters(x, &format!("{path}[{i}]"), issues);
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                control_characters(x, &format!("{path}.{k}"), issues);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Put `resourceType`, `id` and `meta` first and set the version metadata.
@@ -186,6 +212,7 @@ impl Fhir {
         if_none_exist: Option<&str>,
     ) -> Result<Written, FhirError> {
         let res = async {
+            check_type(res_type)?;
             let value = parse_resource(body, Some(res_type))?;
             let mut tx = self.store.begin().await?;
             let w = self
@@ -291,6 +318,7 @@ impl Fhir {
     pub async fn read(&self, caller: &Caller, res_type: &str, id: &str) -> Result<StoredResource, FhirError> {
         let res = async {
             check_type(res_type)?;
+            check_id(res_type, id)?;
             let mut c = self.store.reader().await?;
             match c.read(res_type, id).await? {
                 None => Err(FhirError::NotFound(format!("{res_type}/{id}"))),
@@ -313,6 +341,7 @@ impl Fhir {
     ) -> Result<StoredResource, FhirError> {
         let res = async {
             check_type(res_type)?;
+            check_id(res_type, id)?;
             let v: i64 = version.parse().map_err(|_| {
                 FhirError::bad(IssueCode::Invalid, format!("version '{version}' is not a number"))
             })?;
@@ -361,12 +390,26 @@ impl Fhir {
         if_match: Option<&str>,
     ) -> Result<Written, FhirError> {
         let res = async {
+            check_type(res_type)?;
             let value = parse_resource(body, Some(res_type))?;
             let if_match = if_match.map(parse_etag).transpose()?;
-            let mut tx = self.store.begin().await?;
-            let w = self.update_in(&mut tx, caller, res_type, id, value, if_match).await?;
-            tx.commit().await?;
-            Ok(w)
+            // Without If-Match the client asked for "the latest, whatever it is": if another
+            // writer got in between our read and our write, try again on the new version.
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let mut tx = self.store.begin().await?;
+                match self.update_in(&mut tx, caller, res_type, id, value.clone(), if_match).await {
+                    Ok(w) => {
+                        tx.commit().await?;
+                        return Ok(w);
+                    }
+                    Err(FhirError::Conflict(_)) if if_match.is_none() && attempt < 3 => {
+                        drop(tx);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         }
         .await;
         if let Err(e) = &res {
@@ -456,6 +499,7 @@ impl Fhir {
         body: &[u8],
     ) -> Result<Written, FhirError> {
         let res = async {
+            check_type(res_type)?;
             let value = parse_resource(body, Some(res_type))?;
             let mut tx = self.store.begin().await?;
             let w = self.conditional_update_in(&mut tx, caller, res_type, query, value).await?;
@@ -512,6 +556,7 @@ impl Fhir {
     ) -> Result<Written, FhirError> {
         let res = async {
             check_type(res_type)?;
+            check_id(res_type, id)?;
             let if_match = if_match.map(parse_etag).transpose()?;
             let mut tx = self.store.begin().await?;
             let w = self.delete_in(&mut tx, caller, res_type, id, if_match).await?;
@@ -608,6 +653,15 @@ pub(crate) fn check_type(res_type: &str) -> Result<(), FhirError> {
         Ok(())
     } else {
         Err(FhirError::NotFound(format!("resource type '{res_type}'")))
+    }
+}
+
+/// An id in a URL that no resource can have is simply not found.
+pub(crate) fn check_id(res_type: &str, id: &str) -> Result<(), FhirError> {
+    if validate::is_valid_id(id) {
+        Ok(())
+    } else {
+        Err(FhirError::NotFound(format!("{res_type}/{id}")))
     }
 }
 

@@ -326,6 +326,9 @@ pub fn parse_search(res_type: &str, pairs: &[(String, String)], lenient: bool) -
     };
     let mut total_none = false;
     for (k, v) in pairs {
+        if k.chars().chain(v.chars()).any(char::is_control) {
+            return Err(bad_param(k, "control characters are not allowed in search parameters"));
+        }
         let base = k.split(':').next().unwrap_or(k);
         if RESULT_PARAMS.contains(&base) {
             match base {

@@ -393,7 +393,16 @@ impl Conn {
                         .await;
                     let moved = match moved {
                         Ok(n) => n,
-                        Err(e) if e.is_unique_violation() => 0,
+                        // Another writer moved this version first. On PostgreSQL the transaction
+                        // is now aborted: report the conflict without touching it again.
+                        Err(e) if e.is_unique_violation() => {
+                            return Err(StoreError::VersionConflict {
+                                res_type: w.res_type.clone(),
+                                id: w.id.clone(),
+                                expected: Some(prev),
+                                found: None,
+                            });
+                        }
                         Err(e) => return Err(e),
                     };
                     if moved != 1 {

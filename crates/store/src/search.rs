@@ -417,8 +417,8 @@ impl Conn {
             let (e, kind) = sort_expr(&mut sql, k);
             keys.push((e, kind, k.desc));
         }
-        let mut select_cols = format!(
-            "r.res_type, r.id, r.version, r.last_updated, r.deleted, r.compartment, r.content"
+        let mut select_cols = String::from(
+            "r.res_type, r.id, r.version, r.last_updated, r.deleted, r.compartment, r.content",
         );
         let mut kinds: Vec<Kind> = RES_KINDS.to_vec();
         for (i, (e, kind, _)) in keys.iter().enumerate() {
@@ -428,7 +428,15 @@ impl Conn {
         let inner = format!("SELECT {select_cols} FROM resources r WHERE {wc}");
         let mut outer_where = String::new();
         if let Some(c) = &q.after {
-            if c.keys.len() != keys.len() {
+            // A cursor from another search (other sort keys) is a client error, not SQL's problem.
+            let fits = c.keys.len() == keys.len()
+                && c.keys.iter().zip(&keys).all(|(cell, (_, kind, _))| match (cell, kind) {
+                    (Cell::Int(_), Kind::Int) => true,
+                    (Cell::Text(t), Kind::Text) => !t.contains('\0'),
+                    _ => false,
+                })
+                && !c.id.contains('\0');
+            if !fits {
                 return Err(StoreError::BadCursor);
             }
             // Lexicographic "strictly after" over (k0, k1, ..., id).

@@ -154,6 +154,20 @@ fn written_response(state: &AppState, ctx: &Ctx, w: &Written) -> Response {
     res
 }
 
+/// A request header as text. Present but not UTF-8 is an error (never silently ignored: a
+/// precondition the server cannot read must not be skipped).
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Response> {
+    match headers.get(name) {
+        None => Ok(None),
+        Some(v) => std::str::from_utf8(v.as_bytes()).map(Some).map_err(|_| {
+            outcome_response(
+                StatusCode::BAD_REQUEST,
+                &[Issue::error(IssueCode::Invalid, format!("the {name} header is not valid UTF-8"))],
+            )
+        }),
+    }
+}
+
 /// Read a request body, refusing oversize bodies and non-JSON content types with an OperationOutcome.
 async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
     if let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
@@ -164,12 +178,34 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
             &[Issue::error(IssueCode::NotSupported, format!("Content-Type '{ct}' is not supported; send application/fhir+json"))],
         ));
     }
-    axum::body::to_bytes(body, MAX_RESOURCE_BYTES).await.map_err(|_| {
+    use futures::StreamExt;
+    let too_large = || {
         outcome_response(
             StatusCode::PAYLOAD_TOO_LARGE,
             &[Issue::error(IssueCode::TooLong, format!("the body is larger than the limit of {MAX_RESOURCE_BYTES} bytes"))],
         )
-    })
+    };
+    let mut stream = body.into_data_stream();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut seen: usize = 0;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| {
+            outcome_response(StatusCode::BAD_REQUEST, &[Issue::error(IssueCode::Structure, "the request body could not be read")])
+        })?;
+        seen += chunk.len();
+        if seen <= MAX_RESOURCE_BYTES {
+            buf.extend_from_slice(&chunk);
+        } else if seen > 4 * MAX_RESOURCE_BYTES {
+            // Stop reading a body this large; the client gets the 413 as the connection closes.
+            return Err(too_large());
+        }
+        // Between the limit and 4x the limit the rest is read and dropped, so that an ordinary
+        // client finishes sending and reads the 413 instead of a reset connection.
+    }
+    if seen > MAX_RESOURCE_BYTES {
+        return Err(too_large());
+    }
+    Ok(Bytes::from(buf))
 }
 
 macro_rules! try_resp {
@@ -214,7 +250,7 @@ async fn vread(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketA
 async fn create(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path(rtype): Path<String>, body: Body) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let bytes = try_resp!(read_body(&headers, body).await);
-    let if_none_exist = headers.get("if-none-exist").and_then(|v| v.to_str().ok());
+    let if_none_exist = try_resp!(header_text(&headers, "if-none-exist"));
     match s.fhir.create(&ctx.caller, &rtype, &bytes, if_none_exist).await {
         Ok(w) => written_response(&s, &ctx, &w),
         Err(e) => fhir_error(&e),
@@ -224,7 +260,7 @@ async fn create(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<Socket
 async fn update(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path((rtype, id)): Path<(String, String)>, body: Body) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let bytes = try_resp!(read_body(&headers, body).await);
-    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let if_match = try_resp!(header_text(&headers, "if-match"));
     match s.fhir.update(&ctx.caller, &rtype, &id, &bytes, if_match).await {
         Ok(w) => written_response(&s, &ctx, &w),
         Err(e) => fhir_error(&e),
@@ -243,7 +279,7 @@ async fn conditional_update(State(s): State<AppState>, ConnectInfo(addr): Connec
 
 async fn delete(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path((rtype, id)): Path<(String, String)>) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
-    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let if_match = try_resp!(header_text(&headers, "if-match"));
     match s.fhir.delete(&ctx.caller, &rtype, &id, if_match).await {
         Ok(w) => {
             let mut res = StatusCode::NO_CONTENT.into_response();
@@ -326,7 +362,7 @@ async fn history_any(s: AppState, addr: SocketAddr, headers: HeaderMap, q: Optio
     }
 }
 
-async fn bundle(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, body: Body) -> Response {
+pub(crate) async fn bundle(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, body: Body) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let bytes = try_resp!(read_body(&headers, body).await);
     match s.fhir.process_bundle(&ctx.caller, &bytes).await {

@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/", get(home))
+        .route("/fhir/", axum::routing::post(fhir_api::bundle))
         .nest("/fhir", fhir_api::routes())
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -84,7 +84,9 @@ struct PgSchema {
 /// Run one test body against a fresh app; always clean up, then re-raise a failure.
 pub async fn run<F>(backend: Backend, body: F)
 where
-    F: for<'a> FnOnce(&'a TestApp) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>,
+    F: for<'a> FnOnce(
+        &'a TestApp,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>,
 {
     let app = TestApp::start(backend).await;
     let outcome = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(body(&app))).await;
@@ -121,14 +123,32 @@ pub fn new_client() -> reqwest::Client {
         .expect("building the HTTP client")
 }
 
+/// Server logs for debugging a test: `WELLSPRING_TEST_LOG=debug cargo test …` (an EnvFilter).
+fn init_logging() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("WELLSPRING_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
 impl TestApp {
     pub async fn start(backend: Backend) -> TestApp {
-        let dir = std::env::temp_dir().join(format!("wellspring-api-test-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).expect("creating the test directory");
+        init_logging();
+        let dir = std::env::temp_dir().join(format!(
+            "wellspring-api-test-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
         let (store, pg) = match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}", dir.join("wellspring.db").display());
-                let store = Store::connect_with(&url, &store_options()).await.expect("opening the SQLite test database");
+                let store = Store::connect_with(&url, &store_options())
+                    .await
+                    .expect("opening the SQLite test database");
                 (store, None)
             }
             Backend::Postgres => {
@@ -146,26 +166,42 @@ impl TestApp {
                 let mut tx = admin.begin().await.expect("PostgreSQL: BEGIN");
                 tx.execute(&format!("CREATE SCHEMA {schema}"), &[])
                     .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL: cannot create the test schema {schema}: {e}"));
+                    .unwrap_or_else(|e| {
+                        panic!("PostgreSQL: cannot create the test schema {schema}: {e}")
+                    });
                 tx.commit().await.expect("PostgreSQL: COMMIT");
                 admin.close().await;
                 let sep = if admin_url.contains('?') { '&' } else { '?' };
                 let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
                 let store = Store::connect_with(&url, &store_options())
                     .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL: cannot connect with search_path={schema}: {e}"));
+                    .unwrap_or_else(|e| {
+                        panic!("PostgreSQL: cannot connect with search_path={schema}: {e}")
+                    });
                 (store, Some(PgSchema { admin_url, schema }))
             }
         };
+        // Created only now, so a failed start leaves nothing behind (SQLite made it already).
+        std::fs::create_dir_all(&dir).expect("creating the test directory");
         store.migrate().await.expect("applying migrations");
 
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding 127.0.0.1:0");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let base = format!("http://{addr}");
         let fhir_base = format!("{base}/fhir");
         let (auditor, audit_task) = Auditor::start(store.clone());
-        let fhir = Fhir::new(store.clone(), auditor, fhir_base.clone(), dir.join("exports"));
-        let state = ws_web::AppState { fhir: fhir.clone(), version: "test" };
+        let fhir = Fhir::new(
+            store.clone(),
+            auditor,
+            fhir_base.clone(),
+            dir.join("exports"),
+        );
+        let state = ws_web::AppState {
+            fhir: fhir.clone(),
+            version: "test",
+        };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(ws_web::serve(listener, state, async move {
             let _ = rx.await;
@@ -193,7 +229,10 @@ impl TestApp {
         }
         if let Some(server) = self.server.take() {
             let abort = server.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(5), server).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(5), server)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }
@@ -203,9 +242,20 @@ impl TestApp {
         self.store.close().await;
         if let Some(pg) = self.pg.take() {
             // Best effort: a leftover schema is harmless (its name is unique).
-            if let Ok(admin) = Store::connect_with(&pg.admin_url, &StoreOptions { max_connections: 2, acquire_timeout: Duration::from_secs(10) }).await {
+            if let Ok(admin) = Store::connect_with(
+                &pg.admin_url,
+                &StoreOptions {
+                    max_connections: 2,
+                    acquire_timeout: Duration::from_secs(10),
+                },
+            )
+            .await
+            {
                 if let Ok(mut tx) = admin.begin().await
-                    && tx.execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", pg.schema), &[]).await.is_ok()
+                    && tx
+                        .execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", pg.schema), &[])
+                        .await
+                        .is_ok()
                 {
                     let _ = tx.commit().await;
                 }
@@ -246,7 +296,11 @@ impl TestApp {
     }
 
     pub async fn post_with(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> Resp {
-        let mut req = self.client.post(self.url(path)).header("content-type", "application/fhir+json").body(body.to_string());
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/fhir+json")
+            .body(body.to_string());
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -254,8 +308,19 @@ impl TestApp {
     }
 
     /// POST raw bytes with a given Content-Type.
-    pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>, content_type: &str) -> Resp {
-        self.send(self.client.post(self.url(path)).header("content-type", content_type).body(body)).await
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+    ) -> Resp {
+        self.send(
+            self.client
+                .post(self.url(path))
+                .header("content-type", content_type)
+                .body(body),
+        )
+        .await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> Resp {
@@ -263,7 +328,11 @@ impl TestApp {
     }
 
     pub async fn put_with(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> Resp {
-        let mut req = self.client.put(self.url(path)).header("content-type", "application/fhir+json").body(body.to_string());
+        let mut req = self
+            .client
+            .put(self.url(path))
+            .header("content-type", "application/fhir+json")
+            .body(body.to_string());
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -276,7 +345,10 @@ impl TestApp {
 
     /// Create a resource (POST /Type), asserting 201; returns the stored resource.
     pub async fn create(&self, resource: Value) -> Value {
-        let t = resource["resourceType"].as_str().expect("resourceType").to_owned();
+        let t = resource["resourceType"]
+            .as_str()
+            .expect("resourceType")
+            .to_owned();
         let r = self.post(&format!("/{t}"), &resource).await;
         r.assert_status(201);
         r.json()
@@ -285,15 +357,6 @@ impl TestApp {
     /// Create and return just the new id.
     pub async fn create_id(&self, resource: Value) -> String {
         id_of(&self.create(resource).await)
-    }
-
-    /// PUT a resource that carries its own id (update or update-as-create); returns the stored resource.
-    pub async fn put_resource(&self, resource: Value) -> Value {
-        let t = resource["resourceType"].as_str().expect("resourceType").to_owned();
-        let id = resource["id"].as_str().expect("id").to_owned();
-        let r = self.put(&format!("/{t}/{id}"), &resource).await;
-        assert!(r.status == 200 || r.status == 201, "PUT {t}/{id}: {}", r.describe());
-        r.json()
     }
 
     /// A search (GET /Type?query), asserting 200 and a searchset Bundle.
@@ -316,7 +379,9 @@ impl TestApp {
     /// How many current resources of a type exist (`_summary=count`).
     pub async fn count(&self, res_type: &str) -> i64 {
         let b = self.search(res_type, "_summary=count").await;
-        b["total"].as_i64().unwrap_or_else(|| panic!("_summary=count on {res_type} has no total: {b}"))
+        b["total"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("_summary=count on {res_type} has no total: {b}"))
     }
 
     /// Wait until every audit record queued so far is stored.
@@ -328,7 +393,12 @@ impl TestApp {
     pub async fn audit_rows(&self) -> Vec<AuditRecord> {
         self.flush_audit().await;
         let mut c = self.store.reader().await.expect("reader");
-        c.list_audit(None, 0, 10_000).await.expect("list_audit").into_iter().map(|(_, r)| r).collect()
+        c.list_audit(None, 0, 10_000)
+            .await
+            .expect("list_audit")
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
     }
 
     /// Poll an export status URL until it completes (at most 30 s); returns the manifest.
@@ -341,7 +411,10 @@ impl TestApp {
                 202 => {}
                 _ => panic!("export status {status_url}: {}", r.describe()),
             }
-            assert!(std::time::Instant::now() < deadline, "export {status_url} did not finish within 30 s");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "export {status_url} did not finish within 30 s"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -359,7 +432,11 @@ impl Resp {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let text = res.text().await.expect("reading the response body");
-        Resp { status, headers, text }
+        Resp {
+            status,
+            headers,
+            text,
+        }
     }
 
     pub fn describe(&self) -> String {
@@ -372,16 +449,25 @@ impl Resp {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.describe()))
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.describe()))
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     #[track_caller]
     pub fn assert_status(&self, status: u16) {
-        assert_eq!(self.status, status, "unexpected status: {}", self.describe());
+        assert_eq!(
+            self.status,
+            status,
+            "unexpected status: {}",
+            self.describe()
+        );
     }
 
     /// Assert an OperationOutcome error with `status` whose diagnostics or expression mention
@@ -392,13 +478,23 @@ impl Resp {
         let v = self.json();
         assert_eq!(v["resourceType"], "OperationOutcome", "{}", self.describe());
         let issues = v["issue"].as_array().cloned().unwrap_or_default();
-        assert!(!issues.is_empty(), "OperationOutcome without issues: {}", self.describe());
         assert!(
-            issues.iter().any(|i| i["severity"] == "error" || i["severity"] == "fatal"),
+            !issues.is_empty(),
+            "OperationOutcome without issues: {}",
+            self.describe()
+        );
+        assert!(
+            issues
+                .iter()
+                .any(|i| i["severity"] == "error" || i["severity"] == "fatal"),
             "no error issue: {}",
             self.describe()
         );
-        assert!(outcome_text(&v).contains(needle), "the OperationOutcome does not mention {needle:?}: {}", self.describe());
+        assert!(
+            outcome_text(&v).contains(needle),
+            "the OperationOutcome does not mention {needle:?}: {}",
+            self.describe()
+        );
         v
     }
 }
@@ -433,11 +529,17 @@ pub fn outcome_expressions(oo: &Value) -> Vec<String> {
 }
 
 pub fn id_of(resource: &Value) -> String {
-    resource["id"].as_str().unwrap_or_else(|| panic!("no id in {resource}")).to_owned()
+    resource["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {resource}"))
+        .to_owned()
 }
 
 pub fn version_of(resource: &Value) -> String {
-    resource["meta"]["versionId"].as_str().unwrap_or_else(|| panic!("no meta.versionId in {resource}")).to_owned()
+    resource["meta"]["versionId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no meta.versionId in {resource}"))
+        .to_owned()
 }
 
 /// Entries of a Bundle with the given `search.mode`.
@@ -452,14 +554,23 @@ pub fn entries_with_mode<'a>(bundle: &'a Value, mode: &str) -> Vec<&'a Value> {
 
 /// The ids of the `match` entries of a searchset, in order.
 pub fn match_ids(bundle: &Value) -> Vec<String> {
-    entries_with_mode(bundle, "match").iter().map(|e| id_of(&e["resource"])).collect()
+    entries_with_mode(bundle, "match")
+        .iter()
+        .map(|e| id_of(&e["resource"]))
+        .collect()
 }
 
 /// `Type/id` of every `include` entry, sorted.
 pub fn include_refs(bundle: &Value) -> Vec<String> {
     let mut v: Vec<String> = entries_with_mode(bundle, "include")
         .iter()
-        .map(|e| format!("{}/{}", e["resource"]["resourceType"].as_str().unwrap_or_default(), id_of(&e["resource"])))
+        .map(|e| {
+            format!(
+                "{}/{}",
+                e["resource"]["resourceType"].as_str().unwrap_or_default(),
+                id_of(&e["resource"])
+            )
+        })
         .collect();
     v.sort();
     v
