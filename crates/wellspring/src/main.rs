@@ -1,6 +1,7 @@
 //! `wellspring`: one binary for the whole system.
 
 mod bench;
+mod seed;
 mod settings;
 
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Args, Clone, Default)]
+#[derive(Args, Clone, Debug, Default)]
 pub struct DbArg {
     /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB
     #[arg(long, env = "WELLSPRING_DATABASE_URL")]
@@ -45,7 +46,12 @@ enum Command {
         /// Public base URL of the server (default http://LISTEN)
         #[arg(long, env = "WELLSPRING_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Seed a synthetic demo region (about 1,000 members) into an empty store first.
+        #[arg(long)]
+        demo: bool,
     },
+    /// Generate a deterministic synthetic region and load it through the normal import path.
+    Seed(seed::SeedArgs),
     /// Apply database migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -91,7 +97,7 @@ fn init_logging(settings: &Settings) {
     }
 }
 
-async fn open_store(url: &str) -> anyhow::Result<Store> {
+pub(crate) async fn open_store(url: &str) -> anyhow::Result<Store> {
     let store = Store::connect(url).await.with_context(|| format!("opening database {}", settings::redact(url)))?;
     store.migrate().await.context("applying migrations")?;
     Ok(store)
@@ -125,10 +131,11 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
     init_logging(&settings);
     match cli.command {
-        Command::Serve { db, listen, public_url } => {
+        Command::Serve { db, listen, public_url, demo } => {
             let url = db.database.unwrap_or_else(|| settings.database_url.clone());
             let listen = listen.unwrap_or_else(|| settings.listen.clone());
             let store = open_store(&url).await?;
+            let demo_members = if demo { Some(seed::ensure_demo(&store, &settings).await?) } else { None };
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;
             let public = public_url.or_else(|| settings.public_url.clone()).unwrap_or_else(|| format!("http://{addr}"));
@@ -138,6 +145,9 @@ async fn main() -> anyhow::Result<()> {
             println!("Wellspring {} is running on {} ({} store)", env!("CARGO_PKG_VERSION"), settings::redact(&url), store.backend().name());
             println!("  FHIR API:  {public}/fhir/metadata");
             println!("  health:    {public}/healthz");
+            if let Some(members) = &demo_members {
+                seed::print_demo_members(members, &public);
+            }
             println!("Press Ctrl-C to stop.");
             ws_web::serve(listener, state, shutdown_signal()).await?;
             // The router (and every Auditor clone in it) is gone: the audit writer drains and stops.
@@ -174,6 +184,7 @@ async fn main() -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
+        Command::Seed(args) => seed::run(args, &settings).await,
         Command::Bench(args) => bench::run(args, &settings).await,
     }
 }

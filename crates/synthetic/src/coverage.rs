@@ -1,0 +1,409 @@
+//! The health-plan side: the four products (Traditional HMO, Deductible HMO, Medicare
+//! Advantage, Medicaid) as InsurancePlan resources with their cost sharing, a small
+//! cost-sharing calculator used to price generated visits, and Coverage periods.
+
+use serde_json::{Value, json};
+
+use crate::date::Day;
+use crate::terminology::{UCUM, USD, WS_CS, cc};
+
+/// The products a member can be enrolled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlanKind {
+    TraditionalHmo,
+    DeductibleHmo,
+    MedicareAdvantage,
+    Medicaid,
+}
+
+pub const PLAN_KINDS: [PlanKind; 4] = [
+    PlanKind::TraditionalHmo,
+    PlanKind::DeductibleHmo,
+    PlanKind::MedicareAdvantage,
+    PlanKind::Medicaid,
+];
+
+/// How a benefit is cost-shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Nothing to pay.
+    Free,
+    /// A fixed copay, deductible waived.
+    Copay(u32),
+    /// Full allowed amount until the deductible is met, then coinsurance.
+    DeductibleThenCoinsurance,
+}
+
+/// What a generated service is billed as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Benefit {
+    Preventive,
+    PrimaryCare,
+    Specialty,
+    Video,
+    Phone,
+    UrgentCare,
+    Emergency,
+    Lab,
+    Imaging,
+    GenericDrug,
+    BrandDrug,
+    MailOrderGeneric,
+}
+
+const BENEFITS: [(Benefit, &str, &str); 12] = [
+    (
+        Benefit::Preventive,
+        "preventive",
+        "Preventive care (USPSTF A/B, ACIP vaccines, well-child)",
+    ),
+    (Benefit::PrimaryCare, "primary-care", "Primary care office visit"),
+    (Benefit::Specialty, "specialty", "Specialty care office visit"),
+    (Benefit::Video, "video-visit", "Scheduled video visit"),
+    (Benefit::Phone, "phone-visit", "Scheduled phone visit"),
+    (Benefit::UrgentCare, "urgent-care", "Urgent care visit"),
+    (Benefit::Emergency, "emergency", "Emergency department visit"),
+    (Benefit::Lab, "lab", "Laboratory tests"),
+    (Benefit::Imaging, "imaging", "X-ray and diagnostic imaging"),
+    (
+        Benefit::GenericDrug,
+        "generic-drug",
+        "Generic drugs, up to a 30-day supply",
+    ),
+    (
+        Benefit::BrandDrug,
+        "brand-drug",
+        "Preferred brand drugs, up to a 30-day supply",
+    ),
+    (
+        Benefit::MailOrderGeneric,
+        "mail-order-generic",
+        "Generic drugs by mail, up to a 90-day supply",
+    ),
+];
+
+/// One product and its cost sharing (whole dollars).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub kind: PlanKind,
+    pub id: String,
+    /// Plan code carried in `Coverage.class` ("THMO-25").
+    pub code: &'static str,
+    pub name: String,
+    pub plan_type: &'static str,
+    /// Deductible self-only / family.
+    pub deductible: (u32, u32),
+    pub coinsurance_pct: u32,
+    /// Out-of-pocket maximum self-only / family.
+    pub oop_max: (u32, u32),
+    /// Source of Payment Typology code and display.
+    pub sopt: (&'static str, &'static str),
+    pub v3: (&'static str, &'static str),
+    rules: [Rule; 12],
+}
+
+impl Plan {
+    pub fn rule(&self, b: Benefit) -> Rule {
+        BENEFITS
+            .iter()
+            .position(|(k, _, _)| *k == b)
+            .and_then(|i| self.rules.get(i).copied())
+            .unwrap_or(Rule::Free)
+    }
+
+    pub fn all(region: &str, region_title: &str) -> Vec<Plan> {
+        use Rule::{Copay, DeductibleThenCoinsurance as Ded, Free};
+        vec![
+            Plan {
+                kind: PlanKind::TraditionalHmo,
+                id: format!("{region}-plan-thmo"),
+                code: "THMO-25",
+                name: format!("Wellspring Traditional HMO {region_title}"),
+                plan_type: "Traditional HMO",
+                deductible: (0, 0),
+                coinsurance_pct: 0,
+                oop_max: (3_000, 6_000),
+                sopt: ("511", "Commercial Managed Care - HMO"),
+                v3: ("HMO", "health maintenance organization policy"),
+                // preventive, primary, specialty, video, phone, urgent, emergency, lab,
+                // imaging, generic, brand, mail-order generic
+                rules: [
+                    Free,
+                    Copay(25),
+                    Copay(40),
+                    Free,
+                    Free,
+                    Copay(25),
+                    Copay(150),
+                    Copay(10),
+                    Copay(50),
+                    Copay(10),
+                    Copay(30),
+                    Copay(20),
+                ],
+            },
+            Plan {
+                kind: PlanKind::DeductibleHmo,
+                id: format!("{region}-plan-dhmo"),
+                code: "DHMO-1500",
+                name: format!("Wellspring Deductible HMO 1500 {region_title}"),
+                plan_type: "Deductible HMO",
+                deductible: (1_500, 3_000),
+                coinsurance_pct: 20,
+                oop_max: (6_250, 12_500),
+                sopt: ("511", "Commercial Managed Care - HMO"),
+                v3: ("HMO", "health maintenance organization policy"),
+                rules: [
+                    Free,
+                    Copay(45),
+                    Copay(65),
+                    Free,
+                    Free,
+                    Copay(65),
+                    Ded,
+                    Ded,
+                    Ded,
+                    Copay(15),
+                    Copay(50),
+                    Copay(30),
+                ],
+            },
+            Plan {
+                kind: PlanKind::MedicareAdvantage,
+                id: format!("{region}-plan-ma"),
+                code: "MA-HMO",
+                name: format!("Wellspring Medicare Advantage HMO {region_title}"),
+                plan_type: "Medicare Advantage",
+                deductible: (0, 0),
+                coinsurance_pct: 0,
+                oop_max: (3_400, 3_400),
+                sopt: ("111", "Medicare HMO"),
+                v3: ("HMO", "health maintenance organization policy"),
+                rules: [
+                    Free,
+                    Copay(10),
+                    Copay(20),
+                    Free,
+                    Free,
+                    Copay(20),
+                    Copay(90),
+                    Free,
+                    Copay(10),
+                    Copay(5),
+                    Copay(40),
+                    Copay(10),
+                ],
+            },
+            Plan {
+                kind: PlanKind::Medicaid,
+                id: format!("{region}-plan-mcd"),
+                code: "MCD",
+                name: format!("Wellspring Medicaid Managed Care {region_title}"),
+                plan_type: "Medicaid",
+                deductible: (0, 0),
+                coinsurance_pct: 0,
+                oop_max: (0, 0),
+                sopt: ("211", "Medicaid HMO"),
+                v3: ("HMO", "health maintenance organization policy"),
+                rules: [Free; 12],
+            },
+        ]
+    }
+
+    /// The InsurancePlan resource.
+    pub fn resource(&self, owner_org: &str) -> Value {
+        let money = |v: u32| json!({"value": v, "currency": USD});
+        let usd = |v: u32| json!({"value": v, "unit": "USD", "system": "urn:iso:std:iso:4217", "code": "USD"});
+        let cost_type = |code: &str, display: &str| cc(&format!("{WS_CS}/cost-type"), code, display);
+        let in_network = cc(
+            "http://terminology.hl7.org/CodeSystem/applicability",
+            "in-network",
+            "In Network",
+        );
+        let mut general = Vec::new();
+        if self.deductible.0 > 0 {
+            general.push(json!({"type": cost_type("deductible", "Deductible"), "groupSize": 1, "cost": money(self.deductible.0), "comment": "Self-only, per calendar year"}));
+            general.push(json!({"type": cost_type("deductible", "Deductible"), "groupSize": 2, "cost": money(self.deductible.1), "comment": "Family (embedded), per calendar year"}));
+        }
+        general.push(json!({"type": cost_type("oop-max", "Out-of-pocket maximum"), "groupSize": 1, "cost": money(self.oop_max.0), "comment": "Self-only, per calendar year"}));
+        if self.kind != PlanKind::MedicareAdvantage {
+            general.push(json!({"type": cost_type("oop-max", "Out-of-pocket maximum"), "groupSize": 2, "cost": money(self.oop_max.1), "comment": "Family, per calendar year"}));
+        }
+        let mut medical = Vec::new();
+        let mut pharmacy = Vec::new();
+        for (i, (benefit, code, display)) in BENEFITS.iter().enumerate() {
+            let rule = self.rules.get(i).copied().unwrap_or(Rule::Free);
+            let cost = match rule {
+                Rule::Free => json!({"type": cost_type("copay", "Copay"), "applicability": in_network, "value": usd(0)}),
+                Rule::Copay(v) => json!({"type": cost_type("copay", "Copay"), "applicability": in_network, "qualifiers": [{"text": "deductible waived"}], "value": usd(v)}),
+                Rule::DeductibleThenCoinsurance => json!({"type": cost_type("coinsurance", "Coinsurance"), "applicability": in_network, "qualifiers": [{"text": "after deductible"}], "value": {"value": self.coinsurance_pct, "unit": "%", "system": UCUM, "code": "%"}}),
+            };
+            let entry = json!({"type": cc(&format!("{WS_CS}/benefit-type"), code, display), "cost": [cost]});
+            if matches!(
+                benefit,
+                Benefit::GenericDrug | Benefit::BrandDrug | Benefit::MailOrderGeneric
+            ) {
+                pharmacy.push(entry);
+            } else {
+                medical.push(entry);
+            }
+        }
+        let benefit_types = |list: &[Value]| -> Value {
+            Value::Array(
+                list.iter()
+                    .map(|b| json!({"type": b["type"].clone()}))
+                    .collect(),
+            )
+        };
+        json!({
+            "resourceType": "InsurancePlan",
+            "id": self.id,
+            "identifier": [{"system": "urn:wellspring:plan-code", "value": self.code}],
+            "status": "active",
+            "type": [cc("http://terminology.hl7.org/CodeSystem/insurance-plan-type", "medical", "Medical")],
+            "name": self.name,
+            "alias": [self.plan_type],
+            "ownedBy": {"reference": format!("Organization/{owner_org}")},
+            "administeredBy": {"reference": format!("Organization/{owner_org}")},
+            "coverage": [
+                {"type": cc(&format!("{WS_CS}/coverage-type"), "medical", "Medical"), "benefit": benefit_types(&medical)},
+                {"type": cc(&format!("{WS_CS}/coverage-type"), "pharmacy", "Pharmacy"), "benefit": benefit_types(&pharmacy)}
+            ],
+            "plan": [{
+                "identifier": [{"system": "urn:wellspring:plan-code", "value": self.code}],
+                "type": cc(&format!("{WS_CS}/plan-type"), self.code, self.plan_type),
+                "generalCost": general,
+                "specificCost": [
+                    {"category": cc(&format!("{WS_CS}/coverage-type"), "medical", "Medical"), "benefit": medical},
+                    {"category": cc(&format!("{WS_CS}/coverage-type"), "pharmacy", "Pharmacy"), "benefit": pharmacy}
+                ]
+            }]
+        })
+    }
+}
+
+/// A member's accumulators for one calendar year (cents).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Accumulator {
+    pub year: i32,
+    pub deductible: u64,
+    pub oop: u64,
+}
+
+/// The member's part of an allowed amount (cents).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Share {
+    pub deductible: u64,
+    pub copay: u64,
+    pub coinsurance: u64,
+}
+
+impl Share {
+    pub fn total(&self) -> u64 {
+        self.deductible + self.copay + self.coinsurance
+    }
+}
+
+/// Price one service for a member (CST-08 in its simplest form: preventive free, deductible-
+/// waived copays, deductible then coinsurance, capped at the self-only out-of-pocket maximum).
+pub fn member_share(
+    plan: &Plan,
+    benefit: Benefit,
+    allowed_cents: u64,
+    day: Day,
+    acc: &mut Accumulator,
+) -> Share {
+    let year = day.year();
+    if acc.year != year {
+        *acc = Accumulator {
+            year,
+            ..Accumulator::default()
+        };
+    }
+    let mut share = match plan.rule(benefit) {
+        Rule::Free => Share::default(),
+        Rule::Copay(v) => Share {
+            copay: (u64::from(v) * 100).min(allowed_cents),
+            ..Share::default()
+        },
+        Rule::DeductibleThenCoinsurance => {
+            let ded_left = (u64::from(plan.deductible.0) * 100).saturating_sub(acc.deductible);
+            let ded = ded_left.min(allowed_cents);
+            let rest = allowed_cents - ded;
+            let coins = (rest * u64::from(plan.coinsurance_pct) + 50) / 100;
+            Share {
+                deductible: ded,
+                coinsurance: coins,
+                ..Share::default()
+            }
+        }
+    };
+    let oop_left = (u64::from(plan.oop_max.0) * 100).saturating_sub(acc.oop);
+    if share.total() > oop_left {
+        // Reduce coinsurance first, then copay, then deductible.
+        let mut excess = share.total() - oop_left;
+        for part in [
+            &mut share.coinsurance,
+            &mut share.copay,
+            &mut share.deductible,
+        ] {
+            let cut = excess.min(*part);
+            *part -= cut;
+            excess -= cut;
+        }
+    }
+    acc.deductible += share.deductible;
+    acc.oop += share.total();
+    share
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(kind: PlanKind) -> Plan {
+        Plan::all("t", "Test")
+            .into_iter()
+            .find(|p| p.kind == kind)
+            .unwrap_or_else(|| Plan::all("t", "Test").remove(0))
+    }
+
+    #[test]
+    fn cst_08_member_share_table() {
+        let day = Day::from_ymd(2026, 3, 1);
+        // (plan, benefit, allowed $, deductible already met $, expected member cents)
+        let cases = [
+            (PlanKind::DeductibleHmo, Benefit::PrimaryCare, 150, 0, 4_500), // EX-C6 office visit
+            (PlanKind::DeductibleHmo, Benefit::Lab, 48, 0, 4_800),          // EX-C6 lab
+            (PlanKind::DeductibleHmo, Benefit::Emergency, 5_000, 400, 110_000 + 78_000), // EX-C1 shape
+            (PlanKind::DeductibleHmo, Benefit::Preventive, 260, 0, 0),
+            (PlanKind::TraditionalHmo, Benefit::Specialty, 230, 0, 4_000),
+            (PlanKind::MedicareAdvantage, Benefit::Emergency, 1_450, 0, 9_000),
+            (PlanKind::Medicaid, Benefit::Emergency, 1_450, 0, 0),
+            (PlanKind::TraditionalHmo, Benefit::Lab, 5, 0, 500), // copay capped at allowed
+        ];
+        for (kind, benefit, allowed, met, expect) in cases {
+            let mut acc = Accumulator {
+                year: 2026,
+                deductible: met * 100,
+                oop: met * 100,
+            };
+            let s = member_share(&plan(kind), benefit, allowed * 100, day, &mut acc);
+            assert_eq!(s.total(), expect, "{kind:?} {benefit:?}");
+        }
+    }
+
+    #[test]
+    fn cst_03_out_of_pocket_maximum_caps_and_resets() {
+        let p = plan(PlanKind::DeductibleHmo);
+        let mut acc = Accumulator::default();
+        let d = Day::from_ymd(2025, 2, 1);
+        let mut total = 0;
+        for _ in 0..20 {
+            total += member_share(&p, Benefit::Emergency, 500_000, d, &mut acc).total();
+        }
+        assert_eq!(total, 625_000);
+        let next = member_share(&p, Benefit::Lab, 4_800, Day::from_ymd(2026, 1, 2), &mut acc);
+        assert_eq!(next.total(), 4_800);
+    }
+}

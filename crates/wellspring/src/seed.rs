@@ -1,0 +1,158 @@
+//! `wellspring seed` and `serve --demo`: a deterministic synthetic region, loaded through the
+//! same import pipeline as any file (validation, indexing, audit).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+use ws_audit::{Auditor, Caller};
+use ws_interop::Fhir;
+use ws_interop::bulk::{IMPORT_BATCH, ImportItem, ImportReport};
+use ws_store::Store;
+use ws_synthetic::{DemoMember, SeedConfig};
+
+use crate::settings::Settings;
+use crate::{DbArg, open_store};
+
+/// Members in the `serve --demo` region.
+pub const DEMO_MEMBERS: u64 = 1_000;
+pub const DEMO_SEED: u64 = 1;
+
+#[derive(Args, Debug)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Number of members to generate
+    #[arg(long, default_value_t = 1000)]
+    pub members: u64,
+    /// Random seed: the same seed gives the same region, byte for byte
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Region code (used in ids, MRNs and names)
+    #[arg(long, default_value = "north")]
+    pub region: String,
+    /// The "today" of the generated world (YYYY-MM-DD); fixed by default so output is reproducible
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Write NDJSON to this file instead of loading it into the database
+    #[arg(long)]
+    pub ndjson: Option<PathBuf>,
+}
+
+fn config(args: &SeedArgs) -> anyhow::Result<SeedConfig> {
+    let mut cfg = SeedConfig::new(args.members, args.seed);
+    cfg.region = args.region.clone();
+    anyhow::ensure!(
+        !cfg.region.is_empty() && cfg.region.len() <= 16 && cfg.region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+        "--region must be 1-16 lower-case letters or digits"
+    );
+    if let Some(d) = &args.as_of {
+        cfg.as_of = d.parse().with_context(|| format!("--as-of '{d}' is not a date (YYYY-MM-DD)"))?;
+    }
+    Ok(cfg)
+}
+
+/// Generate `cfg` into the store through the import pipeline.
+pub async fn load(store: &Store, settings: &Settings, cfg: SeedConfig) -> anyhow::Result<(ImportReport, ws_synthetic::Summary)> {
+    let (auditor, audit_task) = Auditor::start(store.clone());
+    let fhir = Fhir::new(store.clone(), auditor, "urn:wellspring:seed".into(), settings.export_dir.clone());
+    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(4);
+    let generator = tokio::task::spawn_blocking(move || {
+        let mut batch = Vec::with_capacity(IMPORT_BATCH);
+        let mut n = 0u64;
+        let summary = ws_synthetic::generate(&cfg, &mut |v| {
+            n += 1;
+            batch.push(ImportItem::value(n, v));
+            if batch.len() >= IMPORT_BATCH {
+                tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(IMPORT_BATCH))).map_err(|_| "import stopped")?;
+            }
+            Ok::<(), &'static str>(())
+        });
+        if !batch.is_empty() {
+            let _ = tx.blocking_send(batch);
+        }
+        summary
+    });
+    let mut report = ImportReport::default();
+    let res = fhir.import_batches(&Caller::system(), "seed", rx, &mut report).await;
+    let summary = generator.await.context("generator thread")?.map_err(|e| anyhow::anyhow!("generator: {e}"))?;
+    res.map_err(|e| anyhow::anyhow!("loading the region: {e}"))?;
+    drop(fhir);
+    let _ = audit_task.await;
+    Ok((report, summary))
+}
+
+pub async fn run(args: SeedArgs, settings: &Settings) -> anyhow::Result<()> {
+    let cfg = config(&args)?;
+    let started = Instant::now();
+    if let Some(path) = &args.ndjson {
+        let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let mut w = std::io::BufWriter::new(file);
+        let summary = ws_synthetic::generate(&cfg, &mut |v| {
+            use std::io::Write;
+            serde_json::to_writer(&mut w, &v).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        })
+        .with_context(|| format!("writing {}", path.display()))?;
+        use std::io::Write;
+        w.flush()?;
+        println!(
+            "wrote {} resources for {} members in {} households to {} in {:.1}s",
+            summary.resources,
+            summary.members,
+            summary.households,
+            path.display(),
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    let url = args.db.database.clone().unwrap_or_else(|| settings.database_url.clone());
+    let store = open_store(&url).await?;
+    let (report, summary) = load(&store, settings, cfg).await?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "seeded {} members in {} households: {} resources generated, {} loaded, {} rejected, in {:.1}s ({:.0} resources/s)",
+        summary.members,
+        summary.households,
+        summary.resources,
+        report.loaded,
+        report.rejected.len(),
+        secs,
+        report.loaded as f64 / secs.max(1e-9)
+    );
+    for (t, n) in &summary.by_type {
+        println!("{n:>10}  {t}");
+    }
+    for r in report.rejected.iter().take(20) {
+        println!("rejected #{}: {}", r.line, r.reason);
+    }
+    store.close().await;
+    anyhow::ensure!(report.rejected.is_empty(), "{} generated resources were rejected", report.rejected.len());
+    Ok(())
+}
+
+/// For `serve --demo`: seed the demo region if the store is empty; return the demo members.
+pub async fn ensure_demo(store: &Store, settings: &Settings) -> anyhow::Result<Vec<DemoMember>> {
+    let cfg = SeedConfig::new(DEMO_MEMBERS, DEMO_SEED);
+    let empty = store.reader().await?.resource_types().await?.is_empty();
+    if empty {
+        println!("Seeding a synthetic demo region ({DEMO_MEMBERS} members); this takes a little while the first time...");
+        let started = Instant::now();
+        let (report, summary) = load(store, settings, cfg.clone()).await?;
+        println!("  {} resources loaded in {:.1}s", report.loaded, started.elapsed().as_secs_f64());
+        anyhow::ensure!(report.rejected.is_empty(), "{} demo resources were rejected", report.rejected.len());
+        let _ = summary;
+    }
+    Ok(ws_synthetic::demo_members(&cfg))
+}
+
+pub fn print_demo_members(members: &[DemoMember], public: &str) {
+    println!("Demo members (synthetic people; no real person's data). Sign-in arrives with the identity work;");
+    println!("until then open their records through the FHIR API:");
+    for m in members {
+        println!("  {:<28} MRN {:<16} born {}  {}", m.name, m.mrn, m.birth_date, m.kind);
+        println!("      {public}/fhir/Patient/{}", m.patient_id);
+    }
+}
+
