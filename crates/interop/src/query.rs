@@ -461,4 +461,32 @@ mod tests {
         let p = parse_search("Practitioner", &pairs("specialty=cardiology"), false).unwrap();
         assert!(matches!(&p.query.filters[0], Filter::Has { source_type, .. } if source_type == "PractitionerRole"));
     }
+
+    /// Robustness: arbitrary query strings built from FHIR search syntax pieces and hostile
+    /// characters never panic; they parse or fail with a 4xx.
+    #[test]
+    fn random_queries_never_panic() {
+        let pieces = [
+            "name", "family:exact", "given:contains", "birthdate", "gender", "_id", "_lastUpdated", "_count", "_sort", "-birthdate",
+            "_include", "_revinclude", "Patient:general-practitioner", "Observation:patient", "_has:Observation:patient:code", "_summary",
+            "_elements", "_cursor", "_total", "identifier", "general-practitioner:Practitioner", "=", "&", ",", "|", "\\", ":", "%", "%00",
+            "%ZZ", "ge", "lt", "ap", "2020", "2020-02-30", "2020-01-01T10:00:00Z", "T", "+", "é", "\u{1F600}", "Patient/1", "/", "s",
+            "i9", ".", "count", "x", "",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let n = 1 + (next() % 8) as usize;
+            let q: String = (0..n).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            match parse_search("Patient", &parse_query_string(&q), next() % 2 == 0) {
+                Ok(p) => assert!(p.query.count >= 0 && p.query.count <= MAX_COUNT),
+                Err(e) => assert!((400..500).contains(&e.status()), "{q}: {e}"),
+            }
+        }
+    }
 }
