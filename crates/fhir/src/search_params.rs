@@ -145,6 +145,12 @@ static DEFS: &[SearchParamDef] = &[
     p!("Encounter", "status", Token, ["status"], "planned | arrived | in-progress | finished | ..."),
     p!("Encounter", "subject", Reference, ["subject"], "The patient or group present at the encounter"),
     p!("Encounter", "type", Token, ["type"], "Specific type of encounter"),
+    // ExplanationOfBenefit
+    p!("ExplanationOfBenefit", "created", Date, ["created"], "The creation date for the EOB"),
+    p!("ExplanationOfBenefit", "identifier", Token, ["identifier"], "The business identifier of the EOB"),
+    p!("ExplanationOfBenefit", "patient", Reference, ["patient"], ["Patient"], "The reference to the patient"),
+    p!("ExplanationOfBenefit", "provider", Reference, ["provider"], "The reference to the provider"),
+    p!("ExplanationOfBenefit", "status", Token, ["status"], "Status of the instance"),
     // Immunization
     p!("Immunization", "date", Date, ["occurrence[x]"], "Vaccination administration date"),
     p!("Immunization", "identifier", Token, ["identifier"], "Business identifier"),
@@ -157,6 +163,13 @@ static DEFS: &[SearchParamDef] = &[
     p!("InsurancePlan", "owned-by", Reference, ["ownedBy"], ["Organization"], "Product issuer"),
     p!("InsurancePlan", "status", Token, ["status"], "draft | active | retired | unknown"),
     p!("InsurancePlan", "type", Token, ["type"], "The kind of product"),
+    // Invoice
+    p!("Invoice", "date", Date, ["date"], "Invoice date / posting date"),
+    p!("Invoice", "identifier", Token, ["identifier"], "Business identifier for the invoice"),
+    p!("Invoice", "issuer", Reference, ["issuer"], ["Organization"], "Issuing organization of the invoice"),
+    p!("Invoice", "patient", Reference, ["subject"], ["Patient"], "The patient the invoice is about"),
+    p!("Invoice", "status", Token, ["status"], "draft | issued | balanced | cancelled | entered-in-error"),
+    p!("Invoice", "subject", Reference, ["subject"], "The subject of the invoice"),
     // Location
     p!("Location", "address-city", String, ["address.city"], "A city specified in the address"),
     p!("Location", "address-postalcode", String, ["address.postalCode"], "A postal code specified in the address"),
@@ -692,7 +705,9 @@ fn compartment_paths(resource_type: &str) -> &'static [&'static str] {
         "Coverage" => &["beneficiary", "subscriber", "policyHolder", "payor"],
         "DiagnosticReport" => &["subject"],
         "Encounter" => &["subject"],
+        "ExplanationOfBenefit" => &["patient", "payee.party"],
         "Immunization" => &["patient"],
+        "Invoice" => &["subject", "recipient"],
         "MedicationDispense" => &["subject", "receiver"],
         "MedicationRequest" => &["subject"],
         "Observation" => &["subject", "performer"],

@@ -57,12 +57,24 @@ const BENEFITS: [(Benefit, &str, &str); 12] = [
         "preventive",
         "Preventive care (USPSTF A/B, ACIP vaccines, well-child)",
     ),
-    (Benefit::PrimaryCare, "primary-care", "Primary care office visit"),
-    (Benefit::Specialty, "specialty", "Specialty care office visit"),
+    (
+        Benefit::PrimaryCare,
+        "primary-care",
+        "Primary care office visit",
+    ),
+    (
+        Benefit::Specialty,
+        "specialty",
+        "Specialty care office visit",
+    ),
     (Benefit::Video, "video-visit", "Scheduled video visit"),
     (Benefit::Phone, "phone-visit", "Scheduled phone visit"),
     (Benefit::UrgentCare, "urgent-care", "Urgent care visit"),
-    (Benefit::Emergency, "emergency", "Emergency department visit"),
+    (
+        Benefit::Emergency,
+        "emergency",
+        "Emergency department visit",
+    ),
     (Benefit::Lab, "lab", "Laboratory tests"),
     (Benefit::Imaging, "imaging", "X-ray and diagnostic imaging"),
     (
@@ -214,7 +226,8 @@ impl Plan {
     pub fn resource(&self, owner_org: &str) -> Value {
         let money = |v: u32| json!({"value": v, "currency": USD});
         let usd = |v: u32| json!({"value": v, "unit": "USD", "system": "urn:iso:std:iso:4217", "code": "USD"});
-        let cost_type = |code: &str, display: &str| cc(&format!("{WS_CS}/cost-type"), code, display);
+        let cost_type =
+            |code: &str, display: &str| cc(&format!("{WS_CS}/cost-type"), code, display);
         let in_network = cc(
             "http://terminology.hl7.org/CodeSystem/applicability",
             "in-network",
@@ -234,9 +247,15 @@ impl Plan {
         for (i, (benefit, code, display)) in BENEFITS.iter().enumerate() {
             let rule = self.rules.get(i).copied().unwrap_or(Rule::Free);
             let cost = match rule {
-                Rule::Free => json!({"type": cost_type("copay", "Copay"), "applicability": in_network, "value": usd(0)}),
-                Rule::Copay(v) => json!({"type": cost_type("copay", "Copay"), "applicability": in_network, "qualifiers": [{"text": "deductible waived"}], "value": usd(v)}),
-                Rule::DeductibleThenCoinsurance => json!({"type": cost_type("coinsurance", "Coinsurance"), "applicability": in_network, "qualifiers": [{"text": "after deductible"}], "value": {"value": self.coinsurance_pct, "unit": "%", "system": UCUM, "code": "%"}}),
+                Rule::Free => {
+                    json!({"type": cost_type("copay", "Copay"), "applicability": in_network, "value": usd(0)})
+                }
+                Rule::Copay(v) => {
+                    json!({"type": cost_type("copay", "Copay"), "applicability": in_network, "qualifiers": [{"text": "deductible waived"}], "value": usd(v)})
+                }
+                Rule::DeductibleThenCoinsurance => {
+                    json!({"type": cost_type("coinsurance", "Coinsurance"), "applicability": in_network, "qualifiers": [{"text": "after deductible"}], "value": {"value": self.coinsurance_pct, "unit": "%", "system": UCUM, "code": "%"}})
+                }
             };
             let entry = json!({"type": cc(&format!("{WS_CS}/benefit-type"), code, display), "cost": [cost]});
             if matches!(
@@ -375,10 +394,22 @@ mod tests {
         let cases = [
             (PlanKind::DeductibleHmo, Benefit::PrimaryCare, 150, 0, 4_500), // EX-C6 office visit
             (PlanKind::DeductibleHmo, Benefit::Lab, 48, 0, 4_800),          // EX-C6 lab
-            (PlanKind::DeductibleHmo, Benefit::Emergency, 5_000, 400, 110_000 + 78_000), // EX-C1 shape
+            (
+                PlanKind::DeductibleHmo,
+                Benefit::Emergency,
+                5_000,
+                400,
+                110_000 + 78_000,
+            ), // EX-C1 shape
             (PlanKind::DeductibleHmo, Benefit::Preventive, 260, 0, 0),
             (PlanKind::TraditionalHmo, Benefit::Specialty, 230, 0, 4_000),
-            (PlanKind::MedicareAdvantage, Benefit::Emergency, 1_450, 0, 9_000),
+            (
+                PlanKind::MedicareAdvantage,
+                Benefit::Emergency,
+                1_450,
+                0,
+                9_000,
+            ),
             (PlanKind::Medicaid, Benefit::Emergency, 1_450, 0, 0),
             (PlanKind::TraditionalHmo, Benefit::Lab, 5, 0, 500), // copay capped at allowed
         ];

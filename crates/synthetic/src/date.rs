@@ -170,9 +170,18 @@ mod tests {
         }
         assert_eq!(Day::from_ymd(2026, 11, 1).weekday(), 6); // a Sunday
         assert_eq!(Day::from_ymd(2024, 2, 29).add_years(1).iso(), "2025-02-28");
-        assert_eq!(Day::from_ymd(2024, 2, 29).month_start_plus(-2).iso(), "2023-12-01");
-        assert_eq!(Day::from_ymd(2000, 5, 2).age_on(Day::from_ymd(2026, 5, 1)), 25);
-        assert_eq!(Day::from_ymd(2000, 5, 2).age_on(Day::from_ymd(2026, 5, 2)), 26);
+        assert_eq!(
+            Day::from_ymd(2024, 2, 29).month_start_plus(-2).iso(),
+            "2023-12-01"
+        );
+        assert_eq!(
+            Day::from_ymd(2000, 5, 2).age_on(Day::from_ymd(2026, 5, 1)),
+            25
+        );
+        assert_eq!(
+            Day::from_ymd(2000, 5, 2).age_on(Day::from_ymd(2026, 5, 2)),
+            26
+        );
     }
 
     #[test]

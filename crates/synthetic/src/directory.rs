@@ -36,7 +36,15 @@ pub const SPECIALISTS: &[Specialty] = &[
 
 impl Specialty {
     /// (label, SNOMED code, SNOMED display, NUCC code, NUCC display)
-    pub fn codes(self) -> (&'static str, &'static str, &'static str, &'static str, &'static str) {
+    pub fn codes(
+        self,
+    ) -> (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    ) {
         match self {
             Specialty::FamilyMedicine => (
                 "family medicine",
@@ -197,7 +205,13 @@ pub enum Service {
 
 impl Service {
     /// (code, display, SNOMED specialty if any)
-    fn describe(self) -> (&'static str, &'static str, Option<(&'static str, &'static str)>) {
+    fn describe(
+        self,
+    ) -> (
+        &'static str,
+        &'static str,
+        Option<(&'static str, &'static str)>,
+    ) {
         match self {
             Service::PrimaryCare => (
                 "primary-care",
@@ -209,7 +223,11 @@ impl Service {
                 "Pediatrics",
                 Some(("394537008", "Pediatric specialty")),
             ),
-            Service::Cardiology => ("cardiology", "Cardiology", Some(("394579002", "Cardiology"))),
+            Service::Cardiology => (
+                "cardiology",
+                "Cardiology",
+                Some(("394579002", "Cardiology")),
+            ),
             Service::Dermatology => (
                 "dermatology",
                 "Dermatology",
@@ -341,14 +359,73 @@ pub struct Geography {
     pub towns: Vec<String>,
 }
 
-const STATES: &[(&str, &str, &[&str], i32, bool, (i64, i64))] = &[
-    ("WA", "98", &["206", "253", "425", "360"], -8, true, (474_000, -1_222_000)),
-    ("OR", "97", &["503", "541", "971"], -8, true, (450_000, -1_228_000)),
-    ("CA", "95", &["916", "530", "707", "209"], -8, true, (385_000, -1_214_000)),
-    ("CO", "80", &["303", "720", "719"], -7, true, (397_000, -1_049_000)),
-    ("GA", "30", &["404", "770", "678"], -5, true, (337_000, -843_000)),
-    ("MD", "20", &["301", "240", "410"], -5, true, (390_000, -768_000)),
-    ("VA", "22", &["703", "571", "540"], -5, true, (388_000, -773_000)),
+/// State, ZIP prefix, area codes, standard UTC offset, observes DST, center (1e-4 degrees).
+type StateRow = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    i32,
+    bool,
+    (i64, i64),
+);
+
+const STATES: &[StateRow] = &[
+    (
+        "WA",
+        "98",
+        &["206", "253", "425", "360"],
+        -8,
+        true,
+        (474_000, -1_222_000),
+    ),
+    (
+        "OR",
+        "97",
+        &["503", "541", "971"],
+        -8,
+        true,
+        (450_000, -1_228_000),
+    ),
+    (
+        "CA",
+        "95",
+        &["916", "530", "707", "209"],
+        -8,
+        true,
+        (385_000, -1_214_000),
+    ),
+    (
+        "CO",
+        "80",
+        &["303", "720", "719"],
+        -7,
+        true,
+        (397_000, -1_049_000),
+    ),
+    (
+        "GA",
+        "30",
+        &["404", "770", "678"],
+        -5,
+        true,
+        (337_000, -843_000),
+    ),
+    (
+        "MD",
+        "20",
+        &["301", "240", "410"],
+        -5,
+        true,
+        (390_000, -768_000),
+    ),
+    (
+        "VA",
+        "22",
+        &["703", "571", "540"],
+        -5,
+        true,
+        (388_000, -773_000),
+    ),
     ("HI", "96", &["808"], -10, false, (213_000, -1_578_000)),
 ];
 
@@ -366,8 +443,14 @@ impl Geography {
         let mut rng = Rng::new(&[seed, label("towns"), label(region)]);
         let mut towns: Vec<String> = Vec::new();
         while towns.len() < 24 {
-            let a = rng.pick(crate::names::TOWN_FIRST).copied().unwrap_or("Cedar");
-            let b = rng.pick(crate::names::TOWN_SECOND).copied().unwrap_or("ton");
+            let a = rng
+                .pick(crate::names::TOWN_FIRST)
+                .copied()
+                .unwrap_or("Cedar");
+            let b = rng
+                .pick(crate::names::TOWN_SECOND)
+                .copied()
+                .unwrap_or("ton");
             let t = format!("{a}{b}");
             if !towns.contains(&t) {
                 towns.push(t);
@@ -703,7 +786,10 @@ impl Directory {
                     }
                     _ => {
                         spec_rr += 1;
-                        centers.get(spec_rr % centers.len().max(1)).copied().unwrap_or(0)
+                        centers
+                            .get(spec_rr % centers.len().max(1))
+                            .copied()
+                            .unwrap_or(0)
                     }
                 };
                 let idx = dir.clinicians.len();
@@ -755,8 +841,7 @@ impl Directory {
                     Specialty::Nurse => dir.nurses.push(idx),
                     Specialty::Pharmacist => dir.pharmacists.push(idx),
                     s => {
-                        if let Some((_, list)) = dir.specialists.iter_mut().find(|(k, _)| *k == s)
-                        {
+                        if let Some((_, list)) = dir.specialists.iter_mut().find(|(k, _)| *k == s) {
                             list.push(idx);
                         }
                     }
@@ -796,7 +881,11 @@ impl Directory {
             .iter()
             .filter_map(|i| self.clinicians.get(*i))
             .find(|c| c.site == site)
-            .or_else(|| self.pharmacists.first().and_then(|i| self.clinicians.get(*i)))
+            .or_else(|| {
+                self.pharmacists
+                    .first()
+                    .and_then(|i| self.clinicians.get(*i))
+            })
     }
 }
 
@@ -961,9 +1050,8 @@ pub fn site_resources(ctx: &SharedContext<'_>, dir: &Directory, site: &Site) -> 
         loc["partOf"] = json!({"reference": format!("Location/{}", parent.loc_id)});
     }
     if site.kind == SiteKind::MailOrderPharmacy {
-        loc["description"] = json!(
-            "Ships prescriptions to members' homes in the service area; no walk-in pickup."
-        );
+        loc["description"] =
+            json!("Ships prescriptions to members' homes in the service area; no walk-in pickup.");
     }
     out.push(loc);
     if let Some(er) = &site.er_loc_id {

@@ -209,7 +209,13 @@ pub fn build(world: &World, index: u64, first_number: u64, max_members: u64) -> 
     // Who lives here.
     let mut drafts: Vec<Draft> = Vec::new();
     let sub_female = rng.chance(0.52);
-    let spouse_female = |rng: &mut Rng| if rng.chance(0.95) { !sub_female } else { sub_female };
+    let spouse_female = |rng: &mut Rng| {
+        if rng.chance(0.95) {
+            !sub_female
+        } else {
+            sub_female
+        }
+    };
     let kid_count = |rng: &mut Rng| 1 + rng.weighted(&[35, 40, 17, 6, 2]) as i32;
     match kind {
         HouseholdKind::SingleAdult => {
@@ -243,7 +249,9 @@ pub fn build(world: &World, index: u64, first_number: u64, max_members: u64) -> 
                 .map(|_| rng.range(0, 21) as i32)
                 .collect();
             let oldest = kids.iter().copied().max().unwrap_or(0);
-            let age = (rng.range(25, 50) as i32).max(oldest + rng.range(20, 38) as i32).min(64);
+            let age = (rng.range(25, 50) as i32)
+                .max(oldest + rng.range(20, 38) as i32)
+                .min(64);
             drafts.push(Draft {
                 age,
                 female: if kind == HouseholdKind::SingleParent {
@@ -315,7 +323,7 @@ pub fn build(world: &World, index: u64, first_number: u64, max_members: u64) -> 
             .iter()
             .position(|d| d.relationship == Relationship::Child)
             .unwrap_or(drafts.len());
-        drafts[start..].sort_by(|a, b| b.age.cmp(&a.age));
+        drafts[start..].sort_by_key(|d| std::cmp::Reverse(d.age));
     }
     drafts.truncate(max_members.min(drafts.len() as u64) as usize);
 
@@ -359,9 +367,13 @@ pub fn build(world: &World, index: u64, first_number: u64, max_members: u64) -> 
         .unwrap_or("St");
     let address = Address {
         line: format!("{} {street} {kind_word}", rng.range(100, 9899)),
-        unit: rng
-            .chance(0.25)
-            .then(|| format!("Apt {}{}", rng.range(1, 30), ["A", "B", "C", "D"][rng.below(4) as usize])),
+        unit: rng.chance(0.25).then(|| {
+            format!(
+                "Apt {}{}",
+                rng.range(1, 30),
+                ["A", "B", "C", "D"][rng.below(4) as usize]
+            )
+        }),
         town: world.geo.towns.get(town_i).cloned().unwrap_or_default(),
         postal_code: world.geo.postal_code(town_i),
     };
@@ -444,8 +456,12 @@ pub fn build(world: &World, index: u64, first_number: u64, max_members: u64) -> 
         let middle = mrng
             .chance(0.35)
             .then(|| {
-                mrng.pick(if d.female { &general.female } else { &general.male })
-                    .copied()
+                mrng.pick(if d.female {
+                    &general.female
+                } else {
+                    &general.male
+                })
+                .copied()
             })
             .flatten()
             .filter(|m| *m != given);
@@ -480,7 +496,8 @@ pub fn build(world: &World, index: u64, first_number: u64, max_members: u64) -> 
 
         // Long-term conditions (obesity first: it raises diabetes and hypertension risk).
         let mut chronic: Vec<(Chronic, Day)> = Vec::new();
-        let obese = mrng.below(1000) < u64::from(Chronic::Obesity.prevalence_per_mille(age, d.female));
+        let obese =
+            mrng.below(1000) < u64::from(Chronic::Obesity.prevalence_per_mille(age, d.female));
         for c in ALL_CHRONIC {
             let base = u64::from(c.prevalence_per_mille(age, d.female));
             let p = match c {
@@ -534,11 +551,7 @@ pub fn build(world: &World, index: u64, first_number: u64, max_members: u64) -> 
         let height_per_mille = mrng.normal(1000.0, 38.0).clamp(900.0, 1100.0) as u32;
 
         // Coverage history.
-        let earliest = if is_child {
-            birth
-        } else {
-            birth.add_years(18)
-        };
+        let earliest = if is_child { birth } else { birth.add_years(18) };
         let joined = if earliest > member_since {
             earliest
         } else {
@@ -590,14 +603,16 @@ pub fn build(world: &World, index: u64, first_number: u64, max_members: u64) -> 
         let coverages = segments
             .into_iter()
             .enumerate()
-            .map(|(k, (start, end, plan, relationship, subscriber))| CoveragePeriod {
-                id: format!("{}-cov-{:06}-{}", world.region, number, k + 1),
-                plan,
-                start,
-                end,
-                relationship,
-                subscriber,
-            })
+            .map(
+                |(k, (start, end, plan, relationship, subscriber))| CoveragePeriod {
+                    id: format!("{}-cov-{:06}-{}", world.region, number, k + 1),
+                    plan,
+                    start,
+                    end,
+                    relationship,
+                    subscriber,
+                },
+            )
             .collect();
 
         members.push(Member {

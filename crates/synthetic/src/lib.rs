@@ -62,6 +62,7 @@ pub mod coverage;
 pub mod date;
 pub mod directory;
 pub mod household;
+pub mod jsonv;
 pub mod names;
 pub mod records;
 pub mod rng;
@@ -207,8 +208,8 @@ impl World {
         self.plans.iter().find(|p| p.kind == kind)
     }
 
-    /// All shared resources, in emission order.
-    fn shared_resources(&self) -> Vec<Value> {
+    /// Emit the shared resources (organisations, facilities, clinicians, plans), streaming.
+    fn emit_shared<E>(&self, out: &mut Emitter<'_, E>) -> Result<(), E> {
         let ctx = directory::SharedContext {
             region: &self.region,
             region_title: &self.region_title,
@@ -220,17 +221,23 @@ impl World {
             as_of: self.as_of,
             seed: self.seed,
         };
-        let mut out = directory::organisations(&ctx);
+        for r in directory::organisations(&ctx) {
+            out.emit(r)?;
+        }
         for site in &self.directory.sites {
-            out.extend(directory::site_resources(&ctx, &self.directory, site));
+            for r in directory::site_resources(&ctx, &self.directory, site) {
+                out.emit(r)?;
+            }
         }
         for (i, c) in self.directory.clinicians.iter().enumerate() {
-            out.extend(directory::clinician_resources(&ctx, &self.directory, c, i));
+            for r in directory::clinician_resources(&ctx, &self.directory, c, i) {
+                out.emit(r)?;
+            }
         }
         for plan in &self.plans {
-            out.push(plan.resource(&self.root_org_id));
+            out.emit(plan.resource(&self.root_org_id))?;
         }
-        out
+        Ok(())
     }
 
     /// The households of the region, in order (rebuilt on demand; nothing is emitted).
@@ -348,8 +355,12 @@ pub trait Part<E> {
     }
 
     /// Called once per household, after the core resources of that household.
-    fn household(&mut self, world: &World, hh: &Household, out: &mut Emitter<'_, E>)
-    -> Result<(), E>;
+    fn household(
+        &mut self,
+        world: &World,
+        hh: &Household,
+        out: &mut Emitter<'_, E>,
+    ) -> Result<(), E>;
 }
 
 /// Stream the whole region, shared resources first (organisations, locations, services,
@@ -371,9 +382,7 @@ pub fn generate_with<E>(
 ) -> Result<Summary, E> {
     let world = World::new(cfg);
     let mut out = Emitter::new(emit);
-    for r in world.shared_resources() {
-        out.emit(r)?;
-    }
+    world.emit_shared(&mut out)?;
     for p in parts.iter_mut() {
         p.shared(&world, &mut out)?;
     }
@@ -428,9 +437,7 @@ pub fn demo_members(cfg: &SeedConfig) -> Vec<DemoMember> {
         if chronic_adult.is_none()
             && let Some(m) = hh.members.iter().find(|m| {
                 let age = m.age_on(as_of);
-                (30..65).contains(&age)
-                    && m.has(Chronic::Diabetes)
-                    && m.has(Chronic::Hypertension)
+                (30..65).contains(&age) && m.has(Chronic::Diabetes) && m.has(Chronic::Hypertension)
             })
         {
             chronic_adult = Some(demo(

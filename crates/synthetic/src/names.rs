@@ -238,6 +238,12 @@ pub struct HeritageNames {
     pub language_per_mille: u32,
 }
 
+impl Default for NameBook {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl NameBook {
     pub fn new() -> Self {
         NameBook {
@@ -273,7 +279,11 @@ mod tests {
         for h in &book.heritages {
             assert!(h.female.len() >= 20 && h.male.len() >= 20 && h.family.len() >= 25);
             for w in h.female.iter().chain(&h.male).chain(&h.family) {
-                assert!(w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\''), "{w}");
+                assert!(
+                    w.chars()
+                        .all(|c| c.is_alphabetic() || c == '-' || c == '\''),
+                    "{w}"
+                );
             }
         }
         assert!(book.streets.len() > 80);

@@ -5,7 +5,9 @@
 //! member bills (Invoice). Nothing is dated before birth, before membership (except records
 //! brought in, marked `primarySource: false`) or after the day before `as_of`.
 
-use serde_json::{Map, Number, Value, json};
+use serde_json::{Map, Number, Value};
+
+use crate::jv;
 
 use crate::coverage::{Accumulator, Benefit, PlanKind, member_share};
 use crate::date::Day;
@@ -14,8 +16,8 @@ use crate::household::{CoveragePeriod, Household, Member, Relationship};
 use crate::rng::{Rng, label};
 use crate::terminology::{
     self as t, ACT_CODE, ACUTE, ADJUDICATION, ALLERGIES, BCP47, C4BB_ADJUDICATION, CPT, CVX,
-    Chronic, INTERPRETATION, LOINC, Lab, Med, OBS_CATEGORY, Panel, RXNORM, ROLE_CODE, SNOMED,
-    UCUM, USD, V2_0203, Vaccine, WS_CS, cc,
+    Chronic, INTERPRETATION, LOINC, Lab, Med, OBS_CATEGORY, Panel, ROLE_CODE, RXNORM, SNOMED, UCUM,
+    USD, V2_0203, Vaccine, WS_CS, cc,
 };
 use crate::{Emitter, World};
 
@@ -55,15 +57,15 @@ pub fn emit_household<E>(world: &World, hh: &Household, out: &mut Emitter<'_, E>
 // ---------------------------------------------------------------------------------------------
 
 fn reference(kind: &str, id: &str) -> Value {
-    json!({"reference": format!("{kind}/{id}")})
+    jv!({"reference": format!("{kind}/{id}")})
 }
 
 fn reference_d(kind: &str, id: &str, display: &str) -> Value {
-    json!({"reference": format!("{kind}/{id}"), "display": display})
+    jv!({"reference": format!("{kind}/{id}"), "display": display})
 }
 
 fn language(code: &str, display: &str) -> Value {
-    json!({"coding": [{"system": BCP47, "code": code, "display": display}], "text": display})
+    jv!({"coding": [{"system": BCP47, "code": code, "display": display}], "text": display})
 }
 
 fn home_address(world: &World, hh: &Household) -> Value {
@@ -71,13 +73,13 @@ fn home_address(world: &World, hh: &Household) -> Value {
     if let Some(u) = &hh.address.unit {
         lines.push(u.clone());
     }
-    json!({
+    jv!({
         "use": "home",
         "type": "both",
         "line": lines,
-        "city": hh.address.town,
+        "city": &hh.address.town,
         "state": world.geo.state,
-        "postalCode": hh.address.postal_code,
+        "postalCode": &hh.address.postal_code,
         "country": "US"
     })
 }
@@ -87,20 +89,21 @@ fn human_name(m: &Member) -> Value {
     if let Some(mid) = m.middle {
         given.push(mid);
     }
-    json!({"use": "official", "family": m.family, "given": given})
+    jv!({"use": "official", "family": m.family, "given": given})
 }
 
 fn patient(world: &World, hh: &Household, m: &Member) -> Value {
-    let mut telecom = vec![json!({"system": "phone", "value": hh.home_phone, "use": "home"})];
+    let mut telecom = vec![jv!({"system": "phone", "value": &hh.home_phone, "use": "home"})];
     if let Some(p) = &m.mobile {
-        telecom.push(json!({"system": "phone", "value": p, "use": "mobile", "rank": 1}));
+        telecom.push(jv!({"system": "phone", "value": p, "use": "mobile", "rank": 1}));
     }
     if let Some(e) = &m.email {
-        telecom.push(json!({"system": "email", "value": e, "use": "home"}));
+        telecom.push(jv!({"system": "email", "value": e, "use": "home"}));
     }
-    let mut communication = vec![json!({"language": language(m.language.0, m.language.1), "preferred": true})];
+    let mut communication =
+        vec![jv!({"language": language(m.language.0, m.language.1), "preferred": true})];
     if let Some(l) = m.other_language {
-        communication.push(json!({"language": language(l.0, l.1)}));
+        communication.push(jv!({"language": language(l.0, l.1)}));
     }
     let couple = hh
         .members
@@ -113,21 +116,21 @@ fn patient(world: &World, hh: &Household, m: &Member) -> Value {
         _ => ("S", "Never Married"),
     };
     let pcp = world.directory.clinician(m.pcp);
-    let mut p = json!({
+    let mut p = jv!({
         "resourceType": "Patient",
-        "id": m.patient_id,
+        "id": &m.patient_id,
         "identifier": [
             {
                 "use": "usual",
                 "type": {"coding": [{"system": V2_0203, "code": "MR", "display": "Medical record number"}], "text": "MRN"},
-                "system": world.mrn_system,
-                "value": m.mrn
+                "system": &world.mrn_system,
+                "value": &m.mrn
             },
             {
                 "use": "secondary",
                 "type": {"coding": [{"system": V2_0203, "code": "MB", "display": "Member Number"}]},
                 "system": format!("urn:wellspring:member-id:{}", world.region),
-                "value": m.member_id
+                "value": &m.member_id
             }
         ],
         "active": true,
@@ -141,7 +144,7 @@ fn patient(world: &World, hh: &Household, m: &Member) -> Value {
         "managingOrganization": reference("Organization", &world.root_org_id)
     });
     if let Some(c) = pcp {
-        p["generalPractitioner"] = json!([reference_d("PractitionerRole", &c.role_id, &c.display)]);
+        p["generalPractitioner"] = jv!([reference_d("PractitionerRole", &c.role_id, &c.display)]);
     }
     p
 }
@@ -158,17 +161,17 @@ fn related_person(
     } else {
         ("FTH", "father")
     };
-    let mut telecom = vec![json!({"system": "phone", "value": hh.home_phone, "use": "home"})];
+    let mut telecom = vec![jv!({"system": "phone", "value": &hh.home_phone, "use": "home"})];
     if let Some(p) = &parent.mobile {
-        telecom.push(json!({"system": "phone", "value": p, "use": "mobile"}));
+        telecom.push(jv!({"system": "phone", "value": p, "use": "mobile"}));
     }
-    json!({
+    jv!({
         "resourceType": "RelatedPerson",
         "id": format!("{}-rp-{:06}-{k}", world.region, child.number),
         "identifier": [{
             "type": {"coding": [{"system": V2_0203, "code": "MR", "display": "Medical record number"}]},
-            "system": world.mrn_system,
-            "value": parent.mrn
+            "system": &world.mrn_system,
+            "value": &parent.mrn
         }],
         "active": true,
         "patient": reference_d("Patient", &child.patient_id, &child.full_name()),
@@ -204,9 +207,9 @@ fn coverage(world: &World, hh: &Household, m: &Member, c: &CoveragePeriod) -> Va
     let subscriber = hh.members.get(c.subscriber).unwrap_or(m);
     let (rel, rel_display) = c.relationship.code();
     let mut period = Map::new();
-    period.insert("start".into(), json!(c.start.iso()));
+    period.insert("start".into(), jv!(c.start.iso()));
     if let Some(end) = c.end {
-        period.insert("end".into(), json!(end.iso()));
+        period.insert("end".into(), jv!(end.iso()));
     }
     let (sopt, sopt_display) = plan.map_or(("511", ""), |p| p.sopt);
     let (v3, v3_display) = plan.map_or(("HMO", ""), |p| p.v3);
@@ -217,13 +220,13 @@ fn coverage(world: &World, hh: &Household, m: &Member, c: &CoveragePeriod) -> Va
         _ => format!("Employer group {group}"),
     };
     let dependent = m.member_id.rsplit('-').next().unwrap_or("01");
-    json!({
+    jv!({
         "resourceType": "Coverage",
-        "id": c.id,
+        "id": &c.id,
         "identifier": [{
             "type": {"coding": [{"system": V2_0203, "code": "MB", "display": "Member Number"}]},
             "system": format!("urn:wellspring:member-id:{}", world.region),
-            "value": m.member_id
+            "value": &m.member_id
         }],
         "status": if c.end.is_some() { "cancelled" } else { "active" },
         "type": {"coding": [
@@ -231,7 +234,7 @@ fn coverage(world: &World, hh: &Household, m: &Member, c: &CoveragePeriod) -> Va
             {"system": ACT_CODE, "code": v3, "display": v3_display}
         ]},
         "subscriber": reference_d("Patient", &subscriber.patient_id, &subscriber.full_name()),
-        "subscriberId": subscriber.member_id,
+        "subscriberId": &subscriber.member_id,
         "beneficiary": reference_d("Patient", &m.patient_id, &m.full_name()),
         "dependent": dependent,
         "relationship": cc("http://terminology.hl7.org/CodeSystem/subscriber-relationship", rel, rel_display),
@@ -373,6 +376,8 @@ struct MemberHistory<'a> {
     age: i32,
     acc: Accumulator,
     chronic_ids: Vec<(Chronic, String)>,
+    /// `Patient/<id>`, built once.
+    patient_reference: String,
 }
 
 impl<'a> MemberHistory<'a> {
@@ -397,11 +402,12 @@ impl<'a> MemberHistory<'a> {
             age: m.age_on(world.as_of),
             acc: Accumulator::default(),
             chronic_ids: Vec::new(),
+            patient_reference: format!("Patient/{}", m.patient_id),
         }
     }
 
     fn patient_ref(&self) -> Value {
-        reference_d("Patient", &self.m.patient_id, &self.m.full_name())
+        jv!({"reference": &self.patient_reference})
     }
 
     fn dt(&self, day: Day, minute: u32) -> String {
@@ -440,7 +446,7 @@ impl<'a> MemberHistory<'a> {
         let mut doses: Vec<(String, u32)> = Vec::new();
         let mut shot_doses = Vec::with_capacity(shots.len());
         for s in &shots {
-            let group = dose_group(s.vaccine);
+            let group = dose_group(s.vaccine, s.day);
             let n = match doses.iter_mut().find(|(g, _)| *g == group) {
                 Some((_, n)) => {
                     *n += 1;
@@ -485,9 +491,9 @@ impl<'a> MemberHistory<'a> {
             let id = self.ids.next(Kind::Condition);
             let recorded = if *onset > since { *onset } else { since };
             let pcp = self.pcp();
-            let mut cond = json!({
+            let mut cond = jv!({
                 "resourceType": "Condition",
-                "id": id,
+                "id": &id,
                 "clinicalStatus": cc("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active"),
                 "verificationStatus": cc("http://terminology.hl7.org/CodeSystem/condition-ver-status", "confirmed", "Confirmed"),
                 "category": [cc("http://terminology.hl7.org/CodeSystem/condition-category", "problem-list-item", "Problem List Item")],
@@ -523,7 +529,7 @@ impl<'a> MemberHistory<'a> {
                 recorded
             };
             let severe = al.reaction_sct == "39579001";
-            out.emit(json!({
+            out.emit(jv!({
                 "resourceType": "AllergyIntolerance",
                 "id": self.ids.next(Kind::Allergy),
                 "clinicalStatus": cc("http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "active", "Active"),
@@ -546,7 +552,14 @@ impl<'a> MemberHistory<'a> {
 
     // ----- visit planning --------------------------------------------------------------------
 
-    fn visit(&mut self, day: Day, kind: VisitKind, mode: Mode, clinician: usize, site: usize) -> Visit {
+    fn visit(
+        &mut self,
+        day: Day,
+        kind: VisitKind,
+        mode: Mode,
+        clinician: usize,
+        site: usize,
+    ) -> Visit {
         let minute = match kind {
             VisitKind::Emergency => self.rng.range(0, 1439) as u32,
             VisitKind::UrgentCare => 480 + 15 * self.rng.range(0, 51) as u32,
@@ -609,7 +622,10 @@ impl<'a> MemberHistory<'a> {
 
         // Well-child visits (Bright Futures): the early ones, then yearly from 3 to 17.
         for (age_days, _) in t::WELL_CHILD_EARLY {
-            let d = m.birth.plus(*age_days + self.rng.range(0, 6) as i32).weekday_on_or_after();
+            let d = m
+                .birth
+                .plus(*age_days + self.rng.range(0, 6) as i32)
+                .weekday_on_or_after();
             if d >= start && d <= last && self.rng.chance(0.93) {
                 let v = self.visit(d, VisitKind::WellChild, Mode::InPerson, pcp, pcp_site);
                 visits.push(v);
@@ -635,7 +651,7 @@ impl<'a> MemberHistory<'a> {
             let age = m.age_on(to);
             let p = match age {
                 ..18 => 0.0,
-                18..=39 => 0.4,
+                18..=39 => 0.35,
                 40..=64 => 0.55,
                 _ => 0.7,
             };
@@ -643,10 +659,14 @@ impl<'a> MemberHistory<'a> {
                 && let Some(d) = self.day_between(from, to, false)
             {
                 let mut v = self.visit(d, VisitKind::Physical, Mode::InPerson, pcp, pcp_site);
-                if age >= 40 || !m.chronic.is_empty() {
+                // Screening labs; members followed for diabetes, hypertension or lipids get
+                // theirs at the yearly follow-up instead.
+                let followed_labs = m.has(Chronic::Diabetes) || m.has(Chronic::Hypertension);
+                if !followed_labs && (age >= 40 || !m.chronic.is_empty()) {
                     v.labs.push(Panel::Metabolic);
                 }
-                if age >= 40 || m.has(Chronic::Hyperlipidemia) || self.rng.chance(0.2) {
+                let lipid_p = if age >= 40 { 0.45 } else { 0.1 };
+                if !m.has(Chronic::Hyperlipidemia) && self.rng.chance(lipid_p) {
                     v.labs.push(Panel::Lipid);
                 }
                 if self.rng.chance(0.15) {
@@ -662,7 +682,11 @@ impl<'a> MemberHistory<'a> {
                 && let Some(d) = self.day_between(from, to, false)
                 && let Some(c) = self.specialist(Specialty::ObGyn)
             {
-                let site = self.world.directory.clinician(c).map_or(pcp_site, |x| x.site);
+                let site = self
+                    .world
+                    .directory
+                    .clinician(c)
+                    .map_or(pcp_site, |x| x.site);
                 let v = self.visit(d, VisitKind::Screening, Mode::InPerson, c, site);
                 visits.push(v);
             }
@@ -720,10 +744,10 @@ impl<'a> MemberHistory<'a> {
 
         // Short illnesses: office, video or phone visits.
         let rate = match self.age {
-            ..5 => 1.6,
-            5..=17 => 0.9,
-            18..=64 => 0.7,
-            _ => 1.0,
+            ..5 => 1.4,
+            5..=17 => 0.75,
+            18..=64 => 0.55,
+            _ => 0.9,
         };
         for _ in 0..self.rng.poisson(rate * years) {
             let Some(d) = self.day_between(start, last, false) else {
@@ -749,7 +773,13 @@ impl<'a> MemberHistory<'a> {
                 continue;
             };
             let c = self.rng.pick(&fm).copied().unwrap_or(pcp);
-            let mut v = self.visit(d, VisitKind::UrgentCare, Mode::InPerson, c, self.hh.urgent_site);
+            let mut v = self.visit(
+                d,
+                VisitKind::UrgentCare,
+                Mode::InPerson,
+                c,
+                self.hh.urgent_site,
+            );
             v.acute = Some(acute);
             v.antibiotic = ACUTE[acute].antibiotic && m.age_on(d) >= 12 && self.rng.chance(0.6);
             visits.push(v);
@@ -765,7 +795,13 @@ impl<'a> MemberHistory<'a> {
                 continue;
             };
             let c = self.rng.pick(&im).copied().unwrap_or(pcp);
-            let mut v = self.visit(d, VisitKind::Emergency, Mode::InPerson, c, self.hh.hospital_site);
+            let mut v = self.visit(
+                d,
+                VisitKind::Emergency,
+                Mode::InPerson,
+                c,
+                self.hh.hospital_site,
+            );
             v.acute = Some(acute);
             if age >= 18 {
                 v.labs.push(Panel::Cbc);
@@ -777,31 +813,36 @@ impl<'a> MemberHistory<'a> {
         }
 
         // Specialists.
-        let mut specialist_visits = |this: &mut Self, s: Specialty, per_year: f64, modes: [u32; 3]| {
-            for _ in 0..this.rng.poisson(per_year * years) {
-                let Some(d) = this.day_between(start, last, false) else {
-                    continue;
-                };
-                let Some(c) = this.specialist(s) else {
-                    continue;
-                };
-                let site = this.world.directory.clinician(c).map_or(pcp_site, |x| x.site);
-                let mode = this.pick_mode(modes);
-                let mut v = this.visit(d, VisitKind::Specialist(s), mode, c, site);
-                v.reason = match s {
-                    Specialty::Psychiatry => Some(Chronic::Depression),
-                    Specialty::Cardiology => Some(Chronic::Hypertension),
-                    Specialty::Orthopedics if m.has(Chronic::KneeOsteoarthritis) => {
-                        Some(Chronic::KneeOsteoarthritis)
-                    }
-                    Specialty::Dermatology if m.has(Chronic::AtopicDermatitis) => {
-                        Some(Chronic::AtopicDermatitis)
-                    }
-                    _ => None,
-                };
-                visits.push(v);
-            }
-        };
+        let mut specialist_visits =
+            |this: &mut Self, s: Specialty, per_year: f64, modes: [u32; 3]| {
+                for _ in 0..this.rng.poisson(per_year * years) {
+                    let Some(d) = this.day_between(start, last, false) else {
+                        continue;
+                    };
+                    let Some(c) = this.specialist(s) else {
+                        continue;
+                    };
+                    let site = this
+                        .world
+                        .directory
+                        .clinician(c)
+                        .map_or(pcp_site, |x| x.site);
+                    let mode = this.pick_mode(modes);
+                    let mut v = this.visit(d, VisitKind::Specialist(s), mode, c, site);
+                    v.reason = match s {
+                        Specialty::Psychiatry => Some(Chronic::Depression),
+                        Specialty::Cardiology => Some(Chronic::Hypertension),
+                        Specialty::Orthopedics if m.has(Chronic::KneeOsteoarthritis) => {
+                            Some(Chronic::KneeOsteoarthritis)
+                        }
+                        Specialty::Dermatology if m.has(Chronic::AtopicDermatitis) => {
+                            Some(Chronic::AtopicDermatitis)
+                        }
+                        _ => None,
+                    };
+                    visits.push(v);
+                }
+            };
         if m.has(Chronic::Depression) && self.rng.chance(0.4) {
             specialist_visits(self, Specialty::Psychiatry, 2.0, [40, 55, 5]);
         }
@@ -809,11 +850,19 @@ impl<'a> MemberHistory<'a> {
             specialist_visits(self, Specialty::Cardiology, 0.15, [90, 10, 0]);
         }
         if self.age >= 10 {
-            let derm = if m.has(Chronic::AtopicDermatitis) { 0.25 } else { 0.04 };
+            let derm = if m.has(Chronic::AtopicDermatitis) {
+                0.25
+            } else {
+                0.04
+            };
             specialist_visits(self, Specialty::Dermatology, derm, [85, 15, 0]);
         }
         if self.age >= 18 {
-            let ortho = if m.has(Chronic::KneeOsteoarthritis) { 0.3 } else { 0.03 };
+            let ortho = if m.has(Chronic::KneeOsteoarthritis) {
+                0.3
+            } else {
+                0.03
+            };
             specialist_visits(self, Specialty::Orthopedics, ortho, [95, 5, 0]);
         }
         // Nothing before membership or birth, nothing after the day before as_of.
@@ -898,7 +947,9 @@ impl<'a> MemberHistory<'a> {
             let d = Day::from_ymd(y, 9, 15).plus(self.rng.range(0, 90) as i32);
             if d >= self.start
                 && d >= m.birth.plus(183)
-                && self.rng.chance(if m.declines_vaccines { 0.0 } else { flu_p })
+                && self
+                    .rng
+                    .chance(if m.declines_vaccines { 0.0 } else { flu_p })
             {
                 let vaccine = if y >= 2024 { t::FLU_TRI } else { t::FLU_QUAD };
                 add(&mut shots, d.weekday_on_or_after(), vaccine, None);
@@ -989,9 +1040,9 @@ impl<'a> MemberHistory<'a> {
             (b'A' + self.rng.below(26) as u8) as char,
             self.rng.below(100_000)
         );
-        let mut imm = json!({
+        let mut imm = jv!({
             "resourceType": "Immunization",
-            "id": id,
+            "id": &id,
             "status": "completed",
             "vaccineCode": {"coding": [{"system": CVX, "code": s.vaccine.cvx, "display": s.vaccine.display}], "text": s.vaccine.display},
             "patient": self.patient_ref(),
@@ -1006,7 +1057,7 @@ impl<'a> MemberHistory<'a> {
             if let Some(site) = self.site(s.site) {
                 imm["location"] = reference_d("Location", &site.loc_id, &site.name);
             }
-            imm["lotNumber"] = json!(lot);
+            imm["lotNumber"] = jv!(lot);
             imm["site"] = cc(
                 "http://terminology.hl7.org/CodeSystem/v3-ActSite",
                 if self.m.age_on(s.day) < 3 { "LT" } else { "LA" },
@@ -1026,7 +1077,7 @@ impl<'a> MemberHistory<'a> {
                 },
             );
             if let Some(n) = self.world.directory.nurse_at(s.site) {
-                imm["performer"] = json!([{
+                imm["performer"] = jv!([{
                     "function": cc("http://terminology.hl7.org/CodeSystem/v2-0443", "AP", "Administering Provider"),
                     "actor": reference_d("Practitioner", &n.practitioner_id, &n.display)
                 }]);
@@ -1038,7 +1089,7 @@ impl<'a> MemberHistory<'a> {
                 "Written Record",
             );
         }
-        imm["protocolApplied"] = json!([{"doseNumberPositiveInt": dose}]);
+        imm["protocolApplied"] = jv!([{"doseNumberPositiveInt": dose}]);
         out.emit(imm)
     }
 
@@ -1054,8 +1105,7 @@ impl<'a> MemberHistory<'a> {
             (_, Mode::InPerson) => ("AMB", "ambulatory"),
             _ => ("VR", "virtual"),
         };
-        let (type_code, type_display, cpt, cpt_display, allowed, benefit) = match (v.kind, v.mode)
-        {
+        let (type_code, type_display, cpt, cpt_display, allowed, benefit) = match (v.kind, v.mode) {
             (VisitKind::Emergency, _) => (
                 "50849002",
                 "Emergency room admission",
@@ -1160,11 +1210,9 @@ impl<'a> MemberHistory<'a> {
         let reason = match (acute, v.reason) {
             (Some(a), _) => Some(a.code.concept()),
             (None, Some(c)) => Some(c.code().concept()),
-            _ if matches!(v.kind, VisitKind::WellChild | VisitKind::Physical) => Some(cc(
-                SNOMED,
-                "268565007",
-                "Adult health examination",
-            )),
+            _ if matches!(v.kind, VisitKind::WellChild | VisitKind::Physical) => {
+                Some(cc(SNOMED, "268565007", "Adult health examination"))
+            }
             _ => None,
         };
         let reason = match (v.kind, reason) {
@@ -1186,9 +1234,9 @@ impl<'a> MemberHistory<'a> {
             _ if self.m.age_on(v.day) < 18 => ("pediatrics", "Pediatrics"),
             _ => ("primary-care", "Primary care"),
         };
-        let mut enc = json!({
+        let mut enc = jv!({
             "resourceType": "Encounter",
-            "id": id,
+            "id": &id,
             "status": "finished",
             "class": {"system": ACT_CODE, "code": class_code, "display": class_display},
             "type": [{"coding": [{"system": SNOMED, "code": type_code, "display": type_display}], "text": type_display}],
@@ -1204,18 +1252,18 @@ impl<'a> MemberHistory<'a> {
             );
         }
         if let Some(c) = clinician {
-            enc["participant"] = json!([{
+            enc["participant"] = jv!([{
                 "type": [cc("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PPRF", "primary performer")],
                 "individual": reference_d("Practitioner", &c.practitioner_id, &c.display)
             }]);
         }
         if let Some(r) = reason {
-            enc["reasonCode"] = json!([r]);
+            enc["reasonCode"] = jv!([r]);
         }
         if v.mode == Mode::InPerson
             && let Some(s) = site
         {
-            enc["location"] = json!([{
+            enc["location"] = jv!([{
                 "location": reference_d("Location", &location_id, &s.name),
                 "status": "completed"
             }]);
@@ -1224,7 +1272,7 @@ impl<'a> MemberHistory<'a> {
             enc["serviceProvider"] = reference_d("Organization", &s.org_id, &s.name);
         }
         if v.kind == VisitKind::Emergency {
-            enc["hospitalization"] = json!({
+            enc["hospitalization"] = jv!({
                 "dischargeDisposition": cc("http://terminology.hl7.org/CodeSystem/discharge-disposition", "home", "Home")
             });
         }
@@ -1234,7 +1282,7 @@ impl<'a> MemberHistory<'a> {
         if let Some(a) = acute {
             let onset = v.day.plus(-(self.rng.range(0, 3) as i32)).max(self.m.birth);
             let abatement = v.day.plus(a.days);
-            let mut cond = json!({
+            let mut cond = jv!({
                 "resourceType": "Condition",
                 "id": self.ids.next(Kind::Condition),
                 "clinicalStatus": if abatement <= self.last {
@@ -1251,7 +1299,7 @@ impl<'a> MemberHistory<'a> {
                 "recordedDate": v.day.iso()
             });
             if abatement <= self.last {
-                cond["abatementDateTime"] = json!(abatement.iso());
+                cond["abatementDateTime"] = jv!(abatement.iso());
             }
             if let Some(c) = clinician {
                 cond["recorder"] = reference_d("Practitioner", &c.practitioner_id, &c.display);
@@ -1265,12 +1313,8 @@ impl<'a> MemberHistory<'a> {
         }
 
         // Labs.
-        let mut items: Vec<(&'static str, String, u32, Benefit)> = vec![(
-            cpt,
-            cpt_display.to_owned(),
-            allowed,
-            benefit,
-        )];
+        let mut items: Vec<(&'static str, String, u32, Benefit)> =
+            vec![(cpt, cpt_display.to_owned(), allowed, benefit)];
         let lab_site = match site {
             Some(s) if s.has(crate::directory::Service::Lab) => v.site,
             _ => self.hh.lab_site,
@@ -1328,7 +1372,7 @@ impl<'a> MemberHistory<'a> {
             };
             let dia = dia.min(sys - 20.0).round();
             let sys = sys.round();
-            let obs = json!({
+            let obs = jv!({
                 "resourceType": "Observation",
                 "id": self.ids.next(Kind::Observation),
                 "status": "final",
@@ -1336,7 +1380,7 @@ impl<'a> MemberHistory<'a> {
                 "code": {"coding": [{"system": LOINC, "code": t::BP_PANEL.0, "display": t::BP_PANEL.1}], "text": "Blood pressure"},
                 "subject": self.patient_ref(),
                 "encounter": reference("Encounter", enc),
-                "effectiveDateTime": at,
+                "effectiveDateTime": &at,
                 "component": [
                     {"code": {"coding": [{"system": LOINC, "code": t::SYSTOLIC.0, "display": t::SYSTOLIC.1}]}, "valueQuantity": quantity(sys, 0, "mm[Hg]", "mm[Hg]")},
                     {"code": {"coding": [{"system": LOINC, "code": t::DIASTOLIC.0, "display": t::DIASTOLIC.1}]}, "valueQuantity": quantity(dia, 0, "mm[Hg]", "mm[Hg]")}
@@ -1353,10 +1397,15 @@ impl<'a> MemberHistory<'a> {
         };
         let hr = self.rng.normal(hr_mean, 8.0).clamp(45.0, 180.0).round();
         if full || v.kind == VisitKind::Emergency || age < 3 {
-            let hr_obs = self.vital(enc, &at, t::HEART_RATE, quantity(hr, 0, "/min", "beats/minute"));
+            let hr_obs = self.vital(
+                enc,
+                &at,
+                t::HEART_RATE,
+                quantity(hr, 0, "/min", "beats/minute"),
+            );
             out.emit(hr_obs)?;
         }
-        if full || age < 18 || v.kind == VisitKind::ChronicFollowUp {
+        if full || age < 3 || v.kind == VisitKind::ChronicFollowUp {
             let w = self.vital(enc, &at, t::BODY_WEIGHT, quantity(weight, 1, "kg", "kg"));
             out.emit(w)?;
         }
@@ -1374,7 +1423,7 @@ impl<'a> MemberHistory<'a> {
     }
 
     fn vital(&mut self, enc: &str, at: &str, code: (&str, &str), value: Value) -> Value {
-        json!({
+        jv!({
             "resourceType": "Observation",
             "id": self.ids.next(Kind::Observation),
             "status": "final",
@@ -1382,7 +1431,7 @@ impl<'a> MemberHistory<'a> {
             "code": {"coding": [{"system": LOINC, "code": code.0, "display": code.1}], "text": code.1},
             "subject": self.patient_ref(),
             "encounter": reference("Encounter", enc),
-            "effectiveDateTime": at,
+            "effectiveDateTime": &at,
             "valueQuantity": value
         })
     }
@@ -1393,7 +1442,7 @@ impl<'a> MemberHistory<'a> {
         let female = m.female;
         let r = &mut self.rng;
         let x = match lab.loinc {
-            "2345-7" if diabetic => r.normal(150.0, 35.0),
+            "2345-7" if diabetic => r.normal(150.0, 35.0).max(72.0),
             "2345-7" => r.normal(90.0, 8.0),
             "2951-2" => r.normal(140.0, 2.2),
             "2823-3" => r.normal(4.2, 0.35),
@@ -1405,7 +1454,7 @@ impl<'a> MemberHistory<'a> {
             "2085-9" => r.normal(47.0, 10.0),
             "2571-8" if diabetic => r.normal(180.0, 55.0),
             "2571-8" => r.normal(120.0, 38.0),
-            "4548-4" if diabetic => r.normal(7.3, 0.9),
+            "4548-4" if diabetic => r.normal(7.3, 0.9).max(5.9),
             "4548-4" => r.normal(5.3, 0.25),
             "718-7" if female => r.normal(13.3, 0.9),
             "718-7" => r.normal(14.8, 1.0),
@@ -1482,27 +1531,27 @@ impl<'a> MemberHistory<'a> {
             if let Some(h) = high {
                 range.insert("high".into(), quantity(h, lab.decimals, lab.unit, lab.unit));
             }
-            let mut obs = json!({
+            let mut obs = jv!({
                 "resourceType": "Observation",
-                "id": id,
+                "id": &id,
                 "status": "final",
                 "category": [cc(OBS_CATEGORY, "laboratory", "Laboratory")],
                 "code": {"coding": [{"system": LOINC, "code": lab.loinc, "display": lab.display}], "text": lab.display},
                 "subject": self.patient_ref(),
                 "encounter": reference("Encounter", enc),
-                "effectiveDateTime": collected,
-                "issued": issued,
+                "effectiveDateTime": &collected,
+                "issued": &issued,
                 "valueQuantity": quantity(value, lab.decimals, lab.unit, lab.unit),
                 "interpretation": [cc(INTERPRETATION, flag.0, flag.1)],
                 "referenceRange": [Value::Object(range)]
             });
             if let Some(p) = &performer {
-                obs["performer"] = json!([p]);
+                obs["performer"] = jv!([p]);
             }
             out.emit(obs)?;
             results.push(reference("Observation", &id));
         }
-        let mut dr = json!({
+        let mut dr = jv!({
             "resourceType": "DiagnosticReport",
             "id": self.ids.next(Kind::Report),
             "status": "final",
@@ -1510,12 +1559,12 @@ impl<'a> MemberHistory<'a> {
             "code": {"coding": [{"system": LOINC, "code": code, "display": display}], "text": display},
             "subject": self.patient_ref(),
             "encounter": reference("Encounter", enc),
-            "effectiveDateTime": collected,
-            "issued": issued,
+            "effectiveDateTime": &collected,
+            "issued": &issued,
             "result": results
         });
         if let Some(p) = performer {
-            dr["performer"] = json!([p]);
+            dr["performer"] = jv!([p]);
         }
         out.emit(dr)
     }
@@ -1580,9 +1629,9 @@ impl<'a> MemberHistory<'a> {
         } else {
             "completed"
         };
-        let mut mr = json!({
+        let mut mr = jv!({
             "resourceType": "MedicationRequest",
-            "id": id,
+            "id": &id,
             "status": status,
             "intent": "order",
             "category": [cc("http://terminology.hl7.org/CodeSystem/medicationrequest-category", "community", "Community")],
@@ -1629,7 +1678,8 @@ impl<'a> MemberHistory<'a> {
             if handed > horizon || next > valid_to {
                 break;
             }
-            self.emit_dispense(out, th, &id, fill, next, handed, mail)?;
+            let earliest = if next == authored { v.minute + 60 } else { 0 };
+            self.emit_dispense(out, th, &id, fill, next, earliest, handed, mail)?;
             th.last_fill = Some(next);
             next = next.plus(supply * self.rng.range(85, 105) as i32 / 100);
         }
@@ -1644,6 +1694,7 @@ impl<'a> MemberHistory<'a> {
         request: &str,
         fill: u32,
         prepared: Day,
+        earliest_minute: u32,
         handed: Day,
         mail: bool,
     ) -> Result<(), E> {
@@ -1660,8 +1711,9 @@ impl<'a> MemberHistory<'a> {
         } else {
             ("RF", "Refill")
         };
-        let minute = 540 + 10 * self.rng.range(0, 50) as u32;
-        let mut md = json!({
+        // Never before the prescription was written (same-day first fills wait for it).
+        let minute = (540 + 10 * self.rng.range(0, 50) as u32).max(earliest_minute);
+        let mut md = jv!({
             "resourceType": "MedicationDispense",
             "id": self.ids.next(Kind::Dispense),
             "status": "completed",
@@ -1679,21 +1731,27 @@ impl<'a> MemberHistory<'a> {
             md["location"] = reference_d("Location", &s.loc_id, &s.name);
         }
         if let Some(p) = pharmacist {
-            md["performer"] = json!([{"actor": reference_d("Practitioner", &p.practitioner_id, &p.display)}]);
+            md["performer"] =
+                jv!([{"actor": reference_d("Practitioner", &p.practitioner_id, &p.display)}]);
         }
         if mail {
-            md["note"] = json!([{"text": "Shipped by mail to the member's home address."}]);
+            md["note"] = jv!([{"text": "Shipped by mail to the member's home address."}]);
         }
         out.emit(md)
     }
 
-    fn emit_antibiotic<E>(&mut self, out: &mut Emitter<'_, E>, v: &Visit, enc: &str) -> Result<(), E> {
+    fn emit_antibiotic<E>(
+        &mut self,
+        out: &mut Emitter<'_, E>,
+        v: &Visit,
+        enc: &str,
+    ) -> Result<(), E> {
         let med = &t::ANTIBIOTIC;
         let id = self.ids.next(Kind::Request);
         let prescriber = self.world.directory.clinician(v.clinician);
-        let mut mr = json!({
+        let mut mr = jv!({
             "resourceType": "MedicationRequest",
-            "id": id,
+            "id": &id,
             "status": "completed",
             "intent": "order",
             "category": [cc("http://terminology.hl7.org/CodeSystem/medicationrequest-category", "community", "Community")],
@@ -1710,7 +1768,7 @@ impl<'a> MemberHistory<'a> {
             }
         });
         if let Some(a) = v.acute.and_then(|i| ACUTE.get(i)) {
-            mr["reasonCode"] = json!([a.code.concept()]);
+            mr["reasonCode"] = jv!([a.code.concept()]);
         }
         if let Some(p) = prescriber {
             mr["requester"] = reference_d("Practitioner", &p.practitioner_id, &p.display);
@@ -1733,7 +1791,8 @@ impl<'a> MemberHistory<'a> {
         } else {
             v.day
         };
-        self.emit_dispense(out, &th, &id, 0, day, day, false)
+        let earliest = if day == v.day { v.minute + 60 } else { 0 };
+        self.emit_dispense(out, &th, &id, 0, day, earliest, day, false)
     }
 
     // ----- billing ---------------------------------------------------------------------------
@@ -1766,20 +1825,20 @@ impl<'a> MemberHistory<'a> {
             total_allowed += allowed;
             total_member += member;
             let mut adjudication = vec![
-                json!({"category": cc(ADJUDICATION, "submitted", "Submitted Amount"), "amount": money(allowed)}),
-                json!({"category": cc(ADJUDICATION, "eligible", "Eligible Amount"), "amount": money(allowed)}),
+                jv!({"category": cc(ADJUDICATION, "submitted", "Submitted Amount"), "amount": money(allowed)}),
+                jv!({"category": cc(ADJUDICATION, "eligible", "Eligible Amount"), "amount": money(allowed)}),
             ];
             if share.deductible > 0 {
-                adjudication.push(json!({"category": cc(ADJUDICATION, "deductible", "Deductible"), "amount": money(share.deductible)}));
+                adjudication.push(jv!({"category": cc(ADJUDICATION, "deductible", "Deductible"), "amount": money(share.deductible)}));
             }
             if share.copay > 0 {
-                adjudication.push(json!({"category": cc(ADJUDICATION, "copay", "CoPay"), "amount": money(share.copay)}));
+                adjudication.push(jv!({"category": cc(ADJUDICATION, "copay", "CoPay"), "amount": money(share.copay)}));
             }
             if share.coinsurance > 0 {
-                adjudication.push(json!({"category": cc(C4BB_ADJUDICATION, "coinsurance", "Co-insurance"), "amount": money(share.coinsurance)}));
+                adjudication.push(jv!({"category": cc(C4BB_ADJUDICATION, "coinsurance", "Co-insurance"), "amount": money(share.coinsurance)}));
             }
-            adjudication.push(json!({"category": cc(ADJUDICATION, "benefit", "Benefit Amount"), "amount": money(paid)}));
-            let mut item = json!({
+            adjudication.push(jv!({"category": cc(ADJUDICATION, "benefit", "Benefit Amount"), "amount": money(paid)}));
+            let mut item = jv!({
                 "sequence": seq + 1,
                 "productOrService": {"coding": [{"system": CPT, "code": code, "display": display}], "text": display},
                 "servicedDate": v.day.iso(),
@@ -1788,13 +1847,13 @@ impl<'a> MemberHistory<'a> {
                 "adjudication": adjudication
             });
             if clinician.is_some() {
-                item["careTeamSequence"] = json!([1]);
+                item["careTeamSequence"] = jv!([1]);
             }
             if let Some(s) = site {
                 item["locationReference"] = reference("Location", &s.loc_id);
             }
             eob_items.push(item);
-            invoice_lines.push(json!({
+            invoice_lines.push(jv!({
                 "sequence": seq + 1,
                 "chargeItemCodeableConcept": {"coding": [{"system": CPT, "code": code, "display": display}], "text": display},
                 "priceComponent": [
@@ -1805,9 +1864,9 @@ impl<'a> MemberHistory<'a> {
         }
         let eob_id = self.ids.next(Kind::Claim);
         let institutional = v.kind == VisitKind::Emergency;
-        let mut eob = json!({
+        let mut eob = jv!({
             "resourceType": "ExplanationOfBenefit",
-            "id": eob_id,
+            "id": &eob_id,
             "identifier": [{"system": format!("urn:wellspring:claim:{}", world.region), "value": eob_id.to_ascii_uppercase()}],
             "status": "active",
             "type": cc("http://terminology.hl7.org/CodeSystem/claim-type", if institutional { "institutional" } else { "professional" }, if institutional { "Institutional" } else { "Professional" }),
@@ -1832,7 +1891,7 @@ impl<'a> MemberHistory<'a> {
             }
         });
         if let Some(c) = clinician {
-            eob["careTeam"] = json!([{
+            eob["careTeam"] = jv!([{
                 "sequence": 1,
                 "provider": reference_d("Practitioner", &c.practitioner_id, &c.display),
                 "role": cc("http://terminology.hl7.org/CodeSystem/claimcareteamrole", "primary", "Primary provider")
@@ -1846,9 +1905,9 @@ impl<'a> MemberHistory<'a> {
         let subscriber = self.hh.members.get(cov.subscriber).unwrap_or(self.m);
         let paid_off = created.plus(45) < world.as_of && self.rng.chance(0.95);
         let inv_id = self.ids.next(Kind::Invoice);
-        out.emit(json!({
+        out.emit(jv!({
             "resourceType": "Invoice",
-            "id": inv_id,
+            "id": &inv_id,
             "identifier": [{"system": format!("urn:wellspring:invoice:{}", world.region), "value": inv_id.to_ascii_uppercase()}],
             "status": if paid_off { "balanced" } else { "issued" },
             "type": cc(&format!("{WS_CS}/invoice-type"), "medical", "Medical bill"),
@@ -1869,12 +1928,15 @@ impl<'a> MemberHistory<'a> {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// Vaccines counted as one series for dose numbers.
-fn dose_group(v: Vaccine) -> String {
+/// Vaccines counted as one series for dose numbers (influenza: one series per season).
+fn dose_group(v: Vaccine, day: Day) -> String {
     match v.cvx {
         "100" | "133" | "216" | "33" => "pneumococcal".to_owned(),
         "115" | "113" => "tetanus-adult".to_owned(),
-        "150" | "140" => "influenza".to_owned(),
+        "150" | "140" => {
+            let (y, m, _) = day.ymd();
+            format!("influenza-{}", if m >= 7 { y } else { y - 1 })
+        }
         "208" | "213" => "covid".to_owned(),
         c => c.to_owned(),
     }
@@ -1885,14 +1947,14 @@ fn vital_category() -> Value {
 }
 
 fn dosage(med: &Med) -> Value {
-    let mut d = json!({"text": med.sig, "route": cc(SNOMED, if med.unit == "inhaler" { "447694001" } else { "26643006" }, if med.unit == "inhaler" { "Respiratory tract route" } else { "Oral route" })});
+    let mut d = jv!({"text": med.sig, "route": cc(SNOMED, if med.unit == "inhaler" { "447694001" } else { "26643006" }, if med.unit == "inhaler" { "Respiratory tract route" } else { "Oral route" })});
     if med.as_needed {
-        d["asNeededBoolean"] = json!(true);
+        d["asNeededBoolean"] = jv!(true);
     } else if med.per_day > 0 {
         let per_dose = if med.sig.contains("2 tablets") { 2 } else { 1 };
         d["timing"] =
-            json!({"repeat": {"frequency": med.per_day / per_dose, "period": 1, "periodUnit": "d"}});
-        d["doseAndRate"] = json!([{"doseQuantity": {"value": per_dose, "unit": med.unit}}]);
+            jv!({"repeat": {"frequency": med.per_day / per_dose, "period": 1, "periodUnit": "d"}});
+        d["doseAndRate"] = jv!([{"doseQuantity": {"value": per_dose, "unit": med.unit}}]);
     }
     d
 }
@@ -1906,23 +1968,23 @@ fn round_to(x: f64, decimals: u32) -> f64 {
 fn number(x: f64, decimals: u32) -> Value {
     let r = round_to(x, decimals);
     if decimals == 0 {
-        json!(r as i64)
+        jv!(r as i64)
     } else {
         Number::from_f64(r).map_or(Value::Null, Value::Number)
     }
 }
 
 fn quantity(x: f64, decimals: u32, code: &str, unit: &str) -> Value {
-    json!({"value": number(x, decimals), "unit": unit, "system": UCUM, "code": code})
+    jv!({"value": number(x, decimals), "unit": unit, "system": UCUM, "code": code})
 }
 
 fn money(cents: u64) -> Value {
-    let v = if cents % 100 == 0 {
-        json!(cents / 100)
+    let v = if cents.is_multiple_of(100) {
+        jv!(cents / 100)
     } else {
         Number::from_f64(cents as f64 / 100.0).map_or(Value::Null, Value::Number)
     };
-    json!({"value": v, "currency": USD})
+    jv!({"value": v, "currency": USD})
 }
 
 /// Median height (cm) and weight (kg) at an age in months (CDC growth charts, rounded; adults

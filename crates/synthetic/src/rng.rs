@@ -13,7 +13,7 @@ pub fn splitmix64(state: &mut u64) -> u64 {
 
 /// Mix several words into one seed (order matters).
 pub fn mix(parts: &[u64]) -> u64 {
-    let mut state = 0x5EED_0F_5EED_u64;
+    let mut state = 0x005E_ED0F_5EED_u64;
     let mut out = 0;
     for p in parts {
         state ^= *p;

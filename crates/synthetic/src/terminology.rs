@@ -3,7 +3,9 @@
 //! and vital signs (LOINC/UCUM) with reference and physiologically possible ranges, and vaccines
 //! (CVX) with the childhood schedule.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::jv;
 
 pub const SNOMED: &str = "http://snomed.info/sct";
 pub const ICD10: &str = "http://hl7.org/fhir/sid/icd-10-cm";
@@ -29,12 +31,12 @@ pub const WS_SD: &str = "http://wellspring.example/fhir/StructureDefinition";
 
 /// `{"coding": [{system, code, display}]}`.
 pub fn cc(system: &str, code: &str, display: &str) -> Value {
-    json!({"coding": [{"system": system, "code": code, "display": display}]})
+    jv!({"coding": [{"system": system, "code": code, "display": display}]})
 }
 
 /// A CodeableConcept with a SNOMED and an ICD-10-CM coding, and text.
 pub fn cc2(sct: &str, sct_display: &str, icd: &str, icd_display: &str) -> Value {
-    json!({"coding": [
+    jv!({"coding": [
         {"system": SNOMED, "code": sct, "display": sct_display},
         {"system": ICD10, "code": icd, "display": icd_display}
     ], "text": sct_display})
@@ -749,19 +751,136 @@ macro_rules! lab {
     };
 }
 
-lab!(GLUCOSE, "2345-7", "Glucose [Mass/volume] in Serum or Plasma", "mg/dL", Some(70.0), Some(99.0), (20.0, 1500.0), 0);
-lab!(SODIUM, "2951-2", "Sodium [Moles/volume] in Serum or Plasma", "mmol/L", Some(135.0), Some(146.0), (100.0, 180.0), 0);
-lab!(POTASSIUM, "2823-3", "Potassium [Moles/volume] in Serum or Plasma", "mmol/L", Some(3.5), Some(5.3), (1.5, 9.0), 1);
-lab!(CREATININE, "2160-0", "Creatinine [Mass/volume] in Serum or Plasma", "mg/dL", Some(0.6), Some(1.3), (0.1, 15.0), 2);
-lab!(CHOLESTEROL, "2093-3", "Cholesterol [Mass/volume] in Serum or Plasma", "mg/dL", None, Some(199.0), (50.0, 600.0), 0);
-lab!(LDL, "18262-6", "Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay", "mg/dL", None, Some(99.0), (10.0, 400.0), 0);
-lab!(HDL, "2085-9", "Cholesterol in HDL [Mass/volume] in Serum or Plasma", "mg/dL", Some(40.0), None, (10.0, 150.0), 0);
-lab!(TRIGLYCERIDES, "2571-8", "Triglyceride [Mass/volume] in Serum or Plasma", "mg/dL", None, Some(149.0), (20.0, 2000.0), 0);
-lab!(HBA1C, "4548-4", "Hemoglobin A1c/Hemoglobin.total in Blood", "%", Some(4.0), Some(5.6), (3.0, 20.0), 1);
-lab!(HEMOGLOBIN, "718-7", "Hemoglobin [Mass/volume] in Blood", "g/dL", Some(12.0), Some(17.5), (3.0, 25.0), 1);
-lab!(WBC, "6690-2", "Leukocytes [#/volume] in Blood by Automated count", "10*3/uL", Some(4.0), Some(11.0), (0.5, 100.0), 1);
-lab!(PLATELETS, "777-3", "Platelets [#/volume] in Blood by Automated count", "10*3/uL", Some(150.0), Some(400.0), (5.0, 1500.0), 0);
-lab!(TSH, "3016-3", "Thyrotropin [Units/volume] in Serum or Plasma", "m[IU]/L", Some(0.4), Some(4.5), (0.01, 100.0), 2);
+lab!(
+    GLUCOSE,
+    "2345-7",
+    "Glucose [Mass/volume] in Serum or Plasma",
+    "mg/dL",
+    Some(70.0),
+    Some(99.0),
+    (20.0, 1500.0),
+    0
+);
+lab!(
+    SODIUM,
+    "2951-2",
+    "Sodium [Moles/volume] in Serum or Plasma",
+    "mmol/L",
+    Some(135.0),
+    Some(146.0),
+    (100.0, 180.0),
+    0
+);
+lab!(
+    POTASSIUM,
+    "2823-3",
+    "Potassium [Moles/volume] in Serum or Plasma",
+    "mmol/L",
+    Some(3.5),
+    Some(5.3),
+    (1.5, 9.0),
+    1
+);
+lab!(
+    CREATININE,
+    "2160-0",
+    "Creatinine [Mass/volume] in Serum or Plasma",
+    "mg/dL",
+    Some(0.6),
+    Some(1.3),
+    (0.1, 15.0),
+    2
+);
+lab!(
+    CHOLESTEROL,
+    "2093-3",
+    "Cholesterol [Mass/volume] in Serum or Plasma",
+    "mg/dL",
+    None,
+    Some(199.0),
+    (50.0, 600.0),
+    0
+);
+lab!(
+    LDL,
+    "18262-6",
+    "Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay",
+    "mg/dL",
+    None,
+    Some(99.0),
+    (10.0, 400.0),
+    0
+);
+lab!(
+    HDL,
+    "2085-9",
+    "Cholesterol in HDL [Mass/volume] in Serum or Plasma",
+    "mg/dL",
+    Some(40.0),
+    None,
+    (10.0, 150.0),
+    0
+);
+lab!(
+    TRIGLYCERIDES,
+    "2571-8",
+    "Triglyceride [Mass/volume] in Serum or Plasma",
+    "mg/dL",
+    None,
+    Some(149.0),
+    (20.0, 2000.0),
+    0
+);
+lab!(
+    HBA1C,
+    "4548-4",
+    "Hemoglobin A1c/Hemoglobin.total in Blood",
+    "%",
+    Some(4.0),
+    Some(5.6),
+    (3.0, 20.0),
+    1
+);
+lab!(
+    HEMOGLOBIN,
+    "718-7",
+    "Hemoglobin [Mass/volume] in Blood",
+    "g/dL",
+    Some(12.0),
+    Some(17.5),
+    (3.0, 25.0),
+    1
+);
+lab!(
+    WBC,
+    "6690-2",
+    "Leukocytes [#/volume] in Blood by Automated count",
+    "10*3/uL",
+    Some(4.0),
+    Some(11.0),
+    (0.5, 100.0),
+    1
+);
+lab!(
+    PLATELETS,
+    "777-3",
+    "Platelets [#/volume] in Blood by Automated count",
+    "10*3/uL",
+    Some(150.0),
+    Some(400.0),
+    (5.0, 1500.0),
+    0
+);
+lab!(
+    TSH,
+    "3016-3",
+    "Thyrotropin [Units/volume] in Serum or Plasma",
+    "m[IU]/L",
+    Some(0.4),
+    Some(4.5),
+    (0.01, 100.0),
+    2
+);
 
 pub const ALL_LABS: &[Lab] = &[
     GLUCOSE,

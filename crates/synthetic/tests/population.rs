@@ -148,7 +148,12 @@ fn ids_are_valid_unique_and_every_reference_resolves() {
         refs.clear();
         references(r, &mut refs);
         for s in &refs {
-            assert!(known.contains(*s), "{} {} -> {s} does not resolve", rt(r), id(r));
+            assert!(
+                known.contains(*s),
+                "{} {} -> {s} does not resolve",
+                rt(r),
+                id(r)
+            );
         }
     }
     // Every kind of resource the brief asks for is there.
@@ -208,10 +213,16 @@ fn records_are_plausible() {
             .map(str::to_owned);
         match rt(r) {
             "Patient" => {
-                birth.insert(id(r).to_owned(), r["birthDate"].as_str().unwrap().to_owned());
+                birth.insert(
+                    id(r).to_owned(),
+                    r["birthDate"].as_str().unwrap().to_owned(),
+                );
             }
             "MedicationRequest" => {
-                authored.insert(id(r).to_owned(), r["authoredOn"].as_str().unwrap().to_owned());
+                authored.insert(
+                    id(r).to_owned(),
+                    r["authoredOn"].as_str().unwrap().to_owned(),
+                );
             }
             "Coverage" => {
                 let p = patient.clone().unwrap();
@@ -223,22 +234,39 @@ fn records_are_plausible() {
                 // coverage starts on the 1st of the month of the 65th birthday at the earliest).
                 if plan == "MA-HMO" {
                     medicare_members += 1;
-                    let (y, mo, d): (i32, i32, i32) =
-                        (b[..4].parse().unwrap(), b[5..7].parse().unwrap(), b[8..10].parse().unwrap());
+                    let (y, mo, d): (i32, i32, i32) = (
+                        b[..4].parse().unwrap(),
+                        b[5..7].parse().unwrap(),
+                        b[8..10].parse().unwrap(),
+                    );
                     // ENR-15: born on the 1st counts as born the month before.
                     let (y65, m65) = if d == 1 {
-                        if mo == 1 { (y + 64, 12) } else { (y + 65, mo - 1) }
+                        if mo == 1 {
+                            (y + 64, 12)
+                        } else {
+                            (y + 65, mo - 1)
+                        }
                     } else {
                         (y + 65, mo)
                     };
                     let earliest = format!("{y65:04}-{m65:02}-01");
                     assert!(start >= earliest, "{p} born {b} on Medicare from {start}");
-                    let age_now = as_of()[..4].parse::<i32>().unwrap() - b[..4].parse::<i32>().unwrap();
+                    let age_now =
+                        as_of()[..4].parse::<i32>().unwrap() - b[..4].parse::<i32>().unwrap();
                     assert!(age_now >= 65, "{p} born {b} on Medicare");
                 }
                 // The subscriber lives in the same household.
-                let sub = r["subscriber"]["reference"].as_str().unwrap().strip_prefix("Patient/").unwrap();
-                assert_eq!(household_of.get(sub), household_of.get(&p), "{} subscriber {sub}", id(r));
+                let sub = r["subscriber"]["reference"]
+                    .as_str()
+                    .unwrap()
+                    .strip_prefix("Patient/")
+                    .unwrap();
+                assert_eq!(
+                    household_of.get(sub),
+                    household_of.get(&p),
+                    "{} subscriber {sub}",
+                    id(r)
+                );
                 assert!(start.as_str() >= b.as_str(), "coverage before birth");
                 assert!(start.as_str() <= as_of());
                 coverages.entry(p).or_default().push((start, end, plan));
@@ -259,11 +287,18 @@ fn records_are_plausible() {
                 r["effectiveDateTime"].as_str().unwrap(),
                 r["issued"].as_str().unwrap(),
             ],
-            "Condition" => [r["onsetDateTime"].as_str(), r["recordedDate"].as_str(), r["abatementDateTime"].as_str()]
-                .into_iter()
-                .flatten()
-                .collect(),
-            "AllergyIntolerance" => vec![r["onsetDateTime"].as_str().unwrap(), r["recordedDate"].as_str().unwrap()],
+            "Condition" => [
+                r["onsetDateTime"].as_str(),
+                r["recordedDate"].as_str(),
+                r["abatementDateTime"].as_str(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            "AllergyIntolerance" => vec![
+                r["onsetDateTime"].as_str().unwrap(),
+                r["recordedDate"].as_str().unwrap(),
+            ],
             "Immunization" => vec![r["occurrenceDateTime"].as_str().unwrap()],
             "MedicationRequest" => vec![r["authoredOn"].as_str().unwrap()],
             "MedicationDispense" => vec![
@@ -275,15 +310,34 @@ fn records_are_plausible() {
             _ => vec![],
         };
         for d in dates {
-            assert!(day(d) >= b.as_str(), "{} {} dated {d} before birth {b}", rt(r), id(r));
-            assert!(day(d) <= as_of(), "{} {} dated {d} after as_of", rt(r), id(r));
+            assert!(
+                day(d) >= b.as_str(),
+                "{} {} dated {d} before birth {b}",
+                rt(r),
+                id(r)
+            );
+            assert!(
+                day(d) <= as_of(),
+                "{} {} dated {d} after as_of",
+                rt(r),
+                id(r)
+            );
             checked_dates += 1;
         }
         if rt(r) == "MedicationDispense" {
-            let mr = r["authorizingPrescription"][0]["reference"].as_str().unwrap();
+            let mr = r["authorizingPrescription"][0]["reference"]
+                .as_str()
+                .unwrap();
             let written = &authored[mr.strip_prefix("MedicationRequest/").unwrap()];
+            // Instants, not just days: prepared after writing, handed over after preparing.
+            let instant = |s: &str| ws_fhir::search_params::date_range(s).unwrap().0;
+            let prepared = r["whenPrepared"].as_str().unwrap();
             let handed = r["whenHandedOver"].as_str().unwrap();
-            assert!(day(handed) >= day(written), "dispense {} before its prescription", id(r));
+            assert!(
+                instant(prepared) > instant(written) && instant(handed) >= instant(prepared),
+                "dispense {} ({prepared}, {handed}) before its prescription ({written})",
+                id(r)
+            );
             checked_dispenses += 1;
         }
         if rt(r) == "Observation" {
@@ -293,9 +347,15 @@ fn records_are_plausible() {
             }
             for (code, q) in quantities {
                 let loinc = code["coding"][0]["code"].as_str().unwrap();
-                let Some(value) = q["value"].as_f64() else { continue };
-                let (lo, hi) = possible_range(loinc).unwrap_or_else(|| panic!("no range for {loinc}"));
-                assert!((lo..=hi).contains(&value), "{loinc} = {value} outside {lo}..{hi}");
+                let Some(value) = q["value"].as_f64() else {
+                    continue;
+                };
+                let (lo, hi) =
+                    possible_range(loinc).unwrap_or_else(|| panic!("no range for {loinc}"));
+                assert!(
+                    (lo..=hi).contains(&value),
+                    "{loinc} = {value} outside {lo}..{hi}"
+                );
                 checked_values += 1;
             }
         }
@@ -304,7 +364,10 @@ fn records_are_plausible() {
     for (p, mut list) in coverages {
         list.sort();
         for w in list.windows(2) {
-            let end = w[0].1.as_deref().unwrap_or_else(|| panic!("{p}: open coverage followed by another"));
+            let end = w[0]
+                .1
+                .as_deref()
+                .unwrap_or_else(|| panic!("{p}: open coverage followed by another"));
             assert!(end < w[1].0.as_str(), "{p}: {w:?} overlap");
         }
     }
@@ -317,7 +380,8 @@ fn distributions_have_realistic_shape() {
     let cfg = SeedConfig::new(5_000, 2026);
     let world = World::new(&cfg);
     let as_of = world.as_of;
-    let (mut under18, mut adults, mut seniors, mut female, mut teens) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let (mut under18, mut adults, mut seniors, mut female, mut teens) =
+        (0u64, 0u64, 0u64, 0u64, 0u64);
     let mut households = 0u64;
     let mut adult_ids = BTreeSet::new();
     let mut medicare_kids = 0;
@@ -339,7 +403,11 @@ fn distributions_have_realistic_shape() {
             if m.female {
                 female += 1;
             }
-            if age < 18 && m.coverages.iter().any(|c| c.plan == ws_synthetic::PlanKind::MedicareAdvantage) {
+            if age < 18
+                && m.coverages
+                    .iter()
+                    .any(|c| c.plan == ws_synthetic::PlanKind::MedicareAdvantage)
+            {
                 medicare_kids += 1;
             }
         }
@@ -372,7 +440,10 @@ fn distributions_have_realistic_shape() {
         {
             let code = v["code"]["coding"][0]["code"].as_str().unwrap_or("");
             if let Some((name, _)) = codes.iter().find(|(_, c)| *c == code) {
-                let p = v["subject"]["reference"].as_str().unwrap_or("").trim_start_matches("Patient/");
+                let p = v["subject"]["reference"]
+                    .as_str()
+                    .unwrap_or("")
+                    .trim_start_matches("Patient/");
                 with.entry(name).or_default().insert(p.to_owned());
             }
         }
@@ -383,23 +454,38 @@ fn distributions_have_realistic_shape() {
     assert_eq!(summary_members, 5_000);
     assert_eq!(summary.households, households);
     let adult_share = |name: &str| {
-        with.get(name).map_or(0, |s| s.iter().filter(|p| adult_ids.contains(*p)).count()) as f64
+        with.get(name)
+            .map_or(0, |s| s.iter().filter(|p| adult_ids.contains(*p)).count()) as f64
             / adult_ids.len() as f64
     };
     let all_share = |name: &str| with.get(name).map_or(0, BTreeSet::len) as f64 / n;
     let prevalence = [
-        ("hypertension (adults)", adult_share("hypertension"), 0.22, 0.40),
+        (
+            "hypertension (adults)",
+            adult_share("hypertension"),
+            0.22,
+            0.40,
+        ),
         ("diabetes (adults)", adult_share("diabetes"), 0.08, 0.16),
         ("asthma (all ages)", all_share("asthma"), 0.055, 0.11),
         ("depression (adults)", adult_share("depression"), 0.06, 0.12),
     ];
     for (what, value, lo, hi) in shares.iter().chain(prevalence.iter()) {
         println!("{what}: {value:.3} (bounds {lo}..{hi})");
-        assert!((*lo..=*hi).contains(value), "{what} = {value:.3}, expected {lo}..{hi}");
+        assert!(
+            (*lo..=*hi).contains(value),
+            "{what} = {value:.3}, expected {lo}..{hi}"
+        );
     }
     let per_member = summary.resources as f64 / n;
-    println!("resources per member: {per_member:.1}; {:?}", summary.by_type);
-    assert!((50.0..=80.0).contains(&per_member), "{per_member} resources per member");
+    println!(
+        "resources per member: {per_member:.1}; {:?}",
+        summary.by_type
+    );
+    assert!(
+        (50.0..=80.0).contains(&per_member),
+        "{per_member} resources per member"
+    );
 }
 
 #[test]
@@ -411,15 +497,23 @@ fn memory_stays_flat_for_a_large_region() {
     let summary = generate(&SeedConfig::new(20_000, 99), &mut |v: Value| {
         count += 1;
         // Cheap: a rough size of the value without serializing everything.
-        if count % 997 == 0 {
+        if count.is_multiple_of(997) {
             bytes_max = bytes_max.max(serde_json::to_vec(&v).map_or(0, |b| b.len()));
         }
         Ok::<(), ()>(())
     })
     .unwrap();
     assert_eq!(summary.members, 20_000);
+    // The only state kept across households is the shared directory, which grows far slower
+    // than the membership.
+    let world = World::new(&SeedConfig::new(20_000, 99));
+    assert!(world.directory.clinicians.len() < 20_000 / 300 + 40);
+    assert!(world.directory.sites.len() < 20_000 / 1_000 + 20);
     assert_eq!(summary.resources, count);
-    assert!(bytes_max < 16 * 1024, "a single resource of {bytes_max} bytes");
+    assert!(
+        bytes_max < 16 * 1024,
+        "a single resource of {bytes_max} bytes"
+    );
 }
 
 #[test]
@@ -435,7 +529,9 @@ fn demo_members_exist_and_are_stable() {
         .map(|r| (id(r), r))
         .collect();
     for d in &demo {
-        let p = patients.get(d.patient_id.as_str()).unwrap_or_else(|| panic!("{d:?} not generated"));
+        let p = patients
+            .get(d.patient_id.as_str())
+            .unwrap_or_else(|| panic!("{d:?} not generated"));
         assert_eq!(p["birthDate"], d.birth_date.as_str());
         assert_eq!(p["identifier"][0]["value"], d.mrn.as_str());
         assert_eq!(p["identifier"][0]["system"], "urn:wellspring:mrn:north");
@@ -443,7 +539,10 @@ fn demo_members_exist_and_are_stable() {
     }
     let kinds: Vec<&str> = demo.iter().map(|d| d.kind.as_str()).collect();
     for want in ["diabetes", "Parent", "Teen", "Child", "Medicare"] {
-        assert!(kinds.iter().any(|k| k.contains(want)), "no {want} in {kinds:?}");
+        assert!(
+            kinds.iter().any(|k| k.contains(want)),
+            "no {want} in {kinds:?}"
+        );
     }
 }
 
@@ -454,8 +553,15 @@ fn other_regions_and_dates_work() {
     cfg.as_of = jiff::civil::date(2025, 3, 9);
     let resources = collect(&cfg);
     let patient = resources.iter().find(|r| rt(r) == "Patient").unwrap();
-    assert!(id(patient).starts_with("midatlantic-pat-"), "{}", id(patient));
-    assert_eq!(patient["identifier"][0]["system"], "urn:wellspring:mrn:midatlantic");
+    assert!(
+        id(patient).starts_with("midatlantic-pat-"),
+        "{}",
+        id(patient)
+    );
+    assert_eq!(
+        patient["identifier"][0]["system"],
+        "urn:wellspring:mrn:midatlantic"
+    );
     for r in &resources {
         let issues = ws_fhir::validate::validate_resource(r);
         assert!(issues.is_empty(), "{} {}: {issues:?}", rt(r), id(r));
