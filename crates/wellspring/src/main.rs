@@ -18,7 +18,11 @@ use ws_store::Store;
 use crate::settings::Settings;
 
 #[derive(Parser)]
-#[command(name = "wellspring", version, about = "Wellspring integrated health system")]
+#[command(
+    name = "wellspring",
+    version,
+    about = "Wellspring integrated health system"
+)]
 struct Cli {
     /// Configuration file (TOML). Defaults to ./wellspring.toml when present.
     #[arg(long, global = true, env = "WELLSPRING_CONFIG")]
@@ -88,8 +92,11 @@ enum Command {
 
 fn init_logging(settings: &Settings) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if settings.log_format == "json" {
         b.json().init();
     } else {
@@ -98,7 +105,9 @@ fn init_logging(settings: &Settings) {
 }
 
 pub(crate) async fn open_store(url: &str) -> anyhow::Result<Store> {
-    let store = Store::connect(url).await.with_context(|| format!("opening database {}", settings::redact(url)))?;
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("opening database {}", settings::redact(url)))?;
     store.migrate().await.context("applying migrations")?;
     Ok(store)
 }
@@ -131,18 +140,44 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
     init_logging(&settings);
     match cli.command {
-        Command::Serve { db, listen, public_url, demo } => {
+        Command::Serve {
+            db,
+            listen,
+            public_url,
+            demo,
+        } => {
             let url = db.database.unwrap_or_else(|| settings.database_url.clone());
             let listen = listen.unwrap_or_else(|| settings.listen.clone());
             let store = open_store(&url).await?;
-            let demo_members = if demo { Some(seed::ensure_demo(&store, &settings).await?) } else { None };
-            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
+            let demo_members = if demo {
+                Some(seed::ensure_demo(&store, &settings).await?)
+            } else {
+                None
+            };
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;
-            let public = public_url.or_else(|| settings.public_url.clone()).unwrap_or_else(|| format!("http://{addr}"));
+            let public = public_url
+                .or_else(|| settings.public_url.clone())
+                .unwrap_or_else(|| format!("http://{addr}"));
             let (auditor, audit_task) = Auditor::start(store.clone());
-            let fhir = Fhir::new(store.clone(), auditor, format!("{}/fhir", public.trim_end_matches('/')), settings.export_dir.clone());
-            let state = ws_web::AppState { fhir, version: env!("CARGO_PKG_VERSION") };
-            println!("Wellspring {} is running on {} ({} store)", env!("CARGO_PKG_VERSION"), settings::redact(&url), store.backend().name());
+            let fhir = Fhir::new(
+                store.clone(),
+                auditor,
+                format!("{}/fhir", public.trim_end_matches('/')),
+                settings.export_dir.clone(),
+            );
+            let state = ws_web::AppState {
+                fhir,
+                version: env!("CARGO_PKG_VERSION"),
+            };
+            println!(
+                "Wellspring {} is running on {} ({} store)",
+                env!("CARGO_PKG_VERSION"),
+                settings::redact(&url),
+                store.backend().name()
+            );
             println!("  FHIR API:  {public}/fhir/metadata");
             println!("  health:    {public}/healthz");
             if let Some(members) = &demo_members {
@@ -158,11 +193,20 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate { db } => {
             let url = db.database.unwrap_or_else(|| settings.database_url.clone());
             let store = open_store(&url).await?;
-            println!("migrations applied to {} ({})", settings::redact(&url), store.backend().name());
+            println!(
+                "migrations applied to {} ({})",
+                settings::redact(&url),
+                store.backend().name()
+            );
             store.close().await;
             Ok(())
         }
-        Command::Import { db, files, report, quiet } => {
+        Command::Import {
+            db,
+            files,
+            report,
+            quiet,
+        } => {
             let url = db.database.unwrap_or_else(|| settings.database_url.clone());
             let code = import(&url, &settings, &files, report.as_deref(), quiet).await?;
             std::process::exit(code);
@@ -171,8 +215,16 @@ async fn main() -> anyhow::Result<()> {
             let url = db.database.unwrap_or_else(|| settings.database_url.clone());
             let store = open_store(&url).await?;
             let (auditor, audit_task) = Auditor::start(store.clone());
-            let fhir = Fhir::new(store.clone(), auditor, "urn:wellspring:cli".into(), settings.export_dir.clone());
-            let files = fhir.export_to_dir(&Caller::system(), &out, &types, None, false).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let fhir = Fhir::new(
+                store.clone(),
+                auditor,
+                "urn:wellspring:cli".into(),
+                settings.export_dir.clone(),
+            );
+            let files = fhir
+                .export_to_dir(&Caller::system(), &out, &types, None, false)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut total = 0;
             for (t, path, n) in &files {
                 println!("{n:>10}  {t:<24} {}", path.display());
@@ -190,14 +242,29 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// Import files with a progress bar; returns the process exit code (0 all loaded, 3 some rejected).
-pub async fn import(url: &str, settings: &Settings, files: &[PathBuf], report: Option<&std::path::Path>, quiet: bool) -> anyhow::Result<i32> {
+pub async fn import(
+    url: &str,
+    settings: &Settings,
+    files: &[PathBuf],
+    report: Option<&std::path::Path>,
+    quiet: bool,
+) -> anyhow::Result<i32> {
     for f in files {
         anyhow::ensure!(f.is_file(), "{} is not a readable file", f.display());
     }
-    let total_bytes: u64 = files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum();
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
     let store = open_store(url).await?;
     let (auditor, audit_task) = Auditor::start(store.clone());
-    let fhir = Fhir::new(store.clone(), auditor, "urn:wellspring:cli".into(), settings.export_dir.clone());
+    let fhir = Fhir::new(
+        store.clone(),
+        auditor,
+        "urn:wellspring:cli".into(),
+        settings.export_dir.clone(),
+    );
     let bytes = Arc::new(AtomicU64::new(0));
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
@@ -220,7 +287,9 @@ pub async fn import(url: &str, settings: &Settings, files: &[PathBuf], report: O
         })
     };
     let started = std::time::Instant::now();
-    let result = fhir.import_files(&Caller::system(), files, bytes.clone()).await;
+    let result = fhir
+        .import_files(&Caller::system(), files, bytes.clone())
+        .await;
     ticker.abort();
     bar.finish_and_clear();
     let rep = result.map_err(|e| anyhow::anyhow!("import stopped: {e}"))?;
@@ -239,12 +308,25 @@ pub async fn import(url: &str, settings: &Settings, files: &[PathBuf], report: O
         println!("rejected {}:{}: {}", r.file, r.line, r.reason);
     }
     if rep.rejected.len() > 50 {
-        println!("... and {} more rejections{}", rep.rejected.len() - 50, if report.is_some() { " (see the report)" } else { " (use --report FILE for all)" });
+        println!(
+            "... and {} more rejections{}",
+            rep.rejected.len() - 50,
+            if report.is_some() {
+                " (see the report)"
+            } else {
+                " (use --report FILE for all)"
+            }
+        );
     }
     if let Some(path) = report {
         let mut s = String::from("file\tline\treason\n");
         for r in &rep.rejected {
-            s.push_str(&format!("{}\t{}\t{}\n", r.file, r.line, r.reason.replace(['\t', '\n'], " ")));
+            s.push_str(&format!(
+                "{}\t{}\t{}\n",
+                r.file,
+                r.line,
+                r.reason.replace(['\t', '\n'], " ")
+            ));
         }
         std::fs::write(path, s).with_context(|| format!("writing {}", path.display()))?;
     }

@@ -44,19 +44,35 @@ fn config(args: &SeedArgs) -> anyhow::Result<SeedConfig> {
     let mut cfg = SeedConfig::new(args.members, args.seed);
     cfg.region = args.region.clone();
     anyhow::ensure!(
-        !cfg.region.is_empty() && cfg.region.len() <= 16 && cfg.region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+        !cfg.region.is_empty()
+            && cfg.region.len() <= 16
+            && cfg
+                .region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
         "--region must be 1-16 lower-case letters or digits"
     );
     if let Some(d) = &args.as_of {
-        cfg.as_of = d.parse().with_context(|| format!("--as-of '{d}' is not a date (YYYY-MM-DD)"))?;
+        cfg.as_of = d
+            .parse()
+            .with_context(|| format!("--as-of '{d}' is not a date (YYYY-MM-DD)"))?;
     }
     Ok(cfg)
 }
 
 /// Generate `cfg` into the store through the import pipeline.
-pub async fn load(store: &Store, settings: &Settings, cfg: SeedConfig) -> anyhow::Result<(ImportReport, ws_synthetic::Summary)> {
+pub async fn load(
+    store: &Store,
+    settings: &Settings,
+    cfg: SeedConfig,
+) -> anyhow::Result<(ImportReport, ws_synthetic::Summary)> {
     let (auditor, audit_task) = Auditor::start(store.clone());
-    let fhir = Fhir::new(store.clone(), auditor, "urn:wellspring:seed".into(), settings.export_dir.clone());
+    let fhir = Fhir::new(
+        store.clone(),
+        auditor,
+        "urn:wellspring:seed".into(),
+        settings.export_dir.clone(),
+    );
     let (tx, rx) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(4);
     let generator = tokio::task::spawn_blocking(move || {
         let mut batch = Vec::with_capacity(IMPORT_BATCH);
@@ -65,7 +81,11 @@ pub async fn load(store: &Store, settings: &Settings, cfg: SeedConfig) -> anyhow
             n += 1;
             batch.push(ImportItem::value(n, v));
             if batch.len() >= IMPORT_BATCH {
-                tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(IMPORT_BATCH))).map_err(|_| "import stopped")?;
+                tx.blocking_send(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(IMPORT_BATCH),
+                ))
+                .map_err(|_| "import stopped")?;
             }
             Ok::<(), &'static str>(())
         });
@@ -75,8 +95,13 @@ pub async fn load(store: &Store, settings: &Settings, cfg: SeedConfig) -> anyhow
         summary
     });
     let mut report = ImportReport::default();
-    let res = fhir.import_batches(&Caller::system(), "seed", rx, &mut report).await;
-    let summary = generator.await.context("generator thread")?.map_err(|e| anyhow::anyhow!("generator: {e}"))?;
+    let res = fhir
+        .import_batches(&Caller::system(), "seed", rx, &mut report)
+        .await;
+    let summary = generator
+        .await
+        .context("generator thread")?
+        .map_err(|e| anyhow::anyhow!("generator: {e}"))?;
     res.map_err(|e| anyhow::anyhow!("loading the region: {e}"))?;
     drop(fhir);
     let _ = audit_task.await;
@@ -87,7 +112,8 @@ pub async fn run(args: SeedArgs, settings: &Settings) -> anyhow::Result<()> {
     let cfg = config(&args)?;
     let started = Instant::now();
     if let Some(path) = &args.ndjson {
-        let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
         let mut w = std::io::BufWriter::new(file);
         let summary = ws_synthetic::generate(&cfg, &mut |v| {
             use std::io::Write;
@@ -107,7 +133,11 @@ pub async fn run(args: SeedArgs, settings: &Settings) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let url = args.db.database.clone().unwrap_or_else(|| settings.database_url.clone());
+    let url = args
+        .db
+        .database
+        .clone()
+        .unwrap_or_else(|| settings.database_url.clone());
     let store = open_store(&url).await?;
     let (report, summary) = load(&store, settings, cfg).await?;
     let secs = started.elapsed().as_secs_f64();
@@ -128,7 +158,11 @@ pub async fn run(args: SeedArgs, settings: &Settings) -> anyhow::Result<()> {
         println!("rejected #{}: {}", r.line, r.reason);
     }
     store.close().await;
-    anyhow::ensure!(report.rejected.is_empty(), "{} generated resources were rejected", report.rejected.len());
+    anyhow::ensure!(
+        report.rejected.is_empty(),
+        "{} generated resources were rejected",
+        report.rejected.len()
+    );
     Ok(())
 }
 
@@ -137,22 +171,36 @@ pub async fn ensure_demo(store: &Store, settings: &Settings) -> anyhow::Result<V
     let cfg = SeedConfig::new(DEMO_MEMBERS, DEMO_SEED);
     let empty = store.reader().await?.resource_types().await?.is_empty();
     if empty {
-        println!("Seeding a synthetic demo region ({DEMO_MEMBERS} members); this takes a little while the first time...");
+        println!(
+            "Seeding a synthetic demo region ({DEMO_MEMBERS} members); this takes a little while the first time..."
+        );
         let started = Instant::now();
         let (report, summary) = load(store, settings, cfg.clone()).await?;
-        println!("  {} resources loaded in {:.1}s", report.loaded, started.elapsed().as_secs_f64());
-        anyhow::ensure!(report.rejected.is_empty(), "{} demo resources were rejected", report.rejected.len());
+        println!(
+            "  {} resources loaded in {:.1}s",
+            report.loaded,
+            started.elapsed().as_secs_f64()
+        );
+        anyhow::ensure!(
+            report.rejected.is_empty(),
+            "{} demo resources were rejected",
+            report.rejected.len()
+        );
         let _ = summary;
     }
     Ok(ws_synthetic::demo_members(&cfg))
 }
 
 pub fn print_demo_members(members: &[DemoMember], public: &str) {
-    println!("Demo members (synthetic people; no real person's data). Sign-in arrives with the identity work;");
+    println!(
+        "Demo members (synthetic people; no real person's data). Sign-in arrives with the identity work;"
+    );
     println!("until then open their records through the FHIR API:");
     for m in members {
-        println!("  {:<28} MRN {:<16} born {}  {}", m.name, m.mrn, m.birth_date, m.kind);
+        println!(
+            "  {:<28} MRN {:<16} born {}  {}",
+            m.name, m.mrn, m.birth_date, m.kind
+        );
         println!("      {public}/fhir/Patient/{}", m.patient_id);
     }
 }
-

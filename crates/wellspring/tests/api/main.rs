@@ -17,4 +17,5 @@ mod concurrency;
 mod crud;
 mod misc;
 mod search;
+mod seed;
 mod validation;
