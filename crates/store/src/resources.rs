@@ -157,7 +157,7 @@ async fn insert_rows(
                     sql.push(',');
                 }
                 n += 1;
-                sql.push_str(&ph(n));
+                sql.push_str(&conn.seq_ph(n));
             }
             sql.push(')');
             args.extend(row.iter().cloned());
@@ -275,14 +275,15 @@ impl Conn {
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
             let mut sql = format!(
-                "SELECT {RES_COLS} FROM resources WHERE res_type = $1 AND deleted = FALSE AND id IN ("
+                "SELECT {RES_COLS} FROM resources WHERE res_type = {} AND deleted = FALSE AND id IN (",
+                self.seq_ph(1)
             );
             let mut args = vec![Val::from(res_type)];
             for (i, id) in chunk.iter().enumerate() {
                 if i > 0 {
                     sql.push(',');
                 }
-                sql.push_str(&ph(i + 2));
+                sql.push_str(&self.seq_ph(i + 2));
                 args.push(Val::from(id));
             }
             sql.push_str(") ORDER BY id");
@@ -321,14 +322,16 @@ impl Conn {
     ) -> Result<std::collections::HashMap<String, VersionRef>, StoreError> {
         let mut out = std::collections::HashMap::new();
         for chunk in ids.chunks(900) {
-            let mut sql =
-                String::from("SELECT id, version, deleted FROM resources WHERE res_type = $1 AND id IN (");
+            let mut sql = format!(
+                "SELECT id, version, deleted FROM resources WHERE res_type = {} AND id IN (",
+                self.seq_ph(1)
+            );
             let mut args = vec![Val::from(res_type)];
             for (i, id) in chunk.iter().enumerate() {
                 if i > 0 {
                     sql.push(',');
                 }
-                sql.push_str(&ph(i + 2));
+                sql.push_str(&self.seq_ph(i + 2));
                 args.push(Val::from(*id));
             }
             sql.push(')');
