@@ -128,6 +128,21 @@ macro_rules! bind_all {
     }};
 }
 
+macro_rules! bind_owned {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Val::Int(i) => q.bind(i),
+                Val::Text(s) => q.bind(s),
+                Val::NullText => q.bind(Option::<String>::None),
+                Val::Bool(b) => q.bind(b),
+            };
+        }
+        q
+    }};
+}
+
 macro_rules! decode_row {
     ($row:expr, $kinds:expr) => {{
         let row = $row;
@@ -181,6 +196,17 @@ impl Conn {
         let sql = AssertSqlSafe(sql.to_owned());
         Ok(on_conn!(self, c, {
             bind_all!(sqlx::query(sql), args)
+                .execute(c)
+                .await?
+                .rows_affected()
+        }))
+    }
+
+    /// Run a statement, moving the arguments into it (no copies of large values).
+    pub async fn execute_owned(&mut self, sql: String, args: Vec<Val>) -> Result<u64, StoreError> {
+        let sql = AssertSqlSafe(sql);
+        Ok(on_conn!(self, c, {
+            bind_owned!(sqlx::query(sql), args)
                 .execute(c)
                 .await?
                 .rows_affected()

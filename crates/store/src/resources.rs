@@ -134,20 +134,22 @@ async fn insert_rows(
     conn: &mut Conn,
     table_and_cols: &str,
     ncols: usize,
-    rows: &[Vec<Val>],
+    rows: Vec<Vec<Val>>,
 ) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
     let per_stmt = (SQLITE_MAX_PARAMS / ncols).clamp(1, 1000);
-    for chunk in rows.chunks(per_stmt) {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_stmt).collect();
         let mut sql = String::with_capacity(64 + chunk.len() * ncols * 5);
         sql.push_str("INSERT INTO ");
         sql.push_str(table_and_cols);
         sql.push_str(" VALUES ");
         let mut args = Vec::with_capacity(chunk.len() * ncols);
         let mut n = 0;
-        for (i, row) in chunk.iter().enumerate() {
+        for (i, row) in chunk.into_iter().enumerate() {
             if i > 0 {
                 sql.push(',');
             }
@@ -160,9 +162,9 @@ async fn insert_rows(
                 sql.push_str(&conn.seq_ph(n));
             }
             sql.push(')');
-            args.extend(row.iter().cloned());
+            args.extend(row);
         }
-        conn.execute(&sql, &args).await?;
+        conn.execute_owned(sql, args).await?;
     }
     Ok(())
 }
@@ -225,28 +227,28 @@ impl IndexBatch {
             conn,
             "idx_string (res_type, res_id, param, norm, exact, compartment)",
             6,
-            &self.strings,
+            self.strings,
         )
         .await?;
         insert_rows(
             conn,
             "idx_token (res_type, res_id, param, system, code, compartment)",
             6,
-            &self.tokens,
+            self.tokens,
         )
         .await?;
         insert_rows(
             conn,
             "idx_reference (res_type, res_id, param, target_type, target_id, compartment)",
             6,
-            &self.refs,
+            self.refs,
         )
         .await?;
         insert_rows(
             conn,
             "idx_date (res_type, res_id, param, lo, hi, compartment)",
             6,
-            &self.dates,
+            self.dates,
         )
         .await
     }
@@ -447,7 +449,7 @@ impl Conn {
             self,
             "resources (res_type, id, version, last_updated, deleted, compartment, content)",
             7,
-            &new_rows,
+            new_rows,
         )
         .await
         {
@@ -544,7 +546,7 @@ impl Conn {
             self,
             "audit_log (recorded_at, actor, acting_for, purpose, action, res_type, res_id, compartment, outcome, detail, source)",
             11,
-            &rows,
+            rows,
         )
         .await
     }
