@@ -69,7 +69,7 @@ impl Caller {
 }
 
 enum Msg {
-    Record(AuditRecord),
+    Record(Box<AuditRecord>),
     Flush(oneshot::Sender<()>),
 }
 
@@ -90,7 +90,7 @@ impl Auditor {
 
     /// Queue a record. Never blocks.
     pub fn record(&self, rec: AuditRecord) {
-        if self.tx.send(Msg::Record(rec)).is_err() {
+        if self.tx.send(Msg::Record(Box::new(rec))).is_err() {
             tracing::error!("audit writer has stopped; record lost");
         }
     }
@@ -111,7 +111,7 @@ async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<Msg>) {
         let first = rx.recv().await;
         let Some(first) = first else { break };
         let push = |m: Msg, batch: &mut Vec<AuditRecord>, waiters: &mut Vec<_>| match m {
-            Msg::Record(r) => batch.push(r),
+            Msg::Record(r) => batch.push(*r),
             Msg::Flush(w) => waiters.push(w),
         };
         push(first, &mut batch, &mut waiters);

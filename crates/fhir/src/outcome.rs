@@ -136,7 +136,9 @@ pub fn operation_outcome(issues: &[Issue]) -> Value {
         })
         .collect();
     if list.is_empty() {
-        list.push(json!({"severity": "information", "code": "informational", "diagnostics": "All OK"}));
+        list.push(
+            json!({"severity": "information", "code": "informational", "diagnostics": "All OK"}),
+        );
     }
     json!({"resourceType": "OperationOutcome", "issue": list})
 }

@@ -47,7 +47,9 @@ fn apply_elements(content: &str, elements: &[String]) -> String {
     let Ok(Value::Object(mut m)) = serde_json::from_str::<Value>(content) else {
         return content.to_owned();
     };
-    m.retain(|k, _| k == "resourceType" || k == "id" || k == "meta" || elements.iter().any(|e| e == k));
+    m.retain(|k, _| {
+        k == "resourceType" || k == "id" || k == "meta" || elements.iter().any(|e| e == k)
+    });
     if let Some(Value::Object(meta)) = m.get_mut("meta") {
         let tag = json!({"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code": "SUBSETTED"});
         match meta.get_mut("tag") {
@@ -78,16 +80,29 @@ impl Fhir {
         let res = async {
             let mut parsed = parse_search(res_type, pairs, lenient)?;
             if let Some(c) = compartment {
-                parsed.query.filters.push(ws_store::Filter::Compartment(c.to_owned()));
+                parsed
+                    .query
+                    .filters
+                    .push(ws_store::Filter::Compartment(c.to_owned()));
             }
             let mut conn = self.store.snapshot().await?;
             let page = conn.search(&parsed.query).await?;
-            let (included, comps) = self.collect_includes(&mut conn, &parsed, &page.rows).await?;
+            let (included, comps) = self
+                .collect_includes(&mut conn, &parsed, &page.rows)
+                .await?;
             conn.commit().await?;
-            let mut compartments: HashSet<&str> = page.rows.iter().map(|r| r.compartment.as_str()).collect();
+            let mut compartments: HashSet<&str> =
+                page.rows.iter().map(|r| r.compartment.as_str()).collect();
             compartments.extend(comps.iter().map(String::as_str));
             for c in compartments.into_iter().filter(|c| !c.is_empty()) {
-                self.audit.record(caller.record("search", Some(res_type), None, Some(c), "success", Some(query_string(pairs))));
+                self.audit.record(caller.record(
+                    "search",
+                    Some(res_type),
+                    None,
+                    Some(c),
+                    "success",
+                    Some(query_string(pairs)),
+                ));
             }
             self.audit.record(caller.record(
                 "search",
@@ -95,7 +110,11 @@ impl Fhir {
                 None,
                 None,
                 "success",
-                Some(format!("{} ({} matched on this page)", query_string(pairs), page.rows.len())),
+                Some(format!(
+                    "{} ({} matched on this page)",
+                    query_string(pairs),
+                    page.rows.len()
+                )),
             ));
             Ok(self.render_searchset(res_type, &parsed, &page, &included))
         }
@@ -118,12 +137,19 @@ impl Fhir {
         }
         let res_type = &parsed.query.res_type;
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let mut seen: HashSet<(String, String)> = rows.iter().map(|r| (r.res_type.clone(), r.id.clone())).collect();
+        let mut seen: HashSet<(String, String)> = rows
+            .iter()
+            .map(|r| (r.res_type.clone(), r.id.clone()))
+            .collect();
         for inc in &parsed.includes {
-            let refs = conn.references_from(res_type, &ids, inc.param.as_deref()).await?;
+            let refs = conn
+                .references_from(res_type, &ids, inc.param.as_deref())
+                .await?;
             let mut by_type: HashMap<String, Vec<String>> = HashMap::new();
             for (t, id) in refs {
-                if inc.target_type.as_ref().is_some_and(|tt| *tt != t) || seen.contains(&(t.clone(), id.clone())) {
+                if inc.target_type.as_ref().is_some_and(|tt| *tt != t)
+                    || seen.contains(&(t.clone(), id.clone()))
+                {
                     continue;
                 }
                 by_type.entry(t).or_default().push(id);
@@ -138,14 +164,30 @@ impl Fhir {
                 }
             }
         }
-        for Include { source_type, param, .. } in &parsed.revincludes {
-            for r in conn.referrers(source_type, param.as_deref(), res_type, &ids, MAX_REVINCLUDE).await? {
+        for Include {
+            source_type, param, ..
+        } in &parsed.revincludes
+        {
+            for r in conn
+                .referrers(
+                    source_type,
+                    param.as_deref(),
+                    res_type,
+                    &ids,
+                    MAX_REVINCLUDE,
+                )
+                .await?
+            {
                 if seen.insert((r.res_type.clone(), r.id.clone())) {
                     out.push(r);
                 }
             }
         }
-        let comps = out.iter().map(|r| r.compartment.clone()).filter(|c| !c.is_empty()).collect();
+        let comps = out
+            .iter()
+            .map(|r| r.compartment.clone())
+            .filter(|c| !c.is_empty())
+            .collect();
         Ok((out, comps))
     }
 
@@ -156,7 +198,13 @@ impl Fhir {
         page: &ws_store::SearchPage,
         included: &[StoredResource],
     ) -> String {
-        let mut s = String::with_capacity(256 + page.rows.iter().map(|r| r.content.as_ref().map_or(0, String::len) + 120).sum::<usize>());
+        let mut s = String::with_capacity(
+            256 + page
+                .rows
+                .iter()
+                .map(|r| r.content.as_ref().map_or(0, String::len) + 120)
+                .sum::<usize>(),
+        );
         s.push_str(r#"{"resourceType":"Bundle","id":"#);
         s.push_str(&js(&new_id()));
         s.push_str(r#","meta":{"lastUpdated":"#);
@@ -207,7 +255,10 @@ impl Fhir {
             let oo = ws_fhir::operation_outcome(&[Issue {
                 severity: ws_fhir::Severity::Warning,
                 code: IssueCode::NotSupported,
-                diagnostics: format!("ignored unknown search parameters: {}", parsed.ignored.join(", ")),
+                diagnostics: format!(
+                    "ignored unknown search parameters: {}",
+                    parsed.ignored.join(", ")
+                ),
                 expression: None,
             }]);
             s.push_str(if first { r#","entry":["# } else { "," });
@@ -337,15 +388,26 @@ impl Fhir {
         let res = async {
             let bundle = crate::ops::parse_resource_shallow(body)?;
             if bundle.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
-                return Err(FhirError::bad(IssueCode::Invalid, "POST to the FHIR base must carry a Bundle"));
+                return Err(FhirError::bad(
+                    IssueCode::Invalid,
+                    "POST to the FHIR base must carry a Bundle",
+                ));
             }
-            let kind = bundle.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let kind = bundle
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             let entries = parse_entries(&bundle)?;
             match kind.as_str() {
                 "transaction" => self.transaction(caller, entries).await,
                 "batch" => Ok(self.batch(caller, entries).await),
                 other => Err(FhirError::BadRequest(vec![
-                    Issue::error(IssueCode::Invalid, format!("Bundle.type must be 'transaction' or 'batch', not '{other}'")).at("Bundle.type"),
+                    Issue::error(
+                        IssueCode::Invalid,
+                        format!("Bundle.type must be 'transaction' or 'batch', not '{other}'"),
+                    )
+                    .at("Bundle.type"),
                 ])),
             }
         }
@@ -356,7 +418,11 @@ impl Fhir {
         res
     }
 
-    async fn transaction(&self, caller: &Caller, mut entries: Vec<Entry>) -> Result<Value, FhirError> {
+    async fn transaction(
+        &self,
+        caller: &Caller,
+        mut entries: Vec<Entry>,
+    ) -> Result<Value, FhirError> {
         // Validate every resource first: a bad one anywhere rejects the whole Bundle.
         for (i, e) in entries.iter().enumerate() {
             if let Some(r) = &e.resource {
@@ -375,7 +441,11 @@ impl Fhir {
                     }
                 } else if let Some((t, q)) = e.url.split_once('?') {
                     // Conditional update: find its target now so references to it resolve.
-                    let id = match self.resolve_conditional(&mut tx, t, q).await.map_err(|err| at_entry(err, i))? {
+                    let id = match self
+                        .resolve_conditional(&mut tx, t, q)
+                        .await
+                        .map_err(|err| at_entry(err, i))?
+                    {
                         crate::Conditional::One(r) => r.id,
                         crate::Conditional::None => e
                             .resource
@@ -396,7 +466,11 @@ impl Fhir {
             }
             let t = e.url.split('?').next().unwrap_or_default().to_owned();
             let (id, exists) = match &e.if_none_exist {
-                Some(q) => match self.resolve_conditional(&mut tx, &t, q).await.map_err(|err| at_entry(err, i))? {
+                Some(q) => match self
+                    .resolve_conditional(&mut tx, &t, q)
+                    .await
+                    .map_err(|err| at_entry(err, i))?
+                {
                     crate::Conditional::One(r) => (r.id, true),
                     crate::Conditional::None => (new_id(), false),
                 },
@@ -427,7 +501,9 @@ impl Fhir {
             }
         }
         tx.commit().await?;
-        Ok(json!({"resourceType": "Bundle", "id": new_id(), "type": "transaction-response", "entry": responses}))
+        Ok(
+            json!({"resourceType": "Bundle", "id": new_id(), "type": "transaction-response", "entry": responses}),
+        )
     }
 
     async fn batch(&self, caller: &Caller, entries: Vec<Entry>) -> Value {
@@ -438,7 +514,13 @@ impl Fhir {
                     check_resource(r, e.target_type())?;
                 }
                 let mut tx = self.store.begin().await?;
-                let pre = if e.method == "POST" { e.if_none_exist.as_ref().map_or(Some((new_id(), false)), |_| None) } else { None };
+                let pre = if e.method == "POST" {
+                    e.if_none_exist
+                        .as_ref()
+                        .map_or(Some((new_id(), false)), |_| None)
+                } else {
+                    None
+                };
                 let out = self.run_entry_in(&mut tx, caller, e, pre).await?;
                 tx.commit().await?;
                 Ok::<Value, FhirError>(out)
@@ -456,7 +538,13 @@ impl Fhir {
     }
 
     /// Run one entry inside `tx`; returns its response entry.
-    async fn run_entry_in(&self, tx: &mut Conn, caller: &Caller, e: &Entry, pre: Option<(String, bool)>) -> Result<Value, FhirError> {
+    async fn run_entry_in(
+        &self,
+        tx: &mut Conn,
+        caller: &Caller,
+        e: &Entry,
+        pre: Option<(String, bool)>,
+    ) -> Result<Value, FhirError> {
         let (path, query) = match e.url.split_once('?') {
             Some((p, q)) => (p, Some(q)),
             None => (e.url.as_str(), None),
@@ -471,26 +559,45 @@ impl Fhir {
             if w.status != 204
                 && let Some(o) = resp.as_object_mut()
             {
-                o.insert("location".into(), Value::String(format!("{}/{}/_history/{}", w.res_type, w.id, w.version)));
+                o.insert(
+                    "location".into(),
+                    Value::String(format!("{}/{}/_history/{}", w.res_type, w.id, w.version)),
+                );
             }
             json!({"response": resp})
         };
         match (e.method.as_str(), segs.as_slice()) {
             ("POST", [t]) => {
                 check_type(t)?;
-                let resource = e.resource.clone().ok_or_else(|| FhirError::bad(IssueCode::Required, "a POST entry needs a resource"))?;
+                let resource = e.resource.clone().ok_or_else(|| {
+                    FhirError::bad(IssueCode::Required, "a POST entry needs a resource")
+                })?;
                 match pre {
                     Some((id, true)) => {
-                        let r = tx.read(t, &id).await?.ok_or_else(|| FhirError::NotFound(format!("{t}/{id}")))?;
-                        Ok(json!({"response": {"status": "200 OK", "location": format!("{t}/{}/_history/{}", r.id, r.version), "etag": format!("W/\"{}\"", r.version)}}))
+                        let r = tx
+                            .read(t, &id)
+                            .await?
+                            .ok_or_else(|| FhirError::NotFound(format!("{t}/{id}")))?;
+                        Ok(
+                            json!({"response": {"status": "200 OK", "location": format!("{t}/{}/_history/{}", r.id, r.version), "etag": format!("W/\"{}\"", r.version)}}),
+                        )
                     }
-                    Some((id, false)) => Ok(written(self.create_in(tx, caller, resource, Some(id), None).await?)),
-                    None => Ok(written(self.create_in(tx, caller, resource, None, e.if_none_exist.as_deref()).await?)),
+                    Some((id, false)) => Ok(written(
+                        self.create_in(tx, caller, resource, Some(id), None).await?,
+                    )),
+                    None => Ok(written(
+                        self.create_in(tx, caller, resource, None, e.if_none_exist.as_deref())
+                            .await?,
+                    )),
                 }
             }
             ("PUT", [t]) => {
-                let q = query.ok_or_else(|| FhirError::bad(IssueCode::Invalid, "PUT needs Type/id or Type?criteria"))?;
-                let mut resource = e.resource.clone().ok_or_else(|| FhirError::bad(IssueCode::Required, "a PUT entry needs a resource"))?;
+                let q = query.ok_or_else(|| {
+                    FhirError::bad(IssueCode::Invalid, "PUT needs Type/id or Type?criteria")
+                })?;
+                let mut resource = e.resource.clone().ok_or_else(|| {
+                    FhirError::bad(IssueCode::Required, "a PUT entry needs a resource")
+                })?;
                 match pre {
                     // Resolved before the entries ran (transactions): update or create that id.
                     Some((id, _)) => {
@@ -498,21 +605,36 @@ impl Fhir {
                         if let Some(body_id) = resource.get("id").and_then(Value::as_str)
                             && body_id != id
                         {
-                            return Err(FhirError::bad(IssueCode::Invalid, format!("the body's id '{body_id}' differs from the matched resource {t}/{id}")));
+                            return Err(FhirError::bad(
+                                IssueCode::Invalid,
+                                format!(
+                                    "the body's id '{body_id}' differs from the matched resource {t}/{id}"
+                                ),
+                            ));
                         }
                         if let Some(o) = resource.as_object_mut() {
                             o.insert("id".into(), Value::String(id.clone()));
                         }
-                        Ok(written(self.update_in(tx, caller, t, &id, resource, None).await?))
+                        Ok(written(
+                            self.update_in(tx, caller, t, &id, resource, None).await?,
+                        ))
                     }
-                    None => Ok(written(self.conditional_update_in(tx, caller, t, q, resource).await?)),
+                    None => Ok(written(
+                        self.conditional_update_in(tx, caller, t, q, resource)
+                            .await?,
+                    )),
                 }
             }
             ("PUT", [t, id]) => {
                 check_type(t)?;
-                let resource = e.resource.clone().ok_or_else(|| FhirError::bad(IssueCode::Required, "a PUT entry needs a resource"))?;
+                let resource = e.resource.clone().ok_or_else(|| {
+                    FhirError::bad(IssueCode::Required, "a PUT entry needs a resource")
+                })?;
                 let if_match = e.if_match.as_deref().map(parse_etag).transpose()?;
-                Ok(written(self.update_in(tx, caller, t, id, resource, if_match).await?))
+                Ok(written(
+                    self.update_in(tx, caller, t, id, resource, if_match)
+                        .await?,
+                ))
             }
             ("DELETE", [t, id]) => {
                 check_type(t)?;
@@ -520,45 +642,94 @@ impl Fhir {
                 Ok(written(self.delete_in(tx, caller, t, id, if_match).await?))
             }
             ("DELETE", [t]) => {
-                let q = query.ok_or_else(|| FhirError::bad(IssueCode::Invalid, "DELETE needs Type/id or Type?criteria"))?;
+                let q = query.ok_or_else(|| {
+                    FhirError::bad(IssueCode::Invalid, "DELETE needs Type/id or Type?criteria")
+                })?;
                 match self.resolve_conditional(tx, t, q).await? {
-                    crate::Conditional::One(r) => Ok(written(self.delete_in(tx, caller, t, &r.id, None).await?)),
-                    crate::Conditional::None => Ok(json!({"response": {"status": "204 No Content"}})),
+                    crate::Conditional::One(r) => {
+                        Ok(written(self.delete_in(tx, caller, t, &r.id, None).await?))
+                    }
+                    crate::Conditional::None => {
+                        Ok(json!({"response": {"status": "204 No Content"}}))
+                    }
                 }
             }
             ("GET", [t, id]) => {
                 check_type(t)?;
-                let r = tx.read(t, id).await?.ok_or_else(|| FhirError::NotFound(format!("{t}/{id}")))?;
+                let r = tx
+                    .read(t, id)
+                    .await?
+                    .ok_or_else(|| FhirError::NotFound(format!("{t}/{id}")))?;
                 entry_for_read(self, caller, "read", r)
             }
             ("GET", [t, id, "_history", v]) => {
                 check_type(t)?;
-                let v: i64 = v.parse().map_err(|_| FhirError::bad(IssueCode::Invalid, format!("version '{v}' is not a number")))?;
-                let r = tx.vread(t, id, v).await?.ok_or_else(|| FhirError::NotFound(format!("{t}/{id}/_history/{v}")))?;
+                let v: i64 = v.parse().map_err(|_| {
+                    FhirError::bad(IssueCode::Invalid, format!("version '{v}' is not a number"))
+                })?;
+                let r = tx
+                    .vread(t, id, v)
+                    .await?
+                    .ok_or_else(|| FhirError::NotFound(format!("{t}/{id}/_history/{v}")))?;
                 entry_for_read(self, caller, "vread", r)
             }
             ("GET", [t]) => {
                 let pairs = parse_query_string(query.unwrap_or_default());
                 let parsed = parse_search(t, &pairs, false)?;
                 let page = tx.search(&parsed.query).await?;
-                for c in page.rows.iter().map(|r| r.compartment.as_str()).collect::<HashSet<_>>() {
-                    self.audit.record(caller.record("search", Some(t), None, Some(c), "success", query.map(str::to_owned)));
+                for c in page
+                    .rows
+                    .iter()
+                    .map(|r| r.compartment.as_str())
+                    .collect::<HashSet<_>>()
+                {
+                    self.audit.record(caller.record(
+                        "search",
+                        Some(t),
+                        None,
+                        Some(c),
+                        "success",
+                        query.map(str::to_owned),
+                    ));
                 }
-                let bundle: Value = serde_json::from_str(&self.render_searchset(t, &parsed, &page, &[])).unwrap_or(Value::Null);
+                let bundle: Value =
+                    serde_json::from_str(&self.render_searchset(t, &parsed, &page, &[]))
+                        .unwrap_or(Value::Null);
                 Ok(json!({"resource": bundle, "response": {"status": "200 OK"}}))
             }
-            (m, _) => Err(FhirError::bad(IssueCode::NotSupported, format!("{m} {} is not supported in a Bundle", e.url))),
+            (m, _) => Err(FhirError::bad(
+                IssueCode::NotSupported,
+                format!("{m} {} is not supported in a Bundle", e.url),
+            )),
         }
     }
 }
 
-fn entry_for_read(fhir: &Fhir, caller: &Caller, action: &str, r: StoredResource) -> Result<Value, FhirError> {
+fn entry_for_read(
+    fhir: &Fhir,
+    caller: &Caller,
+    action: &str,
+    r: StoredResource,
+) -> Result<Value, FhirError> {
     if r.deleted {
         return Err(FhirError::Gone(format!("{}/{}", r.res_type, r.id)));
     }
-    fhir.audit.record(caller.record(action, Some(&r.res_type), Some(&r.id), Some(&r.compartment), "success", None));
-    let resource: Value = r.content.as_deref().and_then(|c| serde_json::from_str(c).ok()).unwrap_or(Value::Null);
-    Ok(json!({"resource": resource, "response": {"status": "200 OK", "etag": format!("W/\"{}\"", r.version), "lastModified": time::instant(r.last_updated)}}))
+    fhir.audit.record(caller.record(
+        action,
+        Some(&r.res_type),
+        Some(&r.id),
+        Some(&r.compartment),
+        "success",
+        None,
+    ));
+    let resource: Value = r
+        .content
+        .as_deref()
+        .and_then(|c| serde_json::from_str(c).ok())
+        .unwrap_or(Value::Null);
+    Ok(
+        json!({"resource": resource, "response": {"status": "200 OK", "etag": format!("W/\"{}\"", r.version), "lastModified": time::instant(r.last_updated)}}),
+    )
 }
 
 /// Prefix an error's issues with the entry it came from.
@@ -569,7 +740,10 @@ fn at_entry(err: FhirError, i: usize) -> FhirError {
             .map(|mut is| {
                 is.diagnostics = format!("Bundle.entry[{i}]: {}", is.diagnostics);
                 is.expression = Some(match is.expression {
-                    Some(e) => format!("Bundle.entry[{i}].resource.{}", e.split_once('.').map_or(e.as_str(), |(_, rest)| rest)),
+                    Some(e) => format!(
+                        "Bundle.entry[{i}].resource.{}",
+                        e.split_once('.').map_or(e.as_str(), |(_, rest)| rest)
+                    ),
                     None => format!("Bundle.entry[{i}]"),
                 });
                 is
@@ -582,7 +756,9 @@ fn at_entry(err: FhirError, i: usize) -> FhirError {
         FhirError::NotFound(m) => FhirError::NotFound(format!("Bundle.entry[{i}]: {m}")),
         FhirError::Gone(m) => FhirError::Gone(format!("Bundle.entry[{i}]: {m}")),
         FhirError::Conflict(m) => FhirError::Conflict(format!("Bundle.entry[{i}]: {m}")),
-        FhirError::PreconditionFailed(m) => FhirError::PreconditionFailed(format!("Bundle.entry[{i}]: {m}")),
+        FhirError::PreconditionFailed(m) => {
+            FhirError::PreconditionFailed(format!("Bundle.entry[{i}]: {m}"))
+        }
         other => other,
     }
 }
@@ -605,7 +781,13 @@ impl Entry {
     }
 
     fn url_type_and_id(&self) -> Option<String> {
-        let segs: Vec<&str> = self.url.split('?').next()?.split('/').filter(|s| !s.is_empty()).collect();
+        let segs: Vec<&str> = self
+            .url
+            .split('?')
+            .next()?
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
         match segs.as_slice() {
             [t, id] => Some(format!("{t}/{id}")),
             _ => None,
@@ -614,17 +796,39 @@ impl Entry {
 }
 
 fn parse_entries(bundle: &Value) -> Result<Vec<Entry>, FhirError> {
-    let Some(list) = bundle.get("entry") else { return Ok(Vec::new()) };
-    let list = list.as_array().ok_or_else(|| FhirError::BadRequest(vec![Issue::error(IssueCode::Structure, "Bundle.entry must be an array").at("Bundle.entry")]))?;
+    let Some(list) = bundle.get("entry") else {
+        return Ok(Vec::new());
+    };
+    let list = list.as_array().ok_or_else(|| {
+        FhirError::BadRequest(vec![
+            Issue::error(IssueCode::Structure, "Bundle.entry must be an array").at("Bundle.entry"),
+        ])
+    })?;
     let mut out = Vec::with_capacity(list.len());
     for (i, e) in list.iter().enumerate() {
-        let bad = |msg: &str, at: &str| FhirError::BadRequest(vec![Issue::error(IssueCode::Required, format!("Bundle.entry[{i}]: {msg}")).at(format!("Bundle.entry[{i}]{at}"))]);
-        let req = e.get("request").ok_or_else(|| bad("request is missing", ".request"))?;
-        let method = req.get("method").and_then(Value::as_str).ok_or_else(|| bad("request.method is missing", ".request.method"))?;
+        let bad = |msg: &str, at: &str| {
+            FhirError::BadRequest(vec![
+                Issue::error(IssueCode::Required, format!("Bundle.entry[{i}]: {msg}"))
+                    .at(format!("Bundle.entry[{i}]{at}")),
+            ])
+        };
+        let req = e
+            .get("request")
+            .ok_or_else(|| bad("request is missing", ".request"))?;
+        let method = req
+            .get("method")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("request.method is missing", ".request.method"))?;
         if !["GET", "POST", "PUT", "DELETE"].contains(&method) {
-            return Err(bad(&format!("method '{method}' is not supported (GET, POST, PUT, DELETE)"), ".request.method"));
+            return Err(bad(
+                &format!("method '{method}' is not supported (GET, POST, PUT, DELETE)"),
+                ".request.method",
+            ));
         }
-        let url = req.get("url").and_then(Value::as_str).ok_or_else(|| bad("request.url is missing", ".request.url"))?;
+        let url = req
+            .get("url")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("request.url is missing", ".request.url"))?;
         let resource = e.get("resource").cloned();
         if matches!(method, "POST" | "PUT") && resource.is_none() {
             return Err(bad("a POST or PUT entry needs a resource", ".resource"));
@@ -638,8 +842,14 @@ fn parse_entries(bundle: &Value) -> Result<Vec<Entry>, FhirError> {
             full_url: e.get("fullUrl").and_then(Value::as_str).map(str::to_owned),
             method: method.to_owned(),
             url: url.trim_start_matches('/').to_owned(),
-            if_none_exist: req.get("ifNoneExist").and_then(Value::as_str).map(str::to_owned),
-            if_match: req.get("ifMatch").and_then(Value::as_str).map(str::to_owned),
+            if_none_exist: req
+                .get("ifNoneExist")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            if_match: req
+                .get("ifMatch")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             resource,
         });
     }
@@ -657,7 +867,12 @@ fn rewrite_refs(v: &mut Value, ids: &HashMap<String, String>) -> Result<(), Fhir
                     if let Some(new) = ids.get(s.as_str()) {
                         *s = new.clone();
                     } else if s.starts_with("urn:uuid:") || s.starts_with("urn:oid:") {
-                        return Err(FhirError::bad(IssueCode::NotFound, format!("reference '{s}' does not match any entry's fullUrl in this Bundle")));
+                        return Err(FhirError::bad(
+                            IssueCode::NotFound,
+                            format!(
+                                "reference '{s}' does not match any entry's fullUrl in this Bundle"
+                            ),
+                        ));
                     }
                     continue;
                 }

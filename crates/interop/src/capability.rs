@@ -6,7 +6,12 @@ use ws_fhir::search_params::{self, ParamType};
 use ws_fhir::validate::RESOURCE_TYPES;
 
 /// Types that are not stored as ordinary resources.
-const NOT_STORED: &[&str] = &["Bundle", "OperationOutcome", "CapabilityStatement", "Parameters"];
+const NOT_STORED: &[&str] = &[
+    "Bundle",
+    "OperationOutcome",
+    "CapabilityStatement",
+    "Parameters",
+];
 
 pub fn capability_statement(base_url: &str, software_version: &str) -> Value {
     let resources: Vec<Value> = RESOURCE_TYPES

@@ -81,12 +81,19 @@ impl FhirError {
     pub fn issues(&self) -> Vec<Issue> {
         match self {
             FhirError::BadRequest(i) | FhirError::Unprocessable(i) => i.clone(),
-            FhirError::NotFound(m) => vec![Issue::error(IssueCode::NotFound, format!("{m} not found"))],
-            FhirError::Gone(m) => vec![Issue::error(IssueCode::Deleted, format!("{m} has been deleted"))],
+            FhirError::NotFound(m) => {
+                vec![Issue::error(IssueCode::NotFound, format!("{m} not found"))]
+            }
+            FhirError::Gone(m) => vec![Issue::error(
+                IssueCode::Deleted,
+                format!("{m} has been deleted"),
+            )],
             FhirError::Conflict(m) => vec![Issue::error(IssueCode::Conflict, m.clone())],
             FhirError::PreconditionFailed(m) => vec![Issue::error(IssueCode::Conflict, m.clone())],
             FhirError::TooLarge(m) => vec![Issue::error(IssueCode::TooLong, m.clone())],
-            FhirError::MethodNotAllowed(m) => vec![Issue::error(IssueCode::NotSupported, m.clone())],
+            FhirError::MethodNotAllowed(m) => {
+                vec![Issue::error(IssueCode::NotSupported, m.clone())]
+            }
             FhirError::NotSupported(m) => vec![Issue::error(IssueCode::NotSupported, m.clone())],
             FhirError::Store(StoreError::VersionConflict { .. }) => vec![Issue::error(
                 IssueCode::Conflict,
@@ -129,7 +136,12 @@ pub struct Fhir {
 }
 
 impl Fhir {
-    pub fn new(store: Store, audit: Auditor, base_url: String, export_dir: std::path::PathBuf) -> Fhir {
+    pub fn new(
+        store: Store,
+        audit: Auditor,
+        base_url: String,
+        export_dir: std::path::PathBuf,
+    ) -> Fhir {
         Fhir {
             store,
             audit,

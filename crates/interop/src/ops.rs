@@ -64,8 +64,11 @@ pub fn check_resource(value: &Value, expected_type: Option<&str>) -> Result<(), 
         .ok_or_else(|| FhirError::bad(IssueCode::Required, "resourceType is missing"))?;
     if !validate::is_resource_type(rt) {
         return Err(FhirError::BadRequest(vec![
-            Issue::error(IssueCode::NotSupported, format!("unknown resource type '{rt}'"))
-                .at("resourceType"),
+            Issue::error(
+                IssueCode::NotSupported,
+                format!("unknown resource type '{rt}'"),
+            )
+            .at("resourceType"),
         ]));
     }
     if let Some(t) = expected_type
@@ -90,13 +93,17 @@ pub fn check_resource(value: &Value, expected_type: Option<&str>) -> Result<(), 
 /// FHIR strings may not contain characters below U+0020 other than tab, CR and LF.
 fn control_characters(v: &Value, path: &str, issues: &mut Vec<Issue>) {
     match v {
-        Value::String(s) => {
-            if s.chars().any(|c| c < ' ' && c != '\t' && c != '\r' && c != '\n') {
-                issues.push(
-                    Issue::error(IssueCode::Value, "control characters (other than tab, CR, LF) are not allowed in FHIR strings")
-                        .at(path.to_owned()),
-                );
-            }
+        Value::String(s)
+            if s.chars()
+                .any(|c| c < ' ' && c != '\t' && c != '\r' && c != '\n') =>
+        {
+            issues.push(
+                Issue::error(
+                    IssueCode::Value,
+                    "control characters (other than tab, CR, LF) are not allowed in FHIR strings",
+                )
+                .at(path.to_owned()),
+            );
         }
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
@@ -113,7 +120,13 @@ fn control_characters(v: &Value, path: &str, issues: &mut Vec<Issue>) {
 }
 
 /// Put `resourceType`, `id` and `meta` first and set the version metadata.
-fn finish_resource(value: Value, res_type: &str, id: &str, version: i64, last_updated: i64) -> Map<String, Value> {
+fn finish_resource(
+    value: Value,
+    res_type: &str,
+    id: &str,
+    version: i64,
+    last_updated: i64,
+) -> Map<String, Value> {
     let mut src = match value {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -126,7 +139,10 @@ fn finish_resource(value: Value, res_type: &str, id: &str, version: i64, last_up
     meta.shift_remove("lastUpdated");
     let mut new_meta = Map::new();
     new_meta.insert("versionId".into(), Value::String(version.to_string()));
-    new_meta.insert("lastUpdated".into(), Value::String(time::instant(last_updated)));
+    new_meta.insert(
+        "lastUpdated".into(),
+        Value::String(time::instant(last_updated)),
+    );
     new_meta.extend(meta);
     src.shift_remove("resourceType");
     src.shift_remove("id");
@@ -160,7 +176,8 @@ pub(crate) fn build_write(
 ) -> Result<(Write, String), FhirError> {
     let version = prev_version.map_or(1, |v| v + 1);
     let obj = Value::Object(finish_resource(value, res_type, id, version, last_updated));
-    let index = search_params::extract(res_type, &obj).map_err(|i| FhirError::BadRequest(vec![i]))?;
+    let index =
+        search_params::extract(res_type, &obj).map_err(|i| FhirError::BadRequest(vec![i]))?;
     let content = serde_json::to_string(&obj)
         .map_err(|e| FhirError::bad(IssueCode::Exception, format!("cannot serialize: {e}")))?;
     Ok((
@@ -192,7 +209,14 @@ fn conflict_to_error(e: StoreError, if_match: bool) -> FhirError {
 
 impl Fhir {
     /// Record a failed attempt (the transaction that failed recorded nothing).
-    pub fn audit_failure(&self, caller: &Caller, action: &str, res_type: Option<&str>, id: Option<&str>, err: &FhirError) {
+    pub fn audit_failure(
+        &self,
+        caller: &Caller,
+        action: &str,
+        res_type: Option<&str>,
+        id: Option<&str>,
+        err: &FhirError,
+    ) {
         self.audit.record(caller.record(
             action,
             res_type,
@@ -238,8 +262,10 @@ impl Fhir {
         if_none_exist: Option<&str>,
     ) -> Result<Written, FhirError> {
         let res_type = type_of(&value);
-        if let Some(q) = if_none_exist {
-            if let Conditional::One(existing) = self.resolve_conditional(tx, &res_type, q).await? {
+        if let Some(q) = if_none_exist
+            && let Conditional::One(existing) = self.resolve_conditional(tx, &res_type, q).await?
+        {
+            {
                 tx.append_audit(&[caller.record(
                     "create",
                     Some(&res_type),
@@ -262,7 +288,10 @@ impl Fhir {
         let id = id.unwrap_or_else(new_id);
         let now = now_micros();
         let (write, content) = build_write(value, &res_type, &id, None, now)?;
-        let out = tx.put(&write).await.map_err(|e| conflict_to_error(e, false))?;
+        let out = tx
+            .put(&write)
+            .await
+            .map_err(|e| conflict_to_error(e, false))?;
         tx.append_audit(&[caller.record(
             "create",
             Some(&res_type),
@@ -315,7 +344,12 @@ impl Fhir {
     }
 
     /// `read`: the current version; 410 if deleted.
-    pub async fn read(&self, caller: &Caller, res_type: &str, id: &str) -> Result<StoredResource, FhirError> {
+    pub async fn read(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+    ) -> Result<StoredResource, FhirError> {
         let res = async {
             check_type(res_type)?;
             check_id(res_type, id)?;
@@ -343,12 +377,17 @@ impl Fhir {
             check_type(res_type)?;
             check_id(res_type, id)?;
             let v: i64 = version.parse().map_err(|_| {
-                FhirError::bad(IssueCode::Invalid, format!("version '{version}' is not a number"))
+                FhirError::bad(
+                    IssueCode::Invalid,
+                    format!("version '{version}' is not a number"),
+                )
             })?;
             let mut c = self.store.reader().await?;
             match c.vread(res_type, id, v).await? {
                 None => Err(FhirError::NotFound(format!("{res_type}/{id}/_history/{v}"))),
-                Some(r) if r.deleted => Err(FhirError::Gone(format!("{res_type}/{id}/_history/{v}"))),
+                Some(r) if r.deleted => {
+                    Err(FhirError::Gone(format!("{res_type}/{id}/_history/{v}")))
+                }
                 Some(r) => Ok(r),
             }
         }
@@ -399,7 +438,10 @@ impl Fhir {
             loop {
                 attempt += 1;
                 let mut tx = self.store.begin().await?;
-                match self.update_in(&mut tx, caller, res_type, id, value.clone(), if_match).await {
+                match self
+                    .update_in(&mut tx, caller, res_type, id, value.clone(), if_match)
+                    .await
+                {
                     Ok(w) => {
                         tx.commit().await?;
                         return Ok(w);
@@ -428,13 +470,19 @@ impl Fhir {
         if_match: Option<i64>,
     ) -> Result<Written, FhirError> {
         if !validate::is_valid_id(id) {
-            return Err(FhirError::bad(IssueCode::Invalid, format!("'{id}' is not a valid FHIR id")));
+            return Err(FhirError::bad(
+                IssueCode::Invalid,
+                format!("'{id}' is not a valid FHIR id"),
+            ));
         }
         match value.get("id").and_then(Value::as_str) {
             None => {
                 return Err(FhirError::BadRequest(vec![
-                    Issue::error(IssueCode::Required, "an update must carry the resource id in the body")
-                        .at(format!("{res_type}.id")),
+                    Issue::error(
+                        IssueCode::Required,
+                        "an update must carry the resource id in the body",
+                    )
+                    .at(format!("{res_type}.id")),
                 ]));
             }
             Some(body_id) if body_id != id => {
@@ -470,7 +518,10 @@ impl Fhir {
         let created = current.as_ref().is_none_or(|c| c.deleted);
         let now = now_micros();
         let (write, content) = build_write(value, res_type, id, prev, now)?;
-        let out = tx.put(&write).await.map_err(|e| conflict_to_error(e, if_match.is_some()))?;
+        let out = tx
+            .put(&write)
+            .await
+            .map_err(|e| conflict_to_error(e, if_match.is_some()))?;
         tx.append_audit(&[caller.record(
             if created { "create" } else { "update" },
             Some(res_type),
@@ -502,7 +553,9 @@ impl Fhir {
             check_type(res_type)?;
             let value = parse_resource(body, Some(res_type))?;
             let mut tx = self.store.begin().await?;
-            let w = self.conditional_update_in(&mut tx, caller, res_type, query, value).await?;
+            let w = self
+                .conditional_update_in(&mut tx, caller, res_type, query, value)
+                .await?;
             tx.commit().await?;
             Ok(w)
         }
@@ -537,7 +590,8 @@ impl Fhir {
                 if let Some(o) = value.as_object_mut() {
                     o.insert("id".into(), Value::String(existing.id.clone()));
                 }
-                self.update_in(tx, caller, res_type, &existing.id, value, None).await
+                self.update_in(tx, caller, res_type, &existing.id, value, None)
+                    .await
             }
             Conditional::None => match value.get("id").and_then(Value::as_str).map(str::to_owned) {
                 Some(id) => self.update_in(tx, caller, res_type, &id, value, None).await,
@@ -559,7 +613,9 @@ impl Fhir {
             check_id(res_type, id)?;
             let if_match = if_match.map(parse_etag).transpose()?;
             let mut tx = self.store.begin().await?;
-            let w = self.delete_in(&mut tx, caller, res_type, id, if_match).await?;
+            let w = self
+                .delete_in(&mut tx, caller, res_type, id, if_match)
+                .await?;
             tx.commit().await?;
             Ok(w)
         }
@@ -572,12 +628,20 @@ impl Fhir {
 
     /// Conditional delete: `DELETE Type?criteria` (one match is deleted; none is a no-op;
     /// several are refused with 412).
-    pub async fn conditional_delete(&self, caller: &Caller, res_type: &str, query: &str) -> Result<Option<Written>, FhirError> {
+    pub async fn conditional_delete(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        query: &str,
+    ) -> Result<Option<Written>, FhirError> {
         let res = async {
             check_type(res_type)?;
             let mut tx = self.store.begin().await?;
             let out = match self.resolve_conditional(&mut tx, res_type, query).await? {
-                Conditional::One(r) => Some(self.delete_in(&mut tx, caller, res_type, &r.id, None).await?),
+                Conditional::One(r) => Some(
+                    self.delete_in(&mut tx, caller, res_type, &r.id, None)
+                        .await?,
+                ),
                 Conditional::None => None,
             };
             tx.commit().await?;
@@ -633,9 +697,19 @@ impl Fhir {
             },
             last_updated: now,
         };
-        let out = tx.put(&write).await.map_err(|e| conflict_to_error(e, if_match.is_some()))?;
-        tx.append_audit(&[caller.record("delete", Some(res_type), Some(id), comp.as_deref(), "success", None)])
-            .await?;
+        let out = tx
+            .put(&write)
+            .await
+            .map_err(|e| conflict_to_error(e, if_match.is_some()))?;
+        tx.append_audit(&[caller.record(
+            "delete",
+            Some(res_type),
+            Some(id),
+            comp.as_deref(),
+            "success",
+            None,
+        )])
+        .await?;
         Ok(Written {
             res_type: res_type.to_owned(),
             id: id.to_owned(),

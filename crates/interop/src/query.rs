@@ -53,11 +53,26 @@ fn decode(s: &str) -> String {
 }
 
 /// Parameters that shape the response rather than select resources.
-const RESULT_PARAMS: &[&str] = &["_format", "_pretty", "_total", "_cursor", "_count", "_sort", "_include", "_revinclude", "_summary", "_elements"];
+const RESULT_PARAMS: &[&str] = &[
+    "_format",
+    "_pretty",
+    "_total",
+    "_cursor",
+    "_count",
+    "_sort",
+    "_include",
+    "_revinclude",
+    "_summary",
+    "_elements",
+];
 
 fn bad_param(name: &str, msg: impl Into<String>) -> FhirError {
     FhirError::BadRequest(vec![
-        Issue::error(IssueCode::Invalid, format!("search parameter '{name}': {}", msg.into())).at(name.to_owned()),
+        Issue::error(
+            IssueCode::Invalid,
+            format!("search parameter '{name}': {}", msg.into()),
+        )
+        .at(name.to_owned()),
     ])
 }
 
@@ -121,8 +136,12 @@ fn parse_date_value(name: &str, raw: &str) -> Result<(DatePrefix, i64, i64), Fhi
         }
         _ => (DatePrefix::Eq, raw),
     };
-    let (lo, hi) = search_params::date_range(rest)
-        .ok_or_else(|| bad_param(name, format!("'{rest}' is not a valid date, dateTime or instant")))?;
+    let (lo, hi) = search_params::date_range(rest).ok_or_else(|| {
+        bad_param(
+            name,
+            format!("'{rest}' is not a valid date, dateTime or instant"),
+        )
+    })?;
     Ok((prefix, lo, hi))
 }
 
@@ -138,7 +157,10 @@ fn param_filter(res_type: &str, key: &str, value: &str) -> Result<Option<Filter>
     match name {
         "_id" => {
             if let Some(m) = modifier {
-                return Err(bad_param(key, format!("modifier ':{m}' is not supported on _id")));
+                return Err(bad_param(
+                    key,
+                    format!("modifier ':{m}' is not supported on _id"),
+                ));
             }
             let ids = split_values(value);
             if let Some(bad) = ids.iter().find(|i| !validate::is_valid_id(i)) {
@@ -148,7 +170,10 @@ fn param_filter(res_type: &str, key: &str, value: &str) -> Result<Option<Filter>
         }
         "_lastUpdated" => {
             if let Some(m) = modifier {
-                return Err(bad_param(key, format!("modifier ':{m}' is not supported on _lastUpdated")));
+                return Err(bad_param(
+                    key,
+                    format!("modifier ':{m}' is not supported on _lastUpdated"),
+                ));
             }
             let alts = split_values(value)
                 .iter()
@@ -182,27 +207,54 @@ fn param_filter(res_type: &str, key: &str, value: &str) -> Result<Option<Filter>
                     None => StrMode::Prefix,
                     Some("exact") => StrMode::Exact,
                     Some("contains") => StrMode::Contains,
-                    Some(m) => return Err(bad_param(key, format!("modifier ':{m}' is not supported on a string parameter (use :exact or :contains)"))),
+                    Some(m) => {
+                        return Err(bad_param(
+                            key,
+                            format!(
+                                "modifier ':{m}' is not supported on a string parameter (use :exact or :contains)"
+                            ),
+                        ));
+                    }
                 };
-                let value = if mode == StrMode::Exact { v.clone() } else { search_params::normalize_string(v) };
+                let value = if mode == StrMode::Exact {
+                    v.clone()
+                } else {
+                    search_params::normalize_string(v)
+                };
                 Cond::Str { mode, value }
             }
             ParamType::Token => {
                 if let Some(m) = modifier {
-                    return Err(bad_param(key, format!("modifier ':{m}' is not supported on a token parameter")));
+                    return Err(bad_param(
+                        key,
+                        format!("modifier ':{m}' is not supported on a token parameter"),
+                    ));
                 }
                 let (system, code) = split_token(v);
-                let code = if code.is_empty() { None } else { Some(code.replace("\\|", "|")) };
+                let code = if code.is_empty() {
+                    None
+                } else {
+                    Some(code.replace("\\|", "|"))
+                };
                 if system.is_none() && code.is_none() {
-                    return Err(bad_param(key, "a token needs a code, system|code, |code or system|"));
+                    return Err(bad_param(
+                        key,
+                        "a token needs a code, system|code, |code or system|",
+                    ));
                 }
-                Cond::Token { system: system.map(str::to_owned), code }
+                Cond::Token {
+                    system: system.map(str::to_owned),
+                    code,
+                }
             }
             ParamType::Reference => {
                 let mut target_type = None;
                 if let Some(m) = modifier {
                     if !validate::is_resource_type(m) {
-                        return Err(bad_param(key, format!("modifier ':{m}' is not a resource type")));
+                        return Err(bad_param(
+                            key,
+                            format!("modifier ':{m}' is not a resource type"),
+                        ));
                     }
                     target_type = Some(m.to_owned());
                 }
@@ -212,13 +264,23 @@ fn param_filter(res_type: &str, key: &str, value: &str) -> Result<Option<Filter>
                 }
                 let (tt, id) = match path.as_slice() {
                     [id] => (None, (*id).to_owned()),
-                    [.., t, id] if validate::is_resource_type(t) => (Some((*t).to_owned()), (*id).to_owned()),
-                    _ => return Err(bad_param(key, format!("'{v}' is not a reference such as Patient/123 or 123"))),
+                    [.., t, id] if validate::is_resource_type(t) => {
+                        (Some((*t).to_owned()), (*id).to_owned())
+                    }
+                    _ => {
+                        return Err(bad_param(
+                            key,
+                            format!("'{v}' is not a reference such as Patient/123 or 123"),
+                        ));
+                    }
                 };
                 if let (Some(a), Some(b)) = (&target_type, &tt)
                     && a != b
                 {
-                    return Err(bad_param(key, format!("the modifier ':{a}' contradicts the value's type {b}")));
+                    return Err(bad_param(
+                        key,
+                        format!("the modifier ':{a}' contradicts the value's type {b}"),
+                    ));
                 }
                 if !validate::is_valid_id(&id) {
                     return Err(bad_param(key, format!("'{id}' is not a valid id")));
@@ -228,13 +290,25 @@ fn param_filter(res_type: &str, key: &str, value: &str) -> Result<Option<Filter>
                     && !def.targets.is_empty()
                     && !def.targets.contains(&t.as_str())
                 {
-                    return Err(bad_param(key, format!("{t} is not a target of this parameter (allowed: {})", def.targets.join(", "))));
+                    return Err(bad_param(
+                        key,
+                        format!(
+                            "{t} is not a target of this parameter (allowed: {})",
+                            def.targets.join(", ")
+                        ),
+                    ));
                 }
-                Cond::Ref { target_type, target_id: id }
+                Cond::Ref {
+                    target_type,
+                    target_id: id,
+                }
             }
             ParamType::Date => {
                 if let Some(m) = modifier {
-                    return Err(bad_param(key, format!("modifier ':{m}' is not supported on a date parameter")));
+                    return Err(bad_param(
+                        key,
+                        format!("modifier ':{m}' is not supported on a date parameter"),
+                    ));
                 }
                 let (prefix, lo, hi) = parse_date_value(key, v)?;
                 Cond::Date { prefix, lo, hi }
@@ -242,21 +316,36 @@ fn param_filter(res_type: &str, key: &str, value: &str) -> Result<Option<Filter>
         };
         any_of.push(cond);
     }
-    Ok(Some(Filter::Param { param: def.name.to_owned(), any_of }))
+    Ok(Some(Filter::Param {
+        param: def.name.to_owned(),
+        any_of,
+    }))
 }
 
 fn parse_include(res_type: &str, key: &str, value: &str, rev: bool) -> Result<Include, FhirError> {
     if value == "*" {
-        return Ok(Include { source_type: res_type.to_owned(), param: None, target_type: None });
+        return Ok(Include {
+            source_type: res_type.to_owned(),
+            param: None,
+            target_type: None,
+        });
     }
     let parts: Vec<&str> = value.split(':').collect();
     let (src, param, target) = match parts.as_slice() {
         [s, p] => (*s, *p, None),
         [s, p, t] => (*s, *p, Some(*t)),
-        _ => return Err(bad_param(key, format!("'{value}' should be Type:parameter[:targetType]"))),
+        _ => {
+            return Err(bad_param(
+                key,
+                format!("'{value}' should be Type:parameter[:targetType]"),
+            ));
+        }
     };
     if !rev && src != res_type {
-        return Err(bad_param(key, format!("'{value}' must start with the searched type {res_type}")));
+        return Err(bad_param(
+            key,
+            format!("'{value}' must start with the searched type {res_type}"),
+        ));
     }
     if !validate::is_resource_type(src) {
         return Err(bad_param(key, format!("unknown resource type '{src}'")));
@@ -264,19 +353,30 @@ fn parse_include(res_type: &str, key: &str, value: &str, rev: bool) -> Result<In
     let def = search_params::lookup(src, param)
         .ok_or_else(|| bad_param(key, format!("{src} has no search parameter '{param}'")))?;
     if def.kind != ParamType::Reference {
-        return Err(bad_param(key, format!("{src}:{param} is not a reference parameter")));
+        return Err(bad_param(
+            key,
+            format!("{src}:{param} is not a reference parameter"),
+        ));
     }
     if let Some(t) = target
         && !validate::is_resource_type(t)
     {
         return Err(bad_param(key, format!("unknown resource type '{t}'")));
     }
-    if rev && let Some(t) = target
+    if rev
+        && let Some(t) = target
         && t != res_type
     {
-        return Err(bad_param(key, format!("target type {t} is not the searched type {res_type}")));
+        return Err(bad_param(
+            key,
+            format!("target type {t} is not the searched type {res_type}"),
+        ));
     }
-    Ok(Include { source_type: src.to_owned(), param: Some(param.to_owned()), target_type: target.map(str::to_owned) })
+    Ok(Include {
+        source_type: src.to_owned(),
+        param: Some(param.to_owned()),
+        target_type: target.map(str::to_owned),
+    })
 }
 
 fn parse_sort(res_type: &str, value: &str) -> Result<Vec<SortKey>, FhirError> {
@@ -292,8 +392,20 @@ fn parse_sort(res_type: &str, value: &str) -> Result<Vec<SortKey>, FhirError> {
             _ => match search_params::lookup(res_type, name) {
                 Some(d) if d.kind == ParamType::Date => SortKind::Date(d.name.to_owned()),
                 Some(d) if d.kind == ParamType::String => SortKind::Str(d.name.to_owned()),
-                Some(_) => return Err(bad_param("_sort", format!("sorting by '{name}' is not supported (only date and string parameters, _id and _lastUpdated)"))),
-                None => return Err(bad_param("_sort", format!("{res_type} has no search parameter '{name}'"))),
+                Some(_) => {
+                    return Err(bad_param(
+                        "_sort",
+                        format!(
+                            "sorting by '{name}' is not supported (only date and string parameters, _id and _lastUpdated)"
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(bad_param(
+                        "_sort",
+                        format!("{res_type} has no search parameter '{name}'"),
+                    ));
+                }
             },
         };
         keys.push(SortKey { kind, desc });
@@ -305,7 +417,11 @@ fn parse_sort(res_type: &str, value: &str) -> Result<Vec<SortKey>, FhirError> {
 }
 
 /// Parse a search on `res_type` from decoded query pairs.
-pub fn parse_search(res_type: &str, pairs: &[(String, String)], lenient: bool) -> Result<ParsedSearch, FhirError> {
+pub fn parse_search(
+    res_type: &str,
+    pairs: &[(String, String)],
+    lenient: bool,
+) -> Result<ParsedSearch, FhirError> {
     crate::ops::check_type(res_type)?;
     let mut q = SearchQuery {
         res_type: res_type.to_owned(),
@@ -327,13 +443,18 @@ pub fn parse_search(res_type: &str, pairs: &[(String, String)], lenient: bool) -
     let mut total_none = false;
     for (k, v) in pairs {
         if k.chars().chain(v.chars()).any(char::is_control) {
-            return Err(bad_param(k, "control characters are not allowed in search parameters"));
+            return Err(bad_param(
+                k,
+                "control characters are not allowed in search parameters",
+            ));
         }
         let base = k.split(':').next().unwrap_or(k);
         if RESULT_PARAMS.contains(&base) {
             match base {
                 "_count" => {
-                    let n: i64 = v.parse().map_err(|_| bad_param(k, format!("'{v}' is not a whole number")))?;
+                    let n: i64 = v
+                        .parse()
+                        .map_err(|_| bad_param(k, format!("'{v}' is not a whole number")))?;
                     if n < 0 {
                         return Err(bad_param(k, "must not be negative"));
                     }
@@ -352,12 +473,22 @@ pub fn parse_search(res_type: &str, pairs: &[(String, String)], lenient: bool) -
                     }
                 },
                 "_elements" => {
-                    out.elements = Some(v.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect());
+                    out.elements = Some(
+                        v.split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                    );
                 }
                 "_total" => match v.as_str() {
                     "none" => total_none = true,
                     "accurate" | "estimate" => {}
-                    other => return Err(bad_param(k, format!("'{other}' is not none, estimate or accurate"))),
+                    other => {
+                        return Err(bad_param(
+                            k,
+                            format!("'{other}' is not none, estimate or accurate"),
+                        ));
+                    }
                 },
                 "_cursor" => {
                     q.after = Some(Cursor::decode(v)?);
@@ -373,18 +504,31 @@ pub fn parse_search(res_type: &str, pairs: &[(String, String)], lenient: bool) -
         if let Some(rest) = k.strip_prefix("_has:") {
             let parts: Vec<&str> = rest.splitn(3, ':').collect();
             let [src, refp, inner_key] = parts.as_slice() else {
-                return Err(bad_param(k, "_has needs the form _has:Type:reference:parameter"));
+                return Err(bad_param(
+                    k,
+                    "_has needs the form _has:Type:reference:parameter",
+                ));
             };
             if !validate::is_resource_type(src) {
                 return Err(bad_param(k, format!("unknown resource type '{src}'")));
             }
             match search_params::lookup(src, refp) {
                 Some(d) if d.kind == ParamType::Reference => {}
-                _ => return Err(bad_param(k, format!("{src} has no reference parameter '{refp}'"))),
+                _ => {
+                    return Err(bad_param(
+                        k,
+                        format!("{src} has no reference parameter '{refp}'"),
+                    ));
+                }
             }
-            let inner = param_filter(src, inner_key, v)?
-                .ok_or_else(|| bad_param(k, format!("{src} has no search parameter '{inner_key}'")))?;
-            q.filters.push(Filter::Has { source_type: (*src).to_owned(), ref_param: (*refp).to_owned(), inner: Box::new(inner) });
+            let inner = param_filter(src, inner_key, v)?.ok_or_else(|| {
+                bad_param(k, format!("{src} has no search parameter '{inner_key}'"))
+            })?;
+            q.filters.push(Filter::Has {
+                source_type: (*src).to_owned(),
+                ref_param: (*refp).to_owned(),
+                inner: Box::new(inner),
+            });
             out.echo.push((k.clone(), v.clone()));
             continue;
         }
@@ -396,7 +540,11 @@ pub fn parse_search(res_type: &str, pairs: &[(String, String)], lenient: bool) -
             None if lenient => out.ignored.push(k.clone()),
             None => {
                 return Err(FhirError::BadRequest(vec![
-                    Issue::error(IssueCode::NotSupported, format!("unknown search parameter '{base}' for {res_type}")).at(k.clone()),
+                    Issue::error(
+                        IssueCode::NotSupported,
+                        format!("unknown search parameter '{base}' for {res_type}"),
+                    )
+                    .at(k.clone()),
                 ]));
             }
         }
@@ -422,7 +570,13 @@ mod tests {
 
     #[test]
     fn query_string_decoding() {
-        assert_eq!(pairs("name=J%C3%B3n+Smith&_count=2"), vec![("name".into(), "Jón Smith".into()), ("_count".into(), "2".into())]);
+        assert_eq!(
+            pairs("name=J%C3%B3n+Smith&_count=2"),
+            vec![
+                ("name".into(), "Jón Smith".into()),
+                ("_count".into(), "2".into())
+            ]
+        );
     }
 
     #[test]
@@ -444,7 +598,17 @@ mod tests {
 
     #[test]
     fn malformed_values_are_rejected_with_the_parameter_named() {
-        for q in ["birthdate=2020-13-01", "birthdate=xx2020", "_count=abc", "name:foo=x", "gender:text=x", "_sort=gender", "general-practitioner=a/b/c d", "_include=Patient:name", "_summary=text"] {
+        for q in [
+            "birthdate=2020-13-01",
+            "birthdate=xx2020",
+            "_count=abc",
+            "name:foo=x",
+            "gender:text=x",
+            "_sort=gender",
+            "general-practitioner=a/b/c d",
+            "_include=Patient:name",
+            "_summary=text",
+        ] {
             let e = parse_search("Patient", &pairs(q), false).unwrap_err();
             assert!(e.status() == 400, "{q}");
             let name = q.split(['=', ':']).next().unwrap();
@@ -454,12 +618,23 @@ mod tests {
 
     #[test]
     fn builds_filters() {
-        let p = parse_search("Observation", &pairs("patient=Patient/p1&code=http://loinc.org|2951-2&date=ge2020-01&date=lt2021"), false).unwrap();
+        let p = parse_search(
+            "Observation",
+            &pairs("patient=Patient/p1&code=http://loinc.org|2951-2&date=ge2020-01&date=lt2021"),
+            false,
+        )
+        .unwrap();
         assert_eq!(p.query.filters.len(), 4);
-        assert!(matches!(&p.query.filters[0], Filter::Param { param, any_of } if param == "patient" && matches!(&any_of[0], Cond::Ref { target_type: Some(t), target_id } if t == "Patient" && target_id == "p1")));
-        assert!(matches!(&p.query.filters[2], Filter::Param { any_of, .. } if matches!(any_of[0], Cond::Date { prefix: DatePrefix::Ge, .. })));
+        assert!(
+            matches!(&p.query.filters[0], Filter::Param { param, any_of } if param == "patient" && matches!(&any_of[0], Cond::Ref { target_type: Some(t), target_id } if t == "Patient" && target_id == "p1"))
+        );
+        assert!(
+            matches!(&p.query.filters[2], Filter::Param { any_of, .. } if matches!(any_of[0], Cond::Date { prefix: DatePrefix::Ge, .. }))
+        );
         let p = parse_search("Practitioner", &pairs("specialty=cardiology"), false).unwrap();
-        assert!(matches!(&p.query.filters[0], Filter::Has { source_type, .. } if source_type == "PractitionerRole"));
+        assert!(
+            matches!(&p.query.filters[0], Filter::Has { source_type, .. } if source_type == "PractitionerRole")
+        );
     }
 
     /// Robustness: arbitrary query strings built from FHIR search syntax pieces and hostile
@@ -467,11 +642,54 @@ mod tests {
     #[test]
     fn random_queries_never_panic() {
         let pieces = [
-            "name", "family:exact", "given:contains", "birthdate", "gender", "_id", "_lastUpdated", "_count", "_sort", "-birthdate",
-            "_include", "_revinclude", "Patient:general-practitioner", "Observation:patient", "_has:Observation:patient:code", "_summary",
-            "_elements", "_cursor", "_total", "identifier", "general-practitioner:Practitioner", "=", "&", ",", "|", "\\", ":", "%", "%00",
-            "%ZZ", "ge", "lt", "ap", "2020", "2020-02-30", "2020-01-01T10:00:00Z", "T", "+", "é", "\u{1F600}", "Patient/1", "/", "s",
-            "i9", ".", "count", "x", "",
+            "name",
+            "family:exact",
+            "given:contains",
+            "birthdate",
+            "gender",
+            "_id",
+            "_lastUpdated",
+            "_count",
+            "_sort",
+            "-birthdate",
+            "_include",
+            "_revinclude",
+            "Patient:general-practitioner",
+            "Observation:patient",
+            "_has:Observation:patient:code",
+            "_summary",
+            "_elements",
+            "_cursor",
+            "_total",
+            "identifier",
+            "general-practitioner:Practitioner",
+            "=",
+            "&",
+            ",",
+            "|",
+            "\\",
+            ":",
+            "%",
+            "%00",
+            "%ZZ",
+            "ge",
+            "lt",
+            "ap",
+            "2020",
+            "2020-02-30",
+            "2020-01-01T10:00:00Z",
+            "T",
+            "+",
+            "é",
+            "\u{1F600}",
+            "Patient/1",
+            "/",
+            "s",
+            "i9",
+            ".",
+            "count",
+            "x",
+            "",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
@@ -482,7 +700,9 @@ mod tests {
         };
         for _ in 0..20_000 {
             let n = 1 + (next() % 8) as usize;
-            let q: String = (0..n).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            let q: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
             match parse_search("Patient", &parse_query_string(&q), next() % 2 == 0) {
                 Ok(p) => assert!(p.query.count >= 0 && p.query.count <= MAX_COUNT),
                 Err(e) => assert!((400..500).contains(&e.status()), "{q}: {e}"),

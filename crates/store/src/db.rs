@@ -150,7 +150,9 @@ macro_rules! decode_row {
         for (i, k) in $kinds.iter().enumerate() {
             let cell = match k {
                 Kind::Int => Cell::Int(row.try_get::<i64, _>(i)?),
-                Kind::OptInt => row.try_get::<Option<i64>, _>(i)?.map_or(Cell::Null, Cell::Int),
+                Kind::OptInt => row
+                    .try_get::<Option<i64>, _>(i)?
+                    .map_or(Cell::Null, Cell::Int),
                 Kind::Text => Cell::Text(row.try_get::<String, _>(i)?),
                 Kind::OptText => row
                     .try_get::<Option<String>, _>(i)?
@@ -279,6 +281,10 @@ impl Conn {
     /// name up in a linear list, which is quadratic in a multi-row INSERT with thousands of
     /// parameters (it was half the ingest time).
     pub fn seq_ph(&self, n: usize) -> String {
-        if self.is_postgres() { ph(n) } else { "?".to_owned() }
+        if self.is_postgres() {
+            ph(n)
+        } else {
+            "?".to_owned()
+        }
     }
 }

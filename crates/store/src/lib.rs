@@ -17,7 +17,9 @@ pub use db::{Cell, Conn, Kind, Row, Val};
 pub use resources::{
     AuditRecord, ExportJob, HistoryQuery, StoredResource, VersionRef, Write, WriteOutcome,
 };
-pub use search::{Cond, Cursor, DatePrefix, Filter, SearchPage, SearchQuery, SortKey, SortKind, StrMode};
+pub use search::{
+    Cond, Cursor, DatePrefix, Filter, SearchPage, SearchQuery, SortKey, SortKind, StrMode,
+};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -114,7 +116,10 @@ impl Store {
     }
 
     pub async fn connect_with(url: &str, opts: &StoreOptions) -> Result<Store, StoreError> {
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let path = path.split('?').next().unwrap_or(path);
             if path.is_empty() {
                 return Err(StoreError::BadUrl(url.to_owned()));
@@ -191,7 +196,9 @@ impl Store {
     /// write lock at once (`BEGIN IMMEDIATE`), so it can never fail half-way on a lock upgrade.
     pub async fn begin(&self) -> Result<Conn, StoreError> {
         Ok(match &self.pools {
-            Pools::Sqlite { write, .. } => Conn::SqliteTx(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Sqlite { write, .. } => {
+                Conn::SqliteTx(write.begin_with("BEGIN IMMEDIATE").await?)
+            }
             Pools::Pg(p) => Conn::PgTx(p.begin().await?),
         })
     }

@@ -2,8 +2,8 @@
 
 use ws_fhir::search_params::Extracted;
 
-use crate::db::{Cell, Conn, Kind, Row, Val, ph};
 use crate::StoreError;
+use crate::db::{Cell, Conn, Kind, Row, Val, ph};
 
 /// One stored version of a resource (the current one, or one from history).
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +20,8 @@ pub struct StoredResource {
     pub content: Option<String>,
 }
 
-pub(crate) const RES_COLS: &str = "res_type, id, version, last_updated, deleted, compartment, content";
+pub(crate) const RES_COLS: &str =
+    "res_type, id, version, last_updated, deleted, compartment, content";
 pub(crate) const RES_KINDS: &[Kind] = &[
     Kind::Text,
     Kind::Text,
@@ -311,7 +312,11 @@ impl Conn {
              UNION ALL SELECT {RES_COLS} FROM resource_history WHERE res_type = $1 AND id = $2 AND version = $3"
         );
         Ok(self
-            .fetch_opt(&sql, &[res_type.into(), id.into(), version.into()], RES_KINDS)
+            .fetch_opt(
+                &sql,
+                &[res_type.into(), id.into(), version.into()],
+                RES_KINDS,
+            )
             .await?
             .map(stored_from_row))
     }
@@ -455,8 +460,15 @@ impl Conn {
         {
             if e.is_unique_violation() {
                 return Err(StoreError::VersionConflict {
-                    res_type: writes.first().map(|w| w.res_type.clone()).unwrap_or_default(),
-                    id: if writes.len() == 1 { writes[0].id.clone() } else { String::new() },
+                    res_type: writes
+                        .first()
+                        .map(|w| w.res_type.clone())
+                        .unwrap_or_default(),
+                    id: if writes.len() == 1 {
+                        writes[0].id.clone()
+                    } else {
+                        String::new()
+                    },
                     expected: None,
                     found: Some(0),
                 });
@@ -506,7 +518,11 @@ impl Conn {
             "SELECT {RES_COLS} FROM resources WHERE {cond} UNION ALL SELECT {RES_COLS} FROM resource_history WHERE {cond}"
         );
         let total = self
-            .fetch_opt(&format!("SELECT COUNT(*) FROM ({union}) h"), &args, &[Kind::Int])
+            .fetch_opt(
+                &format!("SELECT COUNT(*) FROM ({union}) h"),
+                &args,
+                &[Kind::Int],
+            )
             .await?
             .and_then(|r| r.first().map(Cell::int))
             .unwrap_or(0);
@@ -574,7 +590,10 @@ impl Conn {
             .fetch(
                 &sql,
                 &args,
-                &[Int, Int, Text, OptText, OptText, Text, OptText, OptText, OptText, Text, OptText, OptText],
+                &[
+                    Int, Int, Text, OptText, OptText, Text, OptText, OptText, OptText, Text,
+                    OptText, OptText,
+                ],
             )
             .await?;
         Ok(rows

@@ -5,9 +5,9 @@
 //! AND-ed together, values always bound. Paging is keyset-based: the next page starts strictly
 //! after the last row's sort key, so inserts and deletes between requests never shift a page.
 
+use crate::StoreError;
 use crate::db::{Cell, Conn, Kind, Val, ph};
 use crate::resources::{RES_KINDS, StoredResource, stored_from_row};
-use crate::StoreError;
 
 /// How a string value matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,11 @@ pub enum Cond {
         target_id: String,
     },
     /// A date range [lo, hi] (inclusive, microseconds) compared with `prefix`.
-    Date { prefix: DatePrefix, lo: i64, hi: i64 },
+    Date {
+        prefix: DatePrefix,
+        lo: i64,
+        hi: i64,
+    },
 }
 
 /// One AND-ed condition.
@@ -189,7 +193,14 @@ fn prefix_upper(p: &str) -> String {
     s
 }
 
-fn date_cond(sql: &mut Sql, prefix: DatePrefix, lo: i64, hi: i64, lo_col: &str, hi_col: &str) -> String {
+fn date_cond(
+    sql: &mut Sql,
+    prefix: DatePrefix,
+    lo: i64,
+    hi: i64,
+    lo_col: &str,
+    hi_col: &str,
+) -> String {
     let plo = sql.bind(lo);
     let phi = sql.bind(hi);
     match prefix {
@@ -247,7 +258,10 @@ fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str) -> String 
                                         .replace('\\', "\\\\")
                                         .replace('%', "\\%")
                                         .replace('_', "\\_");
-                                    format!("x.norm LIKE {} ESCAPE '\\'", sql.bind(format!("%{esc}%")))
+                                    format!(
+                                        "x.norm LIKE {} ESCAPE '\\'",
+                                        sql.bind(format!("%{esc}%"))
+                                    )
                                 }
                             }),
                             _ => None,
@@ -288,7 +302,10 @@ fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str) -> String 
                                 let id = sql.bind(target_id);
                                 Some(match target_type {
                                     Some(tt) => {
-                                        format!("(x.target_id = {id} AND x.target_type = {})", sql.bind(tt))
+                                        format!(
+                                            "(x.target_id = {id} AND x.target_type = {})",
+                                            sql.bind(tt)
+                                        )
                                     }
                                     None => format!("x.target_id = {id}"),
                                 })
@@ -430,11 +447,14 @@ impl Conn {
         if let Some(c) = &q.after {
             // A cursor from another search (other sort keys) is a client error, not SQL's problem.
             let fits = c.keys.len() == keys.len()
-                && c.keys.iter().zip(&keys).all(|(cell, (_, kind, _))| match (cell, kind) {
-                    (Cell::Int(_), Kind::Int) => true,
-                    (Cell::Text(t), Kind::Text) => !t.contains('\0'),
-                    _ => false,
-                })
+                && c.keys
+                    .iter()
+                    .zip(&keys)
+                    .all(|(cell, (_, kind, _))| match (cell, kind) {
+                        (Cell::Int(_), Kind::Int) => true,
+                        (Cell::Text(t), Kind::Text) => !t.contains('\0'),
+                        _ => false,
+                    })
                 && !c.id.contains('\0');
             if !fits {
                 return Err(StoreError::BadCursor);
@@ -587,7 +607,10 @@ mod tests {
             id: "abc-123".into(),
         };
         let s = c.encode();
-        assert!(s.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-'));
+        assert!(
+            s.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-')
+        );
         assert_eq!(Cursor::decode(&s).unwrap(), c);
         assert!(Cursor::decode("zz").is_err());
         assert!(Cursor::decode("i1").is_err());

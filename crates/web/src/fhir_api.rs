@@ -1,5 +1,9 @@
 //! FHIR R4 REST: routes, content negotiation, headers, and the one error mapping.
 
+// Early returns carry a ready `Response` (an OperationOutcome); it is 128 bytes, built once per
+// failed request, and boxing it would only add noise to every handler.
+#![allow(clippy::result_large_err)]
+
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -26,10 +30,19 @@ pub fn routes() -> Router<AppState> {
         .route("/metadata", get(metadata))
         .route("/_history", get(history_system))
         .route("/$export", get(export_system))
-        .route("/$export-status/{job}", get(export_status).delete(export_delete))
+        .route(
+            "/$export-status/{job}",
+            get(export_status).delete(export_delete),
+        )
         .route("/$export-file/{job}/{file}", get(export_file))
         .route("/Patient/$export", get(export_patient))
-        .route("/{rtype}", get(search).post(create).put(conditional_update).delete(conditional_delete))
+        .route(
+            "/{rtype}",
+            get(search)
+                .post(create)
+                .put(conditional_update)
+                .delete(conditional_delete),
+        )
         .route("/{rtype}/_search", post(search_post))
         .route("/{rtype}/_history", get(history_type))
         .route("/{rtype}/{id}", get(read).put(update).delete(delete))
@@ -53,11 +66,19 @@ fn ctx(addr: &SocketAddr, headers: &HeaderMap, query: Option<&str>) -> Result<Ct
     for (k, v) in &pairs {
         match k.as_str() {
             "_format" => {
-                let ok = matches!(v.as_str(), "json" | "application/json" | "application/fhir+json" | "application/json+fhir");
+                let ok = matches!(
+                    v.as_str(),
+                    "json" | "application/json" | "application/fhir+json" | "application/json+fhir"
+                );
                 if !ok {
                     return Err(outcome_response(
                         StatusCode::NOT_ACCEPTABLE,
-                        &[Issue::error(IssueCode::NotSupported, format!("_format '{v}' is not supported; this server speaks JSON (json, application/fhir+json)"))],
+                        &[Issue::error(
+                            IssueCode::NotSupported,
+                            format!(
+                                "_format '{v}' is not supported; this server speaks JSON (json, application/fhir+json)"
+                            ),
+                        )],
                     ));
                 }
             }
@@ -73,20 +94,29 @@ fn ctx(addr: &SocketAddr, headers: &HeaderMap, query: Option<&str>) -> Result<Ct
     {
         return Err(outcome_response(
             StatusCode::NOT_ACCEPTABLE,
-            &[Issue::error(IssueCode::NotSupported, format!("cannot answer in '{accept}'; this server speaks application/fhir+json"))],
+            &[Issue::error(
+                IssueCode::NotSupported,
+                format!("cannot answer in '{accept}'; this server speaks application/fhir+json"),
+            )],
         ));
     }
     let prefer: Vec<String> = headers
         .get_all("prefer")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split([',', ';']).map(|s| s.trim().to_ascii_lowercase()).collect::<Vec<_>>())
+        .flat_map(|v| {
+            v.split([',', ';'])
+                .map(|s| s.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
         .collect();
     Ok(Ctx {
         caller: Caller::anonymous(Some(addr.ip().to_string())),
         pretty,
         lenient: prefer.iter().any(|p| p == "handling=lenient"),
-        prefer_return: prefer.iter().find_map(|p| p.strip_prefix("return=").map(str::to_owned)),
+        prefer_return: prefer
+            .iter()
+            .find_map(|p| p.strip_prefix("return=").map(str::to_owned)),
     })
 }
 
@@ -115,7 +145,12 @@ fn json_body(ctx: &Ctx, body: String) -> String {
 }
 
 fn ok_json(ctx: &Ctx, status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, FHIR_JSON)], json_body(ctx, body)).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, FHIR_JSON)],
+        json_body(ctx, body),
+    )
+        .into_response()
 }
 
 fn resource_response(ctx: &Ctx, r: &StoredResource) -> Response {
@@ -139,14 +174,27 @@ fn written_response(state: &AppState, ctx: &Ctx, w: &Written) -> Response {
         (_, _) if w.status == 204 => StatusCode::NO_CONTENT.into_response(),
         (Some("minimal"), _) | (_, None) => status.into_response(),
         (Some("operationoutcome"), _) => {
-            let msg = format!("{} {}/{} (version {})", if w.status == 201 { "Created" } else { "Updated" }, w.res_type, w.id, w.version);
+            let msg = format!(
+                "{} {}/{} (version {})",
+                if w.status == 201 {
+                    "Created"
+                } else {
+                    "Updated"
+                },
+                w.res_type,
+                w.id,
+                w.version
+            );
             outcome_response(status, &[Issue::information(msg)])
         }
         (_, Some(c)) => ok_json(ctx, status, c.clone()),
     };
     set_version_headers(res.headers_mut(), w.version, w.last_updated);
     if w.status != 204
-        && let Ok(v) = HeaderValue::from_str(&format!("{}/{}/{}/_history/{}", state.fhir.base_url, w.res_type, w.id, w.version))
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{}/{}/{}/_history/{}",
+            state.fhir.base_url, w.res_type, w.id, w.version
+        ))
     {
         res.headers_mut().insert(header::LOCATION, v.clone());
         res.headers_mut().insert(header::CONTENT_LOCATION, v);
@@ -162,7 +210,10 @@ fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>
         Some(v) => std::str::from_utf8(v.as_bytes()).map(Some).map_err(|_| {
             outcome_response(
                 StatusCode::BAD_REQUEST,
-                &[Issue::error(IssueCode::Invalid, format!("the {name} header is not valid UTF-8"))],
+                &[Issue::error(
+                    IssueCode::Invalid,
+                    format!("the {name} header is not valid UTF-8"),
+                )],
             )
         }),
     }
@@ -170,19 +221,27 @@ fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>
 
 /// Read a request body, refusing oversize bodies and non-JSON content types with an OperationOutcome.
 async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
-    if let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+    if let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
         && !ct.contains("json")
     {
         return Err(outcome_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            &[Issue::error(IssueCode::NotSupported, format!("Content-Type '{ct}' is not supported; send application/fhir+json"))],
+            &[Issue::error(
+                IssueCode::NotSupported,
+                format!("Content-Type '{ct}' is not supported; send application/fhir+json"),
+            )],
         ));
     }
     use futures::StreamExt;
     let too_large = || {
         outcome_response(
             StatusCode::PAYLOAD_TOO_LARGE,
-            &[Issue::error(IssueCode::TooLong, format!("the body is larger than the limit of {MAX_RESOURCE_BYTES} bytes"))],
+            &[Issue::error(
+                IssueCode::TooLong,
+                format!("the body is larger than the limit of {MAX_RESOURCE_BYTES} bytes"),
+            )],
         )
     };
     let mut stream = body.into_data_stream();
@@ -190,7 +249,13 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
     let mut seen: usize = 0;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| {
-            outcome_response(StatusCode::BAD_REQUEST, &[Issue::error(IssueCode::Structure, "the request body could not be read")])
+            outcome_response(
+                StatusCode::BAD_REQUEST,
+                &[Issue::error(
+                    IssueCode::Structure,
+                    "the request body could not be read",
+                )],
+            )
         })?;
         seen += chunk.len();
         if seen <= MAX_RESOURCE_BYTES {
@@ -217,18 +282,33 @@ macro_rules! try_resp {
     };
 }
 
-async fn metadata(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+async fn metadata(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let cs = ws_interop::capability::capability_statement(&s.fhir.base_url, s.version);
     ok_json(&ctx, StatusCode::OK, cs.to_string())
 }
 
-async fn read(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path((rtype, id)): Path<(String, String)>) -> Response {
+async fn read(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path((rtype, id)): Path<(String, String)>,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     match s.fhir.read(&ctx.caller, &rtype, &id).await {
         Ok(r) => {
             let etag = format!("W/\"{}\"", r.version);
-            if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+            if headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                == Some(etag.as_str())
+            {
                 let mut res = StatusCode::NOT_MODIFIED.into_response();
                 set_version_headers(res.headers_mut(), r.version, r.last_updated);
                 return res;
@@ -239,7 +319,13 @@ async fn read(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAd
     }
 }
 
-async fn vread(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path((rtype, id, vid)): Path<(String, String, String)>) -> Response {
+async fn vread(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path((rtype, id, vid)): Path<(String, String, String)>,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     match s.fhir.vread(&ctx.caller, &rtype, &id, &vid).await {
         Ok(r) => resource_response(&ctx, &r),
@@ -247,37 +333,76 @@ async fn vread(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketA
     }
 }
 
-async fn create(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path(rtype): Path<String>, body: Body) -> Response {
+async fn create(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path(rtype): Path<String>,
+    body: Body,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let bytes = try_resp!(read_body(&headers, body).await);
     let if_none_exist = try_resp!(header_text(&headers, "if-none-exist"));
-    match s.fhir.create(&ctx.caller, &rtype, &bytes, if_none_exist).await {
+    match s
+        .fhir
+        .create(&ctx.caller, &rtype, &bytes, if_none_exist)
+        .await
+    {
         Ok(w) => written_response(&s, &ctx, &w),
         Err(e) => fhir_error(&e),
     }
 }
 
-async fn update(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path((rtype, id)): Path<(String, String)>, body: Body) -> Response {
+async fn update(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path((rtype, id)): Path<(String, String)>,
+    body: Body,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let bytes = try_resp!(read_body(&headers, body).await);
     let if_match = try_resp!(header_text(&headers, "if-match"));
-    match s.fhir.update(&ctx.caller, &rtype, &id, &bytes, if_match).await {
+    match s
+        .fhir
+        .update(&ctx.caller, &rtype, &id, &bytes, if_match)
+        .await
+    {
         Ok(w) => written_response(&s, &ctx, &w),
         Err(e) => fhir_error(&e),
     }
 }
 
-async fn conditional_update(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path(rtype): Path<String>, body: Body) -> Response {
+async fn conditional_update(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path(rtype): Path<String>,
+    body: Body,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let bytes = try_resp!(read_body(&headers, body).await);
     let criteria = criteria_of(q.as_deref());
-    match s.fhir.conditional_update(&ctx.caller, &rtype, &criteria, &bytes).await {
+    match s
+        .fhir
+        .conditional_update(&ctx.caller, &rtype, &criteria, &bytes)
+        .await
+    {
         Ok(w) => written_response(&s, &ctx, &w),
         Err(e) => fhir_error(&e),
     }
 }
 
-async fn delete(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path((rtype, id)): Path<(String, String)>) -> Response {
+async fn delete(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path((rtype, id)): Path<(String, String)>,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let if_match = try_resp!(header_text(&headers, "if-match"));
     match s.fhir.delete(&ctx.caller, &rtype, &id, if_match).await {
@@ -290,10 +415,20 @@ async fn delete(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<Socket
     }
 }
 
-async fn conditional_delete(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path(rtype): Path<String>) -> Response {
+async fn conditional_delete(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path(rtype): Path<String>,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let criteria = criteria_of(q.as_deref());
-    match s.fhir.conditional_delete(&ctx.caller, &rtype, &criteria).await {
+    match s
+        .fhir
+        .conditional_delete(&ctx.caller, &rtype, &criteria)
+        .await
+    {
         Ok(Some(w)) => {
             let mut res = StatusCode::NO_CONTENT.into_response();
             set_version_headers(res.headers_mut(), w.version, w.last_updated);
@@ -306,63 +441,130 @@ async fn conditional_delete(State(s): State<AppState>, ConnectInfo(addr): Connec
 
 /// The search criteria of a conditional operation (without the response-format parameters).
 fn criteria_of(q: Option<&str>) -> String {
-    q.map(|q| q.split('&').filter(|p| !p.starts_with("_format=") && !p.starts_with("_pretty=")).collect::<Vec<_>>().join("&"))
-        .unwrap_or_default()
+    q.map(|q| {
+        q.split('&')
+            .filter(|p| !p.starts_with("_format=") && !p.starts_with("_pretty="))
+            .collect::<Vec<_>>()
+            .join("&")
+    })
+    .unwrap_or_default()
 }
 
 async fn run_search(s: &AppState, ctx: &Ctx, rtype: &str, pairs: &[(String, String)]) -> Response {
-    match s.fhir.search(&ctx.caller, rtype, pairs, ctx.lenient, None).await {
+    match s
+        .fhir
+        .search(&ctx.caller, rtype, pairs, ctx.lenient, None)
+        .await
+    {
         Ok(b) => ok_json(ctx, StatusCode::OK, b),
         Err(e) => fhir_error(&e),
     }
 }
 
-async fn search(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path(rtype): Path<String>) -> Response {
+async fn search(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path(rtype): Path<String>,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let pairs = q.as_deref().map(parse_query_string).unwrap_or_default();
     run_search(&s, &ctx, &rtype, &pairs).await
 }
 
-async fn search_post(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path(rtype): Path<String>, body: Body) -> Response {
+async fn search_post(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path(rtype): Path<String>,
+    body: Body,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     if !ct.starts_with("application/x-www-form-urlencoded") {
         return outcome_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            &[Issue::error(IssueCode::NotSupported, "POST _search takes application/x-www-form-urlencoded parameters")],
+            &[Issue::error(
+                IssueCode::NotSupported,
+                "POST _search takes application/x-www-form-urlencoded parameters",
+            )],
         );
     }
     let bytes = match axum::body::to_bytes(body, 1 << 20).await {
         Ok(b) => b,
-        Err(_) => return outcome_response(StatusCode::PAYLOAD_TOO_LARGE, &[Issue::error(IssueCode::TooLong, "search form too large")]),
+        Err(_) => {
+            return outcome_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &[Issue::error(IssueCode::TooLong, "search form too large")],
+            );
+        }
     };
     let mut pairs = q.as_deref().map(parse_query_string).unwrap_or_default();
     pairs.extend(parse_query_string(&String::from_utf8_lossy(&bytes)));
     run_search(&s, &ctx, &rtype, &pairs).await
 }
 
-async fn history_system(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+async fn history_system(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     history_any(s, addr, headers, q, None, None).await
 }
 
-async fn history_type(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path(rtype): Path<String>) -> Response {
+async fn history_type(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path(rtype): Path<String>,
+) -> Response {
     history_any(s, addr, headers, q, Some(rtype), None).await
 }
 
-async fn history_instance(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, Path((rtype, id)): Path<(String, String)>) -> Response {
+async fn history_instance(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path((rtype, id)): Path<(String, String)>,
+) -> Response {
     history_any(s, addr, headers, q, Some(rtype), Some(id)).await
 }
 
-async fn history_any(s: AppState, addr: SocketAddr, headers: HeaderMap, q: Option<String>, rtype: Option<String>, id: Option<String>) -> Response {
+async fn history_any(
+    s: AppState,
+    addr: SocketAddr,
+    headers: HeaderMap,
+    q: Option<String>,
+    rtype: Option<String>,
+    id: Option<String>,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let pairs = q.as_deref().map(parse_query_string).unwrap_or_default();
-    match s.fhir.history(&ctx.caller, rtype.as_deref(), id.as_deref(), &pairs).await {
+    match s
+        .fhir
+        .history(&ctx.caller, rtype.as_deref(), id.as_deref(), &pairs)
+        .await
+    {
         Ok(b) => ok_json(&ctx, StatusCode::OK, b),
         Err(e) => fhir_error(&e),
     }
 }
 
-pub(crate) async fn bundle(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery, body: Body) -> Response {
+pub(crate) async fn bundle(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    body: Body,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
     let bytes = try_resp!(read_body(&headers, body).await);
     match s.fhir.process_bundle(&ctx.caller, &bytes).await {
@@ -371,18 +573,43 @@ pub(crate) async fn bundle(State(s): State<AppState>, ConnectInfo(addr): Connect
     }
 }
 
-async fn export_system(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+async fn export_system(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     kickoff(s, addr, headers, q, false).await
 }
 
-async fn export_patient(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+async fn export_patient(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     kickoff(s, addr, headers, q, true).await
 }
 
-async fn kickoff(s: AppState, addr: SocketAddr, headers: HeaderMap, q: Option<String>, patient_level: bool) -> Response {
+async fn kickoff(
+    s: AppState,
+    addr: SocketAddr,
+    headers: HeaderMap,
+    q: Option<String>,
+    patient_level: bool,
+) -> Response {
     let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
-    let bad = |msg: String| outcome_response(StatusCode::BAD_REQUEST, &[Issue::error(IssueCode::Invalid, msg)]);
-    let prefer_async = headers.get_all("prefer").iter().filter_map(|v| v.to_str().ok()).any(|v| v.contains("respond-async"));
+    let bad = |msg: String| {
+        outcome_response(
+            StatusCode::BAD_REQUEST,
+            &[Issue::error(IssueCode::Invalid, msg)],
+        )
+    };
+    let prefer_async = headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("respond-async"));
     if !prefer_async {
         return bad("$export needs the header 'Prefer: respond-async'".into());
     }
@@ -396,18 +623,42 @@ async fn kickoff(s: AppState, addr: SocketAddr, headers: HeaderMap, q: Option<St
                 None => return bad(format!("_since '{v}' is not a valid instant")),
             },
             "_outputFormat" => {
-                if !matches!(v.as_str(), "application/fhir+ndjson" | "application/ndjson" | "ndjson") {
-                    return bad(format!("_outputFormat '{v}' is not supported (application/fhir+ndjson is)"));
+                if !matches!(
+                    v.as_str(),
+                    "application/fhir+ndjson" | "application/ndjson" | "ndjson"
+                ) {
+                    return bad(format!(
+                        "_outputFormat '{v}' is not supported (application/fhir+ndjson is)"
+                    ));
                 }
             }
-            other => return bad(format!("$export parameter '{other}' is not supported (_type, _since, _outputFormat are)")),
+            other => {
+                return bad(format!(
+                    "$export parameter '{other}' is not supported (_type, _since, _outputFormat are)"
+                ));
+            }
         }
     }
-    let url = format!("{}{}{}", s.fhir.base_url, if patient_level { "/Patient/$export" } else { "/$export" }, q.map(|q| format!("?{q}")).unwrap_or_default());
-    match s.fhir.start_export(&ctx.caller, &url, types, since, patient_level).await {
+    let url = format!(
+        "{}{}{}",
+        s.fhir.base_url,
+        if patient_level {
+            "/Patient/$export"
+        } else {
+            "/$export"
+        },
+        q.map(|q| format!("?{q}")).unwrap_or_default()
+    );
+    match s
+        .fhir
+        .start_export(&ctx.caller, &url, types, since, patient_level)
+        .await
+    {
         Ok(id) => {
             let mut res = StatusCode::ACCEPTED.into_response();
-            if let Ok(v) = HeaderValue::from_str(&format!("{}/$export-status/{id}", s.fhir.base_url)) {
+            if let Ok(v) =
+                HeaderValue::from_str(&format!("{}/$export-status/{id}", s.fhir.base_url))
+            {
                 res.headers_mut().insert(header::CONTENT_LOCATION, v);
             }
             res
@@ -423,7 +674,11 @@ async fn export_status(State(s): State<AppState>, Path(job): Path<String>) -> Re
     };
     match j.status.as_str() {
         "complete" => {
-            let output: Value = j.output.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or(Value::Array(vec![]));
+            let output: Value = j
+                .output
+                .as_deref()
+                .and_then(|o| serde_json::from_str(o).ok())
+                .unwrap_or(Value::Array(vec![]));
             let manifest = serde_json::json!({
                 "transactionTime": instant(j.created_at),
                 "request": j.request,
@@ -431,28 +686,55 @@ async fn export_status(State(s): State<AppState>, Path(job): Path<String>) -> Re
                 "output": output,
                 "error": [],
             });
-            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], manifest.to_string()).into_response()
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                manifest.to_string(),
+            )
+                .into_response()
         }
-        "failed" => outcome_response(StatusCode::INTERNAL_SERVER_ERROR, &[Issue::error(IssueCode::Exception, j.error.unwrap_or_else(|| "export failed".into()))]),
+        "failed" => outcome_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &[Issue::error(
+                IssueCode::Exception,
+                j.error.unwrap_or_else(|| "export failed".into()),
+            )],
+        ),
         _ => {
             let mut res = StatusCode::ACCEPTED.into_response();
-            res.headers_mut().insert("x-progress", HeaderValue::from_static("in progress"));
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            res.headers_mut()
+                .insert("x-progress", HeaderValue::from_static("in progress"));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             res
         }
     }
 }
 
-async fn export_delete(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, Path(job): Path<String>) -> Response {
-    match s.fhir.delete_export(&Caller::anonymous(Some(addr.ip().to_string())), &job).await {
+async fn export_delete(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(job): Path<String>,
+) -> Response {
+    match s
+        .fhir
+        .delete_export(&Caller::anonymous(Some(addr.ip().to_string())), &job)
+        .await
+    {
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(e) => fhir_error(&e),
     }
 }
 
-async fn export_file(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, Path((job, file)): Path<(String, String)>) -> Response {
+async fn export_file(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path((job, file)): Path<(String, String)>,
+) -> Response {
     let nf = || fhir_error(&FhirError::NotFound(format!("export file {job}/{file}")));
-    let Some(rtype) = file.strip_suffix(".ndjson") else { return nf() };
+    let Some(rtype) = file.strip_suffix(".ndjson") else {
+        return nf();
+    };
     if !ws_interop::bundle::valid_id(&job) || !ws_fhir::validate::is_resource_type(rtype) {
         return nf();
     }
@@ -461,10 +743,25 @@ async fn export_file(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<S
         _ => return nf(),
     }
     let path = s.fhir.export_dir.join(&job).join(&file);
-    let Ok(f) = tokio::fs::File::open(&path).await else { return nf() };
-    s.fhir.audit.record(Caller::anonymous(Some(addr.ip().to_string())).record("export-download", Some(rtype), None, None, "success", Some(job.clone())));
+    let Ok(f) = tokio::fs::File::open(&path).await else {
+        return nf();
+    };
+    s.fhir
+        .audit
+        .record(Caller::anonymous(Some(addr.ip().to_string())).record(
+            "export-download",
+            Some(rtype),
+            None,
+            None,
+            "success",
+            Some(job.clone()),
+        ));
     let stream = file_stream(f);
-    ([(header::CONTENT_TYPE, "application/fhir+ndjson")], Body::from_stream(stream)).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/fhir+ndjson")],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 /// Stream a file in 64 KiB chunks (constant memory whatever the export's size).
@@ -485,10 +782,21 @@ fn file_stream(f: tokio::fs::File) -> impl futures::Stream<Item = std::io::Resul
 }
 
 async fn not_found(method: Method, uri: axum::http::Uri) -> Response {
-    outcome_response(StatusCode::NOT_FOUND, &[Issue::error(IssueCode::NotFound, format!("no FHIR endpoint for {method} {}", uri.path()))])
+    outcome_response(
+        StatusCode::NOT_FOUND,
+        &[Issue::error(
+            IssueCode::NotFound,
+            format!("no FHIR endpoint for {method} {}", uri.path()),
+        )],
+    )
 }
 
 async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> Response {
-    outcome_response(StatusCode::METHOD_NOT_ALLOWED, &[Issue::error(IssueCode::NotSupported, format!("{method} is not allowed on {}", uri.path()))])
+    outcome_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &[Issue::error(
+            IssueCode::NotSupported,
+            format!("{method} is not allowed on {}", uri.path()),
+        )],
+    )
 }
-

@@ -38,8 +38,15 @@ impl Settings {
             None => b = b.add_source(config::File::with_name("wellspring").required(false)),
         }
         b = b.add_source(config::Environment::with_prefix("WELLSPRING").try_parsing(false));
-        let s: Settings = b.build().context("reading configuration")?.try_deserialize().context("configuration")?;
-        anyhow::ensure!(s.log_format == "text" || s.log_format == "json", "log_format must be text or json");
+        let s: Settings = b
+            .build()
+            .context("reading configuration")?
+            .try_deserialize()
+            .context("configuration")?;
+        anyhow::ensure!(
+            s.log_format == "text" || s.log_format == "json",
+            "log_format must be text or json"
+        );
         Ok(s)
     }
 }
