@@ -9,7 +9,9 @@ CREATE TABLE resources (
     compartment  TEXT    NOT NULL DEFAULT '', -- patient compartment id ('' = shared resource)
     content      TEXT,                        -- FHIR JSON; NULL for a tombstone
     PRIMARY KEY (res_type, id)
-) WITHOUT ROWID;
+);
+-- (A rowid table on purpose: in a WITHOUT ROWID table a ~1 KB JSON row spills into its own
+-- overflow page, which made the table 4 KB per resource.)
 CREATE INDEX resources_updated ON resources (last_updated);
 CREATE INDEX resources_type_updated ON resources (res_type, last_updated);
 CREATE INDEX resources_compartment ON resources (compartment, res_type);
@@ -23,19 +25,21 @@ CREATE TABLE resource_history (
     compartment  TEXT    NOT NULL DEFAULT '',
     content      TEXT,
     PRIMARY KEY (res_type, id, version)
-) WITHOUT ROWID;
+);
 CREATE INDEX resource_history_updated ON resource_history (last_updated);
 
 -- Search indexes, extracted at write time. Rows exist only for the current, non-deleted version.
+-- Each is keyed (WITHOUT ROWID) in the order searches look values up, so a row is written once
+-- into its search B-tree plus once into the per-resource index used to replace it on update.
 CREATE TABLE idx_string (
     res_type    TEXT NOT NULL,
     res_id      TEXT NOT NULL,
     param       TEXT NOT NULL,
     norm        TEXT NOT NULL,
     exact       TEXT NOT NULL,
-    compartment TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX idx_string_value ON idx_string (res_type, param, norm);
+    compartment TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (res_type, param, norm, exact, res_id)
+) WITHOUT ROWID;
 CREATE INDEX idx_string_res ON idx_string (res_type, res_id);
 
 CREATE TABLE idx_token (
@@ -44,9 +48,9 @@ CREATE TABLE idx_token (
     param       TEXT NOT NULL,
     system      TEXT NOT NULL DEFAULT '',
     code        TEXT NOT NULL,
-    compartment TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX idx_token_value ON idx_token (res_type, param, code, system);
+    compartment TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (res_type, param, code, system, res_id)
+) WITHOUT ROWID;
 CREATE INDEX idx_token_res ON idx_token (res_type, res_id);
 
 CREATE TABLE idx_reference (
@@ -55,9 +59,9 @@ CREATE TABLE idx_reference (
     param       TEXT NOT NULL,
     target_type TEXT NOT NULL,
     target_id   TEXT NOT NULL,
-    compartment TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type, res_type, param);
+    compartment TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (target_id, target_type, res_type, param, res_id)
+) WITHOUT ROWID;
 CREATE INDEX idx_reference_res ON idx_reference (res_type, res_id);
 
 CREATE TABLE idx_date (
@@ -66,9 +70,9 @@ CREATE TABLE idx_date (
     param       TEXT    NOT NULL,
     lo          INTEGER NOT NULL,
     hi          INTEGER NOT NULL,
-    compartment TEXT    NOT NULL DEFAULT ''
-);
-CREATE INDEX idx_date_value ON idx_date (res_type, param, lo);
+    compartment TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (res_type, param, lo, hi, res_id)
+) WITHOUT ROWID;
 CREATE INDEX idx_date_res ON idx_date (res_type, res_id);
 
 -- Append-only access log. Triggers refuse UPDATE and DELETE.
