@@ -423,6 +423,10 @@ impl Fhir {
             }
             self.store_batch(caller, good, name, report).await?;
         }
+        // A bulk load changes the shape of the data: give the planner fresh statistics.
+        if report.loaded > 0 {
+            self.store.optimize().await?;
+        }
         Ok(())
     }
 

@@ -227,6 +227,24 @@ impl Store {
         })
     }
 
+    /// Refresh the query planner's statistics (after a bulk load). Without them SQLite picks
+    /// poor indexes for multi-parameter searches on large tables. Bounded on SQLite
+    /// (`analysis_limit`) so it takes seconds, not minutes, on millions of rows.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        match &self.pools {
+            Pools::Sqlite { write, .. } => {
+                let mut c = Conn::Sqlite(write.acquire().await?);
+                c.execute("PRAGMA analysis_limit = 2000", &[]).await?;
+                c.execute("ANALYZE", &[]).await?;
+            }
+            Pools::Pg(p) => {
+                let mut c = Conn::Pg(p.acquire().await?);
+                c.execute("ANALYZE", &[]).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Close all connections (SQLite checkpoints its WAL on close).
     pub async fn close(&self) {
         match &self.pools {

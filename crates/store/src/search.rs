@@ -215,8 +215,28 @@ fn date_cond(
     }
 }
 
+/// How selective a filter usually is (lower first): the most selective one drives the query,
+/// the others are checked per candidate row.
+fn rank(f: &Filter) -> u8 {
+    match f {
+        Filter::Id(_) => 0,
+        Filter::Compartment(_) => 1,
+        Filter::Param { any_of, .. } => match any_of.first() {
+            Some(Cond::Ref { .. }) => 1,
+            Some(Cond::Token { .. }) | Some(Cond::Str { mode: StrMode::Exact, .. }) => 2,
+            Some(Cond::Str { mode: StrMode::Prefix, .. }) => 3,
+            Some(Cond::Date { .. }) => 4,
+            _ => 5,
+        },
+        Filter::Has { .. } => 3,
+        Filter::LastUpdated(_) => 6,
+    }
+}
+
 /// SQL for "the ids of `res_type` resources matching `f`" as a subquery, or a condition on `r`.
-fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str) -> String {
+/// `correlated`: check the filter for the current row of `alias` (an EXISTS probe on the index
+/// table's per-resource key) instead of listing every matching id.
+fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str, correlated: bool) -> String {
     match f {
         Filter::Id(ids) => {
             let list: Vec<String> = ids.iter().map(|i| sql.bind(i)).collect();
@@ -328,10 +348,17 @@ fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str) -> String 
                 ),
                 None => return "1=0".into(),
             };
-            format!(
-                "{alias}.id IN (SELECT x.res_id FROM {table} x WHERE x.res_type = {t} AND x.param = {pn} AND ({}))",
-                conds.join(" OR ")
-            )
+            if correlated {
+                format!(
+                    "EXISTS (SELECT 1 FROM {table} x WHERE x.res_type = {t} AND x.param = {pn} AND x.res_id = {alias}.id AND ({}))",
+                    conds.join(" OR ")
+                )
+            } else {
+                format!(
+                    "{alias}.id IN (SELECT x.res_id FROM {table} x WHERE x.res_type = {t} AND x.param = {pn} AND ({}))",
+                    conds.join(" OR ")
+                )
+            }
         }
         Filter::Has {
             source_type,
@@ -341,7 +368,7 @@ fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str) -> String 
             let st = sql.bind(source_type.as_str());
             let rp = sql.bind(ref_param.as_str());
             let tt = sql.bind(res_type);
-            let inner_sql = filter_sql(sql, source_type, inner, "s");
+            let inner_sql = filter_sql(sql, source_type, inner, "s", false);
             format!(
                 "{alias}.id IN (SELECT h.target_id FROM idx_reference h WHERE h.res_type = {st} AND h.param = {rp} \
                  AND h.target_type = {tt} AND h.res_id IN (SELECT s.id FROM resources s WHERE s.res_type = {st} AND s.deleted = FALSE AND {inner_sql}))"
@@ -353,8 +380,13 @@ fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str) -> String 
 fn where_clause(sql: &mut Sql, q: &SearchQuery) -> String {
     let t = sql.bind(q.res_type.as_str());
     let mut parts = vec![format!("r.res_type = {t}"), "r.deleted = FALSE".to_owned()];
-    for f in &q.filters {
-        parts.push(filter_sql(sql, &q.res_type, f, "r"));
+    let mut ordered: Vec<&Filter> = q.filters.iter().collect();
+    ordered.sort_by_key(|f| rank(f));
+    let mut have_driver = false;
+    for f in ordered {
+        let correlated = have_driver && matches!(f, Filter::Param { .. });
+        parts.push(filter_sql(sql, &q.res_type, f, "r", correlated));
+        have_driver |= matches!(f, Filter::Id(_) | Filter::Param { .. } | Filter::Has { .. });
     }
     parts.join(" AND ")
 }
