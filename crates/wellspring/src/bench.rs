@@ -50,6 +50,9 @@ pub struct BenchArgs {
     /// Most requests measured per workload (the run also stops at --duration)
     #[arg(long, default_value_t = 10_000_000)]
     pub max_requests: u64,
+    /// Per-request timeout in seconds (a timeout counts as an error)
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
     /// Seed of the data set and of the request mix
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -72,6 +75,9 @@ pub struct BenchArgs {
 #[derive(Debug, Clone, Serialize)]
 pub struct Machine {
     pub cpus: usize,
+    /// Machine CPU busy (% of all CPUs) over 2 s just before the benchmark started: other work
+    /// sharing the machine.
+    pub background_busy_pct: f64,
     pub cpu_model: Option<String>,
     pub mem_total_kb: Option<u64>,
     pub wellspring_version: &'static str,
@@ -103,9 +109,11 @@ pub struct IngestResult {
     pub importer_summary: String,
     pub exit_code: Option<i32>,
     pub peak_rss_kb: u64,
+    pub peak_anon_kb: u64,
     pub cpu_s: f64,
-    /// CPU seconds by thread name: `tokio-runtime-w` = parse/validate/index workers and the async
-    /// runtime, `sqlx-sqlite-wor` = SQLite itself (the single writer connection).
+    /// CPU seconds by thread name: `tokio-rt-worker` = parse/validate/index workers and the async
+    /// runtime, `sqlx-sqlite-wor` = SQLite itself (the single writer connection), `wellspring` =
+    /// the main thread.
     pub cpu_s_by_thread: BTreeMap<String, f64>,
     pub machine_busy_pct: f64,
     pub machine_iowait_pct: f64,
@@ -126,11 +134,19 @@ pub struct BenchResult {
     pub resources: u64,
     pub seed: u64,
     pub counts: BTreeMap<&'static str, u64>,
+    /// Share of Patient, Observation, Condition, MedicationRequest, Encounter and Coverage.
+    pub main_types_pct: f64,
     pub machine: Machine,
     pub ingest: Option<IngestResult>,
     pub db_size: Option<DbSize>,
+    /// PostgreSQL with autovacuum off never gathers planner statistics: the benchmark then runs
+    /// `ANALYZE` after the ingest (what autovacuum would have done) and says so. Seconds taken.
+    pub analyzed_s: Option<f64>,
     pub server_start_s: f64,
+    /// The loaded workloads: reads by id, then the search mix.
     pub phases: Vec<load::PhaseResult>,
+    /// Each search alone with one client: service time without queueing.
+    pub unloaded: Vec<load::PhaseResult>,
     pub server_exit: String,
 }
 
@@ -145,9 +161,13 @@ struct Manifest {
 pub async fn run(args: BenchArgs, _settings: &Settings) -> anyhow::Result<()> {
     anyhow::ensure!(args.clients >= 1, "--clients must be at least 1");
     anyhow::ensure!(args.duration >= 1, "--duration must be at least 1 second");
-    std::fs::create_dir_all(&args.workdir).with_context(|| format!("creating {}", args.workdir.display()))?;
+    std::fs::create_dir_all(&args.workdir)
+        .with_context(|| format!("creating {}", args.workdir.display()))?;
     // Deliberately not the configured database: the benchmark writes a million resources.
-    let url = args.database.clone().unwrap_or_else(|| format!("sqlite://{}/bench.db", args.workdir.display()));
+    let url = args
+        .database
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}/bench.db", args.workdir.display()));
     let backend = if sqlite_path(&url).is_some() {
         "sqlite"
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -157,14 +177,19 @@ pub async fn run(args: BenchArgs, _settings: &Settings) -> anyhow::Result<()> {
     };
     let ds = Arc::new(Dataset::new(args.resources, args.seed)?);
     let exe = std::env::current_exe().context("locating the wellspring binary")?;
+    let m0 = sys::machine_cpu();
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let machine = Machine {
+        background_busy_pct: sys::machine_cpu().since(&m0).0,
         cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
         cpu_model: sys::cpu_model(),
         mem_total_kb: sys::mem_total_kb(),
         wellspring_version: env!("CARGO_PKG_VERSION"),
     };
     if cfg!(debug_assertions) {
-        eprintln!("warning: this is a debug build; figures are only meaningful from `cargo build --release`");
+        eprintln!(
+            "warning: this is a debug build; figures are only meaningful from `cargo build --release`"
+        );
     }
     eprintln!(
         "bench: {} resources (seed {}) on {} ({}), {} clients, {} s warm-up + {} s per workload",
@@ -183,11 +208,26 @@ pub async fn run(args: BenchArgs, _settings: &Settings) -> anyhow::Result<()> {
     } else {
         prepare_database(&url, args.reset).await?;
         let (file, bytes, generate_s) = ensure_data_file(&ds, &args.workdir).await?;
-        eprintln!("bench: importing {} ({})", file.display(), report::bytes(bytes));
-        let (exe2, url2, ds2, log) = (exe.clone(), url.clone(), ds.clone(), args.workdir.join("import.log"));
-        let mut r = tokio::task::spawn_blocking(move || ingest(&exe2, &url2, &file, bytes, &ds2, &log)).await??;
+        eprintln!(
+            "bench: importing {} ({})",
+            file.display(),
+            report::bytes(bytes)
+        );
+        let (exe2, url2, ds2, log) = (
+            exe.clone(),
+            url.clone(),
+            ds.clone(),
+            args.workdir.join("import.log"),
+        );
+        let mut r =
+            tokio::task::spawn_blocking(move || ingest(&exe2, &url2, &file, bytes, &ds2, &log))
+                .await??;
         r.generate_s = generate_s;
-        eprintln!("bench: ingest {} resources/s ({:.1} s)", report::int(r.resources_per_s as u64), r.wall_s);
+        eprintln!(
+            "bench: ingest {} resources/s ({:.1} s)",
+            report::int(r.resources_per_s as u64),
+            r.wall_s
+        );
         Some(r)
     };
 
@@ -199,19 +239,40 @@ pub async fn run(args: BenchArgs, _settings: &Settings) -> anyhow::Result<()> {
         }
     };
 
+    let analyzed_s = if backend == "postgres" {
+        match analyze_if_no_autovacuum(&url).await {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("bench: could not check autovacuum / run ANALYZE: {e:#}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+
     let t = Instant::now();
     let mut server = start_server(&exe, &url, &args.workdir.join("server.log")).await?;
     let server_start_s = t.elapsed().as_secs_f64();
-    eprintln!("bench: server {} (pid {}) ready in {:.1} s", server.base, server.pid, server_start_s);
+    eprintln!(
+        "bench: server {} (pid {}) ready in {:.1} s",
+        server.base, server.pid, server_start_s
+    );
 
     let outcome = load_phases(&args, &ds, &server).await;
     let mut child = server.guard.0.take();
     let stopped = tokio::task::spawn_blocking(move || match child.as_mut() {
-        Some(c) => sys::terminate(c, Duration::from_secs(30)).map(|(st, clean)| if clean { format!("stopped by SIGTERM ({st})") } else { format!("did not stop within 30 s of SIGTERM; killed ({st})") }),
+        Some(c) => sys::terminate(c, Duration::from_secs(30)).map(|(st, clean)| {
+            if clean {
+                format!("stopped by SIGTERM ({st})")
+            } else {
+                format!("did not stop within 30 s of SIGTERM; killed ({st})")
+            }
+        }),
         None => Ok("not running".to_owned()),
     })
     .await??;
-    let phases = outcome?;
+    let (phases, unloaded) = outcome?;
 
     let result = BenchResult {
         backend,
@@ -219,16 +280,26 @@ pub async fn run(args: BenchArgs, _settings: &Settings) -> anyhow::Result<()> {
         resources: ds.n,
         seed: ds.seed,
         counts: Kind::ALL.iter().map(|k| (k.name(), ds.count(*k))).collect(),
+        main_types_pct: 100.0
+            * Kind::ALL
+                .iter()
+                .filter(|k| k.is_main())
+                .map(|k| ds.count(*k))
+                .sum::<u64>() as f64
+            / ds.n as f64,
         machine,
         ingest,
         db_size,
+        analyzed_s,
         server_start_s,
         phases,
+        unloaded,
         server_exit: stopped,
     };
     println!("{}", report::markdown(&result));
     if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&result)?).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, serde_json::to_string_pretty(&result)?)
+            .with_context(|| format!("writing {}", path.display()))?;
         eprintln!("bench: JSON written to {}", path.display());
     }
     let errors: u64 = result.phases.iter().map(|p| p.errors).sum();
@@ -238,17 +309,32 @@ pub async fn run(args: BenchArgs, _settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn load_phases(args: &BenchArgs, ds: &Arc<Dataset>, server: &Server) -> anyhow::Result<Vec<load::PhaseResult>> {
+/// (loaded workloads, each search alone)
+type Phases = (Vec<load::PhaseResult>, Vec<load::PhaseResult>);
+
+async fn load_phases(
+    args: &BenchArgs,
+    ds: &Arc<Dataset>,
+    server: &Server,
+) -> anyhow::Result<Phases> {
     let client = reqwest::Client::builder()
         .no_proxy()
         .tcp_nodelay(true)
         .pool_max_idle_per_host(args.clients)
-        .timeout(Duration::from_secs(30))
+        .timeout(Duration::from_secs(args.timeout.max(1)))
         .build()?;
     // Is this the data set we think it is? (Matters with --skip-ingest.)
-    for (k, i) in [(Kind::Patient, 0), (Kind::Observation, ds.count(Kind::Observation) - 1)] {
+    for (k, i) in [
+        (Kind::Patient, 0),
+        (Kind::Observation, ds.count(Kind::Observation) - 1),
+    ] {
         let url = format!("{}/fhir/{}/{}", server.base, k.name(), ds.id(k, i));
-        let status = client.get(&url).send().await.with_context(|| format!("GET {url}"))?.status();
+        let status = client
+            .get(&url)
+            .send()
+            .await
+            .with_context(|| format!("GET {url}"))?
+            .status();
         anyhow::ensure!(
             status == reqwest::StatusCode::OK,
             "GET {url} answered {status}: the database does not hold the data set for --resources {} --seed {} (load it by running without --skip-ingest)",
@@ -265,6 +351,7 @@ async fn load_phases(args: &BenchArgs, ds: &Arc<Dataset>, server: &Server) -> an
     };
     let mut out = Vec::new();
     for w in [load::reads(), load::searches()] {
+        wait_idle(server.pid).await;
         eprintln!("bench: {} ...", w.name);
         let r = load::run(&client, &server.base, ds, w, opts, server.pid).await?;
         eprintln!(
@@ -277,11 +364,65 @@ async fn load_phases(args: &BenchArgs, ds: &Arc<Dataset>, server: &Server) -> an
         );
         out.push(r);
     }
-    Ok(out)
+    // Service time without queueing: each search alone, one client, a few seconds.
+    let mut unloaded = Vec::new();
+    for which in 0..load::SEARCH_KINDS.len() {
+        wait_idle(server.pid).await;
+        let solo = load::LoadOptions {
+            clients: 1,
+            warmup: Duration::from_secs(1),
+            duration: Duration::from_secs(args.duration.min(10)),
+            max_requests: 200,
+            seed: args.seed ^ 0x5010,
+        };
+        let r = load::run(
+            &client,
+            &server.base,
+            ds,
+            load::search_alone(which),
+            solo,
+            server.pid,
+        )
+        .await?;
+        eprintln!(
+            "bench: {} alone: p50 {:.2} ms, p99 {:.2} ms",
+            r.name, r.latency.p50_ms, r.latency.p99_ms
+        );
+        unloaded.push(r);
+    }
+    Ok((out, unloaded))
+}
+
+/// Wait (up to 5 minutes) until the server uses less than a tenth of a core: queries abandoned
+/// by timed-out clients keep running, and must not be billed to the next workload.
+async fn wait_idle(pid: u32) {
+    let started = Instant::now();
+    let tck = sys::clk_tck() as f64;
+    let mut announced = false;
+    while started.elapsed() < Duration::from_secs(300) {
+        let before = sys::cpu_ticks(Some(pid)).unwrap_or(0);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let used = sys::cpu_ticks(Some(pid))
+            .unwrap_or(0)
+            .saturating_sub(before) as f64
+            / tck;
+        if used < 0.1 {
+            return;
+        }
+        if !announced {
+            eprintln!(
+                "bench: waiting for the server to go idle (still busy with earlier requests)"
+            );
+            announced = true;
+        }
+    }
+    eprintln!("bench: the server is still busy after 5 minutes; going on");
 }
 
 fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty()).then(|| PathBuf::from(path))
 }
@@ -304,7 +445,9 @@ async fn prepare_database(url: &str, reset: bool) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let store = ws_store::Store::connect(url).await.with_context(|| format!("connecting to {}", crate::settings::redact(url)))?;
+    let store = ws_store::Store::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", crate::settings::redact(url)))?;
     let mut c = store.reader().await?;
     let tables: Vec<String> = c
         .fetch(
@@ -327,9 +470,20 @@ async fn prepare_database(url: &str, reset: bool) -> anyhow::Result<()> {
         }
         eprintln!("bench: --reset: dropping {}", tables.join(", "));
         for t in &tables {
-            c.execute(&format!("DROP TABLE IF EXISTS \"{}\" CASCADE", t.replace('"', "\"\"")), &[]).await?;
+            c.execute(
+                &format!(
+                    "DROP TABLE IF EXISTS \"{}\" CASCADE",
+                    t.replace('"', "\"\"")
+                ),
+                &[],
+            )
+            .await?;
         }
-        c.execute("DROP FUNCTION IF EXISTS audit_log_append_only() CASCADE", &[]).await?;
+        c.execute(
+            "DROP FUNCTION IF EXISTS audit_log_append_only() CASCADE",
+            &[],
+        )
+        .await?;
     }
     drop(c);
     store.close().await;
@@ -337,10 +491,18 @@ async fn prepare_database(url: &str, reset: bool) -> anyhow::Result<()> {
 }
 
 /// Generate the NDJSON file, or reuse the cached one when its manifest matches.
-async fn ensure_data_file(ds: &Arc<Dataset>, workdir: &Path) -> anyhow::Result<(PathBuf, u64, Option<f64>)> {
+async fn ensure_data_file(
+    ds: &Arc<Dataset>,
+    workdir: &Path,
+) -> anyhow::Result<(PathBuf, u64, Option<f64>)> {
     let file = workdir.join(format!("synthetic-{}-seed{}.ndjson", ds.n, ds.seed));
     let manifest_path = workdir.join(format!("synthetic-{}-seed{}.json", ds.n, ds.seed));
-    let want = |bytes| Manifest { generator: data::GENERATOR_VERSION, resources: ds.n, seed: ds.seed, bytes };
+    let want = |bytes| Manifest {
+        generator: data::GENERATOR_VERSION,
+        resources: ds.n,
+        seed: ds.seed,
+        bytes,
+    };
     if let Ok(text) = std::fs::read_to_string(&manifest_path)
         && let Ok(m) = serde_json::from_str::<Manifest>(&text)
         && let Ok(meta) = file.metadata()
@@ -349,7 +511,11 @@ async fn ensure_data_file(ds: &Arc<Dataset>, workdir: &Path) -> anyhow::Result<(
         eprintln!("bench: reusing {}", file.display());
         return Ok((file, meta.len(), None));
     }
-    eprintln!("bench: generating {} resources into {}", report::int(ds.n), file.display());
+    eprintln!(
+        "bench: generating {} resources into {}",
+        report::int(ds.n),
+        file.display()
+    );
     let ds = ds.clone();
     let tmp = file.with_extension("ndjson.partial");
     let (tmp2, file2) = (tmp.clone(), file.clone());
@@ -357,8 +523,10 @@ async fn ensure_data_file(ds: &Arc<Dataset>, workdir: &Path) -> anyhow::Result<(
     let bytes = tokio::task::spawn_blocking(move || -> anyhow::Result<u64> {
         let bar = indicatif::ProgressBar::new(ds.n);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} generating [{elapsed_precise}] {wide_bar} {pos}/{len} ({eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} generating [{elapsed_precise}] {wide_bar} {pos}/{len} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         let bytes = ds.write_ndjson(&tmp2, &bar)?;
         bar.finish_and_clear();
@@ -373,8 +541,16 @@ async fn ensure_data_file(ds: &Arc<Dataset>, workdir: &Path) -> anyhow::Result<(
 }
 
 /// Run `wellspring import` on the file as a child process, sampling it every 100 ms.
-fn ingest(exe: &Path, url: &str, file: &Path, file_bytes: u64, ds: &Dataset, log: &Path) -> anyhow::Result<IngestResult> {
-    let log_file = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
+fn ingest(
+    exe: &Path,
+    url: &str,
+    file: &Path,
+    file_bytes: u64,
+    ds: &Dataset,
+    log: &Path,
+) -> anyhow::Result<IngestResult> {
+    let log_file =
+        std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
     let m0 = sys::machine_cpu();
     let started = Instant::now();
     let mut child = Command::new(exe)
@@ -406,17 +582,31 @@ fn ingest(exe: &Path, url: &str, file: &Path, file_bytes: u64, ds: &Dataset, log
     if !matches!(code, Some(0 | 3)) {
         anyhow::bail!(
             "`wellspring import` failed ({status}):\n{}\n{}",
-            lines.iter().take(20).cloned().collect::<Vec<_>>().join("\n"),
+            lines
+                .iter()
+                .take(20)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
             sys::tail(log, 20)
         );
     }
     // "loaded N resources, rejected M, in S s (R resources/s)"
-    let summary = lines.iter().find(|l| l.starts_with("loaded ")).cloned().unwrap_or_default();
+    let summary = lines
+        .iter()
+        .find(|l| l.starts_with("loaded "))
+        .cloned()
+        .unwrap_or_default();
     let words: Vec<&str> = summary.split_whitespace().collect();
     let loaded = words.get(1).and_then(|w| w.parse().ok());
-    let rejected = words.get(4).and_then(|w| w.trim_end_matches(',').parse().ok());
+    let rejected = words
+        .get(4)
+        .and_then(|w| w.trim_end_matches(',').parse().ok());
     if rejected.unwrap_or(0) > 0 {
-        eprintln!("bench: WARNING: the importer rejected {} resources:", rejected.unwrap_or(0));
+        eprintln!(
+            "bench: WARNING: the importer rejected {} resources:",
+            rejected.unwrap_or(0)
+        );
         for l in lines.iter().filter(|l| l.starts_with("rejected ")).take(5) {
             eprintln!("  {l}");
         }
@@ -438,8 +628,13 @@ fn ingest(exe: &Path, url: &str, file: &Path, file_bytes: u64, ds: &Dataset, log
         importer_summary: summary,
         exit_code: code,
         peak_rss_kb: samples.peak_hwm_kb.max(samples.peak_rss_kb),
+        peak_anon_kb: samples.peak_anon_kb,
         cpu_s: samples.cpu_ticks as f64 / tck,
-        cpu_s_by_thread: samples.threads.iter().map(|(k, v)| (k.clone(), *v as f64 / tck)).collect(),
+        cpu_s_by_thread: samples
+            .threads
+            .iter()
+            .map(|(k, v)| (k.clone(), *v as f64 / tck))
+            .collect(),
         machine_busy_pct: busy,
         machine_iowait_pct: iowait,
         rate_over_time,
@@ -448,25 +643,80 @@ fn ingest(exe: &Path, url: &str, file: &Path, file_bytes: u64, ds: &Dataset, log
 
 /// From (time, file offset) samples: ten equal slices of the reading time with their rate
 /// (bytes converted to resources in proportion), the 10–90 % rate, and when the file was read.
-fn rates(progress: &[(f64, u64)], file_bytes: u64, n: u64) -> (Vec<RateSlice>, Option<f64>, Option<f64>) {
+fn rates(
+    progress: &[(f64, u64)],
+    file_bytes: u64,
+    n: u64,
+) -> (Vec<RateSlice>, Option<f64>, Option<f64>) {
     let per_byte = n as f64 / file_bytes.max(1) as f64;
-    let Some(&(t_end, _)) = progress.iter().find(|(_, pos)| *pos >= file_bytes).or(progress.last()) else {
+    let Some(&(t_end, _)) = progress
+        .iter()
+        .find(|(_, pos)| *pos >= file_bytes)
+        .or(progress.last())
+    else {
         return (Vec::new(), None, None);
     };
     // Offset at time t (step function of the samples).
-    let pos_at = |t: f64| progress.iter().take_while(|(ts, _)| *ts <= t).last().map_or(0, |(_, p)| *p);
+    let pos_at = |t: f64| {
+        progress
+            .iter()
+            .take_while(|(ts, _)| *ts <= t)
+            .last()
+            .map_or(0, |(_, p)| *p)
+    };
     let mut slices = Vec::new();
     for i in 0..10 {
         let (a, b) = (t_end * f64::from(i) / 10.0, t_end * f64::from(i + 1) / 10.0);
         let d = pos_at(b).saturating_sub(pos_at(a)) as f64 * per_byte;
-        slices.push(RateSlice { from_s: a, to_s: b, resources_per_s: d / (b - a).max(1e-9) });
+        slices.push(RateSlice {
+            from_s: a,
+            to_s: b,
+            resources_per_s: d / (b - a).max(1e-9),
+        });
     }
-    let time_at = |frac: f64| progress.iter().find(|(_, p)| *p as f64 >= frac * file_bytes as f64).map(|(t, _)| *t);
+    let time_at = |frac: f64| {
+        progress
+            .iter()
+            .find(|(_, p)| *p as f64 >= frac * file_bytes as f64)
+            .map(|(t, _)| *t)
+    };
     let steady = match (time_at(0.1), time_at(0.9)) {
         (Some(a), Some(b)) if b > a => Some(0.8 * n as f64 / (b - a)),
         _ => None,
     };
     (slices, steady, Some(t_end))
+}
+
+/// On PostgreSQL with autovacuum off, run `ANALYZE` (once, after the ingest) so the searches are
+/// planned with statistics, as they would be on any server with autovacuum on.
+async fn analyze_if_no_autovacuum(url: &str) -> anyhow::Result<Option<f64>> {
+    let store = ws_store::Store::connect(url).await?;
+    let mut c = store.reader().await?;
+    let on = c
+        .fetch(
+            "SELECT current_setting('autovacuum')",
+            &[],
+            &[ws_store::Kind::Text],
+        )
+        .await?
+        .into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next())
+        .map(ws_store::Cell::text)
+        .unwrap_or_default();
+    let result = if on == "off" {
+        eprintln!(
+            "bench: autovacuum is off on this PostgreSQL server: running ANALYZE so searches have statistics"
+        );
+        let t = Instant::now();
+        c.execute("ANALYZE", &[]).await?;
+        Some(t.elapsed().as_secs_f64())
+    } else {
+        None
+    };
+    drop(c);
+    store.close().await;
+    Ok(result)
 }
 
 /// Size of the database on disk, with its largest tables and indexes.
@@ -477,14 +727,23 @@ async fn db_size(url: &str) -> anyhow::Result<DbSize> {
     let result = if let Some(path) = sqlite_path(url) {
         let mut total = 0;
         for suffix in ["", "-wal"] {
-            total += std::fs::metadata(format!("{}{suffix}", path.display())).map(|m| m.len()).unwrap_or(0);
+            total += std::fs::metadata(format!("{}{suffix}", path.display()))
+                .map(|m| m.len())
+                .unwrap_or(0);
         }
         // dbstat is optional in SQLite builds; without it, just the file size.
         let objects = c
-            .fetch("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC", &[], &kinds)
+            .fetch(
+                "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC",
+                &[],
+                &kinds,
+            )
             .await
             .unwrap_or_default();
-        DbSize { total_bytes: total, objects: pairs(objects) }
+        DbSize {
+            total_bytes: total,
+            objects: pairs(objects),
+        }
     } else {
         let objects = c
             .fetch(
@@ -496,7 +755,10 @@ async fn db_size(url: &str) -> anyhow::Result<DbSize> {
             )
             .await?;
         let objects = pairs(objects);
-        DbSize { total_bytes: objects.iter().map(|(_, b)| b).sum(), objects }
+        DbSize {
+            total_bytes: objects.iter().map(|(_, b)| b).sum(),
+            objects,
+        }
     };
     drop(c);
     store.close().await;
@@ -522,7 +784,8 @@ struct Server {
 
 /// Start `wellspring serve` on a free loopback port and wait until /healthz answers.
 async fn start_server(exe: &Path, url: &str, log: &Path) -> anyhow::Result<Server> {
-    let log_file = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
+    let log_file =
+        std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
     let mut child = Command::new(exe)
         .args(["serve", "--database", url, "--listen", "127.0.0.1:0"])
         .env_remove("WELLSPRING_PUBLIC_URL")
@@ -532,7 +795,10 @@ async fn start_server(exe: &Path, url: &str, log: &Path) -> anyhow::Result<Serve
         .spawn()
         .context("starting `wellspring serve`")?;
     let pid = child.id();
-    let stdout = child.stdout.take().context("no stdout from `wellspring serve`")?;
+    let stdout = child
+        .stdout
+        .take()
+        .context("no stdout from `wellspring serve`")?;
     let guard = sys::ChildGuard(Some(child));
     // The server prints "  health:    http://127.0.0.1:PORT/healthz"; keep draining after that.
     let (tx, rx) = tokio::sync::oneshot::channel::<String>();
@@ -551,9 +817,18 @@ async fn start_server(exe: &Path, url: &str, log: &Path) -> anyhow::Result<Serve
         Ok(Ok(u)) => u,
         _ => anyhow::bail!("`wellspring serve` did not start:\n{}", sys::tail(log, 20)),
     };
-    let base = health.strip_suffix("/healthz").unwrap_or(&health).to_owned();
-    anyhow::ensure!(base.starts_with("http://127.0.0.1:"), "unexpected server address {base}");
-    let client = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(5)).build()?;
+    let base = health
+        .strip_suffix("/healthz")
+        .unwrap_or(&health)
+        .to_owned();
+    anyhow::ensure!(
+        base.starts_with("http://127.0.0.1:"),
+        "unexpected server address {base}"
+    );
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(5))
+        .build()?;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(r) = client.get(&health).send().await
@@ -561,7 +836,11 @@ async fn start_server(exe: &Path, url: &str, log: &Path) -> anyhow::Result<Serve
         {
             break;
         }
-        anyhow::ensure!(Instant::now() < deadline, "{health} did not answer 200 within 60 s:\n{}", sys::tail(log, 20));
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "{health} did not answer 200 within 60 s:\n{}",
+            sys::tail(log, 20)
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Ok(Server { guard, pid, base })
@@ -574,18 +853,32 @@ mod tests {
 
     #[test]
     fn sqlite_paths() {
-        assert_eq!(sqlite_path("sqlite://data/bench/bench.db"), Some(PathBuf::from("data/bench/bench.db")));
-        assert_eq!(sqlite_path("sqlite:x.db?mode=rwc"), Some(PathBuf::from("x.db")));
+        assert_eq!(
+            sqlite_path("sqlite://data/bench/bench.db"),
+            Some(PathBuf::from("data/bench/bench.db"))
+        );
+        assert_eq!(
+            sqlite_path("sqlite:x.db?mode=rwc"),
+            Some(PathBuf::from("x.db"))
+        );
         assert_eq!(sqlite_path("postgres://u@h/db"), None);
     }
 
     #[test]
     fn rates_from_offsets() {
-        let progress: Vec<(f64, u64)> = (0..=100).map(|i| (f64::from(i) / 10.0, i as u64 * 10)).collect();
+        let progress: Vec<(f64, u64)> = (0..=100)
+            .map(|i| (f64::from(i) / 10.0, i as u64 * 10))
+            .collect();
         let (slices, steady, read) = rates(&progress, 1000, 2000);
         assert_eq!(slices.len(), 10);
         assert!((read.unwrap() - 10.0).abs() < 1e-9);
         assert!((steady.unwrap() - 200.0).abs() < 1.0, "{steady:?}");
-        assert!(slices.iter().skip(1).all(|s| (s.resources_per_s - 200.0).abs() < 30.0), "{slices:?}");
+        assert!(
+            slices
+                .iter()
+                .skip(1)
+                .all(|s| (s.resources_per_s - 200.0).abs() < 30.0),
+            "{slices:?}"
+        );
     }
 }

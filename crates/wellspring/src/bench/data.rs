@@ -127,7 +127,12 @@ impl Kind {
     pub fn is_main(self) -> bool {
         matches!(
             self,
-            Kind::Patient | Kind::Observation | Kind::Condition | Kind::MedicationRequest | Kind::Encounter | Kind::Coverage
+            Kind::Patient
+                | Kind::Observation
+                | Kind::Condition
+                | Kind::MedicationRequest
+                | Kind::Encounter
+                | Kind::Coverage
         )
     }
 }
@@ -178,30 +183,132 @@ pub fn fmt_date(secs: i64) -> String {
 pub fn fmt_datetime(secs: i64) -> String {
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }
 
 // ----- vocabularies ----------------------------------------------------------------------------
 
 pub const FAMILY: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez",
-    "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White",
-    "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres",
-    "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts",
-    "Okafor", "Kowalski", "Müller", "Novak", "Haddad", "Tanaka", "Johansson", "Ó Briain", "Dubois", "Rossi", "Patel", "Kim",
-    "Cohen", "Schmidt", "Fischer", "Yilmaz", "Ivanova", "Mendoza", "Castillo", "Bianchi",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Okafor",
+    "Kowalski",
+    "Müller",
+    "Novak",
+    "Haddad",
+    "Tanaka",
+    "Johansson",
+    "Ó Briain",
+    "Dubois",
+    "Rossi",
+    "Patel",
+    "Kim",
+    "Cohen",
+    "Schmidt",
+    "Fischer",
+    "Yilmaz",
+    "Ivanova",
+    "Mendoza",
+    "Castillo",
+    "Bianchi",
 ];
 const MALE: &[&str] = &[
-    "James", "Robert", "John", "Michael", "David", "William", "Richard", "Joseph", "Thomas", "Charles", "Daniel", "Matthew",
-    "Anthony", "Mark", "Paul", "Steven", "Andrew", "Joshua", "Kenji", "Mateo", "Omar", "Chidi", "Lukas", "José",
+    "James", "Robert", "John", "Michael", "David", "William", "Richard", "Joseph", "Thomas",
+    "Charles", "Daniel", "Matthew", "Anthony", "Mark", "Paul", "Steven", "Andrew", "Joshua",
+    "Kenji", "Mateo", "Omar", "Chidi", "Lukas", "José",
 ];
 const FEMALE: &[&str] = &[
-    "Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah", "Karen", "Lisa", "Nancy",
-    "Betty", "Margaret", "Sandra", "Ashley", "Emily", "Amara", "Sofia", "Yuki", "Fatima", "Ingrid", "Zoë", "Ana",
+    "Mary",
+    "Patricia",
+    "Jennifer",
+    "Linda",
+    "Elizabeth",
+    "Barbara",
+    "Susan",
+    "Jessica",
+    "Sarah",
+    "Karen",
+    "Lisa",
+    "Nancy",
+    "Betty",
+    "Margaret",
+    "Sandra",
+    "Ashley",
+    "Emily",
+    "Amara",
+    "Sofia",
+    "Yuki",
+    "Fatima",
+    "Ingrid",
+    "Zoë",
+    "Ana",
 ];
 const STREETS: &[&str] = &[
-    "Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Elm St", "Pine Rd", "Washington Blvd", "Lakeview Dr", "Hillcrest Ave",
-    "River Rd", "Park Pl", "Sunset Blvd",
+    "Main St",
+    "Oak Ave",
+    "Maple Dr",
+    "Cedar Ln",
+    "Elm St",
+    "Pine Rd",
+    "Washington Blvd",
+    "Lakeview Dr",
+    "Hillcrest Ave",
+    "River Rd",
+    "Park Pl",
+    "Sunset Blvd",
 ];
 /// (city, state, postal code prefix)
 const CITIES: &[(&str, &str, &str)] = &[
@@ -228,14 +335,86 @@ struct Loinc {
 }
 
 const LOINC: &[Loinc] = &[
-    Loinc { code: "2951-2", display: "Sodium [Moles/volume] in Serum or Plasma", unit: "mmol/L", low: 136.0, high: 145.0, mean: 140.0, sd: 3.0, vital: false },
-    Loinc { code: "2345-7", display: "Glucose [Mass/volume] in Serum or Plasma", unit: "mg/dL", low: 70.0, high: 99.0, mean: 102.0, sd: 22.0, vital: false },
-    Loinc { code: "8480-6", display: "Systolic blood pressure", unit: "mm[Hg]", low: 90.0, high: 120.0, mean: 124.0, sd: 14.0, vital: true },
-    Loinc { code: "718-7", display: "Hemoglobin [Mass/volume] in Blood", unit: "g/dL", low: 12.0, high: 17.5, mean: 14.2, sd: 1.5, vital: false },
-    Loinc { code: "4548-4", display: "Hemoglobin A1c/Hemoglobin.total in Blood", unit: "%", low: 4.0, high: 5.6, mean: 5.8, sd: 0.9, vital: false },
-    Loinc { code: "8462-4", display: "Diastolic blood pressure", unit: "mm[Hg]", low: 60.0, high: 80.0, mean: 79.0, sd: 9.0, vital: true },
-    Loinc { code: "8867-4", display: "Heart rate", unit: "/min", low: 60.0, high: 100.0, mean: 74.0, sd: 11.0, vital: true },
-    Loinc { code: "2160-0", display: "Creatinine [Mass/volume] in Serum or Plasma", unit: "mg/dL", low: 0.6, high: 1.3, mean: 0.95, sd: 0.25, vital: false },
+    Loinc {
+        code: "2951-2",
+        display: "Sodium [Moles/volume] in Serum or Plasma",
+        unit: "mmol/L",
+        low: 136.0,
+        high: 145.0,
+        mean: 140.0,
+        sd: 3.0,
+        vital: false,
+    },
+    Loinc {
+        code: "2345-7",
+        display: "Glucose [Mass/volume] in Serum or Plasma",
+        unit: "mg/dL",
+        low: 70.0,
+        high: 99.0,
+        mean: 102.0,
+        sd: 22.0,
+        vital: false,
+    },
+    Loinc {
+        code: "8480-6",
+        display: "Systolic blood pressure",
+        unit: "mm[Hg]",
+        low: 90.0,
+        high: 120.0,
+        mean: 124.0,
+        sd: 14.0,
+        vital: true,
+    },
+    Loinc {
+        code: "718-7",
+        display: "Hemoglobin [Mass/volume] in Blood",
+        unit: "g/dL",
+        low: 12.0,
+        high: 17.5,
+        mean: 14.2,
+        sd: 1.5,
+        vital: false,
+    },
+    Loinc {
+        code: "4548-4",
+        display: "Hemoglobin A1c/Hemoglobin.total in Blood",
+        unit: "%",
+        low: 4.0,
+        high: 5.6,
+        mean: 5.8,
+        sd: 0.9,
+        vital: false,
+    },
+    Loinc {
+        code: "8462-4",
+        display: "Diastolic blood pressure",
+        unit: "mm[Hg]",
+        low: 60.0,
+        high: 80.0,
+        mean: 79.0,
+        sd: 9.0,
+        vital: true,
+    },
+    Loinc {
+        code: "8867-4",
+        display: "Heart rate",
+        unit: "/min",
+        low: 60.0,
+        high: 100.0,
+        mean: 74.0,
+        sd: 11.0,
+        vital: true,
+    },
+    Loinc {
+        code: "2160-0",
+        display: "Creatinine [Mass/volume] in Serum or Plasma",
+        unit: "mg/dL",
+        low: 0.6,
+        high: 1.3,
+        mean: 0.95,
+        sd: 0.25,
+        vital: false,
+    },
 ];
 
 /// The LOINC codes the search workload asks for (the first five of [`LOINC`]).
@@ -244,7 +423,10 @@ pub const SEARCH_LOINC: &[&str] = &["2951-2", "2345-7", "8480-6", "718-7", "4548
 /// (SNOMED CT code, display)
 const CONDITIONS: &[(&str, &str)] = &[
     ("44054006", "Diabetes mellitus type 2 (disorder)"),
-    ("38341003", "Hypertensive disorder, systemic arterial (disorder)"),
+    (
+        "38341003",
+        "Hypertensive disorder, systemic arterial (disorder)",
+    ),
     ("55822004", "Hyperlipidemia (disorder)"),
     ("195967001", "Asthma (disorder)"),
     ("15777000", "Prediabetes (finding)"),
@@ -262,10 +444,16 @@ const MEDICATIONS: &[(&str, &str)] = &[
     ("314076", "lisinopril 10 MG Oral Tablet"),
     ("197361", "amlodipine 5 MG Oral Tablet"),
     ("310798", "Hydrochlorothiazide 25 MG Oral Tablet"),
-    ("860975", "24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet"),
+    (
+        "860975",
+        "24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet",
+    ),
     ("617312", "atorvastatin 10 MG Oral Tablet"),
     ("313782", "Acetaminophen 325 MG Oral Tablet"),
-    ("745679", "200 ACTUAT Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler"),
+    (
+        "745679",
+        "200 ACTUAT Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler",
+    ),
     ("312961", "Simvastatin 20 MG Oral Tablet"),
 ];
 
@@ -289,7 +477,12 @@ const SPECIALTIES: &[(&str, &str)] = &[
     ("418112009", "Pulmonary medicine (specialty)"),
 ];
 
-const PLANS: &[(&str, &str)] = &[("BRONZE-HMO", "Bronze HMO"), ("SILVER-HMO", "Silver HMO"), ("GOLD-PPO", "Gold PPO"), ("MEDICARE-ADV", "Medicare Advantage")];
+const PLANS: &[(&str, &str)] = &[
+    ("BRONZE-HMO", "Bronze HMO"),
+    ("SILVER-HMO", "Silver HMO"),
+    ("GOLD-PPO", "Gold PPO"),
+    ("MEDICARE-ADV", "Medicare Advantage"),
+];
 
 const SID: &str = "https://wellspring.example.org/fhir/sid";
 
@@ -325,7 +518,8 @@ impl Dataset {
     /// The id of resource `i` of type `k`: a UUID-shaped name derived from (seed, type, index),
     /// unique because the mixing function is a bijection.
     pub fn id(&self, k: Kind, i: u64) -> String {
-        let base = self.seed.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ ((k.index() as u64 + 1) << 48) ^ i;
+        let base =
+            self.seed.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ ((k.index() as u64 + 1) << 48) ^ i;
         let a = mix(base);
         let b = mix(a ^ 0x5851_F42D_4C95_7F2D);
         format!(
@@ -366,7 +560,7 @@ impl Dataset {
     fn provider_org(&self, r: &mut SplitMix64) -> u64 {
         let orgs = self.count(Kind::Organization);
         let i = 1 + r.below(orgs - 1);
-        if i % 5 == 0 { i - 1 } else { i }
+        if i.is_multiple_of(5) { i - 1 } else { i }
     }
 
     /// A uniformly random resource of the data set (for reads).
@@ -388,8 +582,12 @@ impl Dataset {
 
     /// Write the whole data set as NDJSON to `path`; returns the bytes written.
     pub fn write_ndjson(&self, path: &Path, bar: &indicatif::ProgressBar) -> anyhow::Result<u64> {
-        let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-        let mut out = Counting { inner: std::io::BufWriter::with_capacity(1 << 20, file), bytes: 0 };
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let mut out = Counting {
+            inner: std::io::BufWriter::with_capacity(1 << 20, file),
+            bytes: 0,
+        };
         let mut done = 0u64;
         for i in 0..self.count(Kind::Organization) {
             emit(&mut out, &self.organization(i))?;
@@ -400,13 +598,18 @@ impl Dataset {
         for i in 0..self.count(Kind::PractitionerRole) {
             emit(&mut out, &self.practitioner_role(i))?;
         }
-        done += self.count(Kind::Organization) + self.count(Kind::Practitioner) + self.count(Kind::PractitionerRole);
+        done += self.count(Kind::Organization)
+            + self.count(Kind::Practitioner)
+            + self.count(Kind::PractitionerRole);
         bar.set_position(done);
         for p in 0..self.count(Kind::Patient) {
             let (patient, display) = self.patient(p);
             emit(&mut out, &patient)?;
             done += 1;
-            let pat = PatientRef { reference: self.reference(Kind::Patient, p), display };
+            let pat = PatientRef {
+                reference: self.reference(Kind::Patient, p),
+                display,
+            };
             for i in self.owned(Kind::Coverage, p) {
                 emit(&mut out, &self.coverage(i, &pat))?;
                 done += 1;
@@ -438,7 +641,11 @@ impl Dataset {
         }
         out.flush()?;
         bar.set_position(done);
-        anyhow::ensure!(done == self.n, "generated {done} resources instead of {}", self.n);
+        anyhow::ensure!(
+            done == self.n,
+            "generated {done} resources instead of {}",
+            self.n
+        );
         Ok(out.bytes)
     }
 
@@ -469,14 +676,27 @@ impl Dataset {
 
     fn organization(&self, i: u64) -> Value {
         let mut r = self.rng(Kind::Organization, i);
-        let payer = i % 5 == 0;
-        let (city, state, _) = *r.pick(CITIES);
+        let payer = i.is_multiple_of(5);
+        let (city, _, _) = *r.pick(CITIES);
         let name = if payer {
-            format!("{} {} Health Plan", city, ["Community", "Mutual", "Blue Valley", "Commonwealth"][(i / 5 % 4) as usize])
+            format!(
+                "{} {} Health Plan",
+                city,
+                ["Community", "Mutual", "Blue Valley", "Commonwealth"][(i / 5 % 4) as usize]
+            )
         } else {
-            format!("{} {} {}", city, ["Family", "Community", "Regional", "Valley"][(i % 4) as usize], ["Medical Group", "Health Center", "Clinic"][(i % 3) as usize])
+            format!(
+                "{} {} {}",
+                city,
+                ["Family", "Community", "Regional", "Valley"][(i % 4) as usize],
+                ["Medical Group", "Health Center", "Clinic"][(i % 3) as usize]
+            )
         };
-        let (code, display) = if payer { ("pay", "Payer") } else { ("prov", "Healthcare Provider") };
+        let (code, display) = if payer {
+            ("pay", "Payer")
+        } else {
+            ("prov", "Healthcare Provider")
+        };
         json!({
             "resourceType": "Organization",
             "id": self.id(Kind::Organization, i),
@@ -696,7 +916,11 @@ impl Dataset {
             ("N", "Normal")
         };
         let qty = |x: f64| json!({"value": x, "unit": lab.unit, "system": "http://unitsofmeasure.org", "code": lab.unit});
-        let (cat, cat_display) = if lab.vital { ("vital-signs", "Vital Signs") } else { ("laboratory", "Laboratory") };
+        let (cat, cat_display) = if lab.vital {
+            ("vital-signs", "Vital Signs")
+        } else {
+            ("laboratory", "Laboratory")
+        };
         let mut v = json!({
             "resourceType": "Observation",
             "id": self.id(Kind::Observation, i),
@@ -785,7 +1009,10 @@ mod tests {
     #[test]
     fn dates_round_trip() {
         assert_eq!(fmt_date(0), "1970-01-01");
-        assert_eq!(fmt_datetime(epoch(2024, 2, 29) + 3661), "2024-02-29T01:01:01Z");
+        assert_eq!(
+            fmt_datetime(epoch(2024, 2, 29) + 3661),
+            "2024-02-29T01:01:01Z"
+        );
         assert_eq!(fmt_date(epoch(1930, 12, 31)), "1930-12-31");
     }
 
@@ -795,11 +1022,17 @@ mod tests {
             let d = Dataset::new(n, 1).unwrap();
             let total: u64 = Kind::ALL.iter().map(|k| d.count(*k)).sum();
             assert_eq!(total, n);
-            let main: u64 = Kind::ALL.iter().filter(|k| k.is_main()).map(|k| d.count(*k)).sum();
+            let main: u64 = Kind::ALL
+                .iter()
+                .filter(|k| k.is_main())
+                .map(|k| d.count(*k))
+                .sum();
             assert!(main * 100 >= n * 95, "{n}: main types {main}");
             // Every clinical resource belongs to exactly one patient.
             for k in [Kind::Observation, Kind::Appointment, Kind::Coverage] {
-                let owned: u64 = (0..d.count(Kind::Patient)).map(|p| d.owned(k, p).count() as u64).sum();
+                let owned: u64 = (0..d.count(Kind::Patient))
+                    .map(|p| d.owned(k, p).count() as u64)
+                    .sum();
                 assert_eq!(owned, d.count(k));
             }
         }
@@ -839,7 +1072,12 @@ mod tests {
             *by_type.entry(t).or_insert(0u64) += 1;
         }
         for k in Kind::ALL {
-            assert_eq!(by_type.get(k.name()).copied().unwrap_or(0), d.count(k), "{}", k.name());
+            assert_eq!(
+                by_type.get(k.name()).copied().unwrap_or(0),
+                d.count(k),
+                "{}",
+                k.name()
+            );
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -11,11 +11,14 @@ use serde::Serialize;
 use super::data::{Dataset, FAMILY, Kind, SEARCH_LOINC, SplitMix64, mix};
 use super::sys;
 
-/// A stream of requests: `next(rng, seq)` gives (request kind index, path and query).
+/// Makes the `seq`-th request of a client: (request kind index, path and query).
+type NextRequest = dyn Fn(&Dataset, &mut SplitMix64, u64) -> (usize, String) + Send + Sync;
+
+/// A stream of requests.
 pub struct Workload {
     pub name: &'static str,
     pub kinds: Vec<&'static str>,
-    next: Box<dyn Fn(&Dataset, &mut SplitMix64, u64) -> (usize, String) + Send + Sync>,
+    next: Box<NextRequest>,
 }
 
 /// Read by id: a uniformly random resource of the data set.
@@ -30,42 +33,62 @@ pub fn reads() -> Workload {
     }
 }
 
+/// The three searches of the mix.
+pub const SEARCH_KINDS: [&str; 3] = [
+    "Patient?name",
+    "Observation?patient&code&date",
+    "Appointment?practitioner&date",
+];
+
+/// One search of kind `which` (an index into [`SEARCH_KINDS`]) with random arguments.
+fn search_path(ds: &Dataset, rng: &mut SplitMix64, which: usize) -> String {
+    match which {
+        0 => {
+            // A prefix (3 letters or more) of a family name the generator uses.
+            let family = rng.pick(FAMILY);
+            let chars: Vec<char> = family.chars().collect();
+            let len = rng.range(3, chars.len() as i64 + 1) as usize;
+            let prefix: String = chars.iter().take(len.max(3)).collect();
+            format!("/fhir/Patient?name={}", encode(&prefix))
+        }
+        1 => {
+            let p = rng.below(ds.count(Kind::Patient));
+            let code = rng.pick(SEARCH_LOINC);
+            format!(
+                "/fhir/Observation?patient=Patient/{}&code=http://loinc.org%7C{code}&date=ge2020-01-01&date=lt2023-01-01",
+                ds.id(Kind::Patient, p)
+            )
+        }
+        _ => {
+            let pr = rng.below(ds.scheduled_practitioners());
+            format!(
+                "/fhir/Appointment?practitioner=Practitioner/{}&date=ge2025-01-01&date=lt2025-02-01",
+                ds.id(Kind::Practitioner, pr)
+            )
+        }
+    }
+}
+
 /// The search mix, round robin: Patient by name prefix, Observation by patient + code + date
 /// range, Appointment by practitioner + month.
 pub fn searches() -> Workload {
     Workload {
         name: "search mix",
-        kinds: vec!["Patient?name", "Observation?patient&code&date", "Appointment?practitioner&date"],
-        next: Box::new(|ds, rng, seq| match seq % 3 {
-            0 => {
-                let family = rng.pick(FAMILY);
-                let chars: Vec<char> = family.chars().collect();
-                let len = rng.range(3, chars.len() as i64 + 1) as usize;
-                let prefix: String = chars.iter().take(len.max(3)).collect();
-                (0, format!("/fhir/Patient?name={}", encode(&prefix)))
-            }
-            1 => {
-                let p = rng.below(ds.count(Kind::Patient));
-                let code = rng.pick(SEARCH_LOINC);
-                (
-                    1,
-                    format!(
-                        "/fhir/Observation?patient=Patient/{}&code=http://loinc.org%7C{code}&date=ge2020-01-01&date=lt2023-01-01",
-                        ds.id(Kind::Patient, p)
-                    ),
-                )
-            }
-            _ => {
-                let pr = rng.below(ds.scheduled_practitioners());
-                (
-                    2,
-                    format!(
-                        "/fhir/Appointment?practitioner=Practitioner/{}&date=ge2025-01-01&date=lt2025-02-01",
-                        ds.id(Kind::Practitioner, pr)
-                    ),
-                )
-            }
+        kinds: SEARCH_KINDS.to_vec(),
+        next: Box::new(|ds, rng, seq| {
+            let which = (seq % 3) as usize;
+            (which, search_path(ds, rng, which))
         }),
+    }
+}
+
+/// One search of the mix on its own (for the unloaded, one-client measurement).
+pub fn search_alone(which: usize) -> Workload {
+    let which = which.min(SEARCH_KINDS.len() - 1);
+    Workload {
+        name: SEARCH_KINDS[which],
+        kinds: vec![SEARCH_KINDS[which]],
+        next: Box::new(move |ds, rng, _| (0, search_path(ds, rng, which))),
     }
 }
 
@@ -131,7 +154,7 @@ pub struct KindResult {
     pub errors: u64,
     /// Successful (200) responses only.
     pub latency: Latency,
-    /// Mean `Bundle.total` seen during the warm-up (searches only): how much each search matched.
+    /// Mean `Bundle.total` of the successful searches: how much each search matched.
     pub mean_matches: Option<f64>,
 }
 
@@ -158,6 +181,10 @@ pub struct PhaseResult {
     pub server_peak_rss_kb: u64,
     /// True when the kernel let us reset VmHWM at the start (exact); else the 100 ms VmRSS samples' max.
     pub server_peak_rss_exact: bool,
+    /// Of which private memory (heap): highest `RssAnon` of the 100 ms samples.
+    pub server_peak_anon_kb: u64,
+    /// Of which mapped files (SQLite mmaps the database): highest `RssFile` of the samples.
+    pub server_peak_file_kb: u64,
     /// Server CPU use over the measured window, % of one core.
     pub server_cpu_pct: f64,
     /// This (load-generating) process's CPU use, % of one core: it shares the machine.
@@ -237,19 +264,24 @@ pub async fn run(
                 let micros = u32::try_from(t0.elapsed().as_micros()).unwrap_or(u32::MAX);
                 let failure = match outcome {
                     Ok((200, body)) => {
-                        if warm {
-                            if nkinds > 1
+                        if !warm {
+                            st.lat[kind].push(micros);
+                            if w.name != "read by id"
                                 && let Some(total) = bundle_total(&body)
                             {
                                 st.matches[kind].0 += total;
                                 st.matches[kind].1 += 1;
                             }
-                        } else {
-                            st.lat[kind].push(micros);
                         }
                         None
                     }
-                    Ok((status, body)) => Some((format!("HTTP {status}"), format!("{path} -> {status}: {}", String::from_utf8_lossy(&body[..body.len().min(300)])))),
+                    Ok((status, body)) => Some((
+                        format!("HTTP {status}"),
+                        format!(
+                            "{path} -> {status}: {}",
+                            String::from_utf8_lossy(&body[..body.len().min(300)])
+                        ),
+                    )),
                     Err(c) => Some((c.clone(), format!("{path} -> {c}"))),
                 };
                 if warm {
@@ -271,9 +303,19 @@ pub async fn run(
     }
     // CPU counters over the measured window only.
     tokio::time::sleep_until(warm_end.into()).await;
-    let (srv0, me0, m0) = (sys::cpu_ticks(Some(server_pid)), sys::cpu_ticks(None), sys::machine_cpu());
+    let (srv0, me0, m0) = (
+        sys::cpu_ticks(Some(server_pid)),
+        sys::cpu_ticks(None),
+        sys::machine_cpu(),
+    );
     let t_measure = Instant::now();
-    let mut all = TaskStats { lat: vec![Vec::new(); nkinds], errors: vec![0; nkinds], requests: vec![0; nkinds], matches: vec![(0, 0); nkinds], ..TaskStats::default() };
+    let mut all = TaskStats {
+        lat: vec![Vec::new(); nkinds],
+        errors: vec![0; nkinds],
+        requests: vec![0; nkinds],
+        matches: vec![(0, 0); nkinds],
+        ..TaskStats::default()
+    };
     let mut last_done = t_measure;
     for t in tasks {
         let (st, done) = t.await?;
@@ -296,7 +338,11 @@ pub async fn run(
         all.warm_requests += st.warm_requests;
         all.warm_errors += st.warm_errors;
     }
-    let (srv1, me1, m1) = (sys::cpu_ticks(Some(server_pid)), sys::cpu_ticks(None), sys::machine_cpu());
+    let (srv1, me1, m1) = (
+        sys::cpu_ticks(Some(server_pid)),
+        sys::cpu_ticks(None),
+        sys::machine_cpu(),
+    );
     let samples = sampler.stop();
     let hwm = sys::status_kb(server_pid, "VmHWM").unwrap_or(0);
     let measured_s = last_done.duration_since(t_measure).as_secs_f64().max(1e-3);
@@ -315,7 +361,8 @@ pub async fn run(
             requests: all.requests[k],
             errors: all.errors[k],
             latency: Latency::from_micros(std::mem::take(&mut all.lat[k])),
-            mean_matches: (all.matches[k].1 > 0).then(|| all.matches[k].0 as f64 / all.matches[k].1 as f64),
+            mean_matches: (all.matches[k].1 > 0)
+                .then(|| all.matches[k].0 as f64 / all.matches[k].1 as f64),
         })
         .collect();
     Ok(PhaseResult {
@@ -332,8 +379,14 @@ pub async fn run(
         warmup_errors: all.warm_errors,
         latency,
         by_kind,
-        server_peak_rss_kb: if exact { hwm.max(samples.peak_rss_kb) } else { samples.peak_rss_kb },
+        server_peak_rss_kb: if exact {
+            hwm.max(samples.peak_rss_kb)
+        } else {
+            samples.peak_rss_kb
+        },
         server_peak_rss_exact: exact,
+        server_peak_anon_kb: samples.peak_anon_kb,
+        server_peak_file_kb: samples.peak_file_kb,
         server_cpu_pct: pct(srv0, srv1),
         client_cpu_pct: pct(me0, me1),
         machine_busy_pct: m1.since(&m0).0,
@@ -387,7 +440,10 @@ mod tests {
 
     #[test]
     fn reads_total() {
-        assert_eq!(bundle_total(br#"{"resourceType":"Bundle","type":"searchset","total":12,"entry":[]}"#), Some(12));
+        assert_eq!(
+            bundle_total(br#"{"resourceType":"Bundle","type":"searchset","total":12,"entry":[]}"#),
+            Some(12)
+        );
         assert_eq!(bundle_total(b"{}"), None);
     }
 
@@ -399,6 +455,9 @@ mod tests {
         let kinds: Vec<usize> = (0..6).map(|s| (w.next)(&ds, &mut rng, s).0).collect();
         assert_eq!(kinds, [0, 1, 2, 0, 1, 2]);
         let (_, q) = (w.next)(&ds, &mut rng, 1);
-        assert!(q.starts_with("/fhir/Observation?patient=Patient/") && q.contains("date=ge2020-01-01&date=lt2023-01-01"));
+        assert!(
+            q.starts_with("/fhir/Observation?patient=Patient/")
+                && q.contains("date=ge2020-01-01&date=lt2023-01-01")
+        );
     }
 }

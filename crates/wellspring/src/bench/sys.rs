@@ -64,15 +64,27 @@ pub struct MachineCpu {
 }
 
 pub fn machine_cpu() -> MachineCpu {
-    let Ok(text) = std::fs::read_to_string("/proc/stat") else { return MachineCpu::default() };
-    let Some(line) = text.lines().find(|l| l.starts_with("cpu ")) else { return MachineCpu::default() };
-    let v: Vec<u64> = line.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+    let Ok(text) = std::fs::read_to_string("/proc/stat") else {
+        return MachineCpu::default();
+    };
+    let Some(line) = text.lines().find(|l| l.starts_with("cpu ")) else {
+        return MachineCpu::default();
+    };
+    let v: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
     // user nice system idle iowait irq softirq steal guest guest_nice
     let get = |i: usize| v.get(i).copied().unwrap_or(0);
     let busy = get(0) + get(1) + get(2) + get(5) + get(6) + get(7);
     let idle = get(3);
     let iowait = get(4);
-    MachineCpu { busy, iowait, total: busy + idle + iowait }
+    MachineCpu {
+        busy,
+        iowait,
+        total: busy + idle + iowait,
+    }
 }
 
 impl MachineCpu {
@@ -88,12 +100,26 @@ impl MachineCpu {
 
 pub fn mem_total_kb() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    text.lines().find_map(|l| l.strip_prefix("MemTotal:")?.split_whitespace().next()?.parse().ok())
+    text.lines().find_map(|l| {
+        l.strip_prefix("MemTotal:")?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    })
 }
 
 pub fn cpu_model() -> Option<String> {
     let text = std::fs::read_to_string("/proc/cpuinfo").ok()?;
-    text.lines().find_map(|l| Some(l.strip_prefix("model name")?.split_once(':')?.1.trim().to_owned()))
+    text.lines().find_map(|l| {
+        Some(
+            l.strip_prefix("model name")?
+                .split_once(':')?
+                .1
+                .trim()
+                .to_owned(),
+        )
+    })
 }
 
 /// Reset a process's peak-RSS mark (`VmHWM`) so it measures from now on. False if refused.
@@ -108,6 +134,10 @@ pub struct Samples {
     pub peak_hwm_kb: u64,
     /// Highest `VmRSS` read (kB).
     pub peak_rss_kb: u64,
+    /// Highest `RssAnon` read (kB): heap and other private memory.
+    pub peak_anon_kb: u64,
+    /// Highest `RssFile` read (kB): mapped files (SQLite's mmap of the database counts here).
+    pub peak_file_kb: u64,
     /// Last CPU time (ticks) of the whole process.
     pub cpu_ticks: u64,
     /// CPU time (ticks) by thread name (threads that exited keep their last reading).
@@ -140,13 +170,23 @@ impl Sampler {
                 if let Some(kb) = status_kb(pid, "VmRSS") {
                     s.peak_rss_kb = s.peak_rss_kb.max(kb);
                 }
+                if let Some(kb) = status_kb(pid, "RssAnon") {
+                    s.peak_anon_kb = s.peak_anon_kb.max(kb);
+                }
+                if let Some(kb) = status_kb(pid, "RssFile") {
+                    s.peak_file_kb = s.peak_file_kb.max(kb);
+                }
                 if let Some(t) = cpu_ticks(Some(pid)) {
                     s.cpu_ticks = s.cpu_ticks.max(t);
                 }
                 if let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) {
                     for e in dir.flatten() {
                         let tid = e.file_name().to_string_lossy().into_owned();
-                        if let Some((comm, t)) = std::fs::read_to_string(e.path().join("stat")).ok().as_deref().and_then(parse_stat) {
+                        if let Some((comm, t)) = std::fs::read_to_string(e.path().join("stat"))
+                            .ok()
+                            .as_deref()
+                            .and_then(parse_stat)
+                        {
                             per_tid.insert(tid, (comm, t));
                         }
                     }
@@ -173,12 +213,18 @@ impl Sampler {
             }
             s
         });
-        Sampler { stop, handle: Some(handle) }
+        Sampler {
+            stop,
+            handle: Some(handle),
+        }
     }
 
     pub fn stop(mut self) -> Samples {
         self.stop.store(true, Ordering::Relaxed);
-        self.handle.take().and_then(|h| h.join().ok()).unwrap_or_default()
+        self.handle
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default()
     }
 }
 
@@ -191,15 +237,19 @@ impl Drop for Sampler {
 /// The descriptor number under which `pid` has `path` open.
 fn find_fd(pid: u32, path: &Path) -> Option<String> {
     let want = std::fs::canonicalize(path).ok()?;
-    std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.flatten().find_map(|e| {
-        let target = std::fs::read_link(e.path()).ok()?;
-        (target == want).then(|| e.file_name().to_string_lossy().into_owned())
-    })
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .ok()?
+        .flatten()
+        .find_map(|e| {
+            let target = std::fs::read_link(e.path()).ok()?;
+            (target == want).then(|| e.file_name().to_string_lossy().into_owned())
+        })
 }
 
 fn file_pos(pid: u32, fd: &str) -> Option<u64> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).ok()?;
-    text.lines().find_map(|l| l.strip_prefix("pos:")?.trim().parse().ok())
+    text.lines()
+        .find_map(|l| l.strip_prefix("pos:")?.trim().parse().ok())
 }
 
 /// Kills the child (SIGKILL) if it is still running when dropped — an error path must not leave
@@ -223,7 +273,9 @@ pub fn terminate(child: &mut Child, grace: Duration) -> anyhow::Result<(ExitStat
     if let Some(st) = child.try_wait()? {
         return Ok((st, true));
     }
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
     let deadline = Instant::now() + grace;
     loop {
         if let Some(st) = child.try_wait()? {
@@ -237,11 +289,38 @@ pub fn terminate(child: &mut Child, grace: Duration) -> anyhow::Result<(ExitStat
     }
 }
 
-/// The last `n` lines of a (log) file, for error messages.
+/// The last `n` lines of a (log) file, for error messages (long lines cut, colour codes gone).
 pub fn tail(path: &Path, n: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let plain: String = strip_ansi(l);
+            match plain.char_indices().nth(300) {
+                Some((cut, _)) => format!("{}…", &plain[..cut]),
+                None => plain,
+            }
+        })
+        .collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // ESC [ ... final byte in @..~
+            for d in chars.by_ref() {
+                if ('@'..='~').contains(&d) && d != '[' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -253,6 +332,14 @@ mod tests {
     fn parses_stat_with_spaces_in_comm() {
         let s = "1234 (tokio runtime) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0";
         assert_eq!(parse_stat(s).unwrap(), ("tokio runtime".to_owned(), 300));
+    }
+
+    #[test]
+    fn strips_colours() {
+        assert_eq!(
+            strip_ansi("\u{1b}[2mtime\u{1b}[0m \u{1b}[33m WARN\u{1b}[0m x"),
+            "time  WARN x"
+        );
     }
 
     #[test]
