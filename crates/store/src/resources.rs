@@ -142,7 +142,11 @@ async fn insert_rows(
     }
     let per_stmt = (SQLITE_MAX_PARAMS / ncols).clamp(1, 1000);
     // Index rows are a set: a value extracted twice for one resource is stored once.
-    let on_conflict = if table_and_cols.starts_with("idx_") { " ON CONFLICT DO NOTHING" } else { "" };
+    let on_conflict = if table_and_cols.starts_with("idx_") {
+        " ON CONFLICT DO NOTHING"
+    } else {
+        ""
+    };
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_stmt).collect();

@@ -223,8 +223,15 @@ fn rank(f: &Filter) -> u8 {
         Filter::Compartment(_) => 1,
         Filter::Param { any_of, .. } => match any_of.first() {
             Some(Cond::Ref { .. }) => 1,
-            Some(Cond::Token { .. }) | Some(Cond::Str { mode: StrMode::Exact, .. }) => 2,
-            Some(Cond::Str { mode: StrMode::Prefix, .. }) => 3,
+            Some(Cond::Token { .. })
+            | Some(Cond::Str {
+                mode: StrMode::Exact,
+                ..
+            }) => 2,
+            Some(Cond::Str {
+                mode: StrMode::Prefix,
+                ..
+            }) => 3,
             Some(Cond::Date { .. }) => 4,
             _ => 5,
         },
