@@ -115,6 +115,8 @@ pub struct IngestResult {
     /// runtime, `sqlx-sqlite-wor` = SQLite itself (the single writer connection), `wellspring` =
     /// the main thread.
     pub cpu_s_by_thread: BTreeMap<String, f64>,
+    /// CPU seconds of the local PostgreSQL processes during the import (PostgreSQL only).
+    pub postgres_cpu_s: Option<f64>,
     pub machine_busy_pct: f64,
     pub machine_iowait_pct: f64,
     pub rate_over_time: Vec<RateSlice>,
@@ -348,6 +350,7 @@ async fn load_phases(
         duration: Duration::from_secs(args.duration),
         max_requests: args.max_requests,
         seed: args.seed,
+        postgres: sqlite_path(&server.url).is_none(),
     };
     let mut out = Vec::new();
     for w in [load::reads(), load::searches()] {
@@ -374,6 +377,7 @@ async fn load_phases(
             duration: Duration::from_secs(args.duration.min(10)),
             max_requests: 200,
             seed: args.seed ^ 0x5010,
+            postgres: opts.postgres,
         };
         let r = load::run(
             &client,
@@ -552,6 +556,11 @@ fn ingest(
     let log_file =
         std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
     let m0 = sys::machine_cpu();
+    let pg0 = if sqlite_path(url).is_none() {
+        sys::postgres_ticks()
+    } else {
+        None
+    };
     let started = Instant::now();
     let mut child = Command::new(exe)
         .args(["import", "--quiet", "--database", url])
@@ -576,6 +585,11 @@ fn ingest(
     let status = child.wait().context("waiting for `wellspring import`")?;
     let wall_s = started.elapsed().as_secs_f64();
     let m1 = sys::machine_cpu();
+    let pg1 = if pg0.is_some() {
+        sys::postgres_ticks()
+    } else {
+        None
+    };
     let samples = sampler.stop();
     let lines = reader.join().unwrap_or_default();
     let code = status.code();
@@ -635,6 +649,10 @@ fn ingest(
             .iter()
             .map(|(k, v)| (k.clone(), *v as f64 / tck))
             .collect(),
+        postgres_cpu_s: match (pg0, pg1) {
+            (Some(a), Some(b)) => Some(b.saturating_sub(a) as f64 / tck),
+            _ => None,
+        },
         machine_busy_pct: busy,
         machine_iowait_pct: iowait,
         rate_over_time,
@@ -777,6 +795,8 @@ fn pairs(rows: Vec<ws_store::Row>) -> Vec<(String, u64)> {
 }
 
 struct Server {
+    /// The database URL it serves.
+    url: String,
     guard: sys::ChildGuard,
     pid: u32,
     base: String,
@@ -815,7 +835,10 @@ async fn start_server(exe: &Path, url: &str, log: &Path) -> anyhow::Result<Serve
     });
     let health = match tokio::time::timeout(Duration::from_secs(120), rx).await {
         Ok(Ok(u)) => u,
-        _ => anyhow::bail!("`wellspring serve` did not start:\n{}", sys::tail(log, 20)),
+        _ => anyhow::bail!(
+            "`wellspring serve` did not start:\n{}",
+            sys::error_head(log, 20)
+        ),
     };
     let base = health
         .strip_suffix("/healthz")
@@ -843,7 +866,12 @@ async fn start_server(exe: &Path, url: &str, log: &Path) -> anyhow::Result<Serve
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Ok(Server { guard, pid, base })
+    Ok(Server {
+        url: url.to_owned(),
+        guard,
+        pid,
+        base,
+    })
 }
 
 #[cfg(test)]

@@ -112,6 +112,8 @@ pub struct LoadOptions {
     pub duration: Duration,
     pub max_requests: u64,
     pub seed: u64,
+    /// Also count the CPU of the local PostgreSQL processes.
+    pub postgres: bool,
 }
 
 /// Latency percentiles in milliseconds.
@@ -189,6 +191,8 @@ pub struct PhaseResult {
     pub server_cpu_pct: f64,
     /// This (load-generating) process's CPU use, % of one core: it shares the machine.
     pub client_cpu_pct: f64,
+    /// CPU use of the local PostgreSQL processes, % of one core (PostgreSQL only).
+    pub postgres_cpu_pct: Option<f64>,
     pub machine_busy_pct: f64,
 }
 
@@ -308,6 +312,11 @@ pub async fn run(
         sys::cpu_ticks(None),
         sys::machine_cpu(),
     );
+    let pg0 = if opts.postgres {
+        sys::postgres_ticks()
+    } else {
+        None
+    };
     let t_measure = Instant::now();
     let mut all = TaskStats {
         lat: vec![Vec::new(); nkinds],
@@ -343,6 +352,11 @@ pub async fn run(
         sys::cpu_ticks(None),
         sys::machine_cpu(),
     );
+    let pg1 = if opts.postgres {
+        sys::postgres_ticks()
+    } else {
+        None
+    };
     let samples = sampler.stop();
     let hwm = sys::status_kb(server_pid, "VmHWM").unwrap_or(0);
     let measured_s = last_done.duration_since(t_measure).as_secs_f64().max(1e-3);
@@ -389,6 +403,7 @@ pub async fn run(
         server_peak_file_kb: samples.peak_file_kb,
         server_cpu_pct: pct(srv0, srv1),
         client_cpu_pct: pct(me0, me1),
+        postgres_cpu_pct: pg0.is_some().then(|| pct(pg0, pg1)),
         machine_busy_pct: m1.since(&m0).0,
     })
 }

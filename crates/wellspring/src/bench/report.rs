@@ -190,6 +190,15 @@ pub fn markdown(r: &BenchResult) -> String {
              after the ingest ({t:.1} s), as autovacuum would have.\n"
         );
     }
+    if let Some(i) = &r.ingest
+        && let Some(pg) = i.postgres_cpu_s
+    {
+        let _ = writeln!(
+            s,
+            "PostgreSQL processes used {pg:.0} s of CPU during the import ({:.2} cores).\n",
+            pg / i.wall_s.max(1e-9)
+        );
+    }
     let _ = writeln!(s, "### Load (`wellspring serve`, child process)\n");
     let _ = writeln!(
         s,
@@ -202,7 +211,7 @@ pub fn markdown(r: &BenchResult) -> String {
     for p in &r.phases {
         let _ = writeln!(
             s,
-            "| **{}** | {} | **{}** | {} | {} | **{}** | {} | {} | | {}{} (heap {}) | {:.0} % | {:.0} % |",
+            "| **{}** | {} | **{}** | {} | {} | **{}** | {} | {} | | {}{} (heap {}) | {:.0} %{} | {:.0} % |",
             p.name,
             int(p.requests),
             rate(p.requests_per_s),
@@ -219,6 +228,9 @@ pub fn markdown(r: &BenchResult) -> String {
             },
             bytes(p.server_peak_anon_kb * 1024),
             p.server_cpu_pct,
+            p.postgres_cpu_pct
+                .map(|c| format!(" + PostgreSQL {c:.0} %"))
+                .unwrap_or_default(),
             p.client_cpu_pct,
         );
         if p.by_kind.len() > 1 {
@@ -268,7 +280,7 @@ pub fn markdown(r: &BenchResult) -> String {
         for p in &r.unloaded {
             let _ = writeln!(
                 s,
-                "| `{}` | {} | {} | {} | {} | {} | {} | {} | {:.0} % |",
+                "| `{}` | {} | {} | {} | {} | {} | {} | {} | {:.0} %{} |",
                 p.name,
                 int(p.requests),
                 ms(p.latency.p50_ms),
@@ -280,7 +292,10 @@ pub fn markdown(r: &BenchResult) -> String {
                     .first()
                     .and_then(|k| k.mean_matches)
                     .map_or("–".to_owned(), |m| format!("{m:.1}")),
-                p.server_cpu_pct
+                p.server_cpu_pct,
+                p.postgres_cpu_pct
+                    .map(|c| format!(" + PostgreSQL {c:.0} %"))
+                    .unwrap_or_default()
             );
         }
         let _ = writeln!(s);

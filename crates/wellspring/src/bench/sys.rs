@@ -55,6 +55,29 @@ pub fn cpu_ticks(pid: Option<u32>) -> Option<u64> {
     parse_stat(&std::fs::read_to_string(path).ok()?).map(|(_, t)| t)
 }
 
+/// CPU time (ticks) of every local process named `postgres` (the server and its backends), or
+/// `None` when there is none. Backends that exit take their time with them.
+pub fn postgres_ticks() -> Option<u64> {
+    let mut total = 0;
+    let mut found = false;
+    for e in std::fs::read_dir("/proc").ok()?.flatten() {
+        let name = e.file_name();
+        if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if let Some((comm, t)) = std::fs::read_to_string(e.path().join("stat"))
+            .ok()
+            .as_deref()
+            .and_then(parse_stat)
+            && comm == "postgres"
+        {
+            total += t;
+            found = true;
+        }
+    }
+    found.then_some(total)
+}
+
 /// Machine-wide CPU counters from `/proc/stat`: (busy, iowait, total) ticks over all CPUs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MachineCpu {
@@ -303,6 +326,18 @@ pub fn tail(path: &Path, n: usize) -> String {
         })
         .collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// The first `n` lines of a log up to a stack backtrace: where a failed start says why.
+pub fn error_head(path: &Path, n: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .map(strip_ansi)
+        .take_while(|l| !l.starts_with("Stack backtrace"))
+        .filter(|l| !l.trim().is_empty())
+        .take(n)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn strip_ansi(s: &str) -> String {
