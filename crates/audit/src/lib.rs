@@ -10,63 +10,7 @@
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
-use ws_store::{AuditRecord, Store, now_micros};
-
-/// Who is calling. Identities arrive with the identity capability; until then callers are
-/// `anonymous` (HTTP) or `system` (command line).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    pub actor: String,
-    pub acting_for: Option<String>,
-    pub purpose: Option<String>,
-    /// Client address, for the "from where" of the audit record.
-    pub source: Option<String>,
-}
-
-impl Caller {
-    pub fn anonymous(source: Option<String>) -> Caller {
-        Caller {
-            actor: "anonymous".into(),
-            acting_for: None,
-            purpose: None,
-            source,
-        }
-    }
-
-    pub fn system() -> Caller {
-        Caller {
-            actor: "system".into(),
-            acting_for: None,
-            purpose: None,
-            source: Some("cli".into()),
-        }
-    }
-
-    /// Build an audit record for an action by this caller.
-    pub fn record(
-        &self,
-        action: &str,
-        res_type: Option<&str>,
-        res_id: Option<&str>,
-        compartment: Option<&str>,
-        outcome: &str,
-        detail: Option<String>,
-    ) -> AuditRecord {
-        AuditRecord {
-            recorded_at: now_micros(),
-            actor: self.actor.clone(),
-            acting_for: self.acting_for.clone(),
-            purpose: self.purpose.clone(),
-            action: action.to_owned(),
-            res_type: res_type.map(str::to_owned),
-            res_id: res_id.map(str::to_owned),
-            compartment: compartment.filter(|c| !c.is_empty()).map(str::to_owned),
-            outcome: outcome.to_owned(),
-            detail,
-            source: self.source.clone(),
-        }
-    }
-}
+use ws_store::{AuditRecord, Store};
 
 enum Msg {
     Record(Box<AuditRecord>),

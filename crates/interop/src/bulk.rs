@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use futures::StreamExt;
 use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
-use ws_audit::Caller;
 use ws_fhir::IssueCode;
+use ws_identity::Caller;
 use ws_store::{ExportJob, Write, now_micros};
 
 use crate::ops::{build_write, check_resource, new_id};

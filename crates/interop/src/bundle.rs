@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
-use ws_audit::Caller;
 use ws_fhir::{Issue, IssueCode, validate};
+use ws_identity::Caller;
 use ws_store::{Conn, HistoryQuery, StoredResource, now_micros};
 
 use crate::ops::{check_resource, check_type, new_id, parse_etag};

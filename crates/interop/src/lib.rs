@@ -13,8 +13,8 @@ pub mod time;
 
 use serde_json::Value;
 use ws_audit::Auditor;
-pub use ws_audit::Caller;
 use ws_fhir::{Issue, IssueCode};
+pub use ws_identity::{Caller, Principal};
 use ws_store::{Store, StoreError};
 
 pub use ops::{Conditional, Written};

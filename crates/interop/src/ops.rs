@@ -1,8 +1,8 @@
 //! Single-resource interactions: create, read, vread, update, delete, and their conditional forms.
 
 use serde_json::{Map, Value};
-use ws_audit::Caller;
 use ws_fhir::{Issue, IssueCode, search_params, validate};
+use ws_identity::Caller;
 use ws_store::{Conn, StoreError, StoredResource, Write, now_micros};
 
 use crate::{Fhir, FhirError, time};

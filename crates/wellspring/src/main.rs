@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use ws_audit::{Auditor, Caller};
+use ws_audit::Auditor;
+use ws_interop::Caller;
 use ws_interop::Fhir;
 use ws_store::Store;
 

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
-use ws_audit::{Auditor, Caller};
+use ws_audit::Auditor;
+use ws_interop::Caller;
 use ws_interop::Fhir;
 use ws_interop::bulk::{IMPORT_BATCH, ImportItem, ImportReport};
 use ws_store::Store;

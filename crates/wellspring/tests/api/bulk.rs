@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use serde_json::{Value, json};
-use ws_audit::Caller;
+use ws_interop::Caller;
 use ws_interop::bulk::ImportReport;
 
 use crate::support::{TestApp, patient, version_of};
