@@ -3,6 +3,7 @@
 //! become OperationOutcomes in exactly one place ([`fhir_error`]).
 
 mod fhir_api;
+pub mod portal;
 
 use std::net::SocketAddr;
 
