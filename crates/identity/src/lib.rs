@@ -7,5 +7,6 @@
 
 pub mod caller;
 pub mod rules;
+pub mod secrets;
 
 pub use caller::{Access, Caller, Grant, Principal, StaffRole};

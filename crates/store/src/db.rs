@@ -15,6 +15,7 @@ pub enum Val {
     Int(i64),
     Text(String),
     NullText,
+    NullInt,
     Bool(bool),
 }
 
@@ -121,6 +122,7 @@ macro_rules! bind_all {
                 Val::Int(i) => q.bind(*i),
                 Val::Text(s) => q.bind(s.clone()),
                 Val::NullText => q.bind(Option::<String>::None),
+                Val::NullInt => q.bind(Option::<i64>::None),
                 Val::Bool(b) => q.bind(*b),
             };
         }
@@ -136,6 +138,7 @@ macro_rules! bind_owned {
                 Val::Int(i) => q.bind(i),
                 Val::Text(s) => q.bind(s),
                 Val::NullText => q.bind(Option::<String>::None),
+                Val::NullInt => q.bind(Option::<i64>::None),
                 Val::Bool(b) => q.bind(b),
             };
         }

@@ -3,6 +3,7 @@
 //! the database URL. The only crate that speaks SQL.
 
 mod db;
+pub mod identity;
 pub mod resources;
 pub mod search;
 
