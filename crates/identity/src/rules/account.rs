@@ -79,16 +79,36 @@ mod tests {
     fn prx_07_no_account_under_13() {
         use AccountKind::*;
         let rows = [
-            (date(2014, 3, 10), date(2026, 3, 10), Err(AccountRefusal::UnderThirteen)), // 12 today
-            (date(2013, 3, 11), date(2026, 3, 10), Err(AccountRefusal::UnderThirteen)), // day before 13
+            (
+                date(2014, 3, 10),
+                date(2026, 3, 10),
+                Err(AccountRefusal::UnderThirteen),
+            ), // 12 today
+            (
+                date(2013, 3, 11),
+                date(2026, 3, 10),
+                Err(AccountRefusal::UnderThirteen),
+            ), // day before 13
             (date(2013, 3, 10), date(2026, 3, 10), Ok(Teen)), // 13th birthday
             (date(2013, 2, 28), date(2026, 3, 10), Ok(Teen)),
-            (date(2026, 3, 10), date(2026, 3, 10), Err(AccountRefusal::UnderThirteen)), // newborn
-            (date(2012, 2, 29), date(2025, 2, 28), Err(AccountRefusal::UnderThirteen)), // leap: not yet
+            (
+                date(2026, 3, 10),
+                date(2026, 3, 10),
+                Err(AccountRefusal::UnderThirteen),
+            ), // newborn
+            (
+                date(2012, 2, 29),
+                date(2025, 2, 28),
+                Err(AccountRefusal::UnderThirteen),
+            ), // leap: not yet
             (date(2012, 2, 29), date(2025, 3, 1), Ok(Teen)), // leap: Mar 1 in a common year
         ];
         for (birth, today, want) in rows {
-            assert_eq!(own_account(birth, today), want, "born {birth}, today {today}");
+            assert_eq!(
+                own_account(birth, today),
+                want,
+                "born {birth}, today {today}"
+            );
         }
     }
 
@@ -103,7 +123,11 @@ mod tests {
             (date(1950, 1, 1), date(2026, 3, 10), Ok(Adult)),
         ];
         for (birth, today, want) in rows {
-            assert_eq!(own_account(birth, today), want, "born {birth}, today {today}");
+            assert_eq!(
+                own_account(birth, today),
+                want,
+                "born {birth}, today {today}"
+            );
         }
     }
 

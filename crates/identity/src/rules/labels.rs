@@ -163,7 +163,10 @@ fn concepts<'a>(v: &'a Value) -> Box<dyn Iterator<Item = &'a Value> + 'a> {
 }
 
 fn codings(res: &Value) -> impl Iterator<Item = (&str, &str)> {
-    let direct = CONCEPTS.iter().filter_map(|k| res.get(*k)).flat_map(concepts);
+    let direct = CONCEPTS
+        .iter()
+        .filter_map(|k| res.get(*k))
+        .flat_map(concepts);
     // Claim / ExplanationOfBenefit diagnoses (a member's EOB lists them).
     let diagnoses = res
         .get("diagnosis")
@@ -401,12 +404,18 @@ mod tests {
         assert_eq!(apply(&mut res), 1);
         assert_eq!(apply(&mut res), 0);
         assert!(has_label(&res, PSY) && has_label(&res, ETH));
-        let sec = res.pointer("/meta/security").and_then(Value::as_array).cloned().unwrap_or_default();
+        let sec = res
+            .pointer("/meta/security")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(sec.len(), 3);
         assert_eq!(sec.first().and_then(|c| c.get("code")), Some(&json!("R")));
         assert_eq!(
             sec.get(2),
-            Some(&json!({"system": LABEL_SYSTEM, "code": "PSY", "display": "psychiatry information sensitivity"}))
+            Some(
+                &json!({"system": LABEL_SYSTEM, "code": "PSY", "display": "psychiatry information sensitivity"})
+            )
         );
 
         // No meta yet: created.
@@ -419,7 +428,8 @@ mod tests {
         assert_eq!(apply(&mut plain), 0);
         assert_eq!(plain, before);
         // A malformed meta is left alone.
-        let mut odd = json!({"resourceType": "Condition", "meta": "x", "code": cc(ICD10CM, "F32.9")});
+        let mut odd =
+            json!({"resourceType": "Condition", "meta": "x", "code": cc(ICD10CM, "F32.9")});
         assert_eq!(apply(&mut odd), 0);
         // A label under another system does not count.
         let other = json!({"meta": {"security": [{"system": "urn:other", "code": "PSY"}]}});

@@ -115,7 +115,7 @@ pub fn on_failure(policy: &LockoutPolicy, state: &AttemptState, now: Timestamp) 
         return *state;
     }
     let failures = state.consecutive_failures.saturating_add(1);
-    let locked_until = if failures % policy.threshold() == 0 {
+    let locked_until = if failures.is_multiple_of(policy.threshold()) {
         Some(now.checked_add(policy.lock_for).unwrap_or(Timestamp::MAX))
     } else {
         state.locked_until
@@ -219,10 +219,10 @@ mod tests {
             (10, Fail, true, 2, None),
             (20, Fail, true, 3, None),
             (30, Fail, true, 4, None),
-            (40, Fail, true, 5, Some(940)),    // 5th locks for 15 min
-            (100, Fail, false, 5, Some(940)),  // while locked: not counted, not extended
-            (939, Fail, false, 5, Some(940)),  // one second before the end
-            (940, Fail, true, 6, Some(940)),   // lock over: counter continues
+            (40, Fail, true, 5, Some(940)),   // 5th locks for 15 min
+            (100, Fail, false, 5, Some(940)), // while locked: not counted, not extended
+            (939, Fail, false, 5, Some(940)), // one second before the end
+            (940, Fail, true, 6, Some(940)),  // lock over: counter continues
             (950, Fail, true, 7, Some(940)),
             (960, Fail, true, 8, Some(940)),
             (970, Fail, true, 9, Some(940)),
@@ -253,19 +253,39 @@ mod tests {
             locked_until: Some(t(900)),
         };
         let rows = [
-            (0, Gate::Locked { until: t(900), retry_after_secs: 900 }),
-            (899, Gate::Locked { until: t(900), retry_after_secs: 1 }),
+            (
+                0,
+                Gate::Locked {
+                    until: t(900),
+                    retry_after_secs: 900,
+                },
+            ),
+            (
+                899,
+                Gate::Locked {
+                    until: t(900),
+                    retry_after_secs: 1,
+                },
+            ),
             (900, Gate::Allowed),
         ];
         for (at, want) in rows {
             assert_eq!(on_attempt(&p, &s, t(at)), want, "at {at}");
         }
         // Sub-second remainders round up.
-        let half = t(0).checked_add(SignedDuration::from_millis(1500)).unwrap_or(t(0));
-        let s = AttemptState { consecutive_failures: 5, locked_until: Some(half) };
+        let half = t(0)
+            .checked_add(SignedDuration::from_millis(1500))
+            .unwrap_or(t(0));
+        let s = AttemptState {
+            consecutive_failures: 5,
+            locked_until: Some(half),
+        };
         assert_eq!(
             on_attempt(&p, &s, t(0)),
-            Gate::Locked { until: half, retry_after_secs: 2 }
+            Gate::Locked {
+                until: half,
+                retry_after_secs: 2
+            }
         );
     }
 
@@ -307,7 +327,10 @@ mod tests {
             assert_eq!(p.validate(), want, "{max_failures}/{mins}");
         }
         // An unvalidated 0 behaves as 1 rather than dividing by zero.
-        let p = LockoutPolicy { max_failures: 0, ..LockoutPolicy::default() };
+        let p = LockoutPolicy {
+            max_failures: 0,
+            ..LockoutPolicy::default()
+        };
         let s = on_failure(&p, &AttemptState::default(), t(0));
         assert!(s.locked_until.is_some());
     }
@@ -321,15 +344,46 @@ mod tests {
         let rows = [
             (0, None, 0, Gate::Allowed),
             (19, Some(0), 600, Gate::Allowed),
-            (20, Some(0), 600, Gate::Locked { until: t(900), retry_after_secs: 300 }),
-            (35, Some(100), 600, Gate::Locked { until: t(1000), retry_after_secs: 400 }),
+            (
+                20,
+                Some(0),
+                600,
+                Gate::Locked {
+                    until: t(900),
+                    retry_after_secs: 300,
+                },
+            ),
+            (
+                35,
+                Some(100),
+                600,
+                Gate::Locked {
+                    until: t(1000),
+                    retry_after_secs: 400,
+                },
+            ),
             (20, Some(0), 900, Gate::Allowed), // oldest left the window
-            (20, None, 0, Gate::Locked { until: t(900), retry_after_secs: 900 }),
+            (
+                20,
+                None,
+                0,
+                Gate::Locked {
+                    until: t(900),
+                    retry_after_secs: 900,
+                },
+            ),
         ];
         for (count, oldest, now, want) in rows {
-            assert_eq!(address_gate(&p, count, oldest.map(t), t(now)), want, "{count} at {now}");
+            assert_eq!(
+                address_gate(&p, count, oldest.map(t), t(now)),
+                want,
+                "{count} at {now}"
+            );
         }
-        let bad = ThrottlePolicy { max_attempts_per_address: 0, ..p };
+        let bad = ThrottlePolicy {
+            max_attempts_per_address: 0,
+            ..p
+        };
         assert_eq!(bad.validate(), Err(PolicyError::MaxAttempts));
     }
 }

@@ -203,7 +203,7 @@ fn is_patterned(s: &str) -> bool {
     let chars: Vec<char> = s.chars().collect();
     let n = chars.len();
     for unit in 1..=n / 2 {
-        if n % unit == 0 && chars.chunks(unit).all(|c| Some(c) == chars.get(..unit)) {
+        if n.is_multiple_of(unit) && chars.chunks(unit).all(|c| Some(c) == chars.get(..unit)) {
             return true;
         }
     }
@@ -259,8 +259,16 @@ mod tests {
         // (password, two_step, expected)
         let long64 = "correct horse battery staple ".repeat(3);
         let long64 = &long64[..64];
-        let long256: String = "plum tide orbit lantern ".chars().cycle().take(256).collect();
-        let long257: String = "plum tide orbit lantern ".chars().cycle().take(257).collect();
+        let long256: String = "plum tide orbit lantern "
+            .chars()
+            .cycle()
+            .take(256)
+            .collect();
+        let long257: String = "plum tide orbit lantern "
+            .chars()
+            .cycle()
+            .take(257)
+            .collect();
         let rows: Vec<(&str, bool, Result<(), PasswordProblem>)> = vec![
             ("", true, Err(TooShort { min: 8 })),
             ("vrk7qzp", true, Err(TooShort { min: 8 })), // 7
@@ -276,7 +284,11 @@ mod tests {
             ("äöüßäöü", true, Err(TooShort { min: 8 })), // 7 code points, 14 bytes
         ];
         for (pw, two_step, want) in rows {
-            assert_eq!(check_password(pw, two_step, &[]), want, "{pw:?} two_step={two_step}");
+            assert_eq!(
+                check_password(pw, two_step, &[]),
+                want,
+                "{pw:?} two_step={two_step}"
+            );
         }
     }
 
@@ -347,7 +359,10 @@ mod tests {
             assert_eq!(check_password(pw, true, CTX), want, "{pw:?}");
         }
         // Context words under 4 characters are ignored.
-        assert_eq!(check_password("bo was here today", true, &["Bo", "Li"]), Ok(()));
+        assert_eq!(
+            check_password("bo was here today", true, &["Bo", "Li"]),
+            Ok(())
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub fn teen_age(state: &str) -> u8 {
 /// nothing from the 18th birthday (or before birth).
 pub fn parent_access(child_birth: Date, state: &str, on: Date) -> Option<Access> {
     let age = age_on(child_birth, on);
-    if age < 0 || age >= MAJORITY {
+    if !(0..MAJORITY).contains(&age) {
         None
     } else if age < i16::from(teen_age(state)) {
         Some(Access::ProxyFull)
@@ -149,12 +149,20 @@ pub fn access_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::civil::date;
     use Access::*;
+    use jiff::civil::date;
 
     #[test]
     fn prx_03_teen_age_by_state() {
-        let rows = [("CA", 12), ("MI", 12), ("ca", 12), (" mi ", 12), ("WA", 13), ("HI", 13), ("", 13)];
+        let rows = [
+            ("CA", 12),
+            ("MI", 12),
+            ("ca", 12),
+            (" mi ", 12),
+            ("WA", 13),
+            ("HI", 13),
+            ("", 13),
+        ];
         for (state, want) in rows {
             assert_eq!(teen_age(state), want, "{state:?}");
         }
@@ -181,7 +189,11 @@ mod tests {
             (date(2012, 2, 29), "CA", date(2024, 2, 29), Some(ProxyTeen)),
         ];
         for (birth, state, on, want) in rows {
-            assert_eq!(parent_access(birth, state, on), want, "born {birth} {state} on {on}");
+            assert_eq!(
+                parent_access(birth, state, on),
+                want,
+                "born {birth} {state} on {on}"
+            );
         }
     }
 
@@ -191,18 +203,22 @@ mod tests {
         let on = date(2026, 3, 1);
         // (birth, state, for own child, expected)
         let rows = [
-            (date(2008, 3, 1), "WA", false, Ok(())),         // 18 today
-            (date(2008, 3, 2), "WA", false, Err(Under18)),   // day before 18
-            (date(2008, 3, 2), "WA", true, Err(Under18)),    // EX-P4 elsewhere: rejected
-            (date(2008, 3, 2), "HI", true, Ok(())),          // EX-P4 Hawaii own baby: allowed
+            (date(2008, 3, 1), "WA", false, Ok(())),       // 18 today
+            (date(2008, 3, 2), "WA", false, Err(Under18)), // day before 18
+            (date(2008, 3, 2), "WA", true, Err(Under18)),  // EX-P4 elsewhere: rejected
+            (date(2008, 3, 2), "HI", true, Ok(())),        // EX-P4 Hawaii own baby: allowed
             (date(2008, 3, 2), "hi", true, Ok(())),
-            (date(2008, 3, 2), "HI", false, Err(Under18)),   // Hawaii, not their child
-            (date(2013, 3, 2), "HI", true, Err(Under13)),    // no own account possible
+            (date(2008, 3, 2), "HI", false, Err(Under18)), // Hawaii, not their child
+            (date(2013, 3, 2), "HI", true, Err(Under13)),  // no own account possible
             (date(2013, 3, 1), "HI", true, Ok(())),
             (date(1960, 1, 1), "CA", false, Ok(())),
         ];
         for (birth, state, own, want) in rows {
-            assert_eq!(caregiver_may_request(birth, state, own, on), want, "{birth} {state} {own}");
+            assert_eq!(
+                caregiver_may_request(birth, state, own, on),
+                want,
+                "{birth} {state} {own}"
+            );
         }
         assert_eq!(Under18.code(), "proxy-under-18");
         assert!(Under18.message().contains("18"));
@@ -225,12 +241,16 @@ mod tests {
         let rows = [
             (false, date(2026, 1, 14), false), // before the grant
             (false, date(2026, 1, 15), true),
-            (false, date(2027, 7, 14), true), // last day
+            (false, date(2027, 7, 14), true),  // last day
             (false, date(2027, 7, 15), false), // expired
-            (true, date(2026, 6, 1), false),  // revoked
+            (true, date(2026, 6, 1), false),   // revoked
         ];
         for (revoked, on, want) in rows {
-            assert_eq!(adult_grant_active(g, revoked, on), want, "{on} revoked={revoked}");
+            assert_eq!(
+                adult_grant_active(g, revoked, on),
+                want,
+                "{on} revoked={revoked}"
+            );
         }
     }
 
@@ -245,17 +265,39 @@ mod tests {
             (Parent, date(2012, 3, 1), "WA", None, Some(ProxyTeen)),
             (Parent, date(2008, 3, 1), "WA", None, None), // EX-P3: ends at 18
             (Parent, date(2008, 3, 1), "WA", g, None),    // a grant date changes nothing
-            (Caregiver, date(2008, 3, 1), "WA", g, Some(Access::Caregiver)), // adult with written grant
+            (
+                Caregiver,
+                date(2008, 3, 1),
+                "WA",
+                g,
+                Some(Access::Caregiver),
+            ), // adult with written grant
             (Caregiver, date(2008, 3, 1), "WA", None, None), // no written grant
-            (Caregiver, date(2008, 3, 2), "WA", g, None),    // subject still 17
-            (Caregiver, date(1950, 1, 1), "WA", Some(date(2024, 9, 1)), None), // expired 2026-03-01
-            (Caregiver, date(1950, 1, 1), "WA", Some(date(2024, 9, 2)), Some(Access::Caregiver)),
+            (Caregiver, date(2008, 3, 2), "WA", g, None), // subject still 17
+            (
+                Caregiver,
+                date(1950, 1, 1),
+                "WA",
+                Some(date(2024, 9, 1)),
+                None,
+            ), // expired 2026-03-01
+            (
+                Caregiver,
+                date(1950, 1, 1),
+                "WA",
+                Some(date(2024, 9, 2)),
+                Some(Access::Caregiver),
+            ),
             (Legal, date(2008, 3, 1), "WA", None, Some(Access::Legal)), // EX-P3: guardianship/POA
             (Legal, date(2020, 1, 1), "CA", None, Some(Access::Legal)),
             (Legal, date(1940, 1, 1), "CA", None, Some(Access::Legal)),
         ];
         for (rel, birth, state, grant, want) in rows {
-            assert_eq!(access_for(rel, birth, state, grant, on), want, "{rel:?} {birth} {grant:?}");
+            assert_eq!(
+                access_for(rel, birth, state, grant, on),
+                want,
+                "{rel:?} {birth} {grant:?}"
+            );
         }
     }
 }
