@@ -8,5 +8,7 @@
 pub mod caller;
 pub mod rules;
 pub mod secrets;
+pub mod service;
 
 pub use caller::{Access, Caller, Grant, Principal, StaffRole};
+pub use service::{Identity, IdentityConfig, IdentityError};

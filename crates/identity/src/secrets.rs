@@ -46,7 +46,8 @@ pub fn token_hash(token: &str) -> String {
 
 /// Base64url SHA-256 (PKCE S256 challenge).
 pub fn s256(verifier: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()))
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -188,6 +189,7 @@ pub fn normalize_recovery(code: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -207,7 +209,10 @@ mod tests {
         let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
         assert_eq!(totp_code(secret, 59).unwrap(), "287082");
         assert!(totp_ok(secret, "287082", 59));
-        assert!(totp_ok(secret, "287 082", 59 + 30), "one step of skew is accepted");
+        assert!(
+            totp_ok(secret, "287 082", 59 + 30),
+            "one step of skew is accepted"
+        );
         assert!(!totp_ok(secret, "287082", 59 + 90));
     }
 

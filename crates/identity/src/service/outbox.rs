@@ -1,0 +1,47 @@
+//! Delivering the notification outbox. Messages are written in the same transaction as the
+//! change that caused them; a sender claims and delivers them. The default sink writes each
+//! message to a file (works offline); email and SMS gateways plug in behind [`FileSink`]'s place.
+
+use std::path::PathBuf;
+
+use ws_store::identity::{self as db, OutboxRow};
+use ws_store::now_micros;
+
+use super::{Identity, IdentityError, Result};
+
+/// Writes each message as `<dir>/<channel>/<id>.txt` (recipient, subject, body).
+#[derive(Debug, Clone)]
+pub struct FileSink {
+    pub dir: PathBuf,
+}
+
+impl FileSink {
+    fn write(&self, m: &OutboxRow) -> std::io::Result<()> {
+        let dir = self.dir.join(&m.channel);
+        std::fs::create_dir_all(&dir)?;
+        let text = format!("To: {}\nSubject: {}\n\n{}", m.recipient, m.subject, m.body);
+        let tmp = dir.join(format!("{:010}.tmp", m.id));
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(tmp, dir.join(format!("{:010}.txt", m.id)))
+    }
+}
+
+/// Claim and deliver every pending message; returns them (tests read the links from them).
+pub async fn deliver_pending(id: &Identity, sink: &FileSink) -> Result<Vec<OutboxRow>> {
+    let mut out = Vec::new();
+    loop {
+        let mut c = id.store.begin().await?;
+        let batch = db::claim_outbox(&mut c, 100, now_micros()).await?;
+        if batch.is_empty() {
+            c.rollback().await?;
+            break;
+        }
+        for m in &batch {
+            sink.write(m)
+                .map_err(|e| IdentityError::Internal(format!("outbox sink: {e}")))?;
+        }
+        c.commit().await?;
+        out.extend(batch);
+    }
+    Ok(out)
+}

@@ -1,0 +1,325 @@
+//! Acting for a family member (DOMAIN.md §4): who may reach whose record, invitations,
+//! parent links, legal authority, revocation.
+
+use jiff::civil::Date;
+use ws_store::identity::{self as db, AccountRow, ProxyGrantRow};
+use ws_store::now_micros;
+
+use super::{Identity, Result, date_of, event};
+use crate::caller::{Access, Principal};
+use crate::rules::{age::age_on, proxy};
+
+/// One person the portal's switcher offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonChoice {
+    pub patient_id: String,
+    pub name: String,
+    pub access: Access,
+}
+
+/// The sharing page: who can see my record, and whose records I can see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharingView {
+    /// Grants on my record (active or pending invitation).
+    pub on_my_record: Vec<ProxyGrantRow>,
+    /// Records I can act for (myself first).
+    pub i_act_for: Vec<PersonChoice>,
+}
+
+/// Why a proxy request was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxyError {
+    /// The caller has no record of their own to share.
+    NotAMember,
+    /// Adult-to-adult grants are for adults; a child's record is shared through a parent link.
+    SubjectNotAdult,
+    /// The invited address is the member's own.
+    SelfInvite,
+    InvalidEmail,
+    /// Parent link refused: the child is not a dependent on the parent's family coverage.
+    NotYourDependent,
+    /// The child has turned 18 (EX-P3).
+    ChildIsAdult,
+    /// The grant does not exist or is not the caller's to revoke.
+    NotFound,
+    /// Under 18 (PRX-01).
+    CaregiverUnder18,
+}
+
+impl Identity {
+    /// The people an account may act for today, with names (the switcher).
+    pub async fn people(&self, acct: &AccountRow) -> Result<Vec<PersonChoice>> {
+        let principal = self.principal_for(acct, now_micros()).await?;
+        let Principal::Person { grants, .. } = principal else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::with_capacity(grants.len());
+        for g in grants {
+            let name = self
+                .patient_facts(&g.patient)
+                .await?
+                .map_or_else(|| g.patient.clone(), |f| f.display_name());
+            out.push(PersonChoice {
+                patient_id: g.patient,
+                name,
+                access: g.access,
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn sharing(&self, acct: &AccountRow) -> Result<SharingView> {
+        let on_my_record = match &acct.patient_id {
+            Some(p) => {
+                let mut c = self.store.reader().await?;
+                db::grants_on(&mut c, p).await?
+            }
+            None => Vec::new(),
+        };
+        Ok(SharingView {
+            on_my_record,
+            i_act_for: self.people(acct).await?,
+        })
+    }
+
+    /// An adult member grants a caregiver access to their record, in writing (PRX-05): by
+    /// email; attached at once if the caregiver has an account, else when they register.
+    pub async fn invite_caregiver(
+        &self,
+        acct: &AccountRow,
+        email: &str,
+        name: &str,
+    ) -> Result<Result<ProxyGrantRow, ProxyError>> {
+        let now = now_micros();
+        let today = date_of(now);
+        let Some(patient) = acct.patient_id.clone() else {
+            return Ok(Err(ProxyError::NotAMember));
+        };
+        let adult = acct
+            .birth_date
+            .as_deref()
+            .and_then(|b| b.parse::<Date>().ok())
+            .is_some_and(|b| age_on(b, today) >= 18);
+        if !adult {
+            return Ok(Err(ProxyError::SubjectNotAdult));
+        }
+        let email = email.trim().to_lowercase();
+        if !email.contains('@') || email.len() > 254 || name.trim().is_empty() {
+            return Ok(Err(ProxyError::InvalidEmail));
+        }
+        if email == acct.email {
+            return Ok(Err(ProxyError::SelfInvite));
+        }
+        let mut c = self.store.begin().await?;
+        let grantee = db::account_by_email(&mut c, &email).await?;
+        if let Some(g) = &grantee {
+            let under18 = g
+                .birth_date
+                .as_deref()
+                .and_then(|b| b.parse::<Date>().ok())
+                .is_none_or(|b| age_on(b, today) < 18);
+            if under18 {
+                c.rollback().await?;
+                return Ok(Err(ProxyError::CaregiverUnder18));
+            }
+        }
+        let row = ProxyGrantRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            subject_patient: patient.clone(),
+            grantee_account: grantee.as_ref().map(|g| g.id.clone()),
+            grantee_email: Some(email.clone()),
+            grantee_name: name.trim().to_owned(),
+            relationship: "caregiver".into(),
+            granted_on: today.to_string(),
+            granted_by: format!("account:{}", acct.id),
+            document: Some("portal authorization".into()),
+            created_at: now,
+            revoked_at: None,
+        };
+        db::insert_proxy_grant(&mut c, &row).await?;
+        db::enqueue(
+            &mut c,
+            "email",
+            &email,
+            "You have been given caregiver access in Wellspring",
+            &format!(
+                "{} has given you access to their Wellspring health record as their caregiver. \
+                 Sign in (or create your own account with this email address) to see it. The access \
+                 lasts 18 months unless they renew or revoke it.\n",
+                acct.display_name
+            ),
+            now,
+        )
+        .await?;
+        Self::audit(
+            &mut c,
+            event(
+                &format!("account:{}", acct.id),
+                "proxy-grant",
+                Some(&patient),
+                "success",
+                Some(format!("caregiver {}", row.id)),
+                None,
+            ),
+        )
+        .await?;
+        c.commit().await?;
+        Ok(Ok(row))
+    }
+
+    /// A parent asks for access to their child's record. Granted when the child is a dependent
+    /// on family coverage whose subscriber is the parent (the family's contract names them);
+    /// otherwise member services must verify (PRX-02, PRX-05). Scope follows the child's age.
+    pub async fn request_parent_access(
+        &self,
+        acct: &AccountRow,
+        child_patient: &str,
+    ) -> Result<Result<ProxyGrantRow, ProxyError>> {
+        let now = now_micros();
+        let today = date_of(now);
+        let Some(parent) = acct.patient_id.clone() else {
+            return Ok(Err(ProxyError::NotAMember));
+        };
+        let mut c = self.store.begin().await?;
+        let Some(child) = Self::patient(&mut c, child_patient).await? else {
+            c.rollback().await?;
+            return Ok(Err(ProxyError::NotYourDependent));
+        };
+        if child.birth.is_none_or(|b| age_on(b, today) >= 18) {
+            c.rollback().await?;
+            return Ok(Err(ProxyError::ChildIsAdult));
+        }
+        let covered =
+            db::ids_referring_to(&mut c, "Coverage", "beneficiary", "Patient", child_patient)
+                .await?;
+        let mut is_dependent = false;
+        for cov in covered {
+            if let Some(r) = c.read("Coverage", &cov).await?
+                && let Some(content) = r.content.as_deref()
+                && let Ok(v) = serde_json::from_str::<serde_json::Value>(content)
+            {
+                let sub = v
+                    .pointer("/subscriber/reference")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("");
+                if sub == format!("Patient/{parent}") {
+                    is_dependent = true;
+                }
+            }
+        }
+        if !is_dependent {
+            c.rollback().await?;
+            return Ok(Err(ProxyError::NotYourDependent));
+        }
+        let row = ProxyGrantRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            subject_patient: child_patient.to_owned(),
+            grantee_account: Some(acct.id.clone()),
+            grantee_email: Some(acct.email.clone()),
+            grantee_name: acct.display_name.clone(),
+            relationship: "parent".into(),
+            granted_on: today.to_string(),
+            granted_by: format!("account:{}", acct.id),
+            document: Some("subscriber of the child's family coverage".into()),
+            created_at: now,
+            revoked_at: None,
+        };
+        db::insert_proxy_grant(&mut c, &row).await?;
+        Self::audit(
+            &mut c,
+            event(
+                &format!("account:{}", acct.id),
+                "proxy-grant",
+                Some(child_patient),
+                "success",
+                Some(format!("parent {}", row.id)),
+                None,
+            ),
+        )
+        .await?;
+        c.commit().await?;
+        Ok(Ok(row))
+    }
+
+    /// Member services records a relationship after checking documents (parent without
+    /// coverage link, guardian, power of attorney).
+    pub async fn record_grant(
+        &self,
+        by: &str,
+        subject_patient: &str,
+        grantee: &AccountRow,
+        relationship: proxy::Relationship,
+        document: &str,
+    ) -> Result<ProxyGrantRow> {
+        let now = now_micros();
+        let rel = match relationship {
+            proxy::Relationship::Parent => "parent",
+            proxy::Relationship::Caregiver => "caregiver",
+            proxy::Relationship::Legal => "legal",
+        };
+        let row = ProxyGrantRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            subject_patient: subject_patient.to_owned(),
+            grantee_account: Some(grantee.id.clone()),
+            grantee_email: Some(grantee.email.clone()),
+            grantee_name: grantee.display_name.clone(),
+            relationship: rel.into(),
+            granted_on: date_of(now).to_string(),
+            granted_by: by.to_owned(),
+            document: Some(document.to_owned()),
+            created_at: now,
+            revoked_at: None,
+        };
+        let mut c = self.store.begin().await?;
+        db::insert_proxy_grant(&mut c, &row).await?;
+        Self::audit(
+            &mut c,
+            event(
+                by,
+                "proxy-grant",
+                Some(subject_patient),
+                "success",
+                Some(format!("{rel} {}", row.id)),
+                None,
+            ),
+        )
+        .await?;
+        c.commit().await?;
+        Ok(row)
+    }
+
+    /// Revoke a grant: by the member whose record it is, or by the grantee giving it up.
+    pub async fn revoke_grant(
+        &self,
+        acct: &AccountRow,
+        grant_id: &str,
+    ) -> Result<Result<(), ProxyError>> {
+        let mut c = self.store.begin().await?;
+        let Some(g) = db::grant_by_id(&mut c, grant_id).await? else {
+            c.rollback().await?;
+            return Ok(Err(ProxyError::NotFound));
+        };
+        let mine = acct.patient_id.as_deref() == Some(g.subject_patient.as_str());
+        let held = g.grantee_account.as_deref() == Some(acct.id.as_str());
+        if !(mine || held) || g.revoked_at.is_some() {
+            c.rollback().await?;
+            return Ok(Err(ProxyError::NotFound));
+        }
+        let actor = format!("account:{}", acct.id);
+        db::revoke_proxy_grant(&mut c, grant_id, &actor, now_micros()).await?;
+        Self::audit(
+            &mut c,
+            event(
+                &actor,
+                "proxy-revoke",
+                Some(&g.subject_patient),
+                "success",
+                Some(grant_id.to_owned()),
+                None,
+            ),
+        )
+        .await?;
+        c.commit().await?;
+        Ok(Ok(()))
+    }
+}
