@@ -284,6 +284,9 @@ pub fn params_for(resource_type: &str) -> impl Iterator<Item = &'static SearchPa
     DEFS.get(start..end).unwrap_or_default().iter()
 }
 
+/// The index name of `meta.security` labels (extracted for every resource type).
+pub const SECURITY_PARAM: &str = "_security";
+
 /// The definition of `name` on `resource_type`, if supported.
 pub fn lookup(resource_type: &str, name: &str) -> Option<&'static SearchParamDef> {
     DEFS.binary_search_by(|d| (d.resource, d.name).cmp(&(resource_type, name)))
@@ -373,6 +376,23 @@ pub fn extract(resource_type: &str, resource: &Value) -> Result<Extracted, Issue
                     ParamType::Reference => extract_reference(def, hit.value, &mut out.references),
                     ParamType::Date => extract_dates(def, hit, &mut out.dates)?,
                 }
+            }
+        }
+    }
+    // Security labels (meta.security) are indexed for every type, so authorization can hide
+    // labelled resources at query time (sensitive categories, DOMAIN.md PRX-03/PRX-06).
+    if let Some(labels) = resource.pointer("/meta/security").and_then(Value::as_array) {
+        for l in labels {
+            if let Some(code) = l
+                .get("code")
+                .and_then(Value::as_str)
+                .filter(|c| !c.is_empty())
+            {
+                out.tokens.push(TokenIdx {
+                    param: SECURITY_PARAM,
+                    system: l.get("system").and_then(Value::as_str).map(str::to_owned),
+                    code: code.to_owned(),
+                });
             }
         }
     }

@@ -659,6 +659,7 @@ impl Fhir {
         since: Option<i64>,
         patient_level: bool,
     ) -> Result<String, FhirError> {
+        self.gate_export(caller)?;
         for t in &types {
             if !ws_fhir::validate::is_resource_type(t) {
                 return Err(FhirError::bad(
@@ -733,6 +734,7 @@ impl Fhir {
 
     /// Delete a job and its files.
     pub async fn delete_export(&self, caller: &Caller, id: &str) -> Result<(), FhirError> {
+        self.gate_export(caller)?;
         if !crate::bundle::valid_id(id) {
             return Err(FhirError::NotFound(format!("export job {id}")));
         }

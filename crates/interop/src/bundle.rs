@@ -78,7 +78,10 @@ impl Fhir {
         compartment: Option<&str>,
     ) -> Result<String, FhirError> {
         let res = async {
+            self.gate(caller, res_type)?;
             let mut parsed = parse_search(res_type, pairs, lenient)?;
+            let mut restriction = self.search_restriction(caller, res_type, pairs)?;
+            parsed.query.filters.append(&mut restriction);
             if let Some(c) = compartment {
                 parsed
                     .query
@@ -87,9 +90,16 @@ impl Fhir {
             }
             let mut conn = self.store.snapshot().await?;
             let page = conn.search(&parsed.query).await?;
-            let (included, comps) = self
+            let (mut included, _) = self
                 .collect_includes(&mut conn, &parsed, &page.rows)
                 .await?;
+            // Includes follow references out of the caller's view: keep only what they may read.
+            included.retain(|r| self.may_read(caller, r));
+            let comps: Vec<String> = included
+                .iter()
+                .map(|r| r.compartment.clone())
+                .filter(|c| !c.is_empty())
+                .collect();
             conn.commit().await?;
             let mut compartments: HashSet<&str> =
                 page.rows.iter().map(|r| r.compartment.as_str()).collect();
@@ -308,12 +318,31 @@ impl Fhir {
             if let (Some(t), Some(i)) = (res_type, id) {
                 crate::ops::check_id(t, i)?;
             }
-            if let (Some(t), Some(i)) = (res_type, id)
-                && conn.read(t, i).await?.is_none()
-            {
-                return Err(FhirError::NotFound(format!("{t}/{i}")));
+            let unrestricted = matches!(
+                caller.principal,
+                ws_identity::Principal::System | ws_identity::Principal::Integration { .. }
+            );
+            match (res_type, id) {
+                (Some(t), Some(i)) => match conn.read(t, i).await? {
+                    None => return Err(FhirError::NotFound(format!("{t}/{i}"))),
+                    Some(cur) => {
+                        self.gate(caller, t)?;
+                        self.check(caller, ws_identity::rules::policy::Action::Read, t, Some(i), &cur.compartment, None)?;
+                    }
+                },
+                _ if !unrestricted => {
+                    return Err(if matches!(caller.principal, ws_identity::Principal::Anonymous) {
+                        FhirError::Unauthorized("history across resources needs a back-end access token".into())
+                    } else {
+                        FhirError::Forbidden("history across resources is for back-end integrations; ask for one resource's history".into())
+                    });
+                }
+                _ => {}
             }
-            let (rows, total) = conn.history(&q).await?;
+            let (mut rows, total) = conn.history(&q).await?;
+            // Each version is checked on its own: a label added later hides earlier versions too
+            // only if they carried it; tombstones follow the current resource's check above.
+            rows.retain(|r| r.deleted || self.may_read(caller, r));
             let mut comps: HashSet<&str> = rows.iter().map(|r| r.compartment.as_str()).filter(|c| !c.is_empty()).collect();
             if comps.is_empty() {
                 comps.insert("");

@@ -4,6 +4,7 @@
 //! caller is allowed), loads, applies the rules, writes in one transaction and lands in the audit
 //! log. The web crate maps requests onto it; the command line uses it for import and export.
 
+mod access;
 pub mod bulk;
 pub mod bundle;
 pub mod capability;
@@ -28,6 +29,12 @@ pub enum FhirError {
     /// 422: well-formed but not a valid resource.
     #[error("unprocessable: {}", first(.0))]
     Unprocessable(Vec<Issue>),
+    /// 401: nobody signed in (or the token is not valid) for data that needs it.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// 403: signed in, but policy does not allow this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0} was deleted")]
@@ -64,6 +71,8 @@ impl FhirError {
         match self {
             FhirError::BadRequest(_) => 400,
             FhirError::Unprocessable(_) => 422,
+            FhirError::Unauthorized(_) => 401,
+            FhirError::Forbidden(_) => 403,
             FhirError::NotFound(_) => 404,
             FhirError::Gone(_) => 410,
             FhirError::Conflict(_) => 409,
@@ -81,6 +90,8 @@ impl FhirError {
     pub fn issues(&self) -> Vec<Issue> {
         match self {
             FhirError::BadRequest(i) | FhirError::Unprocessable(i) => i.clone(),
+            FhirError::Unauthorized(m) => vec![Issue::error(IssueCode::Login, m.clone())],
+            FhirError::Forbidden(m) => vec![Issue::error(IssueCode::Forbidden, m.clone())],
             FhirError::NotFound(m) => {
                 vec![Issue::error(IssueCode::NotFound, format!("{m} not found"))]
             }

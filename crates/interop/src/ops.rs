@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value};
 use ws_fhir::{Issue, IssueCode, search_params, validate};
-use ws_identity::Caller;
+use ws_identity::rules::policy::Action;
+use ws_identity::{Caller, Principal};
 use ws_store::{Conn, StoreError, StoredResource, Write, now_micros};
 
 use crate::{Fhir, FhirError, time};
@@ -175,7 +176,8 @@ pub(crate) fn build_write(
     last_updated: i64,
 ) -> Result<(Write, String), FhirError> {
     let version = prev_version.map_or(1, |v| v + 1);
-    let obj = Value::Object(finish_resource(value, res_type, id, version, last_updated));
+    let mut obj = Value::Object(finish_resource(value, res_type, id, version, last_updated));
+    crate::access::label(&mut obj);
     let index =
         search_params::extract(res_type, &obj).map_err(|i| FhirError::BadRequest(vec![i]))?;
     let content = serde_json::to_string(&obj)
@@ -208,6 +210,29 @@ fn conflict_to_error(e: StoreError, if_match: bool) -> FhirError {
 }
 
 impl Fhir {
+    /// Authorize a write of the content about to be stored (its compartment and labels).
+    fn check_content(
+        &self,
+        caller: &Caller,
+        action: Action,
+        res_type: &str,
+        id: &str,
+        write: &ws_store::Write,
+        content: &str,
+    ) -> Result<(), FhirError> {
+        if matches!(
+            caller.principal,
+            Principal::System | Principal::Integration { .. }
+        ) {
+            return Ok(());
+        }
+        let v: Value = serde_json::from_str(content)
+            .map_err(|e| FhirError::bad(IssueCode::Exception, e.to_string()))?;
+        let compartment = write.index.compartment.clone().unwrap_or_default();
+        self.check(caller, action, res_type, Some(id), &compartment, Some(&v))
+            .map(|_| ())
+    }
+
     /// Record a failed attempt (the transaction that failed recorded nothing).
     pub fn audit_failure(
         &self,
@@ -288,6 +313,7 @@ impl Fhir {
         let id = id.unwrap_or_else(new_id);
         let now = now_micros();
         let (write, content) = build_write(value, &res_type, &id, None, now)?;
+        self.check_content(caller, Action::Create, &res_type, &id, &write, &content)?;
         let out = tx
             .put(&write)
             .await
@@ -353,11 +379,26 @@ impl Fhir {
         let res = async {
             check_type(res_type)?;
             check_id(res_type, id)?;
+            self.gate(caller, res_type)?;
             let mut c = self.store.reader().await?;
             match c.read(res_type, id).await? {
                 None => Err(FhirError::NotFound(format!("{res_type}/{id}"))),
-                Some(r) if r.deleted => Err(FhirError::Gone(format!("{res_type}/{id}"))),
-                Some(r) => Ok(r),
+                Some(r) if r.deleted => {
+                    // A tombstone carries no content: only those who may write the type learn of it.
+                    self.check(
+                        caller,
+                        Action::Read,
+                        res_type,
+                        Some(id),
+                        &r.compartment,
+                        None,
+                    )?;
+                    Err(FhirError::Gone(format!("{res_type}/{id}")))
+                }
+                Some(r) => {
+                    self.check_stored(caller, Action::Read, &r)?;
+                    Ok(r)
+                }
             }
         }
         .await;
@@ -382,13 +423,25 @@ impl Fhir {
                     format!("version '{version}' is not a number"),
                 )
             })?;
+            self.gate(caller, res_type)?;
             let mut c = self.store.reader().await?;
             match c.vread(res_type, id, v).await? {
                 None => Err(FhirError::NotFound(format!("{res_type}/{id}/_history/{v}"))),
                 Some(r) if r.deleted => {
+                    self.check(
+                        caller,
+                        Action::Read,
+                        res_type,
+                        Some(id),
+                        &r.compartment,
+                        None,
+                    )?;
                     Err(FhirError::Gone(format!("{res_type}/{id}/_history/{v}")))
                 }
-                Some(r) => Ok(r),
+                Some(r) => {
+                    self.check_stored(caller, Action::Read, &r)?;
+                    Ok(r)
+                }
             }
         }
         .await;
@@ -497,6 +550,9 @@ impl Fhir {
             Some(_) => {}
         }
         let current = tx.read(res_type, id).await?;
+        if let Some(c) = current.as_ref().filter(|c| !c.deleted) {
+            self.check_stored(caller, Action::Update, c)?;
+        }
         if let Some(expected) = if_match {
             match &current {
                 Some(c) if c.version == expected && !c.deleted => {}
@@ -518,6 +574,12 @@ impl Fhir {
         let created = current.as_ref().is_none_or(|c| c.deleted);
         let now = now_micros();
         let (write, content) = build_write(value, res_type, id, prev, now)?;
+        let action = if created {
+            Action::Create
+        } else {
+            Action::Update
+        };
+        self.check_content(caller, action, res_type, id, &write, &content)?;
         let out = tx
             .put(&write)
             .await
@@ -666,6 +728,7 @@ impl Fhir {
             .read(res_type, id)
             .await?
             .ok_or_else(|| FhirError::NotFound(format!("{res_type}/{id}")))?;
+        self.check_stored(caller, Action::Delete, &current)?;
         if let Some(expected) = if_match
             && expected != current.version
         {

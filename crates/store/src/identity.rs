@@ -145,7 +145,12 @@ pub async fn set_attempt_state(
 ) -> Result<(), StoreError> {
     c.execute(
         "UPDATE accounts SET failed_count = $1, locked_until = $2, updated_at = $3 WHERE id = $4",
-        &[failed_count.into(), opt_int(locked_until), now.into(), id.into()],
+        &[
+            failed_count.into(),
+            opt_int(locked_until),
+            now.into(),
+            id.into(),
+        ],
     )
     .await?;
     Ok(())
@@ -204,8 +209,11 @@ pub async fn replace_recovery_codes(
     id: &str,
     hashes: &[String],
 ) -> Result<(), StoreError> {
-    c.execute("DELETE FROM recovery_codes WHERE account_id = $1", &[id.into()])
-        .await?;
+    c.execute(
+        "DELETE FROM recovery_codes WHERE account_id = $1",
+        &[id.into()],
+    )
+    .await?;
     for h in hashes {
         c.execute(
             "INSERT INTO recovery_codes (account_id, code_hash) VALUES ($1, $2)",
@@ -347,7 +355,12 @@ pub async fn revoke_account_sessions(c: &mut Conn, account: &str) -> Result<u64,
     .await
 }
 
-pub async fn insert_attempt(c: &mut Conn, source: &str, at: i64, ok: bool) -> Result<(), StoreError> {
+pub async fn insert_attempt(
+    c: &mut Conn,
+    source: &str,
+    at: i64,
+    ok: bool,
+) -> Result<(), StoreError> {
     c.execute(
         "INSERT INTO sign_in_attempts (source, at, ok) VALUES ($1, $2, $3)",
         &[source.into(), at.into(), ok.into()],
@@ -594,8 +607,7 @@ pub struct ClientRow {
     pub disabled: bool,
 }
 
-const CLIENT_COLS: &str =
-    "client_id, name, redirect_uris, scopes, secret_hash, integration, created_by, created_at, disabled";
+const CLIENT_COLS: &str = "client_id, name, redirect_uris, scopes, secret_hash, integration, created_by, created_at, disabled";
 const CLIENT_KINDS: [Kind; 9] = [
     Kind::Text,
     Kind::Text,
@@ -704,7 +716,10 @@ pub async fn insert_oauth_grant(c: &mut Conn, g: &OAuthGrantRow) -> Result<(), S
     Ok(())
 }
 
-pub async fn oauth_grant_by_id(c: &mut Conn, id: &str) -> Result<Option<OAuthGrantRow>, StoreError> {
+pub async fn oauth_grant_by_id(
+    c: &mut Conn,
+    id: &str,
+) -> Result<Option<OAuthGrantRow>, StoreError> {
     let sql = format!("SELECT {OGRANT_COLS} FROM oauth_grants WHERE id = $1");
     Ok(c.fetch_opt(&sql, &[id.into()], &OGRANT_KINDS)
         .await?
@@ -712,7 +727,10 @@ pub async fn oauth_grant_by_id(c: &mut Conn, id: &str) -> Result<Option<OAuthGra
 }
 
 /// The apps an account has connected (unrevoked grants).
-pub async fn oauth_grants_of(c: &mut Conn, account: &str) -> Result<Vec<OAuthGrantRow>, StoreError> {
+pub async fn oauth_grants_of(
+    c: &mut Conn,
+    account: &str,
+) -> Result<Vec<OAuthGrantRow>, StoreError> {
     let sql = format!(
         "SELECT {OGRANT_COLS} FROM oauth_grants WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at, id"
     );
@@ -897,7 +915,11 @@ pub async fn enqueue(
 
 /// Claim up to `limit` unsent messages (marking them sent). Inside a write transaction, so two
 /// senders never take the same message (SQLite has one writer; PostgreSQL skips locked rows).
-pub async fn claim_outbox(c: &mut Conn, limit: i64, now: i64) -> Result<Vec<OutboxRow>, StoreError> {
+pub async fn claim_outbox(
+    c: &mut Conn,
+    limit: i64,
+    now: i64,
+) -> Result<Vec<OutboxRow>, StoreError> {
     let lock = if c.is_postgres() {
         " FOR UPDATE SKIP LOCKED"
     } else {

@@ -75,6 +75,10 @@ pub enum Filter {
     },
     /// Only resources in this patient's compartment.
     Compartment(String),
+    /// Only resources in one of these patients' compartments (authorization).
+    Compartments(Vec<String>),
+    /// Resources NOT matching the inner filter (authorization: hide labelled resources).
+    Not(Box<Filter>),
 }
 
 /// What to sort on.
@@ -235,8 +239,10 @@ fn rank(f: &Filter) -> u8 {
             Some(Cond::Date { .. }) => 4,
             _ => 5,
         },
+        Filter::Compartments(_) => 2,
         Filter::Has { .. } => 3,
         Filter::LastUpdated(_) => 6,
+        Filter::Not(_) => 7,
     }
 }
 
@@ -262,6 +268,16 @@ fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str, correlated
         Filter::Compartment(pid) => {
             let p = sql.bind(pid);
             format!("{alias}.compartment = {p}")
+        }
+        Filter::Compartments(pids) => {
+            if pids.is_empty() {
+                return "1=0".into();
+            }
+            let list: Vec<String> = pids.iter().map(|p| sql.bind(p)).collect();
+            format!("{alias}.compartment IN ({})", list.join(","))
+        }
+        Filter::Not(inner) => {
+            format!("NOT ({})", filter_sql(sql, res_type, inner, alias, true))
         }
         Filter::Param { param, any_of } => {
             let t = sql.bind(res_type);

@@ -60,7 +60,12 @@ struct Ctx {
     prefer_return: Option<String>,
 }
 
-fn ctx(addr: &SocketAddr, headers: &HeaderMap, query: Option<&str>) -> Result<Ctx, Response> {
+async fn ctx(
+    s: &AppState,
+    addr: &SocketAddr,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<Ctx, Response> {
     let pairs = query.map(parse_query_string).unwrap_or_default();
     let mut pretty = false;
     for (k, v) in &pairs {
@@ -110,14 +115,47 @@ fn ctx(addr: &SocketAddr, headers: &HeaderMap, query: Option<&str>) -> Result<Ct
                 .collect::<Vec<_>>()
         })
         .collect();
+    let caller = caller_or_401(s, addr, headers).await?;
     Ok(Ctx {
-        caller: Caller::anonymous(Some(addr.ip().to_string())),
+        caller,
         pretty,
         lenient: prefer.iter().any(|p| p == "handling=lenient"),
         prefer_return: prefer
             .iter()
             .find_map(|p| p.strip_prefix("return=").map(str::to_owned)),
     })
+}
+
+/// The caller, or a 401 OperationOutcome with a `WWW-Authenticate` challenge for a bad token.
+async fn caller_or_401(
+    s: &AppState,
+    addr: &SocketAddr,
+    headers: &HeaderMap,
+) -> Result<Caller, Response> {
+    match crate::auth::api_caller(s, addr, headers).await {
+        Ok(c) => Ok(c),
+        Err(crate::auth::AuthFail::InvalidToken) => {
+            let mut r = outcome_response(
+                StatusCode::UNAUTHORIZED,
+                &[Issue::error(
+                    IssueCode::Login,
+                    "the access token is not valid (expired, revoked or unknown)",
+                )],
+            );
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            Err(r)
+        }
+        Err(crate::auth::AuthFail::Internal) => Err(outcome_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &[Issue::error(
+                IssueCode::Exception,
+                "internal error; it has been logged",
+            )],
+        )),
+    }
 }
 
 fn outcome_response(status: StatusCode, issues: &[Issue]) -> Response {
@@ -131,7 +169,14 @@ pub fn fhir_error(e: &FhirError) -> Response {
         tracing::error!(error = %e, "request failed");
     }
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    outcome_response(status, &e.issues())
+    let mut r = outcome_response(status, &e.issues());
+    if status == StatusCode::UNAUTHORIZED {
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"wellspring\""),
+        );
+    }
+    r
 }
 
 fn json_body(ctx: &Ctx, body: String) -> String {
@@ -288,7 +333,7 @@ async fn metadata(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let cs = ws_interop::capability::capability_statement(&s.fhir.base_url, s.version);
     ok_json(&ctx, StatusCode::OK, cs.to_string())
 }
@@ -300,7 +345,7 @@ async fn read(
     RawQuery(q): RawQuery,
     Path((rtype, id)): Path<(String, String)>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     match s.fhir.read(&ctx.caller, &rtype, &id).await {
         Ok(r) => {
             let etag = format!("W/\"{}\"", r.version);
@@ -326,7 +371,7 @@ async fn vread(
     RawQuery(q): RawQuery,
     Path((rtype, id, vid)): Path<(String, String, String)>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     match s.fhir.vread(&ctx.caller, &rtype, &id, &vid).await {
         Ok(r) => resource_response(&ctx, &r),
         Err(e) => fhir_error(&e),
@@ -341,7 +386,7 @@ async fn create(
     Path(rtype): Path<String>,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let bytes = try_resp!(read_body(&headers, body).await);
     let if_none_exist = try_resp!(header_text(&headers, "if-none-exist"));
     match s
@@ -362,7 +407,7 @@ async fn update(
     Path((rtype, id)): Path<(String, String)>,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let bytes = try_resp!(read_body(&headers, body).await);
     let if_match = try_resp!(header_text(&headers, "if-match"));
     match s
@@ -383,7 +428,7 @@ async fn conditional_update(
     Path(rtype): Path<String>,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let bytes = try_resp!(read_body(&headers, body).await);
     let criteria = criteria_of(q.as_deref());
     match s
@@ -403,7 +448,7 @@ async fn delete(
     RawQuery(q): RawQuery,
     Path((rtype, id)): Path<(String, String)>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let if_match = try_resp!(header_text(&headers, "if-match"));
     match s.fhir.delete(&ctx.caller, &rtype, &id, if_match).await {
         Ok(w) => {
@@ -422,7 +467,7 @@ async fn conditional_delete(
     RawQuery(q): RawQuery,
     Path(rtype): Path<String>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let criteria = criteria_of(q.as_deref());
     match s
         .fhir
@@ -468,7 +513,7 @@ async fn search(
     RawQuery(q): RawQuery,
     Path(rtype): Path<String>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let pairs = q.as_deref().map(parse_query_string).unwrap_or_default();
     run_search(&s, &ctx, &rtype, &pairs).await
 }
@@ -481,7 +526,7 @@ async fn search_post(
     Path(rtype): Path<String>,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -546,7 +591,7 @@ async fn history_any(
     rtype: Option<String>,
     id: Option<String>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let pairs = q.as_deref().map(parse_query_string).unwrap_or_default();
     match s
         .fhir
@@ -565,7 +610,7 @@ pub(crate) async fn bundle(
     RawQuery(q): RawQuery,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let bytes = try_resp!(read_body(&headers, body).await);
     match s.fhir.process_bundle(&ctx.caller, &bytes).await {
         Ok(v) => ok_json(&ctx, StatusCode::OK, v.to_string()),
@@ -598,7 +643,7 @@ async fn kickoff(
     q: Option<String>,
     patient_level: bool,
 ) -> Response {
-    let ctx = try_resp!(ctx(&addr, &headers, q.as_deref()));
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let bad = |msg: String| {
         outcome_response(
             StatusCode::BAD_REQUEST,
@@ -667,7 +712,16 @@ async fn kickoff(
     }
 }
 
-async fn export_status(State(s): State<AppState>, Path(job): Path<String>) -> Response {
+async fn export_status(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(job): Path<String>,
+) -> Response {
+    let caller = try_resp!(caller_or_401(&s, &addr, &headers).await);
+    if let Err(e) = s.fhir.gate_export(&caller) {
+        return fhir_error(&e);
+    }
     let j = match s.fhir.export_job(&job).await {
         Ok(j) => j,
         Err(e) => return fhir_error(&e),
@@ -682,7 +736,7 @@ async fn export_status(State(s): State<AppState>, Path(job): Path<String>) -> Re
             let manifest = serde_json::json!({
                 "transactionTime": instant(j.created_at),
                 "request": j.request,
-                "requiresAccessToken": false,
+                "requiresAccessToken": true,
                 "output": output,
                 "error": [],
             });
@@ -714,13 +768,11 @@ async fn export_status(State(s): State<AppState>, Path(job): Path<String>) -> Re
 async fn export_delete(
     State(s): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path(job): Path<String>,
 ) -> Response {
-    match s
-        .fhir
-        .delete_export(&Caller::anonymous(Some(addr.ip().to_string())), &job)
-        .await
-    {
+    let caller = try_resp!(caller_or_401(&s, &addr, &headers).await);
+    match s.fhir.delete_export(&caller, &job).await {
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(e) => fhir_error(&e),
     }
@@ -729,8 +781,13 @@ async fn export_delete(
 async fn export_file(
     State(s): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path((job, file)): Path<(String, String)>,
 ) -> Response {
+    let caller = try_resp!(caller_or_401(&s, &addr, &headers).await);
+    if let Err(e) = s.fhir.gate_export(&caller) {
+        return fhir_error(&e);
+    }
     let nf = || fhir_error(&FhirError::NotFound(format!("export file {job}/{file}")));
     let Some(rtype) = file.strip_suffix(".ndjson") else {
         return nf();
@@ -746,16 +803,14 @@ async fn export_file(
     let Ok(f) = tokio::fs::File::open(&path).await else {
         return nf();
     };
-    s.fhir
-        .audit
-        .record(Caller::anonymous(Some(addr.ip().to_string())).record(
-            "export-download",
-            Some(rtype),
-            None,
-            None,
-            "success",
-            Some(job.clone()),
-        ));
+    s.fhir.audit.record(caller.record(
+        "export-download",
+        Some(rtype),
+        None,
+        None,
+        "success",
+        Some(job.clone()),
+    ));
     let stream = file_stream(f);
     (
         [(header::CONTENT_TYPE, "application/fhir+ndjson")],

@@ -2,7 +2,9 @@
 //! member portal and staff pages. Handlers translate HTTP to the FHIR service and back; errors
 //! become OperationOutcomes in exactly one place ([`fhir_error`]).
 
+pub mod auth;
 mod fhir_api;
+mod oauth_api;
 pub mod portal;
 
 use std::net::SocketAddr;
@@ -20,6 +22,13 @@ pub use fhir_api::fhir_error;
 #[derive(Clone)]
 pub struct AppState {
     pub fhir: Fhir,
+    pub identity: ws_identity::Identity,
+    /// Where the notification outbox is delivered (the file sink).
+    pub outbox: ws_identity::service::FileSink,
+    /// Mark cookies `Secure` (the public URL is https).
+    pub secure_cookies: bool,
+    /// Demo mode: the portal may show demo sign-in hints.
+    pub demo: bool,
     pub version: &'static str,
 }
 
@@ -29,6 +38,16 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/", get(home))
         .route("/fhir/", axum::routing::post(fhir_api::bundle))
+        .route(
+            "/fhir/.well-known/smart-configuration",
+            get(oauth_api::smart_configuration),
+        )
+        .route("/oauth2/token", axum::routing::post(oauth_api::token))
+        .route(
+            "/oauth2/introspect",
+            axum::routing::post(oauth_api::introspect),
+        )
+        .route("/oauth2/revoke", axum::routing::post(oauth_api::revoke))
         .nest("/fhir", fhir_api::routes())
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -1,5 +1,6 @@
 //! `wellspring`: one binary for the whole system.
 
+mod admin;
 mod bench;
 mod seed;
 mod settings;
@@ -89,6 +90,10 @@ enum Command {
     },
     /// Measure ingest, reads and searches (see docs/BENCHMARKS.md).
     Bench(bench::BenchArgs),
+    /// Staff accounts.
+    Staff(admin::StaffArgs),
+    /// SMART apps and back-end integrations.
+    Apps(admin::AppsArgs),
 }
 
 fn init_logging(settings: &Settings) {
@@ -169,8 +174,36 @@ async fn main() -> anyhow::Result<()> {
                 format!("{}/fhir", public.trim_end_matches('/')),
                 settings.export_dir.clone(),
             );
+            let identity = ws_identity::Identity::new(
+                store.clone(),
+                admin::identity_config(&settings, Some(&public)),
+            );
+            let demo_accounts = match &demo_members {
+                Some(m) => Some(admin::ensure_demo_accounts(&identity, m).await?),
+                None => None,
+            };
+            let outbox = ws_identity::service::FileSink {
+                dir: settings.outbox_dir.clone(),
+            };
+            let sender = {
+                let (identity, outbox) = (identity.clone(), outbox.clone());
+                tokio::spawn(async move {
+                    loop {
+                        if let Err(e) =
+                            ws_identity::service::deliver_pending(&identity, &outbox).await
+                        {
+                            tracing::warn!(error = %e, "delivering the outbox");
+                        }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                })
+            };
             let state = ws_web::AppState {
                 fhir,
+                identity,
+                outbox,
+                secure_cookies: public.starts_with("https://"),
+                demo,
                 version: env!("CARGO_PKG_VERSION"),
             };
             println!(
@@ -179,13 +212,19 @@ async fn main() -> anyhow::Result<()> {
                 settings::redact(&url),
                 store.backend().name()
             );
+            println!("  portal:    {public}/");
             println!("  FHIR API:  {public}/fhir/metadata");
             println!("  health:    {public}/healthz");
-            if let Some(members) = &demo_members {
+            println!(
+                "  messages:  {} (password resets and notices, one file each)",
+                settings.outbox_dir.display()
+            );
+            if let Some(members) = &demo_accounts {
                 seed::print_demo_members(members, &public);
             }
             println!("Press Ctrl-C to stop.");
             ws_web::serve(listener, state, shutdown_signal()).await?;
+            sender.abort();
             // The router (and every Auditor clone in it) is gone: the audit writer drains and stops.
             let _ = tokio::time::timeout(Duration::from_secs(10), audit_task).await;
             store.close().await;
@@ -239,6 +278,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Seed(args) => seed::run(args, &settings).await,
         Command::Bench(args) => bench::run(args, &settings).await,
+        Command::Staff(args) => admin::staff(args, &settings).await,
+        Command::Apps(args) => admin::apps(args, &settings).await,
     }
 }
 

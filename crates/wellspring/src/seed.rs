@@ -192,16 +192,22 @@ pub async fn ensure_demo(store: &Store, settings: &Settings) -> anyhow::Result<V
     Ok(ws_synthetic::demo_members(&cfg))
 }
 
-pub fn print_demo_members(members: &[DemoMember], public: &str) {
+pub fn print_demo_members(members: &[(DemoMember, Option<String>)], public: &str) {
     println!(
-        "Demo members (synthetic people; no real person's data). Sign-in arrives with the identity work;"
+        "Demo members (synthetic people; no real person's data). Sign in at {public}/sign-in with"
     );
-    println!("until then open their records through the FHIR API:");
-    for m in members {
+    println!(
+        "the email below and the demo password \"{}\" (demo mode only):",
+        crate::admin::DEMO_PASSWORD
+    );
+    for (m, email) in members {
         println!(
             "  {:<28} MRN {:<16} born {}  {}",
             m.name, m.mrn, m.birth_date, m.kind
         );
-        println!("      {public}/fhir/Patient/{}", m.patient_id);
+        match email {
+            Some(e) => println!("      sign in: {e}"),
+            None => println!("      no account of their own (under 13): a parent acts for them"),
+        }
     }
 }

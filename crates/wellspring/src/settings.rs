@@ -16,6 +16,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// `WELLSPRING_EXPORT_DIR`: where Bulk Data export files go.
     pub export_dir: PathBuf,
+    /// `WELLSPRING_OUTBOX_DIR`: where the file sink writes outgoing email and SMS.
+    pub outbox_dir: PathBuf,
     /// `WELLSPRING_LOG_LEVEL` (or `RUST_LOG`)
     pub log_level: String,
     /// `WELLSPRING_LOG_FORMAT`: `text` or `json`
@@ -28,6 +30,7 @@ impl Settings {
             .set_default("listen", "127.0.0.1:8080")?
             .set_default("database_url", "sqlite://data/wellspring.db")?
             .set_default("export_dir", "data/exports")?
+            .set_default("outbox_dir", "data/outbox")?
             .set_default("log_level", "info")?
             .set_default("log_format", "text")?;
         match file {

@@ -20,7 +20,7 @@ pub use accounts::{
     RegisterError, RegisterInput, ResetError, SessionInfo, SignInError, SignedIn, TwoStepSetup,
     parse_mobile,
 };
-pub use oauth::{AuthRequest, Introspection, OAuthError, TokenResponse};
+pub use oauth::{AuthRequest, Introspection, OAuthError, SUPPORTED_SCOPES, TokenResponse};
 pub use outbox::{FileSink, deliver_pending};
 pub use proxy_grants::{PersonChoice, ProxyError, SharingView};
 

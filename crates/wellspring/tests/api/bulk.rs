@@ -60,7 +60,7 @@ async fn export(app: &TestApp, path: &str) -> Value {
             .is_some_and(|u| u.contains("$export")),
         "{manifest}"
     );
-    assert_eq!(manifest["requiresAccessToken"], false);
+    assert_eq!(manifest["requiresAccessToken"], true);
     assert!(
         manifest["error"].as_array().is_some_and(Vec::is_empty),
         "{manifest}"

@@ -36,7 +36,7 @@ async fn version(app: &TestApp, id: &str) -> String {
 /// BUG (reported), PostgreSQL only: the losing PUT often answers 500 ("current transaction is
 /// aborted") instead of 412, see `concurrent_plain_updates_never_fail_with_5xx`.
 async fn concurrent_if_match_updates_one_wins(app: &TestApp) {
-    let (c1, c2) = (new_client(), new_client());
+    let (c1, c2) = (app.new_client(), app.new_client());
     for round in 0..10 {
         let id = app.create_id(patient("Race")).await;
         let (a, b) = tokio::join!(
@@ -66,7 +66,7 @@ async fn concurrent_if_match_updates_one_wins(app: &TestApp) {
 /// `self.read(..)` in the same transaction, which PostgreSQL has already aborted, so the loser
 /// of the race gets a 500 instead of 409/412.
 async fn concurrent_plain_updates_never_fail_with_5xx(app: &TestApp) {
-    let (c1, c2) = (new_client(), new_client());
+    let (c1, c2) = (app.new_client(), app.new_client());
     for round in 0..10 {
         let id = app.create_id(patient("Race")).await;
         let (a, b) = tokio::join!(
@@ -95,7 +95,7 @@ async fn concurrent_plain_updates_never_fail_with_5xx(app: &TestApp) {
 /// Two update-as-creates of the same new id at once: one creates (201); the other updates it
 /// (200) or is refused (409); never a 5xx.
 async fn concurrent_update_as_create_same_id(app: &TestApp) {
-    let (c1, c2) = (new_client(), new_client());
+    let (c1, c2) = (app.new_client(), app.new_client());
     for round in 0..10 {
         let id = format!("race-{round}");
         let (a, b) = tokio::join!(

@@ -103,9 +103,18 @@ pub struct TestApp {
     pub base: String,
     /// `http://127.0.0.1:PORT/fhir`
     pub fhir_base: String,
+    /// A client holding an integration (back-end) access token: unrestricted FHIR access.
     pub client: reqwest::Client,
+    /// A client with no credentials at all.
+    pub anon: reqwest::Client,
+    /// The integration access token `client` sends.
+    pub token: String,
     /// The same FHIR service the router uses (for import, audit flushing).
     pub fhir: Fhir,
+    /// The identity service the router uses.
+    pub identity: ws_identity::Identity,
+    /// Where the outbox's file sink writes (see [`TestApp::run_pending_jobs`]).
+    pub outbox: ws_identity::service::FileSink,
     pub store: Store,
     /// Temporary directory of this app (SQLite file, export files, import files).
     pub dir: PathBuf,
@@ -119,6 +128,21 @@ pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(60))
+        .build()
+        .expect("building the HTTP client")
+}
+
+/// A client that sends `Authorization: Bearer TOKEN` on every request.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("token header"),
+    );
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(60))
+        .default_headers(h)
         .build()
         .expect("building the HTTP client")
 }
@@ -198,8 +222,45 @@ impl TestApp {
             fhir_base.clone(),
             dir.join("exports"),
         );
+        let identity = ws_identity::Identity::new(
+            store.clone(),
+            ws_identity::IdentityConfig {
+                base_url: base.clone(),
+                fhir_base: fhir_base.clone(),
+                ..Default::default()
+            },
+        );
+        let (client_id, _) = identity
+            .register_client(
+                "test integration",
+                &[],
+                &["system/*.*".into()],
+                false,
+                true,
+                "test",
+            )
+            .await
+            .expect("registering the test integration")
+            .expect("test integration accepted");
+        let row = identity
+            .client(&client_id)
+            .await
+            .expect("reading the client")
+            .expect("client exists");
+        let token = identity
+            .integration_token(&row)
+            .await
+            .expect("integration token")
+            .access_token;
+        let outbox = ws_identity::service::FileSink {
+            dir: dir.join("outbox"),
+        };
         let state = ws_web::AppState {
             fhir: fhir.clone(),
+            identity: identity.clone(),
+            outbox: outbox.clone(),
+            secure_cookies: false,
+            demo: false,
             version: "test",
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -210,8 +271,12 @@ impl TestApp {
             backend,
             base,
             fhir_base,
-            client: new_client(),
+            client: client_with_token(&token),
+            anon: new_client(),
+            token,
             fhir,
+            identity,
+            outbox,
             store,
             dir,
             shutdown: Some(tx),
@@ -263,6 +328,19 @@ impl TestApp {
             }
         }
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    /// A fresh client (own connection pool) with the integration token.
+    pub fn new_client(&self) -> reqwest::Client {
+        client_with_token(&self.token)
+    }
+
+    /// Deliver the notification outbox now (instead of waiting for a background sender);
+    /// returns the messages delivered.
+    pub async fn run_pending_jobs(&self) -> Vec<ws_store::identity::OutboxRow> {
+        ws_identity::service::deliver_pending(&self.identity, &self.outbox)
+            .await
+            .expect("delivering the outbox")
     }
 
     /// A URL under the FHIR base (`/Patient/1`), or an absolute URL as is.
@@ -390,10 +468,20 @@ impl TestApp {
     }
 
     /// Every audit row, oldest first (flushes first).
+    /// Audit records of FHIR interactions (identity events — app registration, tokens,
+    /// sign-ins — are left out; see [`TestApp::all_audit_rows`]).
     pub async fn audit_rows(&self) -> Vec<AuditRecord> {
+        self.all_audit_rows()
+            .await
+            .into_iter()
+            .filter(|r| r.purpose.as_deref() != Some("identity"))
+            .collect()
+    }
+
+    pub async fn all_audit_rows(&self) -> Vec<AuditRecord> {
         self.flush_audit().await;
         let mut c = self.store.reader().await.expect("reader");
-        c.list_audit(None, 0, 10_000)
+        c.list_audit(None, 0, 100_000)
             .await
             .expect("list_audit")
             .into_iter()
