@@ -4,9 +4,12 @@
 Uses the SMART `fhirclient` package (its R4 4.0.1 models parse strictly: wrong types and unknown
 elements are errors) both as a model validator and as a real client. Usage:
     fhirclient_check.py BASE_URL        e.g. http://127.0.0.1:18080/fhir
+The access token (an integration client's, from the server's OAuth token endpoint) comes in the
+WELLSPRING_TOKEN environment variable; the SMART discovery document is checked too.
 Prints one line per check and a closing 'N passed, N failed' line; exits non-zero on any failure.
 """
 import json
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -20,6 +23,20 @@ import fhirclient.models as models
 import importlib
 
 BASE = sys.argv[1].rstrip("/")
+TOKEN = os.environ.get("WELLSPRING_TOKEN", "")
+if TOKEN:
+    # fhirclient's server talks through requests: send the bearer token on every request to BASE.
+    import requests
+    _orig_request = requests.sessions.Session.request
+
+    def _with_token(self, method, url, *args, **kwargs):
+        if str(url).startswith(BASE):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("Authorization", "Bearer " + TOKEN)
+            kwargs["headers"] = headers
+        return _orig_request(self, method, url, *args, **kwargs)
+
+    requests.sessions.Session.request = _with_token
 passed = 0
 failed = 0
 
@@ -41,6 +58,8 @@ def http(method, path, body=None, headers=None):
     req.add_header("Accept", "application/fhir+json")
     if data is not None:
         req.add_header("Content-Type", "application/fhir+json")
+    if TOKEN:
+        req.add_header("Authorization", "Bearer " + TOKEN)
     for k, v in (headers or {}).items():
         req.add_header(k, v)
     try:
@@ -196,7 +215,31 @@ def t_practitioner_specialty():
     assert state["practitioner_id"] in ids, ids
 
 
+def t_unauthenticated_is_401():
+    req = urllib.request.Request(BASE + "/Patient", method="GET")
+    req.add_header("Accept", "application/fhir+json")
+    try:
+        urllib.request.urlopen(req)
+        raise AssertionError("a search without a token was answered")
+    except urllib.error.HTTPError as e:
+        assert e.code == 401, e.code
+        assert e.headers.get("WWW-Authenticate", "").startswith("Bearer"), e.headers
+        oo = operationoutcome.OperationOutcome(json.loads(e.read()), strict=True)
+        assert oo.issue[0].code == "login", oo.issue[0].code
+
+
+def t_smart_configuration():
+    with urllib.request.urlopen(BASE + "/.well-known/smart-configuration") as r:
+        conf = json.loads(r.read())
+    for key in ("authorization_endpoint", "token_endpoint", "capabilities", "code_challenge_methods_supported"):
+        assert key in conf, key
+    assert "S256" in conf["code_challenge_methods_supported"]
+    assert "launch-standalone" in conf["capabilities"]
+
+
 for name, fn in [
+    ("requests without a token get 401 with an OperationOutcome", t_unauthenticated_is_401),
+    ("SMART discovery document", t_smart_configuration),
     ("CapabilityStatement parses as R4", t_metadata),
     ("transaction-response parses as R4", t_transaction),
     ("every created resource reads back and parses strictly", t_read_every_resource),

@@ -314,12 +314,44 @@ pub async fn run(args: BenchArgs, _settings: &Settings) -> anyhow::Result<()> {
 /// (loaded workloads, each search alone)
 type Phases = (Vec<load::PhaseResult>, Vec<load::PhaseResult>);
 
+async fn integration_token(url: &str) -> anyhow::Result<String> {
+    let store = ws_store::Store::connect(url).await?;
+    let id = ws_identity::Identity::new(store, ws_identity::IdentityConfig::default());
+    let (client_id, _) = id
+        .register_client(
+            "benchmark",
+            &[],
+            &["system/*.*".into()],
+            false,
+            true,
+            "system:bench",
+        )
+        .await?
+        .map_err(|e| anyhow::anyhow!("registering the benchmark client: {e}"))?;
+    let client = id
+        .client(&client_id)
+        .await?
+        .context("benchmark client missing")?;
+    let t = id.integration_token(&client).await?.access_token;
+    id.store.close().await;
+    Ok(t)
+}
+
 async fn load_phases(
     args: &BenchArgs,
     ds: &Arc<Dataset>,
     server: &Server,
 ) -> anyhow::Result<Phases> {
+    // The API needs an access token: register a back-end integration in the benchmark's
+    // database, as an administrator would, and send its token on every request.
+    let token = integration_token(&server.url).await?;
+    let mut auth = reqwest::header::HeaderMap::new();
+    auth.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse()?,
+    );
     let client = reqwest::Client::builder()
+        .default_headers(auth)
         .no_proxy()
         .tcp_nodelay(true)
         .pool_max_idle_per_host(args.clients)
