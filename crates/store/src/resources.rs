@@ -581,17 +581,44 @@ impl Conn {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<(i64, AuditRecord)>, StoreError> {
-        let mut args = vec![Val::Int(after_seq)];
-        let mut sql = String::from(
+        self.audit_page(compartment, after_seq, false, limit).await
+    }
+
+    /// Audit records about one compartment, newest first, older than `before_seq`
+    /// ("who looked at my record").
+    pub async fn list_audit_newest(
+        &mut self,
+        compartment: &str,
+        before_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, AuditRecord)>, StoreError> {
+        self.audit_page(Some(compartment), before_seq, true, limit)
+            .await
+    }
+
+    async fn audit_page(
+        &mut self,
+        compartment: Option<&str>,
+        bound: i64,
+        newest_first: bool,
+        limit: i64,
+    ) -> Result<Vec<(i64, AuditRecord)>, StoreError> {
+        let mut args = vec![Val::Int(bound)];
+        let mut sql = format!(
             "SELECT seq, recorded_at, actor, acting_for, purpose, action, res_type, res_id, compartment, outcome, detail, source \
-             FROM audit_log WHERE seq > $1",
+             FROM audit_log WHERE seq {} $1",
+            if newest_first { "<" } else { ">" }
         );
         if let Some(c) = compartment {
             args.push(Val::from(c));
             sql.push_str(" AND compartment = $2");
         }
         args.push(Val::Int(limit));
-        sql.push_str(&format!(" ORDER BY seq LIMIT {}", ph(args.len())));
+        sql.push_str(&format!(
+            " ORDER BY seq {} LIMIT {}",
+            if newest_first { "DESC" } else { "ASC" },
+            ph(args.len())
+        ));
         use Kind::*;
         let rows = self
             .fetch(

@@ -6,13 +6,14 @@ pub mod auth;
 mod fhir_api;
 mod oauth_api;
 pub mod portal;
+mod portal_routes;
 
 use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use ws_interop::Fhir;
 
@@ -36,7 +37,6 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/", get(home))
         .route("/fhir/", axum::routing::post(fhir_api::bundle))
         .route(
             "/fhir/.well-known/smart-configuration",
@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/oauth2/revoke", axum::routing::post(oauth_api::revoke))
         .nest("/fhir", fhir_api::routes())
+        .merge(portal_routes::routes())
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -62,16 +63,6 @@ async fn healthz(State(s): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "store unreachable\n").into_response()
         }
     }
-}
-
-async fn home(State(s): State<AppState>) -> Html<String> {
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Wellspring</title></head><body><main><h1>Wellspring</h1>\
-         <p>The member portal arrives with the identity work. The FHIR R4 API is at <a href=\"/fhir/metadata\">/fhir</a> \
-         (version {}).</p></main></body></html>",
-        s.version
-    ))
 }
 
 async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
