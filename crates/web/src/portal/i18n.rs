@@ -159,6 +159,19 @@ pub enum AuthMessage {
     ResetLinkUsed,
     /// The two-step code (or recovery code) did not work.
     TwoStepWrong,
+    /// The account is turned off (100 failures, or by member services): call us.
+    Disabled,
+    /// This member already has an account: sign in or reset the password.
+    AlreadyRegistered,
+    /// Another account uses this email address.
+    EmailInUse,
+}
+
+impl AuthMessage {
+    /// Whole minutes to wait, rounded up (at least 1), from a `retry_after_secs`.
+    pub fn minutes_from_secs(secs: u64) -> u32 {
+        u32::try_from(secs.div_ceil(60)).unwrap_or(u32::MAX).max(1)
+    }
 }
 
 /// The text of an [`AuthMessage`].
@@ -178,6 +191,34 @@ pub fn auth_message(lang: Lang, msg: &AuthMessage) -> String {
         AuthMessage::ResetLinkExpired => t(lang, "auth.reset-expired").to_owned(),
         AuthMessage::ResetLinkUsed => t(lang, "auth.reset-used").to_owned(),
         AuthMessage::TwoStepWrong => t(lang, "auth.two-step-wrong").to_owned(),
+        AuthMessage::Disabled => t(lang, "auth.disabled").to_owned(),
+        AuthMessage::AlreadyRegistered => t(lang, "auth.already-registered").to_owned(),
+        AuthMessage::EmailInUse => t(lang, "auth.email-in-use").to_owned(),
+    }
+}
+
+/// The message for a field problem reported by a service as `(field, code)`: `required`,
+/// `invalid-email`, `invalid-mobile`, `invalid-date`, `mismatch`, or a password code (see
+/// [`password_problem`]).
+pub fn field_problem(
+    lang: Lang,
+    field: &str,
+    code: &str,
+    min_password_len: usize,
+    max_password_len: usize,
+) -> String {
+    let key = match code {
+        "required" => format!("required.{field}"),
+        "invalid-email" | "invalid-mobile" | "invalid-date" => format!("invalid.{}", &code[8..]),
+        "too-short" | "too-long" | "breached" | "repetitive" | "context" | "mismatch" => {
+            return password_problem(lang, code, min_password_len, max_password_len);
+        }
+        _ => String::new(),
+    };
+    match t_opt(lang, &key) {
+        Some(s) => s.to_owned(),
+        None if code == "required" => t(lang, "required.other").to_owned(),
+        None => t(lang, "invalid.other").to_owned(),
     }
 }
 
@@ -511,6 +552,103 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
         "auth.two-step-wrong",
         "That code didn't work. The code changes every 30 seconds, so enter the newest one, or use a recovery code.",
         "Ese código no funcionó. El código cambia cada 30 segundos; escriba el más reciente o use un código de recuperación.",
+    ),
+    (
+        "auth.disabled",
+        "This account is turned off. Please call Member Services at the number on the back of your member ID card, and we will help you.",
+        "Esta cuenta está desactivada. Llame a Servicios para Miembros al número que aparece en el reverso de su tarjeta de miembro y le ayudaremos.",
+    ),
+    (
+        "auth.already-registered",
+        "You already have an account. Sign in, or reset your password if you don't remember it.",
+        "Usted ya tiene una cuenta. Inicie sesión o restablezca su contraseña si no la recuerda.",
+    ),
+    (
+        "auth.email-in-use",
+        "Another account already uses this email address. Please use a different one.",
+        "Otra cuenta ya usa este correo electrónico. Use otro, por favor.",
+    ),
+    // Field problems
+    (
+        "required.mrn",
+        "Enter your medical record number",
+        "Escriba su número de expediente médico",
+    ),
+    (
+        "required.birth_date",
+        "Enter your date of birth",
+        "Escriba su fecha de nacimiento",
+    ),
+    (
+        "required.given",
+        "Enter your first name",
+        "Escriba su nombre",
+    ),
+    (
+        "required.family",
+        "Enter your last name",
+        "Escriba su apellido",
+    ),
+    (
+        "required.email",
+        "Enter an email address",
+        "Escriba un correo electrónico",
+    ),
+    (
+        "required.mobile",
+        "Enter a mobile phone number",
+        "Escriba un número de teléfono celular",
+    ),
+    (
+        "required.password",
+        "Enter a password",
+        "Escriba una contraseña",
+    ),
+    (
+        "required.password_confirm",
+        "Type the password again",
+        "Vuelva a escribir la contraseña",
+    ),
+    (
+        "required.current_password",
+        "Enter your current password",
+        "Escriba su contraseña actual",
+    ),
+    ("required.code", "Enter the code", "Escriba el código"),
+    (
+        "required.full_name",
+        "Enter their full name",
+        "Escriba el nombre completo de la persona",
+    ),
+    (
+        "required.authorize",
+        "Check the box to confirm that you authorize this person",
+        "Marque la casilla para confirmar que autoriza a esta persona",
+    ),
+    (
+        "required.other",
+        "Please fill in this answer",
+        "Complete esta respuesta, por favor",
+    ),
+    (
+        "invalid.email",
+        "Enter an email address like name@example.com",
+        "Escriba un correo electrónico como nombre@ejemplo.com",
+    ),
+    (
+        "invalid.mobile",
+        "Enter a mobile number with its area code, like 510 555 0123",
+        "Escriba un número celular con su código de área, como 510 555 0123",
+    ),
+    (
+        "invalid.date",
+        "Enter a real date as year-month-day, like 1985-04-27",
+        "Escriba una fecha válida como año-mes-día, por ejemplo 1985-04-27",
+    ),
+    (
+        "invalid.other",
+        "Please check this answer",
+        "Revise esta respuesta, por favor",
     ),
     // Forgot and reset password
     (
@@ -1350,6 +1488,49 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn field_problems_from_service_codes() {
+        let cases = [
+            ("given", "required", "Enter your first name"),
+            ("nickname", "required", "Please fill in this answer"),
+            (
+                "email",
+                "invalid-email",
+                "Enter an email address like name@example.com",
+            ),
+            (
+                "birth_date",
+                "invalid-date",
+                "Enter a real date as year-month-day, like 1985-04-27",
+            ),
+            (
+                "mobile",
+                "invalid-mobile",
+                "Enter a mobile number with its area code, like 510 555 0123",
+            ),
+            (
+                "password",
+                "too-short",
+                "Your password needs at least 15 characters.",
+            ),
+            ("x", "odd", "Please check this answer"),
+        ];
+        for (field, code, want) in cases {
+            assert_eq!(
+                field_problem(Lang::En, field, code, 15, 64),
+                want,
+                "{field} {code}"
+            );
+        }
+        assert_eq!(
+            field_problem(Lang::Es, "given", "required", 8, 64),
+            "Escriba su nombre"
+        );
+        assert_eq!(AuthMessage::minutes_from_secs(0), 1);
+        assert_eq!(AuthMessage::minutes_from_secs(61), 2);
+        assert_eq!(AuthMessage::minutes_from_secs(900), 15);
     }
 
     #[test]

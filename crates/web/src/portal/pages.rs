@@ -1743,6 +1743,9 @@ mod tests {
             AuthMessage::ResetLinkExpired,
             AuthMessage::ResetLinkUsed,
             AuthMessage::TwoStepWrong,
+            AuthMessage::Disabled,
+            AuthMessage::AlreadyRegistered,
+            AuthMessage::EmailInUse,
         ] {
             for lang in [Lang::En, Lang::Es] {
                 let s = auth_message(lang, &m);
