@@ -568,6 +568,82 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
         "Another account already uses this email address. Please use a different one.",
         "Otra cuenta ya usa este correo electrónico. Use otro, por favor.",
     ),
+    // Notices after an action, and refusals
+    (
+        "register.done",
+        "Your account is ready. Please sign in.",
+        "Su cuenta está lista. Inicie sesión, por favor.",
+    ),
+    (
+        "reset.done",
+        "Your new password is saved. Please sign in with it.",
+        "Guardamos su nueva contraseña. Inicie sesión con ella, por favor.",
+    ),
+    (
+        "sharing.revoked",
+        "Access removed. That person can no longer see your record.",
+        "Acceso eliminado. Esa persona ya no puede ver su expediente.",
+    ),
+    (
+        "sharing.invited",
+        "Invitation sent. After they create their own account, they will be able to see your record.",
+        "Invitación enviada. Después de crear su propia cuenta, esa persona podrá ver su expediente.",
+    ),
+    (
+        "sharing.authorize-required",
+        "Check the box to confirm that you authorize this person",
+        "Marque la casilla para confirmar que autoriza a esta persona",
+    ),
+    (
+        "sharing.invalid-email",
+        "Enter the email address of the person you are inviting, like name@example.com",
+        "Escriba el correo electrónico de la persona que invita, como nombre@ejemplo.com",
+    ),
+    (
+        "sharing.caregiver-under-18",
+        "A caregiver needs to be 18 or older.",
+        "Un cuidador debe tener 18 años o más.",
+    ),
+    (
+        "sharing.not-allowed",
+        "We can't set up caregiver access for this record online. Please call Member Services and we will help.",
+        "No podemos dar acceso de cuidador a este expediente en línea. Llame a Servicios para Miembros y le ayudaremos.",
+    ),
+    (
+        "apps.disconnected",
+        "App disconnected. It can no longer get your information.",
+        "Aplicación desconectada. Ya no puede obtener su información.",
+    ),
+    (
+        "security.password-changed",
+        "Your password has been changed.",
+        "Cambiamos su contraseña.",
+    ),
+    (
+        "security.two-step-on",
+        "Two-step verification is on.",
+        "La verificación en dos pasos está activada.",
+    ),
+    (
+        "security.two-step-off",
+        "Two-step verification is off.",
+        "La verificación en dos pasos está desactivada.",
+    ),
+    (
+        "error.csrf",
+        "This page was open for a long time or the form was sent twice. Please go back, reload the page and try again.",
+        "Esta página estuvo abierta mucho tiempo o el formulario se envió dos veces. Regrese, vuelva a cargar la página e inténtelo de nuevo, por favor.",
+    ),
+    (
+        "error.forbidden",
+        "You don't have permission to see this or do this. If you think that is a mistake, call Member Services.",
+        "No tiene permiso para ver o hacer esto. Si cree que es un error, llame a Servicios para Miembros.",
+    ),
+    (
+        "error.internal",
+        "Something on our side didn't work.",
+        "Algo no funcionó de nuestro lado.",
+    ),
     // Field problems
     (
         "required.mrn",
