@@ -82,6 +82,17 @@ impl Fhir {
         compartment: &str,
         content: Option<&Value>,
     ) -> Result<bool, FhirError> {
+        // A scope the app was not granted is a type-level answer: it reveals nothing about the
+        // record, so it is a 403 naming the scope rather than a 404.
+        if let Principal::App { scopes, .. } = &caller.principal
+            && !policy::is_shared_type(res_type)
+            && !policy::scope_allows(scopes, res_type, action)
+        {
+            return Err(FhirError::Forbidden(format!(
+                "this app was not granted a scope to {} {res_type} resources",
+                if action.is_write() { "write" } else { "read" }
+            )));
+        }
         let (labels, codes) = facts(content);
         let t = Target {
             res_type,

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::support::{TestApp, new_client, patient};
+use crate::support::{TestApp, patient};
 
 async fn put(
     client: &reqwest::Client,

@@ -11,6 +11,8 @@
 mod support;
 
 mod audit;
+mod authz;
+mod browser;
 mod bulk;
 mod bundles;
 mod concurrency;

@@ -1,0 +1,804 @@
+//! The authorization matrix through the FHIR API (DOMAIN.md §4, issue 4 "Done means"): every
+//! kind of caller × resource kinds × read/search/write gets exactly what policy allows, and
+//! no caller ever reads another member's record through any door (read, search, `_include`,
+//! `_revinclude`, history, export).
+
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, client_with_token};
+
+const MRN: &str = "http://wellspring.example/fhir/sid/mrn";
+const PW: &str = "quiet meadow copper kettle";
+
+fn date_years_ago(years: i16, days_after: i64) -> String {
+    let today = jiff::Zoned::now().date();
+    let d = today
+        .checked_sub(jiff::Span::new().years(years))
+        .unwrap()
+        .checked_add(jiff::Span::new().days(days_after))
+        .unwrap();
+    d.to_string()
+}
+
+fn person(mrn: &str, given: &str, family: &str, birth: &str) -> Value {
+    json!({"resourceType": "Patient",
+        "identifier": [{"system": MRN, "value": mrn}],
+        "name": [{"use": "official", "family": family, "given": [given]}],
+        "birthDate": birth,
+        "address": [{"state": "WA"}]})
+}
+
+fn obs(pid: &str, system: &str, code: &str) -> Value {
+    json!({"resourceType": "Observation", "status": "final",
+        "code": {"coding": [{"system": system, "code": code}]},
+        "subject": {"reference": format!("Patient/{pid}")},
+        "effectiveDateTime": "2026-01-05"})
+}
+
+fn depression(pid: &str) -> Value {
+    json!({"resourceType": "Condition",
+        "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "F32.9"}]},
+        "subject": {"reference": format!("Patient/{pid}")}})
+}
+
+fn med(pid: &str) -> Value {
+    json!({"resourceType": "MedicationRequest", "status": "active", "intent": "order",
+        "medicationCodeableConcept": {"text": "lisinopril 10 mg"},
+        "subject": {"reference": format!("Patient/{pid}")}})
+}
+
+fn imm(pid: &str) -> Value {
+    json!({"resourceType": "Immunization", "status": "completed",
+        "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "140"}]},
+        "patient": {"reference": format!("Patient/{pid}")}, "occurrenceDateTime": "2025-10-01"})
+}
+
+/// One person's record: the Patient and a few resources of each kind.
+struct Record {
+    patient: String,
+    glucose: String,
+    height: String,
+    depression: String,
+    med: String,
+    imm: String,
+}
+
+async fn record(app: &TestApp, mrn: &str, given: &str, family: &str, birth: &str) -> Record {
+    let patient = app.create_id(person(mrn, given, family, birth)).await;
+    Record {
+        glucose: app
+            .create_id(obs(&patient, "http://loinc.org", "2345-7"))
+            .await,
+        height: app
+            .create_id(obs(&patient, "http://loinc.org", "8302-2"))
+            .await,
+        depression: app.create_id(depression(&patient)).await,
+        med: app.create_id(med(&patient)).await,
+        imm: app.create_id(imm(&patient)).await,
+        patient,
+    }
+}
+
+/// A portal session for an account (the FHIR API accepts the session cookie too).
+async fn session(app: &TestApp, email: &str) -> reqwest::Client {
+    let done = app
+        .identity
+        .sign_in(email, PW, "127.0.0.1")
+        .await
+        .unwrap()
+        .unwrap_or_else(|e| panic!("sign-in of {email}: {e:?}"));
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(
+        reqwest::header::COOKIE,
+        format!("ws_session={}", done.token.expose())
+            .parse()
+            .unwrap(),
+    );
+    reqwest::Client::builder()
+        .no_proxy()
+        .default_headers(h)
+        .build()
+        .unwrap()
+}
+
+async fn register(app: &TestApp, mrn: &str, given: &str, family: &str, birth: &str, email: &str) {
+    let input = ws_identity::service::RegisterInput {
+        mrn: mrn.into(),
+        birth_date: birth.into(),
+        given: given.into(),
+        family: family.into(),
+        email: email.into(),
+        mobile: "(206) 555-0142".into(),
+        password: PW.into(),
+    };
+    app.identity
+        .register(&input, Some("test"))
+        .await
+        .unwrap()
+        .unwrap_or_else(|e| panic!("registering {email}: {e:?}"));
+}
+
+async fn status(c: &reqwest::Client, url: &str) -> u16 {
+    c.get(url).send().await.unwrap().status().as_u16()
+}
+
+async fn search_ids(c: &reqwest::Client, url: &str) -> (u16, Vec<String>) {
+    let r = c.get(url).send().await.unwrap();
+    let st = r.status().as_u16();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    let ids = v["entry"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| {
+                    Some(format!(
+                        "{}/{}",
+                        e["resource"]["resourceType"].as_str()?,
+                        e["resource"]["id"].as_str()?
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (st, ids)
+}
+
+struct World {
+    adult: Record,
+    other: Record,
+    child: Record,
+    teen: Record,
+    practitioner: String,
+}
+
+async fn world(app: &TestApp) -> World {
+    let adult_birth = date_years_ago(40, 0);
+    let adult = record(app, "MRN-A1", "Ana", "Quiroga", &adult_birth).await;
+    let other = record(app, "MRN-B1", "Bea", "Olander", &date_years_ago(50, 0)).await;
+    let child = record(app, "MRN-C1", "Cai", "Quiroga", &date_years_ago(8, 0)).await;
+    let teen = record(app, "MRN-T1", "Teo", "Quiroga", &date_years_ago(15, 0)).await;
+    let practitioner = app
+        .create_id(json!({"resourceType": "Practitioner", "name": [{"family": "Okafor"}]}))
+        .await;
+    World {
+        adult,
+        other,
+        child,
+        teen,
+        practitioner,
+    }
+}
+
+/// Members, parents, teens, caregivers and apps: each sees exactly its grants.
+async fn people_and_apps_see_only_what_policy_allows(app: &TestApp) {
+    let w = world(app).await;
+    let base = app.fhir_base.clone();
+    register(
+        app,
+        "MRN-A1",
+        "Ana",
+        "Quiroga",
+        &date_years_ago(40, 0),
+        "ana@example.org",
+    )
+    .await;
+    register(
+        app,
+        "MRN-B1",
+        "Bea",
+        "Olander",
+        &date_years_ago(50, 0),
+        "bea@example.org",
+    )
+    .await;
+    register(
+        app,
+        "MRN-T1",
+        "Teo",
+        "Quiroga",
+        &date_years_ago(15, 0),
+        "teo@example.org",
+    )
+    .await;
+    // Ana is the parent of the child and the teen (recorded by member services).
+    let ana = app
+        .identity
+        .account(
+            &ws_store::identity::account_by_email(
+                &mut app.store.reader().await.unwrap(),
+                "ana@example.org",
+            )
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    for kid in [&w.child.patient, &w.teen.patient] {
+        app.identity
+            .record_grant(
+                "staff:test",
+                kid,
+                &ana,
+                ws_identity::rules::proxy::Relationship::Parent,
+                "birth certificate",
+            )
+            .await
+            .unwrap();
+    }
+    // Bea's caregiver, granted in the portal; and a caregiver nobody granted anything.
+    let caregiver_birth = date_years_ago(35, 0);
+    for (name, email) in [("Cy Ward", "cy@example.org"), ("Di Noel", "di@example.org")] {
+        app.identity
+            .register_caregiver(
+                name,
+                &caregiver_birth,
+                email,
+                "206 555 0199",
+                PW,
+                "WA",
+                None,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let bea = ws_store::identity::account_by_email(
+        &mut app.store.reader().await.unwrap(),
+        "bea@example.org",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    app.identity
+        .invite_caregiver(&bea, "cy@example.org", "Cy Ward")
+        .await
+        .unwrap()
+        .unwrap();
+
+    let ana_c = session(app, "ana@example.org").await;
+    let bea_c = session(app, "bea@example.org").await;
+    let teo_c = session(app, "teo@example.org").await;
+    let cy_c = session(app, "cy@example.org").await;
+    let di_c = session(app, "di@example.org").await;
+    let anon = app.anon.clone();
+
+    let url = |t: &str, id: &str| format!("{base}/{t}/{id}");
+    // (caller, resource, expected status)
+    let mut rows: Vec<(&str, &reqwest::Client, String, u16)> = Vec::new();
+    let all = |r: &Record| {
+        vec![
+            ("Patient", r.patient.clone()),
+            ("Observation", r.glucose.clone()),
+            ("Observation", r.height.clone()),
+            ("Condition", r.depression.clone()),
+            ("MedicationRequest", r.med.clone()),
+            ("Immunization", r.imm.clone()),
+        ]
+    };
+    // Ana: her own record, all of it; her 8-year-old's, all of it (PRX-02); her teen's: only
+    // the limited view (PRX-03): demographics, growth chart, immunizations; nothing of Bea's.
+    for (t, id) in all(&w.adult) {
+        rows.push(("ana own", &ana_c, url(t, &id), 200));
+    }
+    for (t, id) in all(&w.child) {
+        rows.push(("ana child<13", &ana_c, url(t, &id), 200));
+    }
+    for (t, id, want) in [
+        ("Patient", &w.teen.patient, 200),
+        ("Observation", &w.teen.height, 200),
+        ("Immunization", &w.teen.imm, 200),
+        ("Observation", &w.teen.glucose, 404),
+        ("Condition", &w.teen.depression, 404),
+        ("MedicationRequest", &w.teen.med, 404),
+    ] {
+        rows.push(("ana teen", &ana_c, url(t, id), want));
+    }
+    // The teen's own account: the whole own record, confidential care included (PRX-04/06).
+    for (t, id) in all(&w.teen) {
+        rows.push(("teen own", &teo_c, url(t, &id), 200));
+    }
+    // Bea's caregiver: everything but the sensitive categories (the depression diagnosis).
+    for (t, id) in all(&w.other) {
+        let want = if id == w.other.depression { 404 } else { 200 };
+        rows.push(("caregiver", &cy_c, url(t, &id), want));
+    }
+    // Nobody else's record, for anyone.
+    for (who, c, rec) in [
+        ("ana→bea", &ana_c, &w.other),
+        ("bea→ana", &bea_c, &w.adult),
+        ("bea→child", &bea_c, &w.child),
+        ("teen→parent", &teo_c, &w.adult),
+        ("teen→sibling", &teo_c, &w.child),
+        ("caregiver→ana", &cy_c, &w.adult),
+        ("no-grant caregiver→bea", &di_c, &w.other),
+    ] {
+        for (t, id) in all(rec) {
+            rows.push((who, c, url(t, &id), 404));
+        }
+    }
+    for (t, id) in all(&w.adult) {
+        rows.push(("anonymous", &anon, url(t, &id), 401));
+    }
+    // Shared directory data is public (CMS Provider Directory API).
+    for (who, c) in [("anonymous", &anon), ("ana", &ana_c), ("teen", &teo_c)] {
+        rows.push((who, c, url("Practitioner", &w.practitioner), 200));
+    }
+    let mut wrong = Vec::new();
+    for (who, c, u, want) in &rows {
+        let got = status(c, u).await;
+        if got != *want {
+            wrong.push(format!("{who}: GET {u} → {got}, expected {want}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} checks wrong:\n{}",
+        wrong.len(),
+        rows.len(),
+        wrong.join("\n")
+    );
+
+    // Searches are filtered in the query: counts and pages never include what is hidden.
+    let (st, ids) = search_ids(
+        &ana_c,
+        &format!("{base}/Observation?patient={}", w.teen.patient),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        ids,
+        vec![format!("Observation/{}", w.teen.height)],
+        "teen proxy sees only growth data"
+    );
+    let (st, ids) = search_ids(
+        &cy_c,
+        &format!("{base}/Condition?patient={}", w.other.patient),
+    )
+    .await;
+    assert_eq!(
+        (st, ids.len()),
+        (200, 0),
+        "caregiver search hides the sensitive condition: {ids:?}"
+    );
+    let r: Value = cy_c
+        .get(format!(
+            "{base}/Condition?patient={}&_summary=count",
+            w.other.patient
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["total"], 0, "counts are filtered too: {r}");
+    // A search with no patient named covers only the caller's own grants.
+    let (st, ids) = search_ids(&bea_c, &format!("{base}/Observation")).await;
+    assert_eq!(st, 200);
+    assert!(!ids.is_empty());
+    let bea_obs = [
+        format!("Observation/{}", w.other.glucose),
+        format!("Observation/{}", w.other.height),
+    ];
+    assert!(ids.iter().all(|i| bea_obs.contains(i)), "{ids:?}");
+    // Naming someone else's record is refused, not answered empty-handed from their data.
+    let (st, _) = search_ids(
+        &bea_c,
+        &format!("{base}/Observation?patient={}", w.adult.patient),
+    )
+    .await;
+    assert_eq!(st, 403);
+    // _revinclude and _include cannot reach across: Bea's Patient names the practitioner as
+    // her doctor; a search of the public directory that asks for the Patients pointing at the
+    // practitioner gets none of them (anonymous) or only one's own (Bea).
+    let mut bea_p: Value = app
+        .get(&format!("/Patient/{}", w.other.patient))
+        .await
+        .json();
+    bea_p["generalPractitioner"] =
+        json!([{"reference": format!("Practitioner/{}", w.practitioner)}]);
+    app.put(&format!("/Patient/{}", w.other.patient), &bea_p)
+        .await
+        .assert_status(200);
+    let rev = format!(
+        "{base}/Practitioner?_id={}&_revinclude=Patient:general-practitioner",
+        w.practitioner
+    );
+    let (st, ids) = search_ids(&anon, &rev).await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        ids,
+        vec![format!("Practitioner/{}", w.practitioner)],
+        "anonymous: no Patient rides along"
+    );
+    let (st, ids) = search_ids(&ana_c, &rev).await;
+    assert_eq!(
+        (st, ids.len()),
+        (200, 1),
+        "Ana does not see Bea through the directory: {ids:?}"
+    );
+    let (st, ids) = search_ids(&bea_c, &rev).await;
+    assert_eq!(st, 200);
+    assert!(
+        ids.contains(&format!("Patient/{}", w.other.patient)),
+        "Bea sees herself: {ids:?}"
+    );
+    let (st, ids) = search_ids(
+        &teo_c,
+        &format!(
+            "{base}/Observation?patient={}&_include=Observation:subject",
+            w.teen.patient
+        ),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert!(ids.contains(&format!("Patient/{}", w.teen.patient)));
+    // History: one's own resource yes; someone else's no; system-wide history is not for people.
+    assert_eq!(
+        status(
+            &bea_c,
+            &format!("{base}/Observation/{}/_history", w.other.glucose)
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        status(
+            &bea_c,
+            &format!("{base}/Observation/{}/_history", w.adult.glucose)
+        )
+        .await,
+        404
+    );
+    assert_eq!(status(&bea_c, &format!("{base}/_history")).await, 403);
+    assert_eq!(status(&anon, &format!("{base}/_history")).await, 401);
+    // Bulk export is for back-end integrations only.
+    let r = bea_c
+        .get(format!("{base}/$export"))
+        .header("prefer", "respond-async")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    // People and apps do not write through the FHIR API.
+    let r = ana_c
+        .post(format!("{base}/Observation"))
+        .header("content-type", "application/fhir+json")
+        .body(obs(&w.adult.patient, "http://loinc.org", "2345-7").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = anon
+        .post(format!("{base}/Patient"))
+        .header("content-type", "application/fhir+json")
+        .body(person("X", "X", "X", "2000-01-01").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+
+    // Revoking the caregiver's access takes effect at once.
+    let grants = app.identity.sharing(&bea).await.unwrap().on_my_record;
+    app.identity
+        .revoke_grant(&bea, &grants[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        status(&cy_c, &url("Observation", &w.other.glucose)).await,
+        404
+    );
+
+    // Every one of those reads landed in the audit log with the real caller.
+    let rows = app.audit_rows().await;
+    assert!(rows.iter().any(|r| r.actor.starts_with("account:")
+        && r.compartment.as_deref() == Some(w.teen.patient.as_str())));
+    assert!(
+        rows.iter()
+            .any(|r| r.actor == "anonymous" && r.outcome == "failure")
+    );
+}
+
+/// SMART apps: scopes narrow what the member may see; the token reaches only the patient the
+/// member chose at consent.
+async fn apps_reach_only_the_consented_patient_and_scopes(app: &TestApp) {
+    let w = world(app).await;
+    let base = app.fhir_base.clone();
+    register(
+        app,
+        "MRN-A1",
+        "Ana",
+        "Quiroga",
+        &date_years_ago(40, 0),
+        "ana@example.org",
+    )
+    .await;
+    let ana = ws_store::identity::account_by_email(
+        &mut app.store.reader().await.unwrap(),
+        "ana@example.org",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    app.identity
+        .record_grant(
+            "staff:test",
+            &w.child.patient,
+            &ana,
+            ws_identity::rules::proxy::Relationship::Parent,
+            "doc",
+        )
+        .await
+        .unwrap();
+    let redirect = "http://127.0.0.1:9/callback".to_owned();
+    let token_for = |scope: &'static str, patient: String| {
+        let identity = app.identity.clone();
+        let redirect = redirect.clone();
+        let fhir_base = base.clone();
+        let account = ana.id.clone();
+        async move {
+            let scopes: Vec<String> = scope.split(' ').map(str::to_owned).collect();
+            let (cid, _) = identity
+                .register_client(
+                    "Test app",
+                    std::slice::from_ref(&redirect),
+                    &scopes,
+                    false,
+                    false,
+                    "staff:admin",
+                )
+                .await
+                .unwrap()
+                .unwrap();
+            let verifier = "a-very-long-code-verifier-of-enough-length-0123456789";
+            let req = identity
+                .check_authorize(
+                    "code",
+                    &cid,
+                    &redirect,
+                    scope,
+                    "xyz",
+                    &ws_identity::secrets::s256(verifier),
+                    "S256",
+                    &fhir_base,
+                )
+                .await
+                .unwrap()
+                .unwrap();
+            let url = identity
+                .approve(&account, &req, Some(&patient))
+                .await
+                .unwrap()
+                .unwrap();
+            let code = url
+                .split("code=")
+                .nth(1)
+                .unwrap()
+                .split('&')
+                .next()
+                .unwrap()
+                .to_owned();
+            identity
+                .exchange_code(&cid, None, &code, &redirect, verifier)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    // patient/*.read for the child: the child's record, not Ana's own, not anyone else's.
+    let t = token_for("launch/patient patient/*.read", w.child.patient.clone()).await;
+    assert_eq!(t.patient.as_deref(), Some(w.child.patient.as_str()));
+    let c = client_with_token(&t.access_token);
+    assert_eq!(
+        status(&c, &format!("{base}/Observation/{}", w.child.glucose)).await,
+        200
+    );
+    assert_eq!(
+        status(&c, &format!("{base}/Observation/{}", w.adult.glucose)).await,
+        404
+    );
+    assert_eq!(
+        status(&c, &format!("{base}/Observation/{}", w.other.glucose)).await,
+        404
+    );
+    let (st, ids) = search_ids(&c, &format!("{base}/Observation")).await;
+    assert_eq!(st, 200);
+    assert!(
+        ids.iter()
+            .all(|i| *i == format!("Observation/{}", w.child.glucose)
+                || *i == format!("Observation/{}", w.child.height)),
+        "{ids:?}"
+    );
+    // patient/Observation.read: Observations only.
+    let t = token_for("patient/Observation.read", w.adult.patient.clone()).await;
+    let c = client_with_token(&t.access_token);
+    assert_eq!(
+        status(&c, &format!("{base}/Observation/{}", w.adult.glucose)).await,
+        200
+    );
+    assert_eq!(
+        status(&c, &format!("{base}/Condition/{}", w.adult.depression)).await,
+        403
+    );
+    assert_eq!(
+        status(&c, &format!("{base}/MedicationRequest/{}", w.adult.med)).await,
+        403
+    );
+    // user/*.read: every record Ana may reach.
+    let t = token_for("user/*.read", w.adult.patient.clone()).await;
+    let c = client_with_token(&t.access_token);
+    assert_eq!(
+        status(&c, &format!("{base}/Observation/{}", w.adult.glucose)).await,
+        200
+    );
+    assert_eq!(
+        status(&c, &format!("{base}/Observation/{}", w.child.glucose)).await,
+        200
+    );
+    assert_eq!(
+        status(&c, &format!("{base}/Observation/{}", w.other.glucose)).await,
+        404
+    );
+    // Disconnecting the app in the portal stops its tokens at once.
+    let apps = app.identity.connected_apps(&ana.id).await.unwrap();
+    assert_eq!(apps.len(), 3);
+    for (g, _) in &apps {
+        assert!(app.identity.disconnect_app(&ana.id, &g.id).await.unwrap());
+    }
+    assert_eq!(
+        status(&c, &format!("{base}/Observation/{}", w.adult.glucose)).await,
+        401
+    );
+}
+
+/// Staff: least access per role; clinicians see their panel; break-the-glass is allowed with a
+/// reason and flagged in the audit log.
+async fn staff_roles_get_least_access(app: &TestApp) {
+    let w = world(app).await;
+    let base = app.fhir_base.clone();
+    // Ana's primary care physician is the practitioner.
+    let mut p: Value = app
+        .get(&format!("/Patient/{}", w.adult.patient))
+        .await
+        .json();
+    p["generalPractitioner"] = json!([{"reference": format!("Practitioner/{}", w.practitioner)}]);
+    app.put(&format!("/Patient/{}", w.adult.patient), &p)
+        .await
+        .assert_status(200);
+    let mut staff = Vec::new();
+    for (email, role, pr) in [
+        (
+            "doc@example.org",
+            ws_identity::StaffRole::Clinician,
+            Some(w.practitioner.as_str()),
+        ),
+        (
+            "ms@example.org",
+            ws_identity::StaffRole::MemberServices,
+            None,
+        ),
+        ("rx@example.org", ws_identity::StaffRole::Pharmacist, None),
+        (
+            "admin@example.org",
+            ws_identity::StaffRole::Administrator,
+            None,
+        ),
+    ] {
+        let (acct, _) = app
+            .identity
+            .create_staff(email, "Staff Person", role, pr, "system:test")
+            .await
+            .unwrap()
+            .unwrap();
+        app.identity
+            .set_password(&acct.id, PW)
+            .await
+            .unwrap()
+            .unwrap();
+        staff.push(session(app, email).await);
+    }
+    let [doc, ms, rx, admin] = [&staff[0], &staff[1], &staff[2], &staff[3]];
+    let u = |t: &str, id: &str| format!("{base}/{t}/{id}");
+    let checks: Vec<(&str, &reqwest::Client, String, u16)> = vec![
+        (
+            "clinician panel obs",
+            doc,
+            u("Observation", &w.adult.glucose),
+            200,
+        ),
+        (
+            "clinician panel sensitive",
+            doc,
+            u("Condition", &w.adult.depression),
+            200,
+        ),
+        (
+            "clinician off-panel",
+            doc,
+            u("Observation", &w.other.glucose),
+            403,
+        ),
+        (
+            "member services demographics",
+            ms,
+            u("Patient", &w.other.patient),
+            200,
+        ),
+        (
+            "member services clinical",
+            ms,
+            u("Observation", &w.other.glucose),
+            403,
+        ),
+        (
+            "pharmacist meds",
+            rx,
+            u("MedicationRequest", &w.other.med),
+            200,
+        ),
+        (
+            "pharmacist labs",
+            rx,
+            u("Observation", &w.other.glucose),
+            403,
+        ),
+        (
+            "admin patient data",
+            admin,
+            u("Patient", &w.other.patient),
+            403,
+        ),
+        (
+            "admin directory",
+            admin,
+            u("Practitioner", &w.practitioner),
+            200,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (who, c, url, want) in &checks {
+        let got = status(c, url).await;
+        if got != *want {
+            wrong.push(format!("{who}: GET {url} → {got}, expected {want}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Break the glass: with a reason, for that patient, flagged in the audit log.
+    let r = doc
+        .get(u("Observation", &w.other.glucose))
+        .header("x-break-glass-patient", &w.other.patient)
+        .header(
+            "x-break-glass-reason",
+            "unconscious in the emergency department",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let rows = app.audit_rows().await;
+    let flagged = rows
+        .iter()
+        .find(|r| {
+            r.res_id.as_deref() == Some(w.other.glucose.as_str())
+                && r.outcome == "success"
+                && r.actor.starts_with("staff:")
+        })
+        .expect("the emergency read is in the audit log");
+    assert!(
+        flagged
+            .purpose
+            .as_deref()
+            .is_some_and(|p| p.contains("break the glass") && p.contains("unconscious")),
+        "{flagged:?}"
+    );
+}
+
+both!(
+    people_and_apps_see_only_what_policy_allows,
+    apps_reach_only_the_consented_patient_and_scopes,
+    staff_roles_get_least_access
+);
