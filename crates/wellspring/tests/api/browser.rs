@@ -1,0 +1,592 @@
+//! The member portal in a real headless Chromium (see [`harness`]): registration, lockout and
+//! reset by link, two-step sign-in, switching to a family member's record, and a SMART app's
+//! authorization with consent. Each flow asserts what the member sees; each runs on its own
+//! SQLite app and browser. Patients are seeded through the FHIR API; accounts that are not the
+//! subject of a flow are made through the identity service.
+
+mod harness;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+use ws_identity::rules::proxy::Relationship;
+use ws_identity::secrets::{s256, totp_code, totp_ok};
+use ws_store::identity::AccountRow;
+
+use crate::support::{TestApp, client_with_token, enc, id_of};
+use harness::Browser;
+
+const MRN_SYSTEM: &str = "http://wellspring.example/fhir/sid/mrn";
+const PASSWORD: &str = "quiet meadow copper kettle";
+const NEW_PASSWORD: &str = "amber lantern under river stone";
+const MOBILE: &str = "(206) 555-0142";
+
+/// One browser flow per test: `browser::<flow>`.
+macro_rules! browser_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                harness::run(stringify!($name), |app, b| Box::pin(flows::$name(app, b))).await;
+            }
+        )*
+    };
+}
+
+browser_tests!(
+    registration,
+    lockout_and_reset,
+    two_step,
+    proxy_switching,
+    smart_authorization,
+);
+
+/// The date `years` years before today (UTC), as `YYYY-MM-DD`.
+fn years_ago(years: i16) -> String {
+    let today = ws_identity::service::date_of(ws_store::now_micros());
+    let (month, day) = (today.month(), today.day());
+    let day = if month == 2 && day == 29 { 28 } else { day };
+    format!("{:04}-{month:02}-{day:02}", today.year() - years)
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
+}
+
+/// A Patient with an MRN, an official name, a birth date and a Washington address, created
+/// through the FHIR API; returns its id.
+async fn seed_patient(app: &TestApp, mrn: &str, given: &str, family: &str, birth: &str) -> String {
+    let p = app
+        .create(json!({
+            "resourceType": "Patient",
+            "identifier": [{"system": MRN_SYSTEM, "value": mrn}],
+            "name": [{"use": "official", "family": family, "given": [given]}],
+            "birthDate": birth,
+            "address": [{"line": ["12 Cedar Lane"], "city": "Spokane", "state": "WA", "postalCode": "99201"}],
+        }))
+        .await;
+    id_of(&p)
+}
+
+/// A member with an account (made through the identity service, not the browser).
+async fn seed_member(
+    app: &TestApp,
+    mrn: &str,
+    given: &str,
+    family: &str,
+    birth: &str,
+    email: &str,
+) -> (String, AccountRow) {
+    let patient = seed_patient(app, mrn, given, family, birth).await;
+    let input = ws_identity::service::RegisterInput {
+        mrn: mrn.into(),
+        birth_date: birth.into(),
+        given: given.into(),
+        family: family.into(),
+        email: email.into(),
+        mobile: MOBILE.into(),
+        password: PASSWORD.into(),
+    };
+    let acct = app
+        .identity
+        .register(&input, Some("test"))
+        .await
+        .expect("registering")
+        .unwrap_or_else(|e| panic!("registering {email}: {e:?}"));
+    (patient, acct)
+}
+
+/// Fill the sign-in form on the current page and press "Sign in".
+async fn sign_in_here(b: &Browser, email: &str, password: &str) {
+    b.fill("email", email).await;
+    b.fill("password", password).await;
+    b.click_submit().await;
+}
+
+/// Open the sign-in page and sign in.
+async fn sign_in(b: &Browser, email: &str, password: &str) {
+    b.goto("/sign-in").await;
+    sign_in_here(b, email, password).await;
+}
+
+/// The text of the success notice (`role=status`), failing if there is none.
+async fn flash(b: &Browser) -> String {
+    let text = b.texts("[role=status]").await.join("\n");
+    assert!(
+        !text.trim().is_empty(),
+        "no success notice on {}; the page says:\n{}",
+        b.url().await,
+        b.text().await
+    );
+    text
+}
+
+/// A text shown to members must be words, not an untranslated key such as `register.done`.
+#[track_caller]
+fn assert_not_a_key(text: &str, key: &str) {
+    assert!(
+        !text.contains(key),
+        "the page shows the untranslated message key {key:?} instead of a sentence: {text:?} \
+         (the key is missing from crates/web/src/portal/i18n.rs)"
+    );
+}
+
+mod flows {
+    use super::*;
+
+    /// (a) Registration with MRN, date of birth and name; a wrong date of birth gets the
+    /// generic refusal, naming no field; the right details register; signing in greets the
+    /// member on "My Health".
+    pub async fn registration(app: &TestApp, b: &Browser) {
+        let birth = years_ago(40);
+        seed_patient(app, "MRN-40021", "Rosa", "Delgado", &birth).await;
+        let fill_form = |birth: String| async move {
+            b.fill("mrn", "MRN-40021").await;
+            b.fill("birth_date", &birth).await;
+            b.fill("given", "Rosa").await;
+            b.fill("family", "Delgado").await;
+            b.fill("email", "rosa.delgado@example.org").await;
+            b.fill("mobile", MOBILE).await;
+            b.fill("password", PASSWORD).await;
+            b.fill("password_confirm", PASSWORD).await;
+            b.click_submit().await;
+        };
+
+        b.goto("/register").await;
+        b.assert_shows("Create your account").await;
+        fill_form(years_ago(41)).await;
+        b.assert_shows("We could not match those details to a member record")
+            .await;
+        // Generic: no field is marked wrong and the summary names none.
+        assert_eq!(
+            b.count("[aria-invalid=true]").await,
+            0,
+            "a field is marked wrong after a refused registration: {}",
+            b.text().await
+        );
+        let summary = b.texts(".error-summary").await.join("\n").to_lowercase();
+        for word in [
+            "birth",
+            "date",
+            "first name",
+            "last name",
+            "medical record number",
+        ] {
+            assert!(
+                !summary.contains(word),
+                "the refusal names a field ({word:?}): {summary}"
+            );
+        }
+        b.assert_hides("Hello, Rosa").await;
+
+        // The same form, now with the right date of birth.
+        fill_form(birth.clone()).await;
+        b.assert_hides("We could not match").await;
+        b.assert_shows("Sign in").await;
+        let notice = flash(b).await;
+        assert_not_a_key(&notice, "register.done");
+        assert_eq!(
+            b.value("email").await,
+            "rosa.delgado@example.org",
+            "the sign-in form after registering should carry the email address"
+        );
+        b.fill("password", PASSWORD).await;
+        b.click_submit().await;
+        assert_eq!(b.path().await, "/", "signing in should lead to My Health");
+        b.assert_shows("Hello, Rosa Delgado").await;
+        b.assert_shows("Acting for: Rosa Delgado").await;
+    }
+
+    /// (b) Five wrong passwords lock the account and the page says how to unlock it; a reset
+    /// link from the outbox sets a new password (and unlocks); the link works only once.
+    pub async fn lockout_and_reset(app: &TestApp, b: &Browser) {
+        let email = "liam.okafor@example.org";
+        seed_member(app, "MRN-50433", "Liam", "Okafor", &years_ago(52), email).await;
+
+        b.goto("/sign-in").await;
+        for i in 1..=5 {
+            sign_in_here(b, email, &format!("not my password at all {i}")).await;
+            if i < 5 {
+                b.assert_shows("The email address or password is not right")
+                    .await;
+            }
+        }
+        // After the fifth: locked, for how long, and how to unlock now.
+        b.assert_shows("we paused sign-in").await;
+        b.assert_shows("Try again in 15 minutes").await;
+        b.assert_shows("reset your password to unlock your account")
+            .await;
+        // Even the right password waits now.
+        sign_in_here(b, email, PASSWORD).await;
+        b.assert_shows("we paused sign-in").await;
+        assert_ne!(b.path().await, "/", "a locked account got signed in");
+
+        // Forgot password → a link in the outbox.
+        b.click("a[href='/password/forgot']").await;
+        b.assert_shows("Reset your password").await;
+        b.fill("email", email).await;
+        b.click_submit().await;
+        b.assert_shows("we have sent it a link to choose a new password")
+            .await;
+        let sent = app.run_pending_jobs().await;
+        let mail = sent
+            .iter()
+            .find(|m| m.recipient == email && m.body.contains("/password/reset?token="))
+            .unwrap_or_else(|| panic!("no reset email to {email} in the outbox: {sent:?}"));
+        let link = mail
+            .body
+            .split_whitespace()
+            .find(|w| w.starts_with("http") && w.contains("/password/reset?token="))
+            .expect("a reset link in the email")
+            .to_owned();
+        assert!(
+            link.starts_with(&app.base),
+            "the reset link {link} should point at this server {}",
+            app.base
+        );
+
+        b.goto(&link).await;
+        b.assert_shows("Choose a new password").await;
+        b.fill("password", NEW_PASSWORD).await;
+        b.fill("password_confirm", NEW_PASSWORD).await;
+        b.click_submit().await;
+        b.assert_shows("Sign in").await;
+        let notice = flash(b).await;
+        assert_not_a_key(&notice, "reset.done");
+
+        // The new password signs in at once: the reset unlocked the account.
+        b.fill("email", email).await;
+        b.fill("password", NEW_PASSWORD).await;
+        b.click_submit().await;
+        assert_eq!(b.path().await, "/", "signing in with the new password");
+        b.assert_shows("Hello, Liam Okafor").await;
+
+        // The link a second time: refused, no form.
+        b.goto(&link).await;
+        b.assert_shows("This link can't be used").await;
+        b.assert_shows("This link has already been used").await;
+        assert_eq!(
+            b.count("#password").await,
+            0,
+            "a used reset link still shows the new-password form"
+        );
+    }
+
+    /// (c) Two-step set-up from the security page with the secret shown there; recovery
+    /// codes; signing in again asks for a code, refuses a wrong one and accepts the right one.
+    pub async fn two_step(app: &TestApp, b: &Browser) {
+        let email = "maya.chen@example.org";
+        seed_member(app, "MRN-60987", "Maya", "Chen", &years_ago(33), email).await;
+
+        sign_in(b, email, PASSWORD).await;
+        b.assert_shows("Hello, Maya Chen").await;
+        b.goto("/account/security").await;
+        b.assert_shows("Two-step verification").await;
+        b.assert_shows("Off.").await;
+        b.click("form[action='/account/two-step/setup'] button[type=submit]")
+            .await;
+        b.assert_shows("Type in this key").await;
+
+        // The secret, from the setup link shown on the page; the grouped key shows the same.
+        let uri = b.texts(".uri code").await.join("");
+        let secret = uri
+            .split(['?', '&'])
+            .find_map(|kv| kv.strip_prefix("secret="))
+            .unwrap_or_else(|| panic!("no secret in the setup link {uri:?}"))
+            .to_owned();
+        assert!(uri.starts_with("otpauth://totp/"), "setup link {uri:?}");
+        let shown: String = b
+            .texts(".secret code")
+            .await
+            .join("")
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            shown, secret,
+            "the key to type differs from the setup link's secret"
+        );
+
+        let code = totp_code(&secret, unix_now()).expect("a TOTP code");
+        b.fill("code", &code).await;
+        b.click_submit().await;
+        b.assert_shows("Your recovery codes").await;
+        assert_eq!(
+            b.count(".codes li").await,
+            10,
+            "ten recovery codes expected: {}",
+            b.text().await
+        );
+        b.assert_shows("On. When you sign in, we ask for a code")
+            .await;
+        assert_not_a_key(&flash(b).await, "security.two-step-on");
+
+        // Sign out, then in again: the code page.
+        b.click("form[action='/sign-out'] button[type=submit]")
+            .await;
+        assert!(
+            b.path().await.starts_with("/sign-in"),
+            "signing out should lead to the sign-in page, not {}",
+            b.url().await
+        );
+        b.goto("/").await;
+        assert!(
+            b.path().await.starts_with("/sign-in"),
+            "after signing out, My Health must ask to sign in (at {})",
+            b.url().await
+        );
+        sign_in_here(b, email, PASSWORD).await;
+        assert!(
+            b.path().await.starts_with("/sign-in/two-step"),
+            "with two-step on, the password alone should lead to the code page, not {}",
+            b.url().await
+        );
+        b.assert_shows("Enter your code").await;
+
+        // A wrong code (one valid in no nearby time step).
+        let now = unix_now();
+        let right: u32 = totp_code(&secret, now)
+            .expect("code")
+            .parse()
+            .expect("digits");
+        let wrong = (1..1000)
+            .map(|k| format!("{:06}", (right + k * 1_009) % 1_000_000))
+            .find(|c| !totp_ok(&secret, c, now) && !totp_ok(&secret, c, now + 30))
+            .expect("a wrong code");
+        b.fill("code", &wrong).await;
+        b.click_submit().await;
+        b.assert_shows("That code didn't work").await;
+        assert!(
+            b.path().await.starts_with("/sign-in/two-step"),
+            "a wrong code must not sign in (at {})",
+            b.url().await
+        );
+        b.assert_hides("Hello, Maya Chen").await;
+
+        b.fill("code", &totp_code(&secret, unix_now()).expect("code"))
+            .await;
+        b.click_submit().await;
+        assert_eq!(
+            b.path().await,
+            "/",
+            "the right code should lead to My Health"
+        );
+        b.assert_shows("Hello, Maya Chen").await;
+    }
+
+    /// (d) A parent linked to an 8-year-old and a 15-year-old sees both in the person
+    /// switcher; switching to the teen shows the "acting for" banner.
+    pub async fn proxy_switching(app: &TestApp, b: &Browser) {
+        let email = "ana.quiroga@example.org";
+        let (own, ana) =
+            seed_member(app, "MRN-70001", "Ana", "Quiroga", &years_ago(40), email).await;
+        let child = seed_patient(app, "MRN-70002", "Cai", "Quiroga", &years_ago(8)).await;
+        let teen = seed_patient(app, "MRN-70003", "Teo", "Quiroga", &years_ago(15)).await;
+        for kid in [&child, &teen] {
+            app.identity
+                .record_grant(
+                    "staff:test",
+                    kid,
+                    &ana,
+                    Relationship::Parent,
+                    "birth certificate",
+                )
+                .await
+                .expect("recording the parent link");
+        }
+
+        sign_in(b, email, PASSWORD).await;
+        b.assert_shows("Hello, Ana Quiroga").await;
+        b.assert_shows("Acting for: Ana Quiroga").await;
+        b.assert_hides("You are acting for").await;
+
+        let options = b.texts("#patient option").await;
+        let values = {
+            let mut v = Vec::new();
+            for el in b
+                .client()
+                .find_all(fantoccini::Locator::Css("#patient option"))
+                .await
+                .expect("switcher options")
+            {
+                v.push(el.attr("value").await.ok().flatten().unwrap_or_default());
+            }
+            v
+        };
+        assert_eq!(
+            options.len(),
+            3,
+            "the switcher should list Ana, Cai and Teo: {options:?}"
+        );
+        for (name, id) in [
+            ("Ana Quiroga", &own),
+            ("Cai Quiroga", &child),
+            ("Teo Quiroga", &teen),
+        ] {
+            let i = values.iter().position(|v| v == id).unwrap_or_else(|| {
+                panic!("the switcher has no entry for {name} ({id}): {options:?}")
+            });
+            assert!(
+                options[i].contains(name),
+                "the switcher entry for {id} reads {:?}, expected {name}",
+                options[i]
+            );
+        }
+
+        b.select("patient", &teen).await;
+        b.click("form.act-as button[type=submit]").await;
+        assert_eq!(b.path().await, "/", "switching should land on My Health");
+        b.assert_shows("Acting for: Teo Quiroga").await;
+        b.assert_shows(
+            "You are acting for Teo Quiroga. What you see and do here is in their record, not yours.",
+        )
+        .await;
+        b.assert_shows("Go back to my own record").await;
+
+        // And back.
+        b.click(".notice-acting button[type=submit]").await;
+        b.assert_shows("Acting for: Ana Quiroga").await;
+        b.assert_hides("You are acting for").await;
+    }
+
+    /// (e) A SMART app: authorize with PKCE, sign in when asked, consent naming the app and
+    /// the data, Allow; the code from the redirect buys a token that reads the member's own
+    /// Patient and not another member's.
+    pub async fn smart_authorization(app: &TestApp, b: &Browser) {
+        let email = "noor.haddad@example.org";
+        let (own, _) = seed_member(app, "MRN-80011", "Noor", "Haddad", &years_ago(29), email).await;
+        let other = seed_patient(app, "MRN-80012", "Omar", "Farouk", &years_ago(61)).await;
+
+        // Nothing listens on the redirect address: the browser's last load fails, and its
+        // address is what we read.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let redirect_uri = format!("http://127.0.0.1:{port}/callback");
+        let scope = "launch/patient patient/*.read offline_access";
+        let (client_id, secret) = app
+            .identity
+            .register_client(
+                "Pillbox Tracker",
+                std::slice::from_ref(&redirect_uri),
+                &scope.split(' ').map(str::to_owned).collect::<Vec<_>>(),
+                false,
+                false,
+                "staff:test",
+            )
+            .await
+            .expect("registering the app")
+            .expect("app accepted");
+        assert!(secret.is_none(), "a public app has no secret");
+
+        let verifier = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let state = format!("st-{}", uuid::Uuid::new_v4().simple());
+        let authorize = format!(
+            "/oauth2/authorize?response_type=code&client_id={client_id}&redirect_uri={}&scope={}\
+             &state={state}&code_challenge={}&code_challenge_method=S256&aud={}",
+            enc(&redirect_uri),
+            enc(scope),
+            s256(&verifier),
+            enc(&app.fhir_base)
+        );
+        b.goto(&authorize).await;
+        assert!(
+            b.path().await.starts_with("/sign-in"),
+            "authorizing while signed out should ask to sign in first (at {})",
+            b.url().await
+        );
+        sign_in_here(b, email, PASSWORD).await;
+
+        // The consent page names the app and the data.
+        assert!(
+            b.path().await.starts_with("/oauth2/authorize"),
+            "after signing in the member should be back at the authorization (at {})",
+            b.url().await
+        );
+        b.assert_shows("Allow Pillbox Tracker to get your health information?")
+            .await;
+        b.assert_shows("This app is not run by Wellspring").await;
+        b.assert_shows("See your whole health record").await;
+        b.assert_shows("Know whose record you chose").await;
+        b.assert_shows("Keep getting updates when you're not using it")
+            .await;
+        b.click("button[name=decision][value=allow]").await;
+
+        let at = b.client().current_url().await.expect("current URL");
+        assert_eq!(
+            (at.host_str(), at.port(), at.path()),
+            (Some("127.0.0.1"), Some(port), "/callback"),
+            "Allow should send the browser to the app's redirect URI, not {at}"
+        );
+        let q: Vec<(String, String)> = at.query_pairs().into_owned().collect();
+        let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        assert_eq!(get("error"), None, "the redirect carries an error: {at}");
+        assert_eq!(
+            get("state").as_deref(),
+            Some(state.as_str()),
+            "state in {at}"
+        );
+        let code = get("code").unwrap_or_else(|| panic!("no code in {at}"));
+
+        // The app's back end: code + verifier → token.
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect_uri.as_str()),
+            ("code_verifier", verifier.as_str()),
+            ("client_id", client_id.as_str()),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+        let res = app
+            .anon
+            .post(format!("{}/oauth2/token", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+            .await
+            .expect("token request");
+        let status = res.status().as_u16();
+        let body = res.text().await.expect("token response");
+        assert_eq!(status, 200, "token exchange: {body}");
+        let tok: Value = serde_json::from_str(&body).expect("token JSON");
+        assert_eq!(tok["token_type"], "Bearer", "{tok}");
+        assert_eq!(tok["patient"], own.as_str(), "the token's patient: {tok}");
+        assert!(
+            tok["refresh_token"].is_string(),
+            "offline_access should bring a refresh token: {tok}"
+        );
+        let access = tok["access_token"].as_str().expect("access_token");
+
+        let api = client_with_token(access);
+        let mine = api
+            .get(format!("{}/Patient/{own}", app.fhir_base))
+            .send()
+            .await
+            .expect("reading own Patient");
+        let st = mine.status().as_u16();
+        let mine: Value = mine.json().await.unwrap_or(Value::Null);
+        assert_eq!(st, 200, "the app reads the member's own Patient: {mine}");
+        assert_eq!(mine["id"], own.as_str());
+        let theirs = api
+            .get(format!("{}/Patient/{other}", app.fhir_base))
+            .send()
+            .await
+            .expect("reading another Patient")
+            .status()
+            .as_u16();
+        assert_eq!(
+            theirs, 404,
+            "another member's Patient must not be found through the app"
+        );
+    }
+}
