@@ -3,6 +3,9 @@
 //! security, and the SMART authorization (consent) page. Handlers talk to the identity service
 //! and fill the `portal` views; every POST checks its CSRF token first.
 
+// Early returns carry a ready page `Response`; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -1236,7 +1239,10 @@ async fn two_step_disable(
     };
     let ok = match s
         .identity
-        .disable_two_step(&info.account.id, field(&f, "password").unwrap_or(""))
+        .disable_two_step(
+            &info.account.id,
+            field(&f, "disable_password").unwrap_or(""),
+        )
         .await
     {
         Ok(ok) => ok,
@@ -1256,7 +1262,7 @@ async fn two_step_disable(
         );
     } else {
         view.errors.push(FieldError::new(
-            "password",
+            "disable_password",
             ui::t(r.lang, "auth.bad-credentials"),
         ));
     }

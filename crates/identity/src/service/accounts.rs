@@ -255,6 +255,7 @@ impl Identity {
     }
 
     /// Register a caregiver who is not a member (SEED-08, PRX-01: 18 or older).
+    #[allow(clippy::too_many_arguments)]
     pub async fn register_caregiver(
         &self,
         name: &str,

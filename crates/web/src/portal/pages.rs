@@ -847,8 +847,11 @@ struct SecurityPage<'a> {
     errors: Vec<FieldError>,
     v: &'a SecurityView,
     secret_groups: String,
+    /// The secret itself, carried back in a hidden field so the confirmation can check it.
+    secret: String,
     otpauth_uri: String,
     code: Input,
+    disable_password: Input,
     current_password: Input,
     password: Input,
     password_confirm: Input,
@@ -880,6 +883,11 @@ pub fn render_security(shell: &Shell, view: &SecurityView) -> String {
             .as_ref()
             .map(|s| group_secret(&s.secret))
             .unwrap_or_default(),
+        secret: view
+            .setup
+            .as_ref()
+            .map(|s| s.secret.clone())
+            .unwrap_or_default(),
         otpauth_uri: view
             .setup
             .as_ref()
@@ -891,6 +899,14 @@ pub fn render_security(shell: &Shell, view: &SecurityView) -> String {
             .css("input-short")
             .no_spellcheck()
             .hint(t(lang, "twostep.setup.code-hint")),
+        disable_password: Input::new(
+            lang,
+            e,
+            "disable_password",
+            "field.current_password",
+            "password",
+        )
+        .autocomplete("current-password"),
         current_password: Input::new(
             lang,
             e,

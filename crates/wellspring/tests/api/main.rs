@@ -17,6 +17,7 @@ mod bulk;
 mod bundles;
 mod concurrency;
 mod crud;
+mod identity;
 mod misc;
 mod search;
 mod seed;

@@ -8,9 +8,10 @@ async fn healthz(app: &TestApp) {
         .await;
     r.assert_status(200);
     assert_eq!(r.text.trim(), "ok");
-    let r = app.send(app.client.get(format!("{}/", app.base))).await;
+    // The portal's home sends a visitor who is not signed in to the sign-in page.
+    let r = app.send(app.anon.get(format!("{}/", app.base))).await;
     r.assert_status(200);
-    assert!(r.text.contains("/fhir/metadata"));
+    assert!(r.text.contains("action=\"/sign-in\""), "{}", r.text);
 }
 
 async fn capability_statement(app: &TestApp) {

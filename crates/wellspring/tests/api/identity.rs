@@ -1,0 +1,699 @@
+//! Identity through HTTP: registration, sign-in, lockout and unlock by reset, two-step, CSRF,
+//! session fixation, open redirects, and the OAuth 2.0 / SMART endpoints' refusals (DOMAIN.md
+//! §4 and §6; issue 4 "Done means").
+
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+const MRN: &str = "http://wellspring.example/fhir/sid/mrn";
+const PW: &str = "quiet meadow copper kettle";
+
+/// A browser-like client: keeps cookies, never follows redirects (tests read Location).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The CSRF token of the form on a page.
+fn csrf_of(html: &str) -> String {
+    let i = html
+        .find("name=\"csrf\" value=\"")
+        .unwrap_or_else(|| panic!("no csrf field in: {}", &html[..html.len().min(600)]))
+        + 19;
+    html[i..].split('"').next().unwrap().to_owned()
+}
+
+async fn page(c: &reqwest::Client, url: &str) -> (u16, String) {
+    let r = c.get(url).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn post_form(c: &reqwest::Client, url: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    c.post(url).form(fields).send().await.unwrap()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("ws_session=") && !v.starts_with("ws_session=;"))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+async fn member(app: &TestApp, mrn: &str, birth: &str) -> String {
+    app.create_id(json!({"resourceType": "Patient",
+        "identifier": [{"system": MRN, "value": mrn}],
+        "name": [{"use": "official", "family": "Lindqvist", "given": ["Maja"]}],
+        "birthDate": birth, "address": [{"state": "WA"}]}))
+        .await
+}
+
+async fn register_via_portal(
+    app: &TestApp,
+    c: &reqwest::Client,
+    mrn: &str,
+    birth: &str,
+    email: &str,
+) -> reqwest::Response {
+    let (st, html) = page(c, &format!("{}/register", app.base)).await;
+    assert_eq!(st, 200);
+    let csrf = csrf_of(&html);
+    post_form(
+        c,
+        &format!("{}/register", app.base),
+        &[
+            ("csrf", &csrf),
+            ("mrn", mrn),
+            ("birth_date", birth),
+            ("given", "Maja"),
+            ("family", "Lindqvist"),
+            ("email", email),
+            ("mobile", "(206) 555-0177"),
+            ("password", PW),
+            ("password_confirm", PW),
+        ],
+    )
+    .await
+}
+
+async fn sign_in(
+    app: &TestApp,
+    c: &reqwest::Client,
+    email: &str,
+    pw: &str,
+    next: &str,
+) -> reqwest::Response {
+    let (_, html) = page(c, &format!("{}/sign-in", app.base)).await;
+    let csrf = csrf_of(&html);
+    post_form(
+        c,
+        &format!("{}/sign-in", app.base),
+        &[
+            ("csrf", &csrf),
+            ("email", email),
+            ("password", pw),
+            ("next", next),
+        ],
+    )
+    .await
+}
+
+/// SEED-01, PRX-07: registration matches exactly and never says which field was wrong.
+async fn registration_matches_exactly_and_refuses_generically(app: &TestApp) {
+    member(app, "MRN-77", "1984-02-29").await;
+    let c = browser();
+    // Wrong birth date and unknown MRN give the same answer.
+    let r1 = register_via_portal(app, &c, "MRN-77", "1984-03-01", "maja@example.org").await;
+    let s1 = r1.status().as_u16();
+    let t1 = r1.text().await.unwrap();
+    let r2 = register_via_portal(app, &c, "MRN-00", "1984-02-29", "maja@example.org").await;
+    let t2 = r2.text().await.unwrap();
+    assert_eq!(s1, 400);
+    let refusal = |t: &str| {
+        let i = t
+            .find("role=\"alert\"")
+            .or_else(|| t.find("class=\"flash"))
+            .unwrap_or(0);
+        t[i..].chars().take(300).collect::<String>()
+    };
+    assert_eq!(
+        refusal(&t1),
+        refusal(&t2),
+        "the refusal must not depend on which field was wrong"
+    );
+    assert!(!t1.to_lowercase().contains("birth date is wrong"));
+    // A child under 13 cannot register (COPPA), whatever the record says.
+    let kid_birth = (jiff::Zoned::now().date() - jiff::Span::new().years(12)).to_string();
+    member(app, "MRN-12", &kid_birth).await;
+    let r = register_via_portal(app, &c, "MRN-12", &kid_birth, "kid@example.org").await;
+    assert_eq!(r.status().as_u16(), 400);
+    // The exact match registers; a second registration for the same member is refused.
+    let r = register_via_portal(app, &c, "MRN-77", "1984-02-29", "maja@example.org").await;
+    assert_eq!(r.status().as_u16(), 200);
+    let r = register_via_portal(app, &c, "MRN-77", "1984-02-29", "other@example.org").await;
+    assert_eq!(r.status().as_u16(), 400);
+    // Nothing about the refused attempts was stored as an account.
+    let mut conn = app.store.reader().await.unwrap();
+    assert!(
+        ws_store::identity::account_by_email(&mut conn, "kid@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        ws_store::identity::account_by_email(&mut conn, "other@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// AUT-01/AUT-03: five wrong passwords lock for 15 minutes, the member is told, and a reset
+/// link (single use) unlocks; sign-in issues a fresh session (no fixation) and only follows
+/// local `next` paths (no open redirect).
+async fn lockout_unlock_by_reset_and_session_safety(app: &TestApp) {
+    member(app, "MRN-88", "1979-06-01").await;
+    let c = browser();
+    register_via_portal(app, &c, "MRN-88", "1979-06-01", "maja@example.org").await;
+    for i in 1..=4 {
+        let r = sign_in(app, &c, "maja@example.org", "wrong password number x", "/").await;
+        assert_eq!(r.status().as_u16(), 401, "attempt {i}");
+    }
+    let r = sign_in(app, &c, "maja@example.org", "wrong password number x", "/").await;
+    assert_eq!(r.status().as_u16(), 429, "the fifth failure locks");
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("15"),
+        "the member is told how long: {}",
+        &body[..body.len().min(400)]
+    );
+    // Even the right password is refused while locked.
+    let r = sign_in(app, &c, "maja@example.org", PW, "/").await;
+    assert_eq!(r.status().as_u16(), 429);
+    // Forgot password: the same answer for an unknown address; a link for the real one.
+    let (_, html) = page(&c, &format!("{}/password/forgot", app.base)).await;
+    let csrf = csrf_of(&html);
+    let unknown = post_form(
+        &c,
+        &format!("{}/password/forgot", app.base),
+        &[("csrf", &csrf), ("email", "nobody@example.org")],
+    )
+    .await;
+    let unknown_status = unknown.status().as_u16();
+    let known = post_form(
+        &c,
+        &format!("{}/password/forgot", app.base),
+        &[("csrf", &csrf), ("email", "maja@example.org")],
+    )
+    .await;
+    assert_eq!((unknown_status, known.status().as_u16()), (200, 200));
+    let msgs = app.run_pending_jobs().await;
+    let mail = msgs
+        .iter()
+        .find(|m| m.channel == "email" && m.recipient == "maja@example.org")
+        .expect("a reset email");
+    assert!(msgs.iter().all(|m| m.recipient != "nobody@example.org"));
+    let link = mail
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("/password/reset?token="))
+        .unwrap()
+        .to_owned();
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    assert!(
+        std::fs::read_dir(app.outbox.dir.join("email"))
+            .unwrap()
+            .count()
+            >= 1,
+        "the file sink wrote it"
+    );
+    let (st, html) = page(&c, &link).await;
+    assert_eq!(st, 200);
+    let csrf = csrf_of(&html);
+    let new_pw = "harbor lantern willow seven";
+    let r = post_form(
+        &c,
+        &format!("{}/password/reset", app.base),
+        &[
+            ("csrf", &csrf),
+            ("token", &token),
+            ("password", new_pw),
+            ("password_confirm", new_pw),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    // The link works once.
+    let (st, _) = page(&c, &link).await;
+    assert_eq!(st, 400, "a used reset link is refused");
+    // Unlocked: the new password signs in, with a new session id and only a local redirect.
+    let before = sign_in(app, &c, "maja@example.org", new_pw, "//evil.example/steal").await;
+    assert_eq!(before.status().as_u16(), 303);
+    assert_eq!(location(&before), "/", "an off-site next is ignored");
+    let s1 = session_cookie(&before).expect("a session cookie");
+    let cookie_line = before
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("ws_session="))
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie_line.contains("HttpOnly") && cookie_line.contains("SameSite=Lax"),
+        "{cookie_line}"
+    );
+    // Session fixation: a session id planted in the browser before sign-in is never adopted;
+    // sign-in always issues a new one.
+    let planted = browser();
+    let r = planted
+        .get(format!("{}/sign-in", app.base))
+        .header("cookie", "ws_session=attacker-chosen-value")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "an unknown session id is not a session"
+    );
+    let again = sign_in(
+        app,
+        &planted,
+        "maja@example.org",
+        new_pw,
+        "/privacy/sharing",
+    )
+    .await;
+    assert_eq!(location(&again), "/privacy/sharing");
+    let s2 = session_cookie(&again).expect("a session cookie");
+    assert_ne!(s1, s2, "every sign-in gets a new session (no fixation)");
+    assert_ne!(s2, "ws_session=attacker-chosen-value");
+    let (st, html) = page(&c, &format!("{}/", app.base)).await;
+    assert_eq!(st, 200);
+    assert!(html.contains("Maja"), "the home page greets the member");
+    // CSRF: a form post without the token is refused and changes nothing.
+    let r = post_form(
+        &c,
+        &format!("{}/sign-out-everywhere", app.base),
+        &[("csrf", "forged")],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let (st, _) = page(&c, &format!("{}/", app.base)).await;
+    assert_eq!(st, 200, "still signed in");
+    // Sign out everywhere ends the session.
+    let csrf = csrf_of(&page(&c, &format!("{}/account/security", app.base)).await.1);
+    let r = post_form(
+        &c,
+        &format!("{}/sign-out-everywhere", app.base),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (st, _) = page(&c, &format!("{}/", app.base)).await;
+    assert_eq!(st, 303, "signed out: home redirects to sign-in");
+    // Audit: the lock, the reset and the sign-ins are recorded.
+    let rows = app.all_audit_rows().await;
+    assert!(
+        rows.iter().any(|r| r.action == "sign-in"
+            && r.detail.as_deref() == Some("wrong password; account locked"))
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.action == "password-reset" && r.outcome == "success")
+    );
+}
+
+/// Two-step verification: a TOTP code or a one-time recovery code; wrong codes refused.
+async fn two_step_with_totp_and_recovery_codes(app: &TestApp) {
+    member(app, "MRN-99", "1990-01-01").await;
+    let c = browser();
+    register_via_portal(app, &c, "MRN-99", "1990-01-01", "maja@example.org").await;
+    sign_in(app, &c, "maja@example.org", PW, "/").await;
+    let acct = {
+        let mut conn = app.store.reader().await.unwrap();
+        ws_store::identity::account_by_email(&mut conn, "maja@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let setup = app.identity.begin_two_step(&acct);
+    let now = jiff::Timestamp::now().as_second() as u64;
+    assert!(
+        app.identity
+            .confirm_two_step(&acct.id, setup.secret.expose(), "000000")
+            .await
+            .unwrap()
+            .is_none()
+            || ws_identity::secrets::totp_code(setup.secret.expose(), now).as_deref()
+                == Some("000000")
+    );
+    let code = ws_identity::secrets::totp_code(setup.secret.expose(), now).unwrap();
+    let recovery = app
+        .identity
+        .confirm_two_step(&acct.id, setup.secret.expose(), &code)
+        .await
+        .unwrap()
+        .expect("recovery codes");
+    assert_eq!(recovery.len(), 10);
+    // Signing in now stops at the two-step page.
+    let c = browser();
+    let r = sign_in(app, &c, "maja@example.org", PW, "/").await;
+    assert!(
+        location(&r).starts_with("/sign-in/two-step"),
+        "{}",
+        location(&r)
+    );
+    let (st, _) = page(&c, &format!("{}/", app.base)).await;
+    assert_eq!(st, 303, "a pending two-step session reaches nothing");
+    let (_, html) = page(&c, &format!("{}/sign-in/two-step", app.base)).await;
+    let csrf = csrf_of(&html);
+    let r = post_form(
+        &c,
+        &format!("{}/sign-in/two-step", app.base),
+        &[("csrf", &csrf), ("code", "12345"), ("next", "/")],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 401);
+    let r = post_form(
+        &c,
+        &format!("{}/sign-in/two-step", app.base),
+        &[
+            ("csrf", &csrf),
+            ("code", recovery[0].expose()),
+            ("next", "/"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303, "a recovery code works once");
+    let (st, _) = page(&c, &format!("{}/", app.base)).await;
+    assert_eq!(st, 200);
+    // The same recovery code does not work twice.
+    let c2 = browser();
+    sign_in(app, &c2, "maja@example.org", PW, "/").await;
+    let (_, html) = page(&c2, &format!("{}/sign-in/two-step", app.base)).await;
+    let csrf = csrf_of(&html);
+    let r = post_form(
+        &c2,
+        &format!("{}/sign-in/two-step", app.base),
+        &[
+            ("csrf", &csrf),
+            ("code", recovery[0].expose()),
+            ("next", "/"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 401);
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                k,
+                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn token_call(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+    let r = app
+        .anon
+        .post(format!("{}{path}", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(fields))
+        .send()
+        .await
+        .unwrap();
+    let st = r.status().as_u16();
+    (st, r.json().await.unwrap_or(Value::Null))
+}
+
+/// RFC 6749/7636/7662/7009 refusals: unregistered redirect, missing PKCE, wrong verifier,
+/// replayed code (revokes the grant), refresh rotation, introspection and revocation.
+async fn oauth_refuses_what_it_must(app: &TestApp) {
+    let pid = member(app, "MRN-55", "1970-05-05").await;
+    let c = browser();
+    register_via_portal(app, &c, "MRN-55", "1970-05-05", "maja@example.org").await;
+    let redirect = "http://127.0.0.1:9/cb";
+    let scopes = [
+        "launch/patient".to_owned(),
+        "patient/*.read".to_owned(),
+        "offline_access".to_owned(),
+    ];
+    let (cid, _) = app
+        .identity
+        .register_client(
+            "Tracker",
+            &[redirect.to_owned()],
+            &scopes,
+            false,
+            false,
+            "staff:admin",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let verifier = "verifier-verifier-verifier-verifier-verifier-0001";
+    let challenge = ws_identity::secrets::s256(verifier);
+    let authorize = |redirect_uri: &str, method: &str| {
+        format!(
+            "{}/oauth2/authorize?response_type=code&client_id={cid}&redirect_uri={}&scope={}&state=s1&code_challenge={challenge}&code_challenge_method={method}&aud={}",
+            app.base,
+            percent_encoding::utf8_percent_encode(redirect_uri, percent_encoding::NON_ALPHANUMERIC),
+            percent_encoding::utf8_percent_encode(
+                "launch/patient patient/*.read offline_access",
+                percent_encoding::NON_ALPHANUMERIC
+            ),
+            percent_encoding::utf8_percent_encode(
+                &app.fhir_base,
+                percent_encoding::NON_ALPHANUMERIC
+            ),
+        )
+    };
+    // An unregistered redirect URI is never redirected to (open-redirect protection).
+    let r = c
+        .get(authorize("https://evil.example/cb", "S256"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(location(&r).is_empty());
+    // No PKCE: the error goes back to the registered redirect URI.
+    let r = c.get(authorize(redirect, "plain")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).starts_with(redirect) && location(&r).contains("error=invalid_request"));
+    // Not signed in: to the sign-in page, then back.
+    let r = c.get(authorize(redirect, "S256")).send().await.unwrap();
+    assert!(
+        location(&r).starts_with("/sign-in?next="),
+        "{}",
+        location(&r)
+    );
+    let back = sign_in(
+        app,
+        &c,
+        "maja@example.org",
+        PW,
+        &authorize(redirect, "S256").replacen(&app.base, "", 1),
+    )
+    .await;
+    assert!(location(&back).starts_with("/oauth2/authorize?"));
+    let (st, html) = page(&c, &format!("{}{}", app.base, location(&back))).await;
+    assert_eq!(st, 200);
+    assert!(html.contains("Tracker"), "the consent page names the app");
+    let csrf = csrf_of(&html);
+    let decide = |decision: &'static str| {
+        let c = c.clone();
+        let csrf = csrf.clone();
+        let cid = cid.clone();
+        let challenge = challenge.clone();
+        let pid = pid.clone();
+        let url = format!("{}/oauth2/authorize", app.base);
+        async move {
+            post_form(
+                &c,
+                &url,
+                &[
+                    ("csrf", &csrf),
+                    ("client_id", &cid),
+                    ("redirect_uri", redirect),
+                    ("scope", "launch/patient patient/*.read offline_access"),
+                    ("state", "s1"),
+                    ("code_challenge", &challenge),
+                    ("code_challenge_method", "S256"),
+                    ("patient", &pid),
+                    ("decision", decision),
+                ],
+            )
+            .await
+        }
+    };
+    let denied = decide("deny").await;
+    assert!(
+        location(&denied).contains("error=access_denied") && location(&denied).contains("state=s1")
+    );
+    let allowed = decide("allow").await;
+    let loc = location(&allowed);
+    assert!(
+        loc.starts_with(redirect) && loc.contains("state=s1"),
+        "{loc}"
+    );
+    let code = loc
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    // Wrong verifier: refused.
+    let (st, v) = token_call(
+        app,
+        "/oauth2/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", &cid),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            (
+                "code_verifier",
+                "wrong-verifier-wrong-verifier-wrong-verifier-00",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!((st, v["error"].as_str()), (400, Some("invalid_grant")));
+    // The code was spent by that attempt; using it again is a replay that revokes the grant.
+    let (st, v) = token_call(
+        app,
+        "/oauth2/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", &cid),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("code_verifier", verifier),
+        ],
+    )
+    .await;
+    assert_eq!((st, v["error"].as_str()), (400, Some("invalid_grant")));
+    // A fresh authorization, redeemed properly.
+    let allowed = decide("allow").await;
+    let code = location(&allowed)
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (st, t) = token_call(
+        app,
+        "/oauth2/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", &cid),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("code_verifier", verifier),
+        ],
+    )
+    .await;
+    assert_eq!(st, 200, "{t}");
+    assert_eq!(t["token_type"], "Bearer");
+    assert_eq!(t["patient"], pid.as_str());
+    let access = t["access_token"].as_str().unwrap().to_owned();
+    let refresh = t["refresh_token"]
+        .as_str()
+        .expect("offline_access gives a refresh token")
+        .to_owned();
+    let api = crate::support::client_with_token(&access);
+    assert_eq!(
+        api.get(format!("{}/Patient/{pid}", app.fhir_base))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    // Introspection by the app itself.
+    let (st, i) = token_call(
+        app,
+        "/oauth2/introspect",
+        &[("client_id", &cid), ("token", &access)],
+    )
+    .await;
+    assert_eq!((st, i["active"].as_bool()), (200, Some(true)), "{i}");
+    assert_eq!(i["patient"], pid.as_str());
+    // Refresh rotates: the new pair works, the old refresh token no longer does.
+    let (st, t2) = token_call(
+        app,
+        "/oauth2/token",
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", &cid),
+            ("refresh_token", &refresh),
+        ],
+    )
+    .await;
+    assert_eq!(st, 200, "{t2}");
+    let (st, v) = token_call(
+        app,
+        "/oauth2/token",
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", &cid),
+            ("refresh_token", &refresh),
+        ],
+    )
+    .await;
+    assert_eq!((st, v["error"].as_str()), (400, Some("invalid_grant")));
+    // Revoking the refresh token ends the whole grant, access tokens included.
+    let refresh2 = t2["refresh_token"].as_str().unwrap();
+    let (st, _) = token_call(
+        app,
+        "/oauth2/revoke",
+        &[("client_id", &cid), ("token", refresh2)],
+    )
+    .await;
+    assert_eq!(st, 200);
+    let r = crate::support::client_with_token(t2["access_token"].as_str().unwrap())
+        .get(format!("{}/Patient/{pid}", app.fhir_base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert!(r.headers().get("www-authenticate").is_some());
+    let (_, i) = token_call(
+        app,
+        "/oauth2/introspect",
+        &[("client_id", &cid), ("token", &access)],
+    )
+    .await;
+    assert_eq!(i["active"], false);
+    // Discovery names the endpoints.
+    let conf: Value = app
+        .anon
+        .get(format!("{}/.well-known/smart-configuration", app.fhir_base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(conf["token_endpoint"], format!("{}/oauth2/token", app.base));
+    assert!(
+        conf["code_challenge_methods_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("S256"))
+    );
+}
+
+both!(
+    registration_matches_exactly_and_refuses_generically,
+    lockout_unlock_by_reset_and_session_safety,
+    two_step_with_totp_and_recovery_codes,
+    oauth_refuses_what_it_must
+);
