@@ -62,6 +62,9 @@ fn apply_elements(content: &str, elements: &[String]) -> String {
     serde_json::to_string(&Value::Object(m)).unwrap_or_default()
 }
 
+/// The most resources `Patient/$everything` returns in one Bundle.
+pub const EVERYTHING_MAX: i64 = 10_000;
+
 impl Fhir {
     fn full_url(&self, res_type: &str, id: &str) -> String {
         format!("{}/{res_type}/{id}", self.base_url)
@@ -408,6 +411,67 @@ impl Fhir {
         .await;
         if let Err(e) = &res {
             self.audit_failure(caller, "history", res_type, id, e);
+        }
+        res
+    }
+
+    /// `Patient/{id}/$everything`: the patient's whole compartment as a searchset Bundle,
+    /// filtered by the same policy as every read (labels, teen limits, scopes). At most
+    /// [`EVERYTHING_MAX`] resources; beyond that the caller is pointed at `$export`.
+    pub async fn everything(&self, caller: &Caller, id: &str) -> Result<String, FhirError> {
+        let res = async {
+            crate::ops::check_id("Patient", id)?;
+            self.gate(caller, "Patient")?;
+            let mut conn = self.store.snapshot().await?;
+            let patient = match conn.read("Patient", id).await? {
+                Some(p) if !p.deleted => p,
+                Some(_) => return Err(FhirError::Gone(format!("Patient/{id}"))),
+                None => return Err(FhirError::NotFound(format!("Patient/{id}"))),
+            };
+            self.check_stored(caller, ws_identity::rules::policy::Action::Read, &patient)?;
+            let mut rows = conn.compartment_resources(id, EVERYTHING_MAX + 1).await?;
+            conn.commit().await?;
+            if rows.len() > usize::try_from(EVERYTHING_MAX).unwrap_or(usize::MAX) {
+                return Err(FhirError::bad(
+                    IssueCode::TooLong,
+                    format!("this record holds more than {EVERYTHING_MAX} resources; use Patient/$export"),
+                ));
+            }
+            rows.retain(|r| self.may_read(caller, r));
+            // The Patient first, as the operation's definition suggests.
+            rows.sort_by_key(|r| (r.res_type != "Patient", r.res_type.clone(), r.id.clone()));
+            self.audit.record(caller.record(
+                "everything",
+                Some("Patient"),
+                Some(id),
+                Some(id),
+                "success",
+                Some(format!("{} resources", rows.len())),
+            ));
+            let entries: Vec<Value> = rows
+                .iter()
+                .filter_map(|r| {
+                    let v: Value = serde_json::from_str(r.content.as_deref()?).ok()?;
+                    Some(json!({
+                        "fullUrl": self.full_url(&r.res_type, &r.id),
+                        "resource": v,
+                        "search": {"mode": "match"},
+                    }))
+                })
+                .collect();
+            Ok(json!({
+                "resourceType": "Bundle",
+                "id": new_id(),
+                "type": "searchset",
+                "total": entries.len(),
+                "link": [{"relation": "self", "url": format!("{}/Patient/{id}/$everything", self.base_url)}],
+                "entry": entries,
+            })
+            .to_string())
+        }
+        .await;
+        if let Err(e) = &res {
+            self.audit_failure(caller, "everything", Some("Patient"), Some(id), e);
         }
         res
     }

@@ -57,7 +57,7 @@ pub fn capability_statement(base_url: &str, software_version: &str) -> Value {
             if *t == "Patient"
                 && let Some(o) = r.as_object_mut()
             {
-                o.insert("operation".into(), json!([{"name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"}]));
+                o.insert("operation".into(), json!([{"name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"}, {"name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"}]));
             }
             r
         })
@@ -77,7 +77,21 @@ pub fn capability_statement(base_url: &str, software_version: &str) -> Value {
             "documentation": "Search supports string (default, :exact, :contains), token (code, system|code, |code, system|), reference (Type/id, id, :Type) and date (eq, ne, lt, le, gt, ge, sa, eb; partial dates) parameters, _count, _sort (date and string parameters, _id, _lastUpdated), _include, _revinclude, _has (one level), _summary=count, _elements and _total. Unknown parameters are rejected with 400 unless 'Prefer: handling=lenient'.",
             "resource": resources,
             "interaction": [{"code": "transaction"}, {"code": "batch"}, {"code": "history-system"}],
-            "operation": [{"name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"}]
+            "operation": [{"name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"}],
+            "security": {
+                "cors": false,
+                "service": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "SMART-on-FHIR"}]}],
+                "description": "OAuth 2.0 bearer tokens (SMART App Launch: authorization code with PKCE S256; client credentials for back-end integrations). Directory and plan resources are public; everything else needs a token or a portal session.",
+                "extension": [{
+                    "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                    "extension": [
+                        {"url": "authorize", "valueUri": format!("{}/oauth2/authorize", base_url.trim_end_matches("/fhir"))},
+                        {"url": "token", "valueUri": format!("{}/oauth2/token", base_url.trim_end_matches("/fhir"))},
+                        {"url": "revoke", "valueUri": format!("{}/oauth2/revoke", base_url.trim_end_matches("/fhir"))},
+                        {"url": "introspect", "valueUri": format!("{}/oauth2/introspect", base_url.trim_end_matches("/fhir"))}
+                    ]
+                }]
+            }
         }]
     })
 }

@@ -764,6 +764,25 @@ impl Conn {
             .collect())
     }
 
+    /// Every current resource in one patient's compartment (the Patient included), in
+    /// (type, id) order, at most `limit`.
+    pub async fn compartment_resources(
+        &mut self,
+        patient: &str,
+        limit: i64,
+    ) -> Result<Vec<StoredResource>, StoreError> {
+        let sql = format!(
+            "SELECT {RES_COLS} FROM resources WHERE compartment = $1 AND deleted = FALSE \
+             ORDER BY res_type, id LIMIT $2"
+        );
+        Ok(self
+            .fetch(&sql, &[patient.into(), Val::Int(limit)], RES_KINDS)
+            .await?
+            .into_iter()
+            .map(stored_from_row)
+            .collect())
+    }
+
     /// Resource types present in the store (current, non-deleted).
     pub async fn resource_types(&mut self) -> Result<Vec<String>, StoreError> {
         Ok(self

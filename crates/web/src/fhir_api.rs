@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/$export-file/{job}/{file}", get(export_file))
         .route("/Patient/$export", get(export_patient))
+        .route("/Patient/{id}/$everything", get(everything))
         .route(
             "/{rtype}",
             get(search)
@@ -325,6 +326,20 @@ macro_rules! try_resp {
             Err(r) => return r,
         }
     };
+}
+
+async fn everything(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    Path(id): Path<String>,
+) -> Response {
+    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
+    match s.fhir.everything(&ctx.caller, &id).await {
+        Ok(body) => ok_json(&ctx, StatusCode::OK, body),
+        Err(e) => fhir_error(&e),
+    }
 }
 
 async fn metadata(

@@ -643,6 +643,11 @@ async fn register(
                     view.problem = Some(AuthMessage::AlreadyRegistered);
                 }
                 RegisterError::EmailInUse => view.problem = Some(AuthMessage::EmailInUse),
+                RegisterError::Throttled { retry_after_secs } => {
+                    view.problem = Some(AuthMessage::Throttled {
+                        minutes: AuthMessage::minutes_from_secs(retry_after_secs),
+                    });
+                }
             }
             html(&r, StatusCode::BAD_REQUEST, ui::render_register(&sh, &view))
         }

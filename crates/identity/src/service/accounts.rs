@@ -41,6 +41,10 @@ pub enum RegisterError {
     AlreadyRegistered,
     EmailInUse,
     Password(PasswordProblem),
+    /// Too many failed attempts from this address.
+    Throttled {
+        retry_after_secs: u64,
+    },
 }
 
 /// Why a sign-in failed. `BadCredentials` is the same whether or not the account exists.
@@ -185,6 +189,22 @@ impl Identity {
         if let Err(p) = check_password(&input.password, false, &context) {
             return Ok(Err(RegisterError::Password(p)));
         }
+        // Guessing MRNs and birth dates is throttled per address like sign-in (AUT-01).
+        if let Some(src) = source {
+            let mut r = self.store.reader().await?;
+            let since = micros(self.cfg.throttle.window_start(ts(now)));
+            let n = db::failed_attempts_since(&mut r, src, since).await?;
+            if let Gate::Locked {
+                retry_after_secs, ..
+            } = lockout::address_gate(
+                &self.cfg.throttle,
+                u32::try_from(n).unwrap_or(u32::MAX),
+                Some(ts(since)),
+                ts(now),
+            ) {
+                return Ok(Err(RegisterError::Throttled { retry_after_secs }));
+            }
+        }
         // Hash before matching, so every path costs the same time.
         let hash = secrets::hash_password(&input.password).map_err(IdentityError::Internal)?;
         let mut c = self.store.begin().await?;
@@ -200,6 +220,9 @@ impl Identity {
             exact.then_some(f)
         });
         let Some(patient) = matched else {
+            if let Some(src) = source {
+                db::insert_attempt(&mut c, src, now, false).await?;
+            }
             Self::audit(
                 &mut c,
                 event(

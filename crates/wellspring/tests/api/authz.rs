@@ -455,6 +455,51 @@ async fn people_and_apps_see_only_what_policy_allows(app: &TestApp) {
     );
     assert_eq!(status(&bea_c, &format!("{base}/_history")).await, 403);
     assert_eq!(status(&anon, &format!("{base}/_history")).await, 401);
+    // $everything follows the same rules: the teen's parent gets the limited view only; Bea's
+    // caregiver gets no sensitive condition; nobody gets a stranger's record.
+    let (st, ids) = search_ids(
+        &ana_c,
+        &format!("{base}/Patient/{}/$everything", w.teen.patient),
+    )
+    .await;
+    assert_eq!(st, 200);
+    let mut want = vec![
+        format!("Immunization/{}", w.teen.imm),
+        format!("Observation/{}", w.teen.height),
+        format!("Patient/{}", w.teen.patient),
+    ];
+    let mut got = ids.clone();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "teen proxy $everything");
+    let (st, ids) = search_ids(
+        &cy_c,
+        &format!("{base}/Patient/{}/$everything", w.other.patient),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        ids.len(),
+        5,
+        "all of Bea's record but the depression diagnosis: {ids:?}"
+    );
+    assert!(!ids.contains(&format!("Condition/{}", w.other.depression)));
+    assert_eq!(
+        status(
+            &bea_c,
+            &format!("{base}/Patient/{}/$everything", w.adult.patient)
+        )
+        .await,
+        404
+    );
+    assert_eq!(
+        status(
+            &anon,
+            &format!("{base}/Patient/{}/$everything", w.adult.patient)
+        )
+        .await,
+        401
+    );
     // Bulk export is for back-end integrations only.
     let r = bea_c
         .get(format!("{base}/$export"))
