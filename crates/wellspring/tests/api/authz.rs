@@ -847,3 +847,69 @@ both!(
     apps_reach_only_the_consented_patient_and_scopes,
     staff_roles_get_least_access
 );
+
+/// PRX-02/03/05, EX-P1, EX-P3: access changes on the day an age boundary is crossed, with no one
+/// doing anything — a child turning 13 today is a teen today; one turning 13 tomorrow is not yet;
+/// a teen turning 18 today leaves the parent's reach today.
+async fn age_boundaries_apply_on_the_day(app: &TestApp) {
+    let base = app.fhir_base.clone();
+    app.create_id(person("MRN-P1", "Pia", "Sandoval", &date_years_ago(41, 0)))
+        .await;
+    register(
+        app,
+        "MRN-P1",
+        "Pia",
+        "Sandoval",
+        &date_years_ago(41, 0),
+        "pia@example.org",
+    )
+    .await;
+    let pia = ws_store::identity::account_by_email(
+        &mut app.store.reader().await.unwrap(),
+        "pia@example.org",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut kids = Vec::new();
+    for (mrn, years, days_after, want_glucose, want_patient) in [
+        ("MRN-K1", 13, 0, 404, 200), // 13 today: limited teen view
+        ("MRN-K2", 13, 1, 200, 200), // 13 tomorrow: still full
+        ("MRN-K3", 18, 0, 404, 404), // 18 today: the parent link has ended
+        ("MRN-K4", 18, 1, 404, 200), // 18 tomorrow: still a (limited) teen today
+    ] {
+        let r = record(
+            app,
+            mrn,
+            "Kid",
+            "Sandoval",
+            &date_years_ago(years, days_after),
+        )
+        .await;
+        app.identity
+            .record_grant(
+                "staff:test",
+                &r.patient,
+                &pia,
+                ws_identity::rules::proxy::Relationship::Parent,
+                "birth certificate",
+            )
+            .await
+            .unwrap();
+        kids.push((mrn, r, want_glucose, want_patient));
+    }
+    let c = session(app, "pia@example.org").await;
+    let mut wrong = Vec::new();
+    for (mrn, r, want_glucose, want_patient) in &kids {
+        let g = status(&c, &format!("{base}/Observation/{}", r.glucose)).await;
+        let p = status(&c, &format!("{base}/Patient/{}", r.patient)).await;
+        if (g, p) != (*want_glucose, *want_patient) {
+            wrong.push(format!(
+                "{mrn}: glucose {g} (want {want_glucose}), patient {p} (want {want_patient})"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+both!(age_boundaries_apply_on_the_day);
