@@ -1043,10 +1043,39 @@ async fn access_log(
     let has_older = rows.len() > usize::try_from(LOG_PAGE).unwrap_or(50);
     rows.truncate(usize::try_from(LOG_PAGE).unwrap_or(50));
     let me = format!("account:{}", info.account.id);
+    // Names instead of ids: an app by its registered name, a person or staff member by theirs.
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (_, a) in &rows {
+        if names.contains_key(&a.actor) || a.actor == me {
+            continue;
+        }
+        let name = if let Some(id) = a.actor.strip_prefix("app:") {
+            s.identity.client(id).await.ok().flatten().map(|c| c.name)
+        } else if let Some(id) = a
+            .actor
+            .strip_prefix("account:")
+            .or_else(|| a.actor.strip_prefix("staff:"))
+        {
+            s.identity
+                .account(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|c| c.display_name)
+        } else {
+            None
+        };
+        if let Some(n) = name {
+            names.insert(a.actor.clone(), n);
+        }
+    }
     let entries = rows
         .into_iter()
         .map(|(_, a)| {
-            let (kind, who) = actor_kind(&a.actor, &me);
+            let (kind, mut who) = actor_kind(&a.actor, &me);
+            if let Some(n) = names.get(&a.actor) {
+                who = n.clone();
+            }
             ui::AccessLogEntry {
                 when: jiff::Timestamp::from_microsecond(a.recorded_at)
                     .map(|t| t.strftime("%Y-%m-%dT%H:%M").to_string())

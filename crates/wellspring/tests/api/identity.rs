@@ -697,3 +697,47 @@ both!(
     two_step_with_totp_and_recovery_codes,
     oauth_refuses_what_it_must
 );
+
+/// "Who looked at my record": the member's access-log page lists every access to their record —
+/// their own, a caregiver's, an app's — with who, what and why; another member's accesses never
+/// show up there.
+async fn access_log_page_lists_who_looked(app: &TestApp) {
+    let pid = member(app, "MRN-44", "1960-10-10").await;
+    let c = browser();
+    register_via_portal(app, &c, "MRN-44", "1960-10-10", "maja@example.org").await;
+    // An integration reads the record (a back-end feed), then the member signs in.
+    app.get(&format!("/Patient/{pid}")).await.assert_status(200);
+    sign_in(app, &c, "maja@example.org", PW, "/").await;
+    let other = app
+        .create_id(json!({"resourceType": "Patient", "name": [{"family": "Stranger"}]}))
+        .await;
+    app.get(&format!("/Patient/{other}"))
+        .await
+        .assert_status(200);
+    app.flush_audit().await;
+    let (st, html) = page(&c, &format!("{}/privacy/access-log", app.base)).await;
+    assert_eq!(st, 200);
+    assert!(html.contains("<table"), "the log is a table");
+    assert!(
+        html.contains("sign-in") || html.contains("Sign"),
+        "the member's own sign-in is listed"
+    );
+    assert!(
+        html.contains("Viewed"),
+        "the integration's read is listed: {html}"
+    );
+    assert!(
+        html.contains("test integration"),
+        "apps are named, not numbered: {html}"
+    );
+    assert!(
+        !html.contains(&other),
+        "another member's accesses are not shown"
+    );
+    // And in Spanish.
+    let (st, html) = page(&c, &format!("{}/privacy/access-log?lang=es", app.base)).await;
+    assert_eq!(st, 200);
+    assert!(html.contains("lang=\"es\""));
+}
+
+both!(access_log_page_lists_who_looked);
