@@ -7,6 +7,7 @@ mod fhir_api;
 mod oauth_api;
 pub mod portal;
 mod portal_routes;
+mod staff;
 
 use std::net::SocketAddr;
 
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth2/revoke", axum::routing::post(oauth_api::revoke))
         .nest("/fhir", fhir_api::routes())
         .merge(portal_routes::routes())
+        .merge(staff::routes())
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -264,8 +264,11 @@ async fn home(
     RawQuery(q): RawQuery,
 ) -> Response {
     let r = page_req!(s, addr, headers, "/", q);
-    if r.signed_in().is_none() {
+    let Some(info) = r.signed_in() else {
         return need_sign_in(&r);
+    };
+    if info.account.kind == "staff" {
+        return with_cookies(redirect("/staff"), &r.set);
     }
     let sh = shell(&s, &r, Section::MyHealth).await;
     html(&r, StatusCode::OK, ui::render_home(&sh))

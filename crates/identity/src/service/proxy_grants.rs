@@ -288,6 +288,17 @@ impl Identity {
         Ok(row)
     }
 
+    /// Every active grant on a patient's record (member services' view).
+    pub async fn grants_on(&self, patient: &str) -> Result<Vec<ProxyGrantRow>> {
+        let mut c = self.store.reader().await?;
+        Ok(db::grants_on(&mut c, patient).await?)
+    }
+
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<AccountRow>> {
+        let mut c = self.store.reader().await?;
+        Ok(db::account_by_email(&mut c, &email.trim().to_lowercase()).await?)
+    }
+
     /// Revoke a grant: by the member whose record it is, or by the grantee giving it up.
     pub async fn revoke_grant(
         &self,

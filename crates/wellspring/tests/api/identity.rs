@@ -741,3 +741,90 @@ async fn access_log_page_lists_who_looked(app: &TestApp) {
 }
 
 both!(access_log_page_lists_who_looked);
+
+/// Member services records legal authority after checking documents (PRX-05); the lookup and the
+/// change are audited; other staff roles cannot record.
+async fn member_services_records_legal_authority(app: &TestApp) {
+    let pid = member(app, "MRN-66", "1940-03-03").await;
+    app.identity
+        .register_caregiver(
+            "Gus Lindqvist",
+            "1970-01-01",
+            "gus@example.org",
+            "206 555 0123",
+            PW,
+            "WA",
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    for (email, role) in [
+        ("ms@example.org", ws_identity::StaffRole::MemberServices),
+        ("admin@example.org", ws_identity::StaffRole::Administrator),
+    ] {
+        let (acct, _) = app
+            .identity
+            .create_staff(email, "Sam Staff", role, None, "system:test")
+            .await
+            .unwrap()
+            .unwrap();
+        app.identity
+            .set_password(&acct.id, PW)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    // The admin may not look members up.
+    let admin = browser();
+    let r = sign_in(app, &admin, "admin@example.org", PW, "/").await;
+    assert_eq!(location(&r), "/");
+    let (st, html) = page(&admin, &format!("{}/staff?mrn=MRN-66", app.base)).await;
+    assert_eq!(st, 400, "{html}");
+    assert!(html.contains("refused"));
+    // Member services finds the member and records the guardian.
+    let ms = browser();
+    sign_in(app, &ms, "ms@example.org", PW, "/").await;
+    let (st, html) = page(&ms, &format!("{}/", app.base)).await;
+    assert_eq!(st, 303, "staff land on the staff page");
+    let _ = html;
+    let (st, html) = page(&ms, &format!("{}/staff?mrn=MRN-66", app.base)).await;
+    assert_eq!(st, 200);
+    assert!(html.contains("Maja Lindqvist") && html.contains(&pid));
+    let csrf = csrf_of(&html);
+    let r = post_form(
+        &ms,
+        &format!("{}/staff/grants", app.base),
+        &[
+            ("csrf", &csrf),
+            ("patient", &pid),
+            ("mrn", "MRN-66"),
+            ("grantee_email", "gus@example.org"),
+            ("relationship", "legal"),
+            ("document", "court order 2026-GU-118"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("court order 2026-GU-118"));
+    // The guardian now reaches the record.
+    let gus = app
+        .identity
+        .account_by_email("gus@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let people = app.identity.people(&gus).await.unwrap();
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0].access, ws_identity::Access::Legal);
+    let rows = app.all_audit_rows().await;
+    assert!(rows.iter().any(|r| r.action == "search"
+        && r.actor.starts_with("staff:")
+        && r.compartment.as_deref() == Some(pid.as_str())));
+    assert!(
+        rows.iter()
+            .any(|r| r.action == "proxy-grant" && r.actor.starts_with("staff:"))
+    );
+}
+
+both!(member_services_records_legal_authority);
