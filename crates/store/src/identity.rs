@@ -1013,3 +1013,37 @@ pub async fn ids_referring_to(
     .filter_map(|r| r.into_iter().next().and_then(Cell::opt_text))
     .collect())
 }
+
+/// Everything a bearer token resolves to, in one query: (token, its grant, the grant's client).
+pub async fn bearer_lookup(
+    c: &mut Conn,
+    hash: &str,
+) -> Result<Option<(TokenRow, OAuthGrantRow, ClientRow)>, StoreError> {
+    let sql = format!(
+        "SELECT t.grant_id, t.kind, t.created_at, t.expires_at, t.revoked_at, \
+         g.id, g.client_id, g.account_id, g.scope, g.patient, g.created_at, g.revoked_at, \
+         c.client_id, c.name, c.redirect_uris, c.scopes, c.secret_hash, c.integration, c.created_by, c.created_at, c.disabled \
+         FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id JOIN oauth_clients c ON c.client_id = g.client_id \
+         WHERE t.token_hash = $1"
+    );
+    let mut kinds = vec![Kind::Text, Kind::Text, Kind::Int, Kind::Int, Kind::OptInt];
+    kinds.extend_from_slice(&OGRANT_KINDS);
+    kinds.extend_from_slice(&CLIENT_KINDS);
+    let Some(row) = c.fetch_opt(&sql, &[hash.into()], &kinds).await? else {
+        return Ok(None);
+    };
+    let mut row = row.into_iter();
+    let token: Row = row.by_ref().take(5).collect();
+    let grant: Row = row.by_ref().take(OGRANT_KINDS.len()).collect();
+    let client: Row = row.collect();
+    let mut t = token.into_iter();
+    let mut next = || t.next().unwrap_or(Cell::Null);
+    let token = TokenRow {
+        grant_id: next().text(),
+        kind: next().text(),
+        created_at: next().int(),
+        expires_at: next().int(),
+        revoked: next() != Cell::Null,
+    };
+    Ok(Some((token, ogrant_from(grant), client_from(client))))
+}

@@ -630,25 +630,17 @@ impl Identity {
     pub async fn bearer(&self, token: &str, source: Option<String>) -> Result<Option<Caller>> {
         let now = now_micros();
         let mut r = self.store.reader().await?;
-        let Some(t) = db::token_by_hash(&mut r, &secrets::token_hash(token)).await? else {
+        let found = db::bearer_lookup(&mut r, &secrets::token_hash(token)).await?;
+        drop(r);
+        let Some((t, grant, client)) = found else {
             return Ok(None);
         };
         if t.kind != "access" || t.revoked || t.expires_at <= now {
             return Ok(None);
         }
-        let Some(grant) = db::oauth_grant_by_id(&mut r, &t.grant_id).await? else {
-            return Ok(None);
-        };
-        if grant.revoked_at.is_some() {
+        if grant.revoked_at.is_some() || client.disabled {
             return Ok(None);
         }
-        let Some(client) = db::client_by_id(&mut r, &grant.client_id).await? else {
-            return Ok(None);
-        };
-        if client.disabled {
-            return Ok(None);
-        }
-        drop(r);
         let scopes: Vec<String> = grant.scope.split_whitespace().map(str::to_owned).collect();
         if client.integration {
             return Ok(Some(Caller {
