@@ -1019,17 +1019,15 @@ pub async fn bearer_lookup(
     c: &mut Conn,
     hash: &str,
 ) -> Result<Option<(TokenRow, OAuthGrantRow, ClientRow)>, StoreError> {
-    let sql = format!(
-        "SELECT t.grant_id, t.kind, t.created_at, t.expires_at, t.revoked_at, \
+    let sql = "SELECT t.grant_id, t.kind, t.created_at, t.expires_at, t.revoked_at, \
          g.id, g.client_id, g.account_id, g.scope, g.patient, g.created_at, g.revoked_at, \
          c.client_id, c.name, c.redirect_uris, c.scopes, c.secret_hash, c.integration, c.created_by, c.created_at, c.disabled \
          FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id JOIN oauth_clients c ON c.client_id = g.client_id \
-         WHERE t.token_hash = $1"
-    );
+         WHERE t.token_hash = $1";
     let mut kinds = vec![Kind::Text, Kind::Text, Kind::Int, Kind::Int, Kind::OptInt];
     kinds.extend_from_slice(&OGRANT_KINDS);
     kinds.extend_from_slice(&CLIENT_KINDS);
-    let Some(row) = c.fetch_opt(&sql, &[hash.into()], &kinds).await? else {
+    let Some(row) = c.fetch_opt(sql, &[hash.into()], &kinds).await? else {
         return Ok(None);
     };
     let mut row = row.into_iter();
