@@ -369,20 +369,24 @@ pub async fn insert_attempt(
     Ok(())
 }
 
-/// Failed sign-ins from `source` since `since`.
+/// Failed sign-ins from `source` since `since`: how many, and when the oldest of them was.
 pub async fn failed_attempts_since(
     c: &mut Conn,
     source: &str,
     since: i64,
-) -> Result<i64, StoreError> {
+) -> Result<(i64, Option<i64>), StoreError> {
     let rows = c
         .fetch(
-            "SELECT COUNT(*) FROM sign_in_attempts WHERE source = $1 AND at >= $2 AND ok = FALSE",
+            "SELECT COUNT(*), MIN(at) FROM sign_in_attempts WHERE source = $1 AND at >= $2 AND ok = FALSE",
             &[source.into(), since.into()],
-            &[Kind::Int],
+            &[Kind::Int, Kind::OptInt],
         )
         .await?;
-    Ok(rows.first().and_then(|r| r.first()).map_or(0, Cell::int))
+    let row = rows.into_iter().next().unwrap_or_default();
+    Ok((
+        row.first().map_or(0, Cell::int),
+        row.get(1).and_then(Cell::opt_int),
+    ))
 }
 
 pub async fn insert_one_time_token(

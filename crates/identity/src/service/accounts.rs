@@ -193,13 +193,13 @@ impl Identity {
         if let Some(src) = source {
             let mut r = self.store.reader().await?;
             let since = micros(self.cfg.throttle.window_start(ts(now)));
-            let n = db::failed_attempts_since(&mut r, src, since).await?;
+            let (n, oldest) = db::failed_attempts_since(&mut r, src, since).await?;
             if let Gate::Locked {
                 retry_after_secs, ..
             } = lockout::address_gate(
                 &self.cfg.throttle,
                 u32::try_from(n).unwrap_or(u32::MAX),
-                Some(ts(since)),
+                oldest.map(ts),
                 ts(now),
             ) {
                 return Ok(Err(RegisterError::Throttled { retry_after_secs }));
@@ -454,11 +454,11 @@ impl Identity {
         {
             let mut r = self.store.reader().await?;
             let since = micros(self.cfg.throttle.window_start(ts(now)));
-            let n = db::failed_attempts_since(&mut r, source, since).await?;
+            let (n, oldest) = db::failed_attempts_since(&mut r, source, since).await?;
             let gate = lockout::address_gate(
                 &self.cfg.throttle,
                 u32::try_from(n).unwrap_or(u32::MAX),
-                Some(ts(since)),
+                oldest.map(ts),
                 ts(now),
             );
             if let Gate::Locked {

@@ -828,3 +828,94 @@ async fn member_services_records_legal_authority(app: &TestApp) {
 }
 
 both!(member_services_records_legal_authority);
+
+/// AUT-01: guessing across many accounts from one address is throttled (20 failures in 15
+/// minutes), and an expired reset link is refused with its own message.
+async fn address_throttle_and_expired_reset_link(app: &TestApp) {
+    let c = browser();
+    for i in 0..20 {
+        let r = sign_in(
+            app,
+            &c,
+            &format!("guess{i}@example.org"),
+            "not the password at all",
+            "/",
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 401, "attempt {i}");
+    }
+    let r = sign_in(
+        app,
+        &c,
+        "guess99@example.org",
+        "not the password at all",
+        "/",
+    )
+    .await;
+    assert_eq!(
+        r.status().as_u16(),
+        429,
+        "the 21st failure from one address is throttled"
+    );
+    // An expired reset token (issued 31 minutes ago with the 30-minute lifetime).
+    member(app, "MRN-33", "1985-07-07").await;
+    // Registration from the throttled address is refused too (guessing MRNs is guessing).
+    let r = register_via_portal(app, &browser(), "MRN-33", "1985-07-07", "maja@example.org").await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(
+        app.identity
+            .account_by_email("maja@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let input = ws_identity::service::RegisterInput {
+        mrn: "MRN-33".into(),
+        birth_date: "1985-07-07".into(),
+        given: "Maja".into(),
+        family: "Lindqvist".into(),
+        email: "maja@example.org".into(),
+        mobile: "206 555 0100".into(),
+        password: PW.into(),
+    };
+    app.identity
+        .register(&input, Some("10.1.2.3"))
+        .await
+        .unwrap()
+        .unwrap();
+    let acct = app
+        .identity
+        .account_by_email("maja@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let token = ws_identity::secrets::random_token();
+    let now = ws_store::now_micros();
+    let mut tx = app.store.begin().await.unwrap();
+    ws_store::identity::insert_one_time_token(
+        &mut tx,
+        &ws_identity::secrets::token_hash(token.expose()),
+        &acct.id,
+        "reset",
+        now - 31 * 60 * 1_000_000,
+        now - 60 * 1_000_000,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (st, html) = page(
+        &browser(),
+        &format!("{}/password/reset?token={}", app.base, token.expose()),
+    )
+    .await;
+    assert_eq!(st, 400);
+    assert!(html.to_lowercase().contains("expired"), "{html}");
+    let (st, _) = page(
+        &browser(),
+        &format!("{}/password/reset?token=made-up", app.base),
+    )
+    .await;
+    assert_eq!(st, 400);
+}
+
+both!(address_throttle_and_expired_reset_link);
