@@ -1049,3 +1049,36 @@ pub async fn bearer_lookup(
     };
     Ok(Some((token, ogrant_from(grant), client_from(client))))
 }
+
+pub async fn insert_signing_key(
+    c: &mut Conn,
+    kid: &str,
+    private_pem: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT INTO signing_keys (kid, private_pem, created_at) VALUES ($1, $2, $3)",
+        &[kid.into(), private_pem.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every signing key (kid, PEM), oldest first.
+pub async fn signing_keys(c: &mut Conn) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(c.fetch(
+        "SELECT kid, private_pem FROM signing_keys ORDER BY created_at, kid",
+        &[],
+        &[Kind::Text, Kind::Text],
+    )
+    .await?
+    .into_iter()
+    .map(|r| {
+        let mut it = r.into_iter();
+        (
+            it.next().unwrap_or(Cell::Null).text(),
+            it.next().unwrap_or(Cell::Null).text(),
+        )
+    })
+    .collect())
+}

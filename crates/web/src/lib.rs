@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(oauth_api::introspect),
         )
         .route("/oauth2/revoke", axum::routing::post(oauth_api::revoke))
+        .route("/oauth2/jwks", get(oauth_api::jwks))
         .nest("/fhir", fhir_api::routes())
         .merge(portal_routes::routes())
         .merge(staff::routes())

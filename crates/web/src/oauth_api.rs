@@ -207,6 +207,22 @@ pub async fn revoke(State(s): State<AppState>, headers: HeaderMap, body: Bytes) 
     }
 }
 
+/// The keys that verify id_tokens (RFC 7517).
+pub async fn jwks(State(s): State<AppState>) -> Response {
+    match s.identity.jwks().await {
+        Ok(k) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            k.to_string(),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "jwks");
+            internal()
+        }
+    }
+}
+
 /// `/fhir/.well-known/smart-configuration` (SMART App Launch 2.x discovery).
 pub async fn smart_configuration(State(s): State<AppState>) -> Response {
     let base = s.identity.cfg.base_url.trim_end_matches('/');
@@ -217,6 +233,8 @@ pub async fn smart_configuration(State(s): State<AppState>) -> Response {
         "introspection_endpoint": format!("{base}/oauth2/introspect"),
         "revocation_endpoint": format!("{base}/oauth2/revoke"),
         "management_endpoint": format!("{base}/privacy/apps"),
+        "jwks_uri": format!("{base}/oauth2/jwks"),
+        "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
         "response_types_supported": ["code"],
@@ -224,6 +242,7 @@ pub async fn smart_configuration(State(s): State<AppState>) -> Response {
         "code_challenge_methods_supported": ["S256"],
         "capabilities": [
             "launch-standalone",
+            "sso-openid-connect",
             "client-public",
             "client-confidential-symmetric",
             "context-standalone-patient",

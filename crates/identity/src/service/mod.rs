@@ -3,6 +3,7 @@
 
 mod accounts;
 mod oauth;
+mod oidc;
 mod outbox;
 mod proxy_grants;
 

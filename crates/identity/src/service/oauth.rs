@@ -91,6 +91,9 @@ pub struct TokenResponse {
     pub patient: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// OpenID Connect identity token (when `openid` was granted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
 }
 
 /// RFC 7662 introspection answer.
@@ -445,6 +448,7 @@ impl Identity {
             scope: grant.scope.clone(),
             patient: grant.patient.clone(),
             refresh_token: refresh,
+            id_token: None,
         })
     }
 
@@ -521,7 +525,7 @@ impl Identity {
             .scope
             .split_whitespace()
             .any(|s| s == "offline_access");
-        let resp = self.issue(&mut c, &grant, offline).await?;
+        let mut resp = self.issue(&mut c, &grant, offline).await?;
         Self::audit(
             &mut c,
             event(
@@ -535,6 +539,14 @@ impl Identity {
         )
         .await?;
         c.commit().await?;
+        // OpenID Connect: who signed in, for the app (and, with fhirUser, their FHIR resource).
+        if grant.scope.split_whitespace().any(|s| s == "openid")
+            && let Some(a) = grant.account_id.as_deref()
+            && let Some(acct) = self.account(a).await?
+        {
+            let fhir_user = grant.scope.split_whitespace().any(|s| s == "fhirUser");
+            resp.id_token = Some(self.id_token(&acct, client_id, fhir_user).await?);
+        }
         Ok(Ok(resp))
     }
 

@@ -919,3 +919,134 @@ async fn address_throttle_and_expired_reset_link(app: &TestApp) {
 }
 
 both!(address_throttle_and_expired_reset_link);
+
+/// OpenID Connect (SMART `openid fhirUser`): the token response carries an RS256 id_token that
+/// verifies with the published JWKS and names the member and their Patient.
+async fn openid_id_token_verifies_with_jwks(app: &TestApp) {
+    use base64::Engine as _;
+    use rsa::signature::Verifier as _;
+    let pid = member(app, "MRN-22", "1975-12-12").await;
+    let c = browser();
+    register_via_portal(app, &c, "MRN-22", "1975-12-12", "maja@example.org").await;
+    let acct = app
+        .identity
+        .account_by_email("maja@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let redirect = "http://127.0.0.1:9/cb".to_owned();
+    let scope = "openid fhirUser launch/patient patient/*.read";
+    let scopes: Vec<String> = scope.split(' ').map(str::to_owned).collect();
+    let (cid, _) = app
+        .identity
+        .register_client(
+            "Id app",
+            std::slice::from_ref(&redirect),
+            &scopes,
+            false,
+            false,
+            "staff:admin",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let verifier = "verifier-verifier-verifier-verifier-verifier-0002";
+    let req = app
+        .identity
+        .check_authorize(
+            "code",
+            &cid,
+            &redirect,
+            scope,
+            "st",
+            &ws_identity::secrets::s256(verifier),
+            "S256",
+            &app.fhir_base,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let url = app
+        .identity
+        .approve(&acct.id, &req, Some(&pid))
+        .await
+        .unwrap()
+        .unwrap();
+    let code = url
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (st, t) = token_call(
+        app,
+        "/oauth2/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", &cid),
+            ("code", &code),
+            ("redirect_uri", &redirect),
+            ("code_verifier", verifier),
+        ],
+    )
+    .await;
+    assert_eq!(st, 200, "{t}");
+    let jwt = t["id_token"].as_str().expect("an id_token for openid");
+    let parts: Vec<&str> = jwt.split('.').collect();
+    assert_eq!(parts.len(), 3);
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let header: Value = serde_json::from_slice(&b64.decode(parts[0]).unwrap()).unwrap();
+    let claims: Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    assert_eq!(header["alg"], "RS256");
+    assert_eq!(claims["aud"], cid.as_str());
+    assert_eq!(claims["sub"], acct.id.as_str());
+    assert_eq!(claims["iss"], app.base.as_str());
+    assert_eq!(
+        claims["fhirUser"],
+        format!("{}/Patient/{pid}", app.fhir_base)
+    );
+    // Verify the signature with the key the JWKS publishes under the header's kid.
+    let conf: Value = app
+        .anon
+        .get(format!("{}/.well-known/smart-configuration", app.fhir_base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwks: Value = app
+        .anon
+        .get(conf["jwks_uri"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwk = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == header["kid"])
+        .expect("the kid is published");
+    let n = rsa::BoxedUint::from_be_slice_vartime(&b64.decode(jwk["n"].as_str().unwrap()).unwrap());
+    let e = rsa::BoxedUint::from_be_slice_vartime(&b64.decode(jwk["e"].as_str().unwrap()).unwrap());
+    let public = rsa::PublicKey::new(n, e).unwrap();
+    let verifier_key = rsa::pkcs1v15::VerifyingKey::<rsa::sha2::Sha256>::new(public);
+    let sig = rsa::pkcs1v15::Signature::try_from(b64.decode(parts[2]).unwrap().as_slice()).unwrap();
+    verifier_key
+        .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig)
+        .expect("the id_token verifies");
+    let mut tampered = claims.clone();
+    tampered["sub"] = json!("someone-else");
+    let forged = format!("{}.{}", parts[0], b64.encode(tampered.to_string()));
+    assert!(
+        verifier_key.verify(forged.as_bytes(), &sig).is_err(),
+        "a changed claim does not verify"
+    );
+}
+
+both!(openid_id_token_verifies_with_jwks);
