@@ -913,3 +913,139 @@ async fn age_boundaries_apply_on_the_day(app: &TestApp) {
 }
 
 both!(age_boundaries_apply_on_the_day);
+
+/// "Not one cross-member read", over every resource type the synthetic region generates: two
+/// members read every stored resource by id; each gets exactly their own compartment (200), the
+/// public directory (200), and nothing else (404).
+async fn no_cross_member_read_on_any_generated_type(app: &TestApp) {
+    use ws_interop::bulk::{ImportItem, ImportReport};
+    let cfg = ws_synthetic::SeedConfig::new(12, 3);
+    let mut items = Vec::new();
+    ws_synthetic::generate(&cfg, &mut |v: Value| {
+        let n = items.len() as u64 + 1;
+        items.push(ImportItem::value(n, v));
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let feeder = tokio::spawn(async move {
+        for chunk in items.chunks(500) {
+            let batch: Vec<ImportItem> = chunk
+                .iter()
+                .map(|i| ImportItem::value(i.line, i.value.clone().unwrap()))
+                .collect();
+            tx.send(batch).await.unwrap();
+        }
+    });
+    let mut report = ImportReport::default();
+    app.fhir
+        .import_batches(&ws_interop::Caller::system(), "seed", rx, &mut report)
+        .await
+        .unwrap();
+    feeder.await.unwrap();
+    assert!(report.rejected.is_empty());
+    // Every current resource, by type.
+    let mut all = Vec::new();
+    let mut conn = app.store.reader().await.unwrap();
+    for t in conn.resource_types().await.unwrap() {
+        all.extend(conn.scan(&t, "", None, None, 100_000).await.unwrap());
+    }
+    drop(conn);
+    // Two adults from different households register with what is on their cards.
+    let adult_cutoff = date_years_ago(18, 0);
+    let mut members = Vec::new();
+    for r in all.iter().filter(|r| r.res_type == "Patient") {
+        let v: Value = serde_json::from_str(r.content.as_deref().unwrap()).unwrap();
+        let birth = v["birthDate"].as_str().unwrap_or("9999").to_owned();
+        let f = ws_identity::service::PatientFacts::from_json(&r.id, &v);
+        let mrn = v["identifier"][0]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if birth < adult_cutoff && !f.deceased && !mrn.is_empty() {
+            let household = v["address"][0]["line"][0].as_str().unwrap_or("").to_owned();
+            if members
+                .iter()
+                .all(|(_, _, _, _, h): &(String, String, String, String, String)| *h != household)
+            {
+                members.push((
+                    r.id.clone(),
+                    mrn,
+                    f.given.clone(),
+                    f.family.clone(),
+                    household,
+                ));
+            }
+        }
+        if members.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(members.len(), 2, "two adults in different households");
+    let mut clients = Vec::new();
+    for (i, (pid, mrn, given, family, _)) in members.iter().enumerate() {
+        let v: Value = app.get(&format!("/Patient/{pid}")).await.json();
+        let email = format!("member{i}@example.org");
+        register(
+            app,
+            mrn,
+            given,
+            family,
+            v["birthDate"].as_str().unwrap(),
+            &email,
+        )
+        .await;
+        clients.push((pid.clone(), session(app, &email).await));
+    }
+    let base = app.fhir_base.clone();
+    let mut checked = std::collections::BTreeMap::<String, usize>::new();
+    let mut wrong = Vec::new();
+    let mut shared_seen = std::collections::HashMap::<String, usize>::new();
+    for r in &all {
+        let shared = r.compartment.is_empty();
+        if shared {
+            // The directory is large; a few of each type are enough.
+            let n = shared_seen.entry(r.res_type.clone()).or_default();
+            *n += 1;
+            if *n > 3 {
+                continue;
+            }
+        }
+        for (pid, c) in &clients {
+            let want = if shared {
+                if ws_identity::rules::policy::is_shared_type(&r.res_type) {
+                    200
+                } else {
+                    404
+                }
+            } else if r.compartment == *pid {
+                200
+            } else {
+                404
+            };
+            let got = status(c, &format!("{base}/{}/{}", r.res_type, r.id)).await;
+            if got != want {
+                wrong.push(format!(
+                    "member {pid}: {}/{} (compartment {:?}) → {got}, expected {want}",
+                    r.res_type, r.id, r.compartment
+                ));
+            }
+        }
+        *checked.entry(r.res_type.clone()).or_default() += 1;
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    eprintln!("cross-member reads checked per type: {checked:?}");
+    assert!(checked.len() >= 15, "resource types covered: {checked:?}");
+}
+
+both!(no_cross_member_read_on_any_generated_type);
