@@ -135,12 +135,7 @@ impl Fhir {
 
     /// May the caller read this stored resource? (Includes, history entries, exports.)
     pub(crate) fn may_read(&self, caller: &Caller, r: &StoredResource) -> bool {
-        r.deleted
-            && matches!(
-                caller.principal,
-                Principal::System | Principal::Integration { .. }
-            )
-            || self.check_stored(caller, Action::Read, r).is_ok()
+        self.check_stored(caller, Action::Read, r).is_ok()
     }
 
     /// A gate before anything is loaded: anonymous callers reach only shared types.
@@ -160,9 +155,6 @@ impl Fhir {
         res_type: &str,
         pairs: &[(String, String)],
     ) -> Result<Vec<Filter>, FhirError> {
-        if policy::is_shared_type(res_type) && !matches!(caller.principal, Principal::Anonymous) {
-            return Ok(Vec::new());
-        }
         let patient_param = pairs
             .iter()
             .find(|(k, _)| {
@@ -239,10 +231,4 @@ impl Fhir {
             )),
         }
     }
-}
-
-/// The security labels a resource should carry: sensitive categories are labelled when written
-/// (PRX-03, PRX-06), keeping any labels already present.
-pub(crate) fn label(value: &mut Value) {
-    ws_identity::rules::labels::apply(value);
 }

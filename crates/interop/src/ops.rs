@@ -177,7 +177,8 @@ pub(crate) fn build_write(
 ) -> Result<(Write, String), FhirError> {
     let version = prev_version.map_or(1, |v| v + 1);
     let mut obj = Value::Object(finish_resource(value, res_type, id, version, last_updated));
-    crate::access::label(&mut obj);
+    // Sensitive categories are labelled on every write path (PRX-03, PRX-06).
+    ws_identity::rules::labels::apply(&mut obj);
     let index =
         search_params::extract(res_type, &obj).map_err(|i| FhirError::BadRequest(vec![i]))?;
     let content = serde_json::to_string(&obj)

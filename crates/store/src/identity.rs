@@ -420,9 +420,8 @@ pub enum TokenProblem {
     Expired,
 }
 
-/// Use a one-time token: exactly once, before it expires. Returns the account id; using it
-/// also voids the account's other unused tokens of the same purpose.
-pub async fn take_one_time_token(
+/// Whether a one-time token could be used now (without using it): its account, or why not.
+pub async fn one_time_token_state(
     c: &mut Conn,
     hash: &str,
     purpose: &str,
@@ -444,7 +443,21 @@ pub async fn take_one_time_token(
     if row[1].int() <= now {
         return Ok(Err(TokenProblem::Expired));
     }
-    let account = row[0].clone().text();
+    Ok(Ok(row[0].clone().text()))
+}
+
+/// Use a one-time token: exactly once, before it expires. Returns the account id; using it
+/// also voids the account's other unused tokens of the same purpose.
+pub async fn take_one_time_token(
+    c: &mut Conn,
+    hash: &str,
+    purpose: &str,
+    now: i64,
+) -> Result<Result<String, TokenProblem>, StoreError> {
+    let account = match one_time_token_state(c, hash, purpose, now).await? {
+        Ok(a) => a,
+        Err(p) => return Ok(Err(p)),
+    };
     let n = c
         .execute(
             "UPDATE one_time_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",

@@ -97,17 +97,63 @@ fn need_form(headers: &HeaderMap) -> Option<Response> {
     })
 }
 
-pub async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = need_form(&headers) {
-        return r;
+/// The parameters of a client's form POST and the client's credentials, or the error to send.
+struct ClientForm {
+    fields: Vec<(String, String)>,
+    client_id: String,
+    secret: Option<String>,
+}
+
+#[allow(clippy::result_large_err)]
+fn client_form(headers: &HeaderMap, body: &[u8]) -> Result<ClientForm, Response> {
+    if let Some(r) = need_form(headers) {
+        return Err(r);
     }
-    let f = form(&body);
-    let Some((client_id, secret)) = client_creds(&headers, &f) else {
-        return oauth_error(&OAuthError {
+    let fields = form(body);
+    let Some((client_id, secret)) = client_creds(headers, &fields) else {
+        return Err(oauth_error(&OAuthError {
             code: "invalid_client",
-            description: "client_id is required".into(),
+            description: "client_id (and the secret of a confidential client) is required".into(),
             redirectable: false,
-        });
+        }));
+    };
+    Ok(ClientForm {
+        fields,
+        client_id,
+        secret,
+    })
+}
+
+/// The JSON answer of a service call, its error, or a logged 500.
+fn answer<T: serde::Serialize>(
+    what: &str,
+    res: Result<Result<T, OAuthError>, ws_identity::IdentityError>,
+) -> Response {
+    match res {
+        Ok(Ok(t)) => oauth_json(StatusCode::OK, serde_json::to_value(&t).unwrap_or_default()),
+        Ok(Err(e)) => oauth_error(&e),
+        Err(e) => {
+            tracing::error!(error = %e, "{what}");
+            internal()
+        }
+    }
+}
+
+fn missing(what: &str) -> Response {
+    oauth_json(
+        StatusCode::BAD_REQUEST,
+        json!({"error": "invalid_request", "error_description": format!("{what} required")}),
+    )
+}
+
+pub async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let ClientForm {
+        fields: f,
+        client_id,
+        secret,
+    } = match client_form(&headers, &body) {
+        Ok(c) => c,
+        Err(r) => return r,
     };
     let secret = secret.as_deref();
     let res = match field(&f, "grant_type").unwrap_or("") {
@@ -117,10 +163,7 @@ pub async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
                 field(&f, "redirect_uri"),
                 field(&f, "code_verifier"),
             ) else {
-                return oauth_json(
-                    StatusCode::BAD_REQUEST,
-                    json!({"error": "invalid_request", "error_description": "code, redirect_uri and code_verifier are required"}),
-                );
+                return missing("code, redirect_uri and code_verifier are");
             };
             s.identity
                 .exchange_code(&client_id, secret, code, redirect, verifier)
@@ -128,10 +171,7 @@ pub async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
         }
         "refresh_token" => {
             let Some(rt) = field(&f, "refresh_token") else {
-                return oauth_json(
-                    StatusCode::BAD_REQUEST,
-                    json!({"error": "invalid_request", "error_description": "refresh_token is required"}),
-                );
+                return missing("refresh_token is");
             };
             s.identity.refresh(&client_id, secret, rt).await
         }
@@ -143,67 +183,36 @@ pub async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
             );
         }
     };
-    match res {
-        Ok(Ok(t)) => oauth_json(StatusCode::OK, serde_json::to_value(&t).unwrap_or_default()),
-        Ok(Err(e)) => oauth_error(&e),
-        Err(e) => {
-            tracing::error!(error = %e, "token endpoint");
-            internal()
-        }
-    }
+    answer("token endpoint", res)
 }
 
 pub async fn introspect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = need_form(&headers) {
-        return r;
-    }
-    let f = form(&body);
-    let Some((client_id, secret)) = client_creds(&headers, &f) else {
-        return oauth_error(&OAuthError {
-            code: "invalid_client",
-            description: "client authentication is required".into(),
-            redirectable: false,
-        });
+    let c = match client_form(&headers, &body) {
+        Ok(c) => c,
+        Err(r) => return r,
     };
-    let token = field(&f, "token").unwrap_or("");
-    match s
-        .identity
-        .introspect(&client_id, secret.as_deref(), token)
-        .await
-    {
-        Ok(Ok(i)) => oauth_json(StatusCode::OK, serde_json::to_value(&i).unwrap_or_default()),
-        Ok(Err(e)) => oauth_error(&e),
-        Err(e) => {
-            tracing::error!(error = %e, "introspection");
-            internal()
-        }
-    }
+    let token = field(&c.fields, "token").unwrap_or("");
+    answer(
+        "introspection",
+        s.identity
+            .introspect(&c.client_id, c.secret.as_deref(), token)
+            .await,
+    )
 }
 
 pub async fn revoke(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = need_form(&headers) {
-        return r;
-    }
-    let f = form(&body);
-    let Some((client_id, secret)) = client_creds(&headers, &f) else {
-        return oauth_error(&OAuthError {
-            code: "invalid_client",
-            description: "client authentication is required".into(),
-            redirectable: false,
-        });
+    let c = match client_form(&headers, &body) {
+        Ok(c) => c,
+        Err(r) => return r,
     };
-    let token = field(&f, "token").unwrap_or("");
+    let token = field(&c.fields, "token").unwrap_or("");
     match s
         .identity
-        .revoke(&client_id, secret.as_deref(), token)
+        .revoke(&c.client_id, c.secret.as_deref(), token)
         .await
     {
         Ok(Ok(())) => StatusCode::OK.into_response(),
-        Ok(Err(e)) => oauth_error(&e),
-        Err(e) => {
-            tracing::error!(error = %e, "revocation");
-            internal()
-        }
+        other => answer("revocation", other),
     }
 }
 

@@ -148,7 +148,7 @@ fn html(r: &Req, status: StatusCode, body: String) -> Response {
     with_cookies((status, Html(body)).into_response(), &r.set)
 }
 
-fn redirect(to: &str) -> Response {
+pub(crate) fn redirect(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -234,6 +234,29 @@ fn checked_form(r: &Req, body: &[u8]) -> Result<Vec<(String, String)>, Response>
         ));
     }
     Ok(f)
+}
+
+/// The fields of a posted form.
+type Form = Vec<(String, String)>;
+
+/// A CSRF-checked form from a signed-in member, or the response to send instead.
+fn signed_in_form<'a>(
+    r: &'a Req,
+    body: &[u8],
+) -> Result<(Form, &'a SessionInfo), Response> {
+    let f = checked_form(r, body)?;
+    let info = r.signed_in().ok_or_else(|| need_sign_in(r))?;
+    Ok((f, info))
+}
+
+/// The value of a `Result<_, Response>`, or return the ready response.
+macro_rules! or_return {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(resp) => return resp,
+        }
+    };
 }
 
 fn need_sign_in(r: &Req) -> Response {
@@ -336,10 +359,7 @@ async fn sign_in(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/sign-in", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
+    let f = or_return!(checked_form(&r, &body));
     let email = field(&f, "email").unwrap_or("").to_owned();
     let next = local_next(field(&f, "next"));
     match s
@@ -419,10 +439,7 @@ async fn two_step(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/sign-in/two-step", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
+    let f = or_return!(checked_form(&r, &body));
     let next = local_next(field(&f, "next"));
     let Some(token) = auth::cookie(&headers, SESSION_COOKIE) else {
         return need_sign_in(&r);
@@ -512,10 +529,7 @@ async fn extend(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/session/extend", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
+    let f = or_return!(checked_form(&r, &body));
     if r.signed_in().is_none() {
         return need_sign_in(&r);
     }
@@ -530,10 +544,7 @@ async fn act_as(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/act-as", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
+    let f = or_return!(checked_form(&r, &body));
     let (Some(_), Some(token)) = (r.signed_in(), auth::cookie(&headers, SESSION_COOKIE)) else {
         return need_sign_in(&r);
     };
@@ -579,10 +590,7 @@ async fn register(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/register", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
+    let f = or_return!(checked_form(&r, &body));
     let g = |k: &str| field(&f, k).unwrap_or("").to_owned();
     let mut view = ui::RegisterForm {
         mrn: g("mrn"),
@@ -680,10 +688,7 @@ async fn forgot(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/password/forgot", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
+    let f = or_return!(checked_form(&r, &body));
     let email = field(&f, "email").unwrap_or("").trim().to_owned();
     let sh = Shell::signed_out(r.lang, r.csrf(), r.path.clone());
     if email.is_empty() {
@@ -748,10 +753,7 @@ async fn reset(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/password/reset", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
+    let f = or_return!(checked_form(&r, &body));
     let token = field(&f, "token").unwrap_or("").to_owned();
     let pw = field(&f, "password").unwrap_or("");
     let sh = Shell::signed_out(r.lang, r.csrf(), "/password/reset".to_owned());
@@ -861,13 +863,7 @@ async fn sharing_revoke(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/privacy/sharing", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let Some(info) = r.signed_in() else {
-        return need_sign_in(&r);
-    };
+    let (f, info) = or_return!(signed_in_form(&r, &body));
     let res = s
         .identity
         .revoke_grant(&info.account, field(&f, "grant_id").unwrap_or(""))
@@ -903,13 +899,7 @@ async fn sharing_invite(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/privacy/sharing", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let Some(info) = r.signed_in() else {
-        return need_sign_in(&r);
-    };
+    let (f, info) = or_return!(signed_in_form(&r, &body));
     let email = field(&f, "email").unwrap_or("").to_owned();
     let name = field(&f, "full_name").unwrap_or("").to_owned();
     let authorize = field(&f, "authorize").is_some();
@@ -1146,13 +1136,7 @@ async fn apps_disconnect(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/privacy/apps", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let Some(info) = r.signed_in() else {
-        return need_sign_in(&r);
-    };
+    let (f, info) = or_return!(signed_in_form(&r, &body));
     let ok = match s
         .identity
         .disconnect_app(&info.account.id, field(&f, "grant_id").unwrap_or(""))
@@ -1205,13 +1189,7 @@ async fn two_step_setup(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/account/security", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let Some(info) = r.signed_in() else {
-        return need_sign_in(&r);
-    };
+    let (f, info) = or_return!(signed_in_form(&r, &body));
     let mut sh = shell(&s, &r, Section::Account).await;
     let mut view = ui::SecurityView {
         two_step_on: info.account.totp_secret.is_some(),
@@ -1267,13 +1245,7 @@ async fn two_step_disable(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/account/security", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let Some(info) = r.signed_in() else {
-        return need_sign_in(&r);
-    };
+    let (f, info) = or_return!(signed_in_form(&r, &body));
     let ok = match s
         .identity
         .disable_two_step(
@@ -1321,13 +1293,7 @@ async fn change_password(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/account/security", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let Some(info) = r.signed_in() else {
-        return need_sign_in(&r);
-    };
+    let (f, info) = or_return!(signed_in_form(&r, &body));
     let min = if info.account.totp_secret.is_some() {
         MIN_PW_TWO_STEP
     } else {
@@ -1468,13 +1434,7 @@ async fn authorize_decision(
     body: Bytes,
 ) -> Response {
     let r = req(&s, &addr, &headers, "/oauth2/authorize", None).await;
-    let f = match checked_form(&r, &body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let Some(info) = r.signed_in() else {
-        return need_sign_in(&r);
-    };
+    let (f, info) = or_return!(signed_in_form(&r, &body));
     let g = |k: &str| field(&f, k).unwrap_or("");
     // Everything is checked again: the form came back from the browser.
     let fhir_base = s.identity.cfg.fhir_base.clone();

@@ -56,11 +56,11 @@ async fn staff_caller(
     headers: &HeaderMap,
 ) -> Result<(Caller, String, String), Response> {
     let Some(token) = auth::cookie(headers, SESSION_COOKIE) else {
-        return Err(super_redirect("/sign-in?next=%2Fstaff"));
+        return Err(crate::portal_routes::redirect("/sign-in?next=%2Fstaff"));
     };
     let info = match s.identity.session(token).await {
         Ok(Some(i)) if !i.session.pending_two_step => i,
-        Ok(_) => return Err(super_redirect("/sign-in?next=%2Fstaff")),
+        Ok(_) => return Err(crate::portal_routes::redirect("/sign-in?next=%2Fstaff")),
         Err(_) => return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
     };
     if info.account.kind != "staff" {
@@ -81,14 +81,6 @@ async fn staff_caller(
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
     Ok((caller, info.account.display_name.clone(), token.to_owned()))
-}
-
-fn super_redirect(to: &str) -> Response {
-    let mut r = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = axum::http::HeaderValue::from_str(to) {
-        r.headers_mut().insert(axum::http::header::LOCATION, v);
-    }
-    r
 }
 
 fn role_of(c: &Caller) -> Option<StaffRole> {

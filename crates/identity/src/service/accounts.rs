@@ -99,6 +99,13 @@ pub struct TwoStepSetup {
     pub otpauth_uri: String,
 }
 
+fn attempt_state(acct: &AccountRow) -> AttemptState {
+    AttemptState {
+        consecutive_failures: u32::try_from(acct.failed_count).unwrap_or(0),
+        locked_until: acct.locked_until.map(ts),
+    }
+}
+
 fn norm_email(s: &str) -> String {
     s.trim().to_lowercase()
 }
@@ -190,20 +197,10 @@ impl Identity {
             return Ok(Err(RegisterError::Password(p)));
         }
         // Guessing MRNs and birth dates is throttled per address like sign-in (AUT-01).
-        if let Some(src) = source {
-            let mut r = self.store.reader().await?;
-            let since = micros(self.cfg.throttle.window_start(ts(now)));
-            let (n, oldest) = db::failed_attempts_since(&mut r, src, since).await?;
-            if let Gate::Locked {
-                retry_after_secs, ..
-            } = lockout::address_gate(
-                &self.cfg.throttle,
-                u32::try_from(n).unwrap_or(u32::MAX),
-                oldest.map(ts),
-                ts(now),
-            ) {
-                return Ok(Err(RegisterError::Throttled { retry_after_secs }));
-            }
+        if let Some(src) = source
+            && let Some(retry_after_secs) = self.address_throttled(src, now).await?
+        {
+            return Ok(Err(RegisterError::Throttled { retry_after_secs }));
         }
         // Hash before matching, so every path costs the same time.
         let hash = secrets::hash_password(&input.password).map_err(IdentityError::Internal)?;
@@ -451,22 +448,8 @@ impl Identity {
         let now = now_micros();
         let email = norm_email(email);
         // Per-address throttle first (AUT-01: slow down guessing across accounts).
-        {
-            let mut r = self.store.reader().await?;
-            let since = micros(self.cfg.throttle.window_start(ts(now)));
-            let (n, oldest) = db::failed_attempts_since(&mut r, source, since).await?;
-            let gate = lockout::address_gate(
-                &self.cfg.throttle,
-                u32::try_from(n).unwrap_or(u32::MAX),
-                oldest.map(ts),
-                ts(now),
-            );
-            if let Gate::Locked {
-                retry_after_secs, ..
-            } = gate
-            {
-                return Ok(Err(SignInError::Throttled { retry_after_secs }));
-            }
+        if let Some(retry_after_secs) = self.address_throttled(source, now).await? {
+            return Ok(Err(SignInError::Throttled { retry_after_secs }));
         }
         let acct = {
             let mut r = self.store.reader().await?;
@@ -492,10 +475,7 @@ impl Identity {
             return Ok(Err(SignInError::BadCredentials));
         };
         let actor = format!("account:{}", acct.id);
-        let state = AttemptState {
-            consecutive_failures: u32::try_from(acct.failed_count).unwrap_or(0),
-            locked_until: acct.locked_until.map(ts),
-        };
+        let state = attempt_state(&acct);
         if acct.disabled {
             return Ok(Err(SignInError::Disabled));
         }
@@ -526,16 +506,7 @@ impl Identity {
         let mut c = self.store.begin().await?;
         db::insert_attempt(&mut c, source, now, ok).await?;
         if !ok {
-            let next = lockout::on_failure(&self.cfg.lockout, &state, ts(now));
-            db::set_attempt_state(
-                &mut c,
-                &acct.id,
-                i64::from(next.consecutive_failures),
-                next.locked_until.map(micros),
-                now,
-            )
-            .await?;
-            let gate = lockout::on_attempt(&self.cfg.lockout, &next, ts(now));
+            let gate = self.record_failure(&mut c, &acct, &state, now).await?;
             let detail = match gate {
                 Gate::Locked { .. } => "wrong password; account locked",
                 Gate::Disabled => "wrong password; account disabled",
@@ -587,6 +558,46 @@ impl Identity {
             account: acct,
             needs_two_step,
         }))
+    }
+
+    /// Seconds to wait when this address has failed too often lately (AUT-01: slow down
+    /// guessing across accounts, for sign-in and registration alike).
+    async fn address_throttled(&self, source: &str, now: i64) -> Result<Option<u64>> {
+        let mut r = self.store.reader().await?;
+        let since = micros(self.cfg.throttle.window_start(ts(now)));
+        let (n, oldest) = db::failed_attempts_since(&mut r, source, since).await?;
+        let gate = lockout::address_gate(
+            &self.cfg.throttle,
+            u32::try_from(n).unwrap_or(u32::MAX),
+            oldest.map(ts),
+            ts(now),
+        );
+        Ok(match gate {
+            Gate::Locked {
+                retry_after_secs, ..
+            } => Some(retry_after_secs),
+            _ => None,
+        })
+    }
+
+    /// Count a wrong password or code toward the account's lockout; the gate it leaves.
+    async fn record_failure(
+        &self,
+        c: &mut ws_store::Conn,
+        acct: &AccountRow,
+        state: &AttemptState,
+        now: i64,
+    ) -> Result<Gate> {
+        let next = lockout::on_failure(&self.cfg.lockout, state, ts(now));
+        db::set_attempt_state(
+            c,
+            &acct.id,
+            i64::from(next.consecutive_failures),
+            next.locked_until.map(micros),
+            now,
+        )
+        .await?;
+        Ok(lockout::on_attempt(&self.cfg.lockout, &next, ts(now)))
     }
 
     async fn new_session(
@@ -642,10 +653,7 @@ impl Identity {
             return Ok(Err(SignInError::BadCredentials));
         };
         let actor = format!("account:{}", acct.id);
-        let state = AttemptState {
-            consecutive_failures: u32::try_from(acct.failed_count).unwrap_or(0),
-            locked_until: acct.locked_until.map(ts),
-        };
+        let state = attempt_state(&acct);
         if let Gate::Locked {
             retry_after_secs, ..
         } = lockout::on_attempt(&self.cfg.lockout, &state, ts(now))
@@ -666,15 +674,7 @@ impl Identity {
             )
             .await?;
         if !ok {
-            let next = lockout::on_failure(&self.cfg.lockout, &state, ts(now));
-            db::set_attempt_state(
-                &mut c,
-                &acct.id,
-                i64::from(next.consecutive_failures),
-                next.locked_until.map(micros),
-                now,
-            )
-            .await?;
+            let gate = self.record_failure(&mut c, &acct, &state, now).await?;
             Self::audit(
                 &mut c,
                 event(
@@ -688,15 +688,13 @@ impl Identity {
             )
             .await?;
             c.commit().await?;
-            return Ok(Err(
-                match lockout::on_attempt(&self.cfg.lockout, &next, ts(now)) {
-                    Gate::Locked {
-                        retry_after_secs, ..
-                    } => SignInError::Locked { retry_after_secs },
-                    Gate::Disabled => SignInError::Disabled,
-                    Gate::Allowed => SignInError::BadCode,
-                },
-            ));
+            return Ok(Err(match gate {
+                Gate::Locked {
+                    retry_after_secs, ..
+                } => SignInError::Locked { retry_after_secs },
+                Gate::Disabled => SignInError::Disabled,
+                Gate::Allowed => SignInError::BadCode,
+            }));
         }
         db::set_attempt_state(&mut c, &acct.id, 0, None, now).await?;
         db::revoke_session(&mut c, &hash).await?;
@@ -919,11 +917,10 @@ impl Identity {
 
     /// Check a reset token without using it (to show the form or an "expired" page).
     pub async fn reset_token_state(&self, token: &str) -> Result<Result<(), TokenProblem>> {
-        let mut c = self.store.begin().await?;
-        let r = db::take_one_time_token(&mut c, &secrets::token_hash(token), "reset", now_micros())
-            .await?;
-        // Only looking: roll back the use.
-        c.rollback().await?;
+        let mut c = self.store.reader().await?;
+        let r =
+            db::one_time_token_state(&mut c, &secrets::token_hash(token), "reset", now_micros())
+                .await?;
         Ok(r.map(|_| ()))
     }
 

@@ -194,7 +194,6 @@ impl Identity {
     }
 
     async fn principal_in(c: &mut Conn, acct: &AccountRow, now: i64) -> Result<Principal> {
-        let today = date_of(now);
         if acct.kind == "staff" {
             let role = acct
                 .staff_role
@@ -218,7 +217,26 @@ impl Identity {
                 break_glass: None,
             });
         }
-        let mut grants = Vec::new();
+        let grants = Self::person_grants(c, acct, now)
+            .await?
+            .into_iter()
+            .map(|(g, _)| g)
+            .collect();
+        Ok(Principal::Person {
+            account: acct.id.clone(),
+            grants,
+        })
+    }
+
+    /// The records a (non-staff) account may reach today, its own first; proxy grants come with
+    /// the facts of the subject Patient the age rules were evaluated on (own: `None`).
+    pub(crate) async fn person_grants(
+        c: &mut Conn,
+        acct: &AccountRow,
+        now: i64,
+    ) -> Result<Vec<(Grant, Option<PatientFacts>)>> {
+        let today = date_of(now);
+        let mut grants: Vec<(Grant, Option<PatientFacts>)> = Vec::new();
         if let Some(pid) = &acct.patient_id {
             let birth = acct
                 .birth_date
@@ -228,10 +246,13 @@ impl Identity {
                 Some(b) if age_on(b, today) < 18 => Access::OwnTeen,
                 _ => Access::Own,
             };
-            grants.push(Grant {
-                patient: pid.clone(),
-                access,
-            });
+            grants.push((
+                Grant {
+                    patient: pid.clone(),
+                    access,
+                },
+                None,
+            ));
         }
         for g in db::grants_held_by(c, &acct.id).await? {
             let Some(rel) = parse_relationship(&g.relationship) else {
@@ -243,20 +264,18 @@ impl Identity {
             let Some(birth) = subject.birth else { continue };
             let granted = g.granted_on.parse::<Date>().ok();
             if let Some(access) = proxy::access_for(rel, birth, &subject.state, granted, today)
-                && !grants
-                    .iter()
-                    .any(|x: &Grant| x.patient == g.subject_patient)
+                && !grants.iter().any(|(x, _)| x.patient == g.subject_patient)
             {
-                grants.push(Grant {
-                    patient: g.subject_patient.clone(),
-                    access,
-                });
+                grants.push((
+                    Grant {
+                        patient: g.subject_patient.clone(),
+                        access,
+                    },
+                    Some(subject),
+                ));
             }
         }
-        Ok(Principal::Person {
-            account: acct.id.clone(),
-            grants,
-        })
+        Ok(grants)
     }
 
     /// A caller for an account (portal session): the principal plus the audit identity.

@@ -6,7 +6,7 @@ use ws_store::identity::{self as db, AccountRow, ProxyGrantRow};
 use ws_store::now_micros;
 
 use super::{Identity, Result, date_of, event};
-use crate::caller::{Access, Principal};
+use crate::caller::Access;
 use crate::rules::{age::age_on, proxy};
 
 /// One person the portal's switcher offers.
@@ -49,19 +49,22 @@ pub enum ProxyError {
 impl Identity {
     /// The people an account may act for today, with names (the switcher).
     pub async fn people(&self, acct: &AccountRow) -> Result<Vec<PersonChoice>> {
-        let principal = self.principal_for(acct, now_micros()).await?;
-        let Principal::Person { grants, .. } = principal else {
+        if acct.kind == "staff" {
             return Ok(Vec::new());
-        };
+        }
+        let mut c = self.store.reader().await?;
+        let grants = Self::person_grants(&mut c, acct, now_micros()).await?;
         let mut out = Vec::with_capacity(grants.len());
-        for g in grants {
-            let name = self
-                .patient_facts(&g.patient)
-                .await?
-                .map_or_else(|| g.patient.clone(), |f| f.display_name());
+        for (g, facts) in grants {
+            // Proxy subjects were read to evaluate their age; only the member's own record is
+            // read here, for the name.
+            let facts = match facts {
+                Some(f) => Some(f),
+                None => Self::patient(&mut c, &g.patient).await?,
+            };
             out.push(PersonChoice {
+                name: facts.map_or_else(|| g.patient.clone(), |f| f.display_name()),
                 patient_id: g.patient,
-                name,
                 access: g.access,
             });
         }

@@ -581,53 +581,14 @@ async fn apps_reach_only_the_consented_patient_and_scopes(app: &TestApp) {
         .unwrap();
     let redirect = "http://127.0.0.1:9/callback".to_owned();
     let token_for = |scope: &'static str, patient: String| {
-        let identity = app.identity.clone();
         let redirect = redirect.clone();
-        let fhir_base = base.clone();
         let account = ana.id.clone();
         async move {
-            let scopes: Vec<String> = scope.split(' ').map(str::to_owned).collect();
-            let (cid, _) = identity
-                .register_client(
-                    "Test app",
-                    std::slice::from_ref(&redirect),
-                    &scopes,
-                    false,
-                    false,
-                    "staff:admin",
-                )
-                .await
-                .unwrap()
-                .unwrap();
             let verifier = "a-very-long-code-verifier-of-enough-length-0123456789";
-            let req = identity
-                .check_authorize(
-                    "code",
-                    &cid,
-                    &redirect,
-                    scope,
-                    "xyz",
-                    &ws_identity::secrets::s256(verifier),
-                    "S256",
-                    &fhir_base,
-                )
-                .await
-                .unwrap()
-                .unwrap();
-            let url = identity
-                .approve(&account, &req, Some(&patient))
-                .await
-                .unwrap()
-                .unwrap();
-            let code = url
-                .split("code=")
-                .nth(1)
-                .unwrap()
-                .split('&')
-                .next()
-                .unwrap()
-                .to_owned();
-            identity
+            let (cid, code) = app
+                .authorize_app(&account, scope, &patient, &redirect, verifier)
+                .await;
+            app.identity
                 .exchange_code(&cid, None, &code, &redirect, verifier)
                 .await
                 .unwrap()

@@ -343,6 +343,61 @@ impl TestApp {
             .expect("delivering the outbox")
     }
 
+    /// Register a public SMART app for `scope` and run the authorization steps for `account` as
+    /// if they chose `patient` and pressed Allow (PKCE S256 with `verifier`); returns
+    /// (client_id, authorization code).
+    pub async fn authorize_app(
+        &self,
+        account: &str,
+        scope: &str,
+        patient: &str,
+        redirect: &str,
+        verifier: &str,
+    ) -> (String, String) {
+        let scopes: Vec<String> = scope.split(' ').map(str::to_owned).collect();
+        let (cid, _) = self
+            .identity
+            .register_client(
+                "Test app",
+                &[redirect.to_owned()],
+                &scopes,
+                false,
+                false,
+                "staff:admin",
+            )
+            .await
+            .expect("registering the app")
+            .expect("app accepted");
+        let req = self
+            .identity
+            .check_authorize(
+                "code",
+                &cid,
+                redirect,
+                scope,
+                "xyz",
+                &ws_identity::secrets::s256(verifier),
+                "S256",
+                &self.fhir_base,
+            )
+            .await
+            .expect("checking the request")
+            .expect("a valid request");
+        let url = self
+            .identity
+            .approve(account, &req, Some(patient))
+            .await
+            .expect("approving")
+            .expect("approved");
+        let code = url
+            .split("code=")
+            .nth(1)
+            .and_then(|c| c.split('&').next())
+            .expect("a code in the redirect")
+            .to_owned();
+        (cid, code)
+    }
+
     /// A URL under the FHIR base (`/Patient/1`), or an absolute URL as is.
     pub fn url(&self, path: &str) -> String {
         if path.starts_with("http://") || path.starts_with("https://") {
