@@ -1,0 +1,1 @@
+//! The digital member ID card: PDF, PNG (phone wallet) and QR code.
