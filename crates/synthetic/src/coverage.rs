@@ -222,8 +222,108 @@ impl Plan {
         ]
     }
 
-    /// The InsurancePlan resource.
-    pub fn resource(&self, owner_org: &str) -> Value {
+    /// Metal tier (ACA actuarial value level) of the commercial products.
+    pub fn metal_tier(&self) -> Option<(&'static str, &'static str)> {
+        match self.kind {
+            PlanKind::TraditionalHmo => Some(("gold", "Gold")),
+            PlanKind::DeductibleHmo => Some(("silver", "Silver")),
+            PlanKind::MedicareAdvantage | PlanKind::Medicaid => None,
+        }
+    }
+
+    /// The benefits members ask about beyond medical and pharmacy: (code, display, copay,
+    /// limit per year, note). Travel emergency care is covered anywhere (AWY-01, SEED-15).
+    fn extra_benefits(
+        &self,
+    ) -> Vec<(
+        &'static str,
+        &'static str,
+        u32,
+        Option<(u32, &'static str)>,
+        &'static str,
+    )> {
+        let emergency = match self.rule(Benefit::Emergency) {
+            Rule::Copay(v) => v,
+            _ => 0,
+        };
+        let mut out = vec![
+            (
+                "travel-emergency",
+                "Emergency and urgent care away from home, worldwide",
+                emergency,
+                None,
+                "Covered anywhere, no prior approval; home-plan cost sharing",
+            ),
+            (
+                "vision-exam",
+                "Routine eye exam",
+                0,
+                Some((1, "exam")),
+                "Eyeglasses not covered for adults",
+            ),
+        ];
+        match self.kind {
+            PlanKind::TraditionalHmo | PlanKind::DeductibleHmo => {
+                out.push((
+                    "chiropractic",
+                    "Chiropractic care",
+                    15,
+                    Some((20, "visit")),
+                    "Self-referral to a participating chiropractor",
+                ));
+                out.push((
+                    "acupuncture",
+                    "Acupuncture",
+                    20,
+                    Some((20, "visit")),
+                    "Needs a referral from a plan physician",
+                ));
+                out.push((
+                    "dental-pediatric",
+                    "Pediatric dental (under 19)",
+                    0,
+                    Some((2, "cleaning")),
+                    "Adult dental is an optional rider",
+                ));
+            }
+            PlanKind::MedicareAdvantage => {
+                out.push((
+                    "dental",
+                    "Preventive dental",
+                    0,
+                    Some((2, "cleaning")),
+                    "Comprehensive dental is an optional supplemental benefit",
+                ));
+                out.push((
+                    "chiropractic",
+                    "Medicare-covered chiropractic (manual manipulation of the spine)",
+                    20,
+                    None,
+                    "",
+                ));
+                out.push((
+                    "acupuncture",
+                    "Acupuncture for chronic low back pain",
+                    20,
+                    Some((12, "visit")),
+                    "Medicare-covered conditions only",
+                ));
+            }
+            PlanKind::Medicaid => {
+                out.push((
+                    "dental",
+                    "Dental (state Medicaid dental program)",
+                    0,
+                    None,
+                    "Through the state's dental plan",
+                ));
+            }
+        }
+        out
+    }
+
+    /// The InsurancePlan resource for benefit year `year` (the calendar year).
+    pub fn resource(&self, owner_org: &str, year: i32) -> Value {
         let money = |v: u32| json!({"value": v, "currency": USD});
         let usd = |v: u32| json!({"value": v, "unit": "USD", "system": "urn:iso:std:iso:4217", "code": "USD"});
         let cost_type =
@@ -274,27 +374,62 @@ impl Plan {
                     .collect(),
             )
         };
+        let extras = self.extra_benefits();
+        let extra_types: Vec<Value> = extras
+            .iter()
+            .map(|(code, display, _, limit, note)| {
+                let mut b = json!({"type": cc(&format!("{WS_CS}/benefit-type"), code, display)});
+                if let Some((n, unit)) = limit {
+                    b["limit"] = json!([{"value": {"value": n, "unit": unit}, "code": {"text": "per benefit year"}}]);
+                }
+                if !note.is_empty() {
+                    b["requirement"] = json!(note);
+                }
+                b
+            })
+            .collect();
+        let extra_costs: Vec<Value> = extras
+            .iter()
+            .map(|(code, display, copay, _, _)| {
+                json!({"type": cc(&format!("{WS_CS}/benefit-type"), code, display), "cost": [{"type": cost_type("copay", "Copay"), "applicability": in_network, "value": usd(*copay)}]})
+            })
+            .collect();
+        let mut plan_type = vec![
+            json!({"system": format!("{WS_CS}/plan-type"), "code": self.code, "display": self.plan_type}),
+        ];
+        if let Some((code, display)) = self.metal_tier() {
+            plan_type.push(
+                json!({"system": format!("{WS_CS}/metal-tier"), "code": code, "display": display}),
+            );
+        }
+        let region = owner_org.split('-').next().unwrap_or_default();
         json!({
             "resourceType": "InsurancePlan",
             "id": self.id,
-            "identifier": [{"system": "urn:wellspring:plan-code", "value": self.code}],
+            "identifier": [
+                {"use": "official", "system": "urn:wellspring:plan-code", "value": self.code},
+                {"use": "secondary", "system": "urn:wellspring:region", "value": region}
+            ],
             "status": "active",
             "type": [cc("http://terminology.hl7.org/CodeSystem/insurance-plan-type", "medical", "Medical")],
             "name": self.name,
             "alias": [self.plan_type],
+            "period": {"start": format!("{year}-01-01"), "end": format!("{year}-12-31")},
             "ownedBy": {"reference": format!("Organization/{owner_org}")},
             "administeredBy": {"reference": format!("Organization/{owner_org}")},
             "coverage": [
                 {"type": cc(&format!("{WS_CS}/coverage-type"), "medical", "Medical"), "benefit": benefit_types(&medical)},
-                {"type": cc(&format!("{WS_CS}/coverage-type"), "pharmacy", "Pharmacy"), "benefit": benefit_types(&pharmacy)}
+                {"type": cc(&format!("{WS_CS}/coverage-type"), "pharmacy", "Pharmacy"), "benefit": benefit_types(&pharmacy)},
+                {"type": cc(&format!("{WS_CS}/coverage-type"), "extra", "Other benefits"), "benefit": extra_types}
             ],
             "plan": [{
                 "identifier": [{"system": "urn:wellspring:plan-code", "value": self.code}],
-                "type": cc(&format!("{WS_CS}/plan-type"), self.code, self.plan_type),
+                "type": {"coding": plan_type, "text": self.plan_type},
                 "generalCost": general,
                 "specificCost": [
                     {"category": cc(&format!("{WS_CS}/coverage-type"), "medical", "Medical"), "benefit": medical},
-                    {"category": cc(&format!("{WS_CS}/coverage-type"), "pharmacy", "Pharmacy"), "benefit": pharmacy}
+                    {"category": cc(&format!("{WS_CS}/coverage-type"), "pharmacy", "Pharmacy"), "benefit": pharmacy},
+                    {"category": cc(&format!("{WS_CS}/coverage-type"), "extra", "Other benefits"), "benefit": extra_costs}
                 ]
             }]
         })

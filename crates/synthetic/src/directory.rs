@@ -1295,3 +1295,42 @@ pub fn xml_escape(s: &str) -> String {
     }
     out
 }
+
+const INDUSTRIES: &[&str] = &[
+    "Logistics",
+    "Software",
+    "Schools",
+    "Builders",
+    "Foods",
+    "Manufacturing",
+    "Credit Union",
+    "Hospitality",
+    "Transit",
+    "Engineering",
+    "Retail",
+    "County Government",
+];
+
+/// An employer group that buys coverage for its employees: the Organization an X12 834 names
+/// by its group number (REF*38 / REF*1L, `urn:wellspring:employer-group`). Its own open
+/// enrollment (ENR-10) lives in coverage settings. The region identifier says which region's
+/// plans its 834 files name.
+pub fn employer_group(ctx: &SharedContext<'_>, index: u64, number: &str) -> Value {
+    let mut rng = Rng::new(&[ctx.seed, label("employer"), label(ctx.region), index]);
+    let town_i = rng.below(ctx.geo.towns.len().max(1) as u64) as usize;
+    let town = ctx.geo.towns.get(town_i).cloned().unwrap_or_default();
+    let industry = rng.pick(INDUSTRIES).copied().unwrap_or("Services");
+    json!({
+        "resourceType": "Organization",
+        "id": format!("{}-emp-{:05}", ctx.region, index + 10),
+        "identifier": [
+            {"use": "official", "system": "urn:wellspring:employer-group", "value": number},
+            {"use": "secondary", "system": "urn:wellspring:region", "value": ctx.region}
+        ],
+        "active": true,
+        "type": [org_type("bus", "Non-Healthcare Business or Corporation")],
+        "name": format!("{town} {industry}"),
+        "telecom": [{"system": "phone", "value": ctx.geo.phone(&mut rng), "use": "work"}],
+        "address": [{"use": "work", "type": "both", "line": [format!("{} Commerce Way", rng.range(10, 990))], "city": town, "state": ctx.geo.state, "postalCode": ctx.geo.postal_code(town_i), "country": "US"}]
+    })
+}

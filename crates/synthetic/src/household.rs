@@ -380,7 +380,7 @@ pub fn build(world: &World, index: u64, first_number: u64, max_members: u64) -> 
     let home_phone = world.geo.phone(&mut rng);
     let group = match plan {
         PlanKind::TraditionalHmo | PlanKind::DeductibleHmo => {
-            format!("G{:05}", 10 + rng.below(world.employer_groups))
+            world.group_number(rng.below(world.employer_groups))
         }
         PlanKind::MedicareAdvantage => "MA-INDIVIDUAL".to_owned(),
         PlanKind::Medicaid => "MEDICAID".to_owned(),

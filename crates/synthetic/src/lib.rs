@@ -204,6 +204,12 @@ impl World {
         }
     }
 
+    /// Employer group number `i` (0-based) of the region: unique across regions, because
+    /// an 834 names its group by number alone ("NOR00010").
+    pub fn group_number(&self, i: u64) -> String {
+        format!("{}{:05}", self.mrn_prefix, 10 + i)
+    }
+
     pub fn plan(&self, kind: PlanKind) -> Option<&Plan> {
         self.plans.iter().find(|p| p.kind == kind)
     }
@@ -234,8 +240,11 @@ impl World {
                 out.emit(r)?;
             }
         }
+        for i in 0..self.employer_groups {
+            out.emit(directory::employer_group(&ctx, i, &self.group_number(i)))?;
+        }
         for plan in &self.plans {
-            out.emit(plan.resource(&self.root_org_id))?;
+            out.emit(plan.resource(&self.root_org_id, self.as_of.year()))?;
         }
         Ok(())
     }

@@ -194,7 +194,7 @@ fn group_for(world: &World, hh: &Household, plan: PlanKind) -> String {
             if matches!(hh.plan, PlanKind::TraditionalHmo | PlanKind::DeductibleHmo) {
                 hh.group.clone()
             } else {
-                format!("G{:05}", 10 + hh.index % world.employer_groups)
+                world.group_number(hh.index % world.employer_groups)
             }
         }
         PlanKind::MedicareAdvantage => "MA-INDIVIDUAL".to_owned(),
