@@ -1,0 +1,891 @@
+//! Enrollment windows and effective dates (DOMAIN §1 ENR-01..ENR-22, SEED-15).
+//!
+//! [`decide`] answers "may this member do this today, and from when does it count?" for every
+//! market. Rule ids starting with `WS-` are Wellspring defaults where DOMAIN leaves a choice:
+//!
+//! * `WS-ENR-01` contact details may be updated any day, effective at once.
+//! * `WS-ENR-02` a dependent may be removed any day; coverage ends on the last day of the month
+//!   the removal was requested in.
+//! * `WS-ENR-03` a subscriber may end coverage voluntarily any day; coverage ends on the last day
+//!   of the month of the request. (Medicare Advantage members are told that disenrolling outside
+//!   an election period goes through Medicare.)
+//! * `WS-ENR-04` Medicare coverage is individual: nobody is added as a dependent.
+//!
+//! Event dates: [`LifeEvent::LossOfCoverage`] carries the last day of the old coverage (45 CFR
+//! 155.420 counts "the date of the loss of coverage" as the last day the consumer would have
+//! coverage); [`LifeEvent::AgedOff`] carries the first day without the parent's coverage (the
+//! 26th birthday by default, ENR-13). Every other event carries the day it happened.
+
+use jiff::civil::Date;
+
+use crate::Market;
+use crate::dates::{add_days, add_months, first_of_month_on_or_after, first_of_next_month, ymd};
+use crate::settings::{MedicaidEffective, SepEffective, Settings, SettingsTable};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Enroll,
+    ChangePlan,
+    AddDependent,
+    AddSpouse,
+    RemoveDependent,
+    Terminate,
+    UpdateContact,
+}
+
+/// A life event with the day it happened (see the module docs for loss of coverage / aging
+/// off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LifeEvent {
+    Birth(Date),
+    Adoption(Date),
+    PlacementForAdoption(Date),
+    FosterCare(Date),
+    CourtOrder(Date),
+    Marriage(Date),
+    /// Last day of the old coverage; may be in the future (ENR-03: choose up to 60 days before).
+    LossOfCoverage(Date),
+    PermanentMove(Date),
+    Divorce(Date),
+    DeathOfSubscriber(Date),
+    /// First day without the parent's coverage.
+    AgedOff(Date),
+    Citizenship(Date),
+    EnrollmentError(Date),
+    /// Coverage lost for not paying: NOT a qualifying life event (ENR-07).
+    NonPayment(Date),
+    /// Coverage dropped voluntarily: NOT a qualifying life event (ENR-07).
+    VoluntaryDrop(Date),
+}
+
+impl LifeEvent {
+    pub fn date(self) -> Date {
+        match self {
+            LifeEvent::Birth(d)
+            | LifeEvent::Adoption(d)
+            | LifeEvent::PlacementForAdoption(d)
+            | LifeEvent::FosterCare(d)
+            | LifeEvent::CourtOrder(d)
+            | LifeEvent::Marriage(d)
+            | LifeEvent::LossOfCoverage(d)
+            | LifeEvent::PermanentMove(d)
+            | LifeEvent::Divorce(d)
+            | LifeEvent::DeathOfSubscriber(d)
+            | LifeEvent::AgedOff(d)
+            | LifeEvent::Citizenship(d)
+            | LifeEvent::EnrollmentError(d)
+            | LifeEvent::NonPayment(d)
+            | LifeEvent::VoluntaryDrop(d) => d,
+        }
+    }
+
+    /// Whether the event opens a special enrollment period (ENR-07).
+    pub fn is_qualifying(self) -> bool {
+        !matches!(self, LifeEvent::NonPayment(_) | LifeEvent::VoluntaryDrop(_))
+    }
+
+    /// Gaining a child: coverage from the event date (ENR-05, ENR-10, ENR-11).
+    pub fn is_new_child(self) -> bool {
+        matches!(
+            self,
+            LifeEvent::Birth(_)
+                | LifeEvent::Adoption(_)
+                | LifeEvent::PlacementForAdoption(_)
+                | LifeEvent::FosterCare(_)
+                | LifeEvent::CourtOrder(_)
+        )
+    }
+
+    /// Plain words for the event, e.g. "a birth".
+    pub fn words(self) -> &'static str {
+        match self {
+            LifeEvent::Birth(_) => "a birth",
+            LifeEvent::Adoption(_) => "an adoption",
+            LifeEvent::PlacementForAdoption(_) => "a placement for adoption",
+            LifeEvent::FosterCare(_) => "a foster care placement",
+            LifeEvent::CourtOrder(_) => "a court order",
+            LifeEvent::Marriage(_) => "a marriage",
+            LifeEvent::LossOfCoverage(_) => "a loss of other coverage",
+            LifeEvent::PermanentMove(_) => "a permanent move",
+            LifeEvent::Divorce(_) => "a divorce",
+            LifeEvent::DeathOfSubscriber(_) => "the death of the subscriber",
+            LifeEvent::AgedOff(_) => "aging off a parent's plan",
+            LifeEvent::Citizenship(_) => "gaining citizenship or lawful presence",
+            LifeEvent::EnrollmentError(_) => "an enrollment error",
+            LifeEvent::NonPayment(_) => "losing coverage for not paying premiums",
+            LifeEvent::VoluntaryDrop(_) => "dropping coverage voluntarily",
+        }
+    }
+}
+
+/// An employer's own open enrollment (SEED-15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupWindow {
+    pub start: Date,
+    pub end: Date,
+    pub effective: Date,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MedicareFacts {
+    pub birth_date: Date,
+    /// First day entitled to both Part A and Part B, when known (ENR-16).
+    pub part_a_b_start: Option<Date>,
+    pub in_ma_on_jan1: bool,
+    pub used_ma_oep_this_year: bool,
+    pub used_five_star_this_window: bool,
+    pub target_plan_five_star: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentRequest {
+    pub market: Market,
+    pub action: Action,
+    pub event: Option<LifeEvent>,
+    /// "Today": the day the plan is selected / the form is received.
+    pub requested_on: Date,
+    pub employer: Option<GroupWindow>,
+    pub medicare: Option<MedicareFacts>,
+    /// Two-letter state, picks state rows of the settings table (e.g. "CO").
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed {
+    /// Coverage (or the change) starts on this day; for a removal or termination, the last
+    /// covered day.
+    pub effective: Date,
+    /// Human words: "Open enrollment for 2027", "Special enrollment after a birth".
+    pub window: String,
+    /// Last day of that window, when it has one.
+    pub closes: Option<Date>,
+    pub rule: &'static str,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub reason: String,
+    /// Next date the request would be allowed (next open enrollment, AEP start, …), if known.
+    pub next_allowed: Option<Date>,
+    pub rule: &'static str,
+}
+
+/// One window for the portal's "when can I change my plan" panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowInfo {
+    pub name: String,
+    /// Calendar windows have dates; event-driven windows (special enrollment) have none.
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    /// The effective-date rule in plain words.
+    pub effective: String,
+    /// Calendar window: `on` is inside it. Event-driven window: always true (open to anyone with
+    /// a qualifying event in time), see `needs_event`.
+    pub open: bool,
+    pub needs_event: bool,
+    pub rule: &'static str,
+}
+
+/// Decides an enrollment request (DOMAIN §1). Pure: "today" is `req.requested_on`.
+pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed, Refused> {
+    let on = req.requested_on;
+    let s = table.for_request(on, req.state.as_deref(), req.market);
+    match req.action {
+        Action::UpdateContact => Ok(Allowed {
+            effective: on,
+            window: "Any time".into(),
+            closes: None,
+            rule: "WS-ENR-01",
+            notes: vec!["Contact details can be updated any day.".into()],
+        }),
+        Action::RemoveDependent => Ok(Allowed {
+            effective: on.last_of_month(),
+            window: "Any time".into(),
+            closes: None,
+            rule: "WS-ENR-02",
+            notes: vec![format!(
+                "The dependent stays covered through {}, the end of the month of the request.",
+                on.last_of_month()
+            )],
+        }),
+        Action::Terminate => {
+            let mut notes = vec![format!(
+                "Coverage ends on {}, the last day of the month of the request.",
+                on.last_of_month()
+            )];
+            match req.market {
+                Market::Medicare => notes.push(
+                    "Medicare Advantage disenrollment outside an election period is handled \
+                     through Medicare; the member keeps Original Medicare."
+                        .into(),
+                ),
+                Market::Medicaid => notes.push(
+                    "A voluntary withdrawal also ends a child's 12-month continuous enrollment."
+                        .into(),
+                ),
+                Market::EmployerGroup => notes.push(
+                    "Dependents on the plan lose coverage on the same day; a continuation (COBRA) \
+                     or special enrollment offer follows."
+                        .into(),
+                ),
+                Market::Individual => notes.push(
+                    "Dropping coverage voluntarily does not open a special enrollment period."
+                        .into(),
+                ),
+            }
+            Ok(Allowed {
+                effective: on.last_of_month(),
+                window: "Any time".into(),
+                closes: None,
+                rule: "WS-ENR-03",
+                notes,
+            })
+        }
+        Action::Enroll | Action::ChangePlan | Action::AddDependent | Action::AddSpouse => {
+            match req.market {
+                Market::Individual => individual(req, s),
+                Market::EmployerGroup => group(req, s),
+                Market::Medicare => medicare(req, s),
+                Market::Medicaid => Ok(medicaid(on, s)),
+            }
+        }
+    }
+}
+
+fn refused(reason: impl Into<String>, next_allowed: Option<Date>, rule: &'static str) -> Refused {
+    Refused {
+        reason: reason.into(),
+        next_allowed,
+        rule,
+    }
+}
+
+fn not_qualifying(ev: LifeEvent) -> Refused {
+    let mut reason = ev.words().to_owned();
+    if let Some(first) = reason.get(..1) {
+        reason = first.to_uppercase() + reason.get(1..).unwrap_or("");
+    }
+    refused(
+        format!("{reason} is not a qualifying life event"),
+        None,
+        "ENR-07",
+    )
+}
+
+// ---------------------------------------------------------------- individual market (ENR-01..07)
+
+/// The ACA open-enrollment window containing `on`: (plan year, first day, last day).
+fn aca_open_enrollment(on: Date, s: &Settings) -> Option<(i16, Date, Date)> {
+    [on.year(), on.year() + 1].into_iter().find_map(|py| {
+        let rule = s.open_enrollment(py)?;
+        let (start, end) = (rule.start_date(py), rule.end_date(py));
+        (start <= on && on <= end).then_some((py, start, end))
+    })
+}
+
+/// First day of the next ACA open enrollment starting after `on`, with its rule id.
+fn next_aca_open_enrollment(on: Date, s: &Settings) -> Option<(Date, &'static str)> {
+    (on.year()..=on.year() + 2).find_map(|py| {
+        let rule = s.open_enrollment(py)?;
+        let start = rule.start_date(py);
+        (start > on).then_some((start, rule.rule))
+    })
+}
+
+/// Regular SEP effective date for a selection on `selected` (ENR-04).
+fn regular_effective(selected: Date, s: &Settings) -> Date {
+    match s.sep_effective {
+        SepEffective::FirstOfNextMonth => first_of_next_month(selected),
+        SepEffective::Legacy15th if selected.day() <= 15 => first_of_next_month(selected),
+        SepEffective::Legacy15th => add_months(selected.first_of_month(), 2),
+    }
+}
+
+fn individual(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
+    let on = req.requested_on;
+    let mut refusal = None;
+    if let Some(ev) = req.event {
+        match individual_sep(ev, on, s) {
+            Ok(allowed) => return Ok(allowed),
+            Err(r) => refusal = Some(r),
+        }
+    }
+    if let Some((py, _, end)) = aca_open_enrollment(on, s)
+        && let Some(rule) = s.open_enrollment(py)
+    {
+        return Ok(Allowed {
+            effective: rule.effective_for(py, on),
+            window: format!("Open enrollment for {py}"),
+            closes: Some(end),
+            rule: rule.rule,
+            notes: Vec::new(),
+        });
+    }
+    let next = next_aca_open_enrollment(on, s);
+    let next_date = next.map(|(d, _)| d);
+    Err(match refusal {
+        Some(mut r) => {
+            r.next_allowed = r.next_allowed.or(next_date);
+            if let Some(d) = next_date {
+                r.reason = format!("{}; next open enrollment starts {d}", r.reason);
+            }
+            r
+        }
+        None => refused(
+            format!(
+                "Outside open enrollment and no qualifying life event within the last {} days",
+                s.sep_days
+            ),
+            next_date,
+            next.map_or("ENR-01", |(_, rule)| rule),
+        ),
+    })
+}
+
+fn individual_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refused> {
+    if !ev.is_qualifying() {
+        return Err(not_qualifying(ev));
+    }
+    let event = ev.date();
+    let days = if ev.is_new_child() {
+        s.newborn_days_individual
+    } else {
+        s.sep_days
+    };
+    let closes = s.sep_day_count.last_day(event, days);
+    let known_loss = matches!(ev, LifeEvent::LossOfCoverage(_) | LifeEvent::AgedOff(_));
+    let opens = if known_loss {
+        add_days(event, -s.sep_days_before_loss)
+    } else {
+        event
+    };
+    let window = format!("Special enrollment after {}", ev.words());
+    if on < opens {
+        return Err(refused(
+            format!(
+                "The special enrollment period after {} opens on {opens}",
+                ev.words()
+            ),
+            Some(opens),
+            "ENR-03",
+        ));
+    }
+    if on > closes {
+        return Err(refused(
+            format!(
+                "The special enrollment period after {} ended on {closes}",
+                ev.words()
+            ),
+            None,
+            "ENR-03",
+        ));
+    }
+    let mut notes = Vec::new();
+    let (effective, rule) = match ev {
+        _ if ev.is_new_child() => {
+            let credit_from = first_of_month_on_or_after(event);
+            notes.push(format!(
+                "Coverage starts on the day of {} ({event})",
+                ev.words()
+            ));
+            notes.push(format!(
+                "Premium tax credit and cost-sharing reductions start {credit_from}"
+            ));
+            (event, "ENR-05")
+        }
+        LifeEvent::Marriage(_) => (first_of_next_month(on), "ENR-06"),
+        LifeEvent::LossOfCoverage(last_day) if on <= last_day => {
+            notes.push(format!(
+                "Chosen before the old coverage ends on {last_day}: no gap"
+            ));
+            (first_of_next_month(last_day), "ENR-04")
+        }
+        LifeEvent::LossOfCoverage(_) => (first_of_next_month(on), "ENR-06"),
+        LifeEvent::AgedOff(first_uncovered) if on < first_uncovered => {
+            (first_of_month_on_or_after(first_uncovered), "ENR-13")
+        }
+        LifeEvent::AgedOff(_) => (regular_effective(on, s), "ENR-13"),
+        _ => (regular_effective(on, s), "ENR-04"),
+    };
+    Ok(Allowed {
+        effective,
+        window,
+        closes: Some(closes),
+        rule,
+        notes,
+    })
+}
+
+// --------------------------------------------------------------- employer groups (ENR-10, ENR-11)
+
+fn group(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
+    let on = req.requested_on;
+    let employer_next = req.employer.map(|w| w.start).filter(|start| *start > on);
+    let mut refusal = None;
+    if let Some(ev) = req.event {
+        match group_sep(ev, on, s) {
+            Ok(allowed) => return Ok(allowed),
+            Err(r) => refusal = Some(r),
+        }
+    }
+    if let Some(w) = req.employer
+        && w.start <= on
+        && on <= w.end
+    {
+        return Ok(Allowed {
+            effective: w.effective,
+            window: "Employer open enrollment".into(),
+            closes: Some(w.end),
+            rule: "SEED-15",
+            notes: Vec::new(),
+        });
+    }
+    Err(match refusal {
+        Some(mut r) => {
+            r.next_allowed = r.next_allowed.or(employer_next);
+            r
+        }
+        None => refused(
+            format!(
+                "Outside your employer's open enrollment and no birth, adoption, marriage or loss \
+                 of other coverage within the last {} days",
+                s.group_special_enrollment_days
+            ),
+            employer_next,
+            "ENR-11",
+        ),
+    })
+}
+
+fn group_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refused> {
+    if !ev.is_qualifying() {
+        return Err(not_qualifying(ev));
+    }
+    let event = ev.date();
+    let window = format!("Special enrollment after {}", ev.words());
+    let (days, rule) = if ev.is_new_child() {
+        (s.newborn_days_group, "ENR-11")
+    } else if matches!(ev, LifeEvent::Marriage(_)) {
+        (s.group_special_enrollment_days, "ENR-11")
+    } else if matches!(ev, LifeEvent::LossOfCoverage(_)) {
+        (s.group_special_enrollment_days, "ENR-10")
+    } else {
+        return Err(refused(
+            format!(
+                "Under an employer plan, {} does not open a special enrollment; the change waits \
+                 for the employer's open enrollment",
+                ev.words()
+            ),
+            None,
+            "ENR-11",
+        ));
+    };
+    let closes = s.sep_day_count.last_day(event, days);
+    if on < event {
+        return Err(refused(
+            format!(
+                "The special enrollment after {} opens on {event}",
+                ev.words()
+            ),
+            Some(event),
+            rule,
+        ));
+    }
+    if on > closes {
+        return Err(refused(
+            format!(
+                "The {days}-day special enrollment after {} ended on {closes}; the change waits \
+                 for the employer's open enrollment",
+                ev.words()
+            ),
+            None,
+            rule,
+        ));
+    }
+    let mut notes = Vec::new();
+    let effective = if ev.is_new_child() {
+        if matches!(ev, LifeEvent::Birth(_)) {
+            notes.push(format!(
+                "Newborn is covered automatically for {days} days (through {closes}); enrolling \
+                 by then continues the coverage"
+            ));
+        }
+        event
+    } else {
+        first_of_next_month(on)
+    };
+    Ok(Allowed {
+        effective,
+        window,
+        closes: Some(closes),
+        rule,
+        notes,
+    })
+}
+
+// ------------------------------------------------------------------ Medicare (ENR-15..ENR-19)
+
+/// Initial enrollment period around the 65th birthday (ENR-15):
+/// (first day, first day of the birthday month, last day). A birthday on the 1st counts as the
+/// month before. Feb 29 birthdays turn 65 on Feb 28 in non-leap years (jiff clamps the day).
+pub fn initial_enrollment_period(birth: Date, s: &Settings) -> (Date, Date, Date) {
+    let birthday = crate::dates::add_years(birth, i64::from(s.medicare_age));
+    let counted = if birth.day() == 1 {
+        add_days(birthday, -1)
+    } else {
+        birthday
+    };
+    let month = counted.first_of_month();
+    let start = add_months(month, -s.iep_months_before);
+    let end = add_months(month, s.iep_months_after).last_of_month();
+    (start, month, end)
+}
+
+/// MA initial coverage election period (ENR-16): (first day, last day) for Part A+B entitlement
+/// starting `a_b_start`.
+pub fn initial_coverage_election_period(
+    birth: Date,
+    a_b_start: Date,
+    s: &Settings,
+) -> (Date, Date) {
+    let entitled = a_b_start.first_of_month();
+    let start = add_months(entitled, -s.icep_months_before);
+    let (_, _, iep_end) = initial_enrollment_period(birth, s);
+    let end = add_days(entitled, -1).max(iep_end);
+    (start, end)
+}
+
+fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
+    let on = req.requested_on;
+    if matches!(req.action, Action::AddDependent | Action::AddSpouse) {
+        return Err(refused(
+            "Medicare coverage is individual: each person enrolls in their own name",
+            None,
+            "WS-ENR-04",
+        ));
+    }
+    let Some(m) = req.medicare else {
+        return Err(refused(
+            "Medicare details (birth date, Part A and B start) are needed to check the windows",
+            None,
+            "ENR-15",
+        ));
+    };
+    let mut first_refusal: Option<Refused> = None;
+    let mut next_starts: Vec<Date> = vec![s.aep.next_start_after(on)];
+    let allowed = |effective, window: &str, closes, rule| Allowed {
+        effective,
+        window: window.into(),
+        closes,
+        rule,
+        notes: Vec::new(),
+    };
+
+    if req.action == Action::Enroll {
+        match m.part_a_b_start {
+            Some(ab) => {
+                let (start, end) = initial_coverage_election_period(m.birth_date, ab, s);
+                if start <= on && on <= end {
+                    let effective = ab.first_of_month().max(first_of_next_month(on));
+                    return Ok(allowed(
+                        effective,
+                        "Initial coverage election period",
+                        Some(end),
+                        "ENR-16",
+                    ));
+                }
+            }
+            None => {
+                let (start, month, end) = initial_enrollment_period(m.birth_date, s);
+                if start <= on && on <= end {
+                    let effective = if on < month {
+                        month
+                    } else {
+                        first_of_next_month(on)
+                    };
+                    return Ok(allowed(
+                        effective,
+                        "Initial enrollment period",
+                        Some(end),
+                        "ENR-15",
+                    ));
+                }
+                if start > on {
+                    next_starts.push(start);
+                }
+            }
+        }
+    }
+
+    if let Some((_, end)) = s.aep.containing(on) {
+        let mut a = allowed(
+            ymd(end.year() + 1, 1, 1),
+            "Medicare annual election period",
+            Some(end),
+            "ENR-17",
+        );
+        a.notes.push(
+            "If several choices are made, the last one made by the end of the period counts".into(),
+        );
+        return Ok(a);
+    }
+
+    if req.action == Action::ChangePlan
+        && let Some((_, end)) = s.ma_oep.containing(on)
+    {
+        if !m.in_ma_on_jan1 {
+            first_refusal.get_or_insert(refused(
+                "The Medicare Advantage open enrollment period is only for people already in a \
+                 Medicare Advantage plan on January 1",
+                None,
+                "ENR-18",
+            ));
+        } else if m.used_ma_oep_this_year {
+            first_refusal.get_or_insert(refused(
+                "The one change allowed in the Medicare Advantage open enrollment period has \
+                 already been used this year",
+                None,
+                "ENR-18",
+            ));
+        } else {
+            let mut a = allowed(
+                first_of_next_month(on),
+                "Medicare Advantage open enrollment period",
+                Some(end),
+                "ENR-18",
+            );
+            a.notes
+                .push("Only one change is allowed in this period".into());
+            return Ok(a);
+        }
+    }
+    if req.action == Action::Enroll
+        && s.ma_oep.containing(on).is_some()
+        && !m.in_ma_on_jan1
+        && m.part_a_b_start.is_some()
+    {
+        first_refusal.get_or_insert(refused(
+            "The Medicare Advantage open enrollment period cannot be used to join Medicare \
+             Advantage from Original Medicare",
+            None,
+            "ENR-18",
+        ));
+    }
+
+    // The 5-star SEP only matters when the chosen plan is rated 5 stars; otherwise the general
+    // refusal (below) is the clearer answer.
+    if m.target_plan_five_star
+        && let Some((_, end)) = s.five_star.containing(on)
+    {
+        if m.used_five_star_this_window {
+            first_refusal.get_or_insert(refused(
+                "The 5-star special enrollment period can be used once between December 8 and \
+                 November 30, and it has been used",
+                None,
+                "ENR-19",
+            ));
+        } else {
+            let mut a = allowed(
+                first_of_next_month(on),
+                "5-star special enrollment period",
+                Some(end),
+                "ENR-19",
+            );
+            a.notes.push("Usable once in this period".into());
+            return Ok(a);
+        }
+    }
+
+    if req.action == Action::Enroll && m.part_a_b_start.is_none() {
+        if let Some((_, end)) = s.gep.containing(on) {
+            return Ok(allowed(
+                first_of_next_month(on),
+                "Medicare general enrollment period",
+                Some(end),
+                "ENR-15",
+            ));
+        }
+        next_starts.push(s.gep.next_start_after(on));
+    }
+
+    let next = next_starts.into_iter().min();
+    Err(match first_refusal {
+        Some(mut r) => {
+            r.next_allowed = next;
+            r
+        }
+        None => refused(
+            "Outside the Medicare enrollment periods (initial, October 15 – December 7, or a \
+             special enrollment period)",
+            next,
+            "ENR-17",
+        ),
+    })
+}
+
+// ---------------------------------------------------------------------- Medicaid (ENR-22)
+
+/// Medicaid/CHIP take applications any day (ENR-22). Default: coverage from the 1st of the month
+/// of application, the 42 CFR 435.915(b) option, so care earlier in that month is covered.
+fn medicaid(on: Date, s: &Settings) -> Allowed {
+    let (effective, note) = match s.medicaid_effective {
+        MedicaidEffective::FirstOfApplicationMonth => (
+            on.first_of_month(),
+            "Coverage starts on the 1st of the month of application",
+        ),
+        MedicaidEffective::ApplicationDate => (on, "Coverage starts on the day of the application"),
+    };
+    Allowed {
+        effective,
+        window: "Medicaid and CHIP: apply any time".into(),
+        closes: None,
+        rule: "ENR-22",
+        notes: vec![note.into()],
+    }
+}
+
+// ------------------------------------------------------------------------- portal panel
+
+/// Windows for the portal's "when can I change my plan" panel, as of `on`.
+pub fn open_windows(market: Market, on: Date, table: &SettingsTable) -> Vec<WindowInfo> {
+    let s = table.for_date(on, Some(market.scope_key()));
+    let calendar = |name: String, (start, end): (Date, Date), effective: &str, rule| WindowInfo {
+        name,
+        start: Some(start),
+        end: Some(end),
+        effective: effective.into(),
+        open: start <= on && on <= end,
+        needs_event: false,
+        rule,
+    };
+    let event = |name: &str, effective: String, rule| WindowInfo {
+        name: name.into(),
+        start: None,
+        end: None,
+        effective,
+        open: true,
+        needs_event: true,
+        rule,
+    };
+    let mut out = Vec::new();
+    match market {
+        Market::Individual => {
+            let py = aca_open_enrollment(on, s).map(|(py, _, _)| py).or_else(|| {
+                (on.year()..=on.year() + 2).find(|py| {
+                    s.open_enrollment(*py)
+                        .is_some_and(|r| r.start_date(*py) > on)
+                })
+            });
+            if let Some(py) = py
+                && let Some(rule) = s.open_enrollment(py)
+            {
+                let jan1_by = rule.jan1_if_selected_by.in_year(py - 1);
+                let end = rule.end_date(py);
+                let effective = if jan1_by >= end {
+                    format!("January 1, {py}")
+                } else {
+                    format!(
+                        "January 1, {py} if chosen by {jan1_by}; {} if chosen later",
+                        rule.late_effective.in_year(py)
+                    )
+                };
+                out.push(calendar(
+                    format!("Open enrollment for {py}"),
+                    (rule.start_date(py), end),
+                    &effective,
+                    rule.rule,
+                ));
+            }
+            out.push(event(
+                "Special enrollment after a life change",
+                format!(
+                    "Within {} days of the event; 1st of the month after you choose a plan \
+                     (births and adoptions: from the day of the event)",
+                    s.sep_days
+                ),
+                "ENR-03",
+            ));
+        }
+        Market::EmployerGroup => {
+            out.push(event(
+                "Your employer's open enrollment",
+                "Set by your employer".into(),
+                "SEED-15",
+            ));
+            out.push(event(
+                "Special enrollment after a birth, adoption or placement",
+                format!(
+                    "Within {} days; coverage from the day of the event",
+                    s.newborn_days_group
+                ),
+                "ENR-11",
+            ));
+            out.push(event(
+                "Special enrollment after a marriage or loss of other coverage",
+                format!(
+                    "Within {} days; 1st of the month after the request",
+                    s.group_special_enrollment_days
+                ),
+                "ENR-10",
+            ));
+        }
+        Market::Medicare => {
+            let current_or_next = |w: crate::settings::YearlyWindow| {
+                w.containing(on)
+                    .unwrap_or_else(|| w.occurrence(w.next_start_after(on).year()))
+            };
+            out.push(event(
+                "Initial enrollment around your 65th birthday",
+                "1st of your birthday month if you sign up before it; otherwise 1st of the month \
+                 after you sign up"
+                    .into(),
+                "ENR-15",
+            ));
+            out.push(calendar(
+                "Medicare annual election period".into(),
+                current_or_next(s.aep),
+                "January 1",
+                "ENR-17",
+            ));
+            out.push(calendar(
+                "Medicare Advantage open enrollment period".into(),
+                current_or_next(s.ma_oep),
+                "1st of the month after the request (members of a Medicare Advantage plan on \
+                 January 1, one change)",
+                "ENR-18",
+            ));
+            out.push(calendar(
+                "Medicare general enrollment period".into(),
+                current_or_next(s.gep),
+                "1st of the month after you sign up",
+                "ENR-15",
+            ));
+            out.push(calendar(
+                "5-star special enrollment period".into(),
+                current_or_next(s.five_star),
+                "1st of the month after the request (once, into a 5-star plan)",
+                "ENR-19",
+            ));
+        }
+        Market::Medicaid => out.push(WindowInfo {
+            name: "Medicaid and CHIP: apply any time".into(),
+            start: None,
+            end: None,
+            effective: match s.medicaid_effective {
+                MedicaidEffective::FirstOfApplicationMonth => {
+                    "1st of the month of application".into()
+                }
+                MedicaidEffective::ApplicationDate => "The day of the application".into(),
+            },
+            open: true,
+            needs_event: false,
+            rule: "ENR-22",
+        }),
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests;
