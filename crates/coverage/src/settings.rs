@@ -336,11 +336,7 @@ impl SettingsTable {
             .unwrap_or_else(|| self.unscoped(date))
     }
 
-    fn latest(
-        &self,
-        date: Date,
-        matches: impl Fn(&Option<String>) -> bool,
-    ) -> Option<&Settings> {
+    fn latest(&self, date: Date, matches: impl Fn(&Option<String>) -> bool) -> Option<&Settings> {
         self.rows
             .iter()
             .enumerate()
