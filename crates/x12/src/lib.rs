@@ -20,11 +20,37 @@
 
 use std::fmt;
 
+pub mod ack999;
+pub mod edi834;
+pub mod elig;
 mod envelope;
 mod write;
 
+pub use ack999::{
+    AckCode, AckContext, AckInput, ElementError, SegmentError, TransactionAck, ack_999,
+    ack_999_unparsed,
+};
+pub use edi834::{
+    BenefitStatus, Coverage834, Enrollment834, Header834, Maintenance, Member834, MemberError,
+    Writer834, parse_834, write_834,
+};
+pub use elig::{
+    DateOrRange, EligibilityAnswer, Entity, Inquiry270, Pcp, Person, parse_270, write_270,
+    write_271,
+};
 pub use envelope::parse;
 pub use write::Envelope;
+
+/// A party named by an N1 segment (834 sponsor, payer).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Party {
+    /// N102.
+    pub name: String,
+    /// N103 identification code qualifier (`FI` tax id, `94` code assigned by receiver, ...).
+    pub id_qualifier: String,
+    /// N104.
+    pub id: String,
+}
 
 /// One segment of an interchange.
 #[derive(Debug, Clone, PartialEq, Eq)]
