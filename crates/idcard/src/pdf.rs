@@ -124,19 +124,19 @@ fn front(p: &mut Page, card: &IdCard, qr: &QrMatrix, x: f32, y: f32) {
         11.0,
         6.5,
         x + PAD,
-        top - band - 15.0,
+        top - band - 16.0,
         text_w,
         INK,
     );
-    let mut row = top - band - 29.0;
+    let mut row = top - band - 31.0;
     p.field("MRN", &card.mrn, x + PAD, row, col_w);
     p.field("Member ID", &card.member_id, col2, row, col_w);
-    row -= 19.0;
+    row -= 21.0;
     p.field("Plan", &card.plan_name, x + PAD, row, text_w);
-    row -= 19.0;
+    row -= 21.0;
     p.field("Group", &card.group, x + PAD, row, col_w);
     p.field("Effective", &card.effective, col2, row, col_w);
-    row -= 19.0;
+    row -= 21.0;
     if let Some(pcp) = &card.pcp {
         p.field("PCP", pcp, x + PAD, row, CARD_W - 2.0 * PAD);
     }

@@ -17,6 +17,7 @@ const WHITE: Rgb = [0xFF, 0xFF, 0xFF];
 const INK: Rgb = [0x17, 0x1C, 0x1F];
 const MUTED: Rgb = [0x55, 0x62, 0x6A];
 const ON_BRAND_MUTED: Rgb = [0xBF, 0xDD, 0xE4];
+const RULE: Rgb = [0xC8, 0xD2, 0xD6];
 const ALERT: Rgb = [0xA8, 0x12, 0x1E];
 
 const MARGIN: u32 = 40;
@@ -190,12 +191,13 @@ pub fn render_png(card: &IdCard) -> Result<Vec<u8>, CardError> {
         cv.field(MARGIN, y, "PCP", pcp, left_w);
     }
 
-    // Copays: up to two rows of four.
+    // Copays: a hairline, then up to two rows of four.
+    cv.fill(MARGIN, 406, inner, 2, RULE);
     let cell_w = inner / 4;
     for (i, (service, amount)) in card.copays.iter().take(8).enumerate() {
         let i = i as u32;
         let x = MARGIN + (i % 4) * cell_w;
-        let y = 414 + (i / 4) * 54;
+        let y = 418 + (i / 4) * 54;
         cv.fitted(x, y, service, &[2], cell_w - 12, MUTED, false);
         cv.fitted(x, y + 20, amount, &[3, 2], cell_w - 12, INK, true);
     }

@@ -567,7 +567,8 @@ fn helvetica_metrics_match_known_widths() {
 // ---------------------------------------------------------------- sample
 
 /// Writes `idcard-sample.png`, `.pdf` and `.svg` into `$IDCARD_SAMPLE_DIR`
-/// when it is set (for looking at them: `scripts/check-pdf.sh`).
+/// when it is set (for looking at them; `crates/idcard/scripts/check-pdf.sh` also
+/// checks the PDF with poppler's pdftotext).
 #[test]
 fn write_sample_when_asked() {
     let Ok(dir) = std::env::var("IDCARD_SAMPLE_DIR") else {
