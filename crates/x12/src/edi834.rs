@@ -321,7 +321,7 @@ impl MemberError {
                 elements: vec![ElementError {
                     position: el,
                     component: None,
-                    reference_number: None,
+                    reference_number: element_ref(&self.segment_id, el).map(str::to_string),
                     code: self.code.into(),
                     bad_value: self.value.clone(),
                 }],
@@ -335,6 +335,24 @@ impl MemberError {
             },
         }
     }
+}
+
+/// X12 data element reference number of the elements we check (IK402).
+fn element_ref(segment: &str, element: usize) -> Option<&'static str> {
+    Some(match (segment, element) {
+        ("INS", 1) => "1073",
+        ("INS", 2) => "1069",
+        ("INS", 3) | ("HD", 1) => "875",
+        ("INS", 4) => "1203",
+        ("INS", 5) => "584",
+        ("INS", 11) | ("DTP", 2) | ("DMG", 1) => "1250",
+        ("INS", 12) | ("DTP", 3) | ("DMG", 2) => "1251",
+        ("DMG", 3) => "1068",
+        ("HD", 3) => "1205",
+        ("HD", 5) => "1207",
+        ("NM1", 3) => "1035",
+        _ => return None,
+    })
 }
 
 /// A parsed 834 transaction.
