@@ -62,11 +62,3 @@ pub fn first_of_month_on_or_after(d: Date) -> Date {
 pub fn month_index(d: Date) -> i64 {
     i64::from(d.year()) * 12 + i64::from(d.month()) - 1
 }
-
-pub fn yesterday(d: Date) -> Date {
-    add_days(d, -1)
-}
-
-pub fn tomorrow(d: Date) -> Date {
-    add_days(d, 1)
-}
