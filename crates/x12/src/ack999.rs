@@ -157,7 +157,11 @@ impl AckInput {
             group_control_number: group.control_number.clone(),
             version: group.version.clone(),
             declared_transactions: None,
-            transactions: group.transactions.iter().map(TransactionAck::accepted).collect(),
+            transactions: group
+                .transactions
+                .iter()
+                .map(TransactionAck::accepted)
+                .collect(),
             group_errors: Vec::new(),
         }
     }
@@ -168,7 +172,10 @@ impl AckInput {
             return AckCode::Rejected;
         }
         let accepted = self.accepted_count();
-        let any_e = self.transactions.iter().any(|t| t.status == AckCode::AcceptedWithErrors);
+        let any_e = self
+            .transactions
+            .iter()
+            .any(|t| t.status == AckCode::AcceptedWithErrors);
         if self.transactions.is_empty() || accepted == 0 {
             AckCode::Rejected
         } else if accepted < self.transactions.len() {
@@ -181,7 +188,10 @@ impl AckInput {
     }
 
     fn accepted_count(&self) -> usize {
-        self.transactions.iter().filter(|t| t.status != AckCode::Rejected).count()
+        self.transactions
+            .iter()
+            .filter(|t| t.status != AckCode::Rejected)
+            .count()
     }
 }
 
@@ -197,25 +207,47 @@ fn write_999(out: &mut String, ctx: &AckContext, input: &AckInput) -> std::fmt::
     let mut w = SegWriter::new(out);
     w.open(ctx, "FA", "005010X231A1")?;
     w.st("999", "0001", "005010X231A1")?;
-    w.seg("AK1", &[&input.functional_id, &input.group_control_number, &input.version])?;
+    w.seg(
+        "AK1",
+        &[
+            &input.functional_id,
+            &input.group_control_number,
+            &input.version,
+        ],
+    )?;
     for t in &input.transactions {
         w.seg("AK2", &[&t.id, &t.control_number, &t.implementation])?;
         for s in &t.segment_errors {
             let pos = s.st_position.to_string();
-            w.seg("IK3", &[&s.segment_id, &pos, s.loop_id.as_deref().unwrap_or(""), &s.code])?;
+            w.seg(
+                "IK3",
+                &[
+                    &s.segment_id,
+                    &pos,
+                    s.loop_id.as_deref().unwrap_or(""),
+                    &s.code,
+                ],
+            )?;
             for e in &s.elements {
                 let mut p = e.position.to_string();
                 if let Some(c) = e.component {
                     let _ = write!(p, ":{c}");
                 }
-                let bad = e.bad_value.as_deref().map(crate::write::clean).unwrap_or_default();
+                let bad = e
+                    .bad_value
+                    .as_deref()
+                    .map(crate::write::clean)
+                    .unwrap_or_default();
                 let parts = [
                     p.as_str(),
                     e.reference_number.as_deref().unwrap_or(""),
                     e.code.as_str(),
                     &bad,
                 ];
-                let n = parts.iter().rposition(|x| !x.is_empty()).map_or(0, |i| i + 1);
+                let n = parts
+                    .iter()
+                    .rposition(|x| !x.is_empty())
+                    .map_or(0, |i| i + 1);
                 w.raw(&format!("IK4*{}", parts[..n].join("*")))?;
             }
         }
@@ -232,7 +264,9 @@ fn write_999(out: &mut String, ctx: &AckContext, input: &AckInput) -> std::fmt::
         w.seg("IK5", &ik5)?;
     }
     let received = input.transactions.len().to_string();
-    let declared = input.declared_transactions.map_or_else(|| received.clone(), |n| n.to_string());
+    let declared = input
+        .declared_transactions
+        .map_or_else(|| received.clone(), |n| n.to_string());
     let accepted = input.accepted_count().to_string();
     let mut ak9: Vec<&str> = vec![input.group_status().code(), &declared, &received, &accepted];
     ak9.extend(input.group_errors.iter().take(5).map(String::as_str));
@@ -244,7 +278,11 @@ fn write_999(out: &mut String, ctx: &AckContext, input: &AckInput) -> std::fmt::
 /// Acknowledge an interchange that [`crate::parse`] rejected (`err`): every transaction seen
 /// is reported, the failing one (or the group) rejected with the matching IK502/AK905 code,
 /// and `AK9*R`. Returns `err` back when there is no readable ISA and GS to acknowledge.
-pub fn ack_999_unparsed(ctx: &AckContext, input: &[u8], err: &X12Error) -> Result<String, X12Error> {
+pub fn ack_999_unparsed(
+    ctx: &AckContext,
+    input: &[u8],
+    err: &X12Error,
+) -> Result<String, X12Error> {
     let (seps, _) = read_isa(input).map_err(|_| err.clone())?;
     let text = String::from_utf8_lossy(input);
     let segs: Vec<Vec<&str>> = text
@@ -252,7 +290,10 @@ pub fn ack_999_unparsed(ctx: &AckContext, input: &[u8], err: &X12Error) -> Resul
         .map(|s| s.trim_matches(|c| c == '\r' || c == '\n'))
         .map(|s| s.split(seps.element).collect())
         .collect();
-    let gs = segs.iter().find(|s| s.first() == Some(&"GS")).ok_or_else(|| err.clone())?;
+    let gs = segs
+        .iter()
+        .find(|s| s.first() == Some(&"GS"))
+        .ok_or_else(|| err.clone())?;
     let get = |s: &Vec<&str>, i: usize| s.get(i).copied().unwrap_or("").to_string();
     let limit = err.position.unwrap_or(segs.len()).min(segs.len());
     let mut txs: Vec<TransactionAck> = segs

@@ -20,10 +20,9 @@ pub const RELATIONSHIPS: [&str; 8] = ["18", "01", "19", "09", "10", "15", "17", 
 
 /// INS04 maintenance reason codes of the 005010X220A1 TR3 (FMT-02 and the rest of the list).
 pub const REASONS: &[&str] = &[
-    "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "14", "15", "16", "17",
-    "18", "20", "21", "22", "25", "26", "27", "28", "29", "31", "32", "33", "37", "38", "39",
-    "40", "41", "43", "59", "AA", "AB", "AC", "AD", "AE", "AF", "AG", "AH", "AI", "AJ", "AL",
-    "EC", "XN", "XT",
+    "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "14", "15", "16", "17", "18",
+    "20", "21", "22", "25", "26", "27", "28", "29", "31", "32", "33", "37", "38", "39", "40", "41",
+    "43", "59", "AA", "AB", "AC", "AD", "AE", "AF", "AG", "AH", "AI", "AJ", "AL", "EC", "XN", "XT",
 ];
 
 /// HD03 insurance line codes.
@@ -40,8 +39,8 @@ pub const COVERAGE_LEVELS: [&str; 18] = [
 
 /// Segments that may appear inside a member loop (2000 and its sub-loops).
 const MEMBER_SEGMENTS: [&str; 21] = [
-    "INS", "REF", "DTP", "NM1", "PER", "N3", "N4", "DMG", "EC", "ICM", "AMT", "HLH", "LUI",
-    "DSB", "HD", "IDC", "LX", "COB", "N1", "LS", "LE",
+    "INS", "REF", "DTP", "NM1", "PER", "N3", "N4", "DMG", "EC", "ICM", "AMT", "HLH", "LUI", "DSB",
+    "HD", "IDC", "LX", "COB", "N1", "LS", "LE",
 ];
 
 /// INS03 / HD01 maintenance type.
@@ -393,7 +392,11 @@ pub fn parse_834(tx: &Transaction) -> Result<Enrollment834, X12Error> {
     };
     i += 1;
     if !matches!(bgn.el(1), "00" | "15" | "22") {
-        return Err(content(bgn, 1, format!("unknown purpose code {}", bgn.el(1))));
+        return Err(content(
+            bgn,
+            1,
+            format!("unknown purpose code {}", bgn.el(1)),
+        ));
     }
     if bgn.el(2).is_empty() {
         return Err(content(bgn, 2, "BGN02 reference is missing".into()));
@@ -401,7 +404,11 @@ pub fn parse_834(tx: &Transaction) -> Result<Enrollment834, X12Error> {
     let date = parse_d8(bgn.el(3))
         .ok_or_else(|| content(bgn, 3, format!("BGN03: {} is not a date", bgn.el(3))))?;
     if !matches!(bgn.el(8), "2" | "4" | "RX") {
-        return Err(content(bgn, 8, format!("unknown action code {:?}", bgn.el(8))));
+        return Err(content(
+            bgn,
+            8,
+            format!("unknown action code {:?}", bgn.el(8)),
+        ));
     }
     let mut header = Header834 {
         purpose: bgn.el(1).into(),
@@ -421,7 +428,11 @@ pub fn parse_834(tx: &Transaction) -> Result<Enrollment834, X12Error> {
             "REF" if s.el(1) == "38" => header.master_policy = Some(s.el(2).into()),
             "DTP" => {
                 if s.el(2) != "D8" {
-                    return Err(content(s, 2, format!("DTP*{}: format {} is not D8", s.el(1), s.el(2))));
+                    return Err(content(
+                        s,
+                        2,
+                        format!("DTP*{}: format {} is not D8", s.el(1), s.el(2)),
+                    ));
                 }
                 let d = parse_d8(s.el(3)).ok_or_else(|| {
                     content(s, 3, format!("DTP*{}: {} is not a date", s.el(1), s.el(3)))
@@ -454,8 +465,16 @@ pub fn parse_834(tx: &Transaction) -> Result<Enrollment834, X12Error> {
     }
     if !sponsor || !payer {
         let at = body.get(i).unwrap_or(st);
-        let which = if sponsor { "N1*IN (payer)" } else { "N1*P5 (sponsor)" };
-        return Err(X12Error::at(ErrorKind::Content, at, format!("{which} missing before the members")));
+        let which = if sponsor {
+            "N1*IN (payer)"
+        } else {
+            "N1*P5 (sponsor)"
+        };
+        return Err(X12Error::at(
+            ErrorKind::Content,
+            at,
+            format!("{which} missing before the members"),
+        ));
     }
     let mut members = Vec::new();
     let mut seen: HashMap<(String, String, String, String, Date), usize> = HashMap::new();
@@ -500,7 +519,13 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&self, seg: &Segment, element: Option<usize>, code: &'static str, msg: String) -> MemberError {
+    fn err(
+        &self,
+        seg: &Segment,
+        element: Option<usize>,
+        code: &'static str,
+        msg: String,
+    ) -> MemberError {
         MemberError {
             position: self.ins.position,
             st_position: self.ins.st_position,
@@ -510,7 +535,9 @@ impl Ctx<'_> {
             segment_st_position: seg.st_position,
             element,
             code,
-            value: element.map(|e| seg.el(e).to_string()).filter(|v| !v.is_empty()),
+            value: element
+                .map(|e| seg.el(e).to_string())
+                .filter(|v| !v.is_empty()),
         }
     }
 
@@ -522,12 +549,24 @@ impl Ctx<'_> {
     }
 
     /// DTPxx*D8*date.
+    #[allow(clippy::result_large_err)] // member errors are rare; boxing buys nothing here
     fn dtp(&self, s: &Segment) -> Result<Date, MemberError> {
         if s.el(2) != "D8" {
-            return Err(self.err(s, Some(2), "7", format!("DTP*{}: format {:?} is not D8", s.el(1), s.el(2))));
+            return Err(self.err(
+                s,
+                Some(2),
+                "7",
+                format!("DTP*{}: format {:?} is not D8", s.el(1), s.el(2)),
+            ));
         }
-        parse_d8(s.el(3))
-            .ok_or_else(|| self.err(s, Some(3), "8", format!("DTP*{}: {} is not a date", s.el(1), s.el(3))))
+        parse_d8(s.el(3)).ok_or_else(|| {
+            self.err(
+                s,
+                Some(3),
+                "8",
+                format!("DTP*{}: {} is not a date", s.el(1), s.el(3)),
+            )
+        })
     }
 }
 
@@ -535,6 +574,7 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+#[allow(clippy::result_large_err)] // the public API carries MemberError unboxed
 fn parse_member(segs: &[Segment]) -> Result<Member834, MemberError> {
     let Some(ins) = segs.first() else {
         return Err(MemberError {
@@ -557,7 +597,12 @@ fn parse_member(segs: &[Segment]) -> Result<Member834, MemberError> {
     };
     let relationship = ins.el(2);
     if !RELATIONSHIPS.contains(&relationship) {
-        return Err(cx.err(ins, Some(2), "7", format!("INS02: unknown relationship code {relationship}")));
+        return Err(cx.err(
+            ins,
+            Some(2),
+            "7",
+            format!("INS02: unknown relationship code {relationship}"),
+        ));
     }
     if subscriber && relationship != "18" {
         return Err(cx.err(
@@ -568,21 +613,37 @@ fn parse_member(segs: &[Segment]) -> Result<Member834, MemberError> {
         ));
     }
     let maintenance = Maintenance::from_code(ins.el(3)).ok_or_else(|| {
-        cx.err(ins, Some(3), "7", format!("INS03: unknown maintenance type code {}", ins.el(3)))
+        cx.err(
+            ins,
+            Some(3),
+            "7",
+            format!("INS03: unknown maintenance type code {}", ins.el(3)),
+        )
     })?;
     let reason = opt(ins.el(4));
-    if let Some(r) = &reason {
-        if !REASONS.contains(&r.as_str()) {
-            return Err(cx.err(ins, Some(4), "7", format!("INS04: unknown maintenance reason code {r}")));
-        }
+    if let Some(r) = &reason
+        && !REASONS.contains(&r.as_str())
+    {
+        return Err(cx.err(
+            ins,
+            Some(4),
+            "7",
+            format!("INS04: unknown maintenance reason code {r}"),
+        ));
     }
     let benefit_status = BenefitStatus::from_code(ins.el(5)).ok_or_else(|| {
-        cx.err(ins, Some(5), "7", format!("INS05: unknown benefit status code {:?}", ins.el(5)))
+        cx.err(
+            ins,
+            Some(5),
+            "7",
+            format!("INS05: unknown benefit status code {:?}", ins.el(5)),
+        )
     })?;
     let death_date = match (ins.el(11), ins.el(12)) {
         ("", "") => None,
         ("D8", d) => Some(
-            parse_d8(d).ok_or_else(|| cx.err(ins, Some(12), "8", format!("INS12: {d} is not a date")))?,
+            parse_d8(d)
+                .ok_or_else(|| cx.err(ins, Some(12), "8", format!("INS12: {d} is not a date")))?,
         ),
         (q, _) => return Err(cx.err(ins, Some(11), "7", format!("INS11: format {q:?} is not D8"))),
     };
@@ -628,7 +689,12 @@ fn parse_member(segs: &[Segment]) -> Result<Member834, MemberError> {
     let (mut has_ref0f, mut has_nm1, mut has_dmg) = (false, false, false);
     for s in &segs[1..] {
         if !MEMBER_SEGMENTS.contains(&s.id.as_str()) {
-            return Err(cx.err(s, None, "2", format!("unexpected segment {} in the member loop", s.id)));
+            return Err(cx.err(
+                s,
+                None,
+                "2",
+                format!("unexpected segment {} in the member loop", s.id),
+            ));
         }
         match (s.id.as_str(), &lp) {
             ("REF", Loop::Member) => match s.el(1) {
@@ -684,31 +750,64 @@ fn parse_member(segs: &[Segment]) -> Result<Member834, MemberError> {
             }
             ("DMG", Loop::Name) => {
                 if s.el(1) != "D8" {
-                    return Err(cx.err(s, Some(1), "7", format!("DMG01: format {:?} is not D8", s.el(1))));
+                    return Err(cx.err(
+                        s,
+                        Some(1),
+                        "7",
+                        format!("DMG01: format {:?} is not D8", s.el(1)),
+                    ));
                 }
-                m.birth_date = parse_d8(s.el(2))
-                    .ok_or_else(|| cx.err(s, Some(2), "8", format!("DMG*D8: {} is not a date", s.el(2))))?;
+                m.birth_date = parse_d8(s.el(2)).ok_or_else(|| {
+                    cx.err(
+                        s,
+                        Some(2),
+                        "8",
+                        format!("DMG*D8: {} is not a date", s.el(2)),
+                    )
+                })?;
                 m.gender = match s.el(3) {
                     "M" => 'M',
                     "F" => 'F',
                     "U" => 'U',
-                    g => return Err(cx.err(s, Some(3), "7", format!("DMG03: unknown gender code {g:?}"))),
+                    g => {
+                        return Err(cx.err(
+                            s,
+                            Some(3),
+                            "7",
+                            format!("DMG03: unknown gender code {g:?}"),
+                        ));
+                    }
                 };
                 has_dmg = true;
             }
             ("HD", _) => {
                 lp = Loop::Coverage;
                 let maint = Maintenance::from_code(s.el(1)).ok_or_else(|| {
-                    cx.err(s, Some(1), "7", format!("HD01: unknown maintenance type code {}", s.el(1)))
+                    cx.err(
+                        s,
+                        Some(1),
+                        "7",
+                        format!("HD01: unknown maintenance type code {}", s.el(1)),
+                    )
                 })?;
                 if !INSURANCE_LINES.contains(&s.el(3)) {
-                    return Err(cx.err(s, Some(3), "7", format!("HD03: unknown insurance line code {:?}", s.el(3))));
+                    return Err(cx.err(
+                        s,
+                        Some(3),
+                        "7",
+                        format!("HD03: unknown insurance line code {:?}", s.el(3)),
+                    ));
                 }
                 let level = opt(s.el(5));
-                if let Some(l) = &level {
-                    if !COVERAGE_LEVELS.contains(&l.as_str()) {
-                        return Err(cx.err(s, Some(5), "7", format!("HD05: unknown coverage level code {l}")));
-                    }
+                if let Some(l) = &level
+                    && !COVERAGE_LEVELS.contains(&l.as_str())
+                {
+                    return Err(cx.err(
+                        s,
+                        Some(5),
+                        "7",
+                        format!("HD05: unknown coverage level code {l}"),
+                    ));
                 }
                 m.coverages.push(Coverage834 {
                     maintenance: maint,
@@ -763,7 +862,19 @@ impl<'a, W: fmt::Write> Writer834<'a, W> {
         w.open(env, "BE", "005010X220A1")?;
         w.st("834", "0001", "005010X220A1")?;
         let date = fmt_d8(header.date);
-        w.seg("BGN", &[&header.purpose, &header.reference, &date, &header.time, "", "", "", &header.action])?;
+        w.seg(
+            "BGN",
+            &[
+                &header.purpose,
+                &header.reference,
+                &date,
+                &header.time,
+                "",
+                "",
+                "",
+                &header.action,
+            ],
+        )?;
         if let Some(p) = &header.master_policy {
             w.seg("REF", &["38", p])?;
         }
@@ -774,7 +885,11 @@ impl<'a, W: fmt::Write> Writer834<'a, W> {
         w.seg("N1", &["P5", &p.name, &p.id_qualifier, &p.id])?;
         let p = &header.payer;
         w.seg("N1", &["IN", &p.name, &p.id_qualifier, &p.id])?;
-        Ok(Self { out: w, env: env.clone(), buf: String::with_capacity(16) })
+        Ok(Self {
+            out: w,
+            env: env.clone(),
+            buf: String::with_capacity(16),
+        })
     }
 
     fn date(&mut self, d: Date) -> &str {
@@ -817,7 +932,10 @@ impl<'a, W: fmt::Write> Writer834<'a, W> {
             let d = fmt_d8(*d);
             self.out.seg("DTP", &[q, "D8", &d])?;
         }
-        let (q, id) = m.member_identifier.as_ref().map_or(("", ""), |(q, id)| (q.as_str(), id.as_str()));
+        let (q, id) = m
+            .member_identifier
+            .as_ref()
+            .map_or(("", ""), |(q, id)| (q.as_str(), id.as_str()));
         self.out.seg(
             "NM1",
             &[
@@ -838,11 +956,11 @@ impl<'a, W: fmt::Write> Writer834<'a, W> {
                 els.push(q);
                 els.push(n);
             }
-            if let Some(e) = &m.email {
-                if els.len() < 8 {
-                    els.push("EM");
-                    els.push(e);
-                }
+            if let Some(e) = &m.email
+                && els.len() < 8
+            {
+                els.push("EM");
+                els.push(e);
             }
             self.out.seg("PER", &els)?;
         }

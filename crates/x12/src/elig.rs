@@ -153,7 +153,12 @@ struct PatientLoop {
 }
 
 fn read_patient(hl: &Segment, segs: &[Segment], nm101: &str) -> Result<PatientLoop, X12Error> {
-    let mut p = PatientLoop { person: Person::default(), trace: None, date: None, eq: Vec::new() };
+    let mut p = PatientLoop {
+        person: Person::default(),
+        trace: None,
+        date: None,
+        eq: Vec::new(),
+    };
     let mut has_nm1 = false;
     for s in segs {
         match s.id.as_str() {
@@ -169,11 +174,16 @@ fn read_patient(hl: &Segment, segs: &[Segment], nm101: &str) -> Result<PatientLo
             }
             "DMG" => {
                 if s.el(1) != "D8" {
-                    return Err(content(s, 1, format!("DMG01: format {:?} is not D8", s.el(1))));
+                    return Err(content(
+                        s,
+                        1,
+                        format!("DMG01: format {:?} is not D8", s.el(1)),
+                    ));
                 }
-                p.person.birth_date = Some(parse_d8(s.el(2)).ok_or_else(|| {
-                    content(s, 2, format!("DMG*D8: {} is not a date", s.el(2)))
-                })?);
+                p.person.birth_date =
+                    Some(parse_d8(s.el(2)).ok_or_else(|| {
+                        content(s, 2, format!("DMG*D8: {} is not a date", s.el(2)))
+                    })?);
                 p.person.gender = match s.el(3) {
                     "" => None,
                     "M" => Some('M'),
@@ -194,7 +204,13 @@ fn read_patient(hl: &Segment, segs: &[Segment], nm101: &str) -> Result<PatientLo
                         }
                         DateOrRange::Range(a, b)
                     }
-                    f => return Err(content(s, 2, format!("DTP*{}: format {f:?} is not D8 or RD8", s.el(1)))),
+                    f => {
+                        return Err(content(
+                            s,
+                            2,
+                            format!("DTP*{}: format {f:?} is not D8 or RD8", s.el(1)),
+                        ));
+                    }
                 };
                 if s.el(1) == "291" {
                     p.date = Some(d);
@@ -238,7 +254,11 @@ pub fn parse_270(tx: &Transaction) -> Result<Vec<Inquiry270>, X12Error> {
     while i < body.len() {
         let hl = &body[i];
         if hl.id != "HL" {
-            return Err(X12Error::at(ErrorKind::Content, hl, format!("expected HL, found {}", hl.id)));
+            return Err(X12Error::at(
+                ErrorKind::Content,
+                hl,
+                format!("expected HL, found {}", hl.id),
+            ));
         }
         let start = i + 1;
         i = start;
@@ -253,7 +273,11 @@ pub fn parse_270(tx: &Transaction) -> Result<Vec<Inquiry270>, X12Error> {
     let mut subscribers: HashMap<String, (PatientLoop, String)> = HashMap::new();
     let mut out = Vec::new();
     let reference = bht.el(3).to_string();
-    let build = |sub: &PatientLoop, dep: Option<&PatientLoop>, recv: &(Entity, String), src: &Entity, hl: &Segment| {
+    let build = |sub: &PatientLoop,
+                 dep: Option<&PatientLoop>,
+                 recv: &(Entity, String),
+                 src: &Entity,
+                 hl: &Segment| {
         let patient = dep.unwrap_or(sub);
         let trace = patient.trace.as_ref().or(sub.trace.as_ref());
         Inquiry270 {
@@ -265,7 +289,11 @@ pub fn parse_270(tx: &Transaction) -> Result<Vec<Inquiry270>, X12Error> {
             subscriber: sub.person.clone(),
             dependent: dep.map(|d| d.person.clone()),
             date: patient.date.or(sub.date),
-            service_types: if patient.eq.is_empty() { sub.eq.clone() } else { patient.eq.clone() },
+            service_types: if patient.eq.is_empty() {
+                sub.eq.clone()
+            } else {
+                patient.eq.clone()
+            },
             position: hl.position,
             st_position: hl.st_position,
         }
@@ -275,7 +303,11 @@ pub fn parse_270(tx: &Transaction) -> Result<Vec<Inquiry270>, X12Error> {
         let parent = hl.el(2).to_string();
         let level = hl.el(3);
         if id.is_empty() || levels.contains_key(&id) {
-            return Err(content(hl, 1, format!("HL01 {id:?} is missing or not unique")));
+            return Err(content(
+                hl,
+                1,
+                format!("HL01 {id:?} is missing or not unique"),
+            ));
         }
         let parent_level = levels.get(&parent).map(|(l, _)| l.as_str());
         let expected_parent = match level {
@@ -283,20 +315,33 @@ pub fn parse_270(tx: &Transaction) -> Result<Vec<Inquiry270>, X12Error> {
             "21" => Some("20"),
             "22" => Some("21"),
             "23" => Some("22"),
-            l => return Err(content(hl, 3, format!("unknown hierarchical level code {l:?}"))),
+            l => {
+                return Err(content(
+                    hl,
+                    3,
+                    format!("unknown hierarchical level code {l:?}"),
+                ));
+            }
         };
         if parent_level != expected_parent {
             return Err(content(
                 hl,
                 2,
-                format!("HL02 {parent:?} is not a level {} HL", expected_parent.unwrap_or("(none)")),
+                format!(
+                    "HL02 {parent:?} is not a level {} HL",
+                    expected_parent.unwrap_or("(none)")
+                ),
             ));
         }
         levels.insert(id.clone(), (level.to_string(), hl.position));
         match level {
             "20" | "21" => {
                 let Some(nm1) = segs.iter().find(|s| s.id == "NM1") else {
-                    return Err(X12Error::at(ErrorKind::Content, hl, "NM1 missing in the HL"));
+                    return Err(X12Error::at(
+                        ErrorKind::Content,
+                        hl,
+                        "NM1 missing in the HL",
+                    ));
                 };
                 if level == "20" {
                     sources.insert(id, entity(nm1));
@@ -307,14 +352,18 @@ pub fn parse_270(tx: &Transaction) -> Result<Vec<Inquiry270>, X12Error> {
             "22" => {
                 let p = read_patient(hl, segs, "IL")?;
                 if p.eq.is_empty() && hl.el(4) != "1" {
-                    return Err(X12Error::at(ErrorKind::Content, hl, "EQ missing for the subscriber"));
+                    return Err(X12Error::at(
+                        ErrorKind::Content,
+                        hl,
+                        "EQ missing for the subscriber",
+                    ));
                 }
                 let recv = receivers.get(&parent);
                 let src = recv.and_then(|r| sources.get(&r.1));
-                if let (Some(recv), Some(src)) = (recv, src) {
-                    if !p.eq.is_empty() {
-                        out.push(build(&p, None, recv, src, hl));
-                    }
+                if let (Some(recv), Some(src)) = (recv, src)
+                    && !p.eq.is_empty()
+                {
+                    out.push(build(&p, None, recv, src, hl));
                 }
                 subscribers.insert(id, (p, parent));
             }
@@ -325,7 +374,11 @@ pub fn parse_270(tx: &Transaction) -> Result<Vec<Inquiry270>, X12Error> {
                 let src = recv.and_then(|r| sources.get(&r.1));
                 if let (Some(sub), Some(recv), Some(src)) = (sub, recv, src) {
                     if p.eq.is_empty() && sub.0.eq.is_empty() {
-                        return Err(X12Error::at(ErrorKind::Content, hl, "EQ missing for the dependent"));
+                        return Err(X12Error::at(
+                            ErrorKind::Content,
+                            hl,
+                            "EQ missing for the dependent",
+                        ));
                     }
                     out.push(build(&sub.0, Some(&p), recv, src, hl));
                 }
@@ -333,20 +386,35 @@ pub fn parse_270(tx: &Transaction) -> Result<Vec<Inquiry270>, X12Error> {
         }
     }
     if out.is_empty() {
-        return Err(X12Error::at(ErrorKind::Content, st, "no subscriber (HL 22) in the 270"));
+        return Err(X12Error::at(
+            ErrorKind::Content,
+            st,
+            "no subscriber (HL 22) in the 270",
+        ));
     }
     Ok(out)
 }
 
 fn money(cents: u64) -> String {
-    if cents % 100 == 0 { (cents / 100).to_string() } else { format!("{}.{:02}", cents / 100, cents % 100) }
+    if cents.is_multiple_of(100) {
+        (cents / 100).to_string()
+    } else {
+        format!("{}.{:02}", cents / 100, cents % 100)
+    }
 }
 
 fn nm1_entity(w: &mut SegWriter<'_, String>, e: &Entity, default_code: &str) -> fmt::Result {
-    let code = if e.entity_code.is_empty() { default_code } else { &e.entity_code };
+    let code = if e.entity_code.is_empty() {
+        default_code
+    } else {
+        &e.entity_code
+    };
     let ty = if e.entity_type == "1" { "1" } else { "2" };
     let first = if ty == "1" { e.first_name.as_str() } else { "" };
-    w.seg("NM1", &[code, ty, &e.name, first, "", "", "", &e.id_qualifier, &e.id])
+    w.seg(
+        "NM1",
+        &[code, ty, &e.name, first, "", "", "", &e.id_qualifier, &e.id],
+    )
 }
 
 fn nm1_person(w: &mut SegWriter<'_, String>, code: &str, p: &Person) -> fmt::Result {
@@ -354,7 +422,20 @@ fn nm1_person(w: &mut SegWriter<'_, String>, code: &str, p: &Person) -> fmt::Res
         Some(id) if code == "IL" => ("MI", id.as_str()),
         _ => ("", ""),
     };
-    w.seg("NM1", &[code, "1", &p.last_name, &p.first_name, p.middle_name.as_deref().unwrap_or(""), "", "", q, id])
+    w.seg(
+        "NM1",
+        &[
+            code,
+            "1",
+            &p.last_name,
+            &p.first_name,
+            p.middle_name.as_deref().unwrap_or(""),
+            "",
+            "",
+            q,
+            id,
+        ],
+    )
 }
 
 fn dmg(w: &mut SegWriter<'_, String>, p: &Person) -> fmt::Result {
@@ -384,22 +465,42 @@ pub fn write_270(env: &Envelope, inquiries: &[Inquiry270]) -> String {
             w.seg("HL", &[&h21.to_string(), &h20.to_string(), "21", "1"])?;
             nm1_entity(&mut w, &q.provider, "1P")?;
             let has_dep = q.dependent.is_some();
-            w.seg("HL", &[&h22.to_string(), &h21.to_string(), "22", if has_dep { "1" } else { "0" }])?;
+            w.seg(
+                "HL",
+                &[
+                    &h22.to_string(),
+                    &h21.to_string(),
+                    "22",
+                    if has_dep { "1" } else { "0" },
+                ],
+            )?;
             let trn = |w: &mut SegWriter<'_, String>| -> fmt::Result {
                 if let Some(t) = &q.trace {
-                    w.seg("TRN", &["1", t, q.trace_originator.as_deref().unwrap_or("9999999999")])?;
+                    w.seg(
+                        "TRN",
+                        &[
+                            "1",
+                            t,
+                            q.trace_originator.as_deref().unwrap_or("9999999999"),
+                        ],
+                    )?;
                 }
                 Ok(())
             };
             let tail = |w: &mut SegWriter<'_, String>| -> fmt::Result {
                 match q.date {
                     Some(DateOrRange::Date(d)) => w.seg("DTP", &["291", "D8", &fmt_d8(d)])?,
-                    Some(DateOrRange::Range(a, b)) => {
-                        w.seg("DTP", &["291", "RD8", &format!("{}-{}", fmt_d8(a), fmt_d8(b))])?
-                    }
+                    Some(DateOrRange::Range(a, b)) => w.seg(
+                        "DTP",
+                        &["291", "RD8", &format!("{}-{}", fmt_d8(a), fmt_d8(b))],
+                    )?,
                     None => {}
                 }
-                let eq = if q.service_types.is_empty() { "30".to_string() } else { q.service_types.join("^") };
+                let eq = if q.service_types.is_empty() {
+                    "30".to_string()
+                } else {
+                    q.service_types.join("^")
+                };
                 w.seg("EQ", &[&eq])
             };
             if !has_dep {
@@ -440,17 +541,31 @@ fn write_271_into(
     w.open(ctx, "HB", "005010X279A1")?;
     w.st("271", "0001", "005010X279A1")?;
     let time = format!("{:02}{:02}", ctx.time.hour(), ctx.time.minute());
-    let reference = if q.reference.is_empty() { "0" } else { q.reference.as_str() };
+    let reference = if q.reference.is_empty() {
+        "0"
+    } else {
+        q.reference.as_str()
+    };
     w.seg("BHT", &["0022", "11", reference, &fmt_d8(ctx.date), &time])?;
     w.seg("HL", &["1", "", "20", "1"])?;
     nm1_entity(&mut w, &q.source, "PR")?;
     w.seg("HL", &["2", "1", "21", "1"])?;
     nm1_entity(&mut w, &q.provider, "1P")?;
     let dep = q.dependent.as_ref();
-    w.seg("HL", &["3", "2", "22", if dep.is_some() { "1" } else { "0" }])?;
+    w.seg(
+        "HL",
+        &["3", "2", "22", if dep.is_some() { "1" } else { "0" }],
+    )?;
     let trn = |w: &mut SegWriter<'_, String>| -> fmt::Result {
         if let Some(t) = &q.trace {
-            w.seg("TRN", &["2", t, q.trace_originator.as_deref().unwrap_or("9999999999")])?;
+            w.seg(
+                "TRN",
+                &[
+                    "2",
+                    t,
+                    q.trace_originator.as_deref().unwrap_or("9999999999"),
+                ],
+            )?;
         }
         Ok(())
     };
@@ -510,7 +625,10 @@ fn write_271_into(
             if let Some(p) = pcp {
                 w.seg("LS", &["2120"])?;
                 let (q, id) = p.npi.as_deref().map_or(("", ""), |n| ("XX", n));
-                w.seg("NM1", &["P3", "1", &p.last_name, &p.first_name, "", "", "", q, id])?;
+                w.seg(
+                    "NM1",
+                    &["P3", "1", &p.last_name, &p.first_name, "", "", "", q, id],
+                )?;
                 w.seg("LE", &["2120"])?;
             }
             for (st, cents) in copays {

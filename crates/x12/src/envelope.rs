@@ -47,7 +47,12 @@ pub(crate) fn read_isa(input: &[u8]) -> Result<(Separators, Segment), X12Error> 
     let repetition = char::from(head[82]);
     let component = char::from(head[104]);
     let segment = char::from(head[105]);
-    let seps = Separators { element, repetition, component, segment };
+    let seps = Separators {
+        element,
+        repetition,
+        component,
+        segment,
+    };
     let text: String = head[..105].iter().map(|&b| char::from(b)).collect();
     let parts: Vec<&str> = text.split(element).collect();
     if parts.len() != 17 {
@@ -58,7 +63,11 @@ pub(crate) fn read_isa(input: &[u8]) -> Result<(Separators, Segment), X12Error> 
     }
     for (i, (p, w)) in parts[1..].iter().zip(ISA_WIDTHS).enumerate() {
         if p.len() != w {
-            let mut e = isa_err(format!("ISA{:02} must be {w} characters, found {}", i + 1, p.len()));
+            let mut e = isa_err(format!(
+                "ISA{:02} must be {w} characters, found {}",
+                i + 1,
+                p.len()
+            ));
             e.element = Some(i + 1);
             return Err(e);
         }
@@ -79,10 +88,20 @@ pub(crate) fn read_isa(input: &[u8]) -> Result<(Separators, Segment), X12Error> 
         component_separator: component,
     };
     if !seg.el(13).bytes().all(|b| b.is_ascii_digit()) {
-        return Err(X12Error::at_el(ErrorKind::Isa, &seg, 13, "ISA13 must be 9 digits"));
+        return Err(X12Error::at_el(
+            ErrorKind::Isa,
+            &seg,
+            13,
+            "ISA13 must be 9 digits",
+        ));
     }
     if !matches!(seg.el(15), "P" | "T") {
-        return Err(X12Error::at_el(ErrorKind::Isa, &seg, 15, "ISA15 must be P or T"));
+        return Err(X12Error::at_el(
+            ErrorKind::Isa,
+            &seg,
+            15,
+            "ISA15 must be P or T",
+        ));
     }
     Ok((seps, seg))
 }
@@ -95,7 +114,11 @@ pub(crate) fn tokenize(input: &[u8]) -> Result<(Separators, Vec<Segment>), X12Er
         Ok(t) => t,
         Err(e) => {
             let off = e.valid_up_to();
-            let pos = input[..off].iter().filter(|&&b| char::from(b) == term).count() + 1;
+            let pos = input[..off]
+                .iter()
+                .filter(|&&b| char::from(b) == term)
+                .count()
+                + 1;
             return Err(X12Error {
                 position: Some(pos),
                 segment: None,
@@ -117,13 +140,20 @@ pub(crate) fn tokenize(input: &[u8]) -> Result<(Separators, Vec<Segment>), X12Er
             if rest.trim().is_empty() {
                 break;
             }
-            let id: String = rest.split(seps.element).next().unwrap_or("").chars().take(3).collect();
+            let id: String = rest
+                .split(seps.element)
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(3)
+                .collect();
             return Err(X12Error {
                 position: Some(position),
                 segment: (!id.is_empty()).then_some(id),
                 element: None,
-                message: "the file ends inside this segment (no segment terminator): truncated file"
-                    .into(),
+                message:
+                    "the file ends inside this segment (no segment terminator): truncated file"
+                        .into(),
                 kind: ErrorKind::Syntax,
             });
         };
@@ -145,7 +175,9 @@ pub(crate) fn tokenize(input: &[u8]) -> Result<(Separators, Vec<Segment>), X12Er
             return Err(syntax("empty segment id".into(), None));
         }
         if !(2..=3).contains(&id.len())
-            || !id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         {
             return Err(syntax(format!("invalid segment id {id:?}"), None));
         }
@@ -247,7 +279,12 @@ type Segs = Peekable<IntoIter<Segment>>;
 
 fn build_group(gs: Segment, it: &mut Segs) -> Result<(Group, Segment), X12Error> {
     if gs.el(6).is_empty() {
-        return Err(X12Error::at_el(ErrorKind::GroupControl, &gs, 6, "GS06 is missing"));
+        return Err(X12Error::at_el(
+            ErrorKind::GroupControl,
+            &gs,
+            6,
+            "GS06 is missing",
+        ));
     }
     let mut txs: Vec<Transaction> = Vec::new();
     let mut last = gs.clone();
@@ -325,10 +362,20 @@ fn build_group(gs: Segment, it: &mut Segs) -> Result<(Group, Segment), X12Error>
 fn build_transaction(mut st: Segment, it: &mut Segs) -> Result<(Transaction, Segment), X12Error> {
     st.st_position = 1;
     if st.el(1).is_empty() {
-        return Err(X12Error::at_el(ErrorKind::Content, &st, 1, "ST01 is missing"));
+        return Err(X12Error::at_el(
+            ErrorKind::Content,
+            &st,
+            1,
+            "ST01 is missing",
+        ));
     }
     if st.el(2).is_empty() {
-        return Err(X12Error::at_el(ErrorKind::TransactionControl, &st, 2, "ST02 is missing"));
+        return Err(X12Error::at_el(
+            ErrorKind::TransactionControl,
+            &st,
+            2,
+            "ST02 is missing",
+        ));
     }
     let st_pos = st.position;
     let control = st.el(2).to_string();

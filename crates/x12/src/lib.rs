@@ -213,7 +213,13 @@ pub struct X12Error {
 
 impl X12Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { position: None, segment: None, element: None, message: message.into(), kind }
+        Self {
+            position: None,
+            segment: None,
+            element: None,
+            message: message.into(),
+            kind,
+        }
     }
 
     pub(crate) fn at(kind: ErrorKind, seg: &Segment, message: impl Into<String>) -> Self {
@@ -232,7 +238,10 @@ impl X12Error {
         element: usize,
         message: impl Into<String>,
     ) -> Self {
-        Self { element: Some(element), ..Self::at(kind, seg, message) }
+        Self {
+            element: Some(element),
+            ..Self::at(kind, seg, message)
+        }
     }
 }
 

@@ -87,10 +87,18 @@ pub(crate) struct SegWriter<'a, W: Write> {
 
 /// Replace separator and control characters in a value (never emit a broken segment).
 pub(crate) fn clean(v: &str) -> std::borrow::Cow<'_, str> {
-    if v.bytes().any(|b| matches!(b, b'*' | b'^' | b':' | b'~') || b < 0x20 || b == 0x7f) {
+    if v.bytes()
+        .any(|b| matches!(b, b'*' | b'^' | b':' | b'~') || b < 0x20 || b == 0x7f)
+    {
         std::borrow::Cow::Owned(
             v.chars()
-                .map(|c| if matches!(c, '*' | '^' | ':' | '~') || c.is_control() { ' ' } else { c })
+                .map(|c| {
+                    if matches!(c, '*' | '^' | ':' | '~') || c.is_control() {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
                 .collect(),
         )
     } else {
@@ -125,13 +133,18 @@ impl<'a, W: Write> SegWriter<'a, W> {
     }
 
     /// ISA + GS.
-    pub(crate) fn open(&mut self, env: &Envelope, functional_id: &str, version: &str) -> fmt::Result {
+    pub(crate) fn open(
+        &mut self,
+        env: &Envelope,
+        functional_id: &str,
+        version: &str,
+    ) -> fmt::Result {
         let trunc = |s: &str| -> String { clean(s).chars().take(15).collect() };
         let d = env.date;
         let t = env.time;
-        write!(
+        writeln!(
             self.w,
-            "ISA*00*{:10}*00*{:10}*{:2}*{:<15}*{:2}*{:<15}*{:02}{:02}{:02}*{:02}{:02}*^*00501*{:09}*0*{}*:~\n",
+            "ISA*00*{:10}*00*{:10}*{:2}*{:<15}*{:2}*{:<15}*{:02}{:02}{:02}*{:02}{:02}*^*00501*{:09}*0*{}*:~",
             "",
             "",
             trunc(&env.sender_qualifier),
@@ -151,7 +164,16 @@ impl<'a, W: Write> SegWriter<'a, W> {
         let gcn = env.group_control_number.to_string();
         self.seg(
             "GS",
-            &[functional_id, &env.sender_id, &env.receiver_id, &date, &time, &gcn, "X", version],
+            &[
+                functional_id,
+                &env.sender_id,
+                &env.receiver_id,
+                &date,
+                &time,
+                &gcn,
+                "X",
+                version,
+            ],
         )
     }
 

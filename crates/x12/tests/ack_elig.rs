@@ -36,7 +36,10 @@ fn reply_env(incoming: &wellspring_x12::Interchange) -> Envelope {
 fn ack_999_accepted() {
     let ic = parse(VALID.as_bytes()).unwrap();
     let ctx = reply_env(&ic);
-    assert_eq!((ctx.sender_id.as_str(), ctx.receiver_id.as_str()), ("WELLSPRING", "ACMECORP"));
+    assert_eq!(
+        (ctx.sender_id.as_str(), ctx.receiver_id.as_str()),
+        ("WELLSPRING", "ACMECORP")
+    );
     let input = AckInput::for_group(&ic.groups[0]);
     assert_eq!(input.group_status(), AckCode::Accepted);
     let text = ack_999(&ctx, &input);
@@ -98,7 +101,10 @@ fn ack_999_member_errors() {
     let ack = ack_999(&reply_env(&ic), &input);
     save("ack_999_rejected.x12", &ack);
     let l = lines(&ack);
-    assert_eq!(l[3..7], ["IK3*DMG*21**8", "IK4*3*1068*7*X", "IK5*R*5", "AK9*R*1*1*0"]);
+    assert_eq!(
+        l[3..7],
+        ["IK3*DMG*21**8", "IK4*3*1068*7*X", "IK5*R*5", "AK9*R*1*1*0"]
+    );
 }
 
 #[test]
@@ -109,7 +115,15 @@ fn ack_999_unparsable_interchange() {
     let ack = ack_999_unparsed(&ctx, bad.as_bytes(), &err).unwrap();
     save("ack_999_unparsed.x12", &ack);
     let l = lines(&ack);
-    assert_eq!(l[1..5], ["AK1*BE*1*005010X220A1", "AK2*834*0001*005010X220A1", "IK5*R*4", "AK9*R*1*1*0"]);
+    assert_eq!(
+        l[1..5],
+        [
+            "AK1*BE*1*005010X220A1",
+            "AK2*834*0001*005010X220A1",
+            "IK5*R*4",
+            "AK9*R*1*1*0"
+        ]
+    );
 
     let bad = VALID.replacen("GE*1*1", "GE*1*9", 1);
     let err = parse(bad.as_bytes()).unwrap_err();
@@ -186,19 +200,31 @@ fn parse_270_errors() {
     let bad = text.replacen("DTP*291*D8*20260501", "DTP*291*D8*20260230", 1);
     let ic = parse(bad.as_bytes()).unwrap();
     let e = parse_270(&ic.groups[0].transactions[0]).unwrap_err();
-    assert_eq!(e.to_string(), "segment 13 (DTP), element 3: DTP*291: 20260230 is not a date");
+    assert_eq!(
+        e.to_string(),
+        "segment 13 (DTP), element 3: DTP*291: 20260230 is not a date"
+    );
     let range = text.replacen("DTP*291*D8*20260501", "DTP*291*RD8*20260501-20260531", 1);
     let ic = parse(range.as_bytes()).unwrap();
     let q = &parse_270(&ic.groups[0].transactions[0]).unwrap()[0];
-    assert_eq!(q.date, Some(DateOrRange::Range(date(2026, 5, 1), date(2026, 5, 31))));
+    assert_eq!(
+        q.date,
+        Some(DateOrRange::Range(date(2026, 5, 1), date(2026, 5, 31)))
+    );
     let bad = text.replacen("HL*3*2*22*0", "HL*3*9*22*0", 1);
     let ic = parse(bad.as_bytes()).unwrap();
     let e = parse_270(&ic.groups[0].transactions[0]).unwrap_err();
-    assert_eq!(e.to_string(), "segment 9 (HL), element 2: HL02 \"9\" is not a level 21 HL");
+    assert_eq!(
+        e.to_string(),
+        "segment 9 (HL), element 2: HL02 \"9\" is not a level 21 HL"
+    );
     let bad = fix_counts(&text.replacen("NM1*IL*1*DOE*JANE****MI*SUB001~\n", "", 1));
     let ic = parse(bad.as_bytes()).unwrap();
     let e = parse_270(&ic.groups[0].transactions[0]).unwrap_err();
-    assert_eq!(e.to_string(), "segment 9 (HL): NM1*IL missing in the HL at segment 9");
+    assert_eq!(
+        e.to_string(),
+        "segment 9 (HL): NM1*IL missing in the HL at segment 9"
+    );
 }
 
 fn found(covered: bool) -> EligibilityAnswer {
@@ -213,7 +239,11 @@ fn found(covered: bool) -> EligibilityAnswer {
             npi: Some("1234567893".into()),
         }),
         copays: if covered {
-            vec![("98".into(), 2500), ("UC".into(), 5000), ("86".into(), 25050)]
+            vec![
+                ("98".into(), 2500),
+                ("UC".into(), 5000),
+                ("86".into(), 25050),
+            ]
         } else {
             Vec::new()
         },
@@ -267,21 +297,48 @@ fn elg_02_found_not_covered() {
     let l = lines(&text);
     assert_eq!(
         l[9..13],
-        ["DMG*D8*19800115*F", "EB*6*IND*30*HM*WELLSPRING GOLD HMO", "DTP*346*D8*20260101", "DTP*347*D8*20260331"]
+        [
+            "DMG*D8*19800115*F",
+            "EB*6*IND*30*HM*WELLSPRING GOLD HMO",
+            "DTP*346*D8*20260101",
+            "DTP*347*D8*20260331"
+        ]
     );
-    assert!(!l.iter().any(|s| s.starts_with("AAA")), "not covered is not an AAA error");
+    assert!(
+        !l.iter().any(|s| s.starts_with("AAA")),
+        "not covered is not an AAA error"
+    );
 }
 
 #[test]
 fn elg_02_not_found() {
-    let text = write_271(&env(), &inquiry(false), &EligibilityAnswer::NotFound { aaa_code: String::new() });
+    let text = write_271(
+        &env(),
+        &inquiry(false),
+        &EligibilityAnswer::NotFound {
+            aaa_code: String::new(),
+        },
+    );
     save("sample_271_not_found.x12", &text);
     let l = lines(&text);
-    assert_eq!(l[8..11], ["NM1*IL*1*DOE*JANE****MI*SUB001", "AAA*N**75*C", "DMG*D8*19800115*F"]);
+    assert_eq!(
+        l[8..11],
+        [
+            "NM1*IL*1*DOE*JANE****MI*SUB001",
+            "AAA*N**75*C",
+            "DMG*D8*19800115*F"
+        ]
+    );
     assert!(!l.iter().any(|s| s.starts_with("EB")));
 
     // A dependent: HL 23 mirrored, TRN at the dependent, default AAA03 67.
-    let text = write_271(&env(), &inquiry(true), &EligibilityAnswer::NotFound { aaa_code: String::new() });
+    let text = write_271(
+        &env(),
+        &inquiry(true),
+        &EligibilityAnswer::NotFound {
+            aaa_code: String::new(),
+        },
+    );
     save("sample_271_dependent_not_found.x12", &text);
     let l = lines(&text);
     assert_eq!(
@@ -295,6 +352,12 @@ fn elg_02_not_found() {
             "AAA*N**67*C",
         ]
     );
-    let text = write_271(&env(), &inquiry(false), &EligibilityAnswer::NotFound { aaa_code: "72".into() });
+    let text = write_271(
+        &env(),
+        &inquiry(false),
+        &EligibilityAnswer::NotFound {
+            aaa_code: "72".into(),
+        },
+    );
     assert!(lines(&text).contains(&"AAA*N**72*C".to_string()));
 }

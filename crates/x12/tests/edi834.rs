@@ -49,11 +49,20 @@ fn valid_file_members() {
     assert_eq!(sub.subscriber_id, "SUB001");
     assert_eq!(sub.group_number.as_deref(), Some("GRP01"));
     assert_eq!(sub.dates, vec![("356".to_string(), date(2026, 1, 1))]);
-    assert_eq!((sub.last_name.as_str(), sub.first_name.as_str()), ("DOE", "JANE"));
+    assert_eq!(
+        (sub.last_name.as_str(), sub.first_name.as_str()),
+        ("DOE", "JANE")
+    );
     assert!(sub.ssn_present, "SSN flagged");
     assert_eq!(sub.member_identifier, None, "the SSN value is not kept");
-    assert!(!format!("{sub:?}").contains("123456789"), "SSN never stored");
-    assert_eq!(sub.phones, vec![("HP".to_string(), "5105551234".to_string())]);
+    assert!(
+        !format!("{sub:?}").contains("123456789"),
+        "SSN never stored"
+    );
+    assert_eq!(
+        sub.phones,
+        vec![("HP".to_string(), "5105551234".to_string())]
+    );
     assert_eq!(sub.email.as_deref(), Some("JANE@EXAMPLE.COM"));
     assert_eq!(sub.city.as_deref(), Some("OAKLAND"));
     assert_eq!(sub.birth_date, date(1980, 1, 15));
@@ -80,7 +89,11 @@ fn ex_e9_newborn() {
 /// EX-E8: subscriber death reported with INS11=D8, INS12=date of death.
 #[test]
 fn ex_e8_subscriber_death() {
-    let text = VALID.replacen("INS*Y*18*021*28*A***FT", "INS*Y*18*024*03*A******D8*20260315", 1);
+    let text = VALID.replacen(
+        "INS*Y*18*021*28*A***FT",
+        "INS*Y*18*024*03*A******D8*20260315",
+        1,
+    );
     let ms = members(&text);
     let sub = ms[0].as_ref().unwrap();
     assert_eq!(sub.maintenance, Maintenance::Termination);
@@ -154,7 +167,10 @@ fn missing_nm1_and_dmg() {
         ("DMG (member demographics) is missing".into(), 20, 20)
     );
     assert_eq!(
-        second_err("INS*N*19*021*02*A~\nREF*0F*SUB001~\n", "INS*N*19*021*02*A~\n"),
+        second_err(
+            "INS*N*19*021*02*A~\nREF*0F*SUB001~\n",
+            "INS*N*19*021*02*A~\n"
+        ),
         ("REF*0F (subscriber identifier) is missing".into(), 20, 20)
     );
 }
@@ -179,7 +195,10 @@ fn duplicate_member() {
     let e = ms[2].clone().unwrap_err();
     assert_eq!(e.message, "duplicate of the member at segment 20");
     assert_eq!(e.position, 26);
-    assert_eq!(e.to_string(), "member at segment 26: duplicate of the member at segment 20");
+    assert_eq!(
+        e.to_string(),
+        "member at segment 26: duplicate of the member at segment 20"
+    );
 }
 
 #[test]
@@ -191,11 +210,17 @@ fn header_errors_reject_the_transaction() {
     let text = fix_counts(&VALID.replacen("N1*P5*ACME CORP*FI*123456789~\n", "", 1));
     let ic = parse(text.as_bytes()).unwrap();
     let e = parse_834(&ic.groups[0].transactions[0]).unwrap_err();
-    assert_eq!(e.to_string(), "segment 8 (INS): N1*P5 (sponsor) missing before the members");
+    assert_eq!(
+        e.to_string(),
+        "segment 8 (INS): N1*P5 (sponsor) missing before the members"
+    );
     let text = VALID.replacen("****2~", "****9~", 1);
     let ic = parse(text.as_bytes()).unwrap();
     let e = parse_834(&ic.groups[0].transactions[0]).unwrap_err();
-    assert_eq!(e.to_string(), "segment 4 (BGN), element 8: unknown action code \"9\"");
+    assert_eq!(
+        e.to_string(),
+        "segment 4 (BGN), element 8: unknown action code \"9\""
+    );
 }
 
 pub fn header() -> Header834 {
@@ -207,20 +232,38 @@ pub fn header() -> Header834 {
         action: "2".into(),
         master_policy: Some("POLICY1".into()),
         file_effective_date: Some(date(2026, 4, 1)),
-        sponsor: Party { name: "ACME CORP".into(), id_qualifier: "FI".into(), id: "123456789".into() },
-        payer: Party { name: "WELLSPRING HEALTH".into(), id_qualifier: "FI".into(), id: "987654321".into() },
+        sponsor: Party {
+            name: "ACME CORP".into(),
+            id_qualifier: "FI".into(),
+            id: "123456789".into(),
+        },
+        payer: Party {
+            name: "WELLSPRING HEALTH".into(),
+            id_qualifier: "FI".into(),
+            id: "987654321".into(),
+        },
     }
 }
 
 pub fn member(i: usize) -> Member834 {
-    let sub = i % 3 == 0;
+    let sub = i.is_multiple_of(3);
     let mut m = Member834::new(
         &format!("S{:08}", i / 3 * 3),
-        if sub { "18" } else if i % 3 == 1 { "01" } else { "19" },
+        if sub {
+            "18"
+        } else if i % 3 == 1 {
+            "01"
+        } else {
+            "19"
+        },
         &format!("LAST{i}"),
         &format!("FIRST{i}"),
-        date(1960 + (i % 60) as i16, 1 + (i % 12) as i8, 1 + (i % 28) as i8),
-        if i % 2 == 0 { 'F' } else { 'M' },
+        date(
+            1960 + (i % 60) as i16,
+            1 + (i % 12) as i8,
+            1 + (i % 28) as i8,
+        ),
+        if i.is_multiple_of(2) { 'F' } else { 'M' },
     );
     m.reason = Some("28".into());
     m.employment_status = sub.then(|| "FT".into());

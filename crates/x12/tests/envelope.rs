@@ -27,13 +27,22 @@ fn valid_file_parses() {
     assert_eq!(ic.separators.component, ':');
     assert_eq!(ic.groups.len(), 1);
     let g = &ic.groups[0];
-    assert_eq!((g.functional_id.as_str(), g.version.as_str()), ("BE", "005010X220A1"));
+    assert_eq!(
+        (g.functional_id.as_str(), g.version.as_str()),
+        ("BE", "005010X220A1")
+    );
     let tx = &g.transactions[0];
-    assert_eq!((tx.id.as_str(), tx.control_number.as_str()), ("834", "0001"));
+    assert_eq!(
+        (tx.id.as_str(), tx.control_number.as_str()),
+        ("834", "0001")
+    );
     assert_eq!(tx.implementation, "005010X220A1");
     assert_eq!(tx.segments.len(), 24);
     let ins = &tx.segments[6];
-    assert_eq!((ins.id.as_str(), ins.position, ins.st_position), ("INS", 9, 7));
+    assert_eq!(
+        (ins.id.as_str(), ins.position, ins.st_position),
+        ("INS", 9, 7)
+    );
     assert_eq!(ins.el(2), "18");
     assert_eq!(ins.el(99), "");
     assert_eq!(tx.segments.last().unwrap().id, "SE");
@@ -42,7 +51,12 @@ fn valid_file_parses() {
 #[test]
 fn without_line_breaks_and_with_crlf() {
     let flat = VALID.replace('\n', "");
-    assert_eq!(parse(flat.as_bytes()).unwrap().groups[0].transactions[0].segments.len(), 24);
+    assert_eq!(
+        parse(flat.as_bytes()).unwrap().groups[0].transactions[0]
+            .segments
+            .len(),
+        24
+    );
     let crlf = VALID.replace('\n', "\r\n");
     assert!(parse(crlf.as_bytes()).is_ok());
 }
@@ -52,7 +66,11 @@ fn other_separators_and_components() {
     let s = VALID.replace('*', "|").replace(":~", ">~");
     let s = s.replace("HD|021||HLT|PLAN01|FAM", "HD|021||HLT|A>B|FAM");
     let ic = parse(s.as_bytes()).unwrap();
-    let hd = ic.groups[0].transactions[0].segments.iter().find(|s| s.id == "HD").unwrap();
+    let hd = ic.groups[0].transactions[0]
+        .segments
+        .iter()
+        .find(|s| s.id == "HD")
+        .unwrap();
     assert_eq!(hd.components(4), vec!["A", "B"]);
 }
 
@@ -113,7 +131,10 @@ fn mismatched_isa13_iea02() {
 #[test]
 fn truncated_before_iea() {
     let cut = VALID.replace("IEA*1*000000001~\n", "");
-    assert_eq!(err(&cut), "segment 27 (GE): IEA missing after segment 27 (GE) (truncated file?)");
+    assert_eq!(
+        err(&cut),
+        "segment 27 (GE): IEA missing after segment 27 (GE) (truncated file?)"
+    );
 }
 
 #[test]
@@ -147,13 +168,19 @@ fn truncated_mid_segment() {
 
 #[test]
 fn truncated_isa() {
-    assert_eq!(err(&VALID[..50]), "segment 1 (ISA): the ISA segment is truncated: 50 of 106 characters");
+    assert_eq!(
+        err(&VALID[..50]),
+        "segment 1 (ISA): the ISA segment is truncated: 50 of 106 characters"
+    );
 }
 
 #[test]
 fn isa_field_widths() {
     let s = VALID.replacen("ACMECORP       ", "ACMECORP", 1);
-    assert_eq!(err(&s), "segment 1 (ISA): the ISA must have 16 elements of fixed width, found 17");
+    assert_eq!(
+        err(&s),
+        "segment 1 (ISA): the ISA must have 16 elements of fixed width, found 17"
+    );
     let s = VALID.replacen("*0*T*", "*0*X*", 1);
     assert_eq!(err(&s), "segment 1 (ISA), element 15: ISA15 must be P or T");
 }
@@ -161,13 +188,22 @@ fn isa_field_widths() {
 #[test]
 fn segments_after_iea() {
     let s = format!("{VALID}GS*BE*X*Y*20260401*1200*2*X*005010X220A1~\n");
-    assert_eq!(err(&s), "segment 29 (GS): segment after the interchange trailer (IEA)");
+    assert_eq!(
+        err(&s),
+        "segment 29 (GS): segment after the interchange trailer (IEA)"
+    );
 }
 
 #[test]
 fn empty_segment_id() {
-    assert_eq!(err(&replace("REF*38*POLICY1~", "REF*38*POLICY1~~")), "segment 6: empty segment id");
-    assert_eq!(err(&replace("REF*38*POLICY1~", "REF*38*POLICY1~*X~")), "segment 6: empty segment id");
+    assert_eq!(
+        err(&replace("REF*38*POLICY1~", "REF*38*POLICY1~~")),
+        "segment 6: empty segment id"
+    );
+    assert_eq!(
+        err(&replace("REF*38*POLICY1~", "REF*38*POLICY1~*X~")),
+        "segment 6: empty segment id"
+    );
 }
 
 #[test]
@@ -180,7 +216,10 @@ fn non_printable_and_non_utf8() {
     let at = VALID.find("1 MAIN ST").unwrap();
     bytes[at] = 0xFF;
     let e = parse(&bytes).unwrap_err();
-    assert_eq!(e.to_string(), format!("segment 15: invalid UTF-8 at byte offset {at}"));
+    assert_eq!(
+        e.to_string(),
+        format!("segment 15: invalid UTF-8 at byte offset {at}")
+    );
 }
 
 #[test]

@@ -8,7 +8,14 @@ use wellspring_x12::Envelope;
 
 /// Our envelope (we are WELLSPRING, the partner is ACMECORP).
 pub fn env() -> Envelope {
-    let mut e = Envelope::new("WELLSPRING", "ACMECORP", date(2026, 4, 1), time(12, 30, 0, 0), 42, 42);
+    let mut e = Envelope::new(
+        "WELLSPRING",
+        "ACMECORP",
+        date(2026, 4, 1),
+        time(12, 30, 0, 0),
+        42,
+        42,
+    );
     e.usage = 'T';
     e
 }
