@@ -10,6 +10,26 @@
 //! * [`edi834`]: the 834 benefit enrollment (005010X220A1) reader and a streaming writer.
 //! * [`elig`]: the 270 eligibility inquiry reader and the 271 answer writer (005010X279A1).
 //!
+//! ```
+//! use wellspring_x12::{AckInput, Envelope, ack_999, parse, parse_834};
+//! # fn main() -> Result<(), wellspring_x12::X12Error> {
+//! # let bytes = include_bytes!("../tests/data/valid_834.x12");
+//! let interchange = parse(bytes)?; // envelope errors: Err with segment/element position
+//! let group = &interchange.groups[0];
+//! let mut ack = AckInput::for_group(group);
+//! for (tx, tx_ack) in group.transactions.iter().zip(ack.transactions.iter_mut()) {
+//!     let enrollment = parse_834(tx)?; // header errors: Err (reject the transaction)
+//!     let errors = enrollment.members.iter().filter_map(|m| m.as_ref().err());
+//!     *tx_ack = tx_ack.clone().with_errors(errors.map(|e| e.to_ack()).collect(), false);
+//! }
+//! let when = jiff::civil::date(2026, 4, 2);
+//! let reply = Envelope::reply_to(&interchange, when, jiff::civil::time(8, 0, 0, 0), 2, 2);
+//! let text = ack_999(&reply, &ack);
+//! assert!(text.contains("AK9*A*1*1*1~"));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Why the tokenizer is hand-written (not `x12-types`)
 //! `x12-types` 0.12 was evaluated: it maps transaction sets onto typed structs of `String`
 //! fields via `nom`, but a failed parse does not say which segment or element failed (no
