@@ -291,7 +291,7 @@ pub fn member(i: usize) -> Member834 {
         m.coverages[0].maintenance = Maintenance::Termination;
         m.coverages[0].end = Some(date(2026, 3, 31));
     }
-    if i % 11 == 0 && sub {
+    if i.is_multiple_of(11) && sub {
         m.maintenance = Maintenance::Termination;
         m.reason = Some("03".into());
         m.death_date = Some(date(2026, 3, 15));
