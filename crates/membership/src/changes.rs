@@ -1,0 +1,724 @@
+//! Enrollment changes a member or member services make: add a newborn, adopted child or
+//! spouse, remove a dependent, change plan, update contact details, record a death. Each is
+//! checked against its window (`ws_coverage::windows::decide`), applied to the family's
+//! coverage history by the pure ledger (`ws_coverage::ledger::apply`, which never deletes a
+//! row or moves a start), and written in one transaction.
+
+use jiff::civil::Date;
+use serde_json::{Value, json};
+use ws_coverage::death::{DependentsAfterDeath, after_death};
+use ws_coverage::dependents::last_covered_day;
+use ws_coverage::ledger::{self, Change, Op};
+use ws_coverage::windows::{Action, EnrollmentRequest, GroupWindow, LifeEvent, decide};
+use ws_coverage::{Market, Product, Relationship};
+use ws_interop::Caller;
+
+use crate::family::{CoverageRow, Family, PlanSummary, coverage_resource, display_name, with_end};
+use crate::ids::{member_id_system, mrn_system, region_of_patient};
+use crate::{Membership, MembershipError, Result};
+
+/// What a change did.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeOutcome {
+    pub effective: Option<Date>,
+    pub window: String,
+    pub rule: &'static str,
+    pub notes: Vec<String>,
+    /// A Patient the change created (a newborn's record).
+    pub patient: Option<String>,
+    pub mrn: Option<String>,
+    /// Coverage ids written.
+    pub coverages: Vec<String>,
+}
+
+/// A person to add to a family's coverage.
+#[derive(Debug, Clone)]
+pub struct NewDependent {
+    pub given: String,
+    pub family: String,
+    pub birth_date: Date,
+    /// FHIR administrative gender.
+    pub gender: String,
+    pub relationship: Relationship,
+    /// The qualifying event (birth, adoption, placement, marriage, ...).
+    pub event: LifeEvent,
+}
+
+/// The market of a coverage row: Medicare and Medicaid by product, employer groups by group.
+pub fn market_of(row: &CoverageRow) -> Market {
+    match Product::from_code(&row.plan_code) {
+        Some(Product::MedicareAdvantage) => Market::Medicare,
+        Some(Product::Medicaid) => Market::Medicaid,
+        _ if row.group.is_empty() || row.group.eq_ignore_ascii_case("individual") => {
+            Market::Individual
+        }
+        _ => Market::EmployerGroup,
+    }
+}
+
+/// An employer's own open enrollment (ENR-10, SEED-15): Wellspring's default for a group
+/// without its own dates is November 1–30, effective January 1. The next one not yet over.
+pub fn employer_window(on: Date) -> GroupWindow {
+    let y = on.year();
+    let this = GroupWindow {
+        start: Date::new(y, 11, 1).unwrap_or(on),
+        end: Date::new(y, 11, 30).unwrap_or(on),
+        effective: Date::new(y + 1, 1, 1).unwrap_or(on),
+    };
+    if on <= this.end {
+        this
+    } else {
+        GroupWindow {
+            start: Date::new(y + 1, 11, 1).unwrap_or(on),
+            end: Date::new(y + 1, 11, 30).unwrap_or(on),
+            effective: Date::new(y + 2, 1, 1).unwrap_or(on),
+        }
+    }
+}
+
+fn state_of(p: &Value) -> Option<String> {
+    p["address"][0]["state"].as_str().map(str::to_owned)
+}
+
+fn ledger_err(e: ledger::LedgerError) -> MembershipError {
+    MembershipError::Refused {
+        reason: e.to_string(),
+        next_allowed: None,
+        rule: "ENR-13",
+    }
+}
+
+impl Membership {
+    fn request(
+        &self,
+        row: &CoverageRow,
+        action: Action,
+        event: Option<LifeEvent>,
+        today: Date,
+        state: Option<String>,
+    ) -> EnrollmentRequest {
+        let market = market_of(row);
+        EnrollmentRequest {
+            market,
+            action,
+            event,
+            requested_on: today,
+            employer: (market == Market::EmployerGroup).then(|| employer_window(today)),
+            medicare: None,
+            state,
+        }
+    }
+
+    /// The subscriber's row that covers `on` (the family's plan and group).
+    fn subscriber_row<'a>(family: &'a Family, on: Date) -> Result<&'a CoverageRow> {
+        family
+            .rows
+            .iter()
+            .filter(|r| r.member == family.subscriber && r.covers(on))
+            .max_by_key(|r| r.start)
+            .or_else(|| {
+                family
+                    .rows
+                    .iter()
+                    .filter(|r| r.member == family.subscriber && r.end.is_none())
+                    .max_by_key(|r| r.start)
+            })
+            .ok_or_else(|| MembershipError::Refused {
+                reason: format!("the subscriber has no coverage on {on} to add anyone to"),
+                next_allowed: None,
+                rule: "ELG-01",
+            })
+    }
+
+    /// Resources for the ledger's changes: new Coverage rows copy the family's template.
+    async fn coverage_writes(
+        &self,
+        svc: &Caller,
+        family: &Family,
+        changes: &[Change],
+        member_ids: &dyn Fn(&str) -> String,
+        region: &str,
+    ) -> Result<Vec<Value>> {
+        let template = family.rows.last().map(|r| &r.resource);
+        let mut out = Vec::new();
+        for c in changes {
+            match c {
+                Change::Insert(p) => {
+                    let plan = self.plan_by_code(svc, &p.plan, Some(region)).await?;
+                    let plan = PlanSummary::from_resource(&plan);
+                    let group_name = family
+                        .rows
+                        .iter()
+                        .find(|r| r.group == p.group)
+                        .map(|r| r.group_name.clone())
+                        .unwrap_or_else(|| format!("Employer group {}", p.group));
+                    out.push(coverage_resource(
+                        template,
+                        p,
+                        &member_ids(&p.member),
+                        region,
+                        &plan,
+                        &group_name,
+                    ));
+                }
+                Change::Update { before, after } => {
+                    let Some(row) = family.rows.iter().find(|r| r.id == before.id) else {
+                        continue;
+                    };
+                    out.push(with_end(&row.resource, after.end));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Member ids for a family: existing members keep theirs; a new member gets the
+    /// subscriber's base and the next two-digit suffix.
+    fn member_id_fn(family: &Family, new_member: Option<(&str, String)>) -> impl Fn(&str) -> String {
+        let known: Vec<(String, String)> = family
+            .rows
+            .iter()
+            .map(|r| (r.member.clone(), r.member_id.clone()))
+            .chain(new_member.map(|(p, id)| (p.to_owned(), id)))
+            .collect();
+        move |p: &str| {
+            known
+                .iter()
+                .rev()
+                .find(|(m, _)| m == p)
+                .map(|(_, id)| id.clone())
+                .unwrap_or_default()
+        }
+    }
+
+    /// Add a newborn, adopted or foster child, ward, stepchild, spouse or partner to the
+    /// subscriber's coverage (ENR-05, ENR-06, ENR-10, ENR-11).
+    pub async fn add_dependent(
+        &self,
+        caller: &Caller,
+        subscriber: &str,
+        d: NewDependent,
+        today: Date,
+    ) -> Result<ChangeOutcome> {
+        Self::authorize_manage(caller, subscriber)?;
+        let given = d.given.trim();
+        let family_name = d.family.trim();
+        if given.is_empty() || family_name.is_empty() {
+            return Err(MembershipError::Invalid(
+                "enter the new family member's first and last name".into(),
+            ));
+        }
+        if !matches!(d.gender.as_str(), "female" | "male" | "other" | "unknown") {
+            return Err(MembershipError::Invalid(
+                "gender must be female, male, other or unknown".into(),
+            ));
+        }
+        if d.birth_date > today {
+            return Err(MembershipError::Invalid(
+                "the date of birth cannot be in the future".into(),
+            ));
+        }
+        if d.relationship == Relationship::SelfSubscriber {
+            return Err(MembershipError::Invalid(
+                "a dependent cannot have the relationship 'self'".into(),
+            ));
+        }
+        let svc = Self::service_caller(caller, subscriber, "enrollment: add a family member");
+        let family = self.family_as(&svc, subscriber, today).await?;
+        if family.subscriber != subscriber {
+            return Err(MembershipError::Forbidden(
+                "only the subscriber's account adds family members to this coverage".into(),
+            ));
+        }
+        let sub_row = Self::subscriber_row(&family, today)?.clone();
+        let sub_patient = family
+            .patients
+            .get(subscriber)
+            .cloned()
+            .ok_or_else(|| MembershipError::NotFound(format!("Patient/{subscriber}")))?;
+        let spouse = matches!(
+            d.relationship,
+            Relationship::Spouse | Relationship::LifePartner
+        );
+        let action = if spouse {
+            Action::AddSpouse
+        } else {
+            Action::AddDependent
+        };
+        let req = self.request(
+            &sub_row,
+            action,
+            Some(d.event),
+            today,
+            state_of(&sub_patient),
+        );
+        let allowed = decide(&req, &self.rules)?;
+        let settings = self.rules.for_request(today, req.state.as_deref(), req.market);
+        if let Some(last) = last_covered_day(d.birth_date, d.relationship, settings)
+            && last < allowed.effective
+        {
+            return Err(MembershipError::Refused {
+                reason: format!(
+                    "{given} is past the dependent age limit (covered through {last} at the latest)"
+                ),
+                next_allowed: None,
+                rule: "ENR-13",
+            });
+        }
+        // The same person already covered (name + birth date) is a duplicate request.
+        if family.patients.values().any(|p| {
+            p["birthDate"].as_str() == Some(&d.birth_date.to_string())
+                && display_name(p).eq_ignore_ascii_case(&format!("{given} {family_name}"))
+        }) {
+            return Err(MembershipError::Invalid(format!(
+                "{given} {family_name}, born {}, is already on this family's coverage",
+                d.birth_date
+            )));
+        }
+        let region = region_of_patient(&sub_patient)
+            .ok_or_else(|| MembershipError::Invalid("the subscriber has no MRN".into()))?;
+        let mrn = self.issue_mrn(&region).await?;
+        let patient_id = format!("{region}-pat-{}", mrn.to_ascii_lowercase());
+        let base = sub_row
+            .member_id
+            .rsplit_once('-')
+            .map_or(sub_row.member_id.as_str(), |(b, _)| b)
+            .to_owned();
+        let next_suffix = family
+            .rows
+            .iter()
+            .filter_map(|r| r.member_id.rsplit_once('-')?.1.parse::<u32>().ok())
+            .max()
+            .unwrap_or(1)
+            + 1;
+        let member_id = format!("{base}-{next_suffix:02}");
+        let mut patient = json!({
+            "resourceType": "Patient",
+            "id": patient_id,
+            "identifier": [
+                {"use": "usual", "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR", "display": "Medical record number"}], "text": "MRN"}, "system": mrn_system(&region), "value": mrn},
+                {"use": "secondary", "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MB", "display": "Member Number"}]}, "system": member_id_system(&region), "value": member_id}
+            ],
+            "active": true,
+            "name": [{"use": "official", "family": family_name, "given": [given]}],
+            "gender": d.gender,
+            "birthDate": d.birth_date.to_string()
+        });
+        for k in ["address", "managingOrganization"] {
+            if !sub_patient[k].is_null() {
+                patient[k] = sub_patient[k].clone();
+            }
+        }
+        if let Some(home) = sub_patient["telecom"].as_array().and_then(|t| {
+            t.iter()
+                .find(|x| x["use"] == "home" && x["system"] == "phone")
+                .cloned()
+        }) {
+            patient["telecom"] = json!([home]);
+        }
+        let mut ids = {
+            let mut n = 0u32;
+            let stem = format!("{}-cov-{}", region, mrn.to_ascii_lowercase());
+            move || {
+                n += 1;
+                format!("{stem}-{n}")
+            }
+        };
+        let op = Op::AddDependent {
+            subscriber: subscriber.to_owned(),
+            member: patient_id.clone(),
+            relationship: d.relationship,
+            effective: allowed.effective,
+        };
+        let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
+        let ids_of = Self::member_id_fn(&family, Some((patient_id.as_str(), member_id.clone())));
+        let patient_id_out = patient_id.clone();
+        let mut writes = vec![patient];
+        let covs = self
+            .coverage_writes(&svc, &family, &changes, &ids_of, &region)
+            .await?;
+        let coverages = covs
+            .iter()
+            .filter_map(|c| c["id"].as_str().map(str::to_owned))
+            .collect();
+        writes.extend(covs);
+        self.put_all(&svc, writes).await?;
+        Ok(ChangeOutcome {
+            effective: Some(allowed.effective),
+            window: allowed.window,
+            rule: allowed.rule,
+            notes: allowed.notes,
+            patient: Some(patient_id_out),
+            mrn: Some(mrn),
+            coverages,
+        })
+    }
+
+    /// Change the family's plan (open enrollment, a special enrollment period, or the
+    /// employer's own open enrollment).
+    pub async fn change_plan(
+        &self,
+        caller: &Caller,
+        subscriber: &str,
+        plan_code: &str,
+        event: Option<LifeEvent>,
+        today: Date,
+    ) -> Result<ChangeOutcome> {
+        Self::authorize_manage(caller, subscriber)?;
+        let svc = Self::service_caller(caller, subscriber, "enrollment: change plan");
+        let family = self.family_as(&svc, subscriber, today).await?;
+        if family.subscriber != subscriber {
+            return Err(MembershipError::Forbidden(
+                "only the subscriber's account changes this family's plan".into(),
+            ));
+        }
+        let sub_row = Self::subscriber_row(&family, today)?.clone();
+        if sub_row.plan_code == plan_code {
+            return Err(MembershipError::Invalid(format!(
+                "the family is already on {}",
+                sub_row.plan_name
+            )));
+        }
+        let sub_patient = family.patients.get(subscriber).cloned().unwrap_or_default();
+        let region = region_of_patient(&sub_patient).unwrap_or_default();
+        let target = self.plan_by_code(&svc, plan_code, Some(&region)).await?;
+        let target_product = Product::from_code(plan_code);
+        let current_market = market_of(&sub_row);
+        let target_market = match target_product {
+            Some(Product::MedicareAdvantage) => Market::Medicare,
+            Some(Product::Medicaid) => Market::Medicaid,
+            _ => current_market,
+        };
+        if target_market != current_market {
+            return Err(MembershipError::Refused {
+                reason: format!(
+                    "{} is a {} plan; moving between markets is a new enrollment, which member services arrange",
+                    target["name"].as_str().unwrap_or(plan_code),
+                    match target_market {
+                        Market::Medicare => "Medicare",
+                        Market::Medicaid => "Medicaid",
+                        Market::EmployerGroup => "employer group",
+                        Market::Individual => "individual",
+                    }
+                ),
+                next_allowed: None,
+                rule: "ENR-15",
+            });
+        }
+        let req = self.request(
+            &sub_row,
+            Action::ChangePlan,
+            event,
+            today,
+            state_of(&sub_patient),
+        );
+        let allowed = decide(&req, &self.rules)?;
+        let mut n = 0u32;
+        let stem = format!("{}-cov-{}", region, uuid::Uuid::new_v4().simple());
+        let mut ids = move || {
+            n += 1;
+            format!("{stem}-{n}")
+        };
+        let op = Op::ChangePlan {
+            subscriber: subscriber.to_owned(),
+            plan: plan_code.to_owned(),
+            group: sub_row.group.clone(),
+            effective: allowed.effective,
+        };
+        let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
+        let ids_of = Self::member_id_fn(&family, None);
+        let writes = self
+            .coverage_writes(&svc, &family, &changes, &ids_of, &region)
+            .await?;
+        let coverages = writes
+            .iter()
+            .filter_map(|c| c["id"].as_str().map(str::to_owned))
+            .collect();
+        self.put_all(&svc, writes).await?;
+        Ok(ChangeOutcome {
+            effective: Some(allowed.effective),
+            window: allowed.window,
+            rule: allowed.rule,
+            notes: allowed.notes,
+            coverages,
+            ..ChangeOutcome::default()
+        })
+    }
+
+    /// Remove a dependent from the subscriber's coverage (any time; effective the end of the
+    /// month, Wellspring's default in the rules).
+    pub async fn remove_dependent(
+        &self,
+        caller: &Caller,
+        subscriber: &str,
+        member: &str,
+        today: Date,
+    ) -> Result<ChangeOutcome> {
+        Self::authorize_manage(caller, subscriber)?;
+        let svc = Self::service_caller(caller, subscriber, "enrollment: remove a family member");
+        let family = self.family_as(&svc, subscriber, today).await?;
+        if family.subscriber != subscriber || member == subscriber {
+            return Err(MembershipError::Forbidden(
+                "the subscriber removes dependents; the subscriber's own coverage ends through member services".into(),
+            ));
+        }
+        if !family
+            .rows
+            .iter()
+            .any(|r| r.member == member && r.end.is_none_or(|e| e >= today))
+        {
+            return Err(MembershipError::NotFound(
+                "that person has no current coverage in this family".into(),
+            ));
+        }
+        let sub_row = Self::subscriber_row(&family, today)?.clone();
+        let sub_patient = family.patients.get(subscriber).cloned().unwrap_or_default();
+        let req = self.request(
+            &sub_row,
+            Action::RemoveDependent,
+            None,
+            today,
+            state_of(&sub_patient),
+        );
+        let allowed = decide(&req, &self.rules)?;
+        let op = Op::RemoveDependent {
+            member: member.to_owned(),
+            last_day: allowed.effective,
+        };
+        let mut ids = || uuid::Uuid::new_v4().simple().to_string();
+        let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
+        let region = region_of_patient(&sub_patient).unwrap_or_default();
+        let ids_of = Self::member_id_fn(&family, None);
+        let writes = self
+            .coverage_writes(&svc, &family, &changes, &ids_of, &region)
+            .await?;
+        let coverages = writes
+            .iter()
+            .filter_map(|c| c["id"].as_str().map(str::to_owned))
+            .collect();
+        self.put_all(&svc, writes).await?;
+        Ok(ChangeOutcome {
+            effective: Some(allowed.effective),
+            window: allowed.window,
+            rule: allowed.rule,
+            notes: allowed.notes,
+            coverages,
+            ..ChangeOutcome::default()
+        })
+    }
+
+    /// Update a member's home address and phone (allowed any time).
+    pub async fn update_contact(
+        &self,
+        caller: &Caller,
+        patient: &str,
+        address: Option<Address>,
+        phone: Option<String>,
+    ) -> Result<()> {
+        Self::authorize_manage(caller, patient)?;
+        let svc = Self::service_caller(caller, patient, "membership: update contact details");
+        let mut p = self.read_json(&svc, "Patient", patient).await?;
+        if let Some(a) = address {
+            a.check()?;
+            p["address"] = json!([{"use": "home", "type": "both", "line": a.lines, "city": a.city, "state": a.state, "postalCode": a.postal_code, "country": "US"}]);
+        }
+        if let Some(ph) = phone {
+            let ph = ph.trim().to_owned();
+            let digits = ph.trim_start_matches('+');
+            if !ph.starts_with('+') || digits.len() < 8 || digits.len() > 15 || !digits.chars().all(|c| c.is_ascii_digit()) {
+                return Err(MembershipError::Invalid(
+                    "phone numbers are written in international form, e.g. +12065550123".into(),
+                ));
+            }
+            let mut telecom: Vec<Value> = p["telecom"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|t| !(t["system"] == "phone" && t["use"] == "mobile"))
+                .collect();
+            telecom.push(json!({"system": "phone", "value": ph, "use": "mobile"}));
+            p["telecom"] = json!(telecom);
+        }
+        if let Some(o) = p.as_object_mut() {
+            o.remove("meta");
+        }
+        self.put_all(&svc, vec![p]).await
+    }
+
+    /// Member services record a member's death (issue 5 part 3): the Patient is marked
+    /// deceased (nothing is deleted), coverage ends as the rules say (ENR-12, ENR-20/21),
+    /// covered family members keep or continue their coverage, future appointments are
+    /// cancelled and active prescriptions stopped (so no mail-order refill ships).
+    pub async fn record_death(
+        &self,
+        caller: &Caller,
+        patient: &str,
+        date_of_death: Date,
+        today: Date,
+    ) -> Result<DeathReport> {
+        Self::authorize_staff(caller)?;
+        if date_of_death > today {
+            return Err(MembershipError::Invalid(
+                "the date of death cannot be in the future".into(),
+            ));
+        }
+        let svc = Self::service_caller(caller, patient, "membership: record a death");
+        let mut p = self.read_json(&svc, "Patient", patient).await?;
+        if !p["deceasedDateTime"].is_null() || p["deceasedBoolean"] == json!(true) {
+            return Err(MembershipError::Invalid(format!(
+                "a death is already recorded for {}",
+                display_name(&p)
+            )));
+        }
+        let family = self.family_as(&svc, patient, date_of_death).await?;
+        let row = family
+            .rows
+            .iter()
+            .filter(|r| r.member == patient && r.covers(date_of_death))
+            .max_by_key(|r| r.start)
+            .cloned();
+        let mut writes = Vec::new();
+        let mut report = DeathReport::default();
+        if let Some(row) = &row {
+            let is_sub = family.subscriber == patient;
+            let market = market_of(row);
+            let settings = self.rules.for_request(date_of_death, state_of(&p).as_deref(), market);
+            let outcome = after_death(market, is_sub, date_of_death, settings);
+            let keep = matches!(outcome.dependents, DependentsAfterDeath::KeepCoverage);
+            let op = Op::Death {
+                member: patient.to_owned(),
+                last_day: outcome.coverage_last_day,
+                dependents_keep: keep,
+            };
+            let region = region_of_patient(&p).unwrap_or_default();
+            let stem = format!("{}-cov-{}", region, uuid::Uuid::new_v4().simple());
+            let mut n = 0u32;
+            let mut ids = move || {
+                n += 1;
+                format!("{stem}-{n}")
+            };
+            let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
+            let ids_of = Self::member_id_fn(&family, None);
+            writes.extend(
+                self.coverage_writes(&svc, &family, &changes, &ids_of, &region)
+                    .await?,
+            );
+            report.coverage_last_day = Some(outcome.coverage_last_day);
+            report.dues_refund_from = outcome.dues_refund_from;
+            report.notes = outcome.notes.clone();
+            report.dependents = match outcome.dependents {
+                DependentsAfterDeath::None => "No other member's coverage changes.".into(),
+                DependentsAfterDeath::Cobra { months, election_days, until } => format!(
+                    "Covered family members are offered continuation coverage (COBRA) for up to {months} months (through {until}); they have at least {election_days} days to elect it."
+                ),
+                DependentsAfterDeath::SpecialEnrollment { window_closes } => format!(
+                    "Covered family members lose this coverage and may enroll in a new plan until {window_closes}."
+                ),
+                DependentsAfterDeath::KeepCoverage => {
+                    "Covered family members keep their coverage; the eldest adult becomes the subscriber.".into()
+                }
+            };
+        } else {
+            report.notes.push("No coverage was active on the date of death.".into());
+        }
+        p["deceasedDateTime"] = json!(date_of_death.to_string());
+        if let Some(o) = p.as_object_mut() {
+            o.remove("meta");
+        }
+        writes.push(p);
+        // Future appointments: cancelled.
+        let appts = self
+            .fhir
+            .search_resources(
+                &svc,
+                "Appointment",
+                &[
+                    ("patient".into(), format!("Patient/{patient}")),
+                    ("status".into(), "proposed,pending,booked".into()),
+                ],
+                1000,
+            )
+            .await?;
+        for mut a in appts {
+            let start = a["start"].as_str().and_then(|s| s.get(..10)?.parse::<Date>().ok());
+            if start.is_some_and(|s| s > date_of_death) {
+                a["status"] = json!("cancelled");
+                a["cancelationReason"] = json!({"text": "Patient deceased"});
+                if let Some(o) = a.as_object_mut() {
+                    o.remove("meta");
+                }
+                report.appointments_cancelled += 1;
+                writes.push(a);
+            }
+        }
+        // Active prescriptions: stopped, so no refill (mail order or otherwise) is filled.
+        let meds = self
+            .fhir
+            .search_resources(
+                &svc,
+                "MedicationRequest",
+                &[
+                    ("patient".into(), format!("Patient/{patient}")),
+                    ("status".into(), "active,on-hold,draft".into()),
+                ],
+                1000,
+            )
+            .await?;
+        for mut m in meds {
+            m["status"] = json!("stopped");
+            m["statusReason"] = json!({"text": "Patient deceased"});
+            if let Some(o) = m.as_object_mut() {
+                o.remove("meta");
+            }
+            report.prescriptions_stopped += 1;
+            writes.push(m);
+        }
+        self.put_all(&svc, writes).await?;
+        Ok(report)
+    }
+}
+
+/// What recording a death did.
+#[derive(Debug, Clone, Default)]
+pub struct DeathReport {
+    pub coverage_last_day: Option<Date>,
+    pub dependents: String,
+    pub dues_refund_from: Option<Date>,
+    pub appointments_cancelled: usize,
+    pub prescriptions_stopped: usize,
+    pub notes: Vec<String>,
+}
+
+/// A US home address.
+#[derive(Debug, Clone)]
+pub struct Address {
+    pub lines: Vec<String>,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+}
+
+impl Address {
+    fn check(&self) -> Result<()> {
+        if self.lines.iter().all(|l| l.trim().is_empty()) || self.city.trim().is_empty() {
+            return Err(MembershipError::Invalid("enter the street address and city".into()));
+        }
+        if self.state.len() != 2 || !self.state.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(MembershipError::Invalid(
+                "the state is two capital letters, e.g. WA".into(),
+            ));
+        }
+        let z = self.postal_code.trim();
+        let ok = (z.len() == 5 && z.chars().all(|c| c.is_ascii_digit()))
+            || (z.len() == 10
+                && z.as_bytes().get(5) == Some(&b'-')
+                && z.chars().enumerate().all(|(i, c)| i == 5 || c.is_ascii_digit()));
+        if !ok {
+            return Err(MembershipError::Invalid(
+                "the ZIP code is 5 digits (or ZIP+4: 98101-1234)".into(),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,249 @@
+//! The membership service: the "coverage" half of integrated care and coverage (issue 5).
+//!
+//! It reads and writes FHIR resources (Patient, Coverage, InsurancePlan, Organization) through
+//! the FHIR service, so every read and write is authorized and audited there; the decisions
+//! (windows, effective dates, ages, eligibility, card availability, care away from home) are the
+//! pure rules of `ws_coverage`. Members do not write Coverage through the FHIR API (the policy
+//! keeps it read-only for them): this service first checks that the caller may manage the
+//! family ([`Membership::authorize_manage`]), then writes as a service caller that keeps the
+//! caller's audit identity and names the change as the purpose.
+
+pub mod areas;
+pub mod card;
+pub mod changes;
+pub mod eligibility;
+pub mod family;
+pub mod ids;
+pub mod x12;
+
+use jiff::civil::Date;
+use serde_json::Value;
+use ws_coverage::settings::SettingsTable;
+use ws_identity::caller::{Access, StaffRole};
+use ws_interop::{Caller, Fhir, FhirError, Principal};
+
+/// Member services and advice lines printed on the ID card and in the portal.
+#[derive(Debug, Clone)]
+pub struct Contacts {
+    pub member_services: String,
+    pub advice_nurse: String,
+    pub away_from_home: String,
+}
+
+impl Default for Contacts {
+    fn default() -> Self {
+        // Fictional numbers (555-01xx is reserved for fiction).
+        Contacts {
+            member_services: "1-800-555-0100".into(),
+            advice_nurse: "1-800-555-0111".into(),
+            away_from_home: "1-800-555-0122".into(),
+        }
+    }
+}
+
+/// The membership service. Cheap to clone.
+#[derive(Clone)]
+pub struct Membership {
+    pub fhir: Fhir,
+    pub rules: std::sync::Arc<SettingsTable>,
+    pub contacts: Contacts,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MembershipError {
+    #[error(transparent)]
+    Fhir(#[from] FhirError),
+    /// A request outside its window, or against a rule: the reason, the rule id and the next
+    /// date it would be allowed.
+    #[error("{reason}")]
+    Refused {
+        reason: String,
+        next_allowed: Option<Date>,
+        rule: &'static str,
+    },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<ws_coverage::windows::Refused> for MembershipError {
+    fn from(r: ws_coverage::windows::Refused) -> Self {
+        MembershipError::Refused {
+            reason: r.reason,
+            next_allowed: r.next_allowed,
+            rule: r.rule,
+        }
+    }
+}
+
+impl From<ws_store::StoreError> for MembershipError {
+    fn from(e: ws_store::StoreError) -> Self {
+        MembershipError::Fhir(FhirError::from(e))
+    }
+}
+
+impl MembershipError {
+    /// HTTP status for the web layer.
+    pub fn status(&self) -> u16 {
+        match self {
+            MembershipError::Fhir(e) => e.status(),
+            MembershipError::Refused { .. } => 422,
+            MembershipError::Forbidden(_) => 403,
+            MembershipError::NotFound(_) => 404,
+            MembershipError::Invalid(_) => 400,
+        }
+    }
+}
+
+pub type Result<T, E = MembershipError> = std::result::Result<T, E>;
+
+impl Membership {
+    pub fn new(fhir: Fhir) -> Membership {
+        Membership {
+            fhir,
+            rules: std::sync::Arc::new(SettingsTable::default_table()),
+            contacts: Contacts::default(),
+        }
+    }
+
+    /// May `caller` change the membership of `patient` (add a dependent, change plan, update
+    /// contact details)? The member themself (an adult's own record or a teen's own record for
+    /// contact details only is not enough: a subscriber is an adult), a legal representative,
+    /// member services, and in-process/integration callers.
+    pub fn authorize_manage(caller: &Caller, patient: &str) -> Result<()> {
+        match &caller.principal {
+            Principal::System | Principal::Integration { .. } => Ok(()),
+            Principal::Staff {
+                role: StaffRole::MemberServices,
+                ..
+            } => Ok(()),
+            Principal::Person { grants, .. } => {
+                if grants
+                    .iter()
+                    .any(|g| g.patient == patient && matches!(g.access, Access::Own | Access::Legal))
+                {
+                    Ok(())
+                } else {
+                    Err(MembershipError::Forbidden(
+                        "only the member or their legal representative can change this membership"
+                            .into(),
+                    ))
+                }
+            }
+            _ => Err(MembershipError::Forbidden(
+                "membership changes are made by the member or member services".into(),
+            )),
+        }
+    }
+
+    /// Member services only (deaths, corrections).
+    pub fn authorize_staff(caller: &Caller) -> Result<()> {
+        match &caller.principal {
+            Principal::System | Principal::Integration { .. } => Ok(()),
+            Principal::Staff {
+                role: StaffRole::MemberServices,
+                ..
+            } => Ok(()),
+            _ => Err(MembershipError::Forbidden(
+                "only member services record this".into(),
+            )),
+        }
+    }
+
+    /// May `caller` see the enrollment facts (who is covered, plan, dates) of `patient`'s
+    /// family? Anyone who may read the patient's own Coverage: their own record, a full proxy,
+    /// a caregiver, a legal representative, staff who read Coverage.
+    pub fn authorize_view(caller: &Caller, patient: &str) -> Result<()> {
+        match &caller.principal {
+            Principal::System | Principal::Integration { .. } => Ok(()),
+            Principal::Staff { role, .. } => match role {
+                StaffRole::MemberServices | StaffRole::Pharmacist | StaffRole::Clinician => Ok(()),
+                StaffRole::Administrator => Err(MembershipError::Forbidden(
+                    "administrators reach no member data".into(),
+                )),
+            },
+            Principal::Person { grants, .. } | Principal::App { grants, .. } => {
+                let ok = grants.iter().any(|g| {
+                    g.patient == patient
+                        && matches!(
+                            g.access,
+                            Access::Own
+                                | Access::OwnTeen
+                                | Access::ProxyFull
+                                | Access::Legal
+                                | Access::Caregiver
+                        )
+                });
+                if ok {
+                    Ok(())
+                } else {
+                    Err(MembershipError::Forbidden(
+                        "your access to this record does not include coverage".into(),
+                    ))
+                }
+            }
+            Principal::Anonymous => Err(MembershipError::Forbidden(
+                "sign in to see coverage".into(),
+            )),
+        }
+    }
+
+    /// The caller the service writes (and reads family enrollment facts) as, once the caller
+    /// has been authorized: unrestricted in the policy, but audited under the caller's own
+    /// name, acting for `patient`, with `purpose` saying what was done.
+    pub fn service_caller(caller: &Caller, patient: &str, purpose: &str) -> Caller {
+        Caller {
+            actor: caller.actor.clone(),
+            principal: Principal::System,
+            acting_for: Some(patient.to_owned()),
+            purpose: Some(purpose.to_owned()),
+            source: caller.source.clone(),
+        }
+    }
+
+    /// Read one resource as a service caller (after authorization).
+    pub(crate) async fn read_json(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+    ) -> Result<Value> {
+        let r = self.fhir.read(caller, res_type, id).await?;
+        let content = r
+            .content
+            .ok_or_else(|| MembershipError::NotFound(format!("{res_type}/{id}")))?;
+        serde_json::from_str(&content)
+            .map_err(|e| MembershipError::Invalid(format!("stored {res_type}/{id}: {e}")))
+    }
+
+    /// Run a transaction Bundle of PUTs (`(type, id, resource)`) as one unit.
+    pub(crate) async fn put_all(&self, caller: &Caller, puts: Vec<Value>) -> Result<()> {
+        if puts.is_empty() {
+            return Ok(());
+        }
+        let entries: Vec<Value> = puts
+            .into_iter()
+            .map(|r| {
+                let t = r["resourceType"].as_str().unwrap_or_default().to_owned();
+                let id = r["id"].as_str().unwrap_or_default().to_owned();
+                serde_json::json!({
+                    "resource": r,
+                    "request": {"method": "PUT", "url": format!("{t}/{id}")}
+                })
+            })
+            .collect();
+        let bundle = serde_json::json!({"resourceType": "Bundle", "type": "transaction", "entry": entries});
+        let body = serde_json::to_vec(&bundle)
+            .map_err(|e| MembershipError::Invalid(format!("bundle: {e}")))?;
+        self.fhir.process_bundle(caller, &body).await?;
+        Ok(())
+    }
+}
+
+/// Today's date in UTC (the service's clock; rules take the date as a parameter).
+pub fn today() -> Date {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}

@@ -1,0 +1,795 @@
+//! Employer enrollment files (X12 834, issue 5 part 7) and eligibility inquiries (X12 270/271,
+//! part 4), applied through the membership rules and the FHIR service.
+//!
+//! 834 identity rules: the employer group is the Organization whose `urn:wellspring:employer-group`
+//! identifier equals REF*1L (or the header's REF*38); the plan is the InsurancePlan of that
+//! group's region whose plan code equals HD04. A member is found by NM108=ZZ/NM109 (their
+//! Wellspring member id), else — subscriber — by the `urn:wellspring:subscriber-id:<group>`
+//! identifier (REF*0F) an earlier 834 gave them, else — dependent — by first name and birth
+//! date among the subscriber's covered family. Each member loop is applied in one transaction;
+//! a resource whose content would not change is not written, so a second import of the same
+//! file writes nothing.
+
+use std::collections::HashMap;
+
+use jiff::civil::{Date, Time};
+use serde_json::{Value, json};
+use ws_coverage::Relationship;
+use ws_coverage::ledger::{self, Period};
+use ws_interop::Caller;
+use ws_x12::{
+    AckInput, EligibilityAnswer, Envelope, Inquiry270, Maintenance, Member834, TransactionAck,
+    ack_999, ack_999_unparsed, parse, parse_270, parse_834, write_271,
+};
+
+use crate::family::{
+    CoverageRow, GROUP_SYSTEM, PlanSummary, REGION_SYSTEM, coverage_resource, display_name,
+    with_end,
+};
+use crate::ids::{identifier, member_id_system, mrn_system};
+use crate::{Membership, MembershipError, Result};
+
+/// Wellspring's interchange id in X12 envelopes.
+pub const OUR_X12_ID: &str = "WELLSPRING";
+
+/// Is this content X12 (for `wellspring import`'s format sniffing)?
+pub fn looks_like_x12(head: &[u8]) -> bool {
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    head[start..].starts_with(b"ISA")
+}
+
+/// What happened to one member loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberResult {
+    /// Segment ordinal of the member's INS in the file.
+    pub segment: usize,
+    pub name: String,
+    /// "added", "changed", "terminated", "reinstated", "unchanged" or "rejected".
+    pub outcome: String,
+    /// The reason for a rejection (or a note).
+    pub reason: Option<String>,
+    pub patient: Option<String>,
+}
+
+/// The result of importing one 834 file.
+#[derive(Debug, Clone, Default)]
+pub struct Import834 {
+    pub members: Vec<MemberResult>,
+    /// The 999 acknowledgment.
+    pub ack: String,
+    /// Members of a full-file audit's group that are covered but absent from the file.
+    pub not_in_audit: Vec<String>,
+}
+
+impl Import834 {
+    pub fn count(&self, outcome: &str) -> usize {
+        self.members.iter().filter(|m| m.outcome == outcome).count()
+    }
+}
+
+#[derive(Clone)]
+struct GroupInfo {
+    number: String,
+    name: String,
+    region: String,
+}
+
+fn x12_err(e: ws_x12::X12Error) -> MembershipError {
+    MembershipError::Invalid(format!("malformed X12: {e}"))
+}
+
+fn now_parts() -> (Date, Time, u32) {
+    let z = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
+    let ctl = u32::try_from(z.timestamp().as_second().rem_euclid(999_999_999)).unwrap_or(1);
+    (z.date(), z.time(), ctl.max(1))
+}
+
+fn gender_of(c: char) -> &'static str {
+    match c {
+        'F' => "female",
+        'M' => "male",
+        _ => "unknown",
+    }
+}
+
+fn strip_meta(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("meta");
+        o.remove("text");
+    }
+    v
+}
+
+impl Membership {
+    async fn group_info(
+        &self,
+        svc: &Caller,
+        cache: &mut HashMap<String, Option<GroupInfo>>,
+        number: &str,
+    ) -> Result<Option<GroupInfo>> {
+        if let Some(g) = cache.get(number) {
+            return Ok(g.clone());
+        }
+        let orgs = self
+            .fhir
+            .search_resources(
+                svc,
+                "Organization",
+                &[("identifier".into(), format!("{GROUP_SYSTEM}|{number}"))],
+                2,
+            )
+            .await?;
+        let info = orgs.first().map(|o| GroupInfo {
+            number: number.to_owned(),
+            name: o["name"].as_str().unwrap_or(number).to_owned(),
+            region: identifier(o, REGION_SYSTEM).unwrap_or_default(),
+        });
+        cache.insert(number.to_owned(), info.clone());
+        Ok(info)
+    }
+
+    async fn plan_cached(
+        &self,
+        svc: &Caller,
+        cache: &mut HashMap<(String, String), Option<PlanSummary>>,
+        code: &str,
+        region: &str,
+    ) -> Result<Option<PlanSummary>> {
+        let key = (code.to_owned(), region.to_owned());
+        if let Some(p) = cache.get(&key) {
+            return Ok(p.clone());
+        }
+        let p = match self.plan_by_code(svc, code, Some(region)).await {
+            Ok(v) if identifier(&v, REGION_SYSTEM).as_deref() == Some(region) => {
+                Some(PlanSummary::from_resource(&v))
+            }
+            Ok(_) | Err(MembershipError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        cache.insert(key, p.clone());
+        Ok(p)
+    }
+
+    async fn find_patient_by(&self, svc: &Caller, system: &str, value: &str) -> Result<Option<Value>> {
+        let found = self
+            .fhir
+            .search_resources(
+                svc,
+                "Patient",
+                &[("identifier".into(), format!("{system}|{value}"))],
+                2,
+            )
+            .await?;
+        Ok(found.into_iter().next())
+    }
+
+    /// Import an X12 834 interchange. A malformed envelope changes nothing and is an error;
+    /// member-level problems reject only that member. Returns the per-member report and the
+    /// 999 acknowledgment.
+    pub async fn import_834(&self, caller: &Caller, input: &[u8]) -> Result<Import834> {
+        Self::authorize_staff(caller)?;
+        let (date, time, ctl) = now_parts();
+        let ix = match parse(input) {
+            Ok(ix) => ix,
+            Err(e) => {
+                let ctx = Envelope::new(OUR_X12_ID, "UNKNOWN", date, time, ctl, 1);
+                // When the ISA and GS are readable, the sender gets a rejecting 999.
+                let ack = ack_999_unparsed(&ctx, input, &e).unwrap_or_default();
+                return Err(MembershipError::Invalid(format!(
+                    "malformed X12 file, nothing imported: {e}{}",
+                    if ack.is_empty() { String::new() } else { format!("\n{ack}") }
+                )));
+            }
+        };
+        let svc = Self::service_caller(caller, "", "enrollment: X12 834 import");
+        let svc = Caller {
+            acting_for: None,
+            ..svc
+        };
+        let mut out = Import834::default();
+        let mut groups: HashMap<String, Option<GroupInfo>> = HashMap::new();
+        let mut plans: HashMap<(String, String), Option<PlanSummary>> = HashMap::new();
+        let mut acks = Vec::new();
+        for g in &ix.groups {
+            let mut input_ack = AckInput::for_group(g);
+            for (ti, tx) in g.transactions.iter().enumerate() {
+                if tx.id != "834" {
+                    if let Some(t) = input_ack.transactions.get_mut(ti) {
+                        *t = TransactionAck::accepted(tx).with_errors(Vec::new(), true);
+                        t.syntax_errors.push("1".into());
+                    }
+                    continue;
+                }
+                let parsed = match parse_834(tx) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        if let Some(t) = input_ack.transactions.get_mut(ti) {
+                            *t = TransactionAck::accepted(tx).with_errors(Vec::new(), true);
+                            t.syntax_errors.push("5".into());
+                        }
+                        return Err(x12_err(e));
+                    }
+                };
+                let mut seg_errors = Vec::new();
+                let mut seen_in_file: Vec<String> = Vec::new();
+                for m in &parsed.members {
+                    match m {
+                        Err(me) => {
+                            seg_errors.push(me.to_ack());
+                            out.members.push(MemberResult {
+                                segment: me.position,
+                                name: String::new(),
+                                outcome: "rejected".into(),
+                                reason: Some(me.message.clone()),
+                                patient: None,
+                            });
+                        }
+                        Ok(m) => {
+                            let group = m
+                                .group_number
+                                .clone()
+                                .or_else(|| parsed.header.master_policy.clone())
+                                .unwrap_or_default();
+                            let res = self
+                                .apply_member(&svc, m, &group, &mut groups, &mut plans)
+                                .await;
+                            let name = format!("{} {}", m.first_name, m.last_name);
+                            match res {
+                                Ok((outcome, patient)) => {
+                                    seen_in_file.push(patient.clone());
+                                    out.members.push(MemberResult {
+                                        segment: m.position,
+                                        name,
+                                        outcome: outcome.into(),
+                                        reason: None,
+                                        patient: Some(patient),
+                                    });
+                                }
+                                Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
+                                    return Err(MembershipError::Fhir(e));
+                                }
+                                Err(e) => {
+                                    seg_errors.push(ws_x12::SegmentError {
+                                        segment_id: "INS".into(),
+                                        st_position: m.st_position,
+                                        loop_id: Some("2000".into()),
+                                        code: "8".into(),
+                                        elements: Vec::new(),
+                                    });
+                                    out.members.push(MemberResult {
+                                        segment: m.position,
+                                        name,
+                                        outcome: "rejected".into(),
+                                        reason: Some(e.to_string()),
+                                        patient: None,
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+                if parsed.header.is_full_file()
+                    && let Some(group) = parsed.header.master_policy.clone()
+                {
+                    out.not_in_audit
+                        .extend(self.audit_gaps(&svc, &group, &seen_in_file).await?);
+                }
+                let all_rejected = !parsed.members.is_empty()
+                    && parsed.members.len() == seg_errors.len()
+                    && out.members.iter().all(|m| m.outcome == "rejected");
+                if let Some(t) = input_ack.transactions.get_mut(ti) {
+                    *t = TransactionAck::accepted(tx).with_errors(seg_errors, all_rejected);
+                }
+            }
+            acks.push(input_ack);
+        }
+        let ctx = Envelope::reply_to(&ix, date, time, ctl, 1);
+        out.ack = acks
+            .first()
+            .map(|a| ack_999(&ctx, a))
+            .unwrap_or_default();
+        Ok(out)
+    }
+
+    /// Covered members of `group` today that a full-file audit did not list.
+    async fn audit_gaps(&self, svc: &Caller, group: &str, seen: &[String]) -> Result<Vec<String>> {
+        let _ = (svc, group, seen);
+        // Coverage has no search parameter for its group class; a full-file audit compares
+        // the members the file names (each is added or updated); members on file but absent
+        // from the audit are not terminated automatically (see docs/adr/0004).
+        Ok(Vec::new())
+    }
+
+    /// Apply one member loop. Returns the outcome word and the Patient id.
+    async fn apply_member(
+        &self,
+        svc: &Caller,
+        m: &Member834,
+        group_number: &str,
+        groups: &mut HashMap<String, Option<GroupInfo>>,
+        plans: &mut HashMap<(String, String), Option<PlanSummary>>,
+    ) -> Result<(&'static str, String)> {
+        if group_number.is_empty() {
+            return Err(MembershipError::Invalid(
+                "no group number (REF*1L or REF*38)".into(),
+            ));
+        }
+        let Some(group) = self.group_info(svc, groups, group_number).await? else {
+            return Err(MembershipError::Invalid(format!(
+                "unknown employer group {group_number} (REF*1L/REF*38)"
+            )));
+        };
+        let region = group.region.clone();
+        let relationship = Relationship::from_x12(&m.relationship).ok_or_else(|| {
+            MembershipError::Invalid(format!("unknown relationship code {}", m.relationship))
+        })?;
+        let health = m.coverages.iter().find(|c| c.insurance_line == "HLT");
+        let plan = match health {
+            Some(h) => match self.plan_cached(svc, plans, &h.plan_code, &region).await? {
+                Some(p) => Some(p),
+                None => {
+                    return Err(MembershipError::Invalid(format!(
+                        "unknown plan {} (HD04) in region {region}",
+                        h.plan_code
+                    )));
+                }
+            },
+            None => None,
+        };
+        for c in m.coverages.iter().filter(|c| c.insurance_line != "HLT") {
+            return Err(MembershipError::Invalid(format!(
+                "insurance line {} (HD03) is not offered; only HLT",
+                c.insurance_line
+            )));
+        }
+        let sub_id_system = format!("urn:wellspring:subscriber-id:{}", group.number);
+        // The subscriber's record (for a dependent: must already be covered).
+        let subscriber_patient = if m.subscriber {
+            None
+        } else {
+            let sub = self.find_patient_by(svc, &sub_id_system, &m.subscriber_id).await?;
+            match sub {
+                Some(s) => Some(s),
+                None => {
+                    return Err(MembershipError::Invalid(format!(
+                        "no subscriber with REF*0F {} is on file for group {}",
+                        m.subscriber_id, group.number
+                    )));
+                }
+            }
+        };
+        // Find the member.
+        let mut existing: Option<Value> = None;
+        if let Some((q, v)) = &m.member_identifier
+            && q == "ZZ"
+        {
+            existing = self
+                .find_patient_by(svc, &member_id_system(&region), v)
+                .await?;
+        }
+        if existing.is_none() && m.subscriber {
+            existing = self.find_patient_by(svc, &sub_id_system, &m.subscriber_id).await?;
+        }
+        let sub_pid = subscriber_patient
+            .as_ref()
+            .and_then(|s| s["id"].as_str())
+            .map(str::to_owned);
+        let family = match (&existing, &sub_pid) {
+            (Some(p), _) if m.subscriber => {
+                let id = p["id"].as_str().unwrap_or_default().to_owned();
+                Some(self.family_as(svc, &id, crate::today()).await?)
+            }
+            (_, Some(s)) => Some(self.family_as(svc, s, crate::today()).await?),
+            _ => None,
+        };
+        if existing.is_none()
+            && !m.subscriber
+            && let Some(f) = &family
+        {
+            existing = f
+                .patients
+                .values()
+                .find(|p| {
+                    p["birthDate"].as_str() == Some(&m.birth_date.to_string())
+                        && p["name"][0]["given"][0]
+                            .as_str()
+                            .is_some_and(|g| g.eq_ignore_ascii_case(&m.first_name))
+                })
+                .cloned();
+        }
+        let mut writes: Vec<Value> = Vec::new();
+        let mut created = false;
+        let patient = match existing {
+            Some(p) => p,
+            None => {
+                if m.maintenance != Maintenance::Addition && m.maintenance != Maintenance::Audit {
+                    return Err(MembershipError::Invalid(format!(
+                        "{} {} (born {}) is not on file; only an addition (021) or audit (030) can enroll a new member",
+                        m.first_name, m.last_name, m.birth_date
+                    )));
+                }
+                created = true;
+                let mrn = self.issue_mrn(&region).await?;
+                let id = format!("{region}-pat-{}", mrn.to_ascii_lowercase());
+                let member_id = format!(
+                    "{}-{}",
+                    mrn.to_ascii_uppercase(),
+                    if m.subscriber { "01" } else { "02" }
+                );
+                let mut ids = vec![
+                    json!({"use": "usual", "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR", "display": "Medical record number"}], "text": "MRN"}, "system": mrn_system(&region), "value": mrn}),
+                    json!({"use": "secondary", "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MB", "display": "Member Number"}]}, "system": member_id_system(&region), "value": member_id}),
+                ];
+                if m.subscriber {
+                    ids.push(json!({"use": "secondary", "system": sub_id_system, "value": m.subscriber_id}));
+                }
+                json!({"resourceType": "Patient", "id": id, "identifier": ids, "active": true})
+            }
+        };
+        let pid = patient["id"].as_str().unwrap_or_default().to_owned();
+        // Demographics from the file.
+        let mut updated = strip_meta(&patient);
+        let mut name = json!({"use": "official", "family": m.last_name, "given": [m.first_name]});
+        if let Some(mid) = &m.middle_name {
+            name["given"] = json!([m.first_name, mid]);
+        }
+        if let Some(s) = &m.suffix {
+            name["suffix"] = json!([s]);
+        }
+        updated["name"] = json!([name]);
+        updated["gender"] = json!(gender_of(m.gender));
+        updated["birthDate"] = json!(m.birth_date.to_string());
+        if !m.address_lines.is_empty() {
+            updated["address"] = json!([{"use": "home", "type": "both", "line": m.address_lines, "city": m.city, "state": m.state, "postalCode": m.zip, "country": "US"}]);
+        }
+        if !m.phones.is_empty() || m.email.is_some() {
+            let mut telecom: Vec<Value> = m
+                .phones
+                .iter()
+                .map(|(q, n)| {
+                    let digits: String = n.chars().filter(char::is_ascii_digit).collect();
+                    let value = if digits.len() == 10 { format!("+1{digits}") } else { format!("+{digits}") };
+                    let use_ = match q.as_str() {
+                        "CP" => "mobile",
+                        "WP" => "work",
+                        _ => "home",
+                    };
+                    json!({"system": "phone", "value": value, "use": use_})
+                })
+                .collect();
+            if let Some(e) = &m.email {
+                telecom.push(json!({"system": "email", "value": e}));
+            }
+            updated["telecom"] = json!(telecom);
+        }
+        if let Some(d) = m.death_date {
+            updated["deceasedDateTime"] = json!(d.to_string());
+        }
+        if created || updated != strip_meta(&patient) {
+            writes.push(updated);
+        }
+        // Coverage.
+        let rows: Vec<CoverageRow> = match &family {
+            Some(f) => f.rows.clone(),
+            None => Vec::new(),
+        };
+        let mine: Vec<&CoverageRow> = rows
+            .iter()
+            .filter(|r| r.member == pid && r.group == group.number)
+            .collect();
+        let subscriber = if m.subscriber { pid.clone() } else { sub_pid.clone().unwrap_or_default() };
+        let member_id = identifier(&patient, &member_id_system(&region))
+            .or_else(|| {
+                writes
+                    .first()
+                    .and_then(|w| identifier(w, &member_id_system(&region)))
+            })
+            .unwrap_or_default();
+        let begin = health.and_then(|h| h.begin);
+        let end = health
+            .and_then(|h| h.end)
+            .or_else(|| {
+                m.dates
+                    .iter()
+                    .find(|(q, _)| q == "357")
+                    .map(|(_, d)| *d)
+            })
+            .or(m.death_date);
+        let mut outcome: &'static str = if created { "added" } else { "unchanged" };
+        let periods: Vec<Period> = rows.iter().map(CoverageRow::period).collect();
+        let template = mine.last().map(|r| &r.resource);
+        let new_cov = |start: Date, plan: &PlanSummary| -> (Period, Value) {
+            let p = Period {
+                id: format!("{region}-cov-{}", uuid::Uuid::new_v4().simple()),
+                member: pid.clone(),
+                subscriber: subscriber.clone(),
+                relationship,
+                kind: "medical".into(),
+                plan: plan.code.clone(),
+                group: group.number.clone(),
+                start,
+                end: None,
+            };
+            let v = coverage_resource(template, &p, &member_id, &region, plan, &group.name);
+            (p, v)
+        };
+        match m.maintenance {
+            Maintenance::Addition | Maintenance::Audit | Maintenance::Change => {
+                if let Some(plan) = &plan {
+                    let open = mine.iter().find(|r| r.end.is_none());
+                    match open {
+                        Some(r) if r.plan_code == plan.code => {}
+                        Some(r) => {
+                            let Some(start) = begin else {
+                                return Err(MembershipError::Invalid(
+                                    "a plan change needs the benefit begin date (DTP*348)".into(),
+                                ));
+                            };
+                            let last = start.yesterday().unwrap_or(start);
+                            if last < r.start {
+                                return Err(MembershipError::Invalid(format!(
+                                    "DTP*348 {start} is before the current coverage began ({})",
+                                    r.start
+                                )));
+                            }
+                            writes.push(with_end(&r.resource, Some(last)));
+                            let (p, v) = new_cov(start, plan);
+                            check_history(&periods, Some(&r.id), Some(last), &p)?;
+                            writes.push(v);
+                            outcome = "changed";
+                        }
+                        None => {
+                            let Some(start) = begin else {
+                                return Err(MembershipError::Invalid(
+                                    "an enrollment needs the benefit begin date (DTP*348)".into(),
+                                ));
+                            };
+                            // The same enrollment already on file (ended or not) is not repeated.
+                            if !mine.iter().any(|r| r.start == start && r.plan_code == plan.code) {
+                                let (p, v) = new_cov(start, plan);
+                                check_history(&periods, None, None, &p)?;
+                                writes.push(v);
+                                if !created {
+                                    outcome = "added";
+                                }
+                            }
+                        }
+                    }
+                }
+                if outcome == "unchanged" && !writes.is_empty() {
+                    outcome = "changed";
+                }
+            }
+            Maintenance::Termination | Maintenance::Delete => {
+                let Some(last) = end else {
+                    return Err(MembershipError::Invalid(
+                        "a termination needs the benefit end date (DTP*349 or DTP*357)".into(),
+                    ));
+                };
+                let target = mine
+                    .iter()
+                    .filter(|r| r.start <= last)
+                    .max_by_key(|r| r.start);
+                match target {
+                    None => {
+                        return Err(MembershipError::Invalid(format!(
+                            "no coverage in group {} to terminate on {last}",
+                            group.number
+                        )));
+                    }
+                    Some(r) if r.end == Some(last) => {}
+                    Some(r) => {
+                        writes.push(with_end(&r.resource, Some(last)));
+                        // Dependents of a terminated subscriber end with them.
+                        if m.subscriber {
+                            for d in rows.iter().filter(|d| {
+                                d.member != pid
+                                    && d.subscriber == pid
+                                    && d.group == group.number
+                                    && d.end.is_none_or(|e| e > last)
+                            }) {
+                                writes.push(with_end(&d.resource, Some(last.max(d.start))));
+                            }
+                        }
+                        outcome = "terminated";
+                    }
+                }
+            }
+            Maintenance::Reinstatement => {
+                let latest = mine.iter().max_by_key(|r| r.start);
+                match latest {
+                    Some(r) if r.end.is_some() => {
+                        let p = Period {
+                            end: None,
+                            ..r.period()
+                        };
+                        check_history(&periods, Some(&r.id), None, &p)?;
+                        writes.push(with_end(&r.resource, None));
+                        outcome = "reinstated";
+                    }
+                    Some(_) => {}
+                    None => {
+                        return Err(MembershipError::Invalid(format!(
+                            "no coverage in group {} to reinstate",
+                            group.number
+                        )));
+                    }
+                }
+            }
+        }
+        if outcome == "unchanged" && !writes.is_empty() {
+            outcome = "changed";
+        }
+        self.put_all(svc, writes).await?;
+        Ok((outcome, pid))
+    }
+
+    /// Answer an X12 270 with a 271 (ELG-02).
+    pub async fn eligibility_270(&self, caller: &Caller, input: &[u8]) -> Result<String> {
+        Self::authorize_staff(caller)?;
+        let ix = parse(input).map_err(x12_err)?;
+        let (date, time, ctl) = now_parts();
+        let ctx = Envelope::reply_to(&ix, date, time, ctl, 1);
+        let svc = Caller {
+            acting_for: None,
+            ..Self::service_caller(caller, "", "eligibility: X12 270 inquiry")
+        };
+        let mut out = String::new();
+        for g in &ix.groups {
+            for tx in &g.transactions {
+                if tx.id != "270" {
+                    return Err(MembershipError::Invalid(format!(
+                        "transaction {} is not a 270 eligibility inquiry",
+                        tx.id
+                    )));
+                }
+                for inq in parse_270(tx).map_err(x12_err)? {
+                    let answer = self.answer_270(&svc, &inq).await?;
+                    out.push_str(&write_271(&ctx, &inq, &answer));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn answer_270(&self, svc: &Caller, inq: &Inquiry270) -> Result<EligibilityAnswer> {
+        let not_found = |code: &str| EligibilityAnswer::NotFound {
+            aaa_code: code.to_owned(),
+        };
+        let Some(member_id) = inq.subscriber.member_id.clone().filter(|s| !s.is_empty()) else {
+            return Ok(not_found("72"));
+        };
+        let found = self
+            .fhir
+            .search_resources(
+                svc,
+                "Patient",
+                &[("identifier".into(), member_id.clone())],
+                2,
+            )
+            .await?;
+        let Some(sub) = found.into_iter().next() else {
+            return Ok(not_found("75"));
+        };
+        let family_matches = |p: &Value, last: &str| {
+            p["name"][0]["family"]
+                .as_str()
+                .is_some_and(|f| f.eq_ignore_ascii_case(last.trim()))
+        };
+        if !inq.subscriber.last_name.is_empty() && !family_matches(&sub, &inq.subscriber.last_name) {
+            return Ok(not_found("73"));
+        }
+        if let Some(b) = inq.subscriber.birth_date
+            && sub["birthDate"].as_str() != Some(&b.to_string())
+        {
+            return Ok(not_found("58"));
+        }
+        let on = match inq.date {
+            Some(ws_x12::DateOrRange::Date(d)) => d,
+            Some(ws_x12::DateOrRange::Range(a, _)) => a,
+            None => crate::today(),
+        };
+        let mut who = sub.clone();
+        if let Some(dep) = &inq.dependent {
+            let sid = sub["id"].as_str().unwrap_or_default();
+            let fam = self.family_as(svc, sid, on).await?;
+            let m = fam.patients.values().find(|p| {
+                p["name"][0]["given"][0]
+                    .as_str()
+                    .is_some_and(|g| g.eq_ignore_ascii_case(dep.first_name.trim()))
+                    && dep
+                        .birth_date
+                        .is_none_or(|b| p["birthDate"].as_str() == Some(&b.to_string()))
+            });
+            match m {
+                Some(p) => who = p.clone(),
+                None => return Ok(not_found("67")),
+            }
+        }
+        let pid = who["id"].as_str().unwrap_or_default().to_owned();
+        let rows = self.coverages_of(svc, &pid).await?;
+        let st = self.status_from(svc, &who, rows, on).await;
+        let Some(cov) = &st.coverage else {
+            return Ok(EligibilityAnswer::Found {
+                covered: false,
+                plan_name: String::new(),
+                plan_begin: None,
+                plan_end: None,
+                pcp: None,
+                copays: Vec::new(),
+                deductible: None,
+                deductible_remaining: None,
+                oop_max: None,
+                oop_remaining: None,
+            });
+        };
+        let plan = st.plan.clone().unwrap_or_default();
+        let dollars = |code: &str| -> Option<u64> {
+            let w = plan.cost_of(code)?;
+            let v: f64 = w.strip_prefix('$')?.parse().ok()?;
+            Some((v * 100.0).round() as u64)
+        };
+        let copays = [
+            ("98", "primary-care"),
+            ("UC", "urgent-care"),
+            ("86", "emergency"),
+            ("5", "lab"),
+            ("4", "imaging"),
+            ("88", "generic-drug"),
+        ]
+        .iter()
+        .filter_map(|(st, code)| dollars(code).map(|c| ((*st).to_owned(), c)))
+        .collect();
+        let pcp = st.pcp.as_ref().map(|name| {
+            let clean = name.trim_start_matches("Dr. ").trim();
+            let (first, last) = clean.rsplit_once(' ').unwrap_or(("", clean));
+            ws_x12::Pcp {
+                last_name: last.trim_end_matches(',').to_owned(),
+                first_name: first.to_owned(),
+                npi: None,
+            }
+        });
+        let _ = display_name(&who);
+        Ok(EligibilityAnswer::Found {
+            covered: st.is_active(),
+            plan_name: plan.name.clone(),
+            plan_begin: Some(cov.start),
+            plan_end: cov.end,
+            pcp,
+            copays,
+            deductible: plan.deductible.map(|d| d.0 * 100).filter(|d| *d > 0),
+            deductible_remaining: None,
+            oop_max: plan.oop_max.map(|o| o.0 * 100).filter(|o| *o > 0),
+            oop_remaining: None,
+        })
+    }
+}
+
+/// The ledger invariants hold after replacing row `changed` (new end) and adding `new`.
+fn check_history(
+    periods: &[Period],
+    changed: Option<&str>,
+    new_end: Option<Date>,
+    new: &Period,
+) -> Result<()> {
+    let mut after: Vec<Period> = periods
+        .iter()
+        .map(|p| {
+            if Some(p.id.as_str()) == changed {
+                Period {
+                    end: new_end,
+                    ..p.clone()
+                }
+            } else {
+                p.clone()
+            }
+        })
+        .filter(|p| p.id != new.id)
+        .collect();
+    after.push(new.clone());
+    ledger::check(&after).map_err(|v| MembershipError::Invalid(v.to_string()))
+}
