@@ -348,11 +348,19 @@ fn writer_cleans_separators() {
 fn hundred_thousand_members_round_trip() {
     let n = 100_000;
     let mut out = String::with_capacity(n * 400);
+    let ms: Vec<Member834> = (0..n).map(member).collect();
+    let started = std::time::Instant::now();
     let mut w = Writer834::new(&mut out, &env(), &header()).unwrap();
-    for i in 0..n {
-        w.member(&member(i)).unwrap();
+    for m in &ms {
+        w.member(m).unwrap();
     }
     w.finish().unwrap();
+    // Informational (debug builds are several times slower than release).
+    eprintln!(
+        "wrote {n} members ({} bytes) in {:?}",
+        out.len(),
+        started.elapsed()
+    );
     let ic = parse(out.as_bytes()).unwrap();
     let tx = &ic.groups[0].transactions[0];
     assert!(tx.segments.len() > 7 + 11 * n);
