@@ -136,7 +136,7 @@ impl Membership {
         svc: &Caller,
         family: &Family,
         changes: &[Change],
-        member_ids: &dyn Fn(&str) -> String,
+        member_ids: &(dyn Fn(&str) -> String + Sync),
         region: &str,
     ) -> Result<Vec<Value>> {
         let template = family.rows.last().map(|r| &r.resource);
@@ -174,7 +174,10 @@ impl Membership {
 
     /// Member ids for a family: existing members keep theirs; a new member gets the
     /// subscriber's base and the next two-digit suffix.
-    fn member_id_fn(family: &Family, new_member: Option<(&str, String)>) -> impl Fn(&str) -> String {
+    fn member_id_fn(
+        family: &Family,
+        new_member: Option<(&str, String)>,
+    ) -> impl Fn(&str) -> String + Sync + use<> {
         let known: Vec<(String, String)> = family
             .rows
             .iter()

@@ -128,7 +128,7 @@ async fn ctx(
 }
 
 /// The caller, or a 401 OperationOutcome with a `WWW-Authenticate` challenge for a bad token.
-async fn caller_or_401(
+pub(crate) async fn caller_or_401(
     s: &AppState,
     addr: &SocketAddr,
     headers: &HeaderMap,
@@ -159,7 +159,7 @@ async fn caller_or_401(
     }
 }
 
-fn outcome_response(status: StatusCode, issues: &[Issue]) -> Response {
+pub(crate) fn outcome_response(status: StatusCode, issues: &[Issue]) -> Response {
     let body = ws_fhir::operation_outcome(issues).to_string();
     (status, [(header::CONTENT_TYPE, FHIR_JSON)], body).into_response()
 }

@@ -3,6 +3,7 @@
 //! become OperationOutcomes in exactly one place ([`fhir_error`]).
 
 pub mod auth;
+mod coverage_api;
 mod fhir_api;
 mod oauth_api;
 pub mod portal;
@@ -25,6 +26,8 @@ pub use fhir_api::fhir_error;
 pub struct AppState {
     pub fhir: Fhir,
     pub identity: ws_identity::Identity,
+    /// Coverage and membership (issue 5).
+    pub membership: ws_membership::Membership,
     /// Where the notification outbox is delivered (the file sink).
     pub outbox: ws_identity::service::FileSink,
     /// Mark cookies `Secure` (the public URL is https).
@@ -53,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/fhir", fhir_api::routes())
         .merge(portal_routes::routes())
         .merge(staff::routes())
+        .merge(coverage_api::routes())
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

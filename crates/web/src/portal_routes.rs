@@ -25,6 +25,7 @@ use crate::portal::{self as ui, AuthMessage, FieldError, Lang, Section, Shell};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(coverage_pages::routes())
         .route("/", get(home))
         .route("/assets/portal.css", get(css))
         .route("/sign-in", get(sign_in_page).post(sign_in))
@@ -41,7 +42,6 @@ pub fn routes() -> Router<AppState> {
         .route("/appointments", get(section))
         .route("/pharmacy", get(section))
         .route("/billing", get(section))
-        .route("/coverage", get(section))
         .route("/get-care", get(section))
         .route("/support", get(section))
         .route("/privacy/sharing", get(sharing_page))
@@ -1484,3 +1484,7 @@ async fn authorize_decision(
         Err(e) => internal(&r, &e.to_string()),
     }
 }
+
+// Declared last: it uses this file's macros.
+#[path = "coverage_pages.rs"]
+mod coverage_pages;

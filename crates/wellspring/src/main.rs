@@ -199,6 +199,7 @@ async fn main() -> anyhow::Result<()> {
                 })
             };
             let state = ws_web::AppState {
+                membership: ws_membership::Membership::new(fhir.clone()),
                 fhir,
                 identity,
                 outbox,
@@ -283,6 +284,64 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Import one X12 834 file: apply it, write its 999 beside it (`FILE.999`), print the
+/// per-member report (or write it to `report`). Exit code 0 all accepted, 3 some rejected.
+async fn import_x12(fhir: &Fhir, path: &std::path::Path, report: Option<&std::path::Path>) -> anyhow::Result<i32> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let m = ws_membership::Membership::new(fhir.clone());
+    let started = std::time::Instant::now();
+    let r = match m.import_834(&Caller::system(), &bytes).await {
+        Ok(r) => r,
+        Err(ws_membership::MembershipError::Invalid(msg)) => {
+            eprintln!("{}: {msg}", path.display());
+            return Ok(2);
+        }
+        Err(e) => anyhow::bail!("{}: {e}", path.display()),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    let ack_path = path.with_extension(format!(
+        "{}999",
+        path.extension().map(|e| format!("{}.", e.to_string_lossy())).unwrap_or_default()
+    ));
+    std::fs::write(&ack_path, &r.ack).with_context(|| format!("writing {}", ack_path.display()))?;
+    let mut lines = String::new();
+    for x in &r.members {
+        lines.push_str(&format!(
+            "segment {:>8}  {:<10}  {}{}\n",
+            x.segment,
+            x.outcome,
+            x.name,
+            x.reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default()
+        ));
+    }
+    match report {
+        Some(rp) => std::fs::write(rp, &lines).with_context(|| format!("writing {}", rp.display()))?,
+        None => {
+            if r.members.len() <= 50 {
+                print!("{lines}");
+            } else {
+                for l in lines.lines().filter(|l| l.contains("rejected")).take(50) {
+                    println!("{l}");
+                }
+            }
+        }
+    }
+    let rejected = r.count("rejected");
+    println!(
+        "{}: X12 834, {} members in {secs:.1}s ({:.0} members/s): {} added, {} changed, {} terminated, {} reinstated, {} unchanged, {rejected} rejected; 999 written to {}",
+        path.display(),
+        r.members.len(),
+        r.members.len() as f64 / secs.max(1e-9),
+        r.count("added"),
+        r.count("changed"),
+        r.count("terminated"),
+        r.count("reinstated"),
+        r.count("unchanged"),
+        ack_path.display()
+    );
+    Ok(if rejected > 0 { 3 } else { 0 })
+}
+
 /// Import files with a progress bar; returns the process exit code (0 all loaded, 3 some rejected).
 pub async fn import(
     url: &str,
@@ -307,6 +366,28 @@ pub async fn import(
         "urn:wellspring:cli".into(),
         settings.export_dir.clone(),
     );
+    // X12 files (recognised from the content) go to the membership service.
+    let mut fhir_files = Vec::new();
+    let mut x12_code = 0;
+    for f in files {
+        let mut head = [0u8; 512];
+        let n = {
+            use std::io::Read;
+            std::fs::File::open(f)?.read(&mut head)?
+        };
+        if !ws_membership::x12::looks_like_x12(&head[..n]) {
+            fhir_files.push(f.clone());
+            continue;
+        }
+        x12_code = x12_code.max(import_x12(&fhir, f, report).await?);
+    }
+    if fhir_files.is_empty() {
+        drop(fhir);
+        let _ = audit_task.await;
+        store.close().await;
+        return Ok(x12_code);
+    }
+    let files = &fhir_files[..];
     let bytes = Arc::new(AtomicU64::new(0));
     let bar = if quiet {
         indicatif::ProgressBar::hidden()

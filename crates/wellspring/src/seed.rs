@@ -19,6 +19,9 @@ use crate::{DbArg, open_store};
 /// Members in the `serve --demo` region.
 pub const DEMO_MEMBERS: u64 = 1_000;
 pub const DEMO_SEED: u64 = 1;
+/// The second demo region (areas of care) and its size.
+pub const DEMO_AWAY_REGION: &str = "south";
+pub const DEMO_AWAY_MEMBERS: u64 = 100;
 
 #[derive(Args, Debug)]
 pub struct SeedArgs {
@@ -188,6 +191,16 @@ pub async fn ensure_demo(store: &Store, settings: &Settings) -> anyhow::Result<V
             report.rejected.len()
         );
         let _ = summary;
+        // A second, small region, so "care away from home" (areas of care) can be tried.
+        let mut away = SeedConfig::new(DEMO_AWAY_MEMBERS, DEMO_SEED + 1);
+        away.region = DEMO_AWAY_REGION.to_owned();
+        away.as_of = cfg.as_of;
+        let (report, _) = load(store, settings, away).await?;
+        anyhow::ensure!(
+            report.rejected.is_empty(),
+            "{} demo resources of the second region were rejected",
+            report.rejected.len()
+        );
     }
     Ok(ws_synthetic::demo_members(&cfg))
 }

@@ -2,6 +2,7 @@
 //! Handlers fill the view structs ([`views`]) and call the `render_*` functions ([`pages`]);
 //! this module only renders. Pages work without JavaScript and follow WCAG 2.1 AA.
 
+pub mod coverage;
 pub mod i18n;
 pub mod pages;
 pub mod views;

@@ -99,7 +99,7 @@ impl Input {
 }
 
 /// Browser-tab title: "Error: " when the form failed, then the page, then the brand.
-fn page_title(shell: &Shell, heading: &str, failed: bool) -> String {
+pub(crate) fn page_title(shell: &Shell, heading: &str, failed: bool) -> String {
     let name = if shell.title.is_empty() {
         heading
     } else {
@@ -122,7 +122,7 @@ fn summary(lang: Lang, problem: Option<&AuthMessage>, errors: &[FieldError]) -> 
         .collect()
 }
 
-fn render(page: &impl Template) -> String {
+pub(crate) fn render(page: &impl Template) -> String {
     match page.render() {
         Ok(html) => html,
         Err(e) => {

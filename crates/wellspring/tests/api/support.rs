@@ -256,6 +256,7 @@ impl TestApp {
             dir: dir.join("outbox"),
         };
         let state = ws_web::AppState {
+            membership: ws_membership::Membership::new(fhir.clone()),
             fhir: fhir.clone(),
             identity: identity.clone(),
             outbox: outbox.clone(),

@@ -1,0 +1,519 @@
+//! Portal handlers for coverage (issue 5 part 8). A child module of `portal_routes`, so it
+//! shares its request, shell and form helpers. Every read and write goes through the
+//! membership service with the signed-in person's caller.
+
+use super::*;
+use jiff::civil::Date;
+use ws_coverage::windows::LifeEvent;
+use ws_membership::changes::NewDependent;
+use ws_membership::{Membership, MembershipError};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/coverage", get(overview))
+        .route("/coverage/add-member", get(add_member_page).post(add_member))
+        .route("/coverage/change-plan", post(change_plan))
+        .route("/coverage/id-card", get(id_card_page))
+        .route("/coverage/id-card.pdf", get(id_card_pdf))
+        .route("/coverage/id-card.png", get(id_card_png))
+        .route("/coverage/areas", get(areas_page).post(add_area))
+}
+
+fn money(c: u64) -> String {
+    format!("${c}")
+}
+
+/// The signed-in caller acting for the person shown, or the response to send.
+async fn caller_of(s: &AppState, r: &Req) -> Result<(ws_identity::Caller, String), Response> {
+    let Some(info) = r.signed_in() else {
+        return Err(need_sign_in(r));
+    };
+    let caller = s
+        .identity
+        .caller_for(
+            &info.account,
+            info.session.acting_for.as_deref(),
+            Some(r.source.clone()),
+            ws_store::now_micros(),
+        )
+        .await
+        .map_err(|e| internal(r, &e.to_string()))?;
+    let patient = caller.acting_for.clone().or_else(|| match &caller.principal {
+        Principal::Person { grants, .. } => grants.first().map(|g| g.patient.clone()),
+        _ => None,
+    });
+    match patient {
+        Some(p) => Ok((caller, p)),
+        None => Err(html(
+            r,
+            StatusCode::OK,
+            ui::render_error(
+                &Shell::signed_out(r.lang, r.csrf(), r.path.clone()),
+                404,
+                "No member record is linked to this account.",
+            ),
+        )),
+    }
+}
+
+async fn refusal_page(s: &AppState, r: &Req, e: &MembershipError) -> Response {
+    let sh = shell(s, r, Section::Coverage).await;
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_server_error() {
+        return internal(r, &e.to_string());
+    }
+    html(r, status, ui::render_error(&sh, e.status(), &refusal_text(e)))
+}
+
+fn refusal_text(e: &MembershipError) -> String {
+    match e {
+        MembershipError::Refused {
+            reason,
+            next_allowed,
+            rule,
+        } => match next_allowed {
+            Some(d) => format!("{reason} You can make this change from {d}. ({rule})"),
+            None => format!("{reason} ({rule})"),
+        },
+        other => other.to_string(),
+    }
+}
+
+async fn overview(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let r = page_req!(s, addr, headers, "/coverage", q);
+    let (caller, patient) = or_return!(caller_of(&s, &r).await);
+    let f = form(q.as_deref().unwrap_or("").as_bytes());
+    let today = ws_membership::today();
+    let mut v = ui::coverage::CoverageView::default();
+    let on = match field(&f, "date").filter(|d| !d.is_empty()) {
+        Some(d) => match d.parse::<Date>() {
+            Ok(d) => d,
+            Err(_) => {
+                v.date_error = format!("'{d}' is not a date; use the form 2026-11-26.");
+                today
+            }
+        },
+        None => today,
+    };
+    v.check_date = on.to_string();
+    let m = &s.membership;
+    let st = match m.status(&caller, &patient, on).await {
+        Ok(st) => st,
+        Err(e) => return refusal_page(&s, &r, &e).await,
+    };
+    v.member_name = st.name.clone();
+    v.mrn = st.mrn.clone().unwrap_or_default();
+    v.status_code = st.code().to_owned();
+    v.status_words = match &st.status {
+        ws_coverage::eligibility::Status::Active => format!("Covered on {on}"),
+        ws_coverage::eligibility::Status::ActivePendingPayment => {
+            format!("Covered on {on}; claims are pending until dues are paid")
+        }
+        ws_coverage::eligibility::Status::NotActive { reason } => {
+            format!("Not covered on {on}: {reason}")
+        }
+    };
+    if let Some(c) = &st.coverage {
+        v.plan_name = c.plan_name.clone();
+        v.period = match c.end {
+            Some(e) => format!("{} to {e}", c.start),
+            None => format!("since {}", c.start),
+        };
+        v.group = c.group_name.clone();
+    }
+    v.pcp = st.pcp.clone().unwrap_or_else(|| "None chosen".into());
+    if let Some(p) = &st.plan {
+        v.plan_kind = p.kind.clone();
+        v.metal_tier = p.metal_tier.clone().unwrap_or_default();
+        v.plan_year = p.year.clone().unwrap_or_default();
+        v.deductible = p.deductible.map_or_else(
+            || "None".into(),
+            |(a, b)| format!("{} individual / {} family", money(a), money(b)),
+        );
+        v.oop_max = p.oop_max.map_or_else(
+            || "None".into(),
+            |(a, b)| match b {
+                Some(b) => format!("{} individual / {} family", money(a), money(b)),
+                None => money(a),
+            },
+        );
+        v.benefits = p
+            .benefits
+            .iter()
+            .map(|(_, d, c)| (d.clone(), c.clone()))
+            .collect();
+        v.extras = p.extras.clone();
+    }
+    if let Ok(fam) = m.family(&caller, &patient, on).await {
+        for row in fam.rows.iter().filter(|x| x.end.is_none_or(|e| e >= on)) {
+            v.family.push(ui::coverage::FamilyRow {
+                name: fam.name_of(&row.member),
+                relationship: format!("{:?}", row.relationship)
+                    .replace("SelfSubscriber", "Subscriber"),
+                plan: row.plan_name.clone(),
+                period: match row.end {
+                    Some(e) => format!("{} to {e}", row.start),
+                    None => format!("since {}", row.start),
+                },
+                status: if row.covers(on) { "Covered" } else { "Starts later" }.into(),
+            });
+        }
+        v.can_manage = fam.subscriber == patient && Membership::authorize_manage(&caller, &patient).is_ok();
+    }
+    if v.can_manage {
+        let region = st.region.as_deref();
+        if let Ok(plans) = m.plans(&caller, region).await {
+            let current = st.coverage.as_ref().map(|c| c.plan_code.clone()).unwrap_or_default();
+            let cur_product = ws_coverage::Product::from_code(&current);
+            v.plan_choices = plans
+                .into_iter()
+                .filter(|p| p.code != current)
+                .filter(|p| {
+                    let prod = ws_coverage::Product::from_code(&p.code);
+                    matches!(
+                        (cur_product, prod),
+                        (
+                            Some(ws_coverage::Product::TraditionalHmo | ws_coverage::Product::DeductibleHmo),
+                            Some(ws_coverage::Product::TraditionalHmo | ws_coverage::Product::DeductibleHmo)
+                        )
+                    )
+                })
+                .map(|p| (p.code, p.name))
+                .collect();
+        }
+    }
+    let market = st
+        .coverage
+        .as_ref()
+        .map_or(ws_coverage::Market::EmployerGroup, ws_membership::changes::market_of);
+    for w in ws_coverage::windows::open_windows(market, today, &m.rules) {
+        let dates = match (w.start, w.end) {
+            (Some(a), Some(b)) => format!("{a} to {b}"),
+            _ if w.needs_event => "Within the days after a qualifying life event".into(),
+            _ => "Any time".into(),
+        };
+        v.windows.push((
+            w.name.clone(),
+            dates,
+            w.effective.clone(),
+            if w.open { "Yes" } else { "No" }.into(),
+        ));
+    }
+    let sh = shell(&s, &r, Section::Coverage).await;
+    let status = if v.date_error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    html(&r, status, ui::coverage::render_coverage(&sh, &v))
+}
+
+async fn add_member_page(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let r = page_req!(s, addr, headers, "/coverage/add-member", q);
+    if r.signed_in().is_none() {
+        return need_sign_in(&r);
+    }
+    let sh = shell(&s, &r, Section::Coverage).await;
+    html(&r, StatusCode::OK, ui::coverage::render_add_member(&sh, "", ["", "", "", ""]))
+}
+
+fn life_event(kind: &str, d: Date) -> Option<LifeEvent> {
+    Some(match kind {
+        "birth" => LifeEvent::Birth(d),
+        "adoption" => LifeEvent::Adoption(d),
+        "placement" => LifeEvent::PlacementForAdoption(d),
+        "foster" => LifeEvent::FosterCare(d),
+        "marriage" => LifeEvent::Marriage(d),
+        "loss" => LifeEvent::LossOfCoverage(d),
+        "move" => LifeEvent::PermanentMove(d),
+        _ => return None,
+    })
+}
+
+async fn add_member(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let r = req(&s, &addr, &headers, "/coverage/add-member", None).await;
+    let (f, _) = or_return!(signed_in_form(&r, &body));
+    let (caller, patient) = or_return!(caller_of(&s, &r).await);
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let (given, family, birth, event_date) =
+        (get("given"), get("family"), get("birth_date"), get("event_date"));
+    let values = [given.as_str(), family.as_str(), birth.as_str(), event_date.as_str()];
+    let Ok(birth_date) = birth.parse::<Date>() else {
+        return add_fail(&s, &r, "Enter the date of birth as a date (for example 2026-04-10).".into(), values).await;
+    };
+    let Ok(ev_date) = event_date.parse::<Date>() else {
+        return add_fail(&s, &r, "Enter the date it happened as a date (for example 2026-04-10).".into(), values).await;
+    };
+    let Some(event) = life_event(&get("event"), ev_date) else {
+        return add_fail(&s, &r, "Choose what happened.".into(), values).await;
+    };
+    let Some(relationship) = ws_coverage::Relationship::from_x12(&get("relationship")) else {
+        return add_fail(&s, &r, "Choose the relationship.".into(), values).await;
+    };
+    let d = NewDependent {
+        given: given.clone(),
+        family: family.clone(),
+        birth_date,
+        gender: get("gender"),
+        relationship,
+        event,
+    };
+    match s
+        .membership
+        .add_dependent(&caller, &patient, d, ws_membership::today())
+        .await
+    {
+        Ok(out) => {
+            let mut sh = shell(&s, &r, Section::Coverage).await;
+            let effective = out.effective.map(|d| d.to_string()).unwrap_or_default();
+            let mut text = format!(
+                "{given} {family} is covered from {effective} ({}). Medical record number: {}.",
+                out.window,
+                out.mrn.clone().unwrap_or_default()
+            );
+            for n in &out.notes {
+                text.push(' ');
+                text.push_str(n);
+            }
+            flash(&mut sh, ui::FlashKind::Success, text);
+            html(
+                &r,
+                StatusCode::OK,
+                ui::coverage::render_add_member(&sh, "", ["", "", "", ""]),
+            )
+        }
+        Err(e) if e.status() < 500 => add_fail(&s, &r, refusal_text(&e), values).await,
+        Err(e) => internal(&r, &e.to_string()),
+    }
+}
+
+async fn add_fail(s: &AppState, r: &Req, msg: String, values: [&str; 4]) -> Response {
+    let sh = shell(s, r, Section::Coverage).await;
+    html(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ui::coverage::render_add_member(&sh, &msg, values),
+    )
+}
+
+async fn change_plan(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let r = req(&s, &addr, &headers, "/coverage/change-plan", None).await;
+    let (f, _) = or_return!(signed_in_form(&r, &body));
+    let (caller, patient) = or_return!(caller_of(&s, &r).await);
+    let event = match (
+        field(&f, "event").filter(|e| !e.is_empty()),
+        field(&f, "event_date").and_then(|d| d.parse::<Date>().ok()),
+    ) {
+        (Some(k), Some(d)) => life_event(k, d),
+        _ => None,
+    };
+    let res = s
+        .membership
+        .change_plan(
+            &caller,
+            &patient,
+            field(&f, "plan").unwrap_or(""),
+            event,
+            ws_membership::today(),
+        )
+        .await;
+    let mut sh = shell(&s, &r, Section::Coverage).await;
+    match res {
+        Ok(out) => {
+            let text = format!(
+                "Plan changed: the new plan starts {} ({}).",
+                out.effective.map(|d| d.to_string()).unwrap_or_default(),
+                out.window
+            );
+            flash(&mut sh, ui::FlashKind::Success, text.clone());
+            html(
+                &r,
+                StatusCode::OK,
+                ui::render_error(&sh, 200, &text).replace("Something went wrong", "Plan changed"),
+            )
+        }
+        Err(e) => refusal_page(&s, &r, &e).await,
+    }
+}
+
+async fn card_for(
+    s: &AppState,
+    r: &Req,
+) -> Result<Result<ws_idcard::IdCard, MembershipError>, Response> {
+    let (caller, patient) = caller_of(s, r).await?;
+    Ok(s
+        .membership
+        .id_card(&caller, &patient, ws_membership::today())
+        .await)
+}
+
+async fn id_card_page(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let r = page_req!(s, addr, headers, "/coverage/id-card", q);
+    let res = or_return!(card_for(&s, &r).await);
+    let sh = shell(&s, &r, Section::Coverage).await;
+    match res {
+        Ok(card) => {
+            let qr = ws_idcard::qr_svg(&card.qr_payload).unwrap_or_default();
+            html(&r, StatusCode::OK, ui::coverage::render_id_card(&sh, Some(&card), &qr, ""))
+        }
+        Err(e) if e.status() < 500 => html(
+            &r,
+            StatusCode::OK,
+            ui::coverage::render_id_card(&sh, None, "", &refusal_text(&e)),
+        ),
+        Err(e) => internal(&r, &e.to_string()),
+    }
+}
+
+async fn card_file(s: AppState, addr: SocketAddr, headers: HeaderMap, pdf: bool) -> Response {
+    let path = if pdf { "/coverage/id-card.pdf" } else { "/coverage/id-card.png" };
+    let r = req(&s, &addr, &headers, path, None).await;
+    let res = or_return!(card_for(&s, &r).await);
+    match res {
+        Ok(card) => {
+            let (bytes, ctype) = if pdf {
+                (ws_idcard::render_pdf(&card), "application/pdf")
+            } else {
+                (ws_idcard::render_png(&card), "image/png")
+            };
+            match bytes {
+                Ok(b) => {
+                    let mut resp = (StatusCode::OK, b).into_response();
+                    resp.headers_mut()
+                        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+                    resp.headers_mut().insert(
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("no-store"),
+                    );
+                    with_cookies(resp, &r.set)
+                }
+                Err(e) => internal(&r, &e.to_string()),
+            }
+        }
+        Err(e) => refusal_page(&s, &r, &e).await,
+    }
+}
+
+async fn id_card_pdf(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    card_file(s, addr, headers, true).await
+}
+
+async fn id_card_png(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    card_file(s, addr, headers, false).await
+}
+
+async fn areas_view(s: &AppState, r: &Req, message: &str) -> Response {
+    let (caller, patient) = or_return!(caller_of(s, r).await);
+    let areas = match s.membership.areas_of_care(&caller, &patient).await {
+        Ok(a) => a,
+        Err(e) => return refusal_page(s, r, &e).await,
+    };
+    let rows: Vec<(String, String)> = areas
+        .iter()
+        .map(|a| (ws_membership::card::title_case(&a.region), a.mrn.clone()))
+        .collect();
+    let svc = Membership::service_caller(&caller, &patient, "care away from home: regions");
+    let home = s
+        .membership
+        .status(&caller, &patient, ws_membership::today())
+        .await
+        .ok()
+        .and_then(|st| st.region);
+    let choices: Vec<(String, String)> = s
+        .membership
+        .regions(&svc)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|g| Some(&g.code) != home.as_ref() && !areas.iter().any(|a| a.region == g.code))
+        .map(|g| (g.code, g.title))
+        .collect();
+    let sh = shell(s, r, Section::Coverage).await;
+    html(r, StatusCode::OK, ui::coverage::render_areas(&sh, message, &rows, &choices))
+}
+
+async fn areas_page(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let r = page_req!(s, addr, headers, "/coverage/areas", q);
+    areas_view(&s, &r, "").await
+}
+
+async fn add_area(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let r = req(&s, &addr, &headers, "/coverage/areas", None).await;
+    let (f, info) = or_return!(signed_in_form(&r, &body));
+    let account = info.account.clone();
+    let (caller, patient) = or_return!(caller_of(&s, &r).await);
+    let region = field(&f, "region").unwrap_or("").to_owned();
+    match s
+        .membership
+        .add_area_of_care(&caller, &patient, &region, ws_membership::today())
+        .await
+    {
+        Ok(area) => {
+            // The account reaches its new regional record like its own (switch without
+            // signing in again).
+            if let Err(e) = s
+                .identity
+                .record_grant(
+                    &caller.actor,
+                    &area.patient,
+                    &account,
+                    ws_identity::rules::proxy::Relationship::AreaOfCare,
+                    "area of care added by the member",
+                )
+                .await
+            {
+                return internal(&r, &e.to_string());
+            }
+            let msg = format!(
+                "Added: your medical record number in {} is {}.",
+                ws_membership::card::title_case(&area.region),
+                area.mrn
+            );
+            areas_view(&s, &r, &msg).await
+        }
+        Err(e) => refusal_page(&s, &r, &e).await,
+    }
+}

@@ -1,0 +1,138 @@
+//! Coverage pages (issue 5): plan and benefits, family coverage, coverage check, change plan,
+//! add a family member, ID card, areas of care. English only for now (docs/ROADMAP: Spanish
+//! texts for these pages are still to be written).
+
+use askama::Template;
+
+use super::pages::{page_title, render};
+use super::views::Shell;
+
+/// The coverage overview, ready to show.
+#[derive(Debug, Clone, Default)]
+pub struct CoverageView {
+    pub member_name: String,
+    pub mrn: String,
+    pub check_date: String,
+    pub date_error: String,
+    /// "active", "active-pending-payment", "not-active".
+    pub status_code: String,
+    pub status_words: String,
+    pub plan_name: String,
+    pub plan_kind: String,
+    pub metal_tier: String,
+    pub plan_year: String,
+    pub period: String,
+    pub group: String,
+    pub pcp: String,
+    pub deductible: String,
+    pub oop_max: String,
+    pub benefits: Vec<(String, String)>,
+    pub extras: Vec<(String, String, String)>,
+    pub family: Vec<FamilyRow>,
+    pub can_manage: bool,
+    pub plan_choices: Vec<(String, String)>,
+    /// (name, dates, effective, open now).
+    pub windows: Vec<(String, String, String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FamilyRow {
+    pub name: String,
+    pub relationship: String,
+    pub plan: String,
+    pub period: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "coverage.html")]
+struct CoveragePage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    v: &'a CoverageView,
+}
+
+pub fn render_coverage(shell: &Shell, v: &CoverageView) -> String {
+    render(&CoveragePage {
+        shell,
+        page_title: page_title(shell, "Coverage and benefits", !v.date_error.is_empty()),
+        v,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "add_member.html")]
+struct AddMemberPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    error: &'a str,
+    given: &'a str,
+    family: &'a str,
+    birth_date: &'a str,
+    event_date: &'a str,
+}
+
+/// The add-a-family-member form, with the refusal (reason and next allowed date) if any.
+pub fn render_add_member(shell: &Shell, error: &str, values: [&str; 4]) -> String {
+    let [given, family, birth_date, event_date] = values;
+    render(&AddMemberPage {
+        shell,
+        page_title: page_title(shell, "Add a family member", !error.is_empty()),
+        error,
+        given,
+        family,
+        birth_date,
+        event_date,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "id_card.html")]
+struct IdCardPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    card: Option<&'a ws_idcard::IdCard>,
+    qr: &'a str,
+    reason: &'a str,
+}
+
+/// The ID card page: the card with its QR code (inline SVG), or why there is none.
+pub fn render_id_card(
+    shell: &Shell,
+    card: Option<&ws_idcard::IdCard>,
+    qr_svg: &str,
+    reason: &str,
+) -> String {
+    render(&IdCardPage {
+        shell,
+        page_title: page_title(shell, "Digital member ID card", false),
+        card,
+        qr: qr_svg,
+        reason,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "areas.html")]
+struct AreasPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    message: &'a str,
+    areas: &'a [(String, String)],
+    choices: &'a [(String, String)],
+}
+
+pub fn render_areas(
+    shell: &Shell,
+    message: &str,
+    areas: &[(String, String)],
+    choices: &[(String, String)],
+) -> String {
+    render(&AreasPage {
+        shell,
+        page_title: page_title(shell, "Care away from home", false),
+        message,
+        areas,
+        choices,
+    })
+}
