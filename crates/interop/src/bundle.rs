@@ -138,6 +138,56 @@ impl Fhir {
         res
     }
 
+    /// A search for services (no Bundle): every match up to `max`, as parsed resources, under
+    /// the same authorization and audit as [`Fhir::search`].
+    pub async fn search_resources(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        pairs: &[(String, String)],
+        max: i64,
+    ) -> Result<Vec<Value>, FhirError> {
+        let res = async {
+            self.gate(caller, res_type)?;
+            let mut parsed = parse_search(res_type, pairs, false)?;
+            let mut restriction = self.search_restriction(caller, res_type, pairs)?;
+            parsed.query.filters.append(&mut restriction);
+            parsed.query.count = max;
+            parsed.query.want_total = false;
+            let mut conn = self.store.snapshot().await?;
+            let page = conn.search(&parsed.query).await?;
+            conn.commit().await?;
+            let mut out = Vec::with_capacity(page.rows.len());
+            let mut compartments: HashSet<&str> = HashSet::new();
+            for r in &page.rows {
+                if let Some(c) = &r.content {
+                    out.push(serde_json::from_str(c).map_err(|e| {
+                        FhirError::bad(IssueCode::Exception, format!("stored JSON: {e}"))
+                    })?);
+                }
+                if !r.compartment.is_empty() {
+                    compartments.insert(r.compartment.as_str());
+                }
+            }
+            for c in compartments {
+                self.audit.record(caller.record(
+                    "search",
+                    Some(res_type),
+                    None,
+                    Some(c),
+                    "success",
+                    Some(query_string(pairs)),
+                ));
+            }
+            Ok(out)
+        }
+        .await;
+        if let Err(e) = &res {
+            self.audit_failure(caller, "search", Some(res_type), None, e);
+        }
+        res
+    }
+
     async fn collect_includes(
         &self,
         conn: &mut Conn,

@@ -118,7 +118,11 @@ impl Membership {
         // The member number stays the home plan's: cost sharing follows the home plan.
         if let Some(mb) = home["identifier"].as_array().and_then(|a| {
             a.iter()
-                .find(|i| i["system"].as_str().is_some_and(|s| s.starts_with("urn:wellspring:member-id:")))
+                .find(|i| {
+                    i["system"]
+                        .as_str()
+                        .is_some_and(|s| s.starts_with("urn:wellspring:member-id:"))
+                })
                 .cloned()
         }) {
             ids.push(mb);
@@ -131,7 +135,14 @@ impl Membership {
             "link": [{"other": {"reference": format!("Patient/{patient}"), "display": display_name(&home)}, "type": "seealso"}],
             "managingOrganization": {"reference": format!("Organization/{region}-org-plan")}
         });
-        for k in ["name", "telecom", "gender", "birthDate", "address", "communication"] {
+        for k in [
+            "name",
+            "telecom",
+            "gender",
+            "birthDate",
+            "address",
+            "communication",
+        ] {
             if !home[k].is_null() {
                 visiting_rec[k] = home[k].clone();
             }

@@ -69,7 +69,10 @@ pub fn card_for(m: &Membership, st: &CoverageStatus, on: Date) -> Result<IdCard>
         organisation: format!("Wellspring Health {}", title_case(&region)),
         member_name: st.name.clone(),
         mrn: mrn.clone(),
-        member_id: st.member_id.clone().unwrap_or_else(|| cov.member_id.clone()),
+        member_id: st
+            .member_id
+            .clone()
+            .unwrap_or_else(|| cov.member_id.clone()),
         plan_name: plan.name.clone(),
         group,
         effective: cov.start.to_string(),

@@ -256,7 +256,9 @@ impl Membership {
             state_of(&sub_patient),
         );
         let allowed = decide(&req, &self.rules)?;
-        let settings = self.rules.for_request(today, req.state.as_deref(), req.market);
+        let settings = self
+            .rules
+            .for_request(today, req.state.as_deref(), req.market);
         if let Some(last) = last_covered_day(d.birth_date, d.relationship, settings)
             && last < allowed.effective
         {
@@ -528,7 +530,11 @@ impl Membership {
         if let Some(ph) = phone {
             let ph = ph.trim().to_owned();
             let digits = ph.trim_start_matches('+');
-            if !ph.starts_with('+') || digits.len() < 8 || digits.len() > 15 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            if !ph.starts_with('+')
+                || digits.len() < 8
+                || digits.len() > 15
+                || !digits.chars().all(|c| c.is_ascii_digit())
+            {
                 return Err(MembershipError::Invalid(
                     "phone numbers are written in international form, e.g. +12065550123".into(),
                 ));
@@ -586,7 +592,9 @@ impl Membership {
         if let Some(row) = &row {
             let is_sub = family.subscriber == patient;
             let market = market_of(row);
-            let settings = self.rules.for_request(date_of_death, state_of(&p).as_deref(), market);
+            let settings = self
+                .rules
+                .for_request(date_of_death, state_of(&p).as_deref(), market);
             let outcome = after_death(market, is_sub, date_of_death, settings);
             let keep = matches!(outcome.dependents, DependentsAfterDeath::KeepCoverage);
             let op = Op::Death {
@@ -623,7 +631,9 @@ impl Membership {
                 }
             };
         } else {
-            report.notes.push("No coverage was active on the date of death.".into());
+            report
+                .notes
+                .push("No coverage was active on the date of death.".into());
         }
         p["deceasedDateTime"] = json!(date_of_death.to_string());
         if let Some(o) = p.as_object_mut() {
@@ -644,7 +654,9 @@ impl Membership {
             )
             .await?;
         for mut a in appts {
-            let start = a["start"].as_str().and_then(|s| s.get(..10)?.parse::<Date>().ok());
+            let start = a["start"]
+                .as_str()
+                .and_then(|s| s.get(..10)?.parse::<Date>().ok());
             if start.is_some_and(|s| s > date_of_death) {
                 a["status"] = json!("cancelled");
                 a["cancelationReason"] = json!({"text": "Patient deceased"});
@@ -705,7 +717,9 @@ pub struct Address {
 impl Address {
     fn check(&self) -> Result<()> {
         if self.lines.iter().all(|l| l.trim().is_empty()) || self.city.trim().is_empty() {
-            return Err(MembershipError::Invalid("enter the street address and city".into()));
+            return Err(MembershipError::Invalid(
+                "enter the street address and city".into(),
+            ));
         }
         if self.state.len() != 2 || !self.state.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(MembershipError::Invalid(
@@ -716,7 +730,9 @@ impl Address {
         let ok = (z.len() == 5 && z.chars().all(|c| c.is_ascii_digit()))
             || (z.len() == 10
                 && z.as_bytes().get(5) == Some(&b'-')
-                && z.chars().enumerate().all(|(i, c)| i == 5 || c.is_ascii_digit()));
+                && z.chars()
+                    .enumerate()
+                    .all(|(i, c)| i == 5 || c.is_ascii_digit()));
         if !ok {
             return Err(MembershipError::Invalid(
                 "the ZIP code is 5 digits (or ZIP+4: 98101-1234)".into(),

@@ -140,7 +140,15 @@ impl Membership {
             .map_or(Market::EmployerGroup, Product::market_default);
         let settings = self.rules.for_request(on, None, market);
         // Dues and premium payments are not modelled yet: every member counts as paid up.
-        let st = status(&views, on, &PaymentState { unpaid_since: None, aptc: false }, settings);
+        let st = status(
+            &views,
+            on,
+            &PaymentState {
+                unpaid_since: None,
+                aptc: false,
+            },
+            settings,
+        );
         let chosen = rows
             .iter()
             .find(|r| r.covers(on))
@@ -169,7 +177,9 @@ impl Membership {
         CoverageStatus {
             name: display_name(p),
             birth_date: p["birthDate"].as_str().map(str::to_owned),
-            mrn: region.as_deref().and_then(|r| identifier(p, &mrn_system(r))),
+            mrn: region
+                .as_deref()
+                .and_then(|r| identifier(p, &mrn_system(r))),
             member_id: region
                 .as_deref()
                 .and_then(|r| identifier(p, &member_id_system(r))),

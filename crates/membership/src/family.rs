@@ -156,12 +156,19 @@ impl Family {
     /// Rows covering `on`, subscriber first.
     pub fn active_on(&self, on: Date) -> Vec<&CoverageRow> {
         let mut rows: Vec<&CoverageRow> = self.rows.iter().filter(|r| r.covers(on)).collect();
-        rows.sort_by_key(|r| (r.relationship != Relationship::SelfSubscriber, r.member.clone()));
+        rows.sort_by_key(|r| {
+            (
+                r.relationship != Relationship::SelfSubscriber,
+                r.member.clone(),
+            )
+        });
         rows
     }
 
     pub fn name_of(&self, patient: &str) -> String {
-        self.patients.get(patient).map_or_else(String::new, display_name)
+        self.patients
+            .get(patient)
+            .map_or_else(String::new, display_name)
     }
 
     pub fn periods(&self) -> Vec<Period> {
@@ -280,7 +287,10 @@ impl PlanSummary {
                 }
             }
         }
-        let codings = plan["type"]["coding"].as_array().cloned().unwrap_or_default();
+        let codings = plan["type"]["coding"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         PlanSummary {
             id: p["id"].as_str().unwrap_or_default().to_owned(),
             code: identifier(p, PLAN_CODE_SYSTEM).unwrap_or_default(),
@@ -292,7 +302,11 @@ impl PlanSummary {
                 .to_owned(),
             metal_tier: codings
                 .iter()
-                .find(|c| c["system"].as_str().is_some_and(|s| s.ends_with("/metal-tier")))
+                .find(|c| {
+                    c["system"]
+                        .as_str()
+                        .is_some_and(|s| s.ends_with("/metal-tier"))
+                })
                 .and_then(|c| c["display"].as_str())
                 .map(str::to_owned),
             year: p["period"]["start"]
@@ -456,7 +470,11 @@ pub fn coverage_resource(
         "system": crate::ids::member_id_system(region),
         "value": member_id
     }]);
-    v["status"] = json!(if p.end.is_some() { "cancelled" } else { "active" });
+    v["status"] = json!(if p.end.is_some() {
+        "cancelled"
+    } else {
+        "active"
+    });
     v["subscriber"] = json!({"reference": format!("Patient/{}", p.subscriber)});
     v["beneficiary"] = json!({"reference": format!("Patient/{}", p.member)});
     v["dependent"] = json!(member_id.rsplit('-').next().unwrap_or("01"));

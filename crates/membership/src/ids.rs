@@ -40,11 +40,17 @@ pub fn mrn(prefix: &str, number: u64) -> String {
 
 /// Does `value` carry a valid Luhn check digit after its letters?
 pub fn mrn_is_valid(value: &str) -> bool {
-    let digits: String = value.chars().skip_while(char::is_ascii_alphabetic).collect();
+    let digits: String = value
+        .chars()
+        .skip_while(char::is_ascii_alphabetic)
+        .collect();
     if digits.len() != 9 || !digits.chars().all(|c| c.is_ascii_digit()) {
         return false;
     }
-    let prefix: String = value.chars().take_while(char::is_ascii_alphabetic).collect();
+    let prefix: String = value
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
     let Ok(n) = digits[..8].parse::<u64>() else {
         return false;
     };

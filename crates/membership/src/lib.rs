@@ -121,10 +121,9 @@ impl Membership {
                 ..
             } => Ok(()),
             Principal::Person { grants, .. } => {
-                if grants
-                    .iter()
-                    .any(|g| g.patient == patient && matches!(g.access, Access::Own | Access::Legal))
-                {
+                if grants.iter().any(|g| {
+                    g.patient == patient && matches!(g.access, Access::Own | Access::Legal)
+                }) {
                     Ok(())
                 } else {
                     Err(MembershipError::Forbidden(
@@ -185,9 +184,9 @@ impl Membership {
                     ))
                 }
             }
-            Principal::Anonymous => Err(MembershipError::Forbidden(
-                "sign in to see coverage".into(),
-            )),
+            Principal::Anonymous => {
+                Err(MembershipError::Forbidden("sign in to see coverage".into()))
+            }
         }
     }
 
@@ -235,7 +234,8 @@ impl Membership {
                 })
             })
             .collect();
-        let bundle = serde_json::json!({"resourceType": "Bundle", "type": "transaction", "entry": entries});
+        let bundle =
+            serde_json::json!({"resourceType": "Bundle", "type": "transaction", "entry": entries});
         let body = serde_json::to_vec(&bundle)
             .map_err(|e| MembershipError::Invalid(format!("bundle: {e}")))?;
         self.fhir.process_bundle(caller, &body).await?;
@@ -245,5 +245,7 @@ impl Membership {
 
 /// Today's date in UTC (the service's clock; rules take the date as a parameter).
 pub fn today() -> Date {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }

@@ -154,7 +154,12 @@ impl Membership {
         Ok(p)
     }
 
-    async fn find_patient_by(&self, svc: &Caller, system: &str, value: &str) -> Result<Option<Value>> {
+    async fn find_patient_by(
+        &self,
+        svc: &Caller,
+        system: &str,
+        value: &str,
+    ) -> Result<Option<Value>> {
         let found = self
             .fhir
             .search_resources(
@@ -181,7 +186,11 @@ impl Membership {
                 let ack = ack_999_unparsed(&ctx, input, &e).unwrap_or_default();
                 return Err(MembershipError::Invalid(format!(
                     "malformed X12 file, nothing imported: {e}{}",
-                    if ack.is_empty() { String::new() } else { format!("\n{ack}") }
+                    if ack.is_empty() {
+                        String::new()
+                    } else {
+                        format!("\n{ack}")
+                    }
                 )));
             }
         };
@@ -288,10 +297,7 @@ impl Membership {
             acks.push(input_ack);
         }
         let ctx = Envelope::reply_to(&ix, date, time, ctl, 1);
-        out.ack = acks
-            .first()
-            .map(|a| ack_999(&ctx, a))
-            .unwrap_or_default();
+        out.ack = acks.first().map(|a| ack_999(&ctx, a)).unwrap_or_default();
         Ok(out)
     }
 
@@ -351,7 +357,9 @@ impl Membership {
         let subscriber_patient = if m.subscriber {
             None
         } else {
-            let sub = self.find_patient_by(svc, &sub_id_system, &m.subscriber_id).await?;
+            let sub = self
+                .find_patient_by(svc, &sub_id_system, &m.subscriber_id)
+                .await?;
             match sub {
                 Some(s) => Some(s),
                 None => {
@@ -372,7 +380,9 @@ impl Membership {
                 .await?;
         }
         if existing.is_none() && m.subscriber {
-            existing = self.find_patient_by(svc, &sub_id_system, &m.subscriber_id).await?;
+            existing = self
+                .find_patient_by(svc, &sub_id_system, &m.subscriber_id)
+                .await?;
         }
         let sub_pid = subscriber_patient
             .as_ref()
@@ -452,7 +462,11 @@ impl Membership {
                 .iter()
                 .map(|(q, n)| {
                     let digits: String = n.chars().filter(char::is_ascii_digit).collect();
-                    let value = if digits.len() == 10 { format!("+1{digits}") } else { format!("+{digits}") };
+                    let value = if digits.len() == 10 {
+                        format!("+1{digits}")
+                    } else {
+                        format!("+{digits}")
+                    };
                     let use_ = match q.as_str() {
                         "CP" => "mobile",
                         "WP" => "work",
@@ -481,7 +495,11 @@ impl Membership {
             .iter()
             .filter(|r| r.member == pid && r.group == group.number)
             .collect();
-        let subscriber = if m.subscriber { pid.clone() } else { sub_pid.clone().unwrap_or_default() };
+        let subscriber = if m.subscriber {
+            pid.clone()
+        } else {
+            sub_pid.clone().unwrap_or_default()
+        };
         let member_id = identifier(&patient, &member_id_system(&region))
             .or_else(|| {
                 writes
@@ -492,12 +510,7 @@ impl Membership {
         let begin = health.and_then(|h| h.begin);
         let end = health
             .and_then(|h| h.end)
-            .or_else(|| {
-                m.dates
-                    .iter()
-                    .find(|(q, _)| q == "357")
-                    .map(|(_, d)| *d)
-            })
+            .or_else(|| m.dates.iter().find(|(q, _)| q == "357").map(|(_, d)| *d))
             .or(m.death_date);
         let mut outcome: &'static str = if created { "added" } else { "unchanged" };
         let periods: Vec<Period> = rows.iter().map(CoverageRow::period).collect();
@@ -549,7 +562,10 @@ impl Membership {
                                 ));
                             };
                             // The same enrollment already on file (ended or not) is not repeated.
-                            if !mine.iter().any(|r| r.start == start && r.plan_code == plan.code) {
+                            if !mine
+                                .iter()
+                                .any(|r| r.start == start && r.plan_code == plan.code)
+                            {
                                 let (p, v) = new_cov(start, plan);
                                 check_history(&periods, None, None, &p)?;
                                 writes.push(v);
@@ -680,7 +696,8 @@ impl Membership {
                 .as_str()
                 .is_some_and(|f| f.eq_ignore_ascii_case(last.trim()))
         };
-        if !inq.subscriber.last_name.is_empty() && !family_matches(&sub, &inq.subscriber.last_name) {
+        if !inq.subscriber.last_name.is_empty() && !family_matches(&sub, &inq.subscriber.last_name)
+        {
             return Ok(not_found("73"));
         }
         if let Some(b) = inq.subscriber.birth_date

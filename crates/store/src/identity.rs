@@ -1095,3 +1095,21 @@ pub async fn signing_keys(c: &mut Conn) -> Result<Vec<(String, String)>, StoreEr
     })
     .collect())
 }
+
+/// Advance the counter `name` by one and return its new value (1 for a new counter). Atomic in
+/// the caller's transaction on both back ends.
+pub async fn next_counter(c: &mut Conn, name: &str) -> Result<i64, StoreError> {
+    let rows = c
+        .fetch(
+            "INSERT INTO counters (name, value) VALUES ($1, 1) \
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+            &[Val::Text(name.to_owned())],
+            &[Kind::Int],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next())
+        .map_or(0, |c| c.int()))
+}

@@ -71,7 +71,10 @@ async fn coverage_status(
     let Some(patient) = field(&f, "patient").filter(|p| !p.is_empty()) else {
         return outcome_response(
             StatusCode::BAD_REQUEST,
-            &[Issue::error(IssueCode::Required, "the patient parameter is required")],
+            &[Issue::error(
+                IssueCode::Required,
+                "the patient parameter is required",
+            )],
         );
     };
     let patient = patient.trim_start_matches("Patient/").to_owned();
@@ -110,7 +113,12 @@ fn uuid_like() -> String {
 }
 
 fn x12_response(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/edi-x12")], body).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/edi-x12")],
+        body,
+    )
+        .into_response()
 }
 
 async fn x12_270(

@@ -11,7 +11,10 @@ use ws_membership::{Membership, MembershipError};
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/coverage", get(overview))
-        .route("/coverage/add-member", get(add_member_page).post(add_member))
+        .route(
+            "/coverage/add-member",
+            get(add_member_page).post(add_member),
+        )
         .route("/coverage/change-plan", post(change_plan))
         .route("/coverage/id-card", get(id_card_page))
         .route("/coverage/id-card.pdf", get(id_card_pdf))
@@ -38,10 +41,13 @@ async fn caller_of(s: &AppState, r: &Req) -> Result<(ws_identity::Caller, String
         )
         .await
         .map_err(|e| internal(r, &e.to_string()))?;
-    let patient = caller.acting_for.clone().or_else(|| match &caller.principal {
-        Principal::Person { grants, .. } => grants.first().map(|g| g.patient.clone()),
-        _ => None,
-    });
+    let patient = caller
+        .acting_for
+        .clone()
+        .or_else(|| match &caller.principal {
+            Principal::Person { grants, .. } => grants.first().map(|g| g.patient.clone()),
+            _ => None,
+        });
     match patient {
         Some(p) => Ok((caller, p)),
         None => Err(html(
@@ -62,7 +68,11 @@ async fn refusal_page(s: &AppState, r: &Req, e: &MembershipError) -> Response {
     if status.is_server_error() {
         return internal(r, &e.to_string());
     }
-    html(r, status, ui::render_error(&sh, e.status(), &refusal_text(e)))
+    html(
+        r,
+        status,
+        ui::render_error(&sh, e.status(), &refusal_text(e)),
+    )
 }
 
 fn refusal_text(e: &MembershipError) -> String {
@@ -160,15 +170,25 @@ async fn overview(
                     Some(e) => format!("{} to {e}", row.start),
                     None => format!("since {}", row.start),
                 },
-                status: if row.covers(on) { "Covered" } else { "Starts later" }.into(),
+                status: if row.covers(on) {
+                    "Covered"
+                } else {
+                    "Starts later"
+                }
+                .into(),
             });
         }
-        v.can_manage = fam.subscriber == patient && Membership::authorize_manage(&caller, &patient).is_ok();
+        v.can_manage =
+            fam.subscriber == patient && Membership::authorize_manage(&caller, &patient).is_ok();
     }
     if v.can_manage {
         let region = st.region.as_deref();
         if let Ok(plans) = m.plans(&caller, region).await {
-            let current = st.coverage.as_ref().map(|c| c.plan_code.clone()).unwrap_or_default();
+            let current = st
+                .coverage
+                .as_ref()
+                .map(|c| c.plan_code.clone())
+                .unwrap_or_default();
             let cur_product = ws_coverage::Product::from_code(&current);
             v.plan_choices = plans
                 .into_iter()
@@ -178,8 +198,14 @@ async fn overview(
                     matches!(
                         (cur_product, prod),
                         (
-                            Some(ws_coverage::Product::TraditionalHmo | ws_coverage::Product::DeductibleHmo),
-                            Some(ws_coverage::Product::TraditionalHmo | ws_coverage::Product::DeductibleHmo)
+                            Some(
+                                ws_coverage::Product::TraditionalHmo
+                                    | ws_coverage::Product::DeductibleHmo
+                            ),
+                            Some(
+                                ws_coverage::Product::TraditionalHmo
+                                    | ws_coverage::Product::DeductibleHmo
+                            )
                         )
                     )
                 })
@@ -187,10 +213,10 @@ async fn overview(
                 .collect();
         }
     }
-    let market = st
-        .coverage
-        .as_ref()
-        .map_or(ws_coverage::Market::EmployerGroup, ws_membership::changes::market_of);
+    let market = st.coverage.as_ref().map_or(
+        ws_coverage::Market::EmployerGroup,
+        ws_membership::changes::market_of,
+    );
     for w in ws_coverage::windows::open_windows(market, today, &m.rules) {
         let dates = match (w.start, w.end) {
             (Some(a), Some(b)) => format!("{a} to {b}"),
@@ -224,7 +250,11 @@ async fn add_member_page(
         return need_sign_in(&r);
     }
     let sh = shell(&s, &r, Section::Coverage).await;
-    html(&r, StatusCode::OK, ui::coverage::render_add_member(&sh, "", ["", "", "", ""]))
+    html(
+        &r,
+        StatusCode::OK,
+        ui::coverage::render_add_member(&sh, "", ["", "", "", ""]),
+    )
 }
 
 fn life_event(kind: &str, d: Date) -> Option<LifeEvent> {
@@ -250,14 +280,35 @@ async fn add_member(
     let (f, _) = or_return!(signed_in_form(&r, &body));
     let (caller, patient) = or_return!(caller_of(&s, &r).await);
     let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
-    let (given, family, birth, event_date) =
-        (get("given"), get("family"), get("birth_date"), get("event_date"));
-    let values = [given.as_str(), family.as_str(), birth.as_str(), event_date.as_str()];
+    let (given, family, birth, event_date) = (
+        get("given"),
+        get("family"),
+        get("birth_date"),
+        get("event_date"),
+    );
+    let values = [
+        given.as_str(),
+        family.as_str(),
+        birth.as_str(),
+        event_date.as_str(),
+    ];
     let Ok(birth_date) = birth.parse::<Date>() else {
-        return add_fail(&s, &r, "Enter the date of birth as a date (for example 2026-04-10).".into(), values).await;
+        return add_fail(
+            &s,
+            &r,
+            "Enter the date of birth as a date (for example 2026-04-10).".into(),
+            values,
+        )
+        .await;
     };
     let Ok(ev_date) = event_date.parse::<Date>() else {
-        return add_fail(&s, &r, "Enter the date it happened as a date (for example 2026-04-10).".into(), values).await;
+        return add_fail(
+            &s,
+            &r,
+            "Enter the date it happened as a date (for example 2026-04-10).".into(),
+            values,
+        )
+        .await;
     };
     let Some(event) = life_event(&get("event"), ev_date) else {
         return add_fail(&s, &r, "Choose what happened.".into(), values).await;
@@ -361,8 +412,7 @@ async fn card_for(
     r: &Req,
 ) -> Result<Result<ws_idcard::IdCard, MembershipError>, Response> {
     let (caller, patient) = caller_of(s, r).await?;
-    Ok(s
-        .membership
+    Ok(s.membership
         .id_card(&caller, &patient, ws_membership::today())
         .await)
 }
@@ -379,7 +429,11 @@ async fn id_card_page(
     match res {
         Ok(card) => {
             let qr = ws_idcard::qr_svg(&card.qr_payload).unwrap_or_default();
-            html(&r, StatusCode::OK, ui::coverage::render_id_card(&sh, Some(&card), &qr, ""))
+            html(
+                &r,
+                StatusCode::OK,
+                ui::coverage::render_id_card(&sh, Some(&card), &qr, ""),
+            )
         }
         Err(e) if e.status() < 500 => html(
             &r,
@@ -391,7 +445,11 @@ async fn id_card_page(
 }
 
 async fn card_file(s: AppState, addr: SocketAddr, headers: HeaderMap, pdf: bool) -> Response {
-    let path = if pdf { "/coverage/id-card.pdf" } else { "/coverage/id-card.png" };
+    let path = if pdf {
+        "/coverage/id-card.pdf"
+    } else {
+        "/coverage/id-card.png"
+    };
     let r = req(&s, &addr, &headers, path, None).await;
     let res = or_return!(card_for(&s, &r).await);
     match res {
@@ -406,10 +464,8 @@ async fn card_file(s: AppState, addr: SocketAddr, headers: HeaderMap, pdf: bool)
                     let mut resp = (StatusCode::OK, b).into_response();
                     resp.headers_mut()
                         .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-                    resp.headers_mut().insert(
-                        header::CACHE_CONTROL,
-                        HeaderValue::from_static("no-store"),
-                    );
+                    resp.headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
                     with_cookies(resp, &r.set)
                 }
                 Err(e) => internal(&r, &e.to_string()),
@@ -462,7 +518,11 @@ async fn areas_view(s: &AppState, r: &Req, message: &str) -> Response {
         .map(|g| (g.code, g.title))
         .collect();
     let sh = shell(s, r, Section::Coverage).await;
-    html(r, StatusCode::OK, ui::coverage::render_areas(&sh, message, &rows, &choices))
+    html(
+        r,
+        StatusCode::OK,
+        ui::coverage::render_areas(&sh, message, &rows, &choices),
+    )
 }
 
 async fn areas_page(

@@ -240,10 +240,7 @@ fn checked_form(r: &Req, body: &[u8]) -> Result<Vec<(String, String)>, Response>
 type Form = Vec<(String, String)>;
 
 /// A CSRF-checked form from a signed-in member, or the response to send instead.
-fn signed_in_form<'a>(
-    r: &'a Req,
-    body: &[u8],
-) -> Result<(Form, &'a SessionInfo), Response> {
+fn signed_in_form<'a>(r: &'a Req, body: &[u8]) -> Result<(Form, &'a SessionInfo), Response> {
     let f = checked_form(r, body)?;
     let info = r.signed_in().ok_or_else(|| need_sign_in(r))?;
     Ok((f, info))

@@ -286,7 +286,11 @@ async fn main() -> anyhow::Result<()> {
 
 /// Import one X12 834 file: apply it, write its 999 beside it (`FILE.999`), print the
 /// per-member report (or write it to `report`). Exit code 0 all accepted, 3 some rejected.
-async fn import_x12(fhir: &Fhir, path: &std::path::Path, report: Option<&std::path::Path>) -> anyhow::Result<i32> {
+async fn import_x12(
+    fhir: &Fhir,
+    path: &std::path::Path,
+    report: Option<&std::path::Path>,
+) -> anyhow::Result<i32> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let m = ws_membership::Membership::new(fhir.clone());
     let started = std::time::Instant::now();
@@ -301,7 +305,9 @@ async fn import_x12(fhir: &Fhir, path: &std::path::Path, report: Option<&std::pa
     let secs = started.elapsed().as_secs_f64();
     let ack_path = path.with_extension(format!(
         "{}999",
-        path.extension().map(|e| format!("{}.", e.to_string_lossy())).unwrap_or_default()
+        path.extension()
+            .map(|e| format!("{}.", e.to_string_lossy()))
+            .unwrap_or_default()
     ));
     std::fs::write(&ack_path, &r.ack).with_context(|| format!("writing {}", ack_path.display()))?;
     let mut lines = String::new();
@@ -311,11 +317,16 @@ async fn import_x12(fhir: &Fhir, path: &std::path::Path, report: Option<&std::pa
             x.segment,
             x.outcome,
             x.name,
-            x.reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default()
+            x.reason
+                .as_deref()
+                .map(|r| format!(" — {r}"))
+                .unwrap_or_default()
         ));
     }
     match report {
-        Some(rp) => std::fs::write(rp, &lines).with_context(|| format!("writing {}", rp.display()))?,
+        Some(rp) => {
+            std::fs::write(rp, &lines).with_context(|| format!("writing {}", rp.display()))?
+        }
         None => {
             if r.members.len() <= 50 {
                 print!("{lines}");

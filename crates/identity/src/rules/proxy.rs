@@ -122,6 +122,9 @@ pub enum Relationship {
     /// Guardianship or health-care power of attorney documents on file (PRX-05): full access
     /// at any age.
     Legal,
+    /// The member's own record in another region ("add an area of care", AWY-01): the same
+    /// person, so the access of one's own record (a teen's own view under 18).
+    AreaOfCare,
 }
 
 /// The access a relationship gives on `on` (PRX-02, PRX-03, PRX-05, EX-P1, EX-P3).
@@ -137,6 +140,11 @@ pub fn access_for(
 ) -> Option<Access> {
     match relationship {
         Relationship::Legal => Some(Access::Legal),
+        Relationship::AreaOfCare => Some(if age_on(subject_birth, on) < MAJORITY {
+            Access::OwnTeen
+        } else {
+            Access::Own
+        }),
         Relationship::Parent => parent_access(subject_birth, subject_state, on),
         Relationship::Caregiver => {
             let adult = age_on(subject_birth, on) >= MAJORITY;

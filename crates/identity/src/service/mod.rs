@@ -328,6 +328,7 @@ pub(crate) fn parse_relationship(s: &str) -> Option<proxy::Relationship> {
         "parent" => proxy::Relationship::Parent,
         "caregiver" => proxy::Relationship::Caregiver,
         "legal" => proxy::Relationship::Legal,
+        "area-of-care" => proxy::Relationship::AreaOfCare,
         _ => return None,
     })
 }

@@ -259,6 +259,7 @@ impl Identity {
             proxy::Relationship::Parent => "parent",
             proxy::Relationship::Caregiver => "caregiver",
             proxy::Relationship::Legal => "legal",
+            proxy::Relationship::AreaOfCare => "area-of-care",
         };
         let row = ProxyGrantRow {
             id: uuid::Uuid::new_v4().to_string(),

@@ -16,6 +16,7 @@ mod browser;
 mod bulk;
 mod bundles;
 mod concurrency;
+mod coverage;
 mod crud;
 mod identity;
 mod misc;

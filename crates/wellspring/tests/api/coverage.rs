@@ -1,0 +1,711 @@
+//! Coverage and membership through HTTP and the membership service (issue 5): coverage status
+//! for any date, adding a newborn (ENR-05) and a refusal outside the window, a death (ENR-12),
+//! areas of care (AWY-01), X12 834 import (errors of every kind, idempotency, 999) and X12
+//! 270 → 271 (ELG-02). Both back ends.
+
+use jiff::civil::{Date, date};
+use serde_json::{Value, json};
+use ws_coverage::Relationship;
+use ws_coverage::windows::LifeEvent;
+use ws_identity::caller::{Access, Grant, StaffRole};
+use ws_interop::{Caller, Principal};
+use ws_membership::changes::NewDependent;
+use ws_membership::{Membership, MembershipError};
+
+use crate::support::TestApp;
+
+const REGION: &str = "north";
+
+fn person(account: &str, patient: &str, access: Access) -> Caller {
+    Caller {
+        actor: format!("account:{account}"),
+        principal: Principal::Person {
+            account: account.into(),
+            grants: vec![Grant {
+                patient: patient.into(),
+                access,
+            }],
+        },
+        acting_for: Some(patient.into()),
+        purpose: None,
+        source: Some("test".into()),
+    }
+}
+
+fn member_services() -> Caller {
+    Caller {
+        actor: "staff:ms-1".into(),
+        principal: Principal::Staff {
+            account: "ms-1".into(),
+            role: StaffRole::MemberServices,
+            practitioner: None,
+            panel: vec![],
+            break_glass: None,
+        },
+        acting_for: None,
+        purpose: None,
+        source: Some("test".into()),
+    }
+}
+
+/// Two regions (north, south), a plan, an employer group, and a subscriber with a spouse,
+/// covered since 2024-01-01. Returns (subscriber, spouse) ids.
+async fn seed_family(app: &TestApp) -> (String, String) {
+    for (region, title) in [("north", "North"), ("south", "South")] {
+        app.put(
+            &format!("/Organization/{region}-org-plan"),
+            &json!({"resourceType": "Organization", "id": format!("{region}-org-plan"),
+                "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "pay"}]}],
+                "name": format!("Wellspring Health {title}")}),
+        )
+        .await
+        .assert_status(201);
+        for (code, name, copay) in [("THMO-25", "Traditional HMO", 25), ("MCD", "Medicaid", 0)] {
+            let id = format!("{region}-plan-{}", code.to_lowercase());
+            app.put(
+                &format!("/InsurancePlan/{id}"),
+                &json!({"resourceType": "InsurancePlan", "id": id, "status": "active",
+                    "identifier": [{"system": "urn:wellspring:plan-code", "value": code}, {"system": "urn:wellspring:region", "value": region}],
+                    "name": format!("Wellspring {name} {title}"),
+                    "plan": [{"type": {"text": name}, "specificCost": [{"category": {"coding": [{"code": "medical"}]}, "benefit": [
+                        {"type": {"coding": [{"code": "primary-care", "display": "Primary care office visit"}]}, "cost": [{"type": {"coding": [{"code": "copay"}]}, "value": {"value": copay, "unit": "USD"}}]}
+                    ]}]}]}),
+            )
+            .await
+            .assert_status(201);
+        }
+    }
+    app.put(
+        "/Organization/north-emp-00010",
+        &json!({"resourceType": "Organization", "id": "north-emp-00010",
+            "identifier": [{"system": "urn:wellspring:employer-group", "value": "NOR00010"}, {"system": "urn:wellspring:region", "value": REGION}],
+            "name": "Cedarton Logistics"}),
+    )
+    .await
+    .assert_status(201);
+    let patient = |id: &str, mrn: &str, mb: &str, given: &str, birth: &str| {
+        json!({"resourceType": "Patient", "id": id,
+            "identifier": [{"system": "urn:wellspring:mrn:north", "value": mrn}, {"system": "urn:wellspring:member-id:north", "value": mb}],
+            "name": [{"family": "Okafor", "given": [given]}], "gender": "female", "birthDate": birth,
+            "address": [{"line": ["1 Main St"], "city": "Cedarton", "state": "WA", "postalCode": "98101"}]})
+    };
+    app.put(
+        "/Patient/sub",
+        &patient("sub", "NOR100000017", "NOR0000001-01", "Ada", "1988-05-02"),
+    )
+    .await
+    .assert_status(201);
+    app.put(
+        "/Patient/spouse",
+        &patient(
+            "spouse",
+            "NOR100000025",
+            "NOR0000001-02",
+            "Ben",
+            "1987-03-09",
+        ),
+    )
+    .await
+    .assert_status(201);
+    let cov = |id: &str, who: &str, rel: &str, mb: &str| {
+        json!({"resourceType": "Coverage", "id": id, "status": "active",
+        "identifier": [{"system": "urn:wellspring:member-id:north", "value": mb}],
+        "subscriber": {"reference": "Patient/sub"}, "beneficiary": {"reference": format!("Patient/{who}")},
+        "relationship": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship", "code": rel}]},
+        "period": {"start": "2024-01-01"},
+        "payor": [{"reference": "Organization/north-org-plan"}],
+        "class": [
+            {"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "plan"}]}, "value": "THMO-25", "name": "Wellspring Traditional HMO North"},
+            {"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "group"}]}, "value": "NOR00010", "name": "Cedarton Logistics"}
+        ]})
+    };
+    app.put(
+        "/Coverage/cov-sub",
+        &cov("cov-sub", "sub", "self", "NOR0000001-01"),
+    )
+    .await
+    .assert_status(201);
+    app.put(
+        "/Coverage/cov-spouse",
+        &cov("cov-spouse", "spouse", "spouse", "NOR0000001-02"),
+    )
+    .await
+    .assert_status(201);
+    ("sub".into(), "spouse".into())
+}
+
+/// ELG-01 through the API: any date, inclusive period, FHIR answer; bad input is a clear 400.
+async fn coverage_status_for_any_date(app: &TestApp) {
+    seed_family(app).await;
+    let r = app
+        .get(&format!(
+            "{}/api/coverage-status?patient=sub&date=2026-03-01",
+            app.base
+        ))
+        .await;
+    r.assert_status(200);
+    let v = r.json();
+    assert_eq!(v["resourceType"], "CoverageEligibilityResponse");
+    assert_eq!(v["insurance"][0]["inforce"], true, "{v}");
+    assert_eq!(v["insurance"][0]["benefitPeriod"]["start"], "2024-01-01");
+    let before = app
+        .get(&format!(
+            "{}/api/coverage-status?patient=sub&date=2023-12-31",
+            app.base
+        ))
+        .await
+        .json();
+    assert_eq!(before["insurance"][0]["inforce"], false, "{before}");
+    app.get(&format!(
+        "{}/api/coverage-status?patient=sub&date=2026-02-30",
+        app.base
+    ))
+    .await
+    .assert_outcome(400, "not a date");
+    app.get(&format!("{}/api/coverage-status?date=2026-02-01", app.base))
+        .await
+        .assert_outcome(400, "patient parameter");
+    app.get(&format!("{}/api/coverage-status?patient=nobody", app.base))
+        .await
+        .assert_status(404);
+    // Anonymous callers learn nothing.
+    let anon = app
+        .anon
+        .get(format!("{}/api/coverage-status?patient=sub", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(anon.status().as_u16(), 401 | 403),
+        "{}",
+        anon.status()
+    );
+}
+
+/// ENR-05 / EX-E9: a newborn added by the subscriber is covered from the birth date, gets an
+/// MRN of the region, and the change is audited under the member's own name; a request after
+/// the window closes is refused with the reason; another member cannot add to this family.
+async fn newborn_added_from_birth_date(app: &TestApp) {
+    let (sub, spouse) = seed_family(app).await;
+    let m = Membership::new(app.fhir.clone());
+    // A fixed "today" outside the employer's November open enrollment.
+    let today = date(2026, 6, 15);
+    let birth = date(2026, 6, 5);
+    let me = person("acct-ada", &sub, Access::Own);
+    let out = m
+        .add_dependent(
+            &me,
+            &sub,
+            NewDependent {
+                given: "Chidi".into(),
+                family: "Okafor".into(),
+                birth_date: birth,
+                gender: "male".into(),
+                relationship: Relationship::Child,
+                event: LifeEvent::Birth(birth),
+            },
+            today,
+        )
+        .await
+        .expect("newborn added");
+    assert_eq!(
+        out.effective,
+        Some(birth),
+        "ENR-05: effective on the birth date"
+    );
+    let baby = out.patient.clone().unwrap();
+    let mrn = out.mrn.clone().unwrap();
+    assert!(
+        mrn.starts_with("NOR") && ws_membership::ids::mrn_is_valid(&mrn),
+        "{mrn}"
+    );
+    let p = app.get(&format!("/Patient/{baby}")).await.json();
+    assert_eq!(p["birthDate"], birth.to_string());
+    let covs = app
+        .search("Coverage", &format!("beneficiary=Patient/{baby}"))
+        .await;
+    let c = &covs["entry"][0]["resource"];
+    assert_eq!(c["period"]["start"], birth.to_string(), "{c}");
+    assert_eq!(c["subscriber"]["reference"], "Patient/sub");
+    assert_eq!(c["class"][0]["value"], "THMO-25");
+    let st = m.status(&me, &baby, today).await.err();
+    assert!(
+        st.is_some(),
+        "the subscriber's own grant does not reach the baby's record directly"
+    );
+    // Audited under the member's name.
+    app.flush_audit().await;
+    let rows = app.all_audit_rows().await;
+    assert!(
+        rows.iter().any(|r| r.actor == "account:acct-ada"
+            && r.res_type.as_deref() == Some("Coverage")
+            && r.purpose
+                .as_deref()
+                .is_some_and(|p| p.contains("add a family member"))),
+        "an audit row for the enrollment by the member"
+    );
+    // Same baby again: refused, nothing written.
+    let again = m
+        .add_dependent(
+            &me,
+            &sub,
+            NewDependent {
+                given: "Chidi".into(),
+                family: "Okafor".into(),
+                birth_date: birth,
+                gender: "male".into(),
+                relationship: Relationship::Child,
+                event: LifeEvent::Birth(birth),
+            },
+            today,
+        )
+        .await;
+    assert!(
+        matches!(again, Err(MembershipError::Invalid(ref s)) if s.contains("already")),
+        "{again:?}"
+    );
+    // A birth 45 days ago in a group plan: outside the 31-day window (ENR-11); next chance is
+    // the employer's open enrollment.
+    let old = date(2026, 5, 1);
+    let late = m
+        .add_dependent(
+            &me,
+            &sub,
+            NewDependent {
+                given: "Late".into(),
+                family: "Okafor".into(),
+                birth_date: old,
+                gender: "female".into(),
+                relationship: Relationship::Child,
+                event: LifeEvent::Birth(old),
+            },
+            today,
+        )
+        .await;
+    match late {
+        Err(MembershipError::Refused {
+            reason,
+            rule,
+            next_allowed,
+        }) => {
+            assert!(!reason.is_empty());
+            assert!(rule.starts_with("ENR-"), "{rule}");
+            assert_eq!(next_allowed, Some(date(2026, 11, 1)), "{reason}");
+        }
+        other => panic!("a refusal, got {other:?}"),
+    }
+    // The spouse (not the subscriber) cannot add to the family; a stranger cannot either.
+    let spouse_caller = person("acct-ben", &spouse, Access::Own);
+    let r = m
+        .add_dependent(
+            &spouse_caller,
+            &sub,
+            NewDependent {
+                given: "X".into(),
+                family: "Okafor".into(),
+                birth_date: birth,
+                gender: "male".into(),
+                relationship: Relationship::Child,
+                event: LifeEvent::Birth(birth),
+            },
+            today,
+        )
+        .await;
+    assert!(matches!(r, Err(MembershipError::Forbidden(_))), "{r:?}");
+    assert_eq!(app.search_ids("Patient", "family=Okafor").await.len(), 3);
+}
+
+/// Issue 5 part 3 (ENR-12): a group subscriber's death ends their coverage on the date of
+/// death, the dependents' coverage is not silently dropped without the continuation offer,
+/// future appointments are cancelled, and nothing is deleted.
+async fn death_recorded_by_member_services(app: &TestApp) {
+    let (sub, _) = seed_family(app).await;
+    let today = ws_membership::today();
+    let future = today.checked_add(jiff::Span::new().days(20)).unwrap();
+    app.put(
+        "/Appointment/appt-1",
+        &json!({"resourceType": "Appointment", "id": "appt-1", "status": "booked",
+            "start": format!("{future}T09:00:00Z"), "end": format!("{future}T09:20:00Z"),
+            "participant": [{"actor": {"reference": "Patient/sub"}, "status": "accepted"}]}),
+    )
+    .await
+    .assert_status(201);
+    let m = Membership::new(app.fhir.clone());
+    let died = today.checked_sub(jiff::Span::new().days(2)).unwrap();
+    // A member cannot record a death.
+    let me = person("acct-ada", &sub, Access::Own);
+    assert!(matches!(
+        m.record_death(&me, &sub, died, today).await,
+        Err(MembershipError::Forbidden(_))
+    ));
+    let rep = m
+        .record_death(&member_services(), &sub, died, today)
+        .await
+        .expect("death recorded");
+    assert_eq!(rep.coverage_last_day, Some(died));
+    assert!(rep.dependents.contains("COBRA"), "{}", rep.dependents);
+    assert_eq!(rep.appointments_cancelled, 1);
+    let p = app.get("/Patient/sub").await.json();
+    assert_eq!(p["deceasedDateTime"], died.to_string());
+    let c = app.get("/Coverage/cov-sub").await.json();
+    assert_eq!(c["period"]["end"], died.to_string());
+    assert_eq!(c["period"]["start"], "2024-01-01", "starts never move");
+    let a = app.get("/Appointment/appt-1").await.json();
+    assert_eq!(a["status"], "cancelled");
+    // Recording it twice is refused; the Patient is still there (nothing deleted).
+    assert!(matches!(
+        m.record_death(&member_services(), &sub, died, today).await,
+        Err(MembershipError::Invalid(_))
+    ));
+    app.get("/Patient/sub").await.assert_status(200);
+}
+
+/// AWY-01 / EX-W1: an area of care gives a new MRN of the visited region linked both ways;
+/// asking again returns the same one; Medicaid members are refused routine care away.
+async fn area_of_care_issues_a_linked_mrn(app: &TestApp) {
+    let (sub, _) = seed_family(app).await;
+    let m = Membership::new(app.fhir.clone());
+    let me = person("acct-ada", &sub, Access::Own);
+    let today = ws_membership::today();
+    let a = m
+        .add_area_of_care(&me, &sub, "south", today)
+        .await
+        .expect("area added");
+    assert!(
+        a.mrn.starts_with("SOU") && ws_membership::ids::mrn_is_valid(&a.mrn),
+        "{}",
+        a.mrn
+    );
+    let visiting = app.get(&format!("/Patient/{}", a.patient)).await.json();
+    assert_eq!(visiting["link"][0]["other"]["reference"], "Patient/sub");
+    let home = app.get("/Patient/sub").await.json();
+    assert_eq!(
+        home["link"][0]["other"]["reference"],
+        format!("Patient/{}", a.patient)
+    );
+    let again = m.add_area_of_care(&me, &sub, "south", today).await.unwrap();
+    assert_eq!(again, a);
+    assert!(matches!(
+        m.add_area_of_care(&me, &sub, "north", today).await,
+        Err(MembershipError::Invalid(_))
+    ));
+    assert!(matches!(
+        m.add_area_of_care(&me, &sub, "atlantis", today).await,
+        Err(MembershipError::NotFound(_))
+    ));
+    // Medicaid: move the family to the Medicaid plan code, then ask.
+    let mut c = app.get("/Coverage/cov-spouse").await.json();
+    c["class"][0]["value"] = json!("MCD");
+    app.put("/Coverage/cov-spouse", &c).await.assert_status(200);
+    let r = m
+        .add_area_of_care(
+            &person("acct-ben", "spouse", Access::Own),
+            "spouse",
+            "south",
+            today,
+        )
+        .await;
+    assert!(
+        matches!(
+            r,
+            Err(MembershipError::Refused {
+                rule: "AWY-02" | "ENR-23",
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+}
+
+fn env() -> ws_x12::Envelope {
+    ws_x12::Envelope::new(
+        "EMPLOYER",
+        "WELLSPRING",
+        date(2026, 11, 20),
+        jiff::civil::time(10, 30, 0, 0),
+        1001,
+        1,
+    )
+}
+
+fn header() -> ws_x12::Header834 {
+    ws_x12::Header834 {
+        purpose: "00".into(),
+        reference: "REF001".into(),
+        date: date(2026, 11, 20),
+        time: "1030".into(),
+        action: "2".into(),
+        master_policy: Some("NOR00010".into()),
+        file_effective_date: None,
+        sponsor: ws_x12::Party {
+            name: "Cedarton Logistics".into(),
+            id_qualifier: "FI".into(),
+            id: "123456789".into(),
+        },
+        payer: ws_x12::Party {
+            name: "Wellspring Health North".into(),
+            id_qualifier: "FI".into(),
+            id: "999999999".into(),
+        },
+    }
+}
+
+fn enrollee(
+    sub_id: &str,
+    rel: &str,
+    first: &str,
+    birth: Date,
+    plan: &str,
+    group: &str,
+) -> ws_x12::Member834 {
+    let mut m = ws_x12::Member834::new(sub_id, rel, "Moreno", first, birth, 'F');
+    m.group_number = Some(group.into());
+    m.address_lines = vec!["12 Pine St".into()];
+    m.city = Some("Cedarton".into());
+    m.state = Some("WA".into());
+    m.zip = Some("98101".into());
+    m.coverages.push(ws_x12::Coverage834 {
+        maintenance: ws_x12::Maintenance::Addition,
+        insurance_line: "HLT".into(),
+        plan_code: plan.into(),
+        coverage_level: Some("FAM".into()),
+        begin: Some(date(2027, 1, 1)),
+        end: None,
+    });
+    m
+}
+
+async fn post_x12(app: &TestApp, path: &str, body: &str) -> (u16, String) {
+    let r = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("content-type", "application/edi-x12")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// Issue 5 part 7: an 834 with good and bad members; unknown group and plan reject only that
+/// member with the reason and segment; a second import changes nothing; a malformed file
+/// changes nothing and says where; the 999 acknowledges with errors.
+async fn x12_834_import(app: &TestApp) {
+    seed_family(app).await;
+    let members = vec![
+        enrollee(
+            "E1001",
+            "18",
+            "Lucia",
+            date(1990, 6, 15),
+            "THMO-25",
+            "NOR00010",
+        ),
+        enrollee(
+            "E1001",
+            "19",
+            "Mateo",
+            date(2020, 2, 29),
+            "THMO-25",
+            "NOR00010",
+        ),
+        enrollee(
+            "E1002",
+            "18",
+            "Nina",
+            date(1985, 1, 1),
+            "THMO-25",
+            "NOR99999",
+        ),
+        enrollee(
+            "E1003",
+            "18",
+            "Omar",
+            date(1979, 12, 31),
+            "GOLD-X",
+            "NOR00010",
+        ),
+        enrollee(
+            "E1004",
+            "19",
+            "Pia",
+            date(2015, 4, 4),
+            "THMO-25",
+            "NOR00010",
+        ),
+    ];
+    let file = ws_x12::write_834(&env(), &header(), members.iter());
+    // A bad date in another copy of member 1 (hand-edited segment).
+    let (st, body) = post_x12(app, "/x12/834", &file).await;
+    assert_eq!(st, 200, "{body}");
+    let rep: Value = serde_json::from_str(&body).unwrap();
+    let outcome = |i: usize| rep["members"][i]["outcome"].as_str().unwrap().to_owned();
+    let reason = |i: usize| {
+        rep["members"][i]["reason"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert_eq!(outcome(0), "added", "{rep}");
+    assert_eq!(outcome(1), "added", "{rep}");
+    assert_eq!(outcome(2), "rejected");
+    assert!(
+        reason(2).contains("unknown employer group NOR99999"),
+        "{}",
+        reason(2)
+    );
+    assert_eq!(outcome(3), "rejected");
+    assert!(reason(3).contains("unknown plan GOLD-X"), "{}", reason(3));
+    assert_eq!(
+        outcome(4),
+        "rejected",
+        "a dependent without a covered subscriber"
+    );
+    assert!(
+        reason(4).contains("no subscriber with REF*0F E1004"),
+        "{}",
+        reason(4)
+    );
+    assert!(rep["members"][2]["segment"].as_u64().unwrap() > 0);
+    let ack = rep["ack999"].as_str().unwrap();
+    assert!(ack.contains("ST*999*"), "{ack}");
+    assert!(
+        ack.contains("IK5*E") || ack.contains("AK9*E") || ack.contains("AK9*P"),
+        "{ack}"
+    );
+    let lucia = rep["members"][0]["patient"].as_str().unwrap().to_owned();
+    let cov = app
+        .search("Coverage", &format!("beneficiary=Patient/{lucia}"))
+        .await;
+    assert_eq!(cov["entry"][0]["resource"]["period"]["start"], "2027-01-01");
+    let before_patients = app.count("Patient").await;
+    let before_covs = app.count("Coverage").await;
+    // Idempotent: the same file again changes nothing.
+    let (st, body) = post_x12(app, "/x12/834", &file).await;
+    assert_eq!(st, 200, "{body}");
+    let rep2: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(rep2["members"][0]["outcome"], "unchanged", "{rep2}");
+    assert_eq!(rep2["members"][1]["outcome"], "unchanged", "{rep2}");
+    assert_eq!(app.count("Patient").await, before_patients);
+    assert_eq!(app.count("Coverage").await, before_covs);
+    let v = app.get(&format!("/Patient/{lucia}")).await.json();
+    assert_eq!(
+        v["meta"]["versionId"], "1",
+        "no new version on the second import"
+    );
+    // Malformed: truncated file, wrong SE count, bad date: nothing changes.
+    let truncated = &file[..file.len() - 40];
+    let (st, body) = post_x12(app, "/x12/834", truncated).await;
+    assert_eq!(st, 400, "{body}");
+    assert!(body.contains("segment"), "says where: {body}");
+    let se_pos = file.find("SE*").unwrap();
+    let mut wrong_count = file.clone();
+    wrong_count.replace_range(se_pos..se_pos + 3, "SE*9");
+    let (st, body) = post_x12(app, "/x12/834", &wrong_count).await;
+    assert_eq!(st, 400, "{body}");
+    let bad_date = file.replace("DMG*D8*19900615", "DMG*D8*19900631");
+    assert_ne!(bad_date, file);
+    let (st, body) = post_x12(app, "/x12/834", &bad_date).await;
+    assert_eq!(st, 200, "{body}");
+    let rep3: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(rep3["members"][0]["outcome"], "rejected");
+    assert!(
+        rep3["members"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("19900631"),
+        "{rep3}"
+    );
+    assert_eq!(app.count("Patient").await, before_patients);
+    assert_eq!(app.count("Coverage").await, before_covs);
+    // Termination, then the same termination again (unchanged), then reinstatement.
+    let mut term = members[0].clone();
+    term.maintenance = ws_x12::Maintenance::Termination;
+    term.coverages[0].end = Some(date(2027, 3, 31));
+    let f2 = ws_x12::write_834(&env(), &header(), [&term]);
+    let (_, body) = post_x12(app, "/x12/834", &f2).await;
+    let r: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(r["members"][0]["outcome"], "terminated", "{r}");
+    let (_, body) = post_x12(app, "/x12/834", &f2).await;
+    let r: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(r["members"][0]["outcome"], "unchanged", "{r}");
+    let mateo = rep["members"][1]["patient"].as_str().unwrap();
+    let c = app
+        .search("Coverage", &format!("beneficiary=Patient/{mateo}"))
+        .await;
+    assert_eq!(
+        c["entry"][0]["resource"]["period"]["end"], "2027-03-31",
+        "dependents end with the subscriber"
+    );
+    // Members only via an integration/staff caller.
+    let anon = app
+        .anon
+        .post(format!("{}/x12/834", app.base))
+        .body(file.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(anon.status().as_u16(), 401 | 403));
+}
+
+/// ELG-02: 270 → 271: covered (EB*1), unknown member (AAA 75), wrong birth date (AAA 58).
+async fn x12_270_eligibility(app: &TestApp) {
+    seed_family(app).await;
+    let person = |id: &str, birth: Date| ws_x12::Person {
+        last_name: "Okafor".into(),
+        first_name: "Ada".into(),
+        middle_name: None,
+        member_id: Some(id.into()),
+        birth_date: Some(birth),
+        gender: None,
+    };
+    let entity = |code: &str, name: &str| ws_x12::Entity {
+        entity_code: code.into(),
+        entity_type: "2".into(),
+        name: name.into(),
+        first_name: String::new(),
+        id_qualifier: "PI".into(),
+        id: "12345".into(),
+    };
+    let inq = |p: ws_x12::Person| ws_x12::Inquiry270 {
+        reference: "R1".into(),
+        trace: Some("TRACE1".into()),
+        trace_originator: Some("9877281234".into()),
+        source: entity("PR", "WELLSPRING"),
+        provider: ws_x12::Entity {
+            entity_code: "1P".into(),
+            id_qualifier: "XX".into(),
+            id: "1234567893".into(),
+            ..entity("1P", "VALLEY CLINIC")
+        },
+        subscriber: p,
+        dependent: None,
+        date: Some(ws_x12::DateOrRange::Date(date(2026, 6, 1))),
+        service_types: vec!["30".into()],
+        position: 0,
+        st_position: 0,
+    };
+    let ok = ws_x12::write_270(&env(), &[inq(person("NOR0000001-01", date(1988, 5, 2)))]);
+    let (st, body) = post_x12(app, "/x12/270", &ok).await;
+    assert_eq!(st, 200, "{body}");
+    assert!(body.contains("ST*271*"), "{body}");
+    assert!(body.contains("EB*1*IND*30"), "{body}");
+    assert!(body.contains("TRACE1"), "trace echoed: {body}");
+    let unknown = ws_x12::write_270(&env(), &[inq(person("NOR9999999-01", date(1988, 5, 2)))]);
+    let (_, body) = post_x12(app, "/x12/270", &unknown).await;
+    assert!(body.contains("AAA*N**75*C"), "{body}");
+    let wrong_dob = ws_x12::write_270(&env(), &[inq(person("NOR0000001-01", date(1988, 5, 3)))]);
+    let (_, body) = post_x12(app, "/x12/270", &wrong_dob).await;
+    assert!(body.contains("AAA*N**58*C"), "{body}");
+    let (st, body) = post_x12(app, "/x12/270", "ISA*garbage").await;
+    assert_eq!(st, 400, "{body}");
+}
+
+both!(
+    coverage_status_for_any_date,
+    newborn_added_from_birth_date,
+    death_recorded_by_member_services,
+    area_of_care_issues_a_linked_mrn,
+    x12_834_import,
+    x12_270_eligibility,
+);
