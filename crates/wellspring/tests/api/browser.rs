@@ -39,6 +39,7 @@ browser_tests!(
     two_step,
     proxy_switching,
     smart_authorization,
+    coverage_card_and_newborn,
 );
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
@@ -378,6 +379,91 @@ mod flows {
 
     /// (d) A parent linked to an 8-year-old and a 15-year-old sees both in the person
     /// switcher; switching to the teen shows the "acting for" banner.
+    /// Issue 5: check coverage for a date, view the ID card (QR code, no card-less plan), and
+    /// add a newborn who is covered from the birth date.
+    pub async fn coverage_card_and_newborn(app: &TestApp, b: &Browser) {
+        crate::coverage::seed_family(app).await;
+        let email = "ada.okafor@example.org";
+        let input = ws_identity::service::RegisterInput {
+            mrn: "NOR100000017".into(),
+            birth_date: "1988-05-02".into(),
+            given: "Ada".into(),
+            family: "Okafor".into(),
+            email: email.into(),
+            mobile: MOBILE.into(),
+            password: PASSWORD.into(),
+        };
+        app.identity
+            .register(&input, Some("test"))
+            .await
+            .expect("registering")
+            .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
+        sign_in(b, email, PASSWORD).await;
+
+        // Coverage check, today and before the coverage began.
+        b.goto("/coverage").await;
+        b.assert_shows("Covered on").await;
+        b.assert_shows("Wellspring Traditional HMO North").await;
+        b.assert_shows("Ben Okafor").await;
+        b.fill("date", "2023-06-01").await;
+        b.click_submit().await;
+        let result = b.texts("#coverage-result").await.join(" ");
+        assert!(
+            result.contains("Not covered on 2023-06-01"),
+            "coverage result for 2023-06-01: {result}"
+        );
+
+        // The ID card: MRN, plan, a QR code, print and wallet links.
+        b.goto("/coverage/id-card").await;
+        b.assert_shows("NOR100000017").await;
+        b.assert_shows("Emergency? Call 911").await;
+        assert_eq!(b.count("#id-card svg[role=img]").await, 1, "one QR code");
+        assert_eq!(b.count("#card-pdf").await + b.count("#card-png").await, 2);
+
+        // Add a newborn born three days ago.
+        let today = ws_membership::today();
+        let birth = today
+            .checked_sub(jiff::Span::new().days(3))
+            .expect("date")
+            .to_string();
+        b.goto("/coverage/add-member").await;
+        b.fill("given", "Chidi").await;
+        b.fill("family", "Okafor").await;
+        b.fill("birth_date", &birth).await;
+        b.select("gender", "male").await;
+        b.select("relationship", "19").await;
+        b.select("event", "birth").await;
+        b.fill("event_date", &birth).await;
+        b.click_submit().await;
+        let notice = flash(b).await;
+        assert!(
+            notice.contains(&format!("Chidi Okafor is covered from {birth}")),
+            "newborn notice: {notice}"
+        );
+        assert!(notice.contains("Medical record number: NOR"), "{notice}");
+        b.goto("/coverage").await;
+        b.assert_shows("Chidi Okafor").await;
+
+        // A birth date in the future is refused with a clear message; nothing is added.
+        let future = today
+            .checked_add(jiff::Span::new().days(30))
+            .expect("date")
+            .to_string();
+        b.goto("/coverage/add-member").await;
+        b.fill("given", "Nope").await;
+        b.fill("family", "Okafor").await;
+        b.fill("birth_date", &future).await;
+        b.fill("event_date", &future).await;
+        b.click_submit().await;
+        let refusal = b.texts("#refusal").await.join(" ");
+        assert!(
+            refusal.contains("cannot be in the future"),
+            "refusal: {refusal}"
+        );
+        b.goto("/coverage").await;
+        b.assert_hides("Nope Okafor").await;
+    }
+
     pub async fn proxy_switching(app: &TestApp, b: &Browser) {
         let email = "ana.quiroga@example.org";
         let (own, ana) =

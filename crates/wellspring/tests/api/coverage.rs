@@ -50,7 +50,7 @@ fn member_services() -> Caller {
 
 /// Two regions (north, south), a plan, an employer group, and a subscriber with a spouse,
 /// covered since 2024-01-01. Returns (subscriber, spouse) ids.
-async fn seed_family(app: &TestApp) -> (String, String) {
+pub(crate) async fn seed_family(app: &TestApp) -> (String, String) {
     for (region, title) in [("north", "North"), ("south", "South")] {
         app.put(
             &format!("/Organization/{region}-org-plan"),
