@@ -110,7 +110,7 @@ impl Membership {
     }
 
     /// The subscriber's row that covers `on` (the family's plan and group).
-    fn subscriber_row<'a>(family: &'a Family, on: Date) -> Result<&'a CoverageRow> {
+    fn subscriber_row(family: &Family, on: Date) -> Result<&CoverageRow> {
         family
             .rows
             .iter()

@@ -346,7 +346,7 @@ impl Membership {
             },
             None => None,
         };
-        for c in m.coverages.iter().filter(|c| c.insurance_line != "HLT") {
+        if let Some(c) = m.coverages.iter().find(|c| c.insurance_line != "HLT") {
             return Err(MembershipError::Invalid(format!(
                 "insurance line {} (HD03) is not offered; only HLT",
                 c.insurance_line

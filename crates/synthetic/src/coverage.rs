@@ -7,6 +7,15 @@ use serde_json::{Value, json};
 use crate::date::Day;
 use crate::terminology::{UCUM, USD, WS_CS, cc};
 
+/// An extra benefit: (code, display, copay, limit per year (count, unit), note).
+type ExtraBenefit = (
+    &'static str,
+    &'static str,
+    u32,
+    Option<(u32, &'static str)>,
+    &'static str,
+);
+
 /// The products a member can be enrolled in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PlanKind {
@@ -233,15 +242,7 @@ impl Plan {
 
     /// The benefits members ask about beyond medical and pharmacy: (code, display, copay,
     /// limit per year, note). Travel emergency care is covered anywhere (AWY-01, SEED-15).
-    fn extra_benefits(
-        &self,
-    ) -> Vec<(
-        &'static str,
-        &'static str,
-        u32,
-        Option<(u32, &'static str)>,
-        &'static str,
-    )> {
+    fn extra_benefits(&self) -> Vec<ExtraBenefit> {
         let emergency = match self.rule(Benefit::Emergency) {
             Rule::Copay(v) => v,
             _ => 0,

@@ -492,7 +492,7 @@ async fn post_x12(app: &TestApp, path: &str, body: &str) -> (u16, String) {
 /// changes nothing and says where; the 999 acknowledges with errors.
 async fn x12_834_import(app: &TestApp) {
     seed_family(app).await;
-    let members = vec![
+    let members = [
         enrollee(
             "E1001",
             "18",
