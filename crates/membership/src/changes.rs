@@ -741,3 +741,51 @@ impl Address {
         Ok(())
     }
 }
+
+impl Membership {
+    /// The age-out run (ENR-13): end the coverage of every dependent child past the age limit
+    /// on `on` (through the day before the 26th birthday, or month-end as a plan setting).
+    /// Returns (member, last covered day). Member services or an in-process job only.
+    pub async fn age_out(&self, caller: &Caller, on: Date) -> Result<Vec<(String, Date)>> {
+        Self::authorize_staff(caller)?;
+        let svc = Caller {
+            acting_for: None,
+            ..Self::service_caller(caller, "", "enrollment: dependent age-out (ENR-13)")
+        };
+        let rows: Vec<CoverageRow> = self
+            .fhir
+            .search_resources(
+                &svc,
+                "Coverage",
+                &[("status".into(), "active".into())],
+                1_000_000,
+            )
+            .await?
+            .iter()
+            .filter_map(CoverageRow::parse)
+            .filter(|r| r.relationship.is_child() && r.end.is_none())
+            .collect();
+        let mut out = Vec::new();
+        for row in rows {
+            let Ok(p) = self.read_json(&svc, "Patient", &row.member).await else {
+                continue;
+            };
+            let Some(birth) = p["birthDate"].as_str().and_then(|b| b.parse::<Date>().ok()) else {
+                continue;
+            };
+            let settings = self
+                .rules
+                .for_request(on, state_of(&p).as_deref(), market_of(&row));
+            let Some(last) = last_covered_day(birth, row.relationship, settings) else {
+                continue;
+            };
+            if last < on {
+                let last = last.max(row.start);
+                self.put_all(&svc, vec![with_end(&row.resource, Some(last))])
+                    .await?;
+                out.push((display_name(&p), last));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -25,6 +25,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff", get(staff_page))
         .route("/staff/grants", post(record))
+        .route("/staff/death", post(record_death))
+        .route("/staff/add-member", post(add_member))
+        .route("/staff/contact", post(correct_contact))
 }
 
 struct MemberRow {
@@ -33,6 +36,13 @@ struct MemberRow {
     birth: String,
     /// (name, relationship, since, documents)
     grants: Vec<(String, String, String, String)>,
+    /// Coverage today, in words.
+    coverage: String,
+    /// The family's coverage rows in words.
+    family: Vec<String>,
+    deceased: Option<String>,
+    address: (String, String, String, String),
+    mobile: String,
 }
 
 #[derive(Template)]
@@ -118,11 +128,61 @@ async fn lookup(s: &AppState, caller: &Caller, mrn: &str) -> Result<Vec<MemberRo
                 )
             })
             .collect();
+        let today = ws_membership::today();
+        let coverage = match s.membership.status(caller, id, today).await {
+            Ok(st) => match (&st.coverage, st.is_active()) {
+                (Some(c), true) => format!(
+                    "Covered today: {} (group {}), since {}",
+                    c.plan_name, c.group, c.start
+                ),
+                (Some(c), false) => format!(
+                    "Not covered today; last coverage {} {} to {}",
+                    c.plan_name,
+                    c.start,
+                    c.end.map(|e| e.to_string()).unwrap_or_default()
+                ),
+                (None, _) => "No coverage on record".to_owned(),
+            },
+            Err(e) => format!("Coverage not shown: {e}"),
+        };
+        let family = match s.membership.family(caller, id, today).await {
+            Ok(f) => f
+                .rows
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} ({:?}): {} {} to {}",
+                        f.name_of(&r.member),
+                        r.relationship,
+                        r.plan_code,
+                        r.start,
+                        r.end.map_or_else(|| "open".to_owned(), |e| e.to_string())
+                    )
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let addr = &r["address"][0];
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
         out.push(MemberRow {
             id: id.to_owned(),
             name: facts.display_name(),
             birth: facts.birth.map(|b| b.to_string()).unwrap_or_default(),
             grants,
+            coverage,
+            family,
+            deceased: r["deceasedDateTime"].as_str().map(str::to_owned),
+            address: (
+                text(&addr["line"][0]),
+                text(&addr["city"]),
+                text(&addr["state"]),
+                text(&addr["postalCode"]),
+            ),
+            mobile: r["telecom"]
+                .as_array()
+                .and_then(|t| t.iter().find(|x| x["use"] == "mobile"))
+                .map(|x| text(&x["value"]))
+                .unwrap_or_default(),
         });
     }
     Ok(out)
@@ -280,5 +340,196 @@ async fn record(
             render(&s, &caller, name, &token, &mrn, Some(notice), Vec::new()).await
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// The signed-in member-services caller and a checked form, or the response to send.
+async fn member_services_form(
+    s: &AppState,
+    addr: &SocketAddr,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Caller, String, String, Vec<(String, String)>), Response> {
+    let (caller, name, token) = staff_caller(s, addr, headers).await?;
+    let f = form(body);
+    if !auth::csrf_ok(Some(&token), field(&f, "csrf").unwrap_or("")) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            Html("This form has expired; go back and try again."),
+        )
+            .into_response());
+    }
+    if role_of(&caller) != Some(StaffRole::MemberServices) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            Html("Only member services record life events and corrections."),
+        )
+            .into_response());
+    }
+    Ok((caller, name, token, f))
+}
+
+fn membership_error(e: &ws_membership::MembershipError) -> String {
+    match e {
+        ws_membership::MembershipError::Refused {
+            reason,
+            next_allowed: Some(d),
+            rule,
+        } => format!("{reason} Allowed from {d}. ({rule})"),
+        ws_membership::MembershipError::Refused { reason, rule, .. } => {
+            format!("{reason} ({rule})")
+        }
+        other => other.to_string(),
+    }
+}
+
+async fn record_death(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
+    let patient = field(&f, "patient").unwrap_or("");
+    let date = field(&f, "date_of_death").unwrap_or("");
+    let Ok(date) = date.parse::<jiff::civil::Date>() else {
+        let errors = vec![(
+            format!("date_of_death-{patient}"),
+            "Enter the date of death (YYYY-MM-DD).".to_owned(),
+        )];
+        return render(&s, &caller, name, &token, &mrn, None, errors).await;
+    };
+    match s
+        .membership
+        .record_death(&caller, patient, date, ws_membership::today())
+        .await
+    {
+        Ok(rep) => {
+            let mut notice = format!(
+                "Death recorded. Coverage ends {}. {} Appointments cancelled: {}; prescriptions stopped: {}.",
+                rep.coverage_last_day
+                    .map_or_else(|| "(no active coverage)".to_owned(), |d| d.to_string()),
+                rep.dependents,
+                rep.appointments_cancelled,
+                rep.prescriptions_stopped
+            );
+            if let Some(d) = rep.dues_refund_from {
+                notice.push_str(&format!(" Prepaid dues are refunded from {d}."));
+            }
+            render(&s, &caller, name, &token, &mrn, Some(notice), Vec::new()).await
+        }
+        Err(e) => {
+            let errors = vec![(format!("date_of_death-{patient}"), membership_error(&e))];
+            render(&s, &caller, name, &token, &mrn, None, errors).await
+        }
+    }
+}
+
+async fn add_member(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
+    let patient = field(&f, "patient").unwrap_or("").to_owned();
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let birth = get("birth_date").parse::<jiff::civil::Date>();
+    let event_date = get("event_date").parse::<jiff::civil::Date>();
+    let relationship = ws_coverage::Relationship::from_x12(&get("relationship"));
+    let (Ok(birth), Ok(event_date), Some(relationship)) = (birth, event_date, relationship) else {
+        let errors = vec![(
+            format!("given-{patient}"),
+            "Enter the name, a date of birth, the relationship and the event date.".to_owned(),
+        )];
+        return render(&s, &caller, name, &token, &mrn, None, errors).await;
+    };
+    use ws_coverage::windows::LifeEvent;
+    let event = match get("event").as_str() {
+        "adoption" => LifeEvent::Adoption(event_date),
+        "placement" => LifeEvent::PlacementForAdoption(event_date),
+        "foster" => LifeEvent::FosterCare(event_date),
+        "court" => LifeEvent::CourtOrder(event_date),
+        "marriage" => LifeEvent::Marriage(event_date),
+        _ => LifeEvent::Birth(event_date),
+    };
+    let d = ws_membership::changes::NewDependent {
+        given: get("given"),
+        family: get("family"),
+        birth_date: birth,
+        gender: get("gender"),
+        relationship,
+        event,
+    };
+    match s
+        .membership
+        .add_dependent(&caller, &patient, d, ws_membership::today())
+        .await
+    {
+        Ok(out) => {
+            let notice = format!(
+                "Added: covered from {} ({}); new MRN {}.",
+                out.effective.map(|d| d.to_string()).unwrap_or_default(),
+                out.window,
+                out.mrn.unwrap_or_default()
+            );
+            render(&s, &caller, name, &token, &mrn, Some(notice), Vec::new()).await
+        }
+        Err(e) => {
+            let errors = vec![(format!("given-{patient}"), membership_error(&e))];
+            render(&s, &caller, name, &token, &mrn, None, errors).await
+        }
+    }
+}
+
+async fn correct_contact(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
+    let patient = field(&f, "patient").unwrap_or("").to_owned();
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let address = ws_membership::changes::Address {
+        lines: vec![get("line")],
+        city: get("city"),
+        state: get("state").to_ascii_uppercase(),
+        postal_code: get("postal_code"),
+    };
+    let phone = Some(get("mobile")).filter(|p| !p.is_empty());
+    match s
+        .membership
+        .update_contact(&caller, &patient, Some(address), phone)
+        .await
+    {
+        Ok(()) => {
+            render(
+                &s,
+                &caller,
+                name,
+                &token,
+                &mrn,
+                Some("Contact details corrected.".to_owned()),
+                Vec::new(),
+            )
+            .await
+        }
+        Err(e) => {
+            let errors = vec![(format!("line-{patient}"), membership_error(&e))];
+            render(&s, &caller, name, &token, &mrn, None, errors).await
+        }
     }
 }

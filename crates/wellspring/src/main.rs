@@ -2,6 +2,7 @@
 
 mod admin;
 mod bench;
+mod coverage_cmd;
 mod seed;
 mod settings;
 
@@ -94,6 +95,8 @@ enum Command {
     Staff(admin::StaffArgs),
     /// SMART apps and back-end integrations.
     Apps(admin::AppsArgs),
+    /// Membership jobs and tools (sample X12 834 files, dependent age-out).
+    Coverage(coverage_cmd::CoverageArgs),
 }
 
 fn init_logging(settings: &Settings) {
@@ -281,6 +284,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args, &settings).await,
         Command::Staff(args) => admin::staff(args, &settings).await,
         Command::Apps(args) => admin::apps(args, &settings).await,
+        Command::Coverage(args) => coverage_cmd::run(args, &settings).await,
     }
 }
 

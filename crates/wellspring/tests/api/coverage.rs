@@ -701,7 +701,130 @@ async fn x12_270_eligibility(app: &TestApp) {
     assert_eq!(st, 400, "{body}");
 }
 
+/// Issue 5 part 8: member services look a member up and see the coverage, correct contact
+/// details (bad input refused with the reason), add a newborn and record a death, all through
+/// the staff pages; other roles cannot.
+async fn member_services_pages(app: &TestApp) {
+    use crate::identity::{browser, csrf_of, page, post_form, sign_in};
+    seed_family(app).await;
+    const PW: &str = "quiet meadow copper kettle";
+    for (email, role) in [
+        ("ms@example.org", StaffRole::MemberServices),
+        ("rx@example.org", StaffRole::Pharmacist),
+    ] {
+        let (acct, _) = app
+            .identity
+            .create_staff(email, "Sam Staff", role, None, "system:test")
+            .await
+            .unwrap()
+            .unwrap();
+        app.identity
+            .set_password(&acct.id, PW)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let ms = browser();
+    sign_in(app, &ms, "ms@example.org", PW, "/staff").await;
+    let url = |p: &str| format!("{}{p}", app.base);
+    let (st, html) = page(&ms, &url("/staff?mrn=NOR100000017")).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(
+        html.contains("Covered today: Wellspring Traditional HMO North"),
+        "{html}"
+    );
+    assert!(html.contains("Ben Okafor"), "the family is listed");
+    let csrf = csrf_of(&html);
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let ms = ms.clone();
+        let csrf = csrf.clone();
+        let u = url(path);
+        async move {
+            let mut f: Vec<(&str, String)> = vec![
+                ("csrf", csrf),
+                ("patient", "sub".into()),
+                ("mrn", "NOR100000017".into()),
+            ];
+            f.extend(fields);
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = post_form(&ms, &u, &pairs).await;
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let contact = |zip: &str| {
+        vec![
+            ("line", "77 Alder Way".to_owned()),
+            ("city", "Cedarton".to_owned()),
+            ("state", "wa".to_owned()),
+            ("postal_code", zip.to_owned()),
+            ("mobile", "+12065550188".to_owned()),
+        ]
+    };
+    let (st, html) = post("/staff/contact", contact("981")).await;
+    assert_eq!(st, 400, "{html}");
+    assert!(html.contains("ZIP code is 5 digits"), "{html}");
+    assert_eq!(
+        app.get("/Patient/sub").await.json()["address"][0]["line"][0],
+        "1 Main St"
+    );
+    let (st, html) = post("/staff/contact", contact("98102")).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains("Contact details corrected."));
+    let p = app.get("/Patient/sub").await.json();
+    assert_eq!(p["address"][0]["line"][0], "77 Alder Way");
+    assert_eq!(p["address"][0]["state"], "WA");
+    let today = ws_membership::today();
+    let birth = today
+        .checked_sub(jiff::Span::new().days(3))
+        .unwrap()
+        .to_string();
+    let (st, html) = post(
+        "/staff/add-member",
+        vec![
+            ("given", "Zuri".into()),
+            ("family", "Okafor".into()),
+            ("birth_date", birth.clone()),
+            ("gender", "female".into()),
+            ("relationship", "19".into()),
+            ("event", "birth".into()),
+            ("event_date", birth.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(st, 200, "{html}");
+    assert!(
+        html.contains(&format!("Added: covered from {birth}")),
+        "{html}"
+    );
+    let died = today
+        .checked_sub(jiff::Span::new().days(1))
+        .unwrap()
+        .to_string();
+    let (st, html) = post("/staff/death", vec![("date_of_death", "yesterday".into())]).await;
+    assert_eq!(st, 400, "{html}");
+    let (st, html) = post("/staff/death", vec![("date_of_death", died.clone())]).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains(&format!("Coverage ends {died}")), "{html}");
+    assert!(html.contains("Deceased"), "{html}");
+    // A pharmacist cannot record life events.
+    let rx = browser();
+    sign_in(app, &rx, "rx@example.org", PW, "/staff").await;
+    let (_, html) = page(&rx, &url("/staff?mrn=NOR100000017")).await;
+    let r = post_form(
+        &rx,
+        &url("/staff/death"),
+        &[
+            ("csrf", &csrf_of(&html)),
+            ("patient", "spouse"),
+            ("date_of_death", &died),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 403);
+}
+
 both!(
+    member_services_pages,
     coverage_status_for_any_date,
     newborn_added_from_birth_date,
     death_recorded_by_member_services,

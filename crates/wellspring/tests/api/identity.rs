@@ -10,7 +10,7 @@ const MRN: &str = "http://wellspring.example/fhir/sid/mrn";
 const PW: &str = "quiet meadow copper kettle";
 
 /// A browser-like client: keeps cookies, never follows redirects (tests read Location).
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
         .cookie_store(true)
@@ -20,7 +20,7 @@ fn browser() -> reqwest::Client {
 }
 
 /// The CSRF token of the form on a page.
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     let i = html
         .find("name=\"csrf\" value=\"")
         .unwrap_or_else(|| panic!("no csrf field in: {}", &html[..html.len().min(600)]))
@@ -28,12 +28,16 @@ fn csrf_of(html: &str) -> String {
     html[i..].split('"').next().unwrap().to_owned()
 }
 
-async fn page(c: &reqwest::Client, url: &str) -> (u16, String) {
+pub(crate) async fn page(c: &reqwest::Client, url: &str) -> (u16, String) {
     let r = c.get(url).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
-async fn post_form(c: &reqwest::Client, url: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post_form(
+    c: &reqwest::Client,
+    url: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     c.post(url).form(fields).send().await.unwrap()
 }
 
@@ -90,7 +94,7 @@ async fn register_via_portal(
     .await
 }
 
-async fn sign_in(
+pub(crate) async fn sign_in(
     app: &TestApp,
     c: &reqwest::Client,
     email: &str,
