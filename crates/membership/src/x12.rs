@@ -23,11 +23,47 @@ use ws_x12::{
 };
 
 use crate::family::{
-    CoverageRow, GROUP_SYSTEM, PlanSummary, REGION_SYSTEM, coverage_resource, display_name,
+    CoverageRow, Family, GROUP_SYSTEM, PlanSummary, REGION_SYSTEM, coverage_resource, display_name,
     with_end,
 };
 use crate::ids::{identifier, member_id_system, mrn_system};
 use crate::{Membership, MembershipError, Result};
+
+/// Members whose writes are committed together (each member's writes stay together; if the
+/// batch fails, each member is retried alone so one bad member rejects only itself).
+const WRITE_BATCH_MEMBERS: usize = 250;
+
+/// A family's state while its members are applied: loaded from the store once, then kept
+/// current in memory with what this import writes.
+#[derive(Default)]
+struct FamilyCtx {
+    loaded: bool,
+    subscriber: Option<String>,
+    family: Option<Family>,
+}
+
+/// MRNs reserved from each region's counter a block at a time.
+#[derive(Default)]
+struct MrnBlocks {
+    blocks: HashMap<String, (u64, u64)>,
+}
+
+impl MrnBlocks {
+    async fn next(&mut self, m: &Membership, region: &str) -> Result<String> {
+        let (next, end) = self.blocks.get(region).copied().unwrap_or((0, 0));
+        let n = if next < end {
+            next
+        } else {
+            let (first, last) = m.reserve_mrns(region, 1000).await?;
+            self.blocks.insert(region.to_owned(), (first, last + 1));
+            first
+        };
+        if let Some(b) = self.blocks.get_mut(region) {
+            b.0 = n + 1;
+        }
+        Ok(crate::ids::mrn(&crate::ids::mrn_prefix(region), n))
+    }
+}
 
 /// Wellspring's interchange id in X12 envelopes.
 pub const OUR_X12_ID: &str = "WELLSPRING";
@@ -203,6 +239,7 @@ impl Membership {
         let mut groups: HashMap<String, Option<GroupInfo>> = HashMap::new();
         let mut plans: HashMap<(String, String), Option<PlanSummary>> = HashMap::new();
         let mut acks = Vec::new();
+        let mut mrns = MrnBlocks::default();
         for g in &ix.groups {
             let mut input_ack = AckInput::for_group(g);
             for (ti, tx) in g.transactions.iter().enumerate() {
@@ -225,11 +262,15 @@ impl Membership {
                 };
                 let mut seg_errors = Vec::new();
                 let mut seen_in_file: Vec<String> = Vec::new();
-                for m in &parsed.members {
+                let mut results: Vec<Option<MemberResult>> = vec![None; parsed.members.len()];
+                // Families in order of first appearance; each family's members in file order.
+                let mut order: Vec<(String, String)> = Vec::new();
+                let mut by_family: HashMap<(String, String), Vec<usize>> = HashMap::new();
+                for (i, m) in parsed.members.iter().enumerate() {
                     match m {
                         Err(me) => {
                             seg_errors.push(me.to_ack());
-                            out.members.push(MemberResult {
+                            results[i] = Some(MemberResult {
                                 segment: me.position,
                                 name: String::new(),
                                 outcome: "rejected".into(),
@@ -243,43 +284,84 @@ impl Membership {
                                 .clone()
                                 .or_else(|| parsed.header.master_policy.clone())
                                 .unwrap_or_default();
-                            let res = self
-                                .apply_member(&svc, m, &group, &mut groups, &mut plans)
-                                .await;
-                            let name = format!("{} {}", m.first_name, m.last_name);
-                            match res {
-                                Ok((outcome, patient)) => {
-                                    seen_in_file.push(patient.clone());
-                                    out.members.push(MemberResult {
-                                        segment: m.position,
-                                        name,
-                                        outcome: outcome.into(),
-                                        reason: None,
-                                        patient: Some(patient),
-                                    });
+                            let key = (group, m.subscriber_id.clone());
+                            if !by_family.contains_key(&key) {
+                                order.push(key.clone());
+                            }
+                            by_family.entry(key).or_default().push(i);
+                        }
+                    }
+                }
+                let mut batch: Vec<(usize, Vec<Value>)> = Vec::new();
+                let mut batch_members = 0usize;
+                for key in &order {
+                    let mut fam = FamilyCtx::default();
+                    for &i in by_family.get(key).map(Vec::as_slice).unwrap_or_default() {
+                        let Some(Ok(m)) = parsed.members.get(i) else {
+                            continue;
+                        };
+                        let name = format!("{} {}", m.first_name, m.last_name);
+                        let res = self
+                            .plan_member(
+                                &svc,
+                                m,
+                                &key.0,
+                                &mut groups,
+                                &mut plans,
+                                &mut fam,
+                                &mut mrns,
+                            )
+                            .await;
+                        match res {
+                            Ok((outcome, patient, writes)) => {
+                                seen_in_file.push(patient.clone());
+                                results[i] = Some(MemberResult {
+                                    segment: m.position,
+                                    name,
+                                    outcome: outcome.into(),
+                                    reason: None,
+                                    patient: Some(patient),
+                                });
+                                if !writes.is_empty() {
+                                    batch_members += 1;
+                                    batch.push((i, writes));
                                 }
-                                Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
-                                    return Err(MembershipError::Fhir(e));
-                                }
-                                Err(e) => {
-                                    seg_errors.push(ws_x12::SegmentError {
-                                        segment_id: "INS".into(),
-                                        st_position: m.st_position,
-                                        loop_id: Some("2000".into()),
-                                        code: "8".into(),
-                                        elements: Vec::new(),
-                                    });
-                                    out.members.push(MemberResult {
-                                        segment: m.position,
-                                        name,
-                                        outcome: "rejected".into(),
-                                        reason: Some(e.to_string()),
-                                        patient: None,
-                                    });
-                                }
+                            }
+                            Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
+                                return Err(MembershipError::Fhir(e));
+                            }
+                            Err(e) => {
+                                results[i] = Some(MemberResult {
+                                    segment: m.position,
+                                    name,
+                                    outcome: "rejected".into(),
+                                    reason: Some(e.to_string()),
+                                    patient: None,
+                                });
                             }
                         }
                     }
+                    if batch_members >= WRITE_BATCH_MEMBERS {
+                        self.flush_members(&svc, std::mem::take(&mut batch), &mut results)
+                            .await?;
+                        batch_members = 0;
+                    }
+                }
+                self.flush_members(&svc, batch, &mut results).await?;
+                for (i, r) in results.into_iter().enumerate() {
+                    let Some(r) = r else { continue };
+                    if r.outcome == "rejected"
+                        && let Some(Ok(m)) = parsed.members.get(i)
+                    {
+                        seg_errors.push(ws_x12::SegmentError {
+                            segment_id: "INS".into(),
+                            st_position: m.st_position,
+                            loop_id: Some("2000".into()),
+                            code: "8".into(),
+                            elements: Vec::new(),
+                        });
+                    }
+                    out.members.push(r);
                 }
                 if parsed.header.is_full_file()
                     && let Some(group) = parsed.header.master_policy.clone()
@@ -301,6 +383,42 @@ impl Membership {
         Ok(out)
     }
 
+    /// Write a batch of members' resources in one transaction; if it fails, retry member by
+    /// member so only the failing member is rejected.
+    async fn flush_members(
+        &self,
+        svc: &Caller,
+        batch: Vec<(usize, Vec<Value>)>,
+        results: &mut [Option<MemberResult>],
+    ) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let all: Vec<Value> = batch.iter().flat_map(|(_, w)| w.iter().cloned()).collect();
+        match self.put_all(svc, all).await {
+            Ok(()) => return Ok(()),
+            Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
+                return Err(MembershipError::Fhir(e));
+            }
+            Err(_) => {}
+        }
+        for (i, writes) in batch {
+            if let Err(e) = self.put_all(svc, writes).await {
+                if let MembershipError::Fhir(f) = &e
+                    && f.status() >= 500
+                {
+                    return Err(e);
+                }
+                if let Some(Some(r)) = results.get_mut(i) {
+                    r.outcome = "rejected".into();
+                    r.reason = Some(e.to_string());
+                    r.patient = None;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Covered members of `group` today that a full-file audit did not list.
     async fn audit_gaps(&self, svc: &Caller, group: &str, seen: &[String]) -> Result<Vec<String>> {
         let _ = (svc, group, seen);
@@ -310,15 +428,20 @@ impl Membership {
         Ok(Vec::new())
     }
 
-    /// Apply one member loop. Returns the outcome word and the Patient id.
-    async fn apply_member(
+    /// Plan one member loop against its family's state (loaded once per family, kept up to
+    /// date in memory). Returns the outcome word, the Patient id and the resources to write;
+    /// nothing is written here.
+    #[allow(clippy::too_many_arguments)]
+    async fn plan_member(
         &self,
         svc: &Caller,
         m: &Member834,
         group_number: &str,
         groups: &mut HashMap<String, Option<GroupInfo>>,
         plans: &mut HashMap<(String, String), Option<PlanSummary>>,
-    ) -> Result<(&'static str, String)> {
+        fam: &mut FamilyCtx,
+        mrns: &mut MrnBlocks,
+    ) -> Result<(&'static str, String, Vec<Value>)> {
         if group_number.is_empty() {
             return Err(MembershipError::Invalid(
                 "no group number (REF*1L or REF*38)".into(),
@@ -353,15 +476,25 @@ impl Membership {
             )));
         }
         let sub_id_system = format!("urn:wellspring:subscriber-id:{}", group.number);
-        // The subscriber's record (for a dependent: must already be covered).
-        let subscriber_patient = if m.subscriber {
+        // The family (subscriber and everyone covered with them), loaded once.
+        if !fam.loaded {
+            fam.loaded = true;
+            if let Some(sp) = self
+                .find_patient_by(svc, &sub_id_system, &m.subscriber_id)
+                .await?
+            {
+                let id = sp["id"].as_str().unwrap_or_default().to_owned();
+                let mut f = self.family_as(svc, &id, crate::today()).await?;
+                f.patients.insert(id.clone(), sp);
+                fam.family = Some(f);
+                fam.subscriber = Some(id);
+            }
+        }
+        let sub_pid = if m.subscriber {
             None
         } else {
-            let sub = self
-                .find_patient_by(svc, &sub_id_system, &m.subscriber_id)
-                .await?;
-            match sub {
-                Some(s) => Some(s),
+            match &fam.subscriber {
+                Some(s) => Some(s.clone()),
                 None => {
                     return Err(MembershipError::Invalid(format!(
                         "no subscriber with REF*0F {} is on file for group {}",
@@ -380,22 +513,12 @@ impl Membership {
                 .await?;
         }
         if existing.is_none() && m.subscriber {
-            existing = self
-                .find_patient_by(svc, &sub_id_system, &m.subscriber_id)
-                .await?;
+            existing = fam
+                .subscriber
+                .as_ref()
+                .and_then(|s| fam.family.as_ref()?.patients.get(s).cloned());
         }
-        let sub_pid = subscriber_patient
-            .as_ref()
-            .and_then(|s| s["id"].as_str())
-            .map(str::to_owned);
-        let family = match (&existing, &sub_pid) {
-            (Some(p), _) if m.subscriber => {
-                let id = p["id"].as_str().unwrap_or_default().to_owned();
-                Some(self.family_as(svc, &id, crate::today()).await?)
-            }
-            (_, Some(s)) => Some(self.family_as(svc, s, crate::today()).await?),
-            _ => None,
-        };
+        let family = fam.family.clone();
         if existing.is_none()
             && !m.subscriber
             && let Some(f) = &family
@@ -423,7 +546,7 @@ impl Membership {
                     )));
                 }
                 created = true;
-                let mrn = self.issue_mrn(&region).await?;
+                let mrn = mrns.next(self, &region).await?;
                 let id = format!("{region}-pat-{}", mrn.to_ascii_lowercase());
                 let member_id = format!(
                     "{}-{}",
@@ -640,8 +763,31 @@ impl Membership {
         if outcome == "unchanged" && !writes.is_empty() {
             outcome = "changed";
         }
-        self.put_all(svc, writes).await?;
-        Ok((outcome, pid))
+        // Keep the family state current for the next members of this family.
+        let f = fam.family.get_or_insert_with(|| Family {
+            subscriber: subscriber.clone(),
+            rows: Vec::new(),
+            patients: Default::default(),
+        });
+        if m.subscriber {
+            fam.subscriber = Some(pid.clone());
+            f.subscriber = pid.clone();
+        }
+        for w in &writes {
+            match w["resourceType"].as_str() {
+                Some("Patient") => {
+                    f.patients.insert(pid.clone(), w.clone());
+                }
+                Some("Coverage") => {
+                    if let Some(row) = CoverageRow::parse(w) {
+                        f.rows.retain(|r| r.id != row.id);
+                        f.rows.push(row);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok((outcome, pid, writes))
     }
 
     /// Answer an X12 270 with a 271 (ELG-02).

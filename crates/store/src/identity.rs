@@ -1099,11 +1099,17 @@ pub async fn signing_keys(c: &mut Conn) -> Result<Vec<(String, String)>, StoreEr
 /// Advance the counter `name` by one and return its new value (1 for a new counter). Atomic in
 /// the caller's transaction on both back ends.
 pub async fn next_counter(c: &mut Conn, name: &str) -> Result<i64, StoreError> {
+    advance_counter(c, name, 1).await
+}
+
+/// Advance the counter `name` by `n` and return its new value (the last of the `n` numbers
+/// reserved).
+pub async fn advance_counter(c: &mut Conn, name: &str, n: i64) -> Result<i64, StoreError> {
     let rows = c
         .fetch(
-            "INSERT INTO counters (name, value) VALUES ($1, 1) \
-             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-            &[Val::Text(name.to_owned())],
+            "INSERT INTO counters (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + $2 RETURNING value",
+            &[Val::Text(name.to_owned()), Val::Int(n)],
             &[Kind::Int],
         )
         .await?;
