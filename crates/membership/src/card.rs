@@ -35,20 +35,14 @@ impl Membership {
 
 /// Build the card from a coverage status.
 pub fn card_for(m: &Membership, st: &CoverageStatus, on: Date) -> Result<IdCard> {
-    let (Some(cov), Some(plan)) = (&st.coverage, &st.plan) else {
-        return Err(MembershipError::Refused {
-            reason: "No coverage is on record for this member, so there is no ID card.".into(),
-            next_allowed: None,
-            rule: "ELG-01",
-        });
+    let no_coverage = || MembershipError::Refused {
+        reason: "No coverage is on record for this member, so there is no ID card.".into(),
+        next_allowed: None,
+        rule: "ELG-01",
     };
-    if !st.is_active() {
-        return Err(MembershipError::Refused {
-            reason: format!("Coverage is not active on {on}, so there is no ID card for that day."),
-            next_allowed: None,
-            rule: "ELG-01",
-        });
-    }
+    let Some(cov) = &st.coverage else {
+        return Err(no_coverage());
+    };
     if let Some(p) = st.product()
         && !digital_card_offered(p)
     {
@@ -56,6 +50,16 @@ pub fn card_for(m: &Membership, st: &CoverageStatus, on: Date) -> Result<IdCard>
             reason: reason(p).unwrap_or("not offered on this plan").to_owned(),
             next_allowed: None,
             rule: "SEED-03",
+        });
+    }
+    let Some(plan) = &st.plan else {
+        return Err(no_coverage());
+    };
+    if !st.is_active() {
+        return Err(MembershipError::Refused {
+            reason: format!("Coverage is not active on {on}, so there is no ID card for that day."),
+            next_allowed: None,
+            rule: "ELG-01",
         });
     }
     let region = st.region.clone().unwrap_or_default();

@@ -419,13 +419,46 @@ impl Membership {
         Ok(())
     }
 
-    /// Covered members of `group` today that a full-file audit did not list.
+    /// Members covered in `group` today whom a full-file audit did not list: the families of
+    /// subscribers this group's 834s enrolled (their `urn:wellspring:subscriber-id:<group>`
+    /// identifier). Reported, not terminated (ADR 0004).
     async fn audit_gaps(&self, svc: &Caller, group: &str, seen: &[String]) -> Result<Vec<String>> {
-        let _ = (svc, group, seen);
-        // Coverage has no search parameter for its group class; a full-file audit compares
-        // the members the file names (each is added or updated); members on file but absent
-        // from the audit are not terminated automatically (see docs/adr/0004).
-        Ok(Vec::new())
+        let subs = self
+            .fhir
+            .search_resources(
+                svc,
+                "Patient",
+                &[(
+                    "identifier".into(),
+                    format!("urn:wellspring:subscriber-id:{group}|"),
+                )],
+                1_000_000,
+            )
+            .await?;
+        let today = crate::today();
+        let mut out = Vec::new();
+        for sp in subs {
+            let Some(id) = sp["id"].as_str() else {
+                continue;
+            };
+            let fam = self.family_as(svc, id, today).await?;
+            for r in fam
+                .rows
+                .iter()
+                .filter(|r| r.group == group && r.covers(today))
+            {
+                if !seen.iter().any(|x| *x == r.member) {
+                    out.push(format!(
+                        "{} (Patient/{}) is covered in group {group} but not in this full-file audit",
+                        fam.name_of(&r.member),
+                        r.member
+                    ));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
 
     /// Plan one member loop against its family's state (loaded once per family, kept up to

@@ -170,6 +170,7 @@ async fn x12_834(
                 "rejected": r.count("rejected"),
                 "unchanged": r.count("unchanged"),
                 "members": members,
+                "not_in_audit": r.not_in_audit,
                 "ack999": r.ack,
             });
             (

@@ -341,6 +341,9 @@ async fn import_x12(
             }
         }
     }
+    for gap in &r.not_in_audit {
+        println!("not in the full-file audit: {gap}");
+    }
     let rejected = r.count("rejected");
     println!(
         "{}: X12 834, {} members in {secs:.1}s ({:.0} members/s): {} added, {} changed, {} terminated, {} reinstated, {} unchanged, {rejected} rejected; 999 written to {}",

@@ -62,8 +62,16 @@ impl Identity {
                 Some(f) => Some(f),
                 None => Self::patient(&mut c, &g.patient).await?,
             };
+            let mut name = facts.map_or_else(|| g.patient.clone(), |f| f.display_name());
+            // The member's own record in another region (an area of care): say which.
+            if matches!(g.access, Access::Own | Access::OwnTeen)
+                && acct.patient_id.as_deref() != Some(g.patient.as_str())
+                && let Some((region, _)) = g.patient.split_once("-pat-")
+            {
+                name = format!("{name} ({region} area of care)");
+            }
             out.push(PersonChoice {
-                name: facts.map_or_else(|| g.patient.clone(), |f| f.display_name()),
+                name,
                 patient_id: g.patient,
                 access: g.access,
             });

@@ -637,6 +637,56 @@ async fn x12_834_import(app: &TestApp) {
         c["entry"][0]["resource"]["period"]["end"], "2027-03-31",
         "dependents end with the subscriber"
     );
+    // Reinstatement reopens the subscriber's ended coverage.
+    let mut reinstate = members[0].clone();
+    reinstate.maintenance = ws_x12::Maintenance::Reinstatement;
+    let f3 = ws_x12::write_834(&env(), &header(), [&reinstate]);
+    let (_, body) = post_x12(app, "/x12/834", &f3).await;
+    let r: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(r["members"][0]["outcome"], "reinstated", "{r}");
+    // A full-file audit (BGN08 4, INS03 030) that names the subscriber but not the dependent
+    // of a family covered today: the dependent is reported, not terminated.
+    let mut sub2 = enrollee(
+        "E2001",
+        "18",
+        "Rafa",
+        date(1980, 7, 7),
+        "THMO-25",
+        "NOR00010",
+    );
+    let mut dep2 = enrollee(
+        "E2001",
+        "19",
+        "Sol",
+        date(2012, 9, 9),
+        "THMO-25",
+        "NOR00010",
+    );
+    for m in [&mut sub2, &mut dep2] {
+        m.coverages[0].begin = Some(date(2026, 1, 1));
+    }
+    let (st, body) = post_x12(
+        app,
+        "/x12/834",
+        &ws_x12::write_834(&env(), &header(), [&sub2, &dep2]),
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    let mut audit_header = header();
+    audit_header.action = "4".into();
+    sub2.maintenance = ws_x12::Maintenance::Audit;
+    let (st, body) = post_x12(
+        app,
+        "/x12/834",
+        &ws_x12::write_834(&env(), &audit_header, [&sub2]),
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    let r: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(r["members"][0]["outcome"], "unchanged", "{r}");
+    let gaps = r["not_in_audit"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1, "{r}");
+    assert!(gaps[0].as_str().unwrap().contains("Sol Moreno"), "{r}");
     // Members only via an integration/staff caller.
     let anon = app
         .anon
@@ -823,7 +873,61 @@ async fn member_services_pages(app: &TestApp) {
     assert_eq!(r.status().as_u16(), 403);
 }
 
+/// SEED-03: the digital ID card is offered on the HMO plans and refused on Medicare with the
+/// reason; the card carries the member's MRN, plan and copays and its QR payload names only
+/// region and MRN.
+async fn id_card_offered_by_plan(app: &TestApp) {
+    let (sub, spouse) = seed_family(app).await;
+    let m = Membership::new(app.fhir.clone());
+    let today = ws_membership::today();
+    let card = m
+        .id_card(&person("acct-ada", &sub, Access::Own), &sub, today)
+        .await
+        .expect("a card on the HMO");
+    assert_eq!(card.mrn, "NOR100000017");
+    assert_eq!(card.plan_name, "Wellspring Traditional HMO North");
+    assert_eq!(card.qr_payload, "WSMEMBER:north:MRN:NOR100000017");
+    assert!(
+        card.copays
+            .iter()
+            .any(|(k, v)| k == "Primary care" && v == "$25"),
+        "{:?}",
+        card.copays
+    );
+    let pdf = ws_idcard::render_pdf(&card).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let png = ws_idcard::render_png(&card).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    // Move the spouse to Medicare Advantage: no digital card, and the reason says why.
+    let mut c = app.get("/Coverage/cov-spouse").await.json();
+    c["class"][0]["value"] = json!("MA-HMO");
+    app.put("/Coverage/cov-spouse", &c).await.assert_status(200);
+    let refused = m
+        .id_card(&person("acct-ben", &spouse, Access::Own), &spouse, today)
+        .await;
+    match refused {
+        Err(MembershipError::Refused { reason, rule, .. }) => {
+            assert_eq!(rule, "SEED-03");
+            assert!(reason.contains("Medicare"), "{reason}");
+        }
+        other => panic!("a SEED-03 refusal, got {other:?}"),
+    }
+    // Before coverage began: no card either.
+    let before = m
+        .id_card(
+            &person("acct-ada", &sub, Access::Own),
+            &sub,
+            date(2023, 1, 1),
+        )
+        .await;
+    assert!(
+        matches!(before, Err(MembershipError::Refused { rule: "ELG-01", .. })),
+        "{before:?}"
+    );
+}
+
 both!(
+    id_card_offered_by_plan,
     member_services_pages,
     coverage_status_for_any_date,
     newborn_added_from_birth_date,
