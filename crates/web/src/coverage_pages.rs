@@ -75,6 +75,16 @@ async fn refusal_page(s: &AppState, r: &Req, e: &MembershipError) -> Response {
     )
 }
 
+fn next_words(d: Date) -> String {
+    // The refusal reason comes from the rules in English; the next date is said in English too,
+    // so the sentence stays in one language.
+    ui::i18n::tf(
+        ui::Lang::En,
+        "cov.allowed-from",
+        &[("date", &d.to_string())],
+    )
+}
+
 fn refusal_text(e: &MembershipError) -> String {
     match e {
         MembershipError::Refused {
@@ -82,7 +92,7 @@ fn refusal_text(e: &MembershipError) -> String {
             next_allowed,
             rule,
         } => match next_allowed {
-            Some(d) => format!("{reason} You can make this change from {d}. ({rule})"),
+            Some(d) => format!("{reason} {} ({rule})", next_words(*d)),
             None => format!("{reason} ({rule})"),
         },
         other => other.to_string(),
@@ -104,7 +114,7 @@ async fn overview(
         Some(d) => match d.parse::<Date>() {
             Ok(d) => d,
             Err(_) => {
-                v.date_error = format!("'{d}' is not a date; use the form 2026-11-26.");
+                v.date_error = ui::i18n::tf(r.lang, "cov.date-error", &[("value", d)]);
                 today
             }
         },
@@ -119,36 +129,57 @@ async fn overview(
     v.member_name = st.name.clone();
     v.mrn = st.mrn.clone().unwrap_or_default();
     v.status_code = st.code().to_owned();
+    let on_s = on.to_string();
     v.status_words = match &st.status {
-        ws_coverage::eligibility::Status::Active => format!("Covered on {on}"),
+        ws_coverage::eligibility::Status::Active => {
+            ui::i18n::tf(r.lang, "cov.covered-on", &[("date", &on_s)])
+        }
         ws_coverage::eligibility::Status::ActivePendingPayment => {
-            format!("Covered on {on}; claims are pending until dues are paid")
+            ui::i18n::tf(r.lang, "cov.pending", &[("date", &on_s)])
         }
-        ws_coverage::eligibility::Status::NotActive { reason } => {
-            format!("Not covered on {on}: {reason}")
-        }
+        ws_coverage::eligibility::Status::NotActive { reason } => ui::i18n::tf(
+            r.lang,
+            "cov.not-covered",
+            &[("date", &on_s), ("reason", reason)],
+        ),
+    };
+    let lang = r.lang;
+    let period_words = |start: Date, end: Option<Date>| match end {
+        Some(e) => ui::i18n::tf(
+            lang,
+            "cov.range",
+            &[("from", &start.to_string()), ("to", &e.to_string())],
+        ),
+        None => ui::i18n::tf(lang, "cov.since", &[("date", &start.to_string())]),
+    };
+    let ind_fam = |a: u64, b: u64| {
+        ui::i18n::tf(
+            lang,
+            "cov.ind-fam",
+            &[("ind", &money(a)), ("fam", &money(b))],
+        )
     };
     if let Some(c) = &st.coverage {
         v.plan_name = c.plan_name.clone();
-        v.period = match c.end {
-            Some(e) => format!("{} to {e}", c.start),
-            None => format!("since {}", c.start),
-        };
+        v.period = period_words(c.start, c.end);
         v.group = c.group_name.clone();
     }
-    v.pcp = st.pcp.clone().unwrap_or_else(|| "None chosen".into());
+    v.pcp = st
+        .pcp
+        .clone()
+        .unwrap_or_else(|| ui::t(lang, "cov.none-chosen").to_owned());
     if let Some(p) = &st.plan {
         v.plan_kind = p.kind.clone();
         v.metal_tier = p.metal_tier.clone().unwrap_or_default();
         v.plan_year = p.year.clone().unwrap_or_default();
         v.deductible = p.deductible.map_or_else(
-            || "None".into(),
-            |(a, b)| format!("{} individual / {} family", money(a), money(b)),
+            || ui::t(lang, "cov.none").to_owned(),
+            |(a, b)| ind_fam(a, b),
         );
         v.oop_max = p.oop_max.map_or_else(
-            || "None".into(),
+            || ui::t(lang, "cov.none").to_owned(),
             |(a, b)| match b {
-                Some(b) => format!("{} individual / {} family", money(a), money(b)),
+                Some(b) => ind_fam(a, b),
                 None => money(a),
             },
         );
@@ -166,16 +197,16 @@ async fn overview(
                 relationship: format!("{:?}", row.relationship)
                     .replace("SelfSubscriber", "Subscriber"),
                 plan: row.plan_name.clone(),
-                period: match row.end {
-                    Some(e) => format!("{} to {e}", row.start),
-                    None => format!("since {}", row.start),
-                },
-                status: if row.covers(on) {
-                    "Covered"
-                } else {
-                    "Starts later"
-                }
-                .into(),
+                period: period_words(row.start, row.end),
+                status: ui::t(
+                    lang,
+                    if row.covers(on) {
+                        "cov.covered"
+                    } else {
+                        "cov.starts-later"
+                    },
+                )
+                .to_owned(),
             });
         }
         v.can_manage =
@@ -220,14 +251,14 @@ async fn overview(
     for w in ws_coverage::windows::open_windows(market, today, &m.rules) {
         let dates = match (w.start, w.end) {
             (Some(a), Some(b)) => format!("{a} to {b}"),
-            _ if w.needs_event => "Within the days after a qualifying life event".into(),
-            _ => "Any time".into(),
+            _ if w.needs_event => ui::t(lang, "cov.after-event").to_owned(),
+            _ => ui::t(lang, "cov.any-time").to_owned(),
         };
         v.windows.push((
             w.name.clone(),
             dates,
             w.effective.clone(),
-            if w.open { "Yes" } else { "No" }.into(),
+            ui::t(lang, if w.open { "cov.yes" } else { "cov.no" }).to_owned(),
         ));
     }
     let sh = shell(&s, &r, Section::Coverage).await;
@@ -293,28 +324,22 @@ async fn add_member(
         event_date.as_str(),
     ];
     let Ok(birth_date) = birth.parse::<Date>() else {
-        return add_fail(
-            &s,
-            &r,
-            "Enter the date of birth as a date (for example 2026-04-10).".into(),
-            values,
-        )
-        .await;
+        return add_fail(&s, &r, ui::t(r.lang, "add.bad-birth").to_owned(), values).await;
     };
     let Ok(ev_date) = event_date.parse::<Date>() else {
         return add_fail(
             &s,
             &r,
-            "Enter the date it happened as a date (for example 2026-04-10).".into(),
+            ui::t(r.lang, "add.bad-event-date").to_owned(),
             values,
         )
         .await;
     };
     let Some(event) = life_event(&get("event"), ev_date) else {
-        return add_fail(&s, &r, "Choose what happened.".into(), values).await;
+        return add_fail(&s, &r, ui::t(r.lang, "add.choose-event").to_owned(), values).await;
     };
     let Some(relationship) = ws_coverage::Relationship::from_x12(&get("relationship")) else {
-        return add_fail(&s, &r, "Choose the relationship.".into(), values).await;
+        return add_fail(&s, &r, ui::t(r.lang, "add.choose-rel").to_owned(), values).await;
     };
     let d = NewDependent {
         given: given.clone(),
@@ -332,10 +357,15 @@ async fn add_member(
         Ok(out) => {
             let mut sh = shell(&s, &r, Section::Coverage).await;
             let effective = out.effective.map(|d| d.to_string()).unwrap_or_default();
-            let mut text = format!(
-                "{given} {family} is covered from {effective} ({}). Medical record number: {}.",
-                out.window,
-                out.mrn.clone().unwrap_or_default()
+            let mut text = ui::i18n::tf(
+                r.lang,
+                "add.done",
+                &[
+                    ("name", &format!("{given} {family}")),
+                    ("date", &effective),
+                    ("window", &out.window),
+                    ("mrn", &out.mrn.clone().unwrap_or_default()),
+                ],
             );
             for n in &out.notes {
                 text.push(' ');
@@ -391,10 +421,16 @@ async fn change_plan(
     let mut sh = shell(&s, &r, Section::Coverage).await;
     match res {
         Ok(out) => {
-            let text = format!(
-                "Plan changed: the new plan starts {} ({}).",
-                out.effective.map(|d| d.to_string()).unwrap_or_default(),
-                out.window
+            let text = ui::i18n::tf(
+                r.lang,
+                "cov.changed",
+                &[
+                    (
+                        "date",
+                        &out.effective.map(|d| d.to_string()).unwrap_or_default(),
+                    ),
+                    ("window", &out.window),
+                ],
             );
             flash(&mut sh, ui::FlashKind::Success, text.clone());
             html(
@@ -567,10 +603,13 @@ async fn add_area(
             {
                 return internal(&r, &e.to_string());
             }
-            let msg = format!(
-                "Added: your medical record number in {} is {}.",
-                ws_membership::card::title_case(&area.region),
-                area.mrn
+            let msg = ui::i18n::tf(
+                r.lang,
+                "areas.added",
+                &[
+                    ("region", &ws_membership::card::title_case(&area.region)),
+                    ("mrn", &area.mrn),
+                ],
             );
             areas_view(&s, &r, &msg).await
         }

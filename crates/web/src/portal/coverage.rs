@@ -1,9 +1,10 @@
 //! Coverage pages (issue 5): plan and benefits, family coverage, coverage check, change plan,
-//! add a family member, ID card, areas of care. English only for now (docs/ROADMAP: Spanish
-//! texts for these pages are still to be written).
+//! add a family member, ID card, areas of care. Texts in English and Spanish (`cov.*`, `add.*`,
+//! `card.*`, `areas.*` in i18n); plan and benefit names come from the plan data as written.
 
 use askama::Template;
 
+use super::i18n::t;
 use super::pages::{page_title, render};
 use super::views::Shell;
 
@@ -55,7 +56,7 @@ struct CoveragePage<'a> {
 pub fn render_coverage(shell: &Shell, v: &CoverageView) -> String {
     render(&CoveragePage {
         shell,
-        page_title: page_title(shell, "Coverage and benefits", !v.date_error.is_empty()),
+        page_title: page_title(shell, t(shell.lang, "cov.title"), !v.date_error.is_empty()),
         v,
     })
 }
@@ -77,7 +78,7 @@ pub fn render_add_member(shell: &Shell, error: &str, values: [&str; 4]) -> Strin
     let [given, family, birth_date, event_date] = values;
     render(&AddMemberPage {
         shell,
-        page_title: page_title(shell, "Add a family member", !error.is_empty()),
+        page_title: page_title(shell, t(shell.lang, "add.title"), !error.is_empty()),
         error,
         given,
         family,
@@ -105,7 +106,7 @@ pub fn render_id_card(
 ) -> String {
     render(&IdCardPage {
         shell,
-        page_title: page_title(shell, "Digital member ID card", false),
+        page_title: page_title(shell, t(shell.lang, "card.title"), false),
         card,
         qr: qr_svg,
         reason,
@@ -130,7 +131,7 @@ pub fn render_areas(
 ) -> String {
     render(&AreasPage {
         shell,
-        page_title: page_title(shell, "Care away from home", false),
+        page_title: page_title(shell, t(shell.lang, "areas.title"), false),
         message,
         areas,
         choices,

@@ -926,7 +926,61 @@ async fn id_card_offered_by_plan(app: &TestApp) {
     );
 }
 
+/// The coverage pages through a portal session: Spanish texts, the card as PDF and PNG, and no
+/// page without signing in.
+async fn coverage_pages_in_the_portal(app: &TestApp) {
+    use crate::identity::{browser, page, sign_in};
+    seed_family(app).await;
+    const PW: &str = "quiet meadow copper kettle";
+    let input = ws_identity::service::RegisterInput {
+        mrn: "NOR100000017".into(),
+        birth_date: "1988-05-02".into(),
+        given: "Ada".into(),
+        family: "Okafor".into(),
+        email: "ada@example.org".into(),
+        mobile: "(206) 555-0142".into(),
+        password: PW.into(),
+    };
+    app.identity
+        .register(&input, Some("test"))
+        .await
+        .unwrap()
+        .unwrap();
+    let anon = browser();
+    let r = anon
+        .get(format!("{}/coverage/id-card.pdf", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303, "signed out: to the sign-in page");
+    let c = browser();
+    sign_in(app, &c, "ada@example.org", PW, "/coverage").await;
+    let (st, html) = page(&c, &format!("{}/coverage?lang=es", app.base)).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains("Cobertura y beneficios"), "{html}");
+    assert!(html.contains("¿Está activa mi cobertura?"));
+    assert!(html.contains("Cubierto el"), "{html}");
+    let (st, html) = page(
+        &c,
+        &format!("{}/coverage?date=2026-02-30&lang=en", app.base),
+    )
+    .await;
+    assert_eq!(st, 400);
+    assert!(html.contains("is not a date"), "{html}");
+    for (path, ctype, magic) in [
+        ("/coverage/id-card.pdf", "application/pdf", &b"%PDF"[..]),
+        ("/coverage/id-card.png", "image/png", &b"\x89PNG"[..]),
+    ] {
+        let r = c.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        assert_eq!(r.headers()["content-type"], ctype);
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        assert!(r.bytes().await.unwrap().starts_with(magic), "{path}");
+    }
+}
+
 both!(
+    coverage_pages_in_the_portal,
     id_card_offered_by_plan,
     member_services_pages,
     coverage_status_for_any_date,
