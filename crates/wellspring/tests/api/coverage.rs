@@ -60,7 +60,11 @@ pub(crate) async fn seed_family(app: &TestApp) -> (String, String) {
         )
         .await
         .assert_status(201);
-        for (code, name, copay) in [("THMO-25", "Traditional HMO", 25), ("MCD", "Medicaid", 0)] {
+        for (code, name, copay) in [
+            ("THMO-25", "Traditional HMO", 25),
+            ("DHMO-1500", "Deductible HMO", 45),
+            ("MCD", "Medicaid", 0),
+        ] {
             let id = format!("{region}-plan-{}", code.to_lowercase());
             app.put(
                 &format!("/InsurancePlan/{id}"),
@@ -979,7 +983,135 @@ async fn coverage_pages_in_the_portal(app: &TestApp) {
     }
 }
 
+/// ENR-10/11, SEED-15: a plan change outside the employer's open enrollment is refused with
+/// the next allowed date; inside it, the whole family moves on January 1 and the old rows end
+/// on December 31 (starts never move).
+async fn change_plan_in_the_employer_window(app: &TestApp) {
+    let (sub, spouse) = seed_family(app).await;
+    let m = Membership::new(app.fhir.clone());
+    let me = person("acct-ada", &sub, Access::Own);
+    match m
+        .change_plan(&me, &sub, "DHMO-1500", None, date(2026, 6, 15))
+        .await
+    {
+        Err(MembershipError::Refused { next_allowed, .. }) => {
+            assert_eq!(next_allowed, Some(date(2026, 11, 1)));
+        }
+        other => panic!("a refusal, got {other:?}"),
+    }
+    let out = m
+        .change_plan(&me, &sub, "DHMO-1500", None, date(2026, 11, 15))
+        .await
+        .expect("changed in open enrollment");
+    assert_eq!(out.effective, Some(date(2027, 1, 1)));
+    for who in [&sub, &spouse] {
+        let b = app
+            .search("Coverage", &format!("beneficiary=Patient/{who}"))
+            .await;
+        let mut rows: Vec<(String, String, String)> = b["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let r = &e["resource"];
+                (
+                    r["period"]["start"].as_str().unwrap().to_owned(),
+                    r["period"]["end"].as_str().unwrap_or("").to_owned(),
+                    r["class"][0]["value"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        rows.sort();
+        assert_eq!(
+            rows,
+            vec![
+                ("2024-01-01".into(), "2026-12-31".into(), "THMO-25".into()),
+                ("2027-01-01".into(), String::new(), "DHMO-1500".into()),
+            ],
+            "{who}"
+        );
+    }
+    // Medicaid is another market: not a plan change the member makes.
+    let r = m
+        .change_plan(&me, &sub, "MCD", None, date(2026, 11, 15))
+        .await;
+    assert!(matches!(r, Err(MembershipError::Refused { .. })), "{r:?}");
+    // The spouse is not the subscriber.
+    let r = m
+        .change_plan(
+            &person("acct-ben", &spouse, Access::Own),
+            &spouse,
+            "DHMO-1500",
+            None,
+            date(2026, 11, 15),
+        )
+        .await;
+    assert!(matches!(r, Err(MembershipError::Forbidden(_))), "{r:?}");
+}
+
+/// ENR-13: the age-out run ends a child's coverage the day before the 26th birthday; younger
+/// children and the adults are untouched; a member cannot run it.
+async fn dependents_age_out(app: &TestApp) {
+    let (sub, _) = seed_family(app).await;
+    let m = Membership::new(app.fhir.clone());
+    let add = |id: &str, birth: &str| {
+        json!({"resourceType": "Patient", "id": id,
+            "identifier": [{"system": "urn:wellspring:mrn:north", "value": format!("NOR-{id}")}],
+            "name": [{"family": "Okafor", "given": [id]}], "birthDate": birth})
+    };
+    app.put("/Patient/kid26", &add("kid26", "2000-08-15"))
+        .await
+        .assert_status(201);
+    app.put("/Patient/kid10", &add("kid10", "2016-03-01"))
+        .await
+        .assert_status(201);
+    for (cid, who) in [("cov-kid26", "kid26"), ("cov-kid10", "kid10")] {
+        let mut c = app.get("/Coverage/cov-spouse").await.json();
+        c["id"] = json!(cid);
+        c["beneficiary"] = json!({"reference": format!("Patient/{who}")});
+        c["relationship"] = json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship", "code": "child"}]});
+        if let Some(o) = c.as_object_mut() {
+            o.remove("meta");
+        }
+        app.put(&format!("/Coverage/{cid}"), &c)
+            .await
+            .assert_status(201);
+    }
+    assert!(matches!(
+        m.age_out(&person("acct-ada", &sub, Access::Own), date(2026, 9, 1))
+            .await,
+        Err(MembershipError::Forbidden(_))
+    ));
+    let before = m
+        .age_out(&Caller::system(), date(2026, 8, 14))
+        .await
+        .unwrap();
+    assert!(
+        before.is_empty(),
+        "still covered on the day before the birthday: {before:?}"
+    );
+    let ended = m
+        .age_out(&Caller::system(), date(2026, 8, 15))
+        .await
+        .unwrap();
+    assert_eq!(ended, vec![("kid26 Okafor".to_owned(), date(2026, 8, 14))]);
+    assert_eq!(
+        app.get("/Coverage/cov-kid26").await.json()["period"]["end"],
+        "2026-08-14"
+    );
+    assert!(app.get("/Coverage/cov-kid10").await.json()["period"]["end"].is_null());
+    assert!(
+        m.age_out(&Caller::system(), date(2026, 8, 20))
+            .await
+            .unwrap()
+            .is_empty(),
+        "done once"
+    );
+}
+
 both!(
+    change_plan_in_the_employer_window,
+    dependents_age_out,
     coverage_pages_in_the_portal,
     id_card_offered_by_plan,
     member_services_pages,
