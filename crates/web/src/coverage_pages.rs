@@ -16,6 +16,7 @@ pub(super) fn routes() -> Router<AppState> {
             get(add_member_page).post(add_member),
         )
         .route("/coverage/change-plan", post(change_plan))
+        .route("/coverage/contact", post(update_contact))
         .route("/coverage/id-card", get(id_card_page))
         .route("/coverage/id-card.pdf", get(id_card_pdf))
         .route("/coverage/id-card.png", get(id_card_png))
@@ -106,11 +107,53 @@ async fn overview(
     RawQuery(q): RawQuery,
 ) -> Response {
     let r = page_req!(s, addr, headers, "/coverage", q);
-    let (caller, patient) = or_return!(caller_of(&s, &r).await);
     let f = form(q.as_deref().unwrap_or("").as_bytes());
+    overview_page(&s, &r, field(&f, "date"), None, String::new()).await
+}
+
+async fn update_contact(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let r = req(&s, &addr, &headers, "/coverage", None).await;
+    let (f, _) = or_return!(signed_in_form(&r, &body));
+    let (caller, patient) = or_return!(caller_of(&s, &r).await);
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let address = ws_membership::changes::Address {
+        lines: vec![get("line")],
+        city: get("city"),
+        state: get("state").to_ascii_uppercase(),
+        postal_code: get("postal_code"),
+    };
+    let phone = Some(get("mobile")).filter(|p| !p.is_empty());
+    match s
+        .membership
+        .update_contact(&caller, &patient, Some(address), phone)
+        .await
+    {
+        Ok(()) => {
+            let saved = ui::t(r.lang, "cov.contact.saved").to_owned();
+            overview_page(&s, &r, None, Some(saved), String::new()).await
+        }
+        Err(e) if e.status() < 500 => overview_page(&s, &r, None, None, refusal_text(&e)).await,
+        Err(e) => internal(&r, &e.to_string()),
+    }
+}
+
+async fn overview_page(
+    s: &AppState,
+    r: &Req,
+    date: Option<&str>,
+    saved: Option<String>,
+    contact_error: String,
+) -> Response {
+    let (s, r) = (s.clone(), r);
+    let (caller, patient) = or_return!(caller_of(&s, r).await);
     let today = ws_membership::today();
     let mut v = ui::coverage::CoverageView::default();
-    let on = match field(&f, "date").filter(|d| !d.is_empty()) {
+    let on = match date.filter(|d| !d.is_empty()) {
         Some(d) => match d.parse::<Date>() {
             Ok(d) => d,
             Err(_) => {
@@ -211,6 +254,24 @@ async fn overview(
         }
         v.can_manage =
             fam.subscriber == patient && Membership::authorize_manage(&caller, &patient).is_ok();
+        if Membership::authorize_manage(&caller, &patient).is_ok()
+            && let Some(p) = fam.patients.get(&patient)
+        {
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+            let a = &p["address"][0];
+            v.contact = Some([
+                text(&a["line"][0]),
+                text(&a["city"]),
+                text(&a["state"]),
+                text(&a["postalCode"]),
+                p["telecom"]
+                    .as_array()
+                    .and_then(|t| t.iter().find(|x| x["use"] == "mobile"))
+                    .map(|x| text(&x["value"]))
+                    .unwrap_or_default(),
+            ]);
+        }
+        v.contact_error = contact_error.clone();
     }
     if v.can_manage {
         let region = st.region.as_deref();
@@ -261,13 +322,16 @@ async fn overview(
             ui::t(lang, if w.open { "cov.yes" } else { "cov.no" }).to_owned(),
         ));
     }
-    let sh = shell(&s, &r, Section::Coverage).await;
-    let status = if v.date_error.is_empty() {
+    let mut sh = shell(&s, r, Section::Coverage).await;
+    if let Some(text) = saved {
+        flash(&mut sh, ui::FlashKind::Success, text);
+    }
+    let status = if v.date_error.is_empty() && v.contact_error.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::BAD_REQUEST
     };
-    html(&r, status, ui::coverage::render_coverage(&sh, &v))
+    html(r, status, ui::coverage::render_coverage(&sh, &v))
 }
 
 async fn add_member_page(

@@ -34,6 +34,11 @@ pub struct CoverageView {
     pub plan_choices: Vec<(String, String)>,
     /// (name, dates, effective, open now).
     pub windows: Vec<(String, String, String, String)>,
+    /// The member's own address and mobile (street, city, state, ZIP, mobile), when they may
+    /// change them.
+    pub contact: Option<[String; 5]>,
+    /// A problem with the submitted contact details.
+    pub contact_error: String,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -1765,6 +1765,34 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
         "You can make this change from {date}.",
         "Puede hacer este cambio a partir del {date}.",
     ),
+    (
+        "cov.contact.title",
+        "My address and phone",
+        "Mi dirección y teléfono",
+    ),
+    ("cov.contact.line", "Street address", "Dirección"),
+    ("cov.contact.city", "City", "Ciudad"),
+    (
+        "cov.contact.state",
+        "State (two letters)",
+        "Estado (dos letras)",
+    ),
+    ("cov.contact.zip", "ZIP code", "Código postal"),
+    (
+        "cov.contact.mobile",
+        "Mobile phone (e.g. +12065550123)",
+        "Teléfono celular (p. ej. +12065550123)",
+    ),
+    (
+        "cov.contact.submit",
+        "Save address and phone",
+        "Guardar dirección y teléfono",
+    ),
+    (
+        "cov.contact.saved",
+        "Your address and phone were saved.",
+        "Se guardaron su dirección y teléfono.",
+    ),
 ];
 
 #[cfg(test)]

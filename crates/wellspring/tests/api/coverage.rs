@@ -971,6 +971,45 @@ async fn coverage_pages_in_the_portal(app: &TestApp) {
     .await;
     assert_eq!(st, 400);
     assert!(html.contains("is not a date"), "{html}");
+    // The member updates their own address and phone; bad input is refused and saves nothing.
+    let (_, html) = page(&c, &format!("{}/coverage", app.base)).await;
+    assert!(html.contains("My address and phone"), "{html}");
+    let csrf = crate::identity::csrf_of(&html);
+    let contact = |zip: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("line", "5 Birch Road".to_owned()),
+            ("city", "Cedarton".to_owned()),
+            ("state", "WA".to_owned()),
+            ("postal_code", zip.to_owned()),
+            ("mobile", "+12065550177".to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let c = c.clone();
+        let u = format!("{}/coverage/contact", app.base);
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = crate::identity::post_form(&c, &u, &pairs).await;
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (st, html) = post(contact("9810")).await;
+    assert_eq!(st, 400, "{html}");
+    assert!(html.contains("ZIP code is 5 digits"), "{html}");
+    assert_eq!(
+        app.get("/Patient/sub").await.json()["address"][0]["line"][0],
+        "1 Main St"
+    );
+    let (st, html) = post(contact("98103")).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(
+        html.contains("Your address and phone were saved."),
+        "{html}"
+    );
+    let p = app.get("/Patient/sub").await.json();
+    assert_eq!(p["address"][0]["line"][0], "5 Birch Road");
+    assert_eq!(p["telecom"][0]["value"], "+12065550177");
     for (path, ctype, magic) in [
         ("/coverage/id-card.pdf", "application/pdf", &b"%PDF"[..]),
         ("/coverage/id-card.png", "image/png", &b"\x89PNG"[..]),
