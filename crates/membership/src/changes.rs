@@ -14,7 +14,7 @@ use ws_coverage::{Market, Product, Relationship};
 use ws_interop::Caller;
 
 use crate::family::{CoverageRow, Family, PlanSummary, coverage_resource, display_name, with_end};
-use crate::ids::{member_id_system, mrn_system, region_of_patient};
+use crate::ids::{identifier, member_id_system, mrn_system, region_of_patient};
 use crate::{Membership, MembershipError, Result};
 
 /// What a change did.
@@ -787,5 +787,160 @@ impl Membership {
             }
         }
         Ok(out)
+    }
+}
+
+/// A new enrollment: who, which plan, under which group, and why now.
+#[derive(Debug, Clone)]
+pub struct NewEnrollment {
+    /// The subscriber (already a Patient with an MRN).
+    pub subscriber: String,
+    /// Family members enrolled with them (Patient ids and relationships).
+    pub members: Vec<(String, Relationship)>,
+    pub plan_code: String,
+    /// Employer group number; `None` for individual, Medicare and Medicaid enrollments.
+    pub group: Option<String>,
+    pub event: Option<LifeEvent>,
+    /// Medicare: first day entitled to Part A and B, if known (ENR-16).
+    pub part_a_b_start: Option<Date>,
+}
+
+impl Membership {
+    /// Member services enroll a member (individual, family, employer group, Medicare or
+    /// Medicaid) in a plan, in the window the rules give (ENR-01..ENR-22).
+    pub async fn enroll(
+        &self,
+        caller: &Caller,
+        e: NewEnrollment,
+        today: Date,
+    ) -> Result<ChangeOutcome> {
+        Self::authorize_staff(caller)?;
+        let svc = Self::service_caller(caller, &e.subscriber, "enrollment: new enrollment");
+        let sub = self.read_json(&svc, "Patient", &e.subscriber).await?;
+        let region = region_of_patient(&sub)
+            .ok_or_else(|| MembershipError::Invalid("the member has no MRN".into()))?;
+        let plan = self.plan_by_code(&svc, &e.plan_code, Some(&region)).await?;
+        let plan = PlanSummary::from_resource(&plan);
+        let product = Product::from_code(&plan.code);
+        let market = match (product, &e.group) {
+            (Some(Product::MedicareAdvantage), _) => Market::Medicare,
+            (Some(Product::Medicaid), _) => Market::Medicaid,
+            (_, Some(_)) => Market::EmployerGroup,
+            (_, None) => Market::Individual,
+        };
+        let birth = sub["birthDate"]
+            .as_str()
+            .and_then(|b| b.parse::<Date>().ok())
+            .ok_or_else(|| MembershipError::Invalid("the member has no birth date".into()))?;
+        let req = EnrollmentRequest {
+            market,
+            action: Action::Enroll,
+            event: e.event,
+            requested_on: today,
+            employer: (market == Market::EmployerGroup).then(|| employer_window(today)),
+            medicare: (market == Market::Medicare).then(|| ws_coverage::windows::MedicareFacts {
+                birth_date: birth,
+                part_a_b_start: e.part_a_b_start,
+                in_ma_on_jan1: false,
+                used_ma_oep_this_year: false,
+                used_five_star_this_window: false,
+                target_plan_five_star: false,
+            }),
+            state: state_of(&sub),
+        };
+        let allowed = decide(&req, &self.rules)?;
+        let group = e.group.clone().unwrap_or_else(|| match market {
+            Market::Medicare => "MA-INDIVIDUAL".into(),
+            Market::Medicaid => "MEDICAID".into(),
+            _ => "INDIVIDUAL".into(),
+        });
+        let family = self.family_as(&svc, &e.subscriber, today).await?;
+        let stem = format!("{}-cov-{}", region, uuid::Uuid::new_v4().simple());
+        let mut n = 0u32;
+        let mut ids = move || {
+            n += 1;
+            format!("{stem}-{n}")
+        };
+        let mut members = vec![(e.subscriber.clone(), Relationship::SelfSubscriber)];
+        members.extend(e.members.iter().cloned());
+        let op = Op::Enroll {
+            id_hint: String::new(),
+            subscriber: e.subscriber.clone(),
+            plan: plan.code.clone(),
+            group: group.clone(),
+            effective: allowed.effective,
+            members: members.clone(),
+        };
+        // Every period of everyone being enrolled, so no one is covered twice.
+        let mut history = family.periods();
+        for (pid, _) in &members {
+            for r in self.coverages_of(&svc, pid).await? {
+                if !history.iter().any(|h| h.id == r.id) {
+                    history.push(r.period());
+                }
+            }
+        }
+        let changes = ledger::apply(&history, &op, &mut ids).map_err(ledger_err)?;
+        // Member ids: the subscriber's MRN-based base, -01 for the subscriber.
+        let mut patients = std::collections::BTreeMap::new();
+        for (pid, _) in &members {
+            patients.insert(pid.clone(), self.read_json(&svc, "Patient", pid).await?);
+        }
+        let base = identifier(&sub, &member_id_system(&region))
+            .and_then(|m| m.rsplit_once('-').map(|(b, _)| b.to_owned()))
+            .or_else(|| identifier(&sub, &mrn_system(&region)))
+            .unwrap_or_else(|| e.subscriber.clone());
+        let known: Vec<(String, String)> = members
+            .iter()
+            .enumerate()
+            .map(|(i, (pid, _))| {
+                let own = patients
+                    .get(pid)
+                    .and_then(|p| identifier(p, &member_id_system(&region)));
+                (
+                    pid.clone(),
+                    own.unwrap_or_else(|| format!("{base}-{:02}", i + 1)),
+                )
+            })
+            .collect();
+        let ids_of = move |p: &str| {
+            known
+                .iter()
+                .find(|(m, _)| m == p)
+                .map(|(_, id)| id.clone())
+                .unwrap_or_default()
+        };
+        let group_name = match market {
+            Market::Medicare => "Individual Medicare Advantage".to_owned(),
+            Market::Medicaid => "State Medicaid managed care".to_owned(),
+            Market::Individual => "Individual and family".to_owned(),
+            Market::EmployerGroup => format!("Employer group {group}"),
+        };
+        let mut writes = Vec::new();
+        for c in &changes {
+            if let Change::Insert(p) = c {
+                writes.push(coverage_resource(
+                    family.rows.last().map(|r| &r.resource),
+                    p,
+                    &ids_of(&p.member),
+                    &region,
+                    &plan,
+                    &group_name,
+                ));
+            }
+        }
+        let coverages = writes
+            .iter()
+            .filter_map(|c| c["id"].as_str().map(str::to_owned))
+            .collect();
+        self.put_all(&svc, writes).await?;
+        Ok(ChangeOutcome {
+            effective: Some(allowed.effective),
+            window: allowed.window,
+            rule: allowed.rule,
+            notes: allowed.notes,
+            coverages,
+            ..ChangeOutcome::default()
+        })
     }
 }

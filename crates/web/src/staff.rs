@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/death", post(record_death))
         .route("/staff/add-member", post(add_member))
         .route("/staff/contact", post(correct_contact))
+        .route("/staff/enroll", post(enroll))
 }
 
 struct MemberRow {
@@ -529,6 +530,59 @@ async fn correct_contact(
         }
         Err(e) => {
             let errors = vec![(format!("line-{patient}"), membership_error(&e))];
+            render(&s, &caller, name, &token, &mrn, None, errors).await
+        }
+    }
+}
+
+async fn enroll(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
+    let patient = field(&f, "patient").unwrap_or("").to_owned();
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    use ws_coverage::windows::LifeEvent;
+    let event_date = get("event_date").parse::<jiff::civil::Date>().ok();
+    let event = match (get("event").as_str(), event_date) {
+        ("", _) | (_, None) => None,
+        ("marriage", Some(d)) => Some(LifeEvent::Marriage(d)),
+        ("loss", Some(d)) => Some(LifeEvent::LossOfCoverage(d)),
+        ("move", Some(d)) => Some(LifeEvent::PermanentMove(d)),
+        ("birth", Some(d)) => Some(LifeEvent::Birth(d)),
+        ("citizenship", Some(d)) => Some(LifeEvent::Citizenship(d)),
+        (_, Some(d)) => Some(LifeEvent::EnrollmentError(d)),
+    };
+    let e = ws_membership::changes::NewEnrollment {
+        subscriber: patient.clone(),
+        members: Vec::new(),
+        plan_code: get("plan"),
+        group: Some(get("group")).filter(|g| !g.is_empty()),
+        event,
+        part_a_b_start: get("part_a_b_start").parse().ok(),
+    };
+    match s
+        .membership
+        .enroll(&caller, e, ws_membership::today())
+        .await
+    {
+        Ok(out) => {
+            let notice = format!(
+                "Enrolled: coverage starts {} ({}; {}).",
+                out.effective.map(|d| d.to_string()).unwrap_or_default(),
+                out.window,
+                out.rule
+            );
+            render(&s, &caller, name, &token, &mrn, Some(notice), Vec::new()).await
+        }
+        Err(e) => {
+            let errors = vec![(format!("plan-{patient}"), membership_error(&e))];
             render(&s, &caller, name, &token, &mrn, None, errors).await
         }
     }

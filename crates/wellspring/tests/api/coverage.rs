@@ -63,6 +63,7 @@ pub(crate) async fn seed_family(app: &TestApp) -> (String, String) {
         for (code, name, copay) in [
             ("THMO-25", "Traditional HMO", 25),
             ("DHMO-1500", "Deductible HMO", 45),
+            ("MA-HMO", "Medicare Advantage", 10),
             ("MCD", "Medicaid", 0),
         ] {
             let id = format!("{region}-plan-{}", code.to_lowercase());
@@ -850,6 +851,18 @@ async fn member_services_pages(app: &TestApp) {
         html.contains(&format!("Added: covered from {birth}")),
         "{html}"
     );
+    // Enrolling someone already covered would overlap: refused with the reason.
+    let (st, html) = post(
+        "/staff/enroll",
+        vec![
+            ("plan", "DHMO-1500".into()),
+            ("group", "NOR00010".into()),
+            ("event", String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(st, 400, "{html}");
+    assert!(html.contains("There is a problem"), "{html}");
     let died = today
         .checked_sub(jiff::Span::new().days(1))
         .unwrap()
@@ -1148,7 +1161,68 @@ async fn dependents_age_out(app: &TestApp) {
     );
 }
 
+/// ENR-15: member services enroll a member turning 65 in Medicare Advantage during the
+/// initial enrollment period (effective the 1st of the birthday month when chosen before it);
+/// outside every Medicare window the request is refused; enrolling twice overlaps and is refused.
+async fn medicare_enrollment_windows(app: &TestApp) {
+    seed_family(app).await;
+    app.put(
+        "/Patient/medi",
+        &json!({"resourceType": "Patient", "id": "medi",
+            "identifier": [{"system": "urn:wellspring:mrn:north", "value": "NOR100000033"}],
+            "name": [{"family": "Haddad", "given": ["Rana"]}], "birthDate": "1961-08-10",
+            "address": [{"state": "WA"}]}),
+    )
+    .await
+    .assert_status(201);
+    let m = Membership::new(app.fhir.clone());
+    let enrollment = ws_membership::changes::NewEnrollment {
+        subscriber: "medi".into(),
+        members: vec![],
+        plan_code: "MA-HMO".into(),
+        group: None,
+        event: None,
+        part_a_b_start: None,
+    };
+    // A member cannot enroll themselves through this path.
+    assert!(matches!(
+        m.enroll(
+            &person("acct-rana", "medi", Access::Own),
+            enrollment.clone(),
+            date(2026, 6, 1)
+        )
+        .await,
+        Err(MembershipError::Forbidden(_))
+    ));
+    let late = m
+        .enroll(&member_services(), enrollment.clone(), date(2026, 12, 20))
+        .await;
+    assert!(
+        matches!(late, Err(MembershipError::Refused { .. })),
+        "{late:?}"
+    );
+    let out = m
+        .enroll(&member_services(), enrollment.clone(), date(2026, 6, 1))
+        .await
+        .expect("enrolled in the IEP");
+    assert_eq!(out.effective, Some(date(2026, 8, 1)), "{}", out.window);
+    let c = app.search("Coverage", "beneficiary=Patient/medi").await;
+    assert_eq!(c["entry"][0]["resource"]["period"]["start"], "2026-08-01");
+    assert_eq!(
+        c["entry"][0]["resource"]["class"][1]["value"],
+        "MA-INDIVIDUAL"
+    );
+    let twice = m
+        .enroll(&member_services(), enrollment, date(2026, 6, 2))
+        .await;
+    assert!(
+        twice.is_err(),
+        "no overlapping coverage of the same kind: {twice:?}"
+    );
+}
+
 both!(
+    medicare_enrollment_windows,
     change_plan_in_the_employer_window,
     dependents_age_out,
     coverage_pages_in_the_portal,
