@@ -241,11 +241,9 @@ impl PlanSummary {
                 let limit = b["limit"][0]["value"]
                     .as_object()
                     .map(|l| {
-                        format!(
-                            "up to {} {}s a year",
-                            l.get("value").and_then(Value::as_u64).unwrap_or(0),
-                            l.get("unit").and_then(Value::as_str).unwrap_or("visit")
-                        )
+                        let n = l.get("value").and_then(Value::as_u64).unwrap_or(0);
+                        let unit = l.get("unit").and_then(Value::as_str).unwrap_or("visit");
+                        format!("up to {n} {unit}{} a year", if n == 1 { "" } else { "s" })
                     })
                     .unwrap_or_default();
                 let req = b["requirement"].as_str().unwrap_or_default();

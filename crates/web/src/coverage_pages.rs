@@ -309,7 +309,16 @@ async fn overview_page(
         ws_coverage::Market::EmployerGroup,
         ws_membership::changes::market_of,
     );
-    for w in ws_coverage::windows::open_windows(market, today, &m.rules) {
+    for mut w in ws_coverage::windows::open_windows(market, today, &m.rules) {
+        // The employer's own open enrollment: the group's dates (Wellspring's default when the
+        // group has none of its own), the same ones the rules check a request against.
+        if market == ws_coverage::Market::EmployerGroup && w.rule == "SEED-15" {
+            let g = ws_membership::changes::employer_window(today);
+            w.start = Some(g.start);
+            w.end = Some(g.end);
+            w.effective = g.effective.to_string();
+            w.open = g.start <= today && today <= g.end;
+        }
         let dates = match (w.start, w.end) {
             (Some(a), Some(b)) => format!("{a} to {b}"),
             _ if w.needs_event => ui::t(lang, "cov.after-event").to_owned(),
