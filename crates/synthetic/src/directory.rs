@@ -1311,15 +1311,26 @@ const INDUSTRIES: &[&str] = &[
     "County Government",
 ];
 
+/// The name, town (and its index) of employer group `index`, and the generator to go on with.
+pub fn employer(
+    seed: u64,
+    region: &str,
+    geo: &Geography,
+    index: u64,
+) -> (String, String, usize, Rng) {
+    let mut rng = Rng::new(&[seed, label("employer"), label(region), index]);
+    let town_i = rng.below(geo.towns.len().max(1) as u64) as usize;
+    let town = geo.towns.get(town_i).cloned().unwrap_or_default();
+    let industry = rng.pick(INDUSTRIES).copied().unwrap_or("Services");
+    (format!("{town} {industry}"), town, town_i, rng)
+}
+
 /// An employer group that buys coverage for its employees: the Organization an X12 834 names
 /// by its group number (REF*38 / REF*1L, `urn:wellspring:employer-group`). Its own open
 /// enrollment (ENR-10) lives in coverage settings. The region identifier says which region's
 /// plans its 834 files name.
 pub fn employer_group(ctx: &SharedContext<'_>, index: u64, number: &str) -> Value {
-    let mut rng = Rng::new(&[ctx.seed, label("employer"), label(ctx.region), index]);
-    let town_i = rng.below(ctx.geo.towns.len().max(1) as u64) as usize;
-    let town = ctx.geo.towns.get(town_i).cloned().unwrap_or_default();
-    let industry = rng.pick(INDUSTRIES).copied().unwrap_or("Services");
+    let (name, town, town_i, mut rng) = employer(ctx.seed, ctx.region, ctx.geo, index);
     json!({
         "resourceType": "Organization",
         "id": format!("{}-emp-{:05}", ctx.region, index + 10),
@@ -1329,7 +1340,7 @@ pub fn employer_group(ctx: &SharedContext<'_>, index: u64, number: &str) -> Valu
         ],
         "active": true,
         "type": [org_type("bus", "Non-Healthcare Business or Corporation")],
-        "name": format!("{town} {industry}"),
+        "name": name,
         "telecom": [{"system": "phone", "value": ctx.geo.phone(&mut rng), "use": "work"}],
         "address": [{"use": "work", "type": "both", "line": [format!("{} Commerce Way", rng.range(10, 990))], "city": town, "state": ctx.geo.state, "postalCode": ctx.geo.postal_code(town_i), "country": "US"}]
     })

@@ -217,7 +217,13 @@ fn coverage(world: &World, hh: &Household, m: &Member, c: &CoveragePeriod) -> Va
     let group_name = match c.plan {
         PlanKind::MedicareAdvantage => "Individual Medicare Advantage".to_owned(),
         PlanKind::Medicaid => "State Medicaid managed care".to_owned(),
-        _ => format!("Employer group {group}"),
+        _ => group
+            .get(world.mrn_prefix.len()..)
+            .and_then(|n| n.parse::<u64>().ok()?.checked_sub(10))
+            .map_or_else(
+                || format!("Employer group {group}"),
+                |n| crate::directory::employer(world.seed, &world.region, &world.geo, n).0,
+            ),
     };
     let dependent = m.member_id.rsplit('-').next().unwrap_or("01");
     jv!({
