@@ -238,6 +238,27 @@ impl Membership {
         let mut out = Import834::default();
         let mut groups: HashMap<String, Option<GroupInfo>> = HashMap::new();
         let mut plans: HashMap<(String, String), Option<PlanSummary>> = HashMap::new();
+        if !ix
+            .groups
+            .iter()
+            .flat_map(|g| &g.transactions)
+            .any(|t| t.id == "834")
+        {
+            let found: Vec<&str> = ix
+                .groups
+                .iter()
+                .flat_map(|g| &g.transactions)
+                .map(|t| t.id.as_str())
+                .collect();
+            return Err(MembershipError::Invalid(format!(
+                "the file holds no 834 enrollment transaction (found: {})",
+                if found.is_empty() {
+                    "none".to_owned()
+                } else {
+                    found.join(", ")
+                }
+            )));
+        }
         let mut acks = Vec::new();
         let mut mrns = MrnBlocks::default();
         for g in &ix.groups {

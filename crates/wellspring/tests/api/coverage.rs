@@ -752,6 +752,13 @@ async fn x12_270_eligibility(app: &TestApp) {
     let wrong_dob = ws_x12::write_270(&env(), &[inq(person("NOR0000001-01", date(1988, 5, 3)))]);
     let (_, body) = post_x12(app, "/x12/270", &wrong_dob).await;
     assert!(body.contains("AAA*N**58*C"), "{body}");
+    // A 270 sent where an 834 is expected: refused, nothing imported.
+    let (st, body) = post_x12(app, "/x12/834", &ok).await;
+    assert_eq!(st, 400, "{body}");
+    assert!(
+        body.contains("no 834 enrollment transaction (found: 270)"),
+        "{body}"
+    );
     let (st, body) = post_x12(app, "/x12/270", "ISA*garbage").await;
     assert_eq!(st, 400, "{body}");
 }
