@@ -349,7 +349,15 @@ impl Membership {
     pub async fn family(&self, caller: &Caller, patient: &str, on: Date) -> Result<Family> {
         Self::authorize_view(caller, patient)?;
         let svc = Self::service_caller(caller, patient, "coverage: family enrollment");
-        self.family_as(&svc, patient, on).await
+        let mut fam = self.family_as(&svc, patient, on).await?;
+        // The whole family's enrollment is the subscriber's to see (and member services');
+        // anyone else sees only the rows of the people whose records they may read.
+        if Self::authorize_manage(caller, &fam.subscriber).is_err() {
+            let may = |p: &str| Self::authorize_view(caller, p).is_ok();
+            fam.rows.retain(|r| may(&r.member));
+            fam.patients.retain(|id, _| may(id));
+        }
+        Ok(fam)
     }
 
     pub(crate) async fn family_as(&self, svc: &Caller, patient: &str, on: Date) -> Result<Family> {

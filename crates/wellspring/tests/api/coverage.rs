@@ -318,6 +318,13 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
         .await;
     assert!(matches!(r, Err(MembershipError::Forbidden(_))), "{r:?}");
     assert_eq!(app.search_ids("Patient", "family=Okafor").await.len(), 3);
+    // The subscriber sees the whole family's enrollment; the spouse only their own row.
+    let whole = m.family(&me, &sub, today).await.unwrap();
+    assert_eq!(whole.rows.len(), 3);
+    let own = m.family(&spouse_caller, &spouse, today).await.unwrap();
+    assert_eq!(own.rows.len(), 1, "{:?}", own.rows);
+    assert_eq!(own.rows[0].member, spouse);
+    assert!(!own.patients.contains_key(&baby));
 }
 
 /// Issue 5 part 3 (ENR-12): a group subscriber's death ends their coverage on the date of
