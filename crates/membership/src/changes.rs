@@ -944,3 +944,58 @@ impl Membership {
         })
     }
 }
+
+impl Membership {
+    /// End a subscriber's (and their family's) coverage at their request (WS-ENR-03: any day,
+    /// effective the end of the month). Member services only; nothing is deleted.
+    pub async fn terminate(
+        &self,
+        caller: &Caller,
+        subscriber: &str,
+        today: Date,
+    ) -> Result<ChangeOutcome> {
+        Self::authorize_staff(caller)?;
+        let svc = Self::service_caller(caller, subscriber, "enrollment: voluntary termination");
+        let family = self.family_as(&svc, subscriber, today).await?;
+        if family.subscriber != subscriber {
+            return Err(MembershipError::Invalid(
+                "this member is a dependent: remove them from the subscriber's coverage instead"
+                    .into(),
+            ));
+        }
+        let sub_row = Self::subscriber_row(&family, today)?.clone();
+        let sub_patient = family.patients.get(subscriber).cloned().unwrap_or_default();
+        let req = self.request(
+            &sub_row,
+            Action::Terminate,
+            None,
+            today,
+            state_of(&sub_patient),
+        );
+        let allowed = decide(&req, &self.rules)?;
+        let op = Op::Terminate {
+            subscriber: subscriber.to_owned(),
+            last_day: allowed.effective,
+        };
+        let mut ids = || uuid::Uuid::new_v4().simple().to_string();
+        let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
+        let region = region_of_patient(&sub_patient).unwrap_or_default();
+        let ids_of = Self::member_id_fn(&family, None);
+        let writes = self
+            .coverage_writes(&svc, &family, &changes, &ids_of, &region)
+            .await?;
+        let coverages = writes
+            .iter()
+            .filter_map(|c| c["id"].as_str().map(str::to_owned))
+            .collect();
+        self.put_all(&svc, writes).await?;
+        Ok(ChangeOutcome {
+            effective: Some(allowed.effective),
+            window: allowed.window,
+            rule: allowed.rule,
+            notes: allowed.notes,
+            coverages,
+            ..ChangeOutcome::default()
+        })
+    }
+}

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/add-member", post(add_member))
         .route("/staff/contact", post(correct_contact))
         .route("/staff/enroll", post(enroll))
+        .route("/staff/terminate", post(terminate))
 }
 
 struct MemberRow {
@@ -583,6 +584,38 @@ async fn enroll(
         }
         Err(e) => {
             let errors = vec![(format!("plan-{patient}"), membership_error(&e))];
+            render(&s, &caller, name, &token, &mrn, None, errors).await
+        }
+    }
+}
+
+async fn terminate(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
+    let patient = field(&f, "patient").unwrap_or("").to_owned();
+    match s
+        .membership
+        .terminate(&caller, &patient, ws_membership::today())
+        .await
+    {
+        Ok(out) => {
+            let notice = format!(
+                "Coverage ends {} for the subscriber and everyone covered with them ({}).",
+                out.effective.map(|d| d.to_string()).unwrap_or_default(),
+                out.rule
+            );
+            render(&s, &caller, name, &token, &mrn, Some(notice), Vec::new()).await
+        }
+        Err(e) => {
+            let errors = vec![(format!("terminate-{patient}"), membership_error(&e))];
             render(&s, &caller, name, &token, &mrn, None, errors).await
         }
     }

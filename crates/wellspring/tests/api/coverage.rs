@@ -1235,7 +1235,46 @@ async fn medicare_enrollment_windows(app: &TestApp) {
     );
 }
 
+/// WS-ENR-03: member services end a family's coverage at the subscriber's request: every open
+/// row ends on the last day of the month; the rows stay; a dependent cannot be "terminated" as
+/// if a subscriber.
+async fn voluntary_termination(app: &TestApp) {
+    let (sub, spouse) = seed_family(app).await;
+    let m = Membership::new(app.fhir.clone());
+    assert!(matches!(
+        m.terminate(
+            &person("acct-ada", &sub, Access::Own),
+            &sub,
+            date(2026, 6, 10)
+        )
+        .await,
+        Err(MembershipError::Forbidden(_))
+    ));
+    assert!(matches!(
+        m.terminate(&member_services(), &spouse, date(2026, 6, 10))
+            .await,
+        Err(MembershipError::Invalid(_))
+    ));
+    let out = m
+        .terminate(&member_services(), &sub, date(2026, 6, 10))
+        .await
+        .unwrap();
+    assert_eq!(out.effective, Some(date(2026, 6, 30)));
+    for id in ["cov-sub", "cov-spouse"] {
+        let c = app.get(&format!("/Coverage/{id}")).await.json();
+        assert_eq!(c["period"]["end"], "2026-06-30", "{id}");
+        assert_eq!(c["period"]["start"], "2024-01-01");
+        assert_eq!(c["status"], "cancelled");
+    }
+    assert_eq!(
+        app.count("Coverage").await,
+        2,
+        "nothing added, nothing deleted"
+    );
+}
+
 both!(
+    voluntary_termination,
     medicare_enrollment_windows,
     change_plan_in_the_employer_window,
     dependents_age_out,
