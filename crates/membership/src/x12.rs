@@ -315,8 +315,9 @@ impl Membership {
                 }
                 let mut batch: Vec<(usize, Vec<Value>)> = Vec::new();
                 let mut batch_members = 0usize;
+                let mut preloaded = self.preload_families(&svc, &order).await?;
                 for key in &order {
-                    let mut fam = FamilyCtx::default();
+                    let mut fam = preloaded.remove(key).unwrap_or_default();
                     for &i in by_family.get(key).map(Vec::as_slice).unwrap_or_default() {
                         let Some(Ok(m)) = parsed.members.get(i) else {
                             continue;
@@ -401,6 +402,110 @@ impl Membership {
         }
         let ctx = Envelope::reply_to(&ix, date, time, ctl, 1);
         out.ack = acks.first().map(|a| ack_999(&ctx, a)).unwrap_or_default();
+        Ok(out)
+    }
+
+    /// The families a file names, read in a few searches instead of several per family: the
+    /// group's subscribers by their subscriber-id identifier, then their families' Coverage by
+    /// `subscriber` and the covered Patients by `_id`, 100 at a time.
+    async fn preload_families(
+        &self,
+        svc: &Caller,
+        keys: &[(String, String)],
+    ) -> Result<HashMap<(String, String), FamilyCtx>> {
+        let mut out: HashMap<(String, String), FamilyCtx> = HashMap::new();
+        let mut groups: Vec<&str> = keys.iter().map(|(g, _)| g.as_str()).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        for group in groups {
+            let system = format!("urn:wellspring:subscriber-id:{group}");
+            let subs = self
+                .fhir
+                .search_resources(
+                    svc,
+                    "Patient",
+                    &[("identifier".into(), format!("{system}|"))],
+                    10_000_000,
+                )
+                .await?;
+            let mut by_pid: HashMap<String, (String, Value)> = HashMap::new();
+            for p in subs {
+                if let (Some(pid), Some(sub_id)) =
+                    (p["id"].as_str().map(str::to_owned), identifier(&p, &system))
+                {
+                    by_pid.insert(pid, (sub_id, p));
+                }
+            }
+            let pids: Vec<String> = by_pid.keys().cloned().collect();
+            let mut rows_by_sub: HashMap<String, Vec<CoverageRow>> = HashMap::new();
+            for chunk in pids.chunks(100) {
+                let refs: Vec<String> = chunk.iter().map(|p| format!("Patient/{p}")).collect();
+                for c in self
+                    .fhir
+                    .search_resources(
+                        svc,
+                        "Coverage",
+                        &[("subscriber".into(), refs.join(","))],
+                        10_000_000,
+                    )
+                    .await?
+                {
+                    if let Some(r) = CoverageRow::parse(&c) {
+                        rows_by_sub.entry(r.subscriber.clone()).or_default().push(r);
+                    }
+                }
+            }
+            let mut wanted: Vec<String> = rows_by_sub
+                .values()
+                .flatten()
+                .map(|r| r.member.clone())
+                .filter(|m| !by_pid.contains_key(m))
+                .collect();
+            wanted.sort();
+            wanted.dedup();
+            let mut members: HashMap<String, Value> = HashMap::new();
+            for chunk in wanted.chunks(100) {
+                for p in self
+                    .fhir
+                    .search_resources(svc, "Patient", &[("_id".into(), chunk.join(","))], 1000)
+                    .await?
+                {
+                    if let Some(id) = p["id"].as_str() {
+                        members.insert(id.to_owned(), p.clone());
+                    }
+                }
+            }
+            for (pid, (sub_id, patient)) in by_pid {
+                let mut rows = rows_by_sub.remove(&pid).unwrap_or_default();
+                rows.sort_by_key(|r| (r.start, r.member.clone()));
+                let mut patients = std::collections::BTreeMap::new();
+                for r in &rows {
+                    if let Some(p) = members.get(&r.member) {
+                        patients.insert(r.member.clone(), p.clone());
+                    }
+                }
+                patients.insert(pid.clone(), patient);
+                out.insert(
+                    (group.to_owned(), sub_id),
+                    FamilyCtx {
+                        loaded: true,
+                        subscriber: Some(pid.clone()),
+                        family: Some(Family {
+                            subscriber: pid,
+                            rows,
+                            patients,
+                        }),
+                    },
+                );
+            }
+        }
+        // Families the file names that are not on file yet: nothing to look up.
+        for k in keys {
+            out.entry(k.clone()).or_insert_with(|| FamilyCtx {
+                loaded: true,
+                ..FamilyCtx::default()
+            });
+        }
         Ok(out)
     }
 
