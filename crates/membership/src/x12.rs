@@ -33,6 +33,9 @@ use crate::{Membership, MembershipError, Result};
 /// batch fails, each member is retried alone so one bad member rejects only itself).
 const WRITE_BATCH_MEMBERS: usize = 250;
 
+/// Families read ahead together (bounds memory: a file of any size is held a chunk at a time).
+const PRELOAD_FAMILIES: usize = 1000;
+
 /// A family's state while its members are applied: loaded from the store once, then kept
 /// current in memory with what this import writes.
 #[derive(Default)]
@@ -315,58 +318,60 @@ impl Membership {
                 }
                 let mut batch: Vec<(usize, Vec<Value>)> = Vec::new();
                 let mut batch_members = 0usize;
-                let mut preloaded = self.preload_families(&svc, &order).await?;
-                for key in &order {
-                    let mut fam = preloaded.remove(key).unwrap_or_default();
-                    for &i in by_family.get(key).map(Vec::as_slice).unwrap_or_default() {
-                        let Some(Ok(m)) = parsed.members.get(i) else {
-                            continue;
-                        };
-                        let name = format!("{} {}", m.first_name, m.last_name);
-                        let res = self
-                            .plan_member(
-                                &svc,
-                                m,
-                                &key.0,
-                                &mut groups,
-                                &mut plans,
-                                &mut fam,
-                                &mut mrns,
-                            )
-                            .await;
-                        match res {
-                            Ok((outcome, patient, writes)) => {
-                                seen_in_file.push(patient.clone());
-                                results[i] = Some(MemberResult {
-                                    segment: m.position,
-                                    name,
-                                    outcome: outcome.into(),
-                                    reason: None,
-                                    patient: Some(patient),
-                                });
-                                if !writes.is_empty() {
-                                    batch_members += 1;
-                                    batch.push((i, writes));
+                for keys in order.chunks(PRELOAD_FAMILIES) {
+                    let mut preloaded = self.preload_families(&svc, keys).await?;
+                    for key in keys {
+                        let mut fam = preloaded.remove(key).unwrap_or_default();
+                        for &i in by_family.get(key).map(Vec::as_slice).unwrap_or_default() {
+                            let Some(Ok(m)) = parsed.members.get(i) else {
+                                continue;
+                            };
+                            let name = format!("{} {}", m.first_name, m.last_name);
+                            let res = self
+                                .plan_member(
+                                    &svc,
+                                    m,
+                                    &key.0,
+                                    &mut groups,
+                                    &mut plans,
+                                    &mut fam,
+                                    &mut mrns,
+                                )
+                                .await;
+                            match res {
+                                Ok((outcome, patient, writes)) => {
+                                    seen_in_file.push(patient.clone());
+                                    results[i] = Some(MemberResult {
+                                        segment: m.position,
+                                        name,
+                                        outcome: outcome.into(),
+                                        reason: None,
+                                        patient: Some(patient),
+                                    });
+                                    if !writes.is_empty() {
+                                        batch_members += 1;
+                                        batch.push((i, writes));
+                                    }
+                                }
+                                Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
+                                    return Err(MembershipError::Fhir(e));
+                                }
+                                Err(e) => {
+                                    results[i] = Some(MemberResult {
+                                        segment: m.position,
+                                        name,
+                                        outcome: "rejected".into(),
+                                        reason: Some(e.to_string()),
+                                        patient: None,
+                                    });
                                 }
                             }
-                            Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
-                                return Err(MembershipError::Fhir(e));
-                            }
-                            Err(e) => {
-                                results[i] = Some(MemberResult {
-                                    segment: m.position,
-                                    name,
-                                    outcome: "rejected".into(),
-                                    reason: Some(e.to_string()),
-                                    patient: None,
-                                });
-                            }
                         }
-                    }
-                    if batch_members >= WRITE_BATCH_MEMBERS {
-                        self.flush_members(&svc, std::mem::take(&mut batch), &mut results)
-                            .await?;
-                        batch_members = 0;
+                        if batch_members >= WRITE_BATCH_MEMBERS {
+                            self.flush_members(&svc, std::mem::take(&mut batch), &mut results)
+                                .await?;
+                            batch_members = 0;
+                        }
                     }
                 }
                 self.flush_members(&svc, batch, &mut results).await?;
@@ -405,9 +410,9 @@ impl Membership {
         Ok(out)
     }
 
-    /// The families a file names, read in a few searches instead of several per family: the
-    /// group's subscribers by their subscriber-id identifier, then their families' Coverage by
-    /// `subscriber` and the covered Patients by `_id`, 100 at a time.
+    /// The families of `keys` (group, subscriber id), read in a few searches instead of several
+    /// per family: the subscribers by their subscriber-id identifier, their families' Coverage
+    /// by `subscriber` and the covered Patients by `_id`, 100 at a time.
     async fn preload_families(
         &self,
         svc: &Caller,
@@ -419,15 +424,25 @@ impl Membership {
         groups.dedup();
         for group in groups {
             let system = format!("urn:wellspring:subscriber-id:{group}");
-            let subs = self
-                .fhir
-                .search_resources(
-                    svc,
-                    "Patient",
-                    &[("identifier".into(), format!("{system}|"))],
-                    10_000_000,
-                )
-                .await?;
+            let sub_ids: Vec<String> = keys
+                .iter()
+                .filter(|(g, _)| g == group)
+                .map(|(_, s)| s.replace(',', "\\,"))
+                .collect();
+            let mut subs = Vec::new();
+            for chunk in sub_ids.chunks(100) {
+                let list: Vec<String> = chunk.iter().map(|v| format!("{system}|{v}")).collect();
+                subs.extend(
+                    self.fhir
+                        .search_resources(
+                            svc,
+                            "Patient",
+                            &[("identifier".into(), list.join(","))],
+                            1000,
+                        )
+                        .await?,
+                );
+            }
             let mut by_pid: HashMap<String, (String, Value)> = HashMap::new();
             for p in subs {
                 if let (Some(pid), Some(sub_id)) =
@@ -446,7 +461,7 @@ impl Membership {
                         svc,
                         "Coverage",
                         &[("subscriber".into(), refs.join(","))],
-                        10_000_000,
+                        100_000,
                     )
                     .await?
                 {
