@@ -318,8 +318,15 @@ impl Membership {
                 }
                 let mut batch: Vec<(usize, Vec<Value>)> = Vec::new();
                 let mut batch_members = 0usize;
+                let mut subscribers: HashMap<String, HashMap<String, String>> = HashMap::new();
+                for (group, _) in &order {
+                    if !subscribers.contains_key(group) {
+                        let subs = self.subscribers_of(&svc, group).await?;
+                        subscribers.insert(group.clone(), subs);
+                    }
+                }
                 for keys in order.chunks(PRELOAD_FAMILIES) {
-                    let mut preloaded = self.preload_families(&svc, keys).await?;
+                    let mut preloaded = self.preload_families(&svc, keys, &subscribers).await?;
                     for key in keys {
                         let mut fam = preloaded.remove(key).unwrap_or_default();
                         for &i in by_family.get(key).map(Vec::as_slice).unwrap_or_default() {
@@ -410,109 +417,98 @@ impl Membership {
         Ok(out)
     }
 
+    /// The Patient ids of every subscriber a group's 834s enrolled, by subscriber id (one
+    /// search by identifier system; the resources themselves are not kept).
+    async fn subscribers_of(&self, svc: &Caller, group: &str) -> Result<HashMap<String, String>> {
+        let system = format!("urn:wellspring:subscriber-id:{group}");
+        let subs = self
+            .fhir
+            .search_resources(
+                svc,
+                "Patient",
+                &[("identifier".into(), format!("{system}|"))],
+                10_000_000,
+            )
+            .await?;
+        Ok(subs
+            .iter()
+            .filter_map(|p| Some((identifier(p, &system)?, p["id"].as_str()?.to_owned())))
+            .collect())
+    }
+
     /// The families of `keys` (group, subscriber id), read in a few searches instead of several
-    /// per family: the subscribers by their subscriber-id identifier, their families' Coverage
-    /// by `subscriber` and the covered Patients by `_id`, 100 at a time.
+    /// per family: their Coverage by `subscriber` and their Patients by `_id`, 100 at a time.
     async fn preload_families(
         &self,
         svc: &Caller,
         keys: &[(String, String)],
+        subscribers: &HashMap<String, HashMap<String, String>>,
     ) -> Result<HashMap<(String, String), FamilyCtx>> {
         let mut out: HashMap<(String, String), FamilyCtx> = HashMap::new();
-        let mut groups: Vec<&str> = keys.iter().map(|(g, _)| g.as_str()).collect();
-        groups.sort_unstable();
-        groups.dedup();
-        for group in groups {
-            let system = format!("urn:wellspring:subscriber-id:{group}");
-            let sub_ids: Vec<String> = keys
-                .iter()
-                .filter(|(g, _)| g == group)
-                .map(|(_, s)| s.replace(',', "\\,"))
-                .collect();
-            let mut subs = Vec::new();
-            for chunk in sub_ids.chunks(100) {
-                let list: Vec<String> = chunk.iter().map(|v| format!("{system}|{v}")).collect();
-                subs.extend(
-                    self.fhir
-                        .search_resources(
-                            svc,
-                            "Patient",
-                            &[("identifier".into(), list.join(","))],
-                            1000,
-                        )
-                        .await?,
-                );
-            }
-            let mut by_pid: HashMap<String, (String, Value)> = HashMap::new();
-            for p in subs {
-                if let (Some(pid), Some(sub_id)) =
-                    (p["id"].as_str().map(str::to_owned), identifier(&p, &system))
-                {
-                    by_pid.insert(pid, (sub_id, p));
+        let found: Vec<((String, String), String)> = keys
+            .iter()
+            .filter_map(|k| Some((k.clone(), subscribers.get(&k.0)?.get(&k.1)?.clone())))
+            .collect();
+        let pids: Vec<String> = found.iter().map(|(_, p)| p.clone()).collect();
+        let mut rows_by_sub: HashMap<String, Vec<CoverageRow>> = HashMap::new();
+        for chunk in pids.chunks(100) {
+            let refs: Vec<String> = chunk.iter().map(|p| format!("Patient/{p}")).collect();
+            for c in self
+                .fhir
+                .search_resources(
+                    svc,
+                    "Coverage",
+                    &[("subscriber".into(), refs.join(","))],
+                    100_000,
+                )
+                .await?
+            {
+                if let Some(r) = CoverageRow::parse(&c) {
+                    rows_by_sub.entry(r.subscriber.clone()).or_default().push(r);
                 }
             }
-            let pids: Vec<String> = by_pid.keys().cloned().collect();
-            let mut rows_by_sub: HashMap<String, Vec<CoverageRow>> = HashMap::new();
-            for chunk in pids.chunks(100) {
-                let refs: Vec<String> = chunk.iter().map(|p| format!("Patient/{p}")).collect();
-                for c in self
-                    .fhir
-                    .search_resources(
-                        svc,
-                        "Coverage",
-                        &[("subscriber".into(), refs.join(","))],
-                        100_000,
-                    )
-                    .await?
-                {
-                    if let Some(r) = CoverageRow::parse(&c) {
-                        rows_by_sub.entry(r.subscriber.clone()).or_default().push(r);
-                    }
+        }
+        let mut wanted: Vec<String> = rows_by_sub
+            .values()
+            .flatten()
+            .map(|r| r.member.clone())
+            .chain(pids.iter().cloned())
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        let mut patients_by_id: HashMap<String, Value> = HashMap::new();
+        for chunk in wanted.chunks(100) {
+            for p in self
+                .fhir
+                .search_resources(svc, "Patient", &[("_id".into(), chunk.join(","))], 1000)
+                .await?
+            {
+                if let Some(id) = p["id"].as_str() {
+                    patients_by_id.insert(id.to_owned(), p.clone());
                 }
             }
-            let mut wanted: Vec<String> = rows_by_sub
-                .values()
-                .flatten()
-                .map(|r| r.member.clone())
-                .filter(|m| !by_pid.contains_key(m))
-                .collect();
-            wanted.sort();
-            wanted.dedup();
-            let mut members: HashMap<String, Value> = HashMap::new();
-            for chunk in wanted.chunks(100) {
-                for p in self
-                    .fhir
-                    .search_resources(svc, "Patient", &[("_id".into(), chunk.join(","))], 1000)
-                    .await?
-                {
-                    if let Some(id) = p["id"].as_str() {
-                        members.insert(id.to_owned(), p.clone());
-                    }
+        }
+        for (key, pid) in found {
+            let mut rows = rows_by_sub.remove(&pid).unwrap_or_default();
+            rows.sort_by_key(|r| (r.start, r.member.clone()));
+            let mut patients = std::collections::BTreeMap::new();
+            for id in rows.iter().map(|r| r.member.clone()).chain([pid.clone()]) {
+                if let Some(p) = patients_by_id.get(&id) {
+                    patients.insert(id, p.clone());
                 }
             }
-            for (pid, (sub_id, patient)) in by_pid {
-                let mut rows = rows_by_sub.remove(&pid).unwrap_or_default();
-                rows.sort_by_key(|r| (r.start, r.member.clone()));
-                let mut patients = std::collections::BTreeMap::new();
-                for r in &rows {
-                    if let Some(p) = members.get(&r.member) {
-                        patients.insert(r.member.clone(), p.clone());
-                    }
-                }
-                patients.insert(pid.clone(), patient);
-                out.insert(
-                    (group.to_owned(), sub_id),
-                    FamilyCtx {
-                        loaded: true,
-                        subscriber: Some(pid.clone()),
-                        family: Some(Family {
-                            subscriber: pid,
-                            rows,
-                            patients,
-                        }),
-                    },
-                );
-            }
+            out.insert(
+                key,
+                FamilyCtx {
+                    loaded: true,
+                    subscriber: Some(pid.clone()),
+                    family: Some(Family {
+                        subscriber: pid,
+                        rows,
+                        patients,
+                    }),
+                },
+            );
         }
         // Families the file names that are not on file yet: nothing to look up.
         for k in keys {
