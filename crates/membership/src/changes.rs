@@ -838,7 +838,7 @@ impl Membership {
             event: e.event,
             requested_on: today,
             employer: (market == Market::EmployerGroup).then(|| employer_window(today)),
-            medicare: (market == Market::Medicare).then(|| ws_coverage::windows::MedicareFacts {
+            medicare: (market == Market::Medicare).then_some(ws_coverage::windows::MedicareFacts {
                 birth_date: birth,
                 part_a_b_start: e.part_a_b_start,
                 in_ma_on_jan1: false,

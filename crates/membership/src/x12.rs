@@ -584,7 +584,7 @@ impl Membership {
                 .iter()
                 .filter(|r| r.group == group && r.covers(today))
             {
-                if !seen.iter().any(|x| *x == r.member) {
+                if !seen.contains(&r.member) {
                     out.push(format!(
                         "{} (Patient/{}) is covered in group {group} but not in this full-file audit",
                         fam.name_of(&r.member),

@@ -167,7 +167,7 @@ async fn overview_page(
     let m = &s.membership;
     let st = match m.status(&caller, &patient, on).await {
         Ok(st) => st,
-        Err(e) => return refusal_page(&s, &r, &e).await,
+        Err(e) => return refusal_page(&s, r, &e).await,
     };
     v.member_name = st.name.clone();
     v.mrn = st.mrn.clone().unwrap_or_default();

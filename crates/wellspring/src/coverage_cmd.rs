@@ -132,7 +132,11 @@ pub fn sample_834(n: u64, group: &str, plan: &str, begin: Date) -> String {
                 family,
                 given,
                 birth,
-                if (household + k) % 2 == 0 { 'F' } else { 'M' },
+                if (household + k).is_multiple_of(2) {
+                    'F'
+                } else {
+                    'M'
+                },
             );
             m.group_number = Some(group.into());
             m.address_lines = vec![format!("{} Harbor Street", 10 + household % 900)];
