@@ -540,7 +540,7 @@ impl Conn {
             .map(|(i, (_, _, desc))| format!("t.k{i} {}", if *desc { "DESC" } else { "ASC" }))
             .collect();
         order.push("t.id ASC".into());
-        let limit = sql.bind(q.count + 1);
+        let limit = sql.bind(q.count.saturating_add(1));
         sql.text = format!(
             "SELECT * FROM ({inner}) t {outer_where} ORDER BY {} LIMIT {limit}",
             order.join(", ")
