@@ -528,8 +528,23 @@ impl Fhir {
 
     /// Process a transaction or batch Bundle; returns the response Bundle.
     pub async fn process_bundle(&self, caller: &Caller, body: &[u8]) -> Result<Value, FhirError> {
+        match crate::ops::parse_resource_shallow(body) {
+            Ok(bundle) => self.process_bundle_value(caller, &bundle).await,
+            Err(e) => {
+                self.audit_failure(caller, "transaction", Some("Bundle"), None, &e);
+                Err(e)
+            }
+        }
+    }
+
+    /// [`Fhir::process_bundle`] for a Bundle already parsed (services build theirs as JSON
+    /// values; serialising and re-parsing them would be wasted work).
+    pub async fn process_bundle_value(
+        &self,
+        caller: &Caller,
+        bundle: &Value,
+    ) -> Result<Value, FhirError> {
         let res = async {
-            let bundle = crate::ops::parse_resource_shallow(body)?;
             if bundle.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
                 return Err(FhirError::bad(
                     IssueCode::Invalid,
@@ -541,7 +556,7 @@ impl Fhir {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            let entries = parse_entries(&bundle)?;
+            let entries = parse_entries(bundle)?;
             match kind.as_str() {
                 "transaction" => self.transaction(caller, entries).await,
                 "batch" => Ok(self.batch(caller, entries).await),

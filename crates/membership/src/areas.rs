@@ -9,7 +9,7 @@ use ws_coverage::Product;
 use ws_coverage::away::{Service, VisitDecision, visiting};
 use ws_interop::Caller;
 
-use crate::family::display_name;
+use crate::family::{display_name, strip_meta};
 use crate::ids::{identifier, mrn_system, region_of_patient};
 use crate::{Membership, MembershipError, Result};
 
@@ -148,9 +148,7 @@ impl Membership {
             }
         }
         let mut home2 = home.clone();
-        if let Some(o) = home2.as_object_mut() {
-            o.remove("meta");
-        }
+        home2 = strip_meta(&home2);
         let mut links = home2["link"].as_array().cloned().unwrap_or_default();
         links.push(json!({"other": {"reference": format!("Patient/{id}")}, "type": "seealso"}));
         home2["link"] = json!(links);

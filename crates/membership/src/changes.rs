@@ -9,11 +9,13 @@ use serde_json::{Value, json};
 use ws_coverage::death::{DependentsAfterDeath, after_death};
 use ws_coverage::dependents::last_covered_day;
 use ws_coverage::ledger::{self, Change, Op};
-use ws_coverage::windows::{Action, EnrollmentRequest, GroupWindow, LifeEvent, decide};
+use ws_coverage::windows::{Action, Allowed, EnrollmentRequest, GroupWindow, LifeEvent, decide};
 use ws_coverage::{Market, Product, Relationship};
 use ws_interop::Caller;
 
-use crate::family::{CoverageRow, Family, PlanSummary, coverage_resource, display_name, with_end};
+use crate::family::{
+    CoverageRow, Family, PlanSummary, coverage_resource, display_name, strip_meta, with_end,
+};
 use crate::ids::{identifier, member_id_system, mrn_system, region_of_patient};
 use crate::{Membership, MembershipError, Result};
 
@@ -42,6 +44,24 @@ pub struct NewDependent {
     pub relationship: Relationship,
     /// The qualifying event (birth, adoption, placement, marriage, ...).
     pub event: LifeEvent,
+}
+
+/// A life event from a form's code word and date (`birth`, `adoption`, `placement`, `foster`,
+/// `court`, `marriage`, `loss`, `move`, `citizenship`, `error`).
+pub fn life_event(kind: &str, d: Date) -> Option<LifeEvent> {
+    Some(match kind {
+        "birth" => LifeEvent::Birth(d),
+        "adoption" => LifeEvent::Adoption(d),
+        "placement" => LifeEvent::PlacementForAdoption(d),
+        "foster" => LifeEvent::FosterCare(d),
+        "court" => LifeEvent::CourtOrder(d),
+        "marriage" => LifeEvent::Marriage(d),
+        "loss" => LifeEvent::LossOfCoverage(d),
+        "move" => LifeEvent::PermanentMove(d),
+        "citizenship" => LifeEvent::Citizenship(d),
+        "error" => LifeEvent::EnrollmentError(d),
+        _ => return None,
+    })
 }
 
 /// The market of a coverage row: Medicare and Medicaid by product, employer groups by group.
@@ -78,6 +98,16 @@ pub fn employer_window(on: Date) -> GroupWindow {
 
 fn state_of(p: &Value) -> Option<String> {
     p["address"][0]["state"].as_str().map(str::to_owned)
+}
+
+/// New Coverage ids for one change: `<region>-cov-<uuid>-<n>`.
+fn coverage_ids(region: &str) -> impl FnMut() -> String + use<> {
+    let stem = format!("{region}-cov-{}", uuid::Uuid::new_v4().simple());
+    let mut n = 0u32;
+    move || {
+        n += 1;
+        format!("{stem}-{n}")
+    }
 }
 
 fn ledger_err(e: ledger::LedgerError) -> MembershipError {
@@ -170,6 +200,46 @@ impl Membership {
             }
         }
         Ok(out)
+    }
+
+    /// Apply `op` to `history` with the ledger; the Coverage resources to write for it.
+    async fn ledger_writes(
+        &self,
+        svc: &Caller,
+        family: &Family,
+        history: &[ledger::Period],
+        op: &Op,
+        region: &str,
+        new_member: Option<(&str, String)>,
+    ) -> Result<Vec<Value>> {
+        let mut ids = coverage_ids(region);
+        let changes = ledger::apply(history, op, &mut ids).map_err(ledger_err)?;
+        let ids_of = Self::member_id_fn(family, new_member);
+        self.coverage_writes(svc, family, &changes, &ids_of, region)
+            .await
+    }
+
+    /// Write a change in one transaction and say what it did.
+    async fn commit_change(
+        &self,
+        svc: &Caller,
+        writes: Vec<Value>,
+        allowed: Allowed,
+    ) -> Result<ChangeOutcome> {
+        let coverages = writes
+            .iter()
+            .filter(|w| w["resourceType"] == "Coverage")
+            .filter_map(|c| c["id"].as_str().map(str::to_owned))
+            .collect();
+        self.put_all(svc, writes).await?;
+        Ok(ChangeOutcome {
+            effective: Some(allowed.effective),
+            window: allowed.window,
+            rule: allowed.rule,
+            notes: allowed.notes,
+            coverages,
+            ..ChangeOutcome::default()
+        })
     }
 
     /// Member ids for a family: existing members keep theirs; a new member gets the
@@ -321,42 +391,22 @@ impl Membership {
         }) {
             patient["telecom"] = json!([home]);
         }
-        let mut ids = {
-            let mut n = 0u32;
-            let stem = format!("{}-cov-{}", region, mrn.to_ascii_lowercase());
-            move || {
-                n += 1;
-                format!("{stem}-{n}")
-            }
-        };
         let op = Op::AddDependent {
             subscriber: subscriber.to_owned(),
             member: patient_id.clone(),
             relationship: d.relationship,
             effective: allowed.effective,
         };
-        let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
-        let ids_of = Self::member_id_fn(&family, Some((patient_id.as_str(), member_id.clone())));
-        let patient_id_out = patient_id.clone();
+        let new_member = Some((patient_id.as_str(), member_id.clone()));
         let mut writes = vec![patient];
-        let covs = self
-            .coverage_writes(&svc, &family, &changes, &ids_of, &region)
-            .await?;
-        let coverages = covs
-            .iter()
-            .filter_map(|c| c["id"].as_str().map(str::to_owned))
-            .collect();
-        writes.extend(covs);
-        self.put_all(&svc, writes).await?;
-        Ok(ChangeOutcome {
-            effective: Some(allowed.effective),
-            window: allowed.window,
-            rule: allowed.rule,
-            notes: allowed.notes,
-            patient: Some(patient_id_out),
-            mrn: Some(mrn),
-            coverages,
-        })
+        writes.extend(
+            self.ledger_writes(&svc, &family, &family.periods(), &op, &region, new_member)
+                .await?,
+        );
+        let mut out = self.commit_change(&svc, writes, allowed).await?;
+        out.patient = Some(patient_id);
+        out.mrn = Some(mrn);
+        Ok(out)
     }
 
     /// Change the family's plan (open enrollment, a special enrollment period, or the
@@ -418,36 +468,16 @@ impl Membership {
             state_of(&sub_patient),
         );
         let allowed = decide(&req, &self.rules)?;
-        let mut n = 0u32;
-        let stem = format!("{}-cov-{}", region, uuid::Uuid::new_v4().simple());
-        let mut ids = move || {
-            n += 1;
-            format!("{stem}-{n}")
-        };
         let op = Op::ChangePlan {
             subscriber: subscriber.to_owned(),
             plan: plan_code.to_owned(),
             group: sub_row.group.clone(),
             effective: allowed.effective,
         };
-        let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
-        let ids_of = Self::member_id_fn(&family, None);
         let writes = self
-            .coverage_writes(&svc, &family, &changes, &ids_of, &region)
+            .ledger_writes(&svc, &family, &family.periods(), &op, &region, None)
             .await?;
-        let coverages = writes
-            .iter()
-            .filter_map(|c| c["id"].as_str().map(str::to_owned))
-            .collect();
-        self.put_all(&svc, writes).await?;
-        Ok(ChangeOutcome {
-            effective: Some(allowed.effective),
-            window: allowed.window,
-            rule: allowed.rule,
-            notes: allowed.notes,
-            coverages,
-            ..ChangeOutcome::default()
-        })
+        self.commit_change(&svc, writes, allowed).await
     }
 
     /// Remove a dependent from the subscriber's coverage (any time; effective the end of the
@@ -490,26 +520,11 @@ impl Membership {
             member: member.to_owned(),
             last_day: allowed.effective,
         };
-        let mut ids = || uuid::Uuid::new_v4().simple().to_string();
-        let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
         let region = region_of_patient(&sub_patient).unwrap_or_default();
-        let ids_of = Self::member_id_fn(&family, None);
         let writes = self
-            .coverage_writes(&svc, &family, &changes, &ids_of, &region)
+            .ledger_writes(&svc, &family, &family.periods(), &op, &region, None)
             .await?;
-        let coverages = writes
-            .iter()
-            .filter_map(|c| c["id"].as_str().map(str::to_owned))
-            .collect();
-        self.put_all(&svc, writes).await?;
-        Ok(ChangeOutcome {
-            effective: Some(allowed.effective),
-            window: allowed.window,
-            rule: allowed.rule,
-            notes: allowed.notes,
-            coverages,
-            ..ChangeOutcome::default()
-        })
+        self.commit_change(&svc, writes, allowed).await
     }
 
     /// Update a member's home address and phone (allowed any time).
@@ -549,9 +564,7 @@ impl Membership {
             telecom.push(json!({"system": "phone", "value": ph, "use": "mobile"}));
             p["telecom"] = json!(telecom);
         }
-        if let Some(o) = p.as_object_mut() {
-            o.remove("meta");
-        }
+        p = strip_meta(&p);
         self.put_all(&svc, vec![p]).await
     }
 
@@ -603,16 +616,8 @@ impl Membership {
                 dependents_keep: keep,
             };
             let region = region_of_patient(&p).unwrap_or_default();
-            let stem = format!("{}-cov-{}", region, uuid::Uuid::new_v4().simple());
-            let mut n = 0u32;
-            let mut ids = move || {
-                n += 1;
-                format!("{stem}-{n}")
-            };
-            let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
-            let ids_of = Self::member_id_fn(&family, None);
             writes.extend(
-                self.coverage_writes(&svc, &family, &changes, &ids_of, &region)
+                self.ledger_writes(&svc, &family, &family.periods(), &op, &region, None)
                     .await?,
             );
             report.coverage_last_day = Some(outcome.coverage_last_day);
@@ -636,9 +641,7 @@ impl Membership {
                 .push("No coverage was active on the date of death.".into());
         }
         p["deceasedDateTime"] = json!(date_of_death.to_string());
-        if let Some(o) = p.as_object_mut() {
-            o.remove("meta");
-        }
+        p = strip_meta(&p);
         writes.push(p);
         // Future appointments: cancelled.
         let appts = self
@@ -660,9 +663,7 @@ impl Membership {
             if start.is_some_and(|s| s > date_of_death) {
                 a["status"] = json!("cancelled");
                 a["cancelationReason"] = json!({"text": "Patient deceased"});
-                if let Some(o) = a.as_object_mut() {
-                    o.remove("meta");
-                }
+                a = strip_meta(&a);
                 report.appointments_cancelled += 1;
                 writes.push(a);
             }
@@ -683,9 +684,7 @@ impl Membership {
         for mut m in meds {
             m["status"] = json!("stopped");
             m["statusReason"] = json!({"text": "Patient deceased"});
-            if let Some(o) = m.as_object_mut() {
-                o.remove("meta");
-            }
+            m = strip_meta(&m);
             report.prescriptions_stopped += 1;
             writes.push(m);
         }
@@ -855,12 +854,7 @@ impl Membership {
             _ => "INDIVIDUAL".into(),
         });
         let family = self.family_as(&svc, &e.subscriber, today).await?;
-        let stem = format!("{}-cov-{}", region, uuid::Uuid::new_v4().simple());
-        let mut n = 0u32;
-        let mut ids = move || {
-            n += 1;
-            format!("{stem}-{n}")
-        };
+        let mut ids = coverage_ids(&region);
         let mut members = vec![(e.subscriber.clone(), Relationship::SelfSubscriber)];
         members.extend(e.members.iter().cloned());
         let op = Op::Enroll {
@@ -929,19 +923,7 @@ impl Membership {
                 ));
             }
         }
-        let coverages = writes
-            .iter()
-            .filter_map(|c| c["id"].as_str().map(str::to_owned))
-            .collect();
-        self.put_all(&svc, writes).await?;
-        Ok(ChangeOutcome {
-            effective: Some(allowed.effective),
-            window: allowed.window,
-            rule: allowed.rule,
-            notes: allowed.notes,
-            coverages,
-            ..ChangeOutcome::default()
-        })
+        self.commit_change(&svc, writes, allowed).await
     }
 }
 
@@ -977,25 +959,10 @@ impl Membership {
             subscriber: subscriber.to_owned(),
             last_day: allowed.effective,
         };
-        let mut ids = || uuid::Uuid::new_v4().simple().to_string();
-        let changes = ledger::apply(&family.periods(), &op, &mut ids).map_err(ledger_err)?;
         let region = region_of_patient(&sub_patient).unwrap_or_default();
-        let ids_of = Self::member_id_fn(&family, None);
         let writes = self
-            .coverage_writes(&svc, &family, &changes, &ids_of, &region)
+            .ledger_writes(&svc, &family, &family.periods(), &op, &region, None)
             .await?;
-        let coverages = writes
-            .iter()
-            .filter_map(|c| c["id"].as_str().map(str::to_owned))
-            .collect();
-        self.put_all(&svc, writes).await?;
-        Ok(ChangeOutcome {
-            effective: Some(allowed.effective),
-            window: allowed.window,
-            rule: allowed.rule,
-            notes: allowed.notes,
-            coverages,
-            ..ChangeOutcome::default()
-        })
+        self.commit_change(&svc, writes, allowed).await
     }
 }

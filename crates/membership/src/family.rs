@@ -459,15 +459,15 @@ pub fn coverage_resource(
     plan: &PlanSummary,
     group_name: &str,
 ) -> Value {
-    let mut v = template.cloned().unwrap_or_else(|| {
+    let mut v = template.map(strip_meta).unwrap_or_else(|| {
         json!({
             "resourceType": "Coverage",
             "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "HMO", "display": "health maintenance organization policy"}]},
             "payor": [{"reference": format!("Organization/{region}-org-plan")}]
         })
     });
+    // The template's narrative describes another member.
     if let Some(o) = v.as_object_mut() {
-        o.remove("meta");
         o.remove("text");
     }
     v["id"] = json!(p.id);
@@ -502,10 +502,7 @@ pub fn coverage_resource(
 
 /// The same Coverage with a new period end (or none) and the matching status.
 pub fn with_end(resource: &Value, end: Option<Date>) -> Value {
-    let mut v = resource.clone();
-    if let Some(o) = v.as_object_mut() {
-        o.remove("meta");
-    }
+    let mut v = strip_meta(resource);
     match end {
         Some(e) => {
             v["period"]["end"] = json!(e.to_string());
@@ -517,6 +514,15 @@ pub fn with_end(resource: &Value, end: Option<Date>) -> Value {
             }
             v["status"] = json!("active");
         }
+    }
+    v
+}
+
+/// A resource without its server-kept `meta`, ready to write back.
+pub(crate) fn strip_meta(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("meta");
     }
     v
 }

@@ -97,11 +97,8 @@ pub struct Region {
 impl Membership {
     /// Issue the next MRN of `region` (its own counter).
     pub async fn issue_mrn(&self, region: &str) -> Result<String> {
-        let mut c = self.fhir.store.begin().await?;
-        let n = ws_store::identity::next_counter(&mut c, &format!("mrn:{region}")).await?;
-        c.commit().await?;
-        let n = u64::try_from(n).map_err(|_| MembershipError::Invalid("counter".into()))?;
-        Ok(mrn(&mrn_prefix(region), ISSUED_BASE + n))
+        let (n, _) = self.reserve_mrns(region, 1).await?;
+        Ok(mrn(&mrn_prefix(region), n))
     }
 
     /// Reserve `n` numbers of `region`'s MRN counter; returns the first and last number.

@@ -86,6 +86,20 @@ impl From<ws_store::StoreError> for MembershipError {
 }
 
 impl MembershipError {
+    /// The message for a person: a refusal says its reason, when the change becomes possible
+    /// and the rule.
+    pub fn explain(&self) -> String {
+        match self {
+            MembershipError::Refused {
+                reason,
+                next_allowed: Some(d),
+                rule,
+            } => format!("{reason} You can make this change from {d}. ({rule})"),
+            MembershipError::Refused { reason, rule, .. } => format!("{reason} ({rule})"),
+            other => other.to_string(),
+        }
+    }
+
     /// HTTP status for the web layer.
     pub fn status(&self) -> u16 {
         match self {
@@ -236,9 +250,7 @@ impl Membership {
             .collect();
         let bundle =
             serde_json::json!({"resourceType": "Bundle", "type": "transaction", "entry": entries});
-        let body = serde_json::to_vec(&bundle)
-            .map_err(|e| MembershipError::Invalid(format!("bundle: {e}")))?;
-        self.fhir.process_bundle(caller, &body).await?;
+        self.fhir.process_bundle_value(caller, &bundle).await?;
         Ok(())
     }
 }

@@ -23,7 +23,7 @@ use ws_x12::{
 };
 
 use crate::family::{
-    CoverageRow, Family, GROUP_SYSTEM, PlanSummary, REGION_SYSTEM, coverage_resource, display_name,
+    CoverageRow, Family, GROUP_SYSTEM, PlanSummary, REGION_SYSTEM, coverage_resource, strip_meta,
     with_end,
 };
 use crate::ids::{identifier, member_id_system, mrn_system};
@@ -132,15 +132,6 @@ fn gender_of(c: char) -> &'static str {
         'M' => "male",
         _ => "unknown",
     }
-}
-
-fn strip_meta(v: &Value) -> Value {
-    let mut v = v.clone();
-    if let Some(o) = v.as_object_mut() {
-        o.remove("meta");
-        o.remove("text");
-    }
-    v
 }
 
 impl Membership {
@@ -688,10 +679,9 @@ impl Membership {
                 .as_ref()
                 .and_then(|s| fam.family.as_ref()?.patients.get(s).cloned());
         }
-        let family = fam.family.clone();
         if existing.is_none()
             && !m.subscriber
-            && let Some(f) = &family
+            && let Some(f) = &fam.family
         {
             existing = f
                 .patients
@@ -780,7 +770,7 @@ impl Membership {
             writes.push(updated);
         }
         // Coverage.
-        let rows: Vec<CoverageRow> = match &family {
+        let rows: Vec<CoverageRow> = match &fam.family {
             Some(f) => f.rows.clone(),
             None => Vec::new(),
         };
@@ -868,9 +858,6 @@ impl Membership {
                             }
                         }
                     }
-                }
-                if outcome == "unchanged" && !writes.is_empty() {
-                    outcome = "changed";
                 }
             }
             Maintenance::Termination | Maintenance::Delete => {
@@ -1086,7 +1073,6 @@ impl Membership {
                 npi: None,
             }
         });
-        let _ = display_name(&who);
         Ok(EligibilityAnswer::Found {
             covered: st.is_active(),
             plan_name: plan.name.clone(),

@@ -1096,12 +1096,6 @@ pub async fn signing_keys(c: &mut Conn) -> Result<Vec<(String, String)>, StoreEr
     .collect())
 }
 
-/// Advance the counter `name` by one and return its new value (1 for a new counter). Atomic in
-/// the caller's transaction on both back ends.
-pub async fn next_counter(c: &mut Conn, name: &str) -> Result<i64, StoreError> {
-    advance_counter(c, name, 1).await
-}
-
 /// Advance the counter `name` by `n` and return its new value (the last of the `n` numbers
 /// reserved).
 pub async fn advance_counter(c: &mut Conn, name: &str, n: i64) -> Result<i64, StoreError> {

@@ -43,15 +43,7 @@ fn error(e: &MembershipError) -> Response {
                 StatusCode::UNPROCESSABLE_ENTITY => IssueCode::Processing,
                 _ => IssueCode::Invalid,
             };
-            let text = match other {
-                MembershipError::Refused {
-                    reason,
-                    next_allowed: Some(d),
-                    rule,
-                } => format!("{reason} (allowed from {d}; {rule})"),
-                MembershipError::Refused { reason, rule, .. } => format!("{reason} ({rule})"),
-                o => o.to_string(),
-            };
+            let text = other.explain();
             outcome_response(status, &[Issue::error(code, text)])
         }
     }

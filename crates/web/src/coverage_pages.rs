@@ -4,7 +4,6 @@
 
 use super::*;
 use jiff::civil::Date;
-use ws_coverage::windows::LifeEvent;
 use ws_membership::changes::NewDependent;
 use ws_membership::{Membership, MembershipError};
 
@@ -69,35 +68,7 @@ async fn refusal_page(s: &AppState, r: &Req, e: &MembershipError) -> Response {
     if status.is_server_error() {
         return internal(r, &e.to_string());
     }
-    html(
-        r,
-        status,
-        ui::render_error(&sh, e.status(), &refusal_text(e)),
-    )
-}
-
-fn next_words(d: Date) -> String {
-    // The refusal reason comes from the rules in English; the next date is said in English too,
-    // so the sentence stays in one language.
-    ui::i18n::tf(
-        ui::Lang::En,
-        "cov.allowed-from",
-        &[("date", &d.to_string())],
-    )
-}
-
-fn refusal_text(e: &MembershipError) -> String {
-    match e {
-        MembershipError::Refused {
-            reason,
-            next_allowed,
-            rule,
-        } => match next_allowed {
-            Some(d) => format!("{reason} {} ({rule})", next_words(*d)),
-            None => format!("{reason} ({rule})"),
-        },
-        other => other.to_string(),
-    }
+    html(r, status, ui::render_error(&sh, e.status(), &e.explain()))
 }
 
 async fn overview(
@@ -120,14 +91,7 @@ async fn update_contact(
     let r = req(&s, &addr, &headers, "/coverage", None).await;
     let (f, _) = or_return!(signed_in_form(&r, &body));
     let (caller, patient) = or_return!(caller_of(&s, &r).await);
-    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
-    let address = ws_membership::changes::Address {
-        lines: vec![get("line")],
-        city: get("city"),
-        state: get("state").to_ascii_uppercase(),
-        postal_code: get("postal_code"),
-    };
-    let phone = Some(get("mobile")).filter(|p| !p.is_empty());
+    let (address, phone) = crate::staff::contact_form(&f);
     match s
         .membership
         .update_contact(&caller, &patient, Some(address), phone)
@@ -137,7 +101,7 @@ async fn update_contact(
             let saved = ui::t(r.lang, "cov.contact.saved").to_owned();
             overview_page(&s, &r, None, Some(saved), String::new()).await
         }
-        Err(e) if e.status() < 500 => overview_page(&s, &r, None, None, refusal_text(&e)).await,
+        Err(e) if e.status() < 500 => overview_page(&s, &r, None, None, e.explain()).await,
         Err(e) => internal(&r, &e.to_string()),
     }
 }
@@ -361,19 +325,6 @@ async fn add_member_page(
     )
 }
 
-fn life_event(kind: &str, d: Date) -> Option<LifeEvent> {
-    Some(match kind {
-        "birth" => LifeEvent::Birth(d),
-        "adoption" => LifeEvent::Adoption(d),
-        "placement" => LifeEvent::PlacementForAdoption(d),
-        "foster" => LifeEvent::FosterCare(d),
-        "marriage" => LifeEvent::Marriage(d),
-        "loss" => LifeEvent::LossOfCoverage(d),
-        "move" => LifeEvent::PermanentMove(d),
-        _ => return None,
-    })
-}
-
 async fn add_member(
     State(s): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -408,7 +359,7 @@ async fn add_member(
         )
         .await;
     };
-    let Some(event) = life_event(&get("event"), ev_date) else {
+    let Some(event) = ws_membership::changes::life_event(&get("event"), ev_date) else {
         return add_fail(&s, &r, ui::t(r.lang, "add.choose-event").to_owned(), values).await;
     };
     let Some(relationship) = ws_coverage::Relationship::from_x12(&get("relationship")) else {
@@ -451,7 +402,7 @@ async fn add_member(
                 ui::coverage::render_add_member(&sh, "", ["", "", "", ""]),
             )
         }
-        Err(e) if e.status() < 500 => add_fail(&s, &r, refusal_text(&e), values).await,
+        Err(e) if e.status() < 500 => add_fail(&s, &r, e.explain(), values).await,
         Err(e) => internal(&r, &e.to_string()),
     }
 }
@@ -478,7 +429,7 @@ async fn change_plan(
         field(&f, "event").filter(|e| !e.is_empty()),
         field(&f, "event_date").and_then(|d| d.parse::<Date>().ok()),
     ) {
-        (Some(k), Some(d)) => life_event(k, d),
+        (Some(k), Some(d)) => ws_membership::changes::life_event(k, d),
         _ => None,
     };
     let res = s
@@ -547,7 +498,7 @@ async fn id_card_page(
         Err(e) if e.status() < 500 => html(
             &r,
             StatusCode::OK,
-            ui::coverage::render_id_card(&sh, None, "", &refusal_text(&e)),
+            ui::coverage::render_id_card(&sh, None, "", &e.explain()),
         ),
         Err(e) => internal(&r, &e.to_string()),
     }

@@ -345,13 +345,27 @@ async fn record(
     }
 }
 
+/// The address and mobile of a contact form (portal and staff pages share the fields).
+pub(crate) fn contact_form(
+    f: &[(String, String)],
+) -> (ws_membership::changes::Address, Option<String>) {
+    let get = |k: &str| field(f, k).unwrap_or("").trim().to_owned();
+    let address = ws_membership::changes::Address {
+        lines: vec![get("line")],
+        city: get("city"),
+        state: get("state").to_ascii_uppercase(),
+        postal_code: get("postal_code"),
+    };
+    (address, Some(get("mobile")).filter(|p| !p.is_empty()))
+}
+
 /// The signed-in member-services caller and a checked form, or the response to send.
 async fn member_services_form(
     s: &AppState,
     addr: &SocketAddr,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(Caller, String, String, Vec<(String, String)>), Response> {
+) -> Result<MsForm, Response> {
     let (caller, name, token) = staff_caller(s, addr, headers).await?;
     let f = form(body);
     if !auth::csrf_ok(Some(&token), field(&f, "csrf").unwrap_or("")) {
@@ -368,21 +382,35 @@ async fn member_services_form(
         )
             .into_response());
     }
-    Ok((caller, name, token, f))
+    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
+    let patient = field(&f, "patient").unwrap_or("").to_owned();
+    Ok(MsForm {
+        caller,
+        name,
+        token,
+        f,
+        mrn,
+        patient,
+    })
 }
 
-fn membership_error(e: &ws_membership::MembershipError) -> String {
-    match e {
-        ws_membership::MembershipError::Refused {
-            reason,
-            next_allowed: Some(d),
-            rule,
-        } => format!("{reason} Allowed from {d}. ({rule})"),
-        ws_membership::MembershipError::Refused { reason, rule, .. } => {
-            format!("{reason} ({rule})")
-        }
-        other => other.to_string(),
-    }
+/// A member-services form, checked: who posted it, its fields, and the member it is about.
+struct MsForm {
+    caller: Caller,
+    name: String,
+    token: String,
+    f: Vec<(String, String)>,
+    mrn: String,
+    patient: String,
+}
+
+/// The staff page after a change: the notice, or the refusal shown at `field`.
+async fn reply(s: &AppState, ms: MsForm, res: Result<String, String>, field: &str) -> Response {
+    let (notice, errors) = match res {
+        Ok(n) => (Some(n), Vec::new()),
+        Err(e) => (None, vec![(format!("{field}-{}", ms.patient), e)]),
+    };
+    render(s, &ms.caller, ms.name, &ms.token, &ms.mrn, notice, errors).await
 }
 
 async fn record_death(
@@ -391,23 +419,24 @@ async fn record_death(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+    let ms = match member_services_form(&s, &addr, &headers, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
-    let patient = field(&f, "patient").unwrap_or("");
-    let date = field(&f, "date_of_death").unwrap_or("");
+    let (caller, f, patient) = (&ms.caller, &ms.f, ms.patient.as_str());
+    let date = field(f, "date_of_death").unwrap_or("");
     let Ok(date) = date.parse::<jiff::civil::Date>() else {
-        let errors = vec![(
-            format!("date_of_death-{patient}"),
-            "Enter the date of death (YYYY-MM-DD).".to_owned(),
-        )];
-        return render(&s, &caller, name, &token, &mrn, None, errors).await;
+        return reply(
+            &s,
+            ms,
+            Err("Enter the date of death (YYYY-MM-DD).".to_owned()),
+            "date_of_death",
+        )
+        .await;
     };
     match s
         .membership
-        .record_death(&caller, patient, date, ws_membership::today())
+        .record_death(caller, patient, date, ws_membership::today())
         .await
     {
         Ok(rep) => {
@@ -422,12 +451,9 @@ async fn record_death(
             if let Some(d) = rep.dues_refund_from {
                 notice.push_str(&format!(" Prepaid dues are refunded from {d}."));
             }
-            render(&s, &caller, name, &token, &mrn, Some(notice), Vec::new()).await
+            reply(&s, ms, Ok(notice), "").await
         }
-        Err(e) => {
-            let errors = vec![(format!("date_of_death-{patient}"), membership_error(&e))];
-            render(&s, &caller, name, &token, &mrn, None, errors).await
-        }
+        Err(e) => reply(&s, ms, Err(e.explain()), "date_of_death").await,
     }
 }
 
@@ -437,32 +463,26 @@ async fn add_member(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+    let ms = match member_services_form(&s, &addr, &headers, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
-    let patient = field(&f, "patient").unwrap_or("").to_owned();
-    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let (caller, f, patient) = (&ms.caller, &ms.f, ms.patient.as_str());
+    let get = |k: &str| field(f, k).unwrap_or("").trim().to_owned();
     let birth = get("birth_date").parse::<jiff::civil::Date>();
     let event_date = get("event_date").parse::<jiff::civil::Date>();
     let relationship = ws_coverage::Relationship::from_x12(&get("relationship"));
     let (Ok(birth), Ok(event_date), Some(relationship)) = (birth, event_date, relationship) else {
-        let errors = vec![(
-            format!("given-{patient}"),
-            "Enter the name, a date of birth, the relationship and the event date.".to_owned(),
-        )];
-        return render(&s, &caller, name, &token, &mrn, None, errors).await;
+        return reply(
+            &s,
+            ms,
+            Err("Enter the name, a date of birth, the relationship and the event date.".to_owned()),
+            "given",
+        )
+        .await;
     };
-    use ws_coverage::windows::LifeEvent;
-    let event = match get("event").as_str() {
-        "adoption" => LifeEvent::Adoption(event_date),
-        "placement" => LifeEvent::PlacementForAdoption(event_date),
-        "foster" => LifeEvent::FosterCare(event_date),
-        "court" => LifeEvent::CourtOrder(event_date),
-        "marriage" => LifeEvent::Marriage(event_date),
-        _ => LifeEvent::Birth(event_date),
-    };
+    let event = ws_membership::changes::life_event(&get("event"), event_date)
+        .unwrap_or(ws_coverage::windows::LifeEvent::Birth(event_date));
     let d = ws_membership::changes::NewDependent {
         given: get("given"),
         family: get("family"),
@@ -473,7 +493,7 @@ async fn add_member(
     };
     match s
         .membership
-        .add_dependent(&caller, &patient, d, ws_membership::today())
+        .add_dependent(caller, patient, d, ws_membership::today())
         .await
     {
         Ok(out) => {
@@ -483,12 +503,9 @@ async fn add_member(
                 out.window,
                 out.mrn.unwrap_or_default()
             );
-            render(&s, &caller, name, &token, &mrn, Some(notice), Vec::new()).await
+            reply(&s, ms, Ok(notice), "").await
         }
-        Err(e) => {
-            let errors = vec![(format!("given-{patient}"), membership_error(&e))];
-            render(&s, &caller, name, &token, &mrn, None, errors).await
-        }
+        Err(e) => reply(&s, ms, Err(e.explain()), "given").await,
     }
 }
 
@@ -498,41 +515,19 @@ async fn correct_contact(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+    let ms = match member_services_form(&s, &addr, &headers, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
-    let patient = field(&f, "patient").unwrap_or("").to_owned();
-    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
-    let address = ws_membership::changes::Address {
-        lines: vec![get("line")],
-        city: get("city"),
-        state: get("state").to_ascii_uppercase(),
-        postal_code: get("postal_code"),
-    };
-    let phone = Some(get("mobile")).filter(|p| !p.is_empty());
+    let (caller, f, patient) = (&ms.caller, &ms.f, ms.patient.as_str());
+    let (address, phone) = contact_form(f);
     match s
         .membership
-        .update_contact(&caller, &patient, Some(address), phone)
+        .update_contact(caller, patient, Some(address), phone)
         .await
     {
-        Ok(()) => {
-            render(
-                &s,
-                &caller,
-                name,
-                &token,
-                &mrn,
-                Some("Contact details corrected.".to_owned()),
-                Vec::new(),
-            )
-            .await
-        }
-        Err(e) => {
-            let errors = vec![(format!("line-{patient}"), membership_error(&e))];
-            render(&s, &caller, name, &token, &mrn, None, errors).await
-        }
+        Ok(()) => reply(&s, ms, Ok("Contact details corrected.".to_owned()), "").await,
+        Err(e) => reply(&s, ms, Err(e.explain()), "line").await,
     }
 }
 
@@ -542,37 +537,26 @@ async fn enroll(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+    let ms = match member_services_form(&s, &addr, &headers, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
-    let patient = field(&f, "patient").unwrap_or("").to_owned();
-    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
-    use ws_coverage::windows::LifeEvent;
-    let event_date = get("event_date").parse::<jiff::civil::Date>().ok();
-    let event = match (get("event").as_str(), event_date) {
+    let (caller, f, patient) = (&ms.caller, &ms.f, ms.patient.as_str());
+    let get = |k: &str| field(f, k).unwrap_or("").trim().to_owned();
+    let event = match (get("event").as_str(), get("event_date").parse().ok()) {
         ("", _) | (_, None) => None,
-        ("marriage", Some(d)) => Some(LifeEvent::Marriage(d)),
-        ("loss", Some(d)) => Some(LifeEvent::LossOfCoverage(d)),
-        ("move", Some(d)) => Some(LifeEvent::PermanentMove(d)),
-        ("birth", Some(d)) => Some(LifeEvent::Birth(d)),
-        ("citizenship", Some(d)) => Some(LifeEvent::Citizenship(d)),
-        (_, Some(d)) => Some(LifeEvent::EnrollmentError(d)),
+        (kind, Some(d)) => ws_membership::changes::life_event(kind, d)
+            .or(Some(ws_coverage::windows::LifeEvent::EnrollmentError(d))),
     };
     let e = ws_membership::changes::NewEnrollment {
-        subscriber: patient.clone(),
+        subscriber: patient.to_owned(),
         members: Vec::new(),
         plan_code: get("plan"),
         group: Some(get("group")).filter(|g| !g.is_empty()),
         event,
         part_a_b_start: get("part_a_b_start").parse().ok(),
     };
-    match s
-        .membership
-        .enroll(&caller, e, ws_membership::today())
-        .await
-    {
+    match s.membership.enroll(caller, e, ws_membership::today()).await {
         Ok(out) => {
             let notice = format!(
                 "Enrolled: coverage starts {} ({}; {}).",
@@ -580,12 +564,9 @@ async fn enroll(
                 out.window,
                 out.rule
             );
-            render(&s, &caller, name, &token, &mrn, Some(notice), Vec::new()).await
+            reply(&s, ms, Ok(notice), "").await
         }
-        Err(e) => {
-            let errors = vec![(format!("plan-{patient}"), membership_error(&e))];
-            render(&s, &caller, name, &token, &mrn, None, errors).await
-        }
+        Err(e) => reply(&s, ms, Err(e.explain()), "plan").await,
     }
 }
 
@@ -595,15 +576,14 @@ async fn terminate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (caller, name, token, f) = match member_services_form(&s, &addr, &headers, &body).await {
+    let ms = match member_services_form(&s, &addr, &headers, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mrn = field(&f, "mrn").unwrap_or("").to_owned();
-    let patient = field(&f, "patient").unwrap_or("").to_owned();
+    let (caller, patient) = (&ms.caller, ms.patient.as_str());
     match s
         .membership
-        .terminate(&caller, &patient, ws_membership::today())
+        .terminate(caller, patient, ws_membership::today())
         .await
     {
         Ok(out) => {
@@ -612,11 +592,8 @@ async fn terminate(
                 out.effective.map(|d| d.to_string()).unwrap_or_default(),
                 out.rule
             );
-            render(&s, &caller, name, &token, &mrn, Some(notice), Vec::new()).await
+            reply(&s, ms, Ok(notice), "").await
         }
-        Err(e) => {
-            let errors = vec![(format!("terminate-{patient}"), membership_error(&e))];
-            render(&s, &caller, name, &token, &mrn, None, errors).await
-        }
+        Err(e) => reply(&s, ms, Err(e.explain()), "terminate").await,
     }
 }

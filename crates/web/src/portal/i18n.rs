@@ -1761,11 +1761,6 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
         "Plan cambiado: el plan nuevo empieza el {date} ({window}).",
     ),
     (
-        "cov.allowed-from",
-        "You can make this change from {date}.",
-        "Puede hacer este cambio a partir del {date}.",
-    ),
-    (
         "cov.contact.title",
         "My address and phone",
         "Mi dirección y teléfono",

@@ -187,6 +187,18 @@ async fn coverage_status_for_any_date(app: &TestApp) {
     );
 }
 
+/// A child of the Okafor family born on `birth`, added for that birth (ENR-05).
+fn newborn(given: &str, gender: &str, birth: Date) -> NewDependent {
+    NewDependent {
+        given: given.into(),
+        family: "Okafor".into(),
+        birth_date: birth,
+        gender: gender.into(),
+        relationship: Relationship::Child,
+        event: LifeEvent::Birth(birth),
+    }
+}
+
 /// ENR-05 / EX-E9: a newborn added by the subscriber is covered from the birth date, gets an
 /// MRN of the region, and the change is audited under the member's own name; a request after
 /// the window closes is refused with the reason; another member cannot add to this family.
@@ -198,19 +210,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
     let birth = date(2026, 6, 5);
     let me = person("acct-ada", &sub, Access::Own);
     let out = m
-        .add_dependent(
-            &me,
-            &sub,
-            NewDependent {
-                given: "Chidi".into(),
-                family: "Okafor".into(),
-                birth_date: birth,
-                gender: "male".into(),
-                relationship: Relationship::Child,
-                event: LifeEvent::Birth(birth),
-            },
-            today,
-        )
+        .add_dependent(&me, &sub, newborn("Chidi", "male", birth), today)
         .await
         .expect("newborn added");
     assert_eq!(
@@ -251,19 +251,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
     );
     // Same baby again: refused, nothing written.
     let again = m
-        .add_dependent(
-            &me,
-            &sub,
-            NewDependent {
-                given: "Chidi".into(),
-                family: "Okafor".into(),
-                birth_date: birth,
-                gender: "male".into(),
-                relationship: Relationship::Child,
-                event: LifeEvent::Birth(birth),
-            },
-            today,
-        )
+        .add_dependent(&me, &sub, newborn("Chidi", "male", birth), today)
         .await;
     assert!(
         matches!(again, Err(MembershipError::Invalid(ref s)) if s.contains("already")),
@@ -273,19 +261,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
     // the employer's open enrollment.
     let old = date(2026, 5, 1);
     let late = m
-        .add_dependent(
-            &me,
-            &sub,
-            NewDependent {
-                given: "Late".into(),
-                family: "Okafor".into(),
-                birth_date: old,
-                gender: "female".into(),
-                relationship: Relationship::Child,
-                event: LifeEvent::Birth(old),
-            },
-            today,
-        )
+        .add_dependent(&me, &sub, newborn("Late", "female", old), today)
         .await;
     match late {
         Err(MembershipError::Refused {
@@ -302,19 +278,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
     // The spouse (not the subscriber) cannot add to the family; a stranger cannot either.
     let spouse_caller = person("acct-ben", &spouse, Access::Own);
     let r = m
-        .add_dependent(
-            &spouse_caller,
-            &sub,
-            NewDependent {
-                given: "X".into(),
-                family: "Okafor".into(),
-                birth_date: birth,
-                gender: "male".into(),
-                relationship: Relationship::Child,
-                event: LifeEvent::Birth(birth),
-            },
-            today,
-        )
+        .add_dependent(&spouse_caller, &sub, newborn("X", "male", birth), today)
         .await;
     assert!(matches!(r, Err(MembershipError::Forbidden(_))), "{r:?}");
     assert_eq!(app.search_ids("Patient", "family=Okafor").await.len(), 3);
