@@ -582,10 +582,12 @@ impl Fhir {
         mut entries: Vec<Entry>,
     ) -> Result<Value, FhirError> {
         // Validate every resource first: a bad one anywhere rejects the whole Bundle.
-        for (i, e) in entries.iter().enumerate() {
-            if let Some(r) = &e.resource {
-                check_resource(r, e.target_type()).map_err(|err| at_entry(err, i))?;
-            }
+        let checked = crate::batched::par_map(&entries, |e| match &e.resource {
+            Some(r) => check_resource(r, e.target_type()),
+            None => Ok(()),
+        });
+        for (i, c) in checked.into_iter().enumerate() {
+            c.map_err(|err| at_entry(err, i))?;
         }
         let mut tx = self.store.begin().await?;
         // Give each POST its id (or find its conditional match) so urn:uuid references resolve.
@@ -643,6 +645,15 @@ impl Fhir {
             if let Some(r) = &mut e.resource {
                 rewrite_refs(r, &ids).map_err(|err| at_entry(err, i))?;
             }
+        }
+        if let Some(responses) = self
+            .batched_transaction(&mut tx, caller, &entries, &preassigned)
+            .await?
+        {
+            tx.commit().await?;
+            return Ok(
+                json!({"resourceType": "Bundle", "id": new_id(), "type": "transaction-response", "entry": responses}),
+            );
         }
         let mut responses: Vec<Value> = vec![Value::Null; entries.len()];
         let order = ["DELETE", "POST", "PUT", "GET"];
@@ -708,22 +719,7 @@ impl Fhir {
             None => (e.url.as_str(), None),
         };
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let written = |w: Written| {
-            let mut resp = json!({
-                "status": match w.status { 201 => "201 Created", 204 => "204 No Content", _ => "200 OK" },
-                "etag": format!("W/\"{}\"", w.version),
-                "lastModified": time::instant(w.last_updated),
-            });
-            if w.status != 204
-                && let Some(o) = resp.as_object_mut()
-            {
-                o.insert(
-                    "location".into(),
-                    Value::String(format!("{}/{}/_history/{}", w.res_type, w.id, w.version)),
-                );
-            }
-            json!({"response": resp})
-        };
+        let written = written_entry;
         match (e.method.as_str(), segs.as_slice()) {
             ("POST", [t]) => {
                 check_type(t)?;
@@ -863,6 +859,24 @@ impl Fhir {
     }
 }
 
+/// The response entry for a write.
+pub(crate) fn written_entry(w: Written) -> Value {
+    let mut resp = json!({
+        "status": match w.status { 201 => "201 Created", 204 => "204 No Content", _ => "200 OK" },
+        "etag": format!("W/\"{}\"", w.version),
+        "lastModified": time::instant(w.last_updated),
+    });
+    if w.status != 204
+        && let Some(o) = resp.as_object_mut()
+    {
+        o.insert(
+            "location".into(),
+            Value::String(format!("{}/{}/_history/{}", w.res_type, w.id, w.version)),
+        );
+    }
+    json!({"response": resp})
+}
+
 fn entry_for_read(
     fhir: &Fhir,
     caller: &Caller,
@@ -891,7 +905,7 @@ fn entry_for_read(
 }
 
 /// Prefix an error's issues with the entry it came from.
-fn at_entry(err: FhirError, i: usize) -> FhirError {
+pub(crate) fn at_entry(err: FhirError, i: usize) -> FhirError {
     let wrap = |issues: Vec<Issue>| {
         issues
             .into_iter()
@@ -923,13 +937,13 @@ fn at_entry(err: FhirError, i: usize) -> FhirError {
 
 /// One request entry of a transaction or batch.
 #[derive(Debug, Clone)]
-struct Entry {
-    full_url: Option<String>,
-    method: String,
-    url: String,
-    if_none_exist: Option<String>,
-    if_match: Option<String>,
-    resource: Option<Value>,
+pub(crate) struct Entry {
+    pub(crate) full_url: Option<String>,
+    pub(crate) method: String,
+    pub(crate) url: String,
+    pub(crate) if_none_exist: Option<String>,
+    pub(crate) if_match: Option<String>,
+    pub(crate) resource: Option<Value>,
 }
 
 impl Entry {

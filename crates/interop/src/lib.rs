@@ -5,6 +5,7 @@
 //! log. The web crate maps requests onto it; the command line uses it for import and export.
 
 mod access;
+mod batched;
 pub mod bulk;
 pub mod bundle;
 pub mod capability;
@@ -18,6 +19,7 @@ use ws_fhir::{Issue, IssueCode};
 pub use ws_identity::{Caller, Principal};
 use ws_store::{Store, StoreError};
 
+pub use batched::PreparedPuts;
 pub use ops::{Conditional, Written};
 
 /// Errors of the FHIR service; the web crate maps each to a status and an OperationOutcome.

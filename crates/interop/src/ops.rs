@@ -91,13 +91,32 @@ pub fn check_resource(value: &Value, expected_type: Option<&str>) -> Result<(), 
     Ok(())
 }
 
-/// FHIR strings may not contain characters below U+0020 other than tab, CR and LF.
-fn control_characters(v: &Value, path: &str, issues: &mut Vec<Issue>) {
+/// Is `c` a control character FHIR strings may not hold (below U+0020, not tab, CR or LF)?
+fn forbidden_control(c: char) -> bool {
+    c < ' ' && c != '\t' && c != '\r' && c != '\n'
+}
+
+/// Does any string in `v` hold a forbidden control character? (Cheap: no paths.)
+fn any_control(v: &Value) -> bool {
     match v {
-        Value::String(s)
-            if s.chars()
-                .any(|c| c < ' ' && c != '\t' && c != '\r' && c != '\n') =>
-        {
+        Value::String(s) => s.chars().any(forbidden_control),
+        Value::Array(a) => a.iter().any(any_control),
+        Value::Object(m) => m.values().any(any_control),
+        _ => false,
+    }
+}
+
+/// FHIR strings may not contain characters below U+0020 other than tab, CR and LF. The paths
+/// are built only when something is found.
+fn control_characters(v: &Value, path: &str, issues: &mut Vec<Issue>) {
+    if any_control(v) {
+        control_character_paths(v, path, issues);
+    }
+}
+
+fn control_character_paths(v: &Value, path: &str, issues: &mut Vec<Issue>) {
+    match v {
+        Value::String(s) if s.chars().any(forbidden_control) => {
             issues.push(
                 Issue::error(
                     IssueCode::Value,
@@ -108,12 +127,12 @@ fn control_characters(v: &Value, path: &str, issues: &mut Vec<Issue>) {
         }
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
-                control_characters(x, &format!("{path}[{i}]"), issues);
+                control_character_paths(x, &format!("{path}[{i}]"), issues);
             }
         }
         Value::Object(m) => {
             for (k, x) in m {
-                control_characters(x, &format!("{path}.{k}"), issues);
+                control_character_paths(x, &format!("{path}.{k}"), issues);
             }
         }
         _ => {}
@@ -196,7 +215,7 @@ pub(crate) fn build_write(
     ))
 }
 
-fn conflict_to_error(e: StoreError, if_match: bool) -> FhirError {
+pub(crate) fn conflict_to_error(e: StoreError, if_match: bool) -> FhirError {
     match e {
         StoreError::VersionConflict { res_type, id, .. } => {
             let msg = format!("{res_type}/{id} was changed by another request at the same time");
@@ -212,7 +231,7 @@ fn conflict_to_error(e: StoreError, if_match: bool) -> FhirError {
 
 impl Fhir {
     /// Authorize a write of the content about to be stored (its compartment and labels).
-    fn check_content(
+    pub(crate) fn check_content(
         &self,
         caller: &Caller,
         action: Action,

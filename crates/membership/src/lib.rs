@@ -234,23 +234,15 @@ impl Membership {
 
     /// Run a transaction Bundle of PUTs (`(type, id, resource)`) as one unit.
     pub(crate) async fn put_all(&self, caller: &Caller, puts: Vec<Value>) -> Result<()> {
+        self.put_slice(caller, &puts).await
+    }
+
+    /// [`Membership::put_all`] for resources the caller keeps (to retry part of them).
+    pub(crate) async fn put_slice(&self, caller: &Caller, puts: &[Value]) -> Result<()> {
         if puts.is_empty() {
             return Ok(());
         }
-        let entries: Vec<Value> = puts
-            .into_iter()
-            .map(|r| {
-                let t = r["resourceType"].as_str().unwrap_or_default().to_owned();
-                let id = r["id"].as_str().unwrap_or_default().to_owned();
-                serde_json::json!({
-                    "resource": r,
-                    "request": {"method": "PUT", "url": format!("{t}/{id}")}
-                })
-            })
-            .collect();
-        let bundle =
-            serde_json::json!({"resourceType": "Bundle", "type": "transaction", "entry": entries});
-        self.fhir.process_bundle_value(caller, &bundle).await?;
+        self.fhir.put_resources(caller, puts).await?;
         Ok(())
     }
 }

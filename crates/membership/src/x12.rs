@@ -31,7 +31,7 @@ use crate::{Membership, MembershipError, Result};
 
 /// Members whose writes are committed together (each member's writes stay together; if the
 /// batch fails, each member is retried alone so one bad member rejects only itself).
-const WRITE_BATCH_MEMBERS: usize = 250;
+const WRITE_BATCH_MEMBERS: usize = 1000;
 
 /// Families read ahead together (bounds memory: a file of any size is held a chunk at a time).
 const PRELOAD_FAMILIES: usize = 1000;
@@ -45,10 +45,62 @@ struct FamilyCtx {
     family: Option<Family>,
 }
 
-/// MRNs reserved from each region's counter a block at a time.
+/// Members' writes waiting to be stored: all resources in file order, and each member's span.
+#[derive(Default)]
+struct WriteBatch {
+    values: Vec<Value>,
+    spans: Vec<(usize, std::ops::Range<usize>)>,
+}
+
+impl WriteBatch {
+    fn push(&mut self, member: usize, writes: Vec<Value>) {
+        if writes.is_empty() {
+            return;
+        }
+        let start = self.values.len();
+        self.values.extend(writes);
+        self.spans.push((member, start..self.values.len()));
+    }
+}
+
+/// A batch of writes being stored by its own task: the members it rejected.
+type Flush = tokio::task::JoinHandle<Result<Vec<(usize, String)>>>;
+
+/// The writer of an import: send it batches, then drop the sender and wait for the task.
+struct Writer {
+    batches: tokio::sync::mpsc::Sender<WriteBatch>,
+    task: Flush,
+}
+
+/// Wait for a flush task (a panic in it goes on here).
+async fn finish(f: Flush) -> Result<Vec<(usize, String)>> {
+    match f.await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(MembershipError::Invalid(format!(
+            "the enrollment writer stopped: {e}"
+        ))),
+    }
+}
+
+/// Mark members whose writes failed as rejected.
+fn reject(results: &mut [Option<MemberResult>], rejected: Vec<(usize, String)>) {
+    for (i, reason) in rejected {
+        if let Some(Some(r)) = results.get_mut(i) {
+            r.outcome = "rejected".into();
+            r.reason = Some(reason);
+            r.patient = None;
+        }
+    }
+}
+
+/// MRNs reserved from each region's counter a block at a time: at least 1,000, or as many as
+/// the file still has additions (`want`), so planning rarely waits for the writer that is
+/// storing the previous chunk. Numbers a block leaves unused are gaps, never reused.
 #[derive(Default)]
 struct MrnBlocks {
     blocks: HashMap<String, (u64, u64)>,
+    want: u64,
 }
 
 impl MrnBlocks {
@@ -57,13 +109,16 @@ impl MrnBlocks {
         let n = if next < end {
             next
         } else {
-            let (first, last) = m.reserve_mrns(region, 1000).await?;
+            let (first, last) = m
+                .reserve_mrns(region, self.want.clamp(1000, 1_000_000))
+                .await?;
             self.blocks.insert(region.to_owned(), (first, last + 1));
             first
         };
         if let Some(b) = self.blocks.get_mut(region) {
             b.0 = n + 1;
         }
+        self.want = self.want.saturating_sub(1);
         Ok(crate::ids::mrn(&crate::ids::mrn_prefix(region), n))
     }
 }
@@ -278,6 +333,14 @@ impl Membership {
                 let mut seg_errors = Vec::new();
                 let mut seen_in_file: Vec<String> = Vec::new();
                 let mut results: Vec<Option<MemberResult>> = vec![None; parsed.members.len()];
+                mrns.want = parsed
+                    .members
+                    .iter()
+                    .filter(|m| {
+                        m.as_ref()
+                            .is_ok_and(|m| m.maintenance == Maintenance::Addition)
+                    })
+                    .count() as u64;
                 // Families in order of first appearance; each family's members in file order.
                 let mut order: Vec<(String, String)> = Vec::new();
                 let mut by_family: HashMap<(String, String), Vec<usize>> = HashMap::new();
@@ -307,8 +370,6 @@ impl Membership {
                         }
                     }
                 }
-                let mut batch: Vec<(usize, Vec<Value>)> = Vec::new();
-                let mut batch_members = 0usize;
                 let mut subscribers: HashMap<String, HashMap<String, String>> = HashMap::new();
                 for (group, _) in &order {
                     if !subscribers.contains_key(group) {
@@ -316,63 +377,76 @@ impl Membership {
                         subscribers.insert(group.clone(), subs);
                     }
                 }
-                for keys in order.chunks(PRELOAD_FAMILIES) {
-                    let mut preloaded = self.preload_families(&svc, keys, &subscribers).await?;
-                    for key in keys {
-                        let mut fam = preloaded.remove(key).unwrap_or_default();
-                        for &i in by_family.get(key).map(Vec::as_slice).unwrap_or_default() {
-                            let Some(Ok(m)) = parsed.members.get(i) else {
-                                continue;
-                            };
-                            let name = format!("{} {}", m.first_name, m.last_name);
-                            let res = self
-                                .plan_member(
-                                    &svc,
-                                    m,
-                                    &key.0,
-                                    &mut groups,
-                                    &mut plans,
-                                    &mut fam,
-                                    &mut mrns,
-                                )
-                                .await;
-                            match res {
-                                Ok((outcome, patient, writes)) => {
-                                    seen_in_file.push(patient.clone());
-                                    results[i] = Some(MemberResult {
-                                        segment: m.position,
-                                        name,
-                                        outcome: outcome.into(),
-                                        reason: None,
-                                        patient: Some(patient),
-                                    });
-                                    if !writes.is_empty() {
-                                        batch_members += 1;
-                                        batch.push((i, writes));
+                // Members are planned here while a writer task prepares and stores the
+                // batches already planned (families are disjoint, so no plan depends on
+                // writes still in flight).
+                let mut ready = WriteBatch::default();
+                let writer = self.start_writer(&svc);
+                'chunks: for keys in order.chunks(PRELOAD_FAMILIES) {
+                    {
+                        let mut preloaded = self.preload_families(&svc, keys, &subscribers).await?;
+                        for key in keys {
+                            let mut fam = preloaded.remove(key).unwrap_or_default();
+                            for &i in by_family.get(key).map(Vec::as_slice).unwrap_or_default() {
+                                let Some(Ok(m)) = parsed.members.get(i) else {
+                                    continue;
+                                };
+                                let name = format!("{} {}", m.first_name, m.last_name);
+                                let res = self
+                                    .plan_member(
+                                        &svc,
+                                        m,
+                                        &key.0,
+                                        &mut groups,
+                                        &mut plans,
+                                        &mut fam,
+                                        &mut mrns,
+                                    )
+                                    .await;
+                                match res {
+                                    Ok((outcome, patient, writes)) => {
+                                        seen_in_file.push(patient.clone());
+                                        results[i] = Some(MemberResult {
+                                            segment: m.position,
+                                            name,
+                                            outcome: outcome.into(),
+                                            reason: None,
+                                            patient: Some(patient),
+                                        });
+                                        ready.push(i, writes);
+                                        if ready.spans.len() >= WRITE_BATCH_MEMBERS
+                                            && writer
+                                                .batches
+                                                .send(std::mem::take(&mut ready))
+                                                .await
+                                                .is_err()
+                                        {
+                                            // The writer stopped; its error is reported below.
+                                            break 'chunks;
+                                        }
                                     }
-                                }
-                                Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
-                                    return Err(MembershipError::Fhir(e));
-                                }
-                                Err(e) => {
-                                    results[i] = Some(MemberResult {
-                                        segment: m.position,
-                                        name,
-                                        outcome: "rejected".into(),
-                                        reason: Some(e.to_string()),
-                                        patient: None,
-                                    });
+                                    Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
+                                        return Err(MembershipError::Fhir(e));
+                                    }
+                                    Err(e) => {
+                                        results[i] = Some(MemberResult {
+                                            segment: m.position,
+                                            name,
+                                            outcome: "rejected".into(),
+                                            reason: Some(e.to_string()),
+                                            patient: None,
+                                        });
+                                    }
                                 }
                             }
                         }
-                        if batch_members >= WRITE_BATCH_MEMBERS {
-                            self.flush_members(&svc, std::mem::take(&mut batch), &mut results)
-                                .await?;
-                            batch_members = 0;
-                        }
                     }
                 }
-                self.flush_members(&svc, batch, &mut results).await?;
+                if !ready.spans.is_empty() {
+                    let _ = writer.batches.send(ready).await;
+                }
+                drop(writer.batches);
+                reject(&mut results, finish(writer.task).await?);
                 for (i, r) in results.into_iter().enumerate() {
                     let Some(r) = r else { continue };
                     if r.outcome == "rejected"
@@ -511,40 +585,69 @@ impl Membership {
         Ok(out)
     }
 
-    /// Write a batch of members' resources in one transaction; if it fails, retry member by
-    /// member so only the failing member is rejected.
-    async fn flush_members(
+    /// A task that stores the batches sent to it, in order, one transaction each: the next
+    /// batch is validated and built (on a blocking thread, using every core) while the
+    /// previous one holds the single writer. A batch that fails is retried member by member
+    /// so a bad member rejects only itself. The task returns the rejected members.
+    fn start_writer(&self, svc: &Caller) -> Writer {
+        use futures::StreamExt;
+        let (batches, rx) = tokio::sync::mpsc::channel::<WriteBatch>(2);
+        let (me, svc) = (self.clone(), svc.clone());
+        let task = tokio::spawn(async move {
+            let mut rejected = Vec::new();
+            let mut prepared = std::pin::pin!(
+                futures::stream::unfold(
+                    rx,
+                    |mut rx| async move { rx.recv().await.map(|b| (b, rx)) }
+                )
+                .map(|b: WriteBatch| {
+                    let (me, svc) = (me.clone(), svc.clone());
+                    tokio::task::spawn_blocking(move || {
+                        let p = tokio::runtime::Handle::current()
+                            .block_on(me.fhir.prepare_puts(&svc, &b.values));
+                        (b, p)
+                    })
+                })
+                .buffered(2)
+            );
+            while let Some(next) = prepared.next().await {
+                let (b, p) = next.map_err(|e| {
+                    MembershipError::Invalid(format!("the enrollment writer stopped: {e}"))
+                })?;
+                let stored = match p {
+                    Ok(p) => me.fhir.store_puts(&svc, p).await,
+                    Err(e) => Err(e),
+                };
+                match stored {
+                    Ok(()) => {}
+                    Err(e) if e.status() >= 500 => return Err(MembershipError::Fhir(e)),
+                    Err(_) => rejected.extend(me.store_members(&svc, &b.values, &b.spans).await?),
+                }
+            }
+            Ok(rejected)
+        });
+        Writer { batches, task }
+    }
+
+    /// Store each of `members`' writes in its own transaction (after their batch failed).
+    /// Returns the rejected members (index, reason).
+    async fn store_members(
         &self,
         svc: &Caller,
-        batch: Vec<(usize, Vec<Value>)>,
-        results: &mut [Option<MemberResult>],
-    ) -> Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let all: Vec<Value> = batch.iter().flat_map(|(_, w)| w.iter().cloned()).collect();
-        match self.put_all(svc, all).await {
-            Ok(()) => return Ok(()),
-            Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
-                return Err(MembershipError::Fhir(e));
-            }
-            Err(_) => {}
-        }
-        for (i, writes) in batch {
-            if let Err(e) = self.put_all(svc, writes).await {
-                if let MembershipError::Fhir(f) = &e
-                    && f.status() >= 500
-                {
-                    return Err(e);
+        values: &[Value],
+        members: &[(usize, std::ops::Range<usize>)],
+    ) -> Result<Vec<(usize, String)>> {
+        let mut rejected = Vec::new();
+        for (i, span) in members {
+            match self.put_slice(svc, &values[span.clone()]).await {
+                Ok(()) => {}
+                Err(MembershipError::Fhir(f)) if f.status() >= 500 => {
+                    return Err(MembershipError::Fhir(f));
                 }
-                if let Some(Some(r)) = results.get_mut(i) {
-                    r.outcome = "rejected".into();
-                    r.reason = Some(e.to_string());
-                    r.patient = None;
-                }
+                Err(e) => rejected.push((*i, e.to_string())),
             }
         }
-        Ok(())
+        Ok(rejected)
     }
 
     /// Members covered in `group` today whom a full-file audit did not list: the families of

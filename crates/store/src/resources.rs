@@ -229,8 +229,31 @@ struct IndexBatch {
     dates: Vec<Vec<Val>>,
 }
 
+/// Order rows by the given columns (their table's key order). A batch inserted in key order
+/// walks each B-tree once from left to right instead of descending into random leaves per row.
+fn sort_rows(rows: &mut [Vec<Val>], key: &[usize]) {
+    fn cmp(a: &Val, b: &Val) -> std::cmp::Ordering {
+        match (a, b) {
+            (Val::Int(x), Val::Int(y)) => x.cmp(y),
+            (Val::Text(x), Val::Text(y)) => x.cmp(y),
+            _ => std::cmp::Ordering::Equal,
+        }
+    }
+    rows.sort_unstable_by(|a, b| {
+        key.iter()
+            .map(|&k| cmp(&a[k], &b[k]))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+}
+
 impl IndexBatch {
-    async fn insert(self, conn: &mut Conn) -> Result<(), StoreError> {
+    async fn insert(mut self, conn: &mut Conn) -> Result<(), StoreError> {
+        // Columns: res_type 0, res_id 1, param 2, then the table's own three (see index_rows).
+        sort_rows(&mut self.strings, &[0, 2, 3, 4, 1]);
+        sort_rows(&mut self.tokens, &[0, 2, 4, 3, 1]);
+        sort_rows(&mut self.refs, &[4, 3, 0, 2, 1]);
+        sort_rows(&mut self.dates, &[0, 2, 3, 4, 1]);
         insert_rows(
             conn,
             "idx_string (res_type, res_id, param, norm, exact, compartment)",
@@ -282,10 +305,34 @@ impl Conn {
         res_type: &str,
         ids: &[String],
     ) -> Result<Vec<StoredResource>, StoreError> {
+        self.read_ids(res_type, ids, false).await
+    }
+
+    /// The current versions of several resources of one type, tombstones included (what a
+    /// batch of updates needs: version, deleted flag and the stored content to authorize).
+    pub async fn read_current(
+        &mut self,
+        res_type: &str,
+        ids: &[String],
+    ) -> Result<Vec<StoredResource>, StoreError> {
+        self.read_ids(res_type, ids, true).await
+    }
+
+    async fn read_ids(
+        &mut self,
+        res_type: &str,
+        ids: &[String],
+        with_deleted: bool,
+    ) -> Result<Vec<StoredResource>, StoreError> {
         let mut out = Vec::new();
+        let live = if with_deleted {
+            ""
+        } else {
+            " AND deleted = FALSE"
+        };
         for chunk in ids.chunks(500) {
             let mut sql = format!(
-                "SELECT {RES_COLS} FROM resources WHERE res_type = {} AND deleted = FALSE AND id IN (",
+                "SELECT {RES_COLS} FROM resources WHERE res_type = {}{live} AND id IN (",
                 self.seq_ph(1)
             );
             let mut args = vec![Val::from(res_type)];

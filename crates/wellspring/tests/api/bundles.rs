@@ -411,7 +411,174 @@ async fn transaction_conditional_entries_are_referenceable(app: &TestApp) {
     );
 }
 
+/// A transaction of plain creates and updates is stored as one batch: updates get the next
+/// version (a deleted resource comes back at the version after its tombstone), new ids are
+/// created, the search index follows, and the same resource twice still works (entry path).
+async fn transaction_of_creates_and_updates(app: &TestApp) {
+    let a = app.create(patient("Old")).await;
+    let a_id = id_of(&a);
+    let b_id = app.create_id(patient("Gone")).await;
+    app.delete(&format!("/Patient/{b_id}"))
+        .await
+        .assert_status(204);
+    let mut a2 = patient("Renamed");
+    a2["id"] = json!(a_id);
+    let mut b2 = patient("Back");
+    b2["id"] = json!(b_id);
+    let mut c = patient("Brand");
+    c["id"] = json!("batched-new");
+    let obs = json!({"resourceType": "Observation", "status": "final", "code": {"text": "weight"},
+                     "subject": {"reference": "urn:uuid:00000000-0000-4000-8000-0000000000b1"}});
+    let put = |r: &Value| json!({"resource": r, "request": {"method": "PUT", "url": format!("Patient/{}", r["id"].as_str().unwrap())}});
+    let mut c_entry = put(&c);
+    c_entry["fullUrl"] = json!("urn:uuid:00000000-0000-4000-8000-0000000000b1");
+    let b = bundle(
+        "transaction",
+        vec![put(&a2), put(&b2), c_entry, post_entry(None, obs)],
+    );
+    let audited = app.audit_rows().await.len();
+    let r = app.post("", &b).await;
+    r.assert_status(200);
+    // One audit record per resource written, with its compartment.
+    let rows = app.audit_rows().await;
+    let new: Vec<(String, Option<String>, Option<String>)> = rows[audited..]
+        .iter()
+        .map(|r| (r.action.clone(), r.res_id.clone(), r.compartment.clone()))
+        .collect();
+    assert!(
+        new.contains(&("update".into(), Some(a_id.clone()), Some(a_id.clone()))),
+        "{new:?}"
+    );
+    assert!(
+        new.contains(&("create".into(), Some(b_id.clone()), Some(b_id.clone()))),
+        "{new:?}"
+    );
+    assert!(
+        new.contains(&(
+            "create".into(),
+            Some("batched-new".into()),
+            Some("batched-new".into())
+        )),
+        "{new:?}"
+    );
+    assert_eq!(new.len(), 4, "{new:?}");
+    let resp = r.json();
+    let e = resp["entry"].as_array().expect("entries");
+    let status = |i: usize| {
+        e[i]["response"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(status(0).starts_with("200"), "{resp}");
+    assert_eq!(e[0]["response"]["etag"], "W/\"2\"");
+    assert!(status(1).starts_with("201"), "{resp}");
+    assert_eq!(
+        e[1]["response"]["etag"], "W/\"3\"",
+        "after version 1 and its tombstone"
+    );
+    assert!(status(2).starts_with("201"), "{resp}");
+    assert_eq!(e[2]["response"]["etag"], "W/\"1\"");
+    assert!(status(3).starts_with("201"), "{resp}");
+    assert_eq!(location_ref(&e[2]), "Patient/batched-new");
+    // The Observation's urn:uuid points at the PUT's id.
+    let obs = app.get(&format!("/{}", location_ref(&e[3]))).await.json();
+    assert_eq!(obs["subject"]["reference"], "Patient/batched-new");
+    assert_eq!(
+        version_of(&app.get(&format!("/Patient/{a_id}")).await.json()),
+        "2"
+    );
+    assert_eq!(
+        app.search_ids("Patient", "family=Renamed").await,
+        vec![a_id.clone()]
+    );
+    assert!(app.search_ids("Patient", "family=Old").await.is_empty());
+    assert_eq!(
+        app.search_ids("Patient", "family=Back").await,
+        vec![b_id.clone()]
+    );
+    assert_eq!(
+        app.get(&format!("/Patient/{a_id}/_history")).await.json()["total"],
+        2
+    );
+    // The same resource twice in one transaction: both versions are written, in order.
+    let mut a3 = patient("Third");
+    a3["id"] = json!(a_id);
+    let mut a4 = patient("Fourth");
+    a4["id"] = json!(a_id);
+    let r = app
+        .post("", &bundle("transaction", vec![put(&a3), put(&a4)]))
+        .await;
+    r.assert_status(200);
+    let resp = r.json();
+    assert_eq!(resp["entry"][0]["response"]["etag"], "W/\"3\"", "{resp}");
+    assert_eq!(resp["entry"][1]["response"]["etag"], "W/\"4\"", "{resp}");
+    assert_eq!(app.search_ids("Patient", "family=Fourth").await, vec![a_id]);
+}
+
+/// `Fhir::put_resources` (the services' batch write): all or nothing, duplicates and invalid
+/// resources refused with the resource's index, and a version that moves between preparing and
+/// storing fails the store (optimistic check) instead of overwriting.
+async fn service_batch_writes(app: &TestApp) {
+    let caller = ws_interop::Caller::system();
+    let mut one = patient("SvcOne");
+    one["id"] = json!("svc-one");
+    let mut two = patient("SvcTwo");
+    two["id"] = json!("svc-two");
+    app.fhir
+        .put_resources(&caller, &[one.clone(), two.clone()])
+        .await
+        .expect("stored");
+    assert_eq!(version_of(&app.get("/Patient/svc-one").await.json()), "1");
+    let before = counts(app).await;
+    // A bad resource anywhere: nothing written, the error names it.
+    let mut three = patient("SvcThree");
+    three["id"] = json!("svc-three");
+    let bad = json!({"resourceType": "Patient", "id": "svc-bad", "birthDate": "not-a-date"});
+    let err = app
+        .fhir
+        .put_resources(&caller, &[three.clone(), bad])
+        .await
+        .expect_err("invalid");
+    assert!(err.to_string().contains("Bundle.entry[1]"), "{err}");
+    let dup = app
+        .fhir
+        .put_resources(&caller, &[three.clone(), three.clone()])
+        .await
+        .expect_err("duplicate");
+    assert!(dup.to_string().contains("appears twice"), "{dup}");
+    assert_eq!(counts(app).await, before);
+    app.get("/Patient/svc-three").await.assert_status(404);
+    // Prepared against version 1; someone else writes version 2 first: the store fails.
+    one["name"][0]["family"] = json!("SvcOneAgain");
+    let prepared = app
+        .fhir
+        .prepare_puts(&caller, &[one.clone()])
+        .await
+        .expect("prepared");
+    let mut other = patient("SvcOther");
+    other["id"] = json!("svc-one");
+    app.put("/Patient/svc-one", &other).await.assert_status(200);
+    let conflict = app
+        .fhir
+        .store_puts(&caller, prepared)
+        .await
+        .expect_err("moved meanwhile");
+    assert_eq!(conflict.status(), 409, "{conflict}");
+    assert_eq!(
+        app.search_ids("Patient", "family=SvcOther").await,
+        vec!["svc-one".to_owned()]
+    );
+    assert!(
+        app.search_ids("Patient", "family=SvcOneAgain")
+            .await
+            .is_empty()
+    );
+}
+
 both!(
+    transaction_of_creates_and_updates,
+    service_batch_writes,
     transaction_conditional_entries_are_referenceable,
     transaction_resolves_urn_uuid_references,
     transaction_with_an_invalid_entry_stores_nothing,
