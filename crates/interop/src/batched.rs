@@ -11,13 +11,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
-use ws_fhir::{Issue, IssueCode, validate};
+use ws_fhir::IssueCode;
 use ws_identity::Caller;
 use ws_identity::rules::policy::Action;
 use ws_store::{Conn, StoredResource, now_micros};
 
 use crate::bundle::{Entry, at_entry, written_entry};
-use crate::ops::{build_write, check_resource, check_type, conflict_to_error};
+use crate::ops::{build_write, check_resource, check_type, check_update_id, conflict_to_error};
 use crate::{Fhir, FhirError, Written};
 
 /// Below this many items the work stays on the calling thread.
@@ -126,33 +126,6 @@ fn plan<'a>(
     Ok(Some(out))
 }
 
-/// The id rules of an update (`PUT Type/id`): a valid id, carried in the body, the same.
-fn check_update_id(res_type: &str, id: &str, value: &Value) -> Result<(), FhirError> {
-    if !validate::is_valid_id(id) {
-        return Err(FhirError::bad(
-            IssueCode::Invalid,
-            format!("'{id}' is not a valid FHIR id"),
-        ));
-    }
-    match value.get("id").and_then(Value::as_str) {
-        None => Err(FhirError::BadRequest(vec![
-            Issue::error(
-                IssueCode::Required,
-                "an update must carry the resource id in the body",
-            )
-            .at(format!("{res_type}.id")),
-        ])),
-        Some(body_id) if body_id != id => Err(FhirError::BadRequest(vec![
-            Issue::error(
-                IssueCode::Invalid,
-                format!("the body's id '{body_id}' does not match the URL's id '{id}'"),
-            )
-            .at(format!("{res_type}.id")),
-        ])),
-        Some(_) => Ok(()),
-    }
-}
-
 impl Fhir {
     /// Run a transaction's entries as one batch when they are all plain creates and updates.
     /// `Ok(None)`: not that kind of transaction (nothing was done; use the entry path).
@@ -188,10 +161,7 @@ impl Fhir {
             self.store_prepared(caller, prepared).await
         }
         .await;
-        if let Err(e) = &res {
-            self.audit_failure(caller, "transaction", Some("Bundle"), None, e);
-        }
-        res
+        self.audit_failed_transaction(caller, res)
     }
 
     /// [`Fhir::put_resources`] in two steps, so a caller can prepare the next batch while the
@@ -203,10 +173,7 @@ impl Fhir {
         resources: &[Value],
     ) -> Result<PreparedPuts, FhirError> {
         let res = self.prepare(caller, resources).await;
-        if let Err(e) = &res {
-            self.audit_failure(caller, "transaction", Some("Bundle"), None, e);
-        }
-        res
+        self.audit_failed_transaction(caller, res)
     }
 
     /// … then store them in one transaction on the single writer. A version that moved since
@@ -217,10 +184,7 @@ impl Fhir {
         prepared: PreparedPuts,
     ) -> Result<(), FhirError> {
         let res = self.store_prepared(caller, prepared).await;
-        if let Err(e) = &res {
-            self.audit_failure(caller, "transaction", Some("Bundle"), None, e);
-        }
-        res
+        self.audit_failed_transaction(caller, res)
     }
 
     async fn prepare(

@@ -530,10 +530,7 @@ impl Fhir {
     pub async fn process_bundle(&self, caller: &Caller, body: &[u8]) -> Result<Value, FhirError> {
         match crate::ops::parse_resource_shallow(body) {
             Ok(bundle) => self.process_bundle_value(caller, &bundle).await,
-            Err(e) => {
-                self.audit_failure(caller, "transaction", Some("Bundle"), None, &e);
-                Err(e)
-            }
+            Err(e) => self.audit_failed_transaction(caller, Err(e)),
         }
     }
 
@@ -570,10 +567,7 @@ impl Fhir {
             }
         }
         .await;
-        if let Err(e) = &res {
-            self.audit_failure(caller, "transaction", Some("Bundle"), None, e);
-        }
-        res
+        self.audit_failed_transaction(caller, res)
     }
 
     async fn transaction(
@@ -719,7 +713,6 @@ impl Fhir {
             None => (e.url.as_str(), None),
         };
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let written = written_entry;
         match (e.method.as_str(), segs.as_slice()) {
             ("POST", [t]) => {
                 check_type(t)?;
@@ -736,10 +729,10 @@ impl Fhir {
                             json!({"response": {"status": "200 OK", "location": format!("{t}/{}/_history/{}", r.id, r.version), "etag": format!("W/\"{}\"", r.version)}}),
                         )
                     }
-                    Some((id, false)) => Ok(written(
+                    Some((id, false)) => Ok(written_entry(
                         self.create_in(tx, caller, resource, Some(id), None).await?,
                     )),
-                    None => Ok(written(
+                    None => Ok(written_entry(
                         self.create_in(tx, caller, resource, None, e.if_none_exist.as_deref())
                             .await?,
                     )),
@@ -769,11 +762,11 @@ impl Fhir {
                         if let Some(o) = resource.as_object_mut() {
                             o.insert("id".into(), Value::String(id.clone()));
                         }
-                        Ok(written(
+                        Ok(written_entry(
                             self.update_in(tx, caller, t, &id, resource, None).await?,
                         ))
                     }
-                    None => Ok(written(
+                    None => Ok(written_entry(
                         self.conditional_update_in(tx, caller, t, q, resource)
                             .await?,
                     )),
@@ -785,7 +778,7 @@ impl Fhir {
                     FhirError::bad(IssueCode::Required, "a PUT entry needs a resource")
                 })?;
                 let if_match = e.if_match.as_deref().map(parse_etag).transpose()?;
-                Ok(written(
+                Ok(written_entry(
                     self.update_in(tx, caller, t, id, resource, if_match)
                         .await?,
                 ))
@@ -793,16 +786,18 @@ impl Fhir {
             ("DELETE", [t, id]) => {
                 check_type(t)?;
                 let if_match = e.if_match.as_deref().map(parse_etag).transpose()?;
-                Ok(written(self.delete_in(tx, caller, t, id, if_match).await?))
+                Ok(written_entry(
+                    self.delete_in(tx, caller, t, id, if_match).await?,
+                ))
             }
             ("DELETE", [t]) => {
                 let q = query.ok_or_else(|| {
                     FhirError::bad(IssueCode::Invalid, "DELETE needs Type/id or Type?criteria")
                 })?;
                 match self.resolve_conditional(tx, t, q).await? {
-                    crate::Conditional::One(r) => {
-                        Ok(written(self.delete_in(tx, caller, t, &r.id, None).await?))
-                    }
+                    crate::Conditional::One(r) => Ok(written_entry(
+                        self.delete_in(tx, caller, t, &r.id, None).await?,
+                    )),
                     crate::Conditional::None => {
                         Ok(json!({"response": {"status": "204 No Content"}}))
                     }

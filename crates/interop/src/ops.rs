@@ -174,6 +174,33 @@ fn finish_resource(
     out
 }
 
+/// The id rules of an update (`PUT Type/id`): a valid id, carried in the body, the same.
+pub(crate) fn check_update_id(res_type: &str, id: &str, value: &Value) -> Result<(), FhirError> {
+    if !validate::is_valid_id(id) {
+        return Err(FhirError::bad(
+            IssueCode::Invalid,
+            format!("'{id}' is not a valid FHIR id"),
+        ));
+    }
+    match value.get("id").and_then(Value::as_str) {
+        None => Err(FhirError::BadRequest(vec![
+            Issue::error(
+                IssueCode::Required,
+                "an update must carry the resource id in the body",
+            )
+            .at(format!("{res_type}.id")),
+        ])),
+        Some(body_id) if body_id != id => Err(FhirError::BadRequest(vec![
+            Issue::error(
+                IssueCode::Invalid,
+                format!("the body's id '{body_id}' does not match the URL's id '{id}'"),
+            )
+            .at(format!("{res_type}.id")),
+        ])),
+        Some(_) => Ok(()),
+    }
+}
+
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -270,6 +297,18 @@ impl Fhir {
             err.audit_outcome(),
             Some(err.to_string()),
         ));
+    }
+
+    /// Record a failed transaction (a Bundle, or a service's batch write) and pass the result on.
+    pub(crate) fn audit_failed_transaction<T>(
+        &self,
+        caller: &Caller,
+        res: Result<T, FhirError>,
+    ) -> Result<T, FhirError> {
+        if let Err(e) = &res {
+            self.audit_failure(caller, "transaction", Some("Bundle"), None, e);
+        }
+        res
     }
 
     /// `create`, honouring `If-None-Exist` (a search query string).
@@ -542,33 +581,7 @@ impl Fhir {
         value: Value,
         if_match: Option<i64>,
     ) -> Result<Written, FhirError> {
-        if !validate::is_valid_id(id) {
-            return Err(FhirError::bad(
-                IssueCode::Invalid,
-                format!("'{id}' is not a valid FHIR id"),
-            ));
-        }
-        match value.get("id").and_then(Value::as_str) {
-            None => {
-                return Err(FhirError::BadRequest(vec![
-                    Issue::error(
-                        IssueCode::Required,
-                        "an update must carry the resource id in the body",
-                    )
-                    .at(format!("{res_type}.id")),
-                ]));
-            }
-            Some(body_id) if body_id != id => {
-                return Err(FhirError::BadRequest(vec![
-                    Issue::error(
-                        IssueCode::Invalid,
-                        format!("the body's id '{body_id}' does not match the URL's id '{id}'"),
-                    )
-                    .at(format!("{res_type}.id")),
-                ]));
-            }
-            Some(_) => {}
-        }
+        check_update_id(res_type, id, &value)?;
         let current = tx.read(res_type, id).await?;
         if let Some(c) = current.as_ref().filter(|c| !c.deleted) {
             self.check_stored(caller, Action::Update, c)?;

@@ -220,6 +220,32 @@ impl Membership {
     }
 
     /// Write a change in one transaction and say what it did.
+    /// A change decided by the subscriber's own window (no life event): decide it, apply
+    /// `op(effective day)` to the family's coverage history and commit.
+    async fn subscriber_change(
+        &self,
+        svc: &Caller,
+        family: &Family,
+        action: Action,
+        today: Date,
+        op: impl FnOnce(Date) -> Op,
+    ) -> Result<ChangeOutcome> {
+        let sub_row = Self::subscriber_row(family, today)?;
+        let sub_patient = family
+            .patients
+            .get(&family.subscriber)
+            .cloned()
+            .unwrap_or_default();
+        let req = self.request(sub_row, action, None, today, state_of(&sub_patient));
+        let allowed = decide(&req, &self.rules)?;
+        let op = op(allowed.effective);
+        let region = region_of_patient(&sub_patient).unwrap_or_default();
+        let writes = self
+            .ledger_writes(svc, family, &family.periods(), &op, &region, None)
+            .await?;
+        self.commit_change(svc, writes, allowed).await
+    }
+
     async fn commit_change(
         &self,
         svc: &Caller,
@@ -506,25 +532,13 @@ impl Membership {
                 "that person has no current coverage in this family".into(),
             ));
         }
-        let sub_row = Self::subscriber_row(&family, today)?.clone();
-        let sub_patient = family.patients.get(subscriber).cloned().unwrap_or_default();
-        let req = self.request(
-            &sub_row,
-            Action::RemoveDependent,
-            None,
-            today,
-            state_of(&sub_patient),
-        );
-        let allowed = decide(&req, &self.rules)?;
-        let op = Op::RemoveDependent {
-            member: member.to_owned(),
-            last_day: allowed.effective,
-        };
-        let region = region_of_patient(&sub_patient).unwrap_or_default();
-        let writes = self
-            .ledger_writes(&svc, &family, &family.periods(), &op, &region, None)
-            .await?;
-        self.commit_change(&svc, writes, allowed).await
+        self.subscriber_change(&svc, &family, Action::RemoveDependent, today, |last_day| {
+            Op::RemoveDependent {
+                member: member.to_owned(),
+                last_day,
+            }
+        })
+        .await
     }
 
     /// Update a member's home address and phone (allowed any time).
@@ -945,24 +959,12 @@ impl Membership {
                     .into(),
             ));
         }
-        let sub_row = Self::subscriber_row(&family, today)?.clone();
-        let sub_patient = family.patients.get(subscriber).cloned().unwrap_or_default();
-        let req = self.request(
-            &sub_row,
-            Action::Terminate,
-            None,
-            today,
-            state_of(&sub_patient),
-        );
-        let allowed = decide(&req, &self.rules)?;
-        let op = Op::Terminate {
-            subscriber: subscriber.to_owned(),
-            last_day: allowed.effective,
-        };
-        let region = region_of_patient(&sub_patient).unwrap_or_default();
-        let writes = self
-            .ledger_writes(&svc, &family, &family.periods(), &op, &region, None)
-            .await?;
-        self.commit_change(&svc, writes, allowed).await
+        self.subscriber_change(&svc, &family, Action::Terminate, today, |last_day| {
+            Op::Terminate {
+                subscriber: subscriber.to_owned(),
+                last_day,
+            }
+        })
+        .await
     }
 }

@@ -10,7 +10,7 @@
 //! a resource whose content would not change is not written, so a second import of the same
 //! file writes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::civil::{Date, Time};
 use serde_json::{Value, json};
@@ -63,19 +63,25 @@ impl WriteBatch {
     }
 }
 
-/// A batch of writes being stored by its own task: the members it rejected.
-type Flush = tokio::task::JoinHandle<Result<Vec<(usize, String)>>>;
-
-/// The writer of an import: send it batches, then drop the sender and wait for the task.
+/// The writer of an import: send it batches, then [`Writer::finish`].
 struct Writer {
     batches: tokio::sync::mpsc::Sender<WriteBatch>,
-    task: Flush,
+    /// Returns the members it rejected (index in the file, reason).
+    task: tokio::task::JoinHandle<Result<Vec<(usize, String)>>>,
 }
 
-/// Wait for a flush task (a panic in it goes on here).
-async fn finish(f: Flush) -> Result<Vec<(usize, String)>> {
-    match f.await {
-        Ok(r) => r,
+impl Writer {
+    /// No more batches: wait for the last ones to be stored; the members rejected.
+    async fn finish(self) -> Result<Vec<(usize, String)>> {
+        drop(self.batches);
+        joined(self.task.await)?
+    }
+}
+
+/// The outcome of a task (a panic in it goes on here).
+fn joined<T>(r: std::result::Result<T, tokio::task::JoinError>) -> Result<T> {
+    match r {
+        Ok(r) => Ok(r),
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => Err(MembershipError::Invalid(format!(
             "the enrollment writer stopped: {e}"
@@ -331,7 +337,7 @@ impl Membership {
                     }
                 };
                 let mut seg_errors = Vec::new();
-                let mut seen_in_file: Vec<String> = Vec::new();
+                let mut seen_in_file: HashSet<String> = HashSet::new();
                 let mut results: Vec<Option<MemberResult>> = vec![None; parsed.members.len()];
                 mrns.want = parsed
                     .members
@@ -405,7 +411,7 @@ impl Membership {
                                     .await;
                                 match res {
                                     Ok((outcome, patient, writes)) => {
-                                        seen_in_file.push(patient.clone());
+                                        seen_in_file.insert(patient.clone());
                                         results[i] = Some(MemberResult {
                                             segment: m.position,
                                             name,
@@ -445,8 +451,7 @@ impl Membership {
                 if !ready.spans.is_empty() {
                     let _ = writer.batches.send(ready).await;
                 }
-                drop(writer.batches);
-                reject(&mut results, finish(writer.task).await?);
+                reject(&mut results, writer.finish().await?);
                 for (i, r) in results.into_iter().enumerate() {
                     let Some(r) = r else { continue };
                     if r.outcome == "rejected"
@@ -611,9 +616,7 @@ impl Membership {
                 .buffered(2)
             );
             while let Some(next) = prepared.next().await {
-                let (b, p) = next.map_err(|e| {
-                    MembershipError::Invalid(format!("the enrollment writer stopped: {e}"))
-                })?;
+                let (b, p) = joined(next)?;
                 let stored = match p {
                     Ok(p) => me.fhir.store_puts(&svc, p).await,
                     Err(e) => Err(e),
@@ -653,25 +656,16 @@ impl Membership {
     /// Members covered in `group` today whom a full-file audit did not list: the families of
     /// subscribers this group's 834s enrolled (their `urn:wellspring:subscriber-id:<group>`
     /// identifier). Reported, not terminated (ADR 0004).
-    async fn audit_gaps(&self, svc: &Caller, group: &str, seen: &[String]) -> Result<Vec<String>> {
-        let subs = self
-            .fhir
-            .search_resources(
-                svc,
-                "Patient",
-                &[(
-                    "identifier".into(),
-                    format!("urn:wellspring:subscriber-id:{group}|"),
-                )],
-                1_000_000,
-            )
-            .await?;
+    async fn audit_gaps(
+        &self,
+        svc: &Caller,
+        group: &str,
+        seen: &HashSet<String>,
+    ) -> Result<Vec<String>> {
+        let subs = self.subscribers_of(svc, group).await?;
         let today = crate::today();
         let mut out = Vec::new();
-        for sp in subs {
-            let Some(id) = sp["id"].as_str() else {
-                continue;
-            };
+        for id in subs.values() {
             let fam = self.family_as(svc, id, today).await?;
             for r in fam
                 .rows
