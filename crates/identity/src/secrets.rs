@@ -77,12 +77,27 @@ pub fn hash_password(pw: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The stored hash of an account that has no password yet (accounts made in bulk by
+/// `wellspring seed`): no password verifies against it; the member sets one with a reset link.
+pub const NO_PASSWORD: &str = "!no-password-set";
+
+/// Whether `pw` matches the Argon2id `hash`. A hash that does not parse (such as
+/// [`NO_PASSWORD`]) matches nothing, after the same work as a real check, so the time taken does
+/// not tell an account without a password from one with a wrong password.
 pub fn verify_password(hash: &str, pw: &str) -> bool {
+    let check = |parsed: &argon2::password_hash::phc::PasswordHash| {
+        argon2::Argon2::default()
+            .verify_password(pw.as_bytes(), parsed)
+            .is_ok()
+    };
     match argon2::password_hash::phc::PasswordHash::new(hash) {
-        Ok(parsed) => argon2::Argon2::default()
-            .verify_password(pw.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+        Ok(parsed) => check(&parsed),
+        Err(_) => {
+            if let Ok(dummy) = argon2::password_hash::phc::PasswordHash::new(dummy_hash()) {
+                let _ = check(&dummy);
+            }
+            false
+        }
     }
 }
 

@@ -64,6 +64,7 @@ pub mod directory;
 pub mod household;
 pub mod jsonv;
 pub mod names;
+pub mod portal;
 pub mod records;
 pub mod rng;
 pub mod terminology;

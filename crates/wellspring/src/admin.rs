@@ -210,6 +210,12 @@ pub async fn ensure_demo_accounts(
         let existing = ws_store::identity::account_by_patient(&mut c, &m.patient_id).await?;
         drop(c);
         let acct = if let Some(a) = existing {
+            // A demo member whose account the seed made (no password yet) gets the demo one.
+            if a.password_hash == ws_identity::secrets::NO_PASSWORD {
+                id.set_password(&a.id, DEMO_PASSWORD)
+                    .await?
+                    .map_err(|p| anyhow::anyhow!("demo password refused: {p:?}"))?;
+            }
             Some(a)
         } else {
             let facts = id

@@ -7,11 +7,14 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use ws_audit::Auditor;
+use ws_identity::rules::proxy::Relationship;
+use ws_identity::service::{Identity, NewMemberAccount, NewProxyGrant, PortalImport};
 use ws_interop::Caller;
 use ws_interop::Fhir;
 use ws_interop::bulk::{IMPORT_BATCH, ImportItem, ImportReport};
 use ws_store::Store;
-use ws_synthetic::{DemoMember, SeedConfig};
+use ws_synthetic::portal::{self, ProxyKind};
+use ws_synthetic::{DemoMember, Emitter, Household, Part, SeedConfig, World};
 
 use crate::settings::Settings;
 use crate::{DbArg, open_store};
@@ -64,12 +67,109 @@ fn config(args: &SeedArgs) -> anyhow::Result<SeedConfig> {
     Ok(cfg)
 }
 
-/// Generate `cfg` into the store through the import pipeline.
+/// What a load did.
+pub struct Loaded {
+    pub report: ImportReport,
+    pub summary: ws_synthetic::Summary,
+    pub portal: PortalImport,
+}
+
+/// Accounts (and their grants) per identity transaction.
+const PORTAL_BATCH: usize = 2_000;
+
+#[derive(Default)]
+struct PortalBatch {
+    accounts: Vec<NewMemberAccount>,
+    grants: Vec<NewProxyGrant>,
+}
+
+/// The generator part that decides each household's portal accounts and proxy grants
+/// ([`ws_synthetic::portal`]) and hands them to [`write_portal`].
+struct PortalPart {
+    tx: tokio::sync::mpsc::Sender<PortalBatch>,
+    batch: PortalBatch,
+}
+
+impl PortalPart {
+    fn flush(&mut self) -> Result<(), &'static str> {
+        if self.batch.accounts.is_empty() && self.batch.grants.is_empty() {
+            return Ok(());
+        }
+        self.tx
+            .blocking_send(std::mem::take(&mut self.batch))
+            .map_err(|_| "portal accounts stopped")
+    }
+}
+
+impl Part<&'static str> for PortalPart {
+    fn household(
+        &mut self,
+        world: &World,
+        hh: &Household,
+        _out: &mut Emitter<'_, &'static str>,
+    ) -> Result<(), &'static str> {
+        let plan = portal::plan(world, hh);
+        for a in plan.accounts {
+            self.batch.accounts.push(NewMemberAccount {
+                patient_id: a.patient_id,
+                email: a.email,
+                mobile: a.mobile,
+                display_name: a.display_name,
+                birth_date: a.birth.iso(),
+                state: Some(world.geo.state.to_owned()),
+                created_at: i64::from(a.registered_on.0) * 86_400_000_000,
+            });
+        }
+        for l in plan.links {
+            self.batch.grants.push(NewProxyGrant {
+                subject_patient: l.subject_patient,
+                grantee_patient: l.grantee_patient,
+                relationship: match l.kind {
+                    ProxyKind::Parent => Relationship::Parent,
+                    ProxyKind::Caregiver => Relationship::Caregiver,
+                },
+                granted_on: l.granted_on.iso(),
+            });
+        }
+        if self.batch.accounts.len() >= PORTAL_BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// Store the portal batches as they come, each in one transaction.
+async fn write_portal(
+    identity: Identity,
+    mut rx: tokio::sync::mpsc::Receiver<PortalBatch>,
+) -> anyhow::Result<PortalImport> {
+    let mut total = PortalImport::default();
+    while let Some(b) = rx.recv().await {
+        let r = identity
+            .import_portal("system:seed", &b.accounts, &b.grants)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        total.accounts += r.accounts;
+        total.grants += r.grants;
+        total.existing += r.existing;
+        total.skipped += r.skipped;
+    }
+    Ok(total)
+}
+
+/// How often `wellspring seed` reports progress while loading.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Generate `cfg` into the store through the import pipeline. `progress`: print a line to
+/// stderr every [`PROGRESS_EVERY`] (members and resources generated so far, the rate since the
+/// start). The generator runs at most a few batches ahead of the writer (a bounded channel), so
+/// "generated" is within a few thousand resources of "stored".
 pub async fn load(
     store: &Store,
     settings: &Settings,
     cfg: SeedConfig,
-) -> anyhow::Result<(ImportReport, ws_synthetic::Summary)> {
+    progress: bool,
+) -> anyhow::Result<Loaded> {
     let (auditor, audit_task) = Auditor::start(store.clone());
     let fhir = Fhir::new(
         store.clone(),
@@ -78,11 +178,39 @@ pub async fn load(
         settings.export_dir.clone(),
     );
     let (tx, rx) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(4);
+    // Portal accounts and proxy grants go to their own writer, in batches.
+    let (portal_tx, portal_rx) = tokio::sync::mpsc::channel::<PortalBatch>(2);
+    let portal_writer = tokio::spawn(write_portal(
+        Identity::new(store.clone(), crate::admin::identity_config(settings, None)),
+        portal_rx,
+    ));
     let generator = tokio::task::spawn_blocking(move || {
+        let mut portal = PortalPart {
+            tx: portal_tx,
+            batch: PortalBatch::default(),
+        };
         let mut batch = Vec::with_capacity(IMPORT_BATCH);
         let mut n = 0u64;
-        let summary = ws_synthetic::generate(&cfg, &mut |v| {
+        let mut patients = 0u64;
+        let started = Instant::now();
+        let mut next_report = started + PROGRESS_EVERY;
+        let total = cfg.members;
+        let summary = ws_synthetic::generate_with(&cfg, &mut [&mut portal], &mut |v| {
             n += 1;
+            if progress {
+                if v.get("resourceType").and_then(|t| t.as_str()) == Some("Patient") {
+                    patients += 1;
+                }
+                if n.is_multiple_of(IMPORT_BATCH as u64) && Instant::now() >= next_report {
+                    let secs = started.elapsed().as_secs_f64();
+                    eprintln!(
+                        "  {:>7.0}s  {patients}/{total} members, {n} resources ({:.0} resources/s)",
+                        secs,
+                        n as f64 / secs
+                    );
+                    next_report += PROGRESS_EVERY;
+                }
+            }
             batch.push(ImportItem::value(n, v));
             if batch.len() >= IMPORT_BATCH {
                 tx.blocking_send(std::mem::replace(
@@ -96,6 +224,7 @@ pub async fn load(
         if !batch.is_empty() {
             let _ = tx.blocking_send(batch);
         }
+        portal.flush().map_err(|_| "portal accounts stopped")?;
         summary
     });
     let mut report = ImportReport::default();
@@ -107,9 +236,17 @@ pub async fn load(
         .context("generator thread")?
         .map_err(|e| anyhow::anyhow!("generator: {e}"))?;
     res.map_err(|e| anyhow::anyhow!("loading the region: {e}"))?;
+    let portal = portal_writer
+        .await
+        .context("portal account writer")?
+        .context("writing portal accounts")?;
     drop(fhir);
     let _ = audit_task.await;
-    Ok((report, summary))
+    Ok(Loaded {
+        report,
+        summary,
+        portal,
+    })
 }
 
 pub async fn run(args: SeedArgs, settings: &Settings) -> anyhow::Result<()> {
@@ -143,7 +280,11 @@ pub async fn run(args: SeedArgs, settings: &Settings) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| settings.database_url.clone());
     let store = open_store(&url).await?;
-    let (report, summary) = load(&store, settings, cfg).await?;
+    let Loaded {
+        report,
+        summary,
+        portal,
+    } = load(&store, settings, cfg, true).await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "seeded {} members in {} households: {} resources generated, {} loaded, {} rejected, in {:.1}s ({:.0} resources/s)",
@@ -154,6 +295,10 @@ pub async fn run(args: SeedArgs, settings: &Settings) -> anyhow::Result<()> {
         report.rejected.len(),
         secs,
         report.loaded as f64 / secs.max(1e-9)
+    );
+    println!(
+        "portal: {} member accounts (no password until the member sets one with a reset link), {} proxy grants; {} accounts and {} grants were there already",
+        portal.accounts, portal.grants, portal.existing, portal.skipped
     );
     for (t, n) in &summary.by_type {
         println!("{n:>10}  {t}");
@@ -179,7 +324,7 @@ pub async fn ensure_demo(store: &Store, settings: &Settings) -> anyhow::Result<V
             "Seeding a synthetic demo region ({DEMO_MEMBERS} members); this takes a little while the first time..."
         );
         let started = Instant::now();
-        let (report, summary) = load(store, settings, cfg.clone()).await?;
+        let Loaded { report, portal, .. } = load(store, settings, cfg.clone(), false).await?;
         println!(
             "  {} resources loaded in {:.1}s",
             report.loaded,
@@ -190,12 +335,15 @@ pub async fn ensure_demo(store: &Store, settings: &Settings) -> anyhow::Result<V
             "{} demo resources were rejected",
             report.rejected.len()
         );
-        let _ = summary;
+        println!(
+            "  {} portal accounts and {} proxy grants for a share of the members",
+            portal.accounts, portal.grants
+        );
         // A second, small region, so "care away from home" (areas of care) can be tried.
         let mut away = SeedConfig::new(DEMO_AWAY_MEMBERS, DEMO_SEED + 1);
         away.region = DEMO_AWAY_REGION.to_owned();
         away.as_of = cfg.as_of;
-        let (report, _) = load(store, settings, away).await?;
+        let Loaded { report, .. } = load(store, settings, away, false).await?;
         anyhow::ensure!(
             report.rejected.is_empty(),
             "{} demo resources of the second region were rejected",

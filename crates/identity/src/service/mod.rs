@@ -2,6 +2,7 @@
 //! writes its own audit record.
 
 mod accounts;
+mod bulk;
 mod oauth;
 mod oidc;
 mod outbox;
@@ -21,6 +22,7 @@ pub use accounts::{
     RegisterError, RegisterInput, ResetError, SessionInfo, SignInError, SignedIn, TwoStepSetup,
     parse_mobile,
 };
+pub use bulk::{NewMemberAccount, NewProxyGrant, PortalImport};
 pub use oauth::{AuthRequest, Introspection, OAuthError, SUPPORTED_SCOPES, TokenResponse};
 pub use outbox::{FileSink, deliver_pending};
 pub use proxy_grants::{PersonChoice, ProxyError, SharingView};

@@ -263,12 +263,7 @@ impl Identity {
         document: &str,
     ) -> Result<ProxyGrantRow> {
         let now = now_micros();
-        let rel = match relationship {
-            proxy::Relationship::Parent => "parent",
-            proxy::Relationship::Caregiver => "caregiver",
-            proxy::Relationship::Legal => "legal",
-            proxy::Relationship::AreaOfCare => "area-of-care",
-        };
+        let rel = super::bulk::relationship_code(relationship);
         let row = ProxyGrantRow {
             id: uuid::Uuid::new_v4().to_string(),
             subject_patient: subject_patient.to_owned(),

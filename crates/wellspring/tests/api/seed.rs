@@ -83,3 +83,190 @@ async fn generated_region_loads_and_links_up(app: &TestApp) {
         assert!(included, "{subject} not included");
     }
 }
+
+both!(seeded_portal_accounts_and_proxy_grants);
+
+/// The seed's portal part: a share of members get accounts (none under 13) without a password,
+/// parents can act for their children and some Medicare members for a spouse's record; loading
+/// the same plans again changes nothing; a seeded member signs in after a reset link.
+async fn seeded_portal_accounts_and_proxy_grants(app: &TestApp) {
+    use ws_identity::rules::proxy::Relationship;
+    use ws_identity::service::{NewMemberAccount, NewProxyGrant, SignInError};
+    use ws_synthetic::portal::{self, ProxyKind};
+
+    let cfg = SeedConfig::new(400, 5);
+    let world = ws_synthetic::World::new(&cfg);
+    let (mut accounts, mut grants) = (Vec::new(), Vec::new());
+    let mut planned = Vec::new();
+    for hh in world.households() {
+        let plan = portal::plan(&world, &hh);
+        for a in &plan.accounts {
+            accounts.push(NewMemberAccount {
+                patient_id: a.patient_id.clone(),
+                email: a.email.clone(),
+                mobile: a.mobile.clone(),
+                display_name: a.display_name.clone(),
+                birth_date: a.birth.iso(),
+                state: Some(world.geo.state.to_owned()),
+                created_at: i64::from(a.registered_on.0) * 86_400_000_000,
+            });
+        }
+        for l in &plan.links {
+            grants.push(NewProxyGrant {
+                subject_patient: l.subject_patient.clone(),
+                grantee_patient: l.grantee_patient.clone(),
+                relationship: match l.kind {
+                    ProxyKind::Parent => Relationship::Parent,
+                    ProxyKind::Caregiver => Relationship::Caregiver,
+                },
+                granted_on: l.granted_on.iso(),
+            });
+        }
+        planned.push((hh, plan));
+    }
+    let first = app
+        .identity
+        .import_portal("system:seed", &accounts, &grants)
+        .await
+        .expect("import portal");
+    assert_eq!(first.accounts, accounts.len() as u64);
+    assert_eq!(first.grants, grants.len() as u64);
+    assert!(first.accounts > 100 && first.grants > 20, "{first:?}");
+    // Again: nothing new.
+    let again = app
+        .identity
+        .import_portal("system:seed", &accounts, &grants)
+        .await
+        .expect("import portal again");
+    assert_eq!((again.accounts, again.grants), (0, 0));
+    assert_eq!(
+        (again.existing, again.skipped),
+        (accounts.len() as u64, grants.len() as u64)
+    );
+
+    // A parent with a linked child under 13 sees the child in the switcher; a grantee of a
+    // caregiver grant sees the spouse.
+    let today = world.as_of;
+    let (hh, plan) = planned
+        .iter()
+        .find(|(hh, p)| {
+            p.links.iter().any(|l| {
+                l.kind == ProxyKind::Parent
+                    && hh
+                        .members
+                        .iter()
+                        .any(|m| m.patient_id == l.subject_patient && m.age_on(today) < 13)
+            })
+        })
+        .expect("a linked young child");
+    let link = plan
+        .links
+        .iter()
+        .find(|l| {
+            hh.members
+                .iter()
+                .any(|m| m.patient_id == l.subject_patient && m.age_on(today) < 13)
+        })
+        .expect("link");
+    let parent = app
+        .identity
+        .account_by_email(
+            &plan
+                .accounts
+                .iter()
+                .find(|a| a.patient_id == link.grantee_patient)
+                .expect("parent account")
+                .email,
+        )
+        .await
+        .expect("lookup")
+        .expect("parent account stored");
+    assert_eq!(parent.password_hash, ws_identity::secrets::NO_PASSWORD);
+    let people = app.identity.people(&parent).await.expect("people");
+    assert!(
+        people.iter().any(|p| p.patient_id == link.subject_patient),
+        "{people:?}"
+    );
+    assert!(
+        people
+            .iter()
+            .any(|p| Some(&p.patient_id) == parent.patient_id.as_ref())
+    );
+    if let Some(care) = grants
+        .iter()
+        .find(|g| g.relationship == Relationship::Caregiver)
+    {
+        let mut holder = app.store.reader().await.expect("reader");
+        let acct = ws_store::identity::account_by_patient(&mut holder, &care.grantee_patient)
+            .await
+            .expect("lookup")
+            .expect("grantee account");
+        drop(holder);
+        let people = app.identity.people(&acct).await.expect("people");
+        assert!(people.iter().any(|p| p.patient_id == care.subject_patient));
+    }
+    // Nobody under 13 has an account.
+    for (hh, plan) in &planned {
+        for m in hh.members.iter().filter(|m| m.age_on(today) < 13) {
+            assert!(plan.accounts.iter().all(|a| a.patient_id != m.patient_id));
+        }
+    }
+    let mut c = app.store.reader().await.expect("reader");
+    for a in accounts.iter().take(50) {
+        let row = ws_store::identity::account_by_patient(&mut c, &a.patient_id)
+            .await
+            .expect("lookup")
+            .expect("stored");
+        assert_eq!(row.email, a.email);
+        assert!(row.birth_date.as_deref() == Some(a.birth_date.as_str()));
+    }
+    drop(c);
+
+    // No password signs in to a seeded account (the same refusal as a wrong password) …
+    let r = app
+        .identity
+        .sign_in(&parent.email, "blue heron river lantern", "198.51.100.7")
+        .await
+        .expect("sign in");
+    assert!(matches!(r, Err(SignInError::BadCredentials)), "{r:?}");
+    // … until the member sets one with a reset link.
+    app.identity
+        .request_reset(&parent.email, Some("198.51.100.7"))
+        .await
+        .expect("reset");
+    let msgs = app.run_pending_jobs().await;
+    let mail = msgs
+        .iter()
+        .find(|m| m.recipient == parent.email)
+        .expect("a reset email");
+    let token = mail
+        .body
+        .split_whitespace()
+        .find_map(|w| w.split("token=").nth(1))
+        .expect("token")
+        .to_owned();
+    let pw = "harbor lantern willow seven";
+    let reset = app
+        .identity
+        .reset_password(&token, pw, Some("198.51.100.7"))
+        .await
+        .expect("reset password");
+    assert!(reset.is_ok(), "{reset:?}");
+    let r = app
+        .identity
+        .sign_in(&parent.email, pw, "198.51.100.8")
+        .await
+        .expect("sign in");
+    assert!(r.is_ok(), "{r:?}");
+
+    // Every account and grant was audited.
+    let audited = app
+        .all_audit_rows()
+        .await
+        .into_iter()
+        .filter(|r| {
+            r.actor == "system:seed" && (r.action == "register" || r.action == "proxy-grant")
+        })
+        .count();
+    assert_eq!(audited, accounts.len() + grants.len());
+}
