@@ -34,7 +34,7 @@ while kill -0 "$pid" 2>/dev/null; do
     'BEGIN { printf "  [%6ds] database %.2f GB, disk free %.1f GB\n", t, s / 1e9, f / 1e6 }' >>"$log"
   if (( free_kb < min_free_gb * 1000000 )) || (( now - start > max_minutes * 60 )); then
     stopped="stopped after $((now - start)) s (time or disk limit)"
-    pkill -TERM -f "wellspring seed --database sqlite://$db" || true
+    pkill -TERM -f "^$bin seed --database sqlite://$db" || true  # the seed, not /usr/bin/time
     break
   fi
 done

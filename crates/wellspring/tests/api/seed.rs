@@ -228,7 +228,11 @@ async fn seeded_portal_accounts_and_proxy_grants(app: &TestApp) {
         .sign_in(&parent.email, "blue heron river lantern", "198.51.100.7")
         .await
         .expect("sign in");
-    assert!(matches!(r, Err(SignInError::BadCredentials)), "{r:?}");
+    assert!(
+        matches!(r, Err(SignInError::BadCredentials)),
+        "{:?}",
+        r.as_ref().err()
+    );
     // … until the member sets one with a reset link.
     app.identity
         .request_reset(&parent.email, Some("198.51.100.7"))
@@ -257,7 +261,7 @@ async fn seeded_portal_accounts_and_proxy_grants(app: &TestApp) {
         .sign_in(&parent.email, pw, "198.51.100.8")
         .await
         .expect("sign in");
-    assert!(r.is_ok(), "{r:?}");
+    assert!(r.is_ok(), "{:?}", r.err());
 
     // Every account and grant was audited.
     let audited = app
