@@ -187,6 +187,7 @@ fn e164(phone: &str) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use std::collections::{HashMap, HashSet};
 

@@ -571,36 +571,3 @@ fn other_regions_and_dates_work() {
         assert!(day(r["period"]["end"].as_str().unwrap()) <= "2025-03-09");
     }
 }
-
-/// `cargo test --release -p wellspring-synthetic --test population throughput -- --ignored --nocapture`
-#[test]
-#[ignore = "timing, not a test"]
-fn throughput() {
-    for members in [10_000u64, 100_000] {
-        let start = std::time::Instant::now();
-        let s = generate(&SeedConfig::new(members, 1), &mut |v: Value| {
-            std::hint::black_box(&v);
-            Ok::<(), ()>(())
-        })
-        .unwrap();
-        let gen_secs = start.elapsed().as_secs_f64();
-        let start = std::time::Instant::now();
-        let mut bytes = 0usize;
-        generate(&SeedConfig::new(members, 1), &mut |v: Value| {
-            bytes += serde_json::to_string(&v).map_or(0, |s| s.len() + 1);
-            Ok::<(), ()>(())
-        })
-        .unwrap();
-        let ser_secs = start.elapsed().as_secs_f64();
-        println!(
-            "{members} members: {} resources ({:.1}/member), generate {:.2}s = {:.0} res/s; with to_string {:.2}s = {:.0} res/s, {} MB NDJSON",
-            s.resources,
-            s.resources as f64 / members as f64,
-            gen_secs,
-            s.resources as f64 / gen_secs,
-            ser_secs,
-            s.resources as f64 / ser_secs,
-            bytes / 1_000_000
-        );
-    }
-}
