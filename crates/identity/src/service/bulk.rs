@@ -1,6 +1,8 @@
 //! Bulk loading of portal accounts and proxy grants (`wellspring seed`): what a region's members
 //! did over the years through registration and the sharing pages, written in one go.
 
+use std::collections::HashMap;
+
 use ws_store::identity::{self as db, AccountRow, ProxyGrantRow};
 use ws_store::now_micros;
 
@@ -61,6 +63,8 @@ impl Identity {
         let mut out = PortalImport::default();
         let mut c = self.store.begin().await?;
         let mut events = Vec::with_capacity(accounts.len() + grants.len());
+        // Accounts made here, by patient: most grants go to them (no second lookup).
+        let mut created: HashMap<&str, AccountRow> = HashMap::new();
         for a in accounts {
             if db::account_by_patient(&mut c, &a.patient_id)
                 .await?
@@ -93,11 +97,18 @@ impl Identity {
                 None,
             ));
             out.accounts += 1;
+            created.insert(a.patient_id.as_str(), row);
         }
         for g in grants {
-            let Some(grantee) = db::account_by_patient(&mut c, &g.grantee_patient).await? else {
-                out.skipped += 1;
-                continue;
+            let grantee = match created.get(g.grantee_patient.as_str()) {
+                Some(row) => row.clone(),
+                None => match db::account_by_patient(&mut c, &g.grantee_patient).await? {
+                    Some(row) => row,
+                    None => {
+                        out.skipped += 1;
+                        continue;
+                    }
+                },
             };
             let rel = relationship_code(g.relationship);
             let held = db::grants_held_by(&mut c, &grantee.id).await?;
