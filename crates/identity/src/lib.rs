@@ -12,3 +12,4 @@ pub mod service;
 
 pub use caller::{Access, Caller, Grant, Principal, StaffRole};
 pub use service::{Identity, IdentityConfig, IdentityError};
+pub use ws_store::identity::TokenProblem;

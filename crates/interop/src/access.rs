@@ -70,74 +70,145 @@ fn denied(
     FhirError::Forbidden(reason)
 }
 
+/// May `caller` do `action` on this resource (content already parsed)? `Ok(true)` when the
+/// access was an emergency (break-the-glass) access.
+pub(crate) fn check(
+    caller: &Caller,
+    action: Action,
+    res_type: &str,
+    id: Option<&str>,
+    compartment: &str,
+    content: Option<&Value>,
+) -> Result<bool, FhirError> {
+    // A scope the app was not granted is a type-level answer: it reveals nothing about the
+    // record, so it is a 403 naming the scope rather than a 404.
+    if let Principal::App { scopes, .. } = &caller.principal
+        && !policy::is_shared_type(res_type)
+        && !policy::scope_allows(scopes, res_type, action)
+    {
+        return Err(FhirError::Forbidden(format!(
+            "this app was not granted a scope to {} {res_type} resources",
+            if action.is_write() { "write" } else { "read" }
+        )));
+    }
+    let (labels, codes) = facts(content);
+    let t = Target {
+        res_type,
+        compartment: Some(compartment).filter(|c| !c.is_empty()),
+        labels: &labels,
+        codes: &codes,
+    };
+    match policy::decide(&caller.principal, action, &t) {
+        Decision::Allow { break_glass } => Ok(break_glass),
+        Decision::Deny(d) => Err(denied(caller, action, res_type, id, d.status, d.reason)),
+    }
+}
+
+/// [`check`] for a stored resource.
+pub(crate) fn check_stored(
+    caller: &Caller,
+    action: Action,
+    r: &StoredResource,
+) -> Result<bool, FhirError> {
+    if Unrestricted::of(caller).is_some() {
+        return Ok(false);
+    }
+    let v: Option<Value> = r
+        .content
+        .as_deref()
+        .and_then(|c| serde_json::from_str(c).ok());
+    check(
+        caller,
+        action,
+        &r.res_type,
+        Some(&r.id),
+        &r.compartment,
+        v.as_ref(),
+    )
+}
+
+/// May the caller read this stored resource? (Includes, history entries, exports.)
+pub(crate) fn may_read(caller: &Caller, r: &StoredResource) -> bool {
+    check_stored(caller, Action::Read, r).is_ok()
+}
+
+/// The filters of one compartment rule: the patient, hidden labels, allowed codes.
+fn rule_filters(r: &policy::CompartmentRule) -> Vec<Filter> {
+    let mut filters = vec![Filter::Compartments(vec![r.patient.clone()])];
+    if !r.exclude_labels.is_empty() {
+        filters.push(Filter::Not(Box::new(Filter::Param {
+            param: ws_fhir::search_params::SECURITY_PARAM.into(),
+            any_of: r
+                .exclude_labels
+                .iter()
+                .map(|l| Cond::Token {
+                    system: Some(LABEL_SYSTEM.into()),
+                    code: Some((*l).to_owned()),
+                })
+                .collect(),
+        })));
+    }
+    if let Some(codes) = &r.only_codes {
+        filters.push(Filter::Param {
+            param: "code".into(),
+            any_of: codes
+                .iter()
+                .map(|(s, c)| Cond::Token {
+                    system: Some((*s).to_owned()),
+                    code: Some((*c).to_owned()),
+                })
+                .collect(),
+        });
+    }
+    filters
+}
+
+/// The filters that restrict a search to what the caller may see.
+pub(crate) fn search_restriction(
+    caller: &Caller,
+    res_type: &str,
+    pairs: &[(String, String)],
+) -> Result<Vec<Filter>, FhirError> {
+    let patient_param = pairs
+        .iter()
+        .find(|(k, _)| {
+            let k = k.split(':').next().unwrap_or("");
+            matches!(k, "patient" | "subject" | "beneficiary")
+                || (res_type == "Patient" && k == "_id")
+        })
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.contains(','));
+    match policy::search_scope(&caller.principal, res_type, patient_param) {
+        SearchScope::Unrestricted => Ok(Vec::new()),
+        SearchScope::Denied(d) => Err(if d.status == 401 {
+            FhirError::Unauthorized(d.reason)
+        } else {
+            FhirError::Forbidden(d.reason)
+        }),
+        SearchScope::Compartments(rules) => {
+            let Some(first) = rules.first() else {
+                return Err(FhirError::Forbidden(format!(
+                    "you may not search {res_type} resources"
+                )));
+            };
+            if rules.iter().all(|r| {
+                r.exclude_labels == first.exclude_labels && r.only_codes == first.only_codes
+            }) {
+                // One rule for all: one compartment list and the shared exclusions.
+                let mut filters = rule_filters(first);
+                filters[0] =
+                    Filter::Compartments(rules.iter().map(|r| r.patient.clone()).collect());
+                return Ok(filters);
+            }
+            // Several people with different views: each person's rule on their own rows.
+            Ok(vec![Filter::AnyOf(
+                rules.iter().map(rule_filters).collect(),
+            )])
+        }
+    }
+}
+
 impl Fhir {
-    /// May `caller` do `action` on this resource (content already parsed)? `Ok(true)` when the
-    /// access was an emergency (break-the-glass) access.
-    pub(crate) fn check(
-        &self,
-        caller: &Caller,
-        action: Action,
-        res_type: &str,
-        id: Option<&str>,
-        compartment: &str,
-        content: Option<&Value>,
-    ) -> Result<bool, FhirError> {
-        // A scope the app was not granted is a type-level answer: it reveals nothing about the
-        // record, so it is a 403 naming the scope rather than a 404.
-        if let Principal::App { scopes, .. } = &caller.principal
-            && !policy::is_shared_type(res_type)
-            && !policy::scope_allows(scopes, res_type, action)
-        {
-            return Err(FhirError::Forbidden(format!(
-                "this app was not granted a scope to {} {res_type} resources",
-                if action.is_write() { "write" } else { "read" }
-            )));
-        }
-        let (labels, codes) = facts(content);
-        let t = Target {
-            res_type,
-            compartment: Some(compartment).filter(|c| !c.is_empty()),
-            labels: &labels,
-            codes: &codes,
-        };
-        match policy::decide(&caller.principal, action, &t) {
-            Decision::Allow { break_glass } => Ok(break_glass),
-            Decision::Deny(d) => Err(denied(caller, action, res_type, id, d.status, d.reason)),
-        }
-    }
-
-    /// [`Fhir::check`] for a stored resource.
-    pub(crate) fn check_stored(
-        &self,
-        caller: &Caller,
-        action: Action,
-        r: &StoredResource,
-    ) -> Result<bool, FhirError> {
-        if matches!(
-            caller.principal,
-            Principal::System | Principal::Integration { .. }
-        ) {
-            return Ok(false);
-        }
-        let v: Option<Value> = r
-            .content
-            .as_deref()
-            .and_then(|c| serde_json::from_str(c).ok());
-        self.check(
-            caller,
-            action,
-            &r.res_type,
-            Some(&r.id),
-            &r.compartment,
-            v.as_ref(),
-        )
-    }
-
-    /// May the caller read this stored resource? (Includes, history entries, exports.)
-    pub(crate) fn may_read(&self, caller: &Caller, r: &StoredResource) -> bool {
-        self.check_stored(caller, Action::Read, r).is_ok()
-    }
-
     /// A gate before anything is loaded: anonymous callers reach only shared types.
     pub(crate) fn gate(&self, caller: &Caller, res_type: &str) -> Result<(), FhirError> {
         if matches!(caller.principal, Principal::Anonymous) && !policy::is_shared_type(res_type) {
@@ -148,87 +219,483 @@ impl Fhir {
         Ok(())
     }
 
-    /// The filters that restrict a search to what the caller may see.
-    pub(crate) fn search_restriction(
+    /// Authorize a write of the content about to be stored (its compartment and labels): the
+    /// only way to a [`Checked`] write for a restricted caller.
+    pub(crate) fn check_content(
         &self,
         caller: &Caller,
+        action: Action,
         res_type: &str,
-        pairs: &[(String, String)],
-    ) -> Result<Vec<Filter>, FhirError> {
-        let patient_param = pairs
-            .iter()
-            .find(|(k, _)| {
-                let k = k.split(':').next().unwrap_or("");
-                matches!(k, "patient" | "subject" | "beneficiary")
-                    || (res_type == "Patient" && k == "_id")
-            })
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.contains(','));
-        match policy::search_scope(&caller.principal, res_type, patient_param) {
-            SearchScope::Unrestricted => Ok(Vec::new()),
-            SearchScope::Denied(d) => Err(if d.status == 401 {
-                FhirError::Unauthorized(d.reason)
-            } else {
-                FhirError::Forbidden(d.reason)
-            }),
-            SearchScope::Compartments(rules) => {
-                let Some(first) = rules.first() else {
-                    return Err(FhirError::Forbidden(format!(
-                        "you may not search {res_type} resources"
-                    )));
-                };
-                if rules.iter().any(|r| {
-                    r.exclude_labels != first.exclude_labels || r.only_codes != first.only_codes
-                }) {
-                    return Err(FhirError::bad(
-                        ws_fhir::IssueCode::Security,
-                        "you may see several people's records with different access; name one with the patient parameter",
-                    ));
-                }
-                let mut filters = vec![Filter::Compartments(
-                    rules.iter().map(|r| r.patient.clone()).collect(),
-                )];
-                if !first.exclude_labels.is_empty() {
-                    filters.push(Filter::Not(Box::new(Filter::Param {
-                        param: ws_fhir::search_params::SECURITY_PARAM.into(),
-                        any_of: first
-                            .exclude_labels
-                            .iter()
-                            .map(|l| Cond::Token {
-                                system: Some(LABEL_SYSTEM.into()),
-                                code: Some((*l).to_owned()),
-                            })
-                            .collect(),
-                    })));
-                }
-                if let Some(codes) = &first.only_codes {
-                    filters.push(Filter::Param {
-                        param: "code".into(),
-                        any_of: codes
-                            .iter()
-                            .map(|(s, c)| Cond::Token {
-                                system: Some((*s).to_owned()),
-                                code: Some((*c).to_owned()),
-                            })
-                            .collect(),
-                    });
-                }
-                Ok(filters)
-            }
+        id: &str,
+        write: ws_store::Write,
+        content: &str,
+    ) -> Result<Checked, FhirError> {
+        if let Some(u) = Unrestricted::of(caller) {
+            return Ok(Checked::unrestricted(&u, write));
         }
+        let v: Value = serde_json::from_str(content)
+            .map_err(|e| FhirError::bad(ws_fhir::IssueCode::Exception, e.to_string()))?;
+        let compartment = write.index.compartment.clone().unwrap_or_default();
+        check(caller, action, res_type, Some(id), &compartment, Some(&v))?;
+        Ok(Checked(write))
+    }
+
+    /// Before a conditional operation resolves its criteria: may the caller do `action` on
+    /// this type at all (anonymous callers, app scopes, staff roles)? Decided on the type, so
+    /// the answer is the same whatever the criteria match.
+    pub(crate) fn gate_conditional(
+        &self,
+        caller: &Caller,
+        action: Action,
+        res_type: &str,
+    ) -> Result<(), FhirError> {
+        self.gate(caller, res_type)?;
+        if let Principal::App { scopes, .. } = &caller.principal
+            && !policy::is_shared_type(res_type)
+            && !policy::scope_allows(scopes, res_type, action)
+        {
+            return Err(FhirError::Forbidden(format!(
+                "this app was not granted a scope to {} {res_type} resources",
+                if action.is_write() { "write" } else { "read" }
+            )));
+        }
+        if policy::is_shared_type(res_type) {
+            return Ok(());
+        }
+        // The criteria are resolved with the caller's search restriction: a type they may not
+        // search at all is refused here, before anything is looked up.
+        search_restriction(caller, res_type, &[]).map(|_| ())
     }
 
     /// Only the unrestricted (System, Integration) callers may run Bulk Data exports of the
     /// whole system; a person's own export is a portal capability (records).
     pub fn gate_export(&self, caller: &Caller) -> Result<(), FhirError> {
+        self.export_proof(caller).map(|_| ())
+    }
+
+    pub(crate) fn export_proof(&self, caller: &Caller) -> Result<Unrestricted, FhirError> {
+        if let Some(u) = Unrestricted::of(caller) {
+            return Ok(u);
+        }
         match caller.principal {
-            Principal::System | Principal::Integration { .. } => Ok(()),
+            Principal::System | Principal::Integration { .. } => Ok(Unrestricted(())),
             Principal::Anonymous => Err(FhirError::Unauthorized(
                 "Bulk Data export needs a back-end access token".into(),
             )),
             _ => Err(FhirError::Forbidden(
                 "Bulk Data export is for registered back-end integrations".into(),
             )),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The guarded store. Only this module holds the store: the rest of the service reaches health
+// data through [`Db`] and [`Tx`], whose reading methods take the caller and apply the policy
+// before a row leaves this module, and whose writing methods take a [`Checked`] write that only
+// the policy (or proof of an unrestricted caller) can produce. Forgetting the check is therefore
+// not something another module can write (ADR 0005).
+// ---------------------------------------------------------------------------------------------
+
+/// Proof that the caller is unrestricted (the system itself or a back-end integration): the
+/// only way to the raw connection (bulk import, export, version lookups).
+pub(crate) struct Unrestricted(());
+
+impl Unrestricted {
+    pub(crate) fn of(caller: &Caller) -> Option<Unrestricted> {
+        matches!(
+            caller.principal,
+            Principal::System | Principal::Integration { .. }
+        )
+        .then_some(Unrestricted(()))
+    }
+}
+
+/// A write the policy allowed (or an unrestricted caller's write).
+pub(crate) struct Checked(ws_store::Write);
+
+impl std::ops::Deref for Checked {
+    type Target = ws_store::Write;
+    fn deref(&self) -> &ws_store::Write {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<ws_store::Write> for Checked {
+    fn borrow(&self) -> &ws_store::Write {
+        &self.0
+    }
+}
+
+impl Checked {
+    /// The write itself (after it was stored).
+    pub(crate) fn into_inner(self) -> ws_store::Write {
+        self.0
+    }
+
+    /// An unrestricted caller's write needs no further decision.
+    pub(crate) fn unrestricted(_: &Unrestricted, w: ws_store::Write) -> Checked {
+        Checked(w)
+    }
+}
+
+/// The tombstone that deletes `current`, if the caller may delete it.
+pub(crate) fn tombstone(
+    caller: &Caller,
+    current: &StoredResource,
+    now: i64,
+) -> Result<Checked, FhirError> {
+    check_stored(caller, Action::Delete, current)?;
+    Ok(Checked(ws_store::Write {
+        res_type: current.res_type.clone(),
+        id: current.id.clone(),
+        prev_version: Some(current.version),
+        content: None,
+        index: ws_fhir::search_params::Extracted {
+            compartment: Some(current.compartment.clone()).filter(|c| !c.is_empty()),
+            ..Default::default()
+        },
+        last_updated: now,
+    }))
+}
+
+/// The store, reachable only through the policy.
+#[derive(Clone)]
+pub(crate) struct Db {
+    store: ws_store::Store,
+}
+
+/// A connection (reader, snapshot or write transaction) reachable only through the policy.
+pub(crate) struct Tx {
+    conn: ws_store::Conn,
+}
+
+impl Db {
+    pub(crate) fn new(store: ws_store::Store) -> Db {
+        Db { store }
+    }
+    pub(crate) async fn reader(&self) -> Result<Tx, FhirError> {
+        Ok(Tx {
+            conn: self.store.reader().await?,
+        })
+    }
+    pub(crate) async fn snapshot(&self) -> Result<Tx, FhirError> {
+        Ok(Tx {
+            conn: self.store.snapshot().await?,
+        })
+    }
+    pub(crate) async fn begin(&self) -> Result<Tx, FhirError> {
+        Ok(Tx {
+            conn: self.store.begin().await?,
+        })
+    }
+    /// The raw store, for unrestricted callers only.
+    pub(crate) fn raw(&self, _: &Unrestricted) -> &ws_store::Store {
+        &self.store
+    }
+    pub(crate) async fn ping(&self) -> Result<(), FhirError> {
+        Ok(self.store.ping().await?)
+    }
+}
+
+/// What a person or app may not read is, to them, missing: the same error as a missing id.
+fn hidden_as_missing(caller: &Caller, e: FhirError, what: &str) -> FhirError {
+    match e {
+        FhirError::Forbidden(_) | FhirError::NotFound(_) if is_person(&caller.principal) => {
+            FhirError::NotFound(what.to_owned())
+        }
+        other => other,
+    }
+}
+
+impl Tx {
+    pub(crate) async fn commit(self) -> Result<(), FhirError> {
+        Ok(self.conn.commit().await?)
+    }
+
+    /// The raw connection, for unrestricted callers only.
+    pub(crate) fn raw(&mut self, _: &Unrestricted) -> &mut ws_store::Conn {
+        &mut self.conn
+    }
+
+    pub(crate) async fn append_audit(
+        &mut self,
+        records: &[ws_store::AuditRecord],
+    ) -> Result<(), FhirError> {
+        Ok(self.conn.append_audit(records).await?)
+    }
+
+    // Bookkeeping that holds no health data: export jobs, counters, the access log by
+    // compartment (its callers decide who may see it).
+    pub(crate) async fn insert_export_job(
+        &mut self,
+        j: &ws_store::ExportJob,
+    ) -> Result<(), FhirError> {
+        Ok(self.conn.insert_export_job(j).await?)
+    }
+    pub(crate) async fn update_export_job(
+        &mut self,
+        id: &str,
+        status: &str,
+        output: Option<String>,
+        error: Option<String>,
+        finished_at: Option<i64>,
+    ) -> Result<(), FhirError> {
+        Ok(self
+            .conn
+            .update_export_job(id, status, output, error, finished_at)
+            .await?)
+    }
+    pub(crate) async fn export_job(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<ws_store::ExportJob>, FhirError> {
+        Ok(self.conn.export_job(id).await?)
+    }
+    pub(crate) async fn delete_export_job(&mut self, id: &str) -> Result<u64, FhirError> {
+        Ok(self.conn.delete_export_job(id).await?)
+    }
+    pub(crate) async fn advance_counter(&mut self, name: &str, n: i64) -> Result<i64, FhirError> {
+        Ok(ws_store::identity::advance_counter(&mut self.conn, name, n).await?)
+    }
+    /// Whose record `res_type/id` belongs to (for the audit of a refused attempt only: the
+    /// member sees in their access log that someone tried).
+    pub(crate) async fn compartment_of(
+        &mut self,
+        res_type: &str,
+        id: &str,
+    ) -> Result<Option<String>, FhirError> {
+        Ok(self
+            .conn
+            .read(res_type, id)
+            .await?
+            .map(|r| r.compartment)
+            .filter(|c| !c.is_empty()))
+    }
+    pub(crate) async fn list_audit_newest(
+        &mut self,
+        compartment: &str,
+        before_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, ws_store::AuditRecord)>, FhirError> {
+        Ok(self
+            .conn
+            .list_audit_newest(compartment, before_seq, limit)
+            .await?)
+    }
+
+    /// The current version of `res_type/id` if `caller` may do `action` on it. `Ok(None)` when it
+    /// does not exist; a tombstone is returned (it carries no content) when the caller may
+    /// reach the type in that compartment. A resource the caller may not even read answers,
+    /// for people and apps, exactly as a missing one.
+    pub(crate) async fn read(
+        &mut self,
+        caller: &Caller,
+        action: Action,
+        res_type: &str,
+        id: &str,
+    ) -> Result<Option<StoredResource>, FhirError> {
+        let Some(r) = self.conn.read(res_type, id).await? else {
+            return Ok(None);
+        };
+        let what = format!("{res_type}/{id}");
+        if r.deleted {
+            check(caller, action, res_type, Some(id), &r.compartment, None)
+                .map_err(|e| hidden_as_missing(caller, e, &what))?;
+            return Ok(Some(r));
+        }
+        if action != Action::Read && check_stored(caller, Action::Read, &r).is_err() {
+            return Err(hidden_as_missing(
+                caller,
+                FhirError::Forbidden(String::new()),
+                &what,
+            ));
+        }
+        check_stored(caller, action, &r).map_err(|e| hidden_as_missing(caller, e, &what))?;
+        Ok(Some(r))
+    }
+
+    /// One version, if the caller may read it (tombstones as in [`Tx::read`]).
+    pub(crate) async fn vread(
+        &mut self,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+        version: i64,
+    ) -> Result<Option<StoredResource>, FhirError> {
+        let Some(r) = self.conn.vread(res_type, id, version).await? else {
+            return Ok(None);
+        };
+        let what = format!("{res_type}/{id}/_history/{version}");
+        if r.deleted {
+            check(
+                caller,
+                Action::Read,
+                res_type,
+                Some(id),
+                &r.compartment,
+                None,
+            )
+            .map_err(|e| hidden_as_missing(caller, e, &what))?;
+        } else {
+            check_stored(caller, Action::Read, &r)
+                .map_err(|e| hidden_as_missing(caller, e, &what))?;
+        }
+        Ok(Some(r))
+    }
+
+    /// The current versions (tombstones included) of several resources a batch of updates will
+    /// replace, each authorized for `Update` against what is stored.
+    pub(crate) async fn read_current_for_update(
+        &mut self,
+        caller: &Caller,
+        res_type: &str,
+        ids: &[String],
+    ) -> Result<Vec<StoredResource>, FhirError> {
+        let rows = self.conn.read_current(res_type, ids).await?;
+        for r in rows.iter().filter(|r| !r.deleted) {
+            let what = format!("{res_type}/{}", r.id);
+            if check_stored(caller, Action::Read, r).is_err() {
+                return Err(hidden_as_missing(
+                    caller,
+                    FhirError::Forbidden(String::new()),
+                    &what,
+                ));
+            }
+            check_stored(caller, Action::Update, r)
+                .map_err(|e| hidden_as_missing(caller, e, &what))?;
+        }
+        Ok(rows)
+    }
+
+    /// A search restricted, in the SQL itself, to what the caller may see — the `_has` inner
+    /// searches included, so they can only test what the caller could read.
+    pub(crate) async fn search(
+        &mut self,
+        caller: &Caller,
+        pairs: &[(String, String)],
+        query: &ws_store::SearchQuery,
+    ) -> Result<ws_store::SearchPage, FhirError> {
+        let mut q = query.clone();
+        restrict_has(caller, &mut q.filters);
+        q.filters
+            .extend(search_restriction(caller, &q.res_type, pairs)?);
+        Ok(self.conn.search(&q).await?)
+    }
+
+    /// Resources of one type by id (for `_include`), only those the caller may read.
+    pub(crate) async fn read_many(
+        &mut self,
+        caller: &Caller,
+        res_type: &str,
+        ids: &[String],
+    ) -> Result<Vec<StoredResource>, FhirError> {
+        let mut rows = self.conn.read_many(res_type, ids).await?;
+        rows.retain(|r| may_read(caller, r));
+        Ok(rows)
+    }
+
+    /// Where `ids` point through `param` (type and id only: what is read is filtered).
+    pub(crate) async fn references_from(
+        &mut self,
+        res_type: &str,
+        ids: &[String],
+        param: Option<&str>,
+    ) -> Result<Vec<(String, String)>, FhirError> {
+        Ok(self.conn.references_from(res_type, ids, param).await?)
+    }
+
+    /// Resources referring to `ids` (for `_revinclude`), only those the caller may read.
+    pub(crate) async fn referrers(
+        &mut self,
+        caller: &Caller,
+        source_type: &str,
+        param: Option<&str>,
+        target_type: &str,
+        ids: &[String],
+        limit: i64,
+    ) -> Result<Vec<StoredResource>, FhirError> {
+        let mut rows = self
+            .conn
+            .referrers(source_type, param, target_type, ids, limit)
+            .await?;
+        rows.retain(|r| may_read(caller, r));
+        Ok(rows)
+    }
+
+    /// History entries the caller may read, and how many of the stored total they may see.
+    /// Tombstones follow the current resource's decision (the caller of an instance history
+    /// has already been checked on it; other histories are for unrestricted callers).
+    pub(crate) async fn history(
+        &mut self,
+        caller: &Caller,
+        q: &ws_store::HistoryQuery,
+    ) -> Result<(Vec<StoredResource>, i64), FhirError> {
+        let (mut rows, total) = self.conn.history(q).await?;
+        let before = rows.len();
+        rows.retain(|r| r.deleted || may_read(caller, r));
+        let hidden = i64::try_from(before - rows.len()).unwrap_or(0);
+        Ok((rows, (total - hidden).max(0)))
+    }
+
+    /// A patient's compartment (`$everything`), only what the caller may read; `Ok(None)` when
+    /// it holds more than `limit` resources.
+    pub(crate) async fn compartment(
+        &mut self,
+        caller: &Caller,
+        patient: &str,
+        limit: i64,
+    ) -> Result<Option<Vec<StoredResource>>, FhirError> {
+        let mut rows = self.conn.compartment_resources(patient, limit + 1).await?;
+        if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
+            return Ok(None);
+        }
+        rows.retain(|r| may_read(caller, r));
+        Ok(Some(rows))
+    }
+
+    pub(crate) async fn put(
+        &mut self,
+        w: &Checked,
+    ) -> Result<ws_store::WriteOutcome, ws_store::StoreError> {
+        self.conn.put(&w.0).await
+    }
+
+    pub(crate) async fn put_many(
+        &mut self,
+        writes: &[Checked],
+    ) -> Result<Vec<ws_store::WriteOutcome>, ws_store::StoreError> {
+        self.conn.put_many(writes).await
+    }
+}
+
+/// Restrict the inner search of every `_has` to what the caller may read of its source type:
+/// otherwise `_has` answers "does a hidden resource match?" (an existence oracle).
+fn restrict_has(caller: &Caller, filters: &mut [Filter]) {
+    for f in filters.iter_mut() {
+        match f {
+            Filter::Has {
+                source_type, inner, ..
+            } => {
+                restrict_has(caller, std::slice::from_mut(inner.as_mut()));
+                let group = match search_restriction(caller, source_type, &[]) {
+                    Ok(extra) => {
+                        let mut g = vec![(**inner).clone()];
+                        g.extend(extra);
+                        vec![g]
+                    }
+                    // A type the caller may not search matches nothing, silently.
+                    Err(_) => Vec::new(),
+                };
+                **inner = Filter::AnyOf(group);
+            }
+            Filter::Not(inner) => restrict_has(caller, std::slice::from_mut(inner.as_mut())),
+            Filter::AnyOf(groups) => {
+                for g in groups.iter_mut() {
+                    restrict_has(caller, g);
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -14,7 +14,9 @@ use serde_json::Value;
 use ws_fhir::IssueCode;
 use ws_identity::Caller;
 use ws_identity::rules::policy::Action;
-use ws_store::{Conn, StoredResource, now_micros};
+use ws_store::{StoredResource, now_micros};
+
+use crate::access::{Checked, Tx};
 
 use crate::bundle::{Entry, at_entry, written_entry};
 use crate::ops::{build_write, check_resource, check_type, check_update_id, conflict_to_error};
@@ -45,7 +47,7 @@ pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync)
 
 /// Writes built for a batch, and whether each creates its resource.
 struct Built {
-    writes: Vec<ws_store::Write>,
+    writes: Vec<Checked>,
     created: Vec<bool>,
     /// The entry each write came from.
     entry: Vec<usize>,
@@ -131,7 +133,7 @@ impl Fhir {
     /// `Ok(None)`: not that kind of transaction (nothing was done; use the entry path).
     pub(crate) async fn batched_transaction(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
         caller: &Caller,
         entries: &[Entry],
         preassigned: &[Option<(String, bool)>],
@@ -139,7 +141,7 @@ impl Fhir {
         let Some(planned) = plan(entries, preassigned)? else {
             return Ok(None);
         };
-        let current = Self::current_of(tx, &planned).await?;
+        let current = Self::current_of(tx, caller, &planned).await?;
         let built = self.build_planned(caller, &planned, &current, now_micros())?;
         self.store_built(tx, caller, built, entries.len())
             .await
@@ -223,7 +225,7 @@ impl Fhir {
                 post: false,
             });
         }
-        let current = Self::current_of(&mut self.store.reader().await?, &planned).await?;
+        let current = Self::current_of(&mut self.db.reader().await?, caller, &planned).await?;
         Ok(PreparedPuts {
             built: self.build_planned(caller, &planned, &current, now_micros())?,
             entries: resources.len(),
@@ -231,7 +233,7 @@ impl Fhir {
     }
 
     async fn store_prepared(&self, caller: &Caller, p: PreparedPuts) -> Result<(), FhirError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.db.begin().await?;
         self.store_built(&mut tx, caller, p.built, p.entries)
             .await?;
         tx.commit().await?;
@@ -241,7 +243,8 @@ impl Fhir {
     /// The current versions (tombstones included) of everything `planned` updates, read on
     /// `conn` with one query per type.
     async fn current_of(
-        conn: &mut Conn,
+        conn: &mut Tx,
+        caller: &Caller,
         planned: &[Planned<'_>],
     ) -> Result<HashMap<(String, String), StoredResource>, FhirError> {
         let mut ids_by_type: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -253,7 +256,7 @@ impl Fhir {
         }
         let mut current = HashMap::new();
         for (t, ids) in ids_by_type {
-            for r in conn.read_current(t, &ids).await? {
+            for r in conn.read_current_for_update(caller, t, &ids).await? {
                 current.insert((r.res_type.clone(), r.id.clone()), r);
             }
         }
@@ -271,9 +274,6 @@ impl Fhir {
     ) -> Result<Built, FhirError> {
         let built = par_map(planned, |p| {
             let cur = current.get(&(p.res_type.to_owned(), p.id.clone()));
-            if let Some(c) = cur.filter(|c| !c.deleted) {
-                self.check_stored(caller, Action::Update, c)?;
-            }
             let prev = cur.map(|c| c.version);
             let created = cur.is_none_or(|c| c.deleted);
             let (write, content) = build_write(p.resource.clone(), p.res_type, &p.id, prev, now)?;
@@ -282,7 +282,7 @@ impl Fhir {
             } else {
                 Action::Update
             };
-            self.check_content(caller, action, p.res_type, &p.id, &write, &content)?;
+            let write = self.check_content(caller, action, p.res_type, &p.id, write, &content)?;
             Ok::<_, FhirError>((write, created))
         });
         let mut out = Built {
@@ -304,7 +304,7 @@ impl Fhir {
     /// entry index). A version that moved since it was read fails the whole call.
     async fn store_built(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
         caller: &Caller,
         built: Built,
         entries: usize,
@@ -350,6 +350,7 @@ impl Fhir {
             .zip(writes)
             .zip(outcomes.into_iter().zip(created))
         {
+            let w = w.into_inner();
             responses[i] = written_entry(Written {
                 res_type: w.res_type,
                 id: w.id,

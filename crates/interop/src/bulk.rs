@@ -19,6 +19,8 @@ use ws_fhir::IssueCode;
 use ws_identity::Caller;
 use ws_store::{ExportJob, Write, now_micros};
 
+use crate::access::Unrestricted;
+
 use crate::ops::{build_write, check_resource, new_id};
 use crate::{Fhir, FhirError};
 
@@ -48,6 +50,8 @@ pub struct ImportItem {
     pub line: u64,
     pub text: Option<String>,
     pub value: Option<Value>,
+    /// Why the item cannot be imported, found while reading it (a bad byte, an oversize line).
+    pub problem: Option<String>,
 }
 
 impl ImportItem {
@@ -56,6 +60,7 @@ impl ImportItem {
             line,
             text: None,
             value: Some(value),
+            problem: None,
         }
     }
 }
@@ -68,106 +73,171 @@ struct Prepared {
     write: Write,
 }
 
+/// The longest NDJSON line accepted: the same limit as one resource sent to the API.
+pub const MAX_LINE_BYTES: usize = ws_fhir::validate::MAX_RESOURCE_BYTES;
+
+/// A batch is sent on when it holds this many bytes of text, even if it has fewer than
+/// [`BATCH`] lines: memory follows the batch size, not the length of the lines.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// How much of the file is looked at to tell NDJSON from a JSON document.
+const SNIFF_BYTES: usize = 1 << 20;
+
+/// Read one line (up to and including `\n`) into `buf`, keeping at most `cap` bytes of it: a
+/// longer line is consumed (so the next line is found) but not kept. `None` at the end of the
+/// file; else the bytes consumed and whether the line was too long.
+fn read_line_capped<R: BufRead>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<Option<(u64, bool)>> {
+    buf.clear();
+    let mut total = 0u64;
+    let mut too_long = false;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((total > 0).then_some((total, too_long)));
+        }
+        let (n, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        if !too_long {
+            if buf.len() + n > cap + 2 {
+                too_long = true;
+                buf.clear();
+                buf.shrink_to(1 << 16);
+            } else {
+                buf.extend_from_slice(&avail[..n]);
+            }
+        }
+        r.consume(n);
+        total += n as u64;
+        if done {
+            return Ok(Some((total, too_long)));
+        }
+    }
+}
+
+/// One NDJSON line as an import item (`None` for a blank line). A line that is too long or not
+/// UTF-8 becomes an item that only carries its problem: it is reported and the rest goes on.
+fn line_item(line: u64, raw: &[u8], too_long: bool) -> Option<ImportItem> {
+    let problem = |p: String| ImportItem {
+        line,
+        text: None,
+        value: None,
+        problem: Some(p),
+    };
+    if too_long {
+        return Some(problem(format!(
+            "the line is longer than {MAX_LINE_BYTES} bytes (the limit for one resource); it was skipped"
+        )));
+    }
+    match std::str::from_utf8(raw) {
+        Ok(t) => {
+            let t = t.trim();
+            (!t.is_empty()).then(|| ImportItem {
+                line,
+                text: Some(t.to_owned()),
+                value: None,
+                problem: None,
+            })
+        }
+        Err(e) => Some(problem(format!(
+            "the line is not valid UTF-8 (bad byte at column {})",
+            e.valid_up_to() + 1
+        ))),
+    }
+}
+
+/// Is the file that starts with `head` NDJSON (else one JSON document: a Bundle or a resource)?
+/// An NDJSON file has a whole JSON object on its first non-empty line that is not a Bundle; a
+/// first line that is broken but looks like one object (and is followed by an object line, or
+/// by nothing) is a broken NDJSON line, not the start of a document.
+fn sniff_ndjson(head: &[u8], whole_file: bool) -> bool {
+    let mut lines = head
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty());
+    let Some(first) = lines.next() else {
+        return true;
+    };
+    let complete = |l: &[u8]| l.ends_with(b"\n") || whole_file;
+    if !complete(first) {
+        // A first line longer than the sniffed part: a one-line Bundle, or a long resource.
+        let start = &first[..first.len().min(4096)];
+        let text = String::from_utf8_lossy(start);
+        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        return !squeezed.contains("\"resourceType\":\"Bundle\"");
+    }
+    let t = first.trim_ascii();
+    match serde_json::from_slice::<Value>(t) {
+        Ok(v) => v.get("resourceType").and_then(Value::as_str) != Some("Bundle"),
+        Err(_) => {
+            let second = lines.next();
+            let second_is_object = second.filter(|l| complete(l)).is_some_and(|l| {
+                matches!(
+                    serde_json::from_slice::<Value>(l.trim_ascii()),
+                    Ok(Value::Object(_))
+                )
+            });
+            t.starts_with(b"{") && (second_is_object || (second.is_none() && t.ends_with(b"}")))
+        }
+    }
+}
+
 /// Read NDJSON lines or stream a Bundle's entries, in batches, on the calling (blocking) thread.
+/// NDJSON lines are read as bytes with a length cap: a bad byte, a broken or an oversize line
+/// rejects that line alone (with its number and reason) and every other line is loaded.
 fn read_batches(
     path: &Path,
     bytes: &AtomicU64,
     tx: &tokio::sync::mpsc::Sender<Vec<ImportItem>>,
 ) -> Result<(), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    // Sniff: an NDJSON file has a complete JSON object on its first non-empty line.
-    let mut first = String::new();
-    let mut lines_read = 0u64;
-    loop {
-        first.clear();
-        let n = reader
-            .read_line(&mut first)
-            .map_err(|e| format!("read error: {e}"))?;
-        lines_read += 1;
-        bytes.fetch_add(n as u64, Ordering::Relaxed);
-        if n == 0 || !first.trim().is_empty() {
-            break;
-        }
-    }
-    if first.trim().is_empty() {
+    let mut reader = BufReader::with_capacity(SNIFF_BYTES, file);
+    let head = reader.fill_buf().map_err(|e| format!("read error: {e}"))?;
+    if head.is_empty() {
         return Ok(());
     }
-    let first_line_no = lines_read;
-    let first_doc: Option<Value> = serde_json::from_str(first.trim()).ok();
-    let is_bundle_line = first_doc
-        .as_ref()
-        .and_then(|v| v.get("resourceType"))
-        .and_then(Value::as_str)
-        == Some("Bundle");
-    // A first line that parses, or that looks like a whole object on one line but is broken,
-    // starts an NDJSON file; anything else (e.g. "{" alone) starts a multi-line JSON document.
-    // A first line that does not parse is either a broken NDJSON line or the start of a
-    // multi-line JSON document: the next non-empty line tells (NDJSON lines are whole objects).
-    let mut second = String::new();
-    if first_doc.is_none() {
-        loop {
-            second.clear();
-            let n = reader
-                .read_line(&mut second)
-                .map_err(|e| format!("read error: {e}"))?;
-            lines_read += 1;
-            bytes.fetch_add(n as u64, Ordering::Relaxed);
-            if n == 0 || !second.trim().is_empty() {
-                break;
-            }
-        }
-    }
-    let second_is_object = matches!(
-        serde_json::from_str::<Value>(second.trim()),
-        Ok(Value::Object(_))
-    );
-    let t = first.trim();
-    let broken_line = first_doc.is_none()
-        && t.starts_with('{')
-        && (second_is_object || (second.trim().is_empty() && t.ends_with('}')));
-    if (first_doc.is_some() && !is_bundle_line) || broken_line {
-        // NDJSON.
+    let whole_file = head.len() < SNIFF_BYTES;
+    if sniff_ndjson(head, whole_file) {
         let mut batch = Vec::with_capacity(BATCH);
-        let mut line_no = lines_read;
-        batch.push(ImportItem {
-            line: first_line_no,
-            text: Some(first.trim().to_owned()),
-            value: None,
-        });
-        if !second.trim().is_empty() {
-            batch.push(ImportItem {
-                line: line_no,
-                text: Some(second.trim().to_owned()),
-                value: None,
-            });
-        }
-        let mut buf = String::new();
+        let mut batch_bytes = 0usize;
+        let mut line_no = 0u64;
+        let mut buf = Vec::new();
         loop {
-            buf.clear();
-            let n = reader
-                .read_line(&mut buf)
-                .map_err(|e| format!("read error at line {}: {e}", line_no + 1))?;
-            if n == 0 {
-                break;
-            }
-            bytes.fetch_add(n as u64, Ordering::Relaxed);
+            let read = read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES);
+            let (n, too_long) = match read {
+                Ok(Some(x)) => x,
+                Ok(None) => break,
+                Err(e) => {
+                    // Keep what was read so far; the rest of the file cannot be read.
+                    if !batch.is_empty() {
+                        let _ = tx.blocking_send(batch);
+                    }
+                    return Err(format!("read error after line {line_no}: {e}"));
+                }
+            };
+            bytes.fetch_add(n, Ordering::Relaxed);
             line_no += 1;
-            let t = buf.trim();
-            if t.is_empty() {
+            let Some(item) = line_item(line_no, &buf, too_long) else {
                 continue;
-            }
-            batch.push(ImportItem {
-                line: line_no,
-                text: Some(t.to_owned()),
-                value: None,
-            });
-            if batch.len() >= BATCH
-                && tx
+            };
+            batch_bytes += item.text.as_ref().map_or(0, String::len);
+            batch.push(item);
+            if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                batch_bytes = 0;
+                if tx
                     .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
                     .is_err()
-            {
-                return Ok(());
+                {
+                    return Ok(());
+                }
             }
         }
         if !batch.is_empty() {
@@ -180,10 +250,7 @@ fn read_batches(
         inner: reader,
         bytes,
     };
-    let mut head = first.into_bytes();
-    head.extend_from_slice(second.as_bytes());
-    let chain = std::io::Cursor::new(head).chain(counted);
-    let mut de = serde_json::Deserializer::from_reader(chain);
+    let mut de = serde_json::Deserializer::from_reader(counted);
     let mut sink = EntrySink {
         tx,
         batch: Vec::new(),
@@ -200,6 +267,7 @@ fn read_batches(
             line: 1,
             text: None,
             value: Some(v),
+            problem: None,
         });
     }
     if !sink.batch.is_empty() {
@@ -241,6 +309,7 @@ impl EntrySink<'_> {
             line,
             text: None,
             value: Some(value.unwrap_or(Value::Null)),
+            problem: None,
         });
         if self.batch.len() >= BATCH {
             let b = std::mem::take(&mut self.batch);
@@ -322,6 +391,9 @@ fn prepare(batch: Vec<ImportItem>, now: i64) -> Vec<Result<Prepared, (u64, Strin
     batch
         .into_iter()
         .map(|item| {
+            if let Some(p) = item.problem {
+                return Err((item.line, p));
+            }
             let value = match (item.text, item.value) {
                 (Some(t), _) => ws_fhir::validate::parse_json(t.as_bytes())
                     .map_err(|i| (item.line, i.to_string()))?,
@@ -425,7 +497,9 @@ impl Fhir {
         }
         // A bulk load changes the shape of the data: give the planner fresh statistics.
         if report.loaded > 0 {
-            self.store.optimize().await?;
+            if let Some(u) = Unrestricted::of(caller) {
+                self.db.raw(&u).optimize().await?;
+            }
         }
         Ok(())
     }
@@ -465,9 +539,14 @@ impl Fhir {
         }
         let now = now_micros();
         let attempt = async {
-            let mut tx = self.store.begin().await?;
-            let writes = self.versioned_writes(&mut tx, &items, now).await?;
-            tx.put_many(&writes).await?;
+            let u = Unrestricted::of(caller).ok_or_else(|| {
+                FhirError::Forbidden(
+                    "bulk import is for the system and registered back-end integrations".into(),
+                )
+            })?;
+            let mut tx = self.db.begin().await?;
+            let writes = self.versioned_writes(tx.raw(&u), &items, now).await?;
+            tx.raw(&u).put_many(&writes).await?;
             let mut per_comp: HashMap<String, u64> = HashMap::new();
             for w in &writes {
                 *per_comp
@@ -581,7 +660,9 @@ impl Fhir {
                 format!("cannot create {}: {e}", dir.display()),
             )
         })?;
-        let mut conn = self.store.reader().await?;
+        let u = self.export_proof(caller)?;
+        let mut tx = self.db.reader().await?;
+        let conn = tx.raw(&u);
         let mut types: Vec<String> = if types.is_empty() {
             conn.resource_types().await?
         } else {
@@ -680,7 +761,7 @@ impl Fhir {
             error: None,
             finished_at: None,
         };
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.db.begin().await?;
         tx.insert_export_job(&job).await?;
         tx.append_audit(&[caller.record(
             "export-kickoff",
@@ -712,7 +793,7 @@ impl Fhir {
                 Err(e) => ("failed", None, Some(e.to_string())),
             };
             let res = async {
-                let mut tx = me.store.begin().await?;
+                let mut tx = me.db.begin().await?;
                 tx.update_export_job(&job_id, status, output, error, Some(now_micros()))
                     .await?;
                 tx.commit().await
@@ -726,7 +807,7 @@ impl Fhir {
     }
 
     pub async fn export_job(&self, id: &str) -> Result<ExportJob, FhirError> {
-        let mut c = self.store.reader().await?;
+        let mut c = self.db.reader().await?;
         c.export_job(id)
             .await?
             .ok_or_else(|| FhirError::NotFound(format!("export job {id}")))
@@ -738,7 +819,7 @@ impl Fhir {
         if !crate::bundle::valid_id(id) {
             return Err(FhirError::NotFound(format!("export job {id}")));
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.db.begin().await?;
         if tx.delete_export_job(id).await? == 0 {
             return Err(FhirError::NotFound(format!("export job {id}")));
         }

@@ -5,7 +5,10 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Value, json};
 use ws_fhir::{Issue, IssueCode, validate};
 use ws_identity::Caller;
-use ws_store::{Conn, HistoryQuery, StoredResource, now_micros};
+use ws_identity::rules::policy::Action;
+use ws_store::{HistoryQuery, StoredResource, now_micros};
+
+use crate::access::Tx;
 
 use crate::ops::{check_resource, check_type, new_id, parse_etag};
 use crate::query::{Include, ParsedSearch, parse_query_string, parse_search};
@@ -83,21 +86,19 @@ impl Fhir {
         let res = async {
             self.gate(caller, res_type)?;
             let mut parsed = parse_search(res_type, pairs, lenient)?;
-            let mut restriction = self.search_restriction(caller, res_type, pairs)?;
-            parsed.query.filters.append(&mut restriction);
             if let Some(c) = compartment {
                 parsed
                     .query
                     .filters
                     .push(ws_store::Filter::Compartment(c.to_owned()));
             }
-            let mut conn = self.store.snapshot().await?;
-            let page = conn.search(&parsed.query).await?;
-            let (mut included, _) = self
-                .collect_includes(&mut conn, &parsed, &page.rows)
+            let mut conn = self.db.snapshot().await?;
+            let page = conn.search(caller, pairs, &parsed.query).await?;
+            // Includes follow references out of the caller's view: the guarded reads keep only
+            // what they may read.
+            let (included, _) = self
+                .collect_includes(&mut conn, caller, &parsed, &page.rows)
                 .await?;
-            // Includes follow references out of the caller's view: keep only what they may read.
-            included.retain(|r| self.may_read(caller, r));
             let comps: Vec<String> = included
                 .iter()
                 .map(|r| r.compartment.clone())
@@ -150,12 +151,10 @@ impl Fhir {
         let res = async {
             self.gate(caller, res_type)?;
             let mut parsed = parse_search(res_type, pairs, false)?;
-            let mut restriction = self.search_restriction(caller, res_type, pairs)?;
-            parsed.query.filters.append(&mut restriction);
             parsed.query.count = max;
             parsed.query.want_total = false;
-            let mut conn = self.store.snapshot().await?;
-            let page = conn.search(&parsed.query).await?;
+            let mut conn = self.db.snapshot().await?;
+            let page = conn.search(caller, pairs, &parsed.query).await?;
             conn.commit().await?;
             let mut out = Vec::with_capacity(page.rows.len());
             let mut compartments: HashSet<&str> = HashSet::new();
@@ -190,7 +189,8 @@ impl Fhir {
 
     async fn collect_includes(
         &self,
-        conn: &mut Conn,
+        conn: &mut Tx,
+        caller: &Caller,
         parsed: &ParsedSearch,
         rows: &[StoredResource],
     ) -> Result<(Vec<StoredResource>, Vec<String>), FhirError> {
@@ -220,7 +220,7 @@ impl Fhir {
             let mut types: Vec<_> = by_type.into_iter().collect();
             types.sort();
             for (t, ids) in types {
-                for r in conn.read_many(&t, &ids).await? {
+                for r in conn.read_many(caller, &t, &ids).await? {
                     if seen.insert((r.res_type.clone(), r.id.clone())) {
                         out.push(r);
                     }
@@ -233,6 +233,7 @@ impl Fhir {
         {
             for r in conn
                 .referrers(
+                    caller,
                     source_type,
                     param.as_deref(),
                     res_type,
@@ -367,7 +368,7 @@ impl Fhir {
             }
             let snapshot = q.at_or_before.unwrap_or_else(now_micros);
             q.at_or_before = Some(snapshot);
-            let mut conn = self.store.reader().await?;
+            let mut conn = self.db.reader().await?;
             if let (Some(t), Some(i)) = (res_type, id) {
                 crate::ops::check_id(t, i)?;
             }
@@ -376,13 +377,14 @@ impl Fhir {
                 ws_identity::Principal::System | ws_identity::Principal::Integration { .. }
             );
             match (res_type, id) {
-                (Some(t), Some(i)) => match conn.read(t, i).await? {
-                    None => return Err(FhirError::NotFound(format!("{t}/{i}"))),
-                    Some(cur) => {
-                        self.gate(caller, t)?;
-                        self.check(caller, ws_identity::rules::policy::Action::Read, t, Some(i), &cur.compartment, None)?;
+                // The resource itself decides (its labels included): a hidden resource's history
+                // answers as a missing one's.
+                (Some(t), Some(i)) => {
+                    self.gate(caller, t)?;
+                    if conn.read(caller, Action::Read, t, i).await?.is_none() {
+                        return Err(FhirError::NotFound(format!("{t}/{i}")));
                     }
-                },
+                }
                 _ if !unrestricted => {
                     return Err(if matches!(caller.principal, ws_identity::Principal::Anonymous) {
                         FhirError::Unauthorized("history across resources needs a back-end access token".into())
@@ -392,10 +394,9 @@ impl Fhir {
                 }
                 _ => {}
             }
-            let (mut rows, total) = conn.history(&q).await?;
             // Each version is checked on its own: a label added later hides earlier versions too
             // only if they carried it; tombstones follow the current resource's check above.
-            rows.retain(|r| r.deleted || self.may_read(caller, r));
+            let (rows, total) = conn.history(caller, &q).await?;
             let mut comps: HashSet<&str> = rows.iter().map(|r| r.compartment.as_str()).filter(|c| !c.is_empty()).collect();
             if comps.is_empty() {
                 comps.insert("");
@@ -460,7 +461,10 @@ impl Fhir {
         }
         .await;
         if let Err(e) = &res {
-            self.audit_failure(caller, "history", res_type, id, e);
+            match (res_type, id) {
+                (Some(t), Some(i)) => self.audit_refusal(caller, "history", t, i, e).await,
+                _ => self.audit_failure(caller, "history", res_type, id, e),
+            }
         }
         res
     }
@@ -472,22 +476,19 @@ impl Fhir {
         let res = async {
             crate::ops::check_id("Patient", id)?;
             self.gate(caller, "Patient")?;
-            let mut conn = self.store.snapshot().await?;
-            let patient = match conn.read("Patient", id).await? {
-                Some(p) if !p.deleted => p,
+            let mut conn = self.db.snapshot().await?;
+            match conn.read(caller, Action::Read, "Patient", id).await? {
+                Some(p) if !p.deleted => {}
                 Some(_) => return Err(FhirError::Gone(format!("Patient/{id}"))),
                 None => return Err(FhirError::NotFound(format!("Patient/{id}"))),
-            };
-            self.check_stored(caller, ws_identity::rules::policy::Action::Read, &patient)?;
-            let mut rows = conn.compartment_resources(id, EVERYTHING_MAX + 1).await?;
-            conn.commit().await?;
-            if rows.len() > usize::try_from(EVERYTHING_MAX).unwrap_or(usize::MAX) {
+            }
+            let Some(mut rows) = conn.compartment(caller, id, EVERYTHING_MAX).await? else {
                 return Err(FhirError::bad(
                     IssueCode::TooLong,
                     format!("this record holds more than {EVERYTHING_MAX} resources; use Patient/$export"),
                 ));
-            }
-            rows.retain(|r| self.may_read(caller, r));
+            };
+            conn.commit().await?;
             // The Patient first, as the operation's definition suggests.
             rows.sort_by_key(|r| (r.res_type != "Patient", r.res_type.clone(), r.id.clone()));
             self.audit.record(caller.record(
@@ -583,7 +584,7 @@ impl Fhir {
         for (i, c) in checked.into_iter().enumerate() {
             c.map_err(|err| at_entry(err, i))?;
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.db.begin().await?;
         // Give each POST its id (or find its conditional match) so urn:uuid references resolve.
         let mut ids: HashMap<String, String> = HashMap::new();
         let mut preassigned: Vec<Option<(String, bool)>> = vec![None; entries.len()];
@@ -596,7 +597,7 @@ impl Fhir {
                 } else if let Some((t, q)) = e.url.split_once('?') {
                     // Conditional update: find its target now so references to it resolve.
                     let id = match self
-                        .resolve_conditional(&mut tx, t, q)
+                        .resolve_conditional(&mut tx, caller, Action::Update, t, q)
                         .await
                         .map_err(|err| at_entry(err, i))?
                     {
@@ -621,7 +622,7 @@ impl Fhir {
             let t = e.url.split('?').next().unwrap_or_default().to_owned();
             let (id, exists) = match &e.if_none_exist {
                 Some(q) => match self
-                    .resolve_conditional(&mut tx, &t, q)
+                    .resolve_conditional(&mut tx, caller, Action::Create, &t, q)
                     .await
                     .map_err(|err| at_entry(err, i))?
                 {
@@ -676,7 +677,7 @@ impl Fhir {
                 if let Some(r) = &e.resource {
                     check_resource(r, e.target_type())?;
                 }
-                let mut tx = self.store.begin().await?;
+                let mut tx = self.db.begin().await?;
                 let pre = if e.method == "POST" {
                     e.if_none_exist
                         .as_ref()
@@ -703,7 +704,7 @@ impl Fhir {
     /// Run one entry inside `tx`; returns its response entry.
     async fn run_entry_in(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
         caller: &Caller,
         e: &Entry,
         pre: Option<(String, bool)>,
@@ -722,7 +723,7 @@ impl Fhir {
                 match pre {
                     Some((id, true)) => {
                         let r = tx
-                            .read(t, &id)
+                            .read(caller, Action::Read, t, &id)
                             .await?
                             .ok_or_else(|| FhirError::NotFound(format!("{t}/{id}")))?;
                         Ok(
@@ -794,7 +795,10 @@ impl Fhir {
                 let q = query.ok_or_else(|| {
                     FhirError::bad(IssueCode::Invalid, "DELETE needs Type/id or Type?criteria")
                 })?;
-                match self.resolve_conditional(tx, t, q).await? {
+                match self
+                    .resolve_conditional(tx, caller, Action::Delete, t, q)
+                    .await?
+                {
                     crate::Conditional::One(r) => Ok(written_entry(
                         self.delete_in(tx, caller, t, &r.id, None).await?,
                     )),
@@ -805,8 +809,10 @@ impl Fhir {
             }
             ("GET", [t, id]) => {
                 check_type(t)?;
+                crate::ops::check_id(t, id)?;
+                self.gate(caller, t)?;
                 let r = tx
-                    .read(t, id)
+                    .read(caller, Action::Read, t, id)
                     .await?
                     .ok_or_else(|| FhirError::NotFound(format!("{t}/{id}")))?;
                 entry_for_read(self, caller, "read", r)
@@ -816,16 +822,20 @@ impl Fhir {
                 let v: i64 = v.parse().map_err(|_| {
                     FhirError::bad(IssueCode::Invalid, format!("version '{v}' is not a number"))
                 })?;
+                crate::ops::check_id(t, id)?;
+                self.gate(caller, t)?;
                 let r = tx
-                    .vread(t, id, v)
+                    .vread(caller, t, id, v)
                     .await?
                     .ok_or_else(|| FhirError::NotFound(format!("{t}/{id}/_history/{v}")))?;
                 entry_for_read(self, caller, "vread", r)
             }
             ("GET", [t]) => {
+                check_type(t)?;
+                self.gate(caller, t)?;
                 let pairs = parse_query_string(query.unwrap_or_default());
                 let parsed = parse_search(t, &pairs, false)?;
-                let page = tx.search(&parsed.query).await?;
+                let page = tx.search(caller, &pairs, &parsed.query).await?;
                 for c in page
                     .rows
                     .iter()

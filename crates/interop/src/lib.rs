@@ -1,8 +1,9 @@
 //! The FHIR R4 service: every FHIR interaction (read, vread, search, history, create, update,
 //! delete, conditional operations, transaction and batch Bundles, Bulk Data import and export),
-//! independent of HTTP. Each call authorizes (identities arrive with later work: today every
-//! caller is allowed), loads, applies the rules, writes in one transaction and lands in the audit
-//! log. The web crate maps requests onto it; the command line uses it for import and export.
+//! independent of HTTP. Each call authorizes through the one policy, loads, applies the rules,
+//! writes in one transaction and lands in the audit log. The store is private to the `access`
+//! module: every other module reaches health data only through its guarded connections, which
+//! take the caller and apply the policy themselves (ADR 0005). The web crate maps requests onto it; the command line uses it for import and export.
 
 mod access;
 mod batched;
@@ -17,6 +18,7 @@ use serde_json::Value;
 use ws_audit::Auditor;
 use ws_fhir::{Issue, IssueCode};
 pub use ws_identity::{Caller, Principal};
+pub use ws_store::{AuditRecord, ExportJob, StoredResource};
 use ws_store::{Store, StoreError};
 
 pub use batched::PreparedPuts;
@@ -140,7 +142,7 @@ impl FhirError {
 /// The FHIR service. Cheap to clone.
 #[derive(Clone)]
 pub struct Fhir {
-    pub store: Store,
+    db: access::Db,
     pub audit: Auditor,
     /// Absolute base URL of the FHIR endpoint, e.g. `http://127.0.0.1:8080/fhir`.
     pub base_url: String,
@@ -156,10 +158,56 @@ impl Fhir {
         export_dir: std::path::PathBuf,
     ) -> Fhir {
         Fhir {
-            store,
+            db: access::Db::new(store),
             audit,
             base_url: base_url.trim_end_matches('/').to_owned(),
             export_dir,
         }
+    }
+
+    /// Is the database reachable? (Health checks.)
+    pub async fn ping(&self) -> Result<(), FhirError> {
+        self.db.ping().await
+    }
+
+    /// One page of "who looked at this record" (newest first, `page` from 1), if the policy
+    /// lets the caller see it; `has_older` tells whether another page follows.
+    pub async fn access_log(
+        &self,
+        caller: &Caller,
+        patient: &str,
+        page: u32,
+        page_size: i64,
+    ) -> Result<(Vec<ws_store::AuditRecord>, bool), FhirError> {
+        if !ws_identity::rules::policy::may_see_access_log(&caller.principal, patient) {
+            return Err(FhirError::Forbidden(
+                "only the member, a parent with full access or a legal representative sees this log"
+                    .into(),
+            ));
+        }
+        let mut tx = self.db.reader().await?;
+        let mut before = i64::MAX;
+        let mut out = Vec::new();
+        // Walk to the page asked for (pages are short; the log is per member).
+        for _ in 0..page {
+            out = tx.list_audit_newest(patient, before, page_size + 1).await?;
+            match out.get(usize::try_from(page_size - 1).unwrap_or(0)) {
+                Some((seq, _)) => before = *seq,
+                None => break,
+            }
+        }
+        let size = usize::try_from(page_size).unwrap_or(50);
+        let has_older = out.len() > size;
+        out.truncate(size);
+        Ok((out.into_iter().map(|(_, a)| a).collect(), has_older))
+    }
+
+    /// Advance a named counter (MRN blocks, …) by `n`; returns its new value. Counters hold no
+    /// health data.
+    pub async fn advance_counter(&self, name: &str, n: i64) -> Result<i64, FhirError> {
+        let mut tx = self.db.begin().await?;
+        let last = tx.advance_counter(name, n).await?;
+        tx.commit().await?;
+        Ok(last)
     }
 }

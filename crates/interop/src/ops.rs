@@ -2,9 +2,11 @@
 
 use serde_json::{Map, Value};
 use ws_fhir::{Issue, IssueCode, search_params, validate};
+use ws_identity::Caller;
 use ws_identity::rules::policy::Action;
-use ws_identity::{Caller, Principal};
-use ws_store::{Conn, StoreError, StoredResource, Write, now_micros};
+use ws_store::{StoreError, StoredResource, Write, now_micros};
+
+use crate::access::Tx;
 
 use crate::{Fhir, FhirError, time};
 
@@ -257,29 +259,6 @@ pub(crate) fn conflict_to_error(e: StoreError, if_match: bool) -> FhirError {
 }
 
 impl Fhir {
-    /// Authorize a write of the content about to be stored (its compartment and labels).
-    pub(crate) fn check_content(
-        &self,
-        caller: &Caller,
-        action: Action,
-        res_type: &str,
-        id: &str,
-        write: &ws_store::Write,
-        content: &str,
-    ) -> Result<(), FhirError> {
-        if matches!(
-            caller.principal,
-            Principal::System | Principal::Integration { .. }
-        ) {
-            return Ok(());
-        }
-        let v: Value = serde_json::from_str(content)
-            .map_err(|e| FhirError::bad(IssueCode::Exception, e.to_string()))?;
-        let compartment = write.index.compartment.clone().unwrap_or_default();
-        self.check(caller, action, res_type, Some(id), &compartment, Some(&v))
-            .map(|_| ())
-    }
-
     /// Record a failed attempt (the transaction that failed recorded nothing).
     pub fn audit_failure(
         &self,
@@ -294,6 +273,34 @@ impl Fhir {
             res_type,
             id,
             None,
+            err.audit_outcome(),
+            Some(err.to_string()),
+        ));
+    }
+
+    /// Record a failed attempt on one resource with the compartment it belongs to, so a refused
+    /// attempt on a member's record shows in their "who looked at my record".
+    pub(crate) async fn audit_refusal(
+        &self,
+        caller: &Caller,
+        action: &str,
+        res_type: &str,
+        id: &str,
+        err: &FhirError,
+    ) {
+        let compartment = if matches!(err.status(), 401 | 403 | 404) && validate::is_valid_id(id) {
+            match self.db.reader().await {
+                Ok(mut c) => c.compartment_of(res_type, id).await.ok().flatten(),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        self.audit.record(caller.record(
+            action,
+            Some(res_type),
+            Some(id),
+            compartment.as_deref(),
             err.audit_outcome(),
             Some(err.to_string()),
         ));
@@ -322,7 +329,7 @@ impl Fhir {
         let res = async {
             check_type(res_type)?;
             let value = parse_resource(body, Some(res_type))?;
-            let mut tx = self.store.begin().await?;
+            let mut tx = self.db.begin().await?;
             let w = self
                 .create_in(&mut tx, caller, value, None, if_none_exist)
                 .await?;
@@ -339,7 +346,7 @@ impl Fhir {
     /// Create inside a transaction. `id`: a server-chosen id (transaction bundles pre-assign them).
     pub(crate) async fn create_in(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
         caller: &Caller,
         value: Value,
         id: Option<String>,
@@ -347,14 +354,16 @@ impl Fhir {
     ) -> Result<Written, FhirError> {
         let res_type = type_of(&value);
         if let Some(q) = if_none_exist
-            && let Conditional::One(existing) = self.resolve_conditional(tx, &res_type, q).await?
+            && let Conditional::One(existing) = self
+                .resolve_conditional(tx, caller, Action::Create, &res_type, q)
+                .await?
         {
             {
                 tx.append_audit(&[caller.record(
                     "create",
                     Some(&res_type),
                     Some(&existing.id),
-                    None,
+                    Some(&existing.compartment),
                     "success",
                     Some("conditional create matched an existing resource; nothing written".into()),
                 )])
@@ -372,7 +381,7 @@ impl Fhir {
         let id = id.unwrap_or_else(new_id);
         let now = now_micros();
         let (write, content) = build_write(value, &res_type, &id, None, now)?;
-        self.check_content(caller, Action::Create, &res_type, &id, &write, &content)?;
+        let write = self.check_content(caller, Action::Create, &res_type, &id, write, &content)?;
         let out = tx
             .put(&write)
             .await
@@ -396,13 +405,20 @@ impl Fhir {
         })
     }
 
-    /// Find what a conditional create/update/delete query matches: none, one, or (error) several.
+    /// Find what a conditional create/update/delete query matches: none, one, or (error)
+    /// several. The caller's right to `action` on the type is decided first, and the criteria
+    /// are searched with the caller's restriction, so they match only what the caller may see:
+    /// a hidden resource resolves exactly as a missing one.
     pub(crate) async fn resolve_conditional(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
+        caller: &Caller,
+        action: Action,
         res_type: &str,
         query: &str,
     ) -> Result<Conditional, FhirError> {
+        check_type(res_type)?;
+        self.gate_conditional(caller, action, res_type)?;
         let pairs = crate::query::parse_query_string(query);
         if pairs.is_empty() {
             return Err(FhirError::bad(
@@ -414,7 +430,7 @@ impl Fhir {
         q.count = 2;
         q.want_total = false;
         q.after = None;
-        let page = tx.search(&q).await?;
+        let page = tx.search(caller, &pairs, &q).await?;
         match page.rows.len() {
             0 => Ok(Conditional::None),
             1 => Ok(page
@@ -439,29 +455,15 @@ impl Fhir {
             check_type(res_type)?;
             check_id(res_type, id)?;
             self.gate(caller, res_type)?;
-            let mut c = self.store.reader().await?;
-            match c.read(res_type, id).await? {
+            let mut c = self.db.reader().await?;
+            match c.read(caller, Action::Read, res_type, id).await? {
                 None => Err(FhirError::NotFound(format!("{res_type}/{id}"))),
-                Some(r) if r.deleted => {
-                    // A tombstone carries no content: only those who may write the type learn of it.
-                    self.check(
-                        caller,
-                        Action::Read,
-                        res_type,
-                        Some(id),
-                        &r.compartment,
-                        None,
-                    )?;
-                    Err(FhirError::Gone(format!("{res_type}/{id}")))
-                }
-                Some(r) => {
-                    self.check_stored(caller, Action::Read, &r)?;
-                    Ok(r)
-                }
+                Some(r) if r.deleted => Err(FhirError::Gone(format!("{res_type}/{id}"))),
+                Some(r) => Ok(r),
             }
         }
         .await;
-        self.audit_read(caller, "read", res_type, id, &res);
+        self.audit_read(caller, "read", res_type, id, &res).await;
         res
     }
 
@@ -483,32 +485,21 @@ impl Fhir {
                 )
             })?;
             self.gate(caller, res_type)?;
-            let mut c = self.store.reader().await?;
-            match c.vread(res_type, id, v).await? {
+            let mut c = self.db.reader().await?;
+            match c.vread(caller, res_type, id, v).await? {
                 None => Err(FhirError::NotFound(format!("{res_type}/{id}/_history/{v}"))),
                 Some(r) if r.deleted => {
-                    self.check(
-                        caller,
-                        Action::Read,
-                        res_type,
-                        Some(id),
-                        &r.compartment,
-                        None,
-                    )?;
                     Err(FhirError::Gone(format!("{res_type}/{id}/_history/{v}")))
                 }
-                Some(r) => {
-                    self.check_stored(caller, Action::Read, &r)?;
-                    Ok(r)
-                }
+                Some(r) => Ok(r),
             }
         }
         .await;
-        self.audit_read(caller, "vread", res_type, id, &res);
+        self.audit_read(caller, "vread", res_type, id, &res).await;
         res
     }
 
-    fn audit_read(
+    async fn audit_read(
         &self,
         caller: &Caller,
         action: &str,
@@ -527,7 +518,7 @@ impl Fhir {
                     None,
                 ));
             }
-            Err(e) => self.audit_failure(caller, action, Some(res_type), Some(id), e),
+            Err(e) => self.audit_refusal(caller, action, res_type, id, e).await,
         }
     }
 
@@ -549,7 +540,7 @@ impl Fhir {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                let mut tx = self.store.begin().await?;
+                let mut tx = self.db.begin().await?;
                 match self
                     .update_in(&mut tx, caller, res_type, id, value.clone(), if_match)
                     .await
@@ -567,14 +558,14 @@ impl Fhir {
         }
         .await;
         if let Err(e) = &res {
-            self.audit_failure(caller, "update", Some(res_type), Some(id), e);
+            self.audit_refusal(caller, "update", res_type, id, e).await;
         }
         res
     }
 
     pub(crate) async fn update_in(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
         caller: &Caller,
         res_type: &str,
         id: &str,
@@ -582,10 +573,7 @@ impl Fhir {
         if_match: Option<i64>,
     ) -> Result<Written, FhirError> {
         check_update_id(res_type, id, &value)?;
-        let current = tx.read(res_type, id).await?;
-        if let Some(c) = current.as_ref().filter(|c| !c.deleted) {
-            self.check_stored(caller, Action::Update, c)?;
-        }
+        let current = tx.read(caller, Action::Update, res_type, id).await?;
         if let Some(expected) = if_match {
             match &current {
                 Some(c) if c.version == expected && !c.deleted => {}
@@ -612,7 +600,7 @@ impl Fhir {
         } else {
             Action::Update
         };
-        self.check_content(caller, action, res_type, id, &write, &content)?;
+        let write = self.check_content(caller, action, res_type, id, write, &content)?;
         let out = tx
             .put(&write)
             .await
@@ -647,7 +635,7 @@ impl Fhir {
         let res = async {
             check_type(res_type)?;
             let value = parse_resource(body, Some(res_type))?;
-            let mut tx = self.store.begin().await?;
+            let mut tx = self.db.begin().await?;
             let w = self
                 .conditional_update_in(&mut tx, caller, res_type, query, value)
                 .await?;
@@ -663,13 +651,16 @@ impl Fhir {
 
     pub(crate) async fn conditional_update_in(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
         caller: &Caller,
         res_type: &str,
         query: &str,
         mut value: Value,
     ) -> Result<Written, FhirError> {
-        match self.resolve_conditional(tx, res_type, query).await? {
+        match self
+            .resolve_conditional(tx, caller, Action::Update, res_type, query)
+            .await?
+        {
             Conditional::One(existing) => {
                 if let Some(body_id) = value.get("id").and_then(Value::as_str)
                     && body_id != existing.id
@@ -707,7 +698,7 @@ impl Fhir {
             check_type(res_type)?;
             check_id(res_type, id)?;
             let if_match = if_match.map(parse_etag).transpose()?;
-            let mut tx = self.store.begin().await?;
+            let mut tx = self.db.begin().await?;
             let w = self
                 .delete_in(&mut tx, caller, res_type, id, if_match)
                 .await?;
@@ -716,7 +707,7 @@ impl Fhir {
         }
         .await;
         if let Err(e) = &res {
-            self.audit_failure(caller, "delete", Some(res_type), Some(id), e);
+            self.audit_refusal(caller, "delete", res_type, id, e).await;
         }
         res
     }
@@ -731,8 +722,11 @@ impl Fhir {
     ) -> Result<Option<Written>, FhirError> {
         let res = async {
             check_type(res_type)?;
-            let mut tx = self.store.begin().await?;
-            let out = match self.resolve_conditional(&mut tx, res_type, query).await? {
+            let mut tx = self.db.begin().await?;
+            let out = match self
+                .resolve_conditional(&mut tx, caller, Action::Delete, res_type, query)
+                .await?
+            {
                 Conditional::One(r) => Some(
                     self.delete_in(&mut tx, caller, res_type, &r.id, None)
                         .await?,
@@ -751,17 +745,16 @@ impl Fhir {
 
     pub(crate) async fn delete_in(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
         caller: &Caller,
         res_type: &str,
         id: &str,
         if_match: Option<i64>,
     ) -> Result<Written, FhirError> {
         let current = tx
-            .read(res_type, id)
+            .read(caller, Action::Delete, res_type, id)
             .await?
             .ok_or_else(|| FhirError::NotFound(format!("{res_type}/{id}")))?;
-        self.check_stored(caller, Action::Delete, &current)?;
         if let Some(expected) = if_match
             && expected != current.version
         {
@@ -782,17 +775,7 @@ impl Fhir {
         }
         let comp = Some(current.compartment.clone()).filter(|c| !c.is_empty());
         let now = now_micros();
-        let write = Write {
-            res_type: res_type.to_owned(),
-            id: id.to_owned(),
-            prev_version: Some(current.version),
-            content: None,
-            index: search_params::Extracted {
-                compartment: comp.clone(),
-                ..Default::default()
-            },
-            last_updated: now,
-        };
+        let write = crate::access::tombstone(caller, &current, now)?;
         let out = tx
             .put(&write)
             .await

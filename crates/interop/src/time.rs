@@ -28,3 +28,4 @@ mod tests {
         assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
     }
 }
+pub use ws_store::now_micros;

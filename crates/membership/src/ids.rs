@@ -103,11 +103,11 @@ impl Membership {
 
     /// Reserve `n` numbers of `region`'s MRN counter; returns the first and last number.
     pub async fn reserve_mrns(&self, region: &str, n: u64) -> Result<(u64, u64)> {
-        let mut c = self.fhir.store.begin().await?;
         let n_i = i64::try_from(n).map_err(|_| MembershipError::Invalid("block size".into()))?;
-        let last =
-            ws_store::identity::advance_counter(&mut c, &format!("mrn:{region}"), n_i).await?;
-        c.commit().await?;
+        let last = self
+            .fhir
+            .advance_counter(&format!("mrn:{region}"), n_i)
+            .await?;
         let last = u64::try_from(last).map_err(|_| MembershipError::Invalid("counter".into()))?;
         Ok((ISSUED_BASE + last + 1 - n, ISSUED_BASE + last))
     }

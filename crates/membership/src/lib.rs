@@ -178,6 +178,19 @@ impl Membership {
                     "administrators reach no member data".into(),
                 )),
             },
+            // An app reads coverage only with a scope for Coverage (issue 12: an app granted
+            // only `patient/Observation.rs` read coverage status before).
+            Principal::App { scopes, .. }
+                if !ws_identity::rules::policy::scope_allows(
+                    scopes,
+                    "Coverage",
+                    ws_identity::rules::policy::Action::Read,
+                ) =>
+            {
+                Err(MembershipError::Forbidden(
+                    "this app was not granted a scope to read Coverage resources".into(),
+                ))
+            }
             Principal::Person { grants, .. } | Principal::App { grants, .. } => {
                 let ok = grants.iter().any(|g| {
                     g.patient == patient

@@ -355,6 +355,19 @@ pub async fn revoke_account_sessions(c: &mut Conn, account: &str) -> Result<u64,
     .await
 }
 
+/// Sign out every other session of the account (after a password change): all but `keep`.
+pub async fn revoke_other_sessions(
+    c: &mut Conn,
+    account: &str,
+    keep: &str,
+) -> Result<u64, StoreError> {
+    c.execute(
+        "UPDATE sessions SET revoked = TRUE WHERE account_id = $1 AND token_hash <> $2 AND revoked = FALSE",
+        &[account.into(), keep.into()],
+    )
+    .await
+}
+
 pub async fn insert_attempt(
     c: &mut Conn,
     source: &str,

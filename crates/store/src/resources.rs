@@ -426,11 +426,15 @@ impl Conn {
     /// Write many new versions in this transaction. New resources go in multi-row inserts;
     /// existing ones move their current version to history first. Any version mismatch fails
     /// the whole call (the caller's transaction should then be dropped).
-    pub async fn put_many(&mut self, writes: &[Write]) -> Result<Vec<WriteOutcome>, StoreError> {
+    pub async fn put_many<W: std::borrow::Borrow<Write> + Sync>(
+        &mut self,
+        writes: &[W],
+    ) -> Result<Vec<WriteOutcome>, StoreError> {
         let mut outcomes = Vec::with_capacity(writes.len());
         let mut new_rows: Vec<Vec<Val>> = Vec::new();
         let mut idx = IndexBatch::default();
         for w in writes {
+            let w: &Write = w.borrow();
             let version = w.new_version();
             let comp = w.index.compartment.clone().unwrap_or_default();
             match w.prev_version {
@@ -516,10 +520,10 @@ impl Conn {
                 return Err(StoreError::VersionConflict {
                     res_type: writes
                         .first()
-                        .map(|w| w.res_type.clone())
+                        .map(|w| w.borrow().res_type.clone())
                         .unwrap_or_default(),
                     id: if writes.len() == 1 {
-                        writes[0].id.clone()
+                        writes[0].borrow().id.clone()
                     } else {
                         String::new()
                     },

@@ -79,6 +79,10 @@ pub enum Filter {
     Compartments(Vec<String>),
     /// Resources NOT matching the inner filter (authorization: hide labelled resources).
     Not(Box<Filter>),
+    /// Resources matching every filter of at least one group (OR of ANDs). Authorization uses
+    /// it when a caller sees several people's records with different rules (one group per
+    /// person), and to restrict the inner search of `_has`. No groups matches nothing.
+    AnyOf(Vec<Vec<Filter>>),
 }
 
 /// What to sort on.
@@ -243,6 +247,7 @@ fn rank(f: &Filter) -> u8 {
         Filter::Has { .. } => 3,
         Filter::LastUpdated(_) => 6,
         Filter::Not(_) => 7,
+        Filter::AnyOf(_) => 8,
     }
 }
 
@@ -278,6 +283,25 @@ fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str, correlated
         }
         Filter::Not(inner) => {
             format!("NOT ({})", filter_sql(sql, res_type, inner, alias, true))
+        }
+        Filter::AnyOf(groups) => {
+            if groups.is_empty() {
+                return "1=0".into();
+            }
+            let ors: Vec<String> = groups
+                .iter()
+                .map(|g| {
+                    if g.is_empty() {
+                        return "1=1".to_owned();
+                    }
+                    let ands: Vec<String> = g
+                        .iter()
+                        .map(|f| filter_sql(sql, res_type, f, alias, true))
+                        .collect();
+                    format!("({})", ands.join(" AND "))
+                })
+                .collect();
+            format!("({})", ors.join(" OR "))
         }
         Filter::Param { param, any_of } => {
             let t = sql.bind(res_type);

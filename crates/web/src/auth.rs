@@ -106,7 +106,7 @@ pub async fn api_caller(
                     &info.account,
                     info.session.acting_for.as_deref(),
                     source,
-                    ws_store::now_micros(),
+                    ws_interop::time::now_micros(),
                 )
                 .await
                 .map_err(|_| AuthFail::Internal)?,

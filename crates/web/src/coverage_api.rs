@@ -101,7 +101,7 @@ async fn coverage_status(
 }
 
 fn uuid_like() -> String {
-    format!("{:x}", ws_store::now_micros())
+    format!("{:x}", ws_interop::time::now_micros())
 }
 
 fn x12_response(status: StatusCode, body: String) -> Response {

@@ -37,7 +37,7 @@ async fn caller_of(s: &AppState, r: &Req) -> Result<(ws_identity::Caller, String
             &info.account,
             info.session.acting_for.as_deref(),
             Some(r.source.clone()),
-            ws_store::now_micros(),
+            ws_interop::time::now_micros(),
         )
         .await
         .map_err(|e| internal(r, &e.to_string()))?;

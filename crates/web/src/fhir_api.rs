@@ -15,10 +15,10 @@ use axum::routing::{get, post};
 use serde_json::Value;
 use ws_fhir::validate::MAX_RESOURCE_BYTES;
 use ws_fhir::{Issue, IssueCode};
+use ws_interop::StoredResource;
 use ws_interop::query::parse_query_string;
 use ws_interop::time::{http_date, instant};
 use ws_interop::{Caller, FhirError, Written};
-use ws_store::StoredResource;
 
 use crate::AppState;
 

@@ -14,9 +14,9 @@ use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use ws_identity::TokenProblem;
 use ws_identity::service::{RegisterError, RegisterInput, ResetError, SessionInfo, SignInError};
 use ws_identity::{Access, Principal};
-use ws_store::identity::TokenProblem;
 
 use crate::AppState;
 use crate::auth::{self, PRE_COOKIE, SESSION_COOKIE};
@@ -159,7 +159,7 @@ pub(crate) fn redirect(to: &str) -> Response {
 /// Only local paths are followed after sign-in (no open redirects).
 fn local_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if crate::portal::views::is_local_path(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -985,7 +985,7 @@ async fn access_log(
             &info.account,
             info.session.acting_for.as_deref(),
             Some(r.source.clone()),
-            ws_store::now_micros(),
+            ws_interop::time::now_micros(),
         )
         .await
     {
@@ -1000,42 +1000,22 @@ async fn access_log(
             ui::render_access_log(&sh, &ui::AccessLogView::default()),
         );
     };
-    let allowed = matches!(&caller.principal, Principal::Person { grants, .. }
-        if grants.iter().any(|g| g.patient == patient && matches!(g.access, Access::Own | Access::OwnTeen | Access::Legal | Access::ProxyFull)));
-    if !allowed {
-        let sh = shell(&s, &r, Section::Privacy).await;
-        return html(
-            &r,
-            StatusCode::FORBIDDEN,
-            ui::render_error(&sh, 403, ui::t(r.lang, "error.forbidden")),
-        );
-    }
-    let rows = async {
-        let mut c = s.fhir.store.reader().await?;
-        let mut before = i64::MAX;
-        let mut out = Vec::new();
-        // Walk to the page asked for (pages are short; the log is per member).
-        for _ in 0..page {
-            out = c.list_audit_newest(&patient, before, LOG_PAGE + 1).await?;
-            if let Some((seq, _)) = out.get(usize::try_from(LOG_PAGE - 1).unwrap_or(0)) {
-                before = *seq;
-            } else {
-                break;
-            }
+    let (rows, has_older) = match s.fhir.access_log(&caller, &patient, page, LOG_PAGE).await {
+        Ok(x) => x,
+        Err(ws_interop::FhirError::Forbidden(_)) => {
+            let sh = shell(&s, &r, Section::Privacy).await;
+            return html(
+                &r,
+                StatusCode::FORBIDDEN,
+                ui::render_error(&sh, 403, ui::t(r.lang, "error.forbidden")),
+            );
         }
-        Ok::<_, ws_store::StoreError>(out)
-    }
-    .await;
-    let mut rows = match rows {
-        Ok(r) => r,
         Err(e) => return internal(&r, &e.to_string()),
     };
-    let has_older = rows.len() > usize::try_from(LOG_PAGE).unwrap_or(50);
-    rows.truncate(usize::try_from(LOG_PAGE).unwrap_or(50));
     let me = format!("account:{}", info.account.id);
     // Names instead of ids: an app by its registered name, a person or staff member by theirs.
     let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for (_, a) in &rows {
+    for a in &rows {
         if names.contains_key(&a.actor) || a.actor == me {
             continue;
         }
@@ -1061,7 +1041,7 @@ async fn access_log(
     }
     let entries = rows
         .into_iter()
-        .map(|(_, a)| {
+        .map(|a| {
             let (kind, mut who) = actor_kind(&a.actor, &me);
             if let Some(n) = names.get(&a.actor) {
                 who = n.clone();
@@ -1076,6 +1056,7 @@ async fn access_log(
                 record_type: a.res_type.unwrap_or_default(),
                 purpose: a.purpose.unwrap_or_default(),
                 from_where: a.source.unwrap_or_default(),
+                refused: a.outcome != "success",
             }
         })
         .collect();
@@ -1316,6 +1297,7 @@ async fn change_password(
             &info.account.id,
             field(&f, "current_password").unwrap_or(""),
             new,
+            &info.session.token_hash,
         )
         .await
     {

@@ -88,7 +88,7 @@ async fn staff_caller(
             &info.account,
             None,
             Some(addr.ip().to_string()),
-            ws_store::now_micros(),
+            ws_interop::time::now_micros(),
         )
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;

@@ -15,3 +15,5 @@ pub mod password;
 pub mod policy;
 /// Proxy access: parent, caregiver and legal relationships by age and state (PRX-01..05).
 pub mod proxy;
+/// Redirect URIs an app may register (https, or http on the loopback host itself).
+pub mod redirect;

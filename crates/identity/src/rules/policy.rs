@@ -496,6 +496,15 @@ fn full_view() -> View {
 
 /// How a search of `res_type` must be limited. `patient_param` is the search's patient
 /// (`p1` or `Patient/p1`), if it names one. Shared types: unrestricted for everyone.
+/// May `p` read who accessed `patient`'s record ("Who looked at my record")? The member
+/// themself (a teen included), a parent with full proxy access and a legal representative;
+/// not a parent of a teen, a caregiver, an app or staff through this page.
+pub fn may_see_access_log(p: &Principal, patient: &str) -> bool {
+    matches!(p, Principal::Person { grants, .. }
+        if grants.iter().any(|g| g.patient == patient
+            && matches!(g.access, Access::Own | Access::OwnTeen | Access::Legal | Access::ProxyFull)))
+}
+
 pub fn search_scope(p: &Principal, res_type: &str, patient_param: Option<&str>) -> SearchScope {
     if is_shared_type(res_type) {
         return SearchScope::Unrestricted;

@@ -981,11 +981,15 @@ impl Identity {
     }
 
     /// Change the password of a signed-in account (the current one must be given).
+    /// Change the password while signed in. Every other session of the account ends (a thief
+    /// who had the old password is signed out) and the member gets a notice; `keep_session` is
+    /// the hash of the session that made the change (it stays signed in).
     pub async fn change_password(
         &self,
         account: &str,
         current: &str,
         new: &str,
+        keep_session: &str,
     ) -> Result<Result<(), ResetError>> {
         let Some(acct) = self.account(account).await? else {
             return Ok(Err(ResetError::Token(TokenProblem::Unknown)));
@@ -994,7 +998,22 @@ impl Identity {
             return Ok(Err(ResetError::WrongCurrent));
         }
         match self.set_password(account, new).await? {
-            Ok(()) => Ok(Ok(())),
+            Ok(()) => {
+                let now = now_micros();
+                let mut c = self.store.begin().await?;
+                db::revoke_other_sessions(&mut c, account, keep_session).await?;
+                db::enqueue(
+                    &mut c,
+                    "email",
+                    &acct.email,
+                    "Your Wellspring password was changed",
+                    "Your password was just changed and every other signed-in device was signed out. If this was not you, call member services right away.\n",
+                    now,
+                )
+                .await?;
+                c.commit().await?;
+                Ok(Ok(()))
+            }
             Err(p) => Ok(Err(ResetError::Password(p))),
         }
     }

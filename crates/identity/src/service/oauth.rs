@@ -152,11 +152,7 @@ impl Identity {
             return Ok(Err("an app needs at least one redirect URI".into()));
         }
         for u in redirect_uris {
-            let ok = (u.starts_with("https://")
-                || u.starts_with("http://127.0.0.1")
-                || u.starts_with("http://localhost"))
-                && !u.contains('#');
-            if !ok {
+            if !crate::rules::redirect::redirect_uri_ok(u) {
                 return Ok(Err(format!(
                     "redirect URI {u:?} must be https (or http on the loopback address) and have no fragment"
                 )));

@@ -1134,6 +1134,11 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
         "Nadie consultó su expediente en este período.",
     ),
     ("log.col.when", "When", "Cuándo"),
+    (
+        "log.refused",
+        "tried, but was refused: nothing was shown",
+        "lo intentó, pero se le negó: no se mostró nada",
+    ),
     ("log.col.who", "Who", "Quién"),
     ("log.col.what", "What", "Qué"),
     ("log.col.why", "Why", "Por qué"),

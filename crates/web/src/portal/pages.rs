@@ -637,11 +637,20 @@ pub fn render_access_log(shell: &Shell, view: &AccessLogView) -> String {
             when: fmt_date(lang, &x.when),
             who_kind: t(lang, x.who_kind.key()),
             who: x.who.clone(),
-            what: format!(
-                "{}: {}",
-                lookup_or_raw(lang, "action", &x.action),
-                lookup_or_raw(lang, "rt", &x.record_type)
-            ),
+            what: if x.refused {
+                format!(
+                    "{}: {} ({})",
+                    lookup_or_raw(lang, "action", &x.action),
+                    lookup_or_raw(lang, "rt", &x.record_type),
+                    t(lang, "log.refused")
+                )
+            } else {
+                format!(
+                    "{}: {}",
+                    lookup_or_raw(lang, "action", &x.action),
+                    lookup_or_raw(lang, "rt", &x.record_type)
+                )
+            },
             why: lookup_or_raw(lang, "purpose", &x.purpose),
             from_where: x.from_where.clone(),
         })
@@ -1061,6 +1070,7 @@ mod tests {
                     record_type: "Observation".into(),
                     purpose: "treatment".into(),
                     from_where: format!("Oakland {EVIL}"),
+                    refused: false,
                 },
                 AccessLogEntry {
                     when: "2025-03-03T09:00".into(),
@@ -1070,6 +1080,7 @@ mod tests {
                     record_type: EVIL.into(),
                     purpose: EVIL.into(),
                     from_where: "app".into(),
+                    refused: true,
                 },
             ],
             page: 2,

@@ -132,11 +132,21 @@ impl Shell {
     }
 }
 
+/// Is `path` a path on this site, safe to redirect to? It must start with one `/`, and hold no
+/// backslash, whitespace or control character anywhere: browsers drop tabs and newlines from
+/// URLs and read `\` as `/`, so `/\t/evil.example/` would become `//evil.example/`.
+pub(crate) fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+}
+
 /// `path` with one query parameter set (replacing an earlier value). A path that is not local
 /// (`https://…`, `//host`, `javascript:`) becomes `/`.
 pub(crate) fn with_query_param(path: &str, name: &str, value: &str) -> String {
-    let local = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
-    let path = if local { path } else { "/" };
+    let path = if is_local_path(path) { path } else { "/" };
     let (base, query) = path.split_once('?').unwrap_or((path, ""));
     let base = base.split('#').next().unwrap_or("/");
     let mut parts: Vec<String> = query
@@ -473,6 +483,8 @@ pub struct AccessLogEntry {
     pub purpose: String,
     /// Place, device or network ("Oakland Medical Center", "phone app", "203.0.113.7").
     pub from_where: String,
+    /// The attempt was refused (nothing was shown or changed).
+    pub refused: bool,
 }
 
 /// "Who looked at my record" (`GET /privacy/access-log?page=&from=&to=`).
@@ -544,6 +556,34 @@ pub struct SecurityView {
     /// `password_confirm`) forms.
     pub errors: Vec<FieldError>,
     pub min_password_len: usize,
+}
+
+#[cfg(test)]
+mod local_path_tests {
+    use super::is_local_path;
+
+    /// Issue 12, finding 7: every way of smuggling another host past the check.
+    #[test]
+    fn only_paths_on_this_site_are_local() {
+        for ok in ["/", "/coverage", "/records?x=1#a", "/a/b%2F/c"] {
+            assert!(is_local_path(ok), "{ok}");
+        }
+        for bad in [
+            "//evil.example/",
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "",
+            "/ /evil.example",
+            "/\u{0}/evil",
+        ] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use crate::support::{TestApp, client_with_token};
 
 const MRN: &str = "http://wellspring.example/fhir/sid/mrn";
-const PW: &str = "quiet meadow copper kettle";
+pub(crate) const PW: &str = "quiet meadow copper kettle";
 
-fn date_years_ago(years: i16, days_after: i64) -> String {
+pub(crate) fn date_years_ago(years: i16, days_after: i64) -> String {
     let today = jiff::Zoned::now().date();
     let d = today
         .checked_sub(jiff::Span::new().years(years))
@@ -54,16 +54,22 @@ fn imm(pid: &str) -> Value {
 }
 
 /// One person's record: the Patient and a few resources of each kind.
-struct Record {
-    patient: String,
-    glucose: String,
-    height: String,
-    depression: String,
-    med: String,
-    imm: String,
+pub(crate) struct Record {
+    pub(crate) patient: String,
+    pub(crate) glucose: String,
+    pub(crate) height: String,
+    pub(crate) depression: String,
+    pub(crate) med: String,
+    pub(crate) imm: String,
 }
 
-async fn record(app: &TestApp, mrn: &str, given: &str, family: &str, birth: &str) -> Record {
+pub(crate) async fn record(
+    app: &TestApp,
+    mrn: &str,
+    given: &str,
+    family: &str,
+    birth: &str,
+) -> Record {
     let patient = app.create_id(person(mrn, given, family, birth)).await;
     Record {
         glucose: app
@@ -80,7 +86,7 @@ async fn record(app: &TestApp, mrn: &str, given: &str, family: &str, birth: &str
 }
 
 /// A portal session for an account (the FHIR API accepts the session cookie too).
-async fn session(app: &TestApp, email: &str) -> reqwest::Client {
+pub(crate) async fn session(app: &TestApp, email: &str) -> reqwest::Client {
     let done = app
         .identity
         .sign_in(email, PW, "127.0.0.1")
@@ -101,7 +107,14 @@ async fn session(app: &TestApp, email: &str) -> reqwest::Client {
         .unwrap()
 }
 
-async fn register(app: &TestApp, mrn: &str, given: &str, family: &str, birth: &str, email: &str) {
+pub(crate) async fn register(
+    app: &TestApp,
+    mrn: &str,
+    given: &str,
+    family: &str,
+    birth: &str,
+    email: &str,
+) {
     let input = ws_identity::service::RegisterInput {
         mrn: mrn.into(),
         birth_date: birth.into(),
@@ -143,15 +156,15 @@ async fn search_ids(c: &reqwest::Client, url: &str) -> (u16, Vec<String>) {
     (st, ids)
 }
 
-struct World {
-    adult: Record,
-    other: Record,
-    child: Record,
-    teen: Record,
-    practitioner: String,
+pub(crate) struct World {
+    pub(crate) adult: Record,
+    pub(crate) other: Record,
+    pub(crate) child: Record,
+    pub(crate) teen: Record,
+    pub(crate) practitioner: String,
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let adult_birth = date_years_ago(40, 0);
     let adult = record(app, "MRN-A1", "Ana", "Quiroga", &adult_birth).await;
     let other = record(app, "MRN-B1", "Bea", "Olander", &date_years_ago(50, 0)).await;

@@ -472,7 +472,64 @@ async fn export_duplicate_types_listed_once(app: &TestApp) {
     assert_eq!(types, ["Patient"], "{manifest}");
 }
 
+/// Issue 12, finding 10: one invalid UTF-8 byte on line 5,001 of a 10,001-line file used to stop
+/// the read there (4,000 loaded, the rest dropped, "rejected 1" at line 0). Now that line alone
+/// is rejected, with its number and reason, and all 10,000 others load.
+async fn import_bad_byte_rejects_one_line(app: &TestApp) {
+    let mut bytes = Vec::new();
+    for i in 1..=10_001u32 {
+        if i == 5_001 {
+            bytes.extend_from_slice(b"{\"resourceType\": \"Patient\", \"id\": \"bad\xff\"}\n");
+        } else {
+            bytes.extend_from_slice(
+                json!({"resourceType": "Patient", "id": format!("p{i}")})
+                    .to_string()
+                    .as_bytes(),
+            );
+            bytes.push(b'\n');
+        }
+    }
+    let dir = app.dir.join("import");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("bad-byte.ndjson");
+    std::fs::write(&f, &bytes).unwrap();
+    let rep = import(app, &[f]).await;
+    assert_eq!(rep.loaded, 10_000, "{:?}", rep.rejected);
+    assert_eq!(rep.rejected.len(), 1, "{:?}", rep.rejected);
+    assert_eq!(rep.rejected[0].line, 5_001);
+    assert!(
+        rep.rejected[0].reason.contains("UTF-8"),
+        "{}",
+        rep.rejected[0].reason
+    );
+    app.get("/Patient/p10001").await.assert_status(200);
+    app.get("/Patient/p5000").await.assert_status(200);
+}
+
+/// Finding 10, the oversize half: a line longer than the per-resource limit is rejected alone
+/// (skipped while reading, never held whole), the lines around it load.
+async fn import_oversize_line_rejects_one_line(app: &TestApp) {
+    let big = "x".repeat(ws_interop::bulk::MAX_LINE_BYTES + 10);
+    let lines = [
+        json!({"resourceType": "Patient", "id": "before"}).to_string(),
+        json!({"resourceType": "Patient", "id": "huge", "name": [{"text": big}]}).to_string(),
+        json!({"resourceType": "Patient", "id": "after"}).to_string(),
+    ];
+    let f = write_file(app, "oversize.ndjson", &(lines.join("\n") + "\n"));
+    let rep = import(app, &[f]).await;
+    let rejected: Vec<u64> = rep.rejected.iter().map(|r| r.line).collect();
+    assert_eq!((rep.loaded, rejected), (2, vec![2]), "{:?}", rep.rejected);
+    assert!(
+        rep.rejected[0].reason.contains("longer than"),
+        "{}",
+        rep.rejected[0].reason
+    );
+    app.get("/Patient/after").await.assert_status(200);
+}
+
 both!(
+    import_bad_byte_rejects_one_line,
+    import_oversize_line_rejects_one_line,
     import_ndjson_with_a_bad_first_line,
     export_duplicate_types_listed_once,
     export_requires_respond_async,

@@ -20,6 +20,7 @@ mod coverage;
 mod crud;
 mod identity;
 mod misc;
+mod privacy;
 mod search;
 mod seed;
 mod validation;
