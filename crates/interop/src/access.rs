@@ -70,6 +70,22 @@ fn denied(
     FhirError::Forbidden(reason)
 }
 
+/// A scope the app was not granted is a type-level answer: it reveals nothing about any record,
+/// so it is a 403 naming the scope — decided before anything is loaded, so a missing id gets the
+/// same answer.
+fn scope_gate(caller: &Caller, action: Action, res_type: &str) -> Result<(), FhirError> {
+    if let Principal::App { scopes, .. } = &caller.principal
+        && !policy::is_shared_type(res_type)
+        && !policy::scope_allows(scopes, res_type, action)
+    {
+        return Err(FhirError::Forbidden(format!(
+            "this app was not granted a scope to {} {res_type} resources",
+            if action.is_write() { "write" } else { "read" }
+        )));
+    }
+    Ok(())
+}
+
 /// May `caller` do `action` on this resource (content already parsed)? `Ok(true)` when the
 /// access was an emergency (break-the-glass) access.
 pub(crate) fn check(
@@ -80,17 +96,7 @@ pub(crate) fn check(
     compartment: &str,
     content: Option<&Value>,
 ) -> Result<bool, FhirError> {
-    // A scope the app was not granted is a type-level answer: it reveals nothing about the
-    // record, so it is a 403 naming the scope rather than a 404.
-    if let Principal::App { scopes, .. } = &caller.principal
-        && !policy::is_shared_type(res_type)
-        && !policy::scope_allows(scopes, res_type, action)
-    {
-        return Err(FhirError::Forbidden(format!(
-            "this app was not granted a scope to {} {res_type} resources",
-            if action.is_write() { "write" } else { "read" }
-        )));
-    }
+    scope_gate(caller, action, res_type)?;
     let (labels, codes) = facts(content);
     let t = Target {
         res_type,
@@ -250,15 +256,7 @@ impl Fhir {
         res_type: &str,
     ) -> Result<(), FhirError> {
         self.gate(caller, res_type)?;
-        if let Principal::App { scopes, .. } = &caller.principal
-            && !policy::is_shared_type(res_type)
-            && !policy::scope_allows(scopes, res_type, action)
-        {
-            return Err(FhirError::Forbidden(format!(
-                "this app was not granted a scope to {} {res_type} resources",
-                if action.is_write() { "write" } else { "read" }
-            )));
-        }
+        scope_gate(caller, action, res_type)?;
         if policy::is_shared_type(res_type) {
             return Ok(());
         }
@@ -495,6 +493,7 @@ impl Tx {
         res_type: &str,
         id: &str,
     ) -> Result<Option<StoredResource>, FhirError> {
+        scope_gate(caller, action, res_type)?;
         let Some(r) = self.conn.read(res_type, id).await? else {
             return Ok(None);
         };
@@ -504,14 +503,12 @@ impl Tx {
                 .map_err(|e| hidden_as_missing(caller, e, &what))?;
             return Ok(Some(r));
         }
-        if action != Action::Read && check_stored(caller, Action::Read, &r).is_err() {
-            return Err(hidden_as_missing(
-                caller,
-                FhirError::Forbidden(String::new()),
-                &what,
-            ));
+        // What the caller may not read is missing to them; what they may read but not change
+        // gets the reasoned refusal.
+        check_stored(caller, Action::Read, &r).map_err(|e| hidden_as_missing(caller, e, &what))?;
+        if action != Action::Read {
+            check_stored(caller, action, &r)?;
         }
-        check_stored(caller, action, &r).map_err(|e| hidden_as_missing(caller, e, &what))?;
         Ok(Some(r))
     }
 
@@ -523,6 +520,7 @@ impl Tx {
         id: &str,
         version: i64,
     ) -> Result<Option<StoredResource>, FhirError> {
+        scope_gate(caller, Action::Read, res_type)?;
         let Some(r) = self.conn.vread(res_type, id, version).await? else {
             return Ok(None);
         };
@@ -555,15 +553,9 @@ impl Tx {
         let rows = self.conn.read_current(res_type, ids).await?;
         for r in rows.iter().filter(|r| !r.deleted) {
             let what = format!("{res_type}/{}", r.id);
-            if check_stored(caller, Action::Read, r).is_err() {
-                return Err(hidden_as_missing(
-                    caller,
-                    FhirError::Forbidden(String::new()),
-                    &what,
-                ));
-            }
-            check_stored(caller, Action::Update, r)
+            check_stored(caller, Action::Read, r)
                 .map_err(|e| hidden_as_missing(caller, e, &what))?;
+            check_stored(caller, Action::Update, r)?;
         }
         Ok(rows)
     }

@@ -609,17 +609,42 @@ pub async fn revoke_proxy_grant(
 }
 
 /// Attach pending invitations sent to `email` to the account that just registered with it.
+/// Attach the pending invitations addressed to `email` (made at or after `not_before`) to
+/// `account`. Call only once the account has proven it owns the address.
 pub async fn claim_invitations(
     c: &mut Conn,
     email: &str,
     account: &str,
+    not_before: i64,
 ) -> Result<u64, StoreError> {
     c.execute(
         "UPDATE proxy_grants SET grantee_account = $1 WHERE grantee_email = $2 AND grantee_account IS NULL \
-         AND revoked_at IS NULL",
-        &[account.into(), email.into()],
+         AND revoked_at IS NULL AND created_at >= $3",
+        &[account.into(), email.into(), not_before.into()],
     )
     .await
+}
+
+/// Has the account proven its email address?
+pub async fn email_verified(c: &mut Conn, account: &str) -> Result<bool, StoreError> {
+    Ok(c.fetch_opt(
+        "SELECT email_verified_at FROM accounts WHERE id = $1",
+        &[account.into()],
+        &[Kind::OptInt],
+    )
+    .await?
+    .and_then(|r| r.first().and_then(Cell::opt_int))
+    .is_some())
+}
+
+/// Record that the account proved its email address (first time only).
+pub async fn set_email_verified(c: &mut Conn, account: &str, now: i64) -> Result<(), StoreError> {
+    c.execute(
+        "UPDATE accounts SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
+        &[now.into(), account.into()],
+    )
+    .await?;
+    Ok(())
 }
 
 /// A registered OAuth2 / SMART client.

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/register", get(register_page).post(register))
         .route("/password/forgot", get(forgot_page).post(forgot))
         .route("/password/reset", get(reset_page).post(reset))
+        .route("/verify-email", get(verify_email_page))
         .route("/sign-out", post(sign_out))
         .route("/sign-out-everywhere", post(sign_out_everywhere))
         .route("/session/extend", post(extend))
@@ -711,6 +712,28 @@ fn token_problem(p: TokenProblem) -> AuthMessage {
         TokenProblem::Unknown => AuthMessage::ResetLinkInvalid,
         TokenProblem::Used => AuthMessage::ResetLinkUsed,
         TokenProblem::Expired => AuthMessage::ResetLinkExpired,
+    }
+}
+
+/// `GET /verify-email?token=`: the one-time link that proves the account owns its address.
+async fn verify_email_page(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let r = page_req!(s, addr, headers, "/verify-email", q);
+    let f = form(q.as_deref().unwrap_or("").as_bytes());
+    let token = field(&f, "token").unwrap_or("").to_owned();
+    let sh = Shell::signed_out(r.lang, r.csrf(), "/verify-email".to_owned());
+    match s.identity.verify_email(&token, Some(&r.source)).await {
+        Ok(Ok(_)) => html(&r, StatusCode::OK, ui::render_verify_email(&sh, true)),
+        Ok(Err(_)) => html(
+            &r,
+            StatusCode::BAD_REQUEST,
+            ui::render_verify_email(&sh, false),
+        ),
+        Err(e) => internal(&r, &e.to_string()),
     }
 }
 

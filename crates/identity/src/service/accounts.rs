@@ -11,6 +11,13 @@ use crate::rules::lockout::{self, AttemptState, Gate};
 use crate::rules::password::{PasswordProblem, check_password};
 use crate::secrets::{self, Secret};
 
+/// One-time tokens that prove an email address.
+const VERIFY_PURPOSE: &str = "verify-email";
+/// How long an email-verification link works.
+const VERIFY_TTL_SECS: i64 = 7 * 24 * 3600;
+/// How long a caregiver invitation waits to be claimed by a proven address.
+pub const INVITE_TTL_SECS: i64 = 30 * 24 * 3600;
+
 /// What a member types to register (SEED-01: the MRN on the member ID card).
 #[derive(Clone, Default)]
 pub struct RegisterInput {
@@ -257,7 +264,8 @@ impl Identity {
             ..AccountRow::default()
         };
         db::insert_account(&mut c, &acct).await?;
-        db::claim_invitations(&mut c, &email, &acct.id).await?;
+        // Nothing addressed to this email is claimed until the address is proven.
+        self.send_verification(&mut c, &acct, now).await?;
         Self::audit(
             &mut c,
             event(
@@ -336,7 +344,7 @@ impl Identity {
             ..AccountRow::default()
         };
         db::insert_account(&mut c, &acct).await?;
-        db::claim_invitations(&mut c, &email, &acct.id).await?;
+        self.send_verification(&mut c, &acct, now).await?;
         Self::audit(
             &mut c,
             event(
@@ -924,6 +932,99 @@ impl Identity {
         Ok(r.map(|_| ()))
     }
 
+    /// Send a one-time link that proves the account owns its email address.
+    async fn send_verification(
+        &self,
+        c: &mut ws_store::Conn,
+        acct: &AccountRow,
+        now: i64,
+    ) -> Result<()> {
+        let token = secrets::random_token();
+        db::insert_one_time_token(
+            c,
+            &secrets::token_hash(token.expose()),
+            &acct.id,
+            VERIFY_PURPOSE,
+            now,
+            now + VERIFY_TTL_SECS * SEC,
+        )
+        .await?;
+        let link = format!(
+            "{}/verify-email?token={}",
+            self.cfg.base_url.trim_end_matches('/'),
+            token.expose()
+        );
+        db::enqueue(
+            c,
+            "email",
+            &acct.email,
+            "Confirm your email address for Wellspring",
+            &format!(
+                "Hello {},\n\nTo confirm that this address is yours, open this link within 7 days. It works once.\n\n{link}\n\n\
+                 Until you do, invitations sent to this address (for example to act as someone's caregiver) wait.\n\
+                 If you did not create a Wellspring account, you can ignore this message.\n",
+                acct.display_name
+            ),
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The account proved its address: mark it and attach the invitations made to it that have
+    /// not expired.
+    async fn email_proven(c: &mut ws_store::Conn, acct: &AccountRow, now: i64) -> Result<()> {
+        db::set_email_verified(c, &acct.id, now).await?;
+        db::claim_invitations(c, &acct.email, &acct.id, now - INVITE_TTL_SECS * SEC).await?;
+        Ok(())
+    }
+
+    /// Use an email-verification link: the address is proven and pending invitations to it
+    /// are attached. Returns the account, or why the link does not work.
+    pub async fn verify_email(
+        &self,
+        token: &str,
+        source: Option<&str>,
+    ) -> Result<Result<AccountRow, TokenProblem>> {
+        let now = now_micros();
+        let mut c = self.store.begin().await?;
+        let account =
+            match db::take_one_time_token(&mut c, &secrets::token_hash(token), VERIFY_PURPOSE, now)
+                .await?
+            {
+                Ok(a) => a,
+                Err(p) => {
+                    c.rollback().await?;
+                    return Ok(Err(p));
+                }
+            };
+        let Some(acct) = db::account_by_id(&mut c, &account).await? else {
+            c.rollback().await?;
+            return Ok(Err(TokenProblem::Unknown));
+        };
+        Self::email_proven(&mut c, &acct, now).await?;
+        Self::audit(
+            &mut c,
+            event(
+                &format!("account:{}", acct.id),
+                "verify-email",
+                acct.patient_id.as_deref(),
+                "success",
+                None,
+                source,
+            ),
+        )
+        .await?;
+        c.commit().await?;
+        Ok(Ok(acct))
+    }
+
+    /// Has this account proven its email address?
+    pub async fn email_verified(&self, account: &str) -> Result<bool> {
+        let mut c = self.store.reader().await?;
+        Ok(db::email_verified(&mut c, account).await?)
+    }
+
     /// Use a reset token: set the new password, unlock the account, end every session.
     pub async fn reset_password(
         &self,
@@ -955,6 +1056,8 @@ impl Identity {
         let hash = secrets::hash_password(password).map_err(IdentityError::Internal)?;
         db::set_password(&mut c, &acct.id, &hash, now).await?;
         db::revoke_account_sessions(&mut c, &acct.id).await?;
+        // The link reached this address: the account owns it.
+        Self::email_proven(&mut c, &acct, now).await?;
         db::enqueue(
             &mut c,
             "email",
@@ -980,7 +1083,6 @@ impl Identity {
         Ok(Ok(acct))
     }
 
-    /// Change the password of a signed-in account (the current one must be given).
     /// Change the password while signed in. Every other session of the account ends (a thief
     /// who had the old password is signed out) and the member gets a notice; `keep_session` is
     /// the hash of the session that made the change (it stays signed in).

@@ -122,7 +122,12 @@ impl Identity {
             return Ok(Err(ProxyError::SelfInvite));
         }
         let mut c = self.store.begin().await?;
-        let grantee = db::account_by_email(&mut c, &email).await?;
+        // Attached at once only to an account that has proven it owns the address; otherwise
+        // the invitation waits (and expires) until the address is proven.
+        let grantee = match db::account_by_email(&mut c, &email).await? {
+            Some(g) if db::email_verified(&mut c, &g.id).await? => Some(g),
+            _ => None,
+        };
         if let Some(g) = &grantee {
             let under18 = g
                 .birth_date
@@ -154,9 +159,11 @@ impl Identity {
             &email,
             "You have been given caregiver access in Wellspring",
             &format!(
-                "{} has given you access to their Wellspring health record as their caregiver. \
-                 Sign in (or create your own account with this email address) to see it. The access \
-                 lasts 18 months unless they renew or revoke it.\n",
+                "Hello {},\n\n{} has given you access to their Wellspring health record as their caregiver. \
+                 Sign in (or create your own account with this email address and confirm the address \
+                 from the message we send you) within 30 days to accept it. The access lasts 18 months \
+                 unless they renew or revoke it.\n",
+                name.trim(),
                 acct.display_name
             ),
             now,

@@ -750,6 +750,21 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("forgot.back", "Back to sign in", "Volver a iniciar sesión"),
     (
+        "verify.done.title",
+        "Your email address is confirmed",
+        "Su correo electrónico está confirmado",
+    ),
+    (
+        "verify.done.body",
+        "Thank you. Invitations sent to this address, such as caregiver access someone gave you, are now on your account.",
+        "Gracias. Las invitaciones enviadas a esta dirección, como el acceso de cuidador que alguien le dio, ya están en su cuenta.",
+    ),
+    (
+        "verify.problem.body",
+        "This confirmation link is not valid, was already used or has expired. Ask for a password reset link: using it also confirms your email address.",
+        "Este enlace de confirmación no es válido, ya se usó o venció. Pida un enlace para restablecer la contraseña: al usarlo también se confirma su correo electrónico.",
+    ),
+    (
         "reset.title",
         "Choose a new password",
         "Elija una nueva contraseña",

@@ -942,6 +942,48 @@ pub fn render_security(shell: &Shell, view: &SecurityView) -> String {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
+/// The answer to an email-verification link (`GET /verify-email?token=`): confirmed, or why
+/// the link does not work (and how to get one that does).
+pub fn render_verify_email(shell: &Shell, confirmed: bool) -> String {
+    let lang = shell.lang;
+    let heading = t(
+        lang,
+        if confirmed {
+            "verify.done.title"
+        } else {
+            "reset.problem.title"
+        },
+    );
+    render(&MessagePage {
+        shell,
+        page_title: page_title(shell, heading, false),
+        heading: heading.to_owned(),
+        paragraphs: vec![
+            t(
+                lang,
+                if confirmed {
+                    "verify.done.body"
+                } else {
+                    "verify.problem.body"
+                },
+            )
+            .to_owned(),
+        ],
+        status_line: String::new(),
+        link_href: if confirmed { "/" } else { "/password/forgot" },
+        link_text: t(
+            lang,
+            if confirmed {
+                "error.home"
+            } else {
+                "reset.request-new"
+            },
+        )
+        .to_owned(),
+        css: "panel",
+    })
+}
+
 /// A generic error page. `message` is shown as given (already in the member's language); empty:
 /// a general "please try again". Never put internal detail in it.
 pub fn render_error(shell: &Shell, status: u16, message: &str) -> String {

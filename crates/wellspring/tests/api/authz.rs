@@ -270,6 +270,8 @@ async fn people_and_apps_see_only_what_policy_allows(app: &TestApp) {
         .await
         .unwrap()
         .unwrap();
+    // The invitation is claimed once Cy proves the address (issue 12, finding 6).
+    app.verify_email("cy@example.org").await;
 
     let ana_c = session(app, "ana@example.org").await;
     let bea_c = session(app, "bea@example.org").await;

@@ -76,6 +76,8 @@ async fn people(app: &TestApp) -> People {
         .await
         .unwrap()
         .unwrap();
+    // The invitation is claimed once Cy proves the address (issue 12, finding 6).
+    app.verify_email("cy@example.org").await;
     People {
         ana: session(app, "ana@example.org").await,
         bea: session(app, "bea@example.org").await,
@@ -766,3 +768,95 @@ async fn password_change_ends_other_sessions(app: &TestApp) {
     );
 }
 both!(password_change_ends_other_sessions);
+
+/// Finding 6: an invitation addressed to an email is claimed only by an account that proved it
+/// owns the address, and only before it expires; registering with the address is not enough.
+async fn invitations_need_a_proven_address(app: &TestApp) {
+    let p = people(app).await;
+    let base = app.fhir_base.clone();
+    let url = format!("{base}/Patient/{}", p.w.other.patient);
+    let bea = ws_store::identity::account_by_email(
+        &mut app.store.reader().await.unwrap(),
+        "bea@example.org",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    app.identity
+        .invite_caregiver(&bea, "dee@example.org", "Dee Marsh")
+        .await
+        .unwrap()
+        .unwrap();
+    // Someone registers with the invited address (they do not own the mailbox).
+    app.identity
+        .register_caregiver(
+            "Mal Lory",
+            &date_years_ago(30, 0),
+            "dee@example.org",
+            "206 555 0100",
+            PW,
+            "WA",
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let squatter = session(app, "dee@example.org").await;
+    assert_eq!(
+        squatter.get(&url).send().await.unwrap().status().as_u16(),
+        404,
+        "registering claimed the invitation"
+    );
+    // The owner of the mailbox follows the link: now it is theirs.
+    app.verify_email("dee@example.org").await;
+    assert_eq!(
+        squatter.get(&url).send().await.unwrap().status().as_u16(),
+        200
+    );
+    // An invitation older than its 30 days is not claimed by a later proof.
+    app.identity
+        .invite_caregiver(&bea, "eve@example.org", "Eve Stone")
+        .await
+        .unwrap()
+        .unwrap();
+    {
+        let mut c = app.store.begin().await.unwrap();
+        let old = ws_store::now_micros() - 31 * 24 * 3600 * 1_000_000;
+        c.execute(
+            "UPDATE proxy_grants SET created_at = $1 WHERE grantee_email = $2",
+            &[old.into(), "eve@example.org".into()],
+        )
+        .await
+        .unwrap();
+        c.commit().await.unwrap();
+    }
+    app.identity
+        .register_caregiver(
+            "Eve Stone",
+            &date_years_ago(30, 0),
+            "eve@example.org",
+            "206 555 0101",
+            PW,
+            "WA",
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    app.verify_email("eve@example.org").await;
+    let eve = session(app, "eve@example.org").await;
+    assert_eq!(
+        eve.get(&url).send().await.unwrap().status().as_u16(),
+        404,
+        "an expired invitation was claimed"
+    );
+    // A used link does not work twice (the page says so in plain words).
+    let r = p
+        .anon
+        .get(format!("{}/verify-email?token=not-a-real-token", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+}
+both!(invitations_need_a_proven_address);

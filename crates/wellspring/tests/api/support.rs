@@ -344,6 +344,25 @@ impl TestApp {
             .expect("delivering the outbox")
     }
 
+    /// Follow the newest email-verification link sent to `email` (delivers the outbox first), as
+    /// the owner of the address would. Panics when none was sent.
+    pub async fn verify_email(&self, email: &str) {
+        let sent = self.run_pending_jobs().await;
+        let token = sent
+            .iter()
+            .rev()
+            .filter(|m| m.recipient == email)
+            .find_map(|m| m.body.split("verify-email?token=").nth(1))
+            .and_then(|t| t.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no verification link was sent to {email}"))
+            .to_owned();
+        self.identity
+            .verify_email(&token, Some("test"))
+            .await
+            .expect("verifying")
+            .expect("the link works");
+    }
+
     /// Register a public SMART app for `scope` and run the authorization steps for `account` as
     /// if they chose `patient` and pressed Allow (PKCE S256 with `verifier`); returns
     /// (client_id, authorization code).
