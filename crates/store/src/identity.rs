@@ -425,6 +425,40 @@ pub async fn insert_one_time_token(
     Ok(())
 }
 
+/// How many one-time tokens of `purpose` were issued to the account since `since`.
+pub async fn count_one_time_tokens_since(
+    c: &mut Conn,
+    account: &str,
+    purpose: &str,
+    since: i64,
+) -> Result<i64, StoreError> {
+    Ok(c
+        .fetch_opt(
+            "SELECT COUNT(*) FROM one_time_tokens WHERE account_id = $1 AND purpose = $2 AND created_at >= $3",
+            &[account.into(), purpose.into(), since.into()],
+            &[Kind::Int],
+        )
+        .await?
+        .and_then(|r| r.first().map(Cell::int))
+        .unwrap_or(0))
+}
+
+/// How many proxy grants (invitations included) an actor recorded since `since`.
+pub async fn count_grants_by_since(
+    c: &mut Conn,
+    granted_by: &str,
+    since: i64,
+) -> Result<i64, StoreError> {
+    Ok(c.fetch_opt(
+        "SELECT COUNT(*) FROM proxy_grants WHERE granted_by = $1 AND created_at >= $2",
+        &[granted_by.into(), since.into()],
+        &[Kind::Int],
+    )
+    .await?
+    .and_then(|r| r.first().map(Cell::int))
+    .unwrap_or(0))
+}
+
 /// Why a one-time token was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenProblem {

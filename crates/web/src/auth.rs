@@ -13,6 +13,8 @@ use crate::AppState;
 pub const SESSION_COOKIE: &str = "ws_session";
 /// A random value for visitors who are not signed in; their forms' CSRF tokens derive from it.
 pub const PRE_COOKIE: &str = "ws_pre";
+/// A browser that signed in to an account before (exempt from the per-address throttle for it).
+pub const DEVICE_COOKIE: &str = "ws_device";
 
 /// Why a request could not be authenticated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +64,13 @@ pub fn csrf_ok(secret: Option<&str>, given: &str) -> bool {
     secret.is_some_and(|s| secrets::same(&csrf_for(s), given))
 }
 
+/// The client's address (the peer, or what trusted proxies say it is): the audit log's
+/// "from where" and the key of the per-address sign-in throttle.
+pub fn client_address(s: &AppState, addr: &SocketAddr, headers: &HeaderMap) -> String {
+    let xff = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    ws_identity::rules::address::client_address(addr.ip(), xff, &s.trusted_proxies).to_string()
+}
+
 /// The portal session behind the request's cookie (fully signed in, or pending two-step).
 pub async fn session(s: &AppState, headers: &HeaderMap) -> Result<Option<SessionInfo>, AuthFail> {
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
@@ -81,7 +90,7 @@ pub async fn api_caller(
     addr: &SocketAddr,
     headers: &HeaderMap,
 ) -> Result<Caller, AuthFail> {
-    let source = Some(addr.ip().to_string());
+    let source = Some(client_address(s, addr, headers));
     let auth = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());

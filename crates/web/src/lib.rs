@@ -34,6 +34,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Demo mode: the portal may show demo sign-in hints.
     pub demo: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`WELLSPRING_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ws_identity::rules::address::Trusted>,
     pub version: &'static str,
 }
 

@@ -19,7 +19,7 @@ use ws_identity::service::{RegisterError, RegisterInput, ResetError, SessionInfo
 use ws_identity::{Access, Principal};
 
 use crate::AppState;
-use crate::auth::{self, PRE_COOKIE, SESSION_COOKIE};
+use crate::auth::{self, DEVICE_COOKIE, PRE_COOKIE, SESSION_COOKIE};
 use crate::oauth_api::{field, form};
 use crate::portal::{self as ui, AuthMessage, FieldError, Lang, Section, Shell};
 
@@ -131,7 +131,7 @@ async fn req(
     Req {
         lang,
         path,
-        source: addr.ip().to_string(),
+        source: auth::client_address(s, addr, headers),
         session,
         csrf_secret,
         set,
@@ -362,15 +362,30 @@ async fn sign_in(
     let next = local_next(field(&f, "next"));
     match s
         .identity
-        .sign_in(&email, field(&f, "password").unwrap_or(""), &r.source)
+        .sign_in_from_device(
+            &email,
+            field(&f, "password").unwrap_or(""),
+            &r.source,
+            auth::cookie(&headers, DEVICE_COOKIE),
+        )
         .await
     {
         Ok(Ok(done)) => {
             // A new session token at every sign-in (no fixation); the pre-session cookie goes.
-            let cookies = [
+            let mut cookies = vec![
                 auth::set_cookie(&s, SESSION_COOKIE, done.token.expose(), None),
                 auth::clear_cookie(&s, PRE_COOKIE),
             ];
+            // This browser is now known to the account: other people's failures behind the
+            // same address do not hold it up (issue 12, finding 8).
+            if let Some(d) = &done.device {
+                cookies.push(auth::set_cookie(
+                    &s,
+                    DEVICE_COOKIE,
+                    d.expose(),
+                    Some(ws_identity::service::DEVICE_TTL_SECS),
+                ));
+            }
             let to = if done.needs_two_step {
                 format!("/sign-in/two-step?next={}", pct(&next))
             } else {
@@ -957,6 +972,7 @@ async fn sharing_invite(
             let (field_name, key) = match e {
                 P::InvalidEmail | P::SelfInvite => ("email", "sharing.invalid-email"),
                 P::CaregiverUnder18 => ("email", "sharing.caregiver-under-18"),
+                P::TooManyInvitations => ("email", "sharing.too-many"),
                 P::SubjectNotAdult | P::NotAMember => ("email", "sharing.not-allowed"),
                 _ => ("email", "error.forbidden"),
             };

@@ -213,6 +213,10 @@ async fn main() -> anyhow::Result<()> {
                 outbox,
                 secure_cookies: public.starts_with("https://"),
                 demo,
+                trusted_proxies: ws_identity::rules::address::Trusted::parse_list(
+                    settings.trusted_proxies.as_deref().unwrap_or(""),
+                )
+                .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?,
                 version: env!("CARGO_PKG_VERSION"),
             };
             println!(

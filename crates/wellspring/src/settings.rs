@@ -14,6 +14,10 @@ pub struct Settings {
     pub database_url: String,
     /// `WELLSPRING_PUBLIC_URL` (optional): the URL clients use to reach the server.
     pub public_url: Option<String>,
+    /// `WELLSPRING_TRUSTED_PROXIES` (optional): comma-separated addresses or CIDR blocks of the
+    /// reverse proxies in front of the server, whose `X-Forwarded-For` is believed for the
+    /// client's address (sign-in throttles, the audit log). Empty: the peer address is used.
+    pub trusted_proxies: Option<String>,
     /// `WELLSPRING_EXPORT_DIR`: where Bulk Data export files go.
     pub export_dir: PathBuf,
     /// `WELLSPRING_OUTBOX_DIR`: where the file sink writes outgoing email and SMS.

@@ -3,6 +3,8 @@
 
 /// Own-account eligibility: 13 and over, teens 13–17 with teen limits (PRX-07, PRX-04).
 pub mod account;
+/// The client's address behind configured reverse proxies (`X-Forwarded-For`), for AUT-01.
+pub mod address;
 /// Completed years of age on a date; Feb 29 birthdays fall on Mar 1 in common years.
 pub mod age;
 /// Sensitivity security labels (PSY, ETH, SEX) for FHIR resources (PRX-03, PRX-06).

@@ -15,6 +15,12 @@ use crate::secrets::{self, Secret};
 const VERIFY_PURPOSE: &str = "verify-email";
 /// How long an email-verification link works.
 const VERIFY_TTL_SECS: i64 = 7 * 24 * 3600;
+/// Most password-reset links sent to one account in an hour.
+const RESETS_PER_HOUR: i64 = 3;
+/// Device tokens: a browser that signed in to an account before.
+const DEVICE_PURPOSE: &str = "device";
+/// How long a device token is honoured.
+pub const DEVICE_TTL_SECS: i64 = 90 * 24 * 3600;
 /// How long a caregiver invitation waits to be claimed by a proven address.
 pub const INVITE_TTL_SECS: i64 = 30 * 24 * 3600;
 
@@ -79,6 +85,9 @@ pub struct SignedIn {
     pub account: AccountRow,
     /// The session only reaches the two-step page until a code is given.
     pub needs_two_step: bool,
+    /// A new device token for this browser (kept in a long-lived cookie): later sign-ins of
+    /// this account from it are not held up by the per-address throttle.
+    pub device: Option<Secret>,
 }
 
 impl std::fmt::Debug for SignedIn {
@@ -453,16 +462,48 @@ impl Identity {
         password: &str,
         source: &str,
     ) -> Result<Result<SignedIn, SignInError>> {
+        self.sign_in_from_device(email, password, source, None)
+            .await
+    }
+
+    /// [`Identity::sign_in`] from a browser that may carry a device token from an earlier
+    /// successful sign-in. Rules (AUT-01, AUT-03, issue 12 finding 8):
+    /// - The per-address throttle slows guessing across accounts, but a browser that signed in
+    ///   to this account before (its device token) is not held up by other people's failures
+    ///   behind the same address (a NAT, a clinic's network).
+    /// - "Paused" (locked) and "disabled" are told only to whoever gives the right password;
+    ///   anyone else gets the same "wrong email or password" as for an unknown address, so the
+    ///   answer never confirms that an account exists. Attempts while paused do not count.
+    /// - Every path checks one Argon2 hash, so timing does not tell them apart either.
+    ///
+    /// On success a new device token is returned when the given one was not valid here.
+    pub async fn sign_in_from_device(
+        &self,
+        email: &str,
+        password: &str,
+        source: &str,
+        device: Option<&str>,
+    ) -> Result<Result<SignedIn, SignInError>> {
         let now = now_micros();
         let email = norm_email(email);
-        // Per-address throttle first (AUT-01: slow down guessing across accounts).
-        if let Some(retry_after_secs) = self.address_throttled(source, now).await? {
-            return Ok(Err(SignInError::Throttled { retry_after_secs }));
-        }
         let acct = {
             let mut r = self.store.reader().await?;
             db::account_by_email(&mut r, &email).await?
         };
+        let known_device = match (&acct, device) {
+            (Some(a), Some(d)) => {
+                let mut r = self.store.reader().await?;
+                db::one_time_token_state(&mut r, &secrets::token_hash(d), DEVICE_PURPOSE, now)
+                    .await?
+                    .is_ok_and(|owner| owner == a.id)
+            }
+            _ => false,
+        };
+        // Per-address throttle (AUT-01: slow down guessing across accounts).
+        if !known_device && let Some(retry_after_secs) = self.address_throttled(source, now).await?
+        {
+            return Ok(Err(SignInError::Throttled { retry_after_secs }));
+        }
         let Some(acct) = acct else {
             let _ = secrets::verify_password(secrets::dummy_hash(), password);
             let mut c = self.store.begin().await?;
@@ -484,33 +525,43 @@ impl Identity {
         };
         let actor = format!("account:{}", acct.id);
         let state = attempt_state(&acct);
-        if acct.disabled {
-            return Ok(Err(SignInError::Disabled));
-        }
-        match lockout::on_attempt(&self.cfg.lockout, &state, ts(now)) {
-            Gate::Allowed => {}
-            Gate::Locked {
-                retry_after_secs, ..
-            } => {
-                let mut c = self.store.begin().await?;
-                Self::audit(
-                    &mut c,
-                    event(
-                        &actor,
-                        "sign-in",
-                        acct.patient_id.as_deref(),
-                        "failure",
-                        Some("locked".into()),
-                        Some(source),
-                    ),
-                )
-                .await?;
-                c.commit().await?;
-                return Ok(Err(SignInError::Locked { retry_after_secs }));
-            }
-            Gate::Disabled => return Ok(Err(SignInError::Disabled)),
-        }
         let ok = secrets::verify_password(&acct.password_hash, password);
+        let refused = if acct.disabled {
+            Some(("disabled", SignInError::Disabled))
+        } else {
+            match lockout::on_attempt(&self.cfg.lockout, &state, ts(now)) {
+                Gate::Allowed => None,
+                Gate::Locked {
+                    retry_after_secs, ..
+                } => Some(("locked", SignInError::Locked { retry_after_secs })),
+                Gate::Disabled => Some(("disabled", SignInError::Disabled)),
+            }
+        };
+        if let Some((why, err)) = refused {
+            // Refused before the password counts; the reason only for whoever proved it.
+            let mut c = self.store.begin().await?;
+            if !ok {
+                db::insert_attempt(&mut c, source, now, false).await?;
+            }
+            Self::audit(
+                &mut c,
+                event(
+                    &actor,
+                    "sign-in",
+                    acct.patient_id.as_deref(),
+                    "failure",
+                    Some(if ok {
+                        format!("{why}; password right")
+                    } else {
+                        format!("{why}; password wrong")
+                    }),
+                    Some(source),
+                ),
+            )
+            .await?;
+            c.commit().await?;
+            return Ok(Err(if ok { err } else { SignInError::BadCredentials }));
+        }
         let mut c = self.store.begin().await?;
         db::insert_attempt(&mut c, source, now, ok).await?;
         if !ok {
@@ -533,13 +584,8 @@ impl Identity {
             )
             .await?;
             c.commit().await?;
-            return Ok(Err(match gate {
-                Gate::Locked {
-                    retry_after_secs, ..
-                } => SignInError::Locked { retry_after_secs },
-                Gate::Disabled => SignInError::Disabled,
-                Gate::Allowed => SignInError::BadCredentials,
-            }));
+            // Whether this failure paused the account is told only with the right password.
+            return Ok(Err(SignInError::BadCredentials));
         }
         if acct.totp_secret.is_none() && acct.failed_count != 0 {
             db::set_attempt_state(&mut c, &acct.id, 0, None, now).await?;
@@ -548,6 +594,21 @@ impl Identity {
         let token = self
             .new_session(&mut c, &acct.id, needs_two_step, now, Some(source))
             .await?;
+        let new_device = if known_device {
+            None
+        } else {
+            let d = secrets::random_token();
+            db::insert_one_time_token(
+                &mut c,
+                &secrets::token_hash(d.expose()),
+                &acct.id,
+                DEVICE_PURPOSE,
+                now,
+                now + DEVICE_TTL_SECS * SEC,
+            )
+            .await?;
+            Some(d)
+        };
         Self::audit(
             &mut c,
             event(
@@ -565,6 +626,7 @@ impl Identity {
             token,
             account: acct,
             needs_two_step,
+            device: new_device,
         }))
     }
 
@@ -726,6 +788,7 @@ impl Identity {
             token,
             account: acct,
             needs_two_step: false,
+            device: None,
         }))
     }
 
@@ -842,6 +905,18 @@ impl Identity {
     /// the same whether or not the address belongs to an account.
     pub async fn request_reset(&self, email_or_mobile: &str, source: Option<&str>) -> Result<()> {
         let now = now_micros();
+        // Throttled per address (every request counts toward the address's window, as a failed
+        // sign-in does) and per account (at most RESETS_PER_HOUR links an hour), so nobody can
+        // flood a member's inbox or phone. The answer is the same either way.
+        if let Some(src) = source {
+            let throttled = self.address_throttled(src, now).await?.is_some();
+            let mut c = self.store.begin().await?;
+            db::insert_attempt(&mut c, src, now, false).await?;
+            c.commit().await?;
+            if throttled {
+                return Ok(());
+            }
+        }
         let mut c = self.store.begin().await?;
         let key = email_or_mobile.trim();
         let acct = if key.contains('@') {
@@ -849,6 +924,25 @@ impl Identity {
         } else {
             None
         };
+        if let Some(a) = &acct
+            && db::count_one_time_tokens_since(&mut c, &a.id, "reset", now - 3600 * SEC).await?
+                >= RESETS_PER_HOUR
+        {
+            Self::audit(
+                &mut c,
+                event(
+                    "anonymous",
+                    "password-reset-request",
+                    a.patient_id.as_deref(),
+                    "failure",
+                    Some("too many reset links this hour; none sent".into()),
+                    source,
+                ),
+            )
+            .await?;
+            c.commit().await?;
+            return Ok(());
+        }
         let Some(acct) = acct else {
             Self::audit(
                 &mut c,

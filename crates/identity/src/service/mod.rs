@@ -19,8 +19,8 @@ use crate::caller::{Access, Caller, Grant, Principal, StaffRole};
 use crate::rules::{age::age_on, lockout::LockoutPolicy, lockout::ThrottlePolicy, proxy};
 
 pub use accounts::{
-    RegisterError, RegisterInput, ResetError, SessionInfo, SignInError, SignedIn, TwoStepSetup,
-    parse_mobile,
+    DEVICE_TTL_SECS, INVITE_TTL_SECS, RegisterError, RegisterInput, ResetError, SessionInfo,
+    SignInError, SignedIn, TwoStepSetup, parse_mobile,
 };
 pub use bulk::{NewMemberAccount, NewProxyGrant, PortalImport};
 pub use oauth::{AuthRequest, Introspection, OAuthError, SUPPORTED_SCOPES, TokenResponse};

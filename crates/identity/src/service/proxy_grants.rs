@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use ws_store::identity::{self as db, AccountRow, ProxyGrantRow};
 use ws_store::now_micros;
 
-use super::{Identity, Result, date_of, event};
+use super::{Identity, Result, SEC, date_of, event};
 use crate::caller::Access;
 use crate::rules::{age::age_on, proxy};
 
@@ -44,7 +44,12 @@ pub enum ProxyError {
     NotFound,
     /// Under 18 (PRX-01).
     CaregiverUnder18,
+    /// More invitations today than one account may send (each one sends an email).
+    TooManyInvitations,
 }
+
+/// Most caregiver invitations one account may send in a day.
+const INVITES_PER_DAY: i64 = 10;
 
 impl Identity {
     /// The people an account may act for today, with names (the switcher).
@@ -122,6 +127,18 @@ impl Identity {
             return Ok(Err(ProxyError::SelfInvite));
         }
         let mut c = self.store.begin().await?;
+        // Invitations send email: at most INVITES_PER_DAY a day from one account.
+        if db::count_grants_by_since(
+            &mut c,
+            &format!("account:{}", acct.id),
+            now - 24 * 3600 * SEC,
+        )
+        .await?
+            >= INVITES_PER_DAY
+        {
+            c.rollback().await?;
+            return Ok(Err(ProxyError::TooManyInvitations));
+        }
         // Attached at once only to an account that has proven it owns the address; otherwise
         // the invitation waits (and expires) until the address is proven.
         let grantee = match db::account_by_email(&mut c, &email).await? {

@@ -605,6 +605,11 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
         "Un cuidador debe tener 18 años o más.",
     ),
     (
+        "sharing.too-many",
+        "You have sent as many invitations as one account may send in a day. Please try again tomorrow.",
+        "Ya envió todas las invitaciones que una cuenta puede enviar en un día. Vuelva a intentarlo mañana.",
+    ),
+    (
         "sharing.not-allowed",
         "We can't set up caregiver access for this record online. Please call Member Services and we will help.",
         "No podemos dar acceso de cuidador a este expediente en línea. Llame a Servicios para Miembros y le ayudaremos.",

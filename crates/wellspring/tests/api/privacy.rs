@@ -860,3 +860,189 @@ async fn invitations_need_a_proven_address(app: &TestApp) {
     assert_eq!(r.status().as_u16(), 400);
 }
 both!(invitations_need_a_proven_address);
+
+/// Finding 8: throttles that protect without locking out, and a pause that is told only to
+/// whoever proves the password (AUT-01, AUT-03).
+async fn throttles_protect_without_locking_out(app: &TestApp) {
+    use ws_identity::service::SignInError;
+    let _p = people(app).await;
+    // 1. "Paused" only for the right password; a wrong one answers as for an unknown address.
+    for _ in 0..5 {
+        let e = app
+            .identity
+            .sign_in("bea@example.org", "wrong password here", "198.51.100.1")
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert!(matches!(e, SignInError::BadCredentials), "{e:?}");
+    }
+    let wrong = app
+        .identity
+        .sign_in("bea@example.org", "still the wrong one", "198.51.100.2")
+        .await
+        .unwrap()
+        .unwrap_err();
+    let unknown = app
+        .identity
+        .sign_in("nobody@example.org", "still the wrong one", "198.51.100.3")
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(wrong, SignInError::BadCredentials),
+        "paused account told a wrong password apart: {wrong:?}"
+    );
+    assert!(matches!(unknown, SignInError::BadCredentials));
+    let right = app
+        .identity
+        .sign_in("bea@example.org", PW, "198.51.100.4")
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(right, SignInError::Locked { .. }), "{right:?}");
+    // Through the page: a paused account with a wrong password and an unknown address look the same.
+    let page = |email: &'static str| async move {
+        let c = reqwest::Client::builder()
+            .no_proxy()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let html = c
+            .get(format!("{}/sign-in", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = html
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let r = c
+            .post(format!("{}/sign-in", app.base))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", "not the password at all"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let st = r.status().as_u16();
+        let body = r.text().await.unwrap().replace(email, "<EMAIL>");
+        let body: String = body.lines().filter(|l| !l.contains("csrf")).collect();
+        (st, body)
+    };
+    assert_eq!(
+        page("bea@example.org").await,
+        page("nobody2@example.org").await
+    );
+
+    // 2. Behind one address (a NAT): someone else's failures throttle strangers, not a browser
+    //    that signed in to its own account before.
+    let nat = "203.0.113.50";
+    let first = app
+        .identity
+        .sign_in_from_device("ana@example.org", PW, nat, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let device = first
+        .device
+        .clone()
+        .expect("a device token on first sign-in");
+    for i in 0..25 {
+        let _ = app
+            .identity
+            .sign_in(&format!("guess{i}@example.org"), "password guess", nat)
+            .await
+            .unwrap();
+    }
+    let stranger = app
+        .identity
+        .sign_in("ana@example.org", PW, nat)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(stranger, SignInError::Throttled { .. }),
+        "{stranger:?}"
+    );
+    let known = app
+        .identity
+        .sign_in_from_device("ana@example.org", PW, nat, Some(device.expose()))
+        .await
+        .unwrap();
+    assert!(
+        known.is_ok(),
+        "the member's own browser was locked out by others: {:?}",
+        known.err()
+    );
+    // The device token is for that account only.
+    let other = app
+        .identity
+        .sign_in_from_device("cy@example.org", PW, nat, Some(device.expose()))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(other, SignInError::Throttled { .. }));
+
+    // 3. Reset links: at most three an hour to one account; a flooding address gets none.
+    app.run_pending_jobs().await;
+    for _ in 0..5 {
+        app.identity
+            .request_reset("cy@example.org", Some("198.51.100.77"))
+            .await
+            .unwrap();
+    }
+    let sent = app.run_pending_jobs().await;
+    let to_cy = sent
+        .iter()
+        .filter(|m| m.recipient == "cy@example.org" && m.body.contains("/password/reset?token="))
+        .count();
+    assert_eq!(to_cy, 3, "reset emails to one account in an hour");
+    for _ in 0..30 {
+        app.identity
+            .request_reset("ana@example.org", Some("198.51.100.88"))
+            .await
+            .unwrap();
+    }
+    let sent = app.run_pending_jobs().await;
+    assert!(
+        sent.len() <= 3 * 2,
+        "an address flooded the outbox: {} messages",
+        sent.len()
+    );
+
+    // 4. Invitations: at most ten a day from one account.
+    let bea = ws_store::identity::account_by_email(
+        &mut app.store.reader().await.unwrap(),
+        "bea@example.org",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut refused = 0;
+    for i in 0..12 {
+        if let Err(e) = app
+            .identity
+            .invite_caregiver(&bea, &format!("friend{i}@example.org"), "A Friend")
+            .await
+            .unwrap()
+        {
+            assert!(
+                matches!(e, ws_identity::service::ProxyError::TooManyInvitations),
+                "{e:?}"
+            );
+            refused += 1;
+        }
+    }
+    // Bea invited Cy already (people()), so the tenth of these is the eleventh of the day.
+    assert_eq!(refused, 3);
+}
+both!(throttles_protect_without_locking_out);

@@ -262,6 +262,7 @@ impl TestApp {
             outbox: outbox.clone(),
             secure_cookies: false,
             demo: false,
+            trusted_proxies: Vec::new(),
             version: "test",
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
