@@ -517,7 +517,21 @@ fn extract_strings(def: &'static SearchParamDef, v: &Value, out: &mut Vec<String
     }
 }
 
+/// The longest string value indexed, in characters. Longer values are indexed by their first
+/// characters (string search matches on prefixes and words; nobody searches the 10,001st
+/// character of a family name), so one oversize element cannot make every index row huge.
+pub const MAX_INDEX_STRING: usize = 256;
+
+/// `s` cut to at most [`MAX_INDEX_STRING`] characters.
+pub fn index_prefix(s: &str) -> &str {
+    match s.char_indices().nth(MAX_INDEX_STRING) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
 fn push_string(def: &'static SearchParamDef, s: &str, out: &mut Vec<StringIdx>) {
+    let s = index_prefix(s);
     let norm = normalize_string(s);
     if norm.is_empty() {
         return;
@@ -1090,6 +1104,23 @@ mod tests {
     }
 
     // --- normalize_string ---
+
+    /// Issue 12, finding 11: a 10 MB family name is indexed by its first 256 characters.
+    #[test]
+    fn oversize_strings_are_indexed_by_a_prefix() {
+        let big = "é".repeat(5_000_000);
+        assert_eq!(index_prefix(&big).chars().count(), MAX_INDEX_STRING);
+        assert_eq!(index_prefix("short"), "short");
+        let v = serde_json::json!({"resourceType": "Patient", "name": [{"family": big}]});
+        let x = extract("Patient", &v).unwrap();
+        assert!(!x.strings.is_empty());
+        assert!(
+            x.strings
+                .iter()
+                .all(|s| s.exact.chars().count() <= MAX_INDEX_STRING
+                    && s.norm.chars().count() <= MAX_INDEX_STRING)
+        );
+    }
 
     #[test]
     fn normalize() {

@@ -171,6 +171,85 @@ fn static_type_name(name: &str) -> Option<&'static str> {
 
 /// Parse bytes as a JSON object that is a FHIR resource. Errors: too large, not JSON (with line
 /// and column), not an object, missing/non-string `resourceType`, unknown `resourceType`.
+/// Parse JSON into a value, refusing an object that names the same key twice (JSON leaves
+/// it undefined; RFC 8259 §4 says names SHOULD be unique, and a second `"id"` or
+/// `"subject"` that silently wins is a way to smuggle content past a check).
+fn strict_json(body: &[u8]) -> Result<Value, serde_json::Error> {
+    use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+
+    struct Strict;
+
+    impl<'de> DeserializeSeed<'de> for Strict {
+        type Value = Value;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Strict {
+        type Value = Value;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element_seed(Strict)? {
+                out.push(v);
+            }
+            Ok(Value::Array(out))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = serde_json::Map::new();
+            while let Some(k) = map.next_key::<String>()? {
+                // With serde_json's `arbitrary_precision` (enabled elsewhere in the build) a
+                // number arrives as a one-entry map under this private key.
+                if out.is_empty() && k == "$serde_json::private::Number" {
+                    let n: String = map.next_value()?;
+                    return n
+                        .parse::<serde_json::Number>()
+                        .map(Value::Number)
+                        .map_err(A::Error::custom);
+                }
+                let v = map.next_value_seed(Strict)?;
+                if out.contains_key(&k) {
+                    return Err(A::Error::custom(format!("duplicate key \"{k}\"")));
+                }
+                out.insert(k, v);
+            }
+            Ok(Value::Object(out))
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let v = Strict.deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
 pub fn parse_json(body: &[u8]) -> Result<Value, Issue> {
     if body.len() > MAX_RESOURCE_BYTES {
         return Err(Issue::error(
@@ -183,7 +262,7 @@ pub fn parse_json(body: &[u8]) -> Result<Value, Issue> {
     }
     // A UTF-8 byte order mark is not JSON, but some clients send one.
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+    let value: Value = strict_json(body).map_err(|e| {
         let full = e.to_string();
         let msg = full
             .rsplit_once(" at line ")
@@ -2609,6 +2688,24 @@ mod tests {
     }
 
     // ----- parse_json ----------------------------------------------------------------------
+
+    /// Issue 12, finding 11: a key named twice is refused, at any depth, with its name.
+    #[test]
+    fn parse_json_refuses_duplicate_keys() {
+        for body in [
+            &br#"{"resourceType": "Patient", "id": "a", "id": "b"}"#[..],
+            br#"{"resourceType": "Patient", "name": [{"family": "A", "family": "B"}]}"#,
+        ] {
+            let e = parse_json(body).unwrap_err();
+            assert!(e.to_string().contains("duplicate key"), "{e}");
+        }
+        let v = parse_json(
+            br#"{"resourceType": "Patient", "name": [{"family": "A"}, {"family": "B"}], "n": 1.5}"#,
+        )
+        .unwrap();
+        assert_eq!(v["name"][1]["family"], "B");
+        assert_eq!(v["n"], 1.5);
+    }
 
     #[test]
     fn parse_json_accepts_a_resource() {

@@ -70,20 +70,15 @@ fn denied(
     FhirError::Forbidden(reason)
 }
 
-/// A scope the app was not granted is a type-level answer: it reveals nothing about any record,
-/// so it is a 403 naming the scope — decided before anything is loaded, so a missing id gets the
-/// same answer.
-fn scope_gate(caller: &Caller, action: Action, res_type: &str) -> Result<(), FhirError> {
-    if let Principal::App { scopes, .. } = &caller.principal
-        && !policy::is_shared_type(res_type)
-        && !policy::scope_allows(scopes, res_type, action)
-    {
-        return Err(FhirError::Forbidden(format!(
-            "this app was not granted a scope to {} {res_type} resources",
-            if action.is_write() { "write" } else { "read" }
-        )));
+/// The type-level part of the policy, decided before anything is loaded: a refusal here (nobody
+/// signed in, an app without the scope, a staff role that does not read the type, a member
+/// writing through the API) is the same for an existing and a missing id.
+fn type_gate(caller: &Caller, action: Action, res_type: &str) -> Result<(), FhirError> {
+    match policy::type_gate(&caller.principal, action, res_type) {
+        None => Ok(()),
+        Some(d) if d.status == 401 => Err(FhirError::Unauthorized(d.reason)),
+        Some(d) => Err(FhirError::Forbidden(d.reason)),
     }
-    Ok(())
 }
 
 /// May `caller` do `action` on this resource (content already parsed)? `Ok(true)` when the
@@ -96,7 +91,7 @@ pub(crate) fn check(
     compartment: &str,
     content: Option<&Value>,
 ) -> Result<bool, FhirError> {
-    scope_gate(caller, action, res_type)?;
+    type_gate(caller, action, res_type)?;
     let (labels, codes) = facts(content);
     let t = Target {
         res_type,
@@ -256,7 +251,7 @@ impl Fhir {
         res_type: &str,
     ) -> Result<(), FhirError> {
         self.gate(caller, res_type)?;
-        scope_gate(caller, action, res_type)?;
+        type_gate(caller, action, res_type)?;
         if policy::is_shared_type(res_type) {
             return Ok(());
         }
@@ -396,12 +391,13 @@ impl Db {
     }
 }
 
-/// What a person or app may not read is, to them, missing: the same error as a missing id.
-fn hidden_as_missing(caller: &Caller, e: FhirError, what: &str) -> FhirError {
+/// What a caller may not read is, to them, missing: the same error as a missing id. (Type-level
+/// refusals were answered before the record was loaded; what is refused here depends on the
+/// record, so it must not differ from "not found". Staff included: a clinician who needs a
+/// record outside their panel declares an emergency access for that patient.)
+fn hidden_as_missing(_caller: &Caller, e: FhirError, what: &str) -> FhirError {
     match e {
-        FhirError::Forbidden(_) | FhirError::NotFound(_) if is_person(&caller.principal) => {
-            FhirError::NotFound(what.to_owned())
-        }
+        FhirError::Forbidden(_) | FhirError::NotFound(_) => FhirError::NotFound(what.to_owned()),
         other => other,
     }
 }
@@ -493,7 +489,7 @@ impl Tx {
         res_type: &str,
         id: &str,
     ) -> Result<Option<StoredResource>, FhirError> {
-        scope_gate(caller, action, res_type)?;
+        type_gate(caller, action, res_type)?;
         let Some(r) = self.conn.read(res_type, id).await? else {
             return Ok(None);
         };
@@ -520,7 +516,7 @@ impl Tx {
         id: &str,
         version: i64,
     ) -> Result<Option<StoredResource>, FhirError> {
-        scope_gate(caller, Action::Read, res_type)?;
+        type_gate(caller, Action::Read, res_type)?;
         let Some(r) = self.conn.vread(res_type, id, version).await? else {
             return Ok(None);
         };

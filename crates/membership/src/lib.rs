@@ -156,6 +156,10 @@ impl Membership {
     pub fn authorize_staff(caller: &Caller) -> Result<()> {
         match &caller.principal {
             Principal::System | Principal::Integration { .. } => Ok(()),
+            // Nobody signed in: 401 (sign in or send a token), as the FHIR API answers.
+            Principal::Anonymous => Err(MembershipError::Fhir(FhirError::Unauthorized(
+                "sign in (or use an access token) to reach enrollment and eligibility".into(),
+            ))),
             Principal::Staff {
                 role: StaffRole::MemberServices,
                 ..
@@ -211,9 +215,9 @@ impl Membership {
                     ))
                 }
             }
-            Principal::Anonymous => {
-                Err(MembershipError::Forbidden("sign in to see coverage".into()))
-            }
+            Principal::Anonymous => Err(MembershipError::Fhir(FhirError::Unauthorized(
+                "sign in (or use an access token) to see coverage".into(),
+            ))),
         }
     }
 

@@ -63,7 +63,20 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            // Request spans carry the method and the path only: query strings hold search
+            // values (names, birth dates, identifiers) and one-time tokens, which never reach
+            // the logs at any level (issue 12).
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    tracing::debug_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                    )
+                },
+            ),
+        )
         .with_state(state)
 }
 

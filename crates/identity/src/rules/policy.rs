@@ -296,6 +296,60 @@ fn missing_scope(res_type: &str, action: Action) -> Denial {
     )
 }
 
+/// The part of the decision that depends only on who asks, what for and the resource type —
+/// never on a record. `interop` asks it before loading anything, so a refusal here is the same
+/// for an existing and a missing id (no existence oracle); what [`decide`] refuses after it is
+/// answered as "not found" for reads. `None`: go on to the record.
+pub fn type_gate(p: &Principal, action: Action, res_type: &str) -> Option<Denial> {
+    let shared = is_shared_type(res_type);
+    match p {
+        Principal::System | Principal::Integration { .. } => None,
+        Principal::Anonymous => {
+            (!shared || action.is_write()).then(|| denial(401, "sign in to reach health data"))
+        }
+        Principal::Person { .. } | Principal::App { .. } => {
+            if let Principal::App { scopes, .. } = p
+                && !shared
+                && !scope_allows(scopes, res_type, action)
+            {
+                return Some(denial(
+                    403,
+                    format!(
+                        "this app was not granted a scope to {} {res_type} resources",
+                        if action.is_write() { "write" } else { "read" }
+                    ),
+                ));
+            }
+            action.is_write().then(|| {
+                denial(
+                    403,
+                    "the FHIR API is read-only for members and apps; use the portal or the app's service",
+                )
+            })
+        }
+        Principal::Staff { role, .. } => {
+            if shared {
+                return (action.is_write() && *role != StaffRole::Administrator)
+                    .then(|| denial(403, "only administrators change directory and plan data"));
+            }
+            let (reads, writes) = staff_types(*role, res_type);
+            if action.is_write() && !writes {
+                Some(denial(
+                    403,
+                    format!("the {} role does not write {res_type}", role.as_str()),
+                ))
+            } else if !reads {
+                Some(denial(
+                    403,
+                    format!("the {} role does not read {res_type}", role.as_str()),
+                ))
+            } else {
+                None
+            }
+        }
+    }
+}
+
 /// The decision for one resource (see the module documentation for the rules).
 pub fn decide(p: &Principal, action: Action, t: &Target) -> Decision {
     let shared = is_shared_type(t.res_type);
@@ -633,6 +687,57 @@ mod tests {
             panel: panel.iter().map(|p| (*p).to_owned()).collect(),
             break_glass: break_glass.map(|(p, r)| (p.to_owned(), r.to_owned())),
         }
+    }
+
+    /// HIP-04 / issue 12: the type gate never refuses what the record-level decision would
+    /// allow, and refuses with the same status: deciding it before loading changes no answer
+    /// except that a missing id now gets it too.
+    #[test]
+    fn hip_04_type_gate_agrees_with_decide() {
+        let types = [
+            "Patient",
+            "Observation",
+            "Condition",
+            "MedicationRequest",
+            "Immunization",
+            "Coverage",
+            "Encounter",
+            "Practitioner",
+            "Organization",
+            "Location",
+        ];
+        let labels: [Vec<String>; 2] = [Vec::new(), vec!["PSY".to_owned()]];
+        let actions = [Action::Read, Action::Create, Action::Update, Action::Delete];
+        let mut checked = 0;
+        for (name, p) in principals() {
+            for t in types {
+                for a in actions {
+                    let Some(gate) = type_gate(&p, a, t) else {
+                        continue;
+                    };
+                    for comp in [None, Some("p1"), Some("p2"), Some("teen")] {
+                        for l in &labels {
+                            let target = Target {
+                                res_type: t,
+                                compartment: comp,
+                                labels: l,
+                                codes: &[],
+                            };
+                            match decide(&p, a, &target) {
+                                Decision::Deny(d) => {
+                                    assert_eq!(d.status, gate.status, "{name} {a:?} {t}")
+                                }
+                                Decision::Allow { .. } => panic!(
+                                    "{name} {a:?} {t} {comp:?}: the type gate refuses what decide allows"
+                                ),
+                            }
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 
     /// The matrix's principals, in column order.

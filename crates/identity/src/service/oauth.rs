@@ -561,6 +561,33 @@ impl Identity {
         let hash = secrets::token_hash(refresh_token);
         let mut c = self.store.begin().await?;
         let tok = db::token_by_hash(&mut c, &hash).await?;
+        // A refresh token that was already rotated is being replayed: either the app or a thief
+        // holds a copy. Revoke the whole grant, so the successor stops working too (RFC 9700
+        // §4.14.2: refresh token reuse detection).
+        if let Some(t) = tok.as_ref().filter(|t| t.kind == "refresh" && t.revoked)
+            && let Some(g) = db::oauth_grant_by_id(&mut c, &t.grant_id).await?
+            && g.client_id == client_id
+        {
+            db::revoke_oauth_grant(&mut c, &g.id, now).await?;
+            Self::audit(
+                &mut c,
+                event(
+                    &format!("app:{client_id}"),
+                    "token",
+                    g.patient.as_deref(),
+                    "failure",
+                    Some("rotated refresh token replayed; grant revoked".into()),
+                    None,
+                ),
+            )
+            .await?;
+            c.commit().await?;
+            return Ok(Err(err(
+                "invalid_grant",
+                "refresh token is not valid",
+                false,
+            )));
+        }
         let grant = match &tok {
             Some(t) if t.kind == "refresh" && !t.revoked && t.expires_at > now => {
                 db::oauth_grant_by_id(&mut c, &t.grant_id).await?
@@ -576,7 +603,15 @@ impl Identity {
                 false,
             )));
         };
-        db::revoke_token(&mut c, &hash, now).await?;
+        if !db::revoke_token(&mut c, &hash, now).await? {
+            // Rotated by a concurrent request with the same token between our read and now.
+            c.rollback().await?;
+            return Ok(Err(err(
+                "invalid_grant",
+                "refresh token is not valid",
+                false,
+            )));
+        }
         let resp = self.issue(&mut c, &grant, true).await?;
         c.commit().await?;
         Ok(Ok(resp))

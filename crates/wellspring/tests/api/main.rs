@@ -19,6 +19,8 @@ mod concurrency;
 mod coverage;
 mod crud;
 mod identity;
+mod logs;
+mod matrix;
 mod misc;
 mod privacy;
 mod search;

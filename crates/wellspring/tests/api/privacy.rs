@@ -1046,3 +1046,64 @@ async fn throttles_protect_without_locking_out(app: &TestApp) {
     assert_eq!(refused, 3);
 }
 both!(throttles_protect_without_locking_out);
+
+/// Finding 11 (part): replaying a rotated refresh token revokes the grant, so the successor a
+/// thief (or the app) obtained stops working too.
+async fn refresh_token_reuse_revokes_the_grant(app: &TestApp) {
+    let p = people(app).await;
+    let ana = ws_store::identity::account_by_email(
+        &mut app.store.reader().await.unwrap(),
+        "ana@example.org",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let redirect = "http://127.0.0.1:9/callback";
+    let verifier = "a-very-long-code-verifier-of-enough-length-0123456789";
+    let (cid, code) = app
+        .authorize_app(
+            &ana.id,
+            "launch/patient patient/*.rs offline_access",
+            &p.w.adult.patient,
+            redirect,
+            verifier,
+        )
+        .await;
+    let first = app
+        .identity
+        .exchange_code(&cid, None, &code, redirect, verifier)
+        .await
+        .unwrap()
+        .unwrap();
+    let rt1 = first
+        .refresh_token
+        .clone()
+        .expect("a refresh token with offline_access");
+    let second = app
+        .identity
+        .refresh(&cid, None, &rt1)
+        .await
+        .unwrap()
+        .unwrap();
+    let rt2 = second.refresh_token.clone().unwrap();
+    let url = format!("{}/Patient/{}", app.fhir_base, p.w.adult.patient);
+    let c2 = crate::support::client_with_token(&second.access_token);
+    assert_eq!(c2.get(&url).send().await.unwrap().status().as_u16(), 200);
+    // The old one comes back: refused, and the whole grant ends.
+    let replay = app.identity.refresh(&cid, None, &rt1).await.unwrap();
+    assert!(replay.is_err(), "a rotated refresh token worked again");
+    assert!(
+        app.identity
+            .refresh(&cid, None, &rt2)
+            .await
+            .unwrap()
+            .is_err(),
+        "the successor survived a replay"
+    );
+    assert_eq!(
+        c2.get(&url).send().await.unwrap().status().as_u16(),
+        401,
+        "the successor's access token survived"
+    );
+}
+both!(refresh_token_reuse_revokes_the_grant);
