@@ -21,6 +21,13 @@ use ws_interop::Fhir;
 
 pub use fhir_api::fhir_error;
 
+/// The web crate's input parsers, for the fuzz targets (`fuzz/`): not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::oauth_api::form;
+    pub use crate::portal::views::is_local_path;
+}
+
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {

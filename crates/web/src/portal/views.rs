@@ -135,7 +135,7 @@ impl Shell {
 /// Is `path` a path on this site, safe to redirect to? It must start with one `/`, and hold no
 /// backslash, whitespace or control character anywhere: browsers drop tabs and newlines from
 /// URLs and read `\` as `/`, so `/\t/evil.example/` would become `//evil.example/`.
-pub(crate) fn is_local_path(path: &str) -> bool {
+pub fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
         && !path

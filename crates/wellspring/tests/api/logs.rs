@@ -25,14 +25,6 @@ impl Drop for Server {
     }
 }
 
-fn csrf(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("a CSRF field")
-        .to_owned()
-}
-
 /// Every `token=` value in the outbox files written so far.
 fn outbox_tokens(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -131,7 +123,7 @@ async fn no_phi_or_secret_in_debug_logs() {
     let r = c
         .post(format!("{base}/register"))
         .form(&[
-            ("csrf", csrf(&html).as_str()),
+            ("csrf", crate::identity::csrf_of(&html).as_str()),
             ("mrn", MRN),
             ("birth_date", BIRTH),
             ("given", GIVEN),
@@ -160,7 +152,7 @@ async fn no_phi_or_secret_in_debug_logs() {
             .unwrap();
         c.post(format!("{base}/sign-in"))
             .form(&[
-                ("csrf", csrf(&html).as_str()),
+                ("csrf", crate::identity::csrf_of(&html).as_str()),
                 ("email", EMAIL),
                 ("password", pw),
             ])
@@ -191,7 +183,10 @@ async fn no_phi_or_secret_in_debug_logs() {
         .await
         .unwrap();
     c.post(format!("{base}/password/forgot"))
-        .form(&[("csrf", csrf(&html).as_str()), ("email", EMAIL)])
+        .form(&[
+            ("csrf", crate::identity::csrf_of(&html).as_str()),
+            ("email", EMAIL),
+        ])
         .send()
         .await
         .unwrap();

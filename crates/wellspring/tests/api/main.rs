@@ -18,6 +18,7 @@ mod bundles;
 mod concurrency;
 mod coverage;
 mod crud;
+mod fuzz_smoke;
 mod identity;
 mod logs;
 mod matrix;

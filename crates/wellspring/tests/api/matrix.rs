@@ -13,7 +13,7 @@ use ws_identity::rules::policy::{self, Action, Decision, Target};
 use ws_identity::{Caller, Principal};
 
 use crate::authz::{PW, date_years_ago, register, session};
-use crate::support::{TestApp, client_with_token};
+use crate::support::{TestApp, answer, bundle, client_with_token};
 
 /// How a route is protected, and what an anonymous request to it must get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,41 +313,6 @@ fn expect_read(who: &Who, res_type: &str, compartment: &str, content: &Value) ->
     }
 }
 
-/// Status and body with the ids replaced and per-response values (Bundle ids, times) scrubbed,
-/// so a hidden and a missing resource can be compared byte for byte.
-async fn answer(r: reqwest::RequestBuilder, ids: &[&str]) -> (u16, String) {
-    let resp = r.send().await.unwrap();
-    let st = resp.status().as_u16();
-    let mut body = resp.text().await.unwrap();
-    for id in ids {
-        body = body.replace(id, "<ID>");
-    }
-    let mut v: Value = serde_json::from_str(&body).unwrap_or(Value::String(body.clone()));
-    scrub(&mut v);
-    (st, v.to_string())
-}
-
-fn scrub(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for k in ["id", "lastUpdated", "lastModified"] {
-                if m.get(k).is_some_and(Value::is_string) {
-                    m.insert(k.into(), Value::String("<X>".into()));
-                }
-            }
-            for (k, x) in m.iter_mut() {
-                if k == "url" {
-                    *x = Value::String("<URL>".into());
-                } else {
-                    scrub(x);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(scrub),
-        _ => {}
-    }
-}
-
 const MISSING: &str = "00000000-0000-4000-8000-0000000000ff";
 
 /// The interactions every caller tries on one resource (and on a missing id of its type).
@@ -357,7 +322,6 @@ fn requests(
     t: &str,
     id: &str,
 ) -> Vec<(&'static str, reqwest::RequestBuilder)> {
-    let bundle = |kind: &str, method: &str, url: String| json!({"resourceType": "Bundle", "type": kind, "entry": [{"request": {"method": method, "url": url}}]});
     let mut v = vec![
         ("read", c.get(format!("{base}/{t}/{id}"))),
         ("vread", c.get(format!("{base}/{t}/{id}/_history/1"))),
@@ -375,17 +339,17 @@ fn requests(
         (
             "batch read",
             c.post(format!("{base}/"))
-                .json(&bundle("batch", "GET", format!("{t}/{id}"))),
+                .json(&bundle("batch", "GET", &format!("{t}/{id}"))),
         ),
         (
             "transaction read",
             c.post(format!("{base}/"))
-                .json(&bundle("transaction", "GET", format!("{t}/{id}"))),
+                .json(&bundle("transaction", "GET", &format!("{t}/{id}"))),
         ),
         (
             "batch search",
             c.post(format!("{base}/"))
-                .json(&bundle("batch", "GET", format!("{t}?_id={id}"))),
+                .json(&bundle("batch", "GET", &format!("{t}?_id={id}"))),
         ),
     ];
     if t == "Patient" {
@@ -405,7 +369,6 @@ fn hidden_writes(
     t: &str,
     id: &str,
 ) -> Vec<(&'static str, reqwest::RequestBuilder)> {
-    let bundle = |kind: &str, method: &str, url: String| json!({"resourceType": "Bundle", "type": kind, "entry": [{"request": {"method": method, "url": url}}]});
     vec![
         ("delete", c.delete(format!("{base}/{t}/{id}"))),
         (
@@ -415,14 +378,14 @@ fn hidden_writes(
         (
             "batch delete",
             c.post(format!("{base}/"))
-                .json(&bundle("batch", "DELETE", format!("{t}/{id}"))),
+                .json(&bundle("batch", "DELETE", &format!("{t}/{id}"))),
         ),
         (
             "transaction conditional delete",
             c.post(format!("{base}/")).json(&bundle(
                 "transaction",
                 "DELETE",
-                format!("{t}?_id={id}"),
+                &format!("{t}?_id={id}"),
             )),
         ),
     ]

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::authz::{PW, World, date_years_ago, register, session, world};
-use crate::support::TestApp;
+use crate::support::{TestApp, answer, bundle};
 
 /// The people of the authz world with accounts: Ana (parent of a child and a teen), Bea (no
 /// relation to Ana), Cy (Bea's caregiver), Teo (the teen).
@@ -89,47 +89,6 @@ async fn people(app: &TestApp) -> People {
 
 /// A made-up id that no resource has.
 const MISSING: &str = "00000000-0000-4000-8000-00000000dead";
-
-/// Status and body of a response, with every occurrence of `id` replaced by a placeholder so a
-/// hidden and a missing resource can be compared byte for byte.
-async fn answer(r: reqwest::RequestBuilder, ids: &[&str]) -> (u16, String) {
-    let resp = r.send().await.unwrap();
-    let st = resp.status().as_u16();
-    let mut body = resp.text().await.unwrap();
-    for id in ids {
-        body = body.replace(id, "<ID>");
-    }
-    // Bundle ids and timestamps differ per response.
-    let mut v: Value = serde_json::from_str(&body).unwrap_or(Value::String(body.clone()));
-    scrub(&mut v);
-    (st, v.to_string())
-}
-
-fn scrub(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for k in ["id", "lastUpdated", "timestamp", "lastModified"] {
-                if m.get(k).is_some_and(Value::is_string) {
-                    m.insert(k.into(), Value::String("<X>".into()));
-                }
-            }
-            for (k, x) in m.iter_mut() {
-                if k == "url" {
-                    *x = Value::String("<URL>".into());
-                } else {
-                    scrub(x);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(scrub),
-        _ => {}
-    }
-}
-
-fn bundle(kind: &str, method: &str, url: &str) -> Value {
-    json!({"resourceType": "Bundle", "type": kind,
-        "entry": [{"request": {"method": method, "url": url}}]})
-}
 
 /// The one response entry of a Bundle answer, scrubbed.
 async fn entry_answer(

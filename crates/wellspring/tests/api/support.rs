@@ -775,3 +775,45 @@ pub fn sorted<S: AsRef<str>>(v: &[S]) -> Vec<String> {
 pub fn patient(family: &str) -> Value {
     json!({"resourceType": "Patient", "name": [{"family": family}]})
 }
+
+/// Status and body of a response, with every occurrence of `ids` replaced by a placeholder and
+/// per-response values (Bundle ids, times, links) scrubbed, so the answer about a hidden
+/// resource and the answer about a missing one can be compared byte for byte.
+pub async fn answer(r: reqwest::RequestBuilder, ids: &[&str]) -> (u16, String) {
+    let resp = r.send().await.unwrap();
+    let st = resp.status().as_u16();
+    let mut body = resp.text().await.unwrap();
+    for id in ids {
+        body = body.replace(id, "<ID>");
+    }
+    let mut v: Value = serde_json::from_str(&body).unwrap_or(Value::String(body.clone()));
+    scrub(&mut v);
+    (st, v.to_string())
+}
+
+fn scrub(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for k in ["id", "lastUpdated", "timestamp", "lastModified"] {
+                if m.get(k).is_some_and(Value::is_string) {
+                    m.insert(k.into(), Value::String("<X>".into()));
+                }
+            }
+            for (k, x) in m.iter_mut() {
+                if k == "url" {
+                    *x = Value::String("<URL>".into());
+                } else {
+                    scrub(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(scrub),
+        _ => {}
+    }
+}
+
+/// A batch or transaction Bundle of one request entry.
+pub fn bundle(kind: &str, method: &str, url: &str) -> Value {
+    json!({"resourceType": "Bundle", "type": kind,
+        "entry": [{"request": {"method": method, "url": url}}]})
+}
