@@ -496,10 +496,10 @@ impl Fhir {
             self.store_batch(caller, good, name, report).await?;
         }
         // A bulk load changes the shape of the data: give the planner fresh statistics.
-        if report.loaded > 0 {
-            if let Some(u) = Unrestricted::of(caller) {
-                self.db.raw(&u).optimize().await?;
-            }
+        if report.loaded > 0
+            && let Some(u) = Unrestricted::of(caller)
+        {
+            self.db.raw(&u).optimize().await?;
         }
         Ok(())
     }

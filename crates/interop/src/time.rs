@@ -1,6 +1,7 @@
 //! Instants as FHIR and HTTP spell them.
 
 use jiff::Timestamp;
+pub use ws_store::now_micros;
 
 /// Microseconds since the epoch as a FHIR instant, e.g. `2026-11-26T04:14:12.123456Z`.
 pub fn instant(micros: i64) -> String {
@@ -28,4 +29,3 @@ mod tests {
         assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
     }
 }
-pub use ws_store::now_micros;

@@ -87,7 +87,7 @@ async fn staff_caller(
         .caller_for(
             &info.account,
             None,
-            Some(crate::auth::client_address(s, &addr, headers)),
+            Some(crate::auth::client_address(s, addr, headers)),
             ws_interop::time::now_micros(),
         )
         .await
