@@ -395,7 +395,7 @@ impl Db {
 /// refusals were answered before the record was loaded; what is refused here depends on the
 /// record, so it must not differ from "not found". Staff included: a clinician who needs a
 /// record outside their panel declares an emergency access for that patient.)
-fn hidden_as_missing(_caller: &Caller, e: FhirError, what: &str) -> FhirError {
+fn hidden_as_missing(e: FhirError, what: &str) -> FhirError {
     match e {
         FhirError::Forbidden(_) | FhirError::NotFound(_) => FhirError::NotFound(what.to_owned()),
         other => other,
@@ -496,12 +496,12 @@ impl Tx {
         let what = format!("{res_type}/{id}");
         if r.deleted {
             check(caller, action, res_type, Some(id), &r.compartment, None)
-                .map_err(|e| hidden_as_missing(caller, e, &what))?;
+                .map_err(|e| hidden_as_missing(e, &what))?;
             return Ok(Some(r));
         }
         // What the caller may not read is missing to them; what they may read but not change
         // gets the reasoned refusal.
-        check_stored(caller, Action::Read, &r).map_err(|e| hidden_as_missing(caller, e, &what))?;
+        check_stored(caller, Action::Read, &r).map_err(|e| hidden_as_missing(e, &what))?;
         if action != Action::Read {
             check_stored(caller, action, &r)?;
         }
@@ -530,10 +530,9 @@ impl Tx {
                 &r.compartment,
                 None,
             )
-            .map_err(|e| hidden_as_missing(caller, e, &what))?;
+            .map_err(|e| hidden_as_missing(e, &what))?;
         } else {
-            check_stored(caller, Action::Read, &r)
-                .map_err(|e| hidden_as_missing(caller, e, &what))?;
+            check_stored(caller, Action::Read, &r).map_err(|e| hidden_as_missing(e, &what))?;
         }
         Ok(Some(r))
     }
@@ -549,8 +548,7 @@ impl Tx {
         let rows = self.conn.read_current(res_type, ids).await?;
         for r in rows.iter().filter(|r| !r.deleted) {
             let what = format!("{res_type}/{}", r.id);
-            check_stored(caller, Action::Read, r)
-                .map_err(|e| hidden_as_missing(caller, e, &what))?;
+            check_stored(caller, Action::Read, r).map_err(|e| hidden_as_missing(e, &what))?;
             check_stored(caller, Action::Update, r)?;
         }
         Ok(rows)

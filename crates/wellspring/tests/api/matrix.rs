@@ -392,7 +392,7 @@ fn hidden_writes(
 }
 
 /// Did the answer grant the read?
-fn granted(kind: &str, st: u16, body: &str, _id: &str) -> bool {
+fn granted(kind: &str, st: u16, body: &str) -> bool {
     let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     match kind {
         "search GET _id" | "search POST _id" => st == 200 && v["total"] == 1,
@@ -696,12 +696,12 @@ async fn generated_region_matrix(app: &TestApp) {
                 let missing = &missing_cache[&key];
                 *counted.entry(kind).or_default() += 1;
                 let ok = match expect {
-                    Expect::Allowed => granted(kind, got.0, &got.1, rid),
+                    Expect::Allowed => granted(kind, got.0, &got.1),
                     Expect::Hidden => got == *missing,
                     // The type-level status itself, or inside a Bundle the same refusal entry.
                     Expect::Refused(s) => {
                         got == *missing
-                            && !granted(kind, got.0, &got.1, rid)
+                            && !granted(kind, got.0, &got.1)
                             && (got.0 == s || got.0 == 200)
                     }
                 };
