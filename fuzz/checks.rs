@@ -40,9 +40,9 @@ pub fn search_params(data: &[u8]) {
         return;
     };
     let t = TYPES[usize::from(first) % TYPES.len()];
-    let pairs = ws_interop::query::parse_query_string(q);
+    let pairs = ws_fhir_service::query::parse_query_string(q);
     for lenient in [false, true] {
-        if let Err(e) = ws_interop::query::parse_search(t, &pairs, lenient) {
+        if let Err(e) = ws_fhir_service::query::parse_search(t, &pairs, lenient) {
             assert!(e.status() < 500, "a bad query is the client's error: {e}");
         }
     }
@@ -86,7 +86,7 @@ pub fn forms(data: &[u8]) {
 
 struct World {
     rt: tokio::runtime::Runtime,
-    fhir: ws_interop::Fhir,
+    fhir: ws_fhir_service::Fhir,
 }
 
 fn world() -> &'static World {
@@ -105,7 +105,7 @@ fn world() -> &'static World {
                 .expect("store");
             store.migrate().await.expect("migrate");
             let (audit, _task) = ws_audit::Auditor::start(store.clone());
-            ws_interop::Fhir::new(
+            ws_fhir_service::Fhir::new(
                 store,
                 audit,
                 "http://127.0.0.1/fhir".into(),
@@ -124,9 +124,9 @@ pub fn bundle(data: &[u8]) {
     };
     let w = world();
     let caller = if who % 2 == 0 {
-        ws_interop::Caller::anonymous(None)
+        ws_fhir_service::Caller::anonymous(None)
     } else {
-        ws_interop::Caller::system()
+        ws_fhir_service::Caller::system()
     };
     if let Err(e) = w.rt.block_on(w.fhir.process_bundle(&caller, body)) {
         assert!(

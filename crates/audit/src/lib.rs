@@ -1,6 +1,6 @@
 //! The audit trail: who touched which health data, when, from where, why, and with what outcome.
 //!
-//! Writes record their audit entry inside their own transaction (see `wellspring-interop`), so a
+//! Writes record their audit entry inside their own transaction (see `wellspring-fhir-service`), so a
 //! change and its record commit or roll back together. Reads, searches and failed attempts are
 //! recorded through [`Auditor`], which batches them to the append-only `audit_log` table from a
 //! background task, so a read never waits on the database's write lock. [`Auditor::flush`] waits

@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::civil::Date;
+use ws_coverage::service::CoverageError;
 use ws_fhir::{Issue, IssueCode};
-use ws_membership::MembershipError;
 
 use crate::AppState;
 use crate::fhir_api::{caller_or_401, fhir_error, outcome_response};
@@ -31,9 +31,9 @@ pub fn routes() -> Router<AppState> {
 /// Most bytes an X12 upload may carry (a 100,000-member 834 is about 40 MB).
 pub const MAX_X12_BYTES: usize = 256 * 1024 * 1024;
 
-fn error(e: &MembershipError) -> Response {
+fn error(e: &CoverageError) -> Response {
     match e {
-        MembershipError::Fhir(f) => fhir_error(f),
+        CoverageError::Fhir(f) => fhir_error(f),
         other => {
             let status =
                 StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -71,7 +71,7 @@ async fn coverage_status(
     };
     let patient = patient.trim_start_matches("Patient/").to_owned();
     let on = match field(&f, "date") {
-        None | Some("") => ws_membership::today(),
+        None | Some("") => ws_coverage::service::today(),
         Some(d) => match d.parse::<Date>() {
             Ok(d) => d,
             Err(_) => {
@@ -85,7 +85,7 @@ async fn coverage_status(
             }
         },
     };
-    match s.membership.status(&caller, &patient, on).await {
+    match s.coverage.status(&caller, &patient, on).await {
         Ok(st) => {
             let id = format!("elig-{}", uuid_like());
             let body = st.to_fhir(&id).to_string();
@@ -101,7 +101,7 @@ async fn coverage_status(
 }
 
 fn uuid_like() -> String {
-    format!("{:x}", ws_interop::time::now_micros())
+    format!("{:x}", ws_fhir_service::time::now_micros())
 }
 
 fn x12_response(status: StatusCode, body: String) -> Response {
@@ -123,7 +123,7 @@ async fn x12_270(
         Ok(c) => c,
         Err(r) => return r,
     };
-    match s.membership.eligibility_270(&caller, &body).await {
+    match s.coverage.eligibility_270(&caller, &body).await {
         Ok(x) => x12_response(StatusCode::OK, x),
         Err(e) => error(&e),
     }
@@ -145,7 +145,7 @@ async fn x12_834(
             &[Issue::error(IssueCode::TooLong, "the file is too large")],
         );
     }
-    match s.membership.import_834(&caller, &body).await {
+    match s.coverage.import_834(&caller, &body).await {
         Ok(r) => {
             let members: Vec<serde_json::Value> = r
                 .members

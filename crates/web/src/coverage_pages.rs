@@ -4,8 +4,8 @@
 
 use super::*;
 use jiff::civil::Date;
-use ws_membership::changes::NewDependent;
-use ws_membership::{Membership, MembershipError};
+use ws_coverage::service::changes::NewDependent;
+use ws_coverage::service::{CoverageError, CoverageService};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -37,7 +37,7 @@ async fn caller_of(s: &AppState, r: &Req) -> Result<(ws_identity::Caller, String
             &info.account,
             info.session.acting_for.as_deref(),
             Some(r.source.clone()),
-            ws_interop::time::now_micros(),
+            ws_fhir_service::time::now_micros(),
         )
         .await
         .map_err(|e| internal(r, &e.to_string()))?;
@@ -62,7 +62,7 @@ async fn caller_of(s: &AppState, r: &Req) -> Result<(ws_identity::Caller, String
     }
 }
 
-async fn refusal_page(s: &AppState, r: &Req, e: &MembershipError) -> Response {
+async fn refusal_page(s: &AppState, r: &Req, e: &CoverageError) -> Response {
     let sh = shell(s, r, Section::Coverage).await;
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if status.is_server_error() {
@@ -93,7 +93,7 @@ async fn update_contact(
     let (caller, patient) = or_return!(caller_of(&s, &r).await);
     let (address, phone) = crate::staff::contact_form(&f);
     match s
-        .membership
+        .coverage
         .update_contact(&caller, &patient, Some(address), phone)
         .await
     {
@@ -115,7 +115,7 @@ async fn overview_page(
 ) -> Response {
     let (s, r) = (s.clone(), r);
     let (caller, patient) = or_return!(caller_of(&s, r).await);
-    let today = ws_membership::today();
+    let today = ws_coverage::service::today();
     let mut v = ui::coverage::CoverageView::default();
     let on = match date.filter(|d| !d.is_empty()) {
         Some(d) => match d.parse::<Date>() {
@@ -128,7 +128,7 @@ async fn overview_page(
         None => today,
     };
     v.check_date = on.to_string();
-    let m = &s.membership;
+    let m = &s.coverage;
     let st = match m.status(&caller, &patient, on).await {
         Ok(st) => st,
         Err(e) => return refusal_page(&s, r, &e).await,
@@ -138,13 +138,13 @@ async fn overview_page(
     v.status_code = st.code().to_owned();
     let on_s = on.to_string();
     v.status_words = match &st.status {
-        ws_coverage::eligibility::Status::Active => {
+        ws_coverage::rules::eligibility::Status::Active => {
             ui::i18n::tf(r.lang, "cov.covered-on", &[("date", &on_s)])
         }
-        ws_coverage::eligibility::Status::ActivePendingPayment => {
+        ws_coverage::rules::eligibility::Status::ActivePendingPayment => {
             ui::i18n::tf(r.lang, "cov.pending", &[("date", &on_s)])
         }
-        ws_coverage::eligibility::Status::NotActive { reason } => ui::i18n::tf(
+        ws_coverage::rules::eligibility::Status::NotActive { reason } => ui::i18n::tf(
             r.lang,
             "cov.not-covered",
             &[("date", &on_s), ("reason", reason)],
@@ -216,9 +216,9 @@ async fn overview_page(
                 .to_owned(),
             });
         }
-        v.can_manage =
-            fam.subscriber == patient && Membership::authorize_manage(&caller, &patient).is_ok();
-        if Membership::authorize_manage(&caller, &patient).is_ok()
+        v.can_manage = fam.subscriber == patient
+            && CoverageService::authorize_manage(&caller, &patient).is_ok();
+        if CoverageService::authorize_manage(&caller, &patient).is_ok()
             && let Some(p) = fam.patients.get(&patient)
         {
             let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
@@ -245,22 +245,22 @@ async fn overview_page(
                 .as_ref()
                 .map(|c| c.plan_code.clone())
                 .unwrap_or_default();
-            let cur_product = ws_coverage::Product::from_code(&current);
+            let cur_product = ws_coverage::rules::Product::from_code(&current);
             v.plan_choices = plans
                 .into_iter()
                 .filter(|p| p.code != current)
                 .filter(|p| {
-                    let prod = ws_coverage::Product::from_code(&p.code);
+                    let prod = ws_coverage::rules::Product::from_code(&p.code);
                     matches!(
                         (cur_product, prod),
                         (
                             Some(
-                                ws_coverage::Product::TraditionalHmo
-                                    | ws_coverage::Product::DeductibleHmo
+                                ws_coverage::rules::Product::TraditionalHmo
+                                    | ws_coverage::rules::Product::DeductibleHmo
                             ),
                             Some(
-                                ws_coverage::Product::TraditionalHmo
-                                    | ws_coverage::Product::DeductibleHmo
+                                ws_coverage::rules::Product::TraditionalHmo
+                                    | ws_coverage::rules::Product::DeductibleHmo
                             )
                         )
                     )
@@ -270,14 +270,14 @@ async fn overview_page(
         }
     }
     let market = st.coverage.as_ref().map_or(
-        ws_coverage::Market::EmployerGroup,
-        ws_membership::changes::market_of,
+        ws_coverage::rules::Market::EmployerGroup,
+        ws_coverage::service::changes::market_of,
     );
-    for mut w in ws_coverage::windows::open_windows(market, today, &m.rules) {
+    for mut w in ws_coverage::rules::windows::open_windows(market, today, &m.rules) {
         // The employer's own open enrollment: the group's dates (Wellspring's default when the
         // group has none of its own), the same ones the rules check a request against.
-        if market == ws_coverage::Market::EmployerGroup && w.rule == "SEED-15" {
-            let g = ws_membership::changes::employer_window(today);
+        if market == ws_coverage::rules::Market::EmployerGroup && w.rule == "SEED-15" {
+            let g = ws_coverage::service::changes::employer_window(today);
             w.start = Some(g.start);
             w.end = Some(g.end);
             w.effective = g.effective.to_string();
@@ -359,10 +359,11 @@ async fn add_member(
         )
         .await;
     };
-    let Some(event) = ws_membership::changes::life_event(&get("event"), ev_date) else {
+    let Some(event) = ws_coverage::service::changes::life_event(&get("event"), ev_date) else {
         return add_fail(&s, &r, ui::t(r.lang, "add.choose-event").to_owned(), values).await;
     };
-    let Some(relationship) = ws_coverage::Relationship::from_x12(&get("relationship")) else {
+    let Some(relationship) = ws_coverage::rules::Relationship::from_x12(&get("relationship"))
+    else {
         return add_fail(&s, &r, ui::t(r.lang, "add.choose-rel").to_owned(), values).await;
     };
     let d = NewDependent {
@@ -374,8 +375,8 @@ async fn add_member(
         event,
     };
     match s
-        .membership
-        .add_dependent(&caller, &patient, d, ws_membership::today())
+        .coverage
+        .add_dependent(&caller, &patient, d, ws_coverage::service::today())
         .await
     {
         Ok(out) => {
@@ -429,17 +430,17 @@ async fn change_plan(
         field(&f, "event").filter(|e| !e.is_empty()),
         field(&f, "event_date").and_then(|d| d.parse::<Date>().ok()),
     ) {
-        (Some(k), Some(d)) => ws_membership::changes::life_event(k, d),
+        (Some(k), Some(d)) => ws_coverage::service::changes::life_event(k, d),
         _ => None,
     };
     let res = s
-        .membership
+        .coverage
         .change_plan(
             &caller,
             &patient,
             field(&f, "plan").unwrap_or(""),
             event,
-            ws_membership::today(),
+            ws_coverage::service::today(),
         )
         .await;
     let mut sh = shell(&s, &r, Section::Coverage).await;
@@ -470,10 +471,10 @@ async fn change_plan(
 async fn card_for(
     s: &AppState,
     r: &Req,
-) -> Result<Result<ws_idcard::IdCard, MembershipError>, Response> {
+) -> Result<Result<ws_idcard::IdCard, CoverageError>, Response> {
     let (caller, patient) = caller_of(s, r).await?;
-    Ok(s.membership
-        .id_card(&caller, &patient, ws_membership::today())
+    Ok(s.coverage
+        .id_card(&caller, &patient, ws_coverage::service::today())
         .await)
 }
 
@@ -553,23 +554,28 @@ async fn id_card_png(
 
 async fn areas_view(s: &AppState, r: &Req, message: &str) -> Response {
     let (caller, patient) = or_return!(caller_of(s, r).await);
-    let areas = match s.membership.areas_of_care(&caller, &patient).await {
+    let areas = match s.coverage.areas_of_care(&caller, &patient).await {
         Ok(a) => a,
         Err(e) => return refusal_page(s, r, &e).await,
     };
     let rows: Vec<(String, String)> = areas
         .iter()
-        .map(|a| (ws_membership::card::title_case(&a.region), a.mrn.clone()))
+        .map(|a| {
+            (
+                ws_coverage::service::card::title_case(&a.region),
+                a.mrn.clone(),
+            )
+        })
         .collect();
-    let svc = Membership::service_caller(&caller, &patient, "care away from home: regions");
+    let svc = CoverageService::service_caller(&caller, &patient, "care away from home: regions");
     let home = s
-        .membership
-        .status(&caller, &patient, ws_membership::today())
+        .coverage
+        .status(&caller, &patient, ws_coverage::service::today())
         .await
         .ok()
         .and_then(|st| st.region);
     let choices: Vec<(String, String)> = s
-        .membership
+        .coverage
         .regions(&svc)
         .await
         .unwrap_or_default()
@@ -607,8 +613,8 @@ async fn add_area(
     let (caller, patient) = or_return!(caller_of(&s, &r).await);
     let region = field(&f, "region").unwrap_or("").to_owned();
     match s
-        .membership
-        .add_area_of_care(&caller, &patient, &region, ws_membership::today())
+        .coverage
+        .add_area_of_care(&caller, &patient, &region, ws_coverage::service::today())
         .await
     {
         Ok(area) => {
@@ -631,7 +637,10 @@ async fn add_area(
                 r.lang,
                 "areas.added",
                 &[
-                    ("region", &ws_membership::card::title_case(&area.region)),
+                    (
+                        "region",
+                        &ws_coverage::service::card::title_case(&area.region),
+                    ),
                     ("mrn", &area.mrn),
                 ],
             );

@@ -15,10 +15,10 @@ use axum::routing::{get, post};
 use serde_json::Value;
 use ws_fhir::validate::MAX_RESOURCE_BYTES;
 use ws_fhir::{Issue, IssueCode};
-use ws_interop::StoredResource;
-use ws_interop::query::parse_query_string;
-use ws_interop::time::{http_date, instant};
-use ws_interop::{Caller, FhirError, Written};
+use ws_fhir_service::StoredResource;
+use ws_fhir_service::query::parse_query_string;
+use ws_fhir_service::time::{http_date, instant};
+use ws_fhir_service::{Caller, FhirError, Written};
 
 use crate::AppState;
 
@@ -349,7 +349,7 @@ async fn metadata(
     RawQuery(q): RawQuery,
 ) -> Response {
     let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
-    let cs = ws_interop::capability::capability_statement(&s.fhir.base_url, s.version);
+    let cs = ws_fhir_service::capability::capability_statement(&s.fhir.base_url, s.version);
     ok_json(&ctx, StatusCode::OK, cs.to_string())
 }
 
@@ -807,7 +807,7 @@ async fn export_file(
     let Some(rtype) = file.strip_suffix(".ndjson") else {
         return nf();
     };
-    if !ws_interop::bundle::valid_id(&job) || !ws_fhir::validate::is_resource_type(rtype) {
+    if !ws_fhir_service::bundle::valid_id(&job) || !ws_fhir::validate::is_resource_type(rtype) {
         return nf();
     }
     match s.fhir.export_job(&job).await {

@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use ws_interop::Fhir;
+use ws_fhir_service::Fhir;
 
 pub use fhir_api::fhir_error;
 
@@ -34,7 +34,7 @@ pub struct AppState {
     pub fhir: Fhir,
     pub identity: ws_identity::Identity,
     /// Coverage and membership (issue 5).
-    pub membership: ws_membership::Membership,
+    pub coverage: ws_coverage::CoverageService,
     /// Where the notification outbox is delivered (the file sink).
     pub outbox: ws_identity::service::FileSink,
     /// Mark cookies `Secure` (the public URL is https).

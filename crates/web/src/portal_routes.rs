@@ -1024,7 +1024,7 @@ async fn access_log(
             &info.account,
             info.session.acting_for.as_deref(),
             Some(r.source.clone()),
-            ws_interop::time::now_micros(),
+            ws_fhir_service::time::now_micros(),
         )
         .await
     {
@@ -1041,7 +1041,7 @@ async fn access_log(
     };
     let (rows, has_older) = match s.fhir.access_log(&caller, &patient, page, LOG_PAGE).await {
         Ok(x) => x,
-        Err(ws_interop::FhirError::Forbidden(_)) => {
+        Err(ws_fhir_service::FhirError::Forbidden(_)) => {
             let sh = shell(&s, &r, Section::Privacy).await;
             return html(
                 &r,

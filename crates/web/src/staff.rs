@@ -88,7 +88,7 @@ async fn staff_caller(
             &info.account,
             None,
             Some(crate::auth::client_address(s, addr, headers)),
-            ws_interop::time::now_micros(),
+            ws_fhir_service::time::now_micros(),
         )
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
@@ -130,8 +130,8 @@ async fn lookup(s: &AppState, caller: &Caller, mrn: &str) -> Result<Vec<MemberRo
                 )
             })
             .collect();
-        let today = ws_membership::today();
-        let coverage = match s.membership.status(caller, id, today).await {
+        let today = ws_coverage::service::today();
+        let coverage = match s.coverage.status(caller, id, today).await {
             Ok(st) => match (&st.coverage, st.is_active()) {
                 (Some(c), true) => format!(
                     "Covered today: {} (group {}), since {}",
@@ -147,7 +147,7 @@ async fn lookup(s: &AppState, caller: &Caller, mrn: &str) -> Result<Vec<MemberRo
             },
             Err(e) => format!("Coverage not shown: {e}"),
         };
-        let family = match s.membership.family(caller, id, today).await {
+        let family = match s.coverage.family(caller, id, today).await {
             Ok(f) => f
                 .rows
                 .iter()
@@ -348,9 +348,9 @@ async fn record(
 /// The address and mobile of a contact form (portal and staff pages share the fields).
 pub(crate) fn contact_form(
     f: &[(String, String)],
-) -> (ws_membership::changes::Address, Option<String>) {
+) -> (ws_coverage::service::changes::Address, Option<String>) {
     let get = |k: &str| field(f, k).unwrap_or("").trim().to_owned();
-    let address = ws_membership::changes::Address {
+    let address = ws_coverage::service::changes::Address {
         lines: vec![get("line")],
         city: get("city"),
         state: get("state").to_ascii_uppercase(),
@@ -435,8 +435,8 @@ async fn record_death(
         .await;
     };
     match s
-        .membership
-        .record_death(caller, patient, date, ws_membership::today())
+        .coverage
+        .record_death(caller, patient, date, ws_coverage::service::today())
         .await
     {
         Ok(rep) => {
@@ -471,7 +471,7 @@ async fn add_member(
     let get = |k: &str| field(f, k).unwrap_or("").trim().to_owned();
     let birth = get("birth_date").parse::<jiff::civil::Date>();
     let event_date = get("event_date").parse::<jiff::civil::Date>();
-    let relationship = ws_coverage::Relationship::from_x12(&get("relationship"));
+    let relationship = ws_coverage::rules::Relationship::from_x12(&get("relationship"));
     let (Ok(birth), Ok(event_date), Some(relationship)) = (birth, event_date, relationship) else {
         return reply(
             &s,
@@ -481,9 +481,9 @@ async fn add_member(
         )
         .await;
     };
-    let event = ws_membership::changes::life_event(&get("event"), event_date)
-        .unwrap_or(ws_coverage::windows::LifeEvent::Birth(event_date));
-    let d = ws_membership::changes::NewDependent {
+    let event = ws_coverage::service::changes::life_event(&get("event"), event_date)
+        .unwrap_or(ws_coverage::rules::windows::LifeEvent::Birth(event_date));
+    let d = ws_coverage::service::changes::NewDependent {
         given: get("given"),
         family: get("family"),
         birth_date: birth,
@@ -492,8 +492,8 @@ async fn add_member(
         event,
     };
     match s
-        .membership
-        .add_dependent(caller, patient, d, ws_membership::today())
+        .coverage
+        .add_dependent(caller, patient, d, ws_coverage::service::today())
         .await
     {
         Ok(out) => {
@@ -522,7 +522,7 @@ async fn correct_contact(
     let (caller, f, patient) = (&ms.caller, &ms.f, ms.patient.as_str());
     let (address, phone) = contact_form(f);
     match s
-        .membership
+        .coverage
         .update_contact(caller, patient, Some(address), phone)
         .await
     {
@@ -545,10 +545,11 @@ async fn enroll(
     let get = |k: &str| field(f, k).unwrap_or("").trim().to_owned();
     let event = match (get("event").as_str(), get("event_date").parse().ok()) {
         ("", _) | (_, None) => None,
-        (kind, Some(d)) => ws_membership::changes::life_event(kind, d)
-            .or(Some(ws_coverage::windows::LifeEvent::EnrollmentError(d))),
+        (kind, Some(d)) => ws_coverage::service::changes::life_event(kind, d).or(Some(
+            ws_coverage::rules::windows::LifeEvent::EnrollmentError(d),
+        )),
     };
-    let e = ws_membership::changes::NewEnrollment {
+    let e = ws_coverage::service::changes::NewEnrollment {
         subscriber: patient.to_owned(),
         members: Vec::new(),
         plan_code: get("plan"),
@@ -556,7 +557,11 @@ async fn enroll(
         event,
         part_a_b_start: get("part_a_b_start").parse().ok(),
     };
-    match s.membership.enroll(caller, e, ws_membership::today()).await {
+    match s
+        .coverage
+        .enroll(caller, e, ws_coverage::service::today())
+        .await
+    {
         Ok(out) => {
             let notice = format!(
                 "Enrolled: coverage starts {} ({}; {}).",
@@ -582,8 +587,8 @@ async fn terminate(
     };
     let (caller, patient) = (&ms.caller, ms.patient.as_str());
     match s
-        .membership
-        .terminate(caller, patient, ws_membership::today())
+        .coverage
+        .terminate(caller, patient, ws_coverage::service::today())
         .await
     {
         Ok(out) => {

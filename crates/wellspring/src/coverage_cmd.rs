@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use jiff::civil::Date;
 use ws_audit::Auditor;
-use ws_interop::{Caller, Fhir};
+use ws_fhir_service::{Caller, Fhir};
 
 use crate::settings::Settings;
 use crate::{DbArg, open_store};
@@ -194,7 +194,7 @@ pub async fn run(args: CoverageArgs, settings: &Settings) -> anyhow::Result<()> 
                 Some(d) => d
                     .parse()
                     .with_context(|| format!("--as-of '{d}' is not a date (YYYY-MM-DD)"))?,
-                None => ws_membership::today(),
+                None => ws_coverage::service::today(),
             };
             let url = db.database.unwrap_or_else(|| settings.database_url.clone());
             let store = open_store(&url).await?;
@@ -205,7 +205,7 @@ pub async fn run(args: CoverageArgs, settings: &Settings) -> anyhow::Result<()> 
                 "urn:wellspring:cli".into(),
                 settings.export_dir.clone(),
             );
-            let m = ws_membership::Membership::new(fhir.clone());
+            let m = ws_coverage::service::CoverageService::new(fhir.clone());
             let ended = m
                 .age_out(&Caller::system(), on)
                 .await

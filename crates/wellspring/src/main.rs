@@ -14,8 +14,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use ws_audit::Auditor;
-use ws_interop::Caller;
-use ws_interop::Fhir;
+use ws_fhir_service::Caller;
+use ws_fhir_service::Fhir;
 use ws_store::Store;
 
 use crate::settings::Settings;
@@ -100,7 +100,7 @@ enum Command {
     Staff(admin::StaffArgs),
     /// SMART apps and back-end integrations.
     Apps(admin::AppsArgs),
-    /// Membership jobs and tools (sample X12 834 files, dependent age-out).
+    /// Coverage jobs and tools (sample X12 834 files, dependent age-out).
     Coverage(coverage_cmd::CoverageArgs),
 }
 
@@ -207,7 +207,7 @@ async fn main() -> anyhow::Result<()> {
                 })
             };
             let state = ws_web::AppState {
-                membership: ws_membership::Membership::new(fhir.clone()),
+                coverage: ws_coverage::service::CoverageService::new(fhir.clone()),
                 fhir,
                 identity,
                 outbox,
@@ -305,11 +305,11 @@ async fn import_x12(
     report: Option<&std::path::Path>,
 ) -> anyhow::Result<i32> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let m = ws_membership::Membership::new(fhir.clone());
+    let m = ws_coverage::service::CoverageService::new(fhir.clone());
     let started = std::time::Instant::now();
     let r = match m.import_834(&Caller::system(), &bytes).await {
         Ok(r) => r,
-        Err(ws_membership::MembershipError::Invalid(msg)) => {
+        Err(ws_coverage::service::CoverageError::Invalid(msg)) => {
             eprintln!("{}: {msg}", path.display());
             return Ok(2);
         }
@@ -402,7 +402,7 @@ pub async fn import(
             use std::io::Read;
             std::fs::File::open(f)?.read(&mut head)?
         };
-        if !ws_membership::x12::looks_like_x12(&head[..n]) {
+        if !ws_coverage::service::x12::looks_like_x12(&head[..n]) {
             fhir_files.push(f.clone());
             continue;
         }

@@ -896,7 +896,7 @@ both!(age_boundaries_apply_on_the_day);
 /// members read every stored resource by id; each gets exactly their own compartment (200), the
 /// public directory (200), and nothing else (404).
 async fn no_cross_member_read_on_any_generated_type(app: &TestApp) {
-    use ws_interop::bulk::{ImportItem, ImportReport};
+    use ws_fhir_service::bulk::{ImportItem, ImportReport};
     let cfg = ws_synthetic::SeedConfig::new(12, 3);
     let mut items = Vec::new();
     ws_synthetic::generate(&cfg, &mut |v: Value| {
@@ -917,7 +917,7 @@ async fn no_cross_member_read_on_any_generated_type(app: &TestApp) {
     });
     let mut report = ImportReport::default();
     app.fhir
-        .import_batches(&ws_interop::Caller::system(), "seed", rx, &mut report)
+        .import_batches(&ws_fhir_service::Caller::system(), "seed", rx, &mut report)
         .await
         .unwrap();
     feeder.await.unwrap();

@@ -420,7 +420,7 @@ mod flows {
         assert_eq!(b.count("#card-pdf").await + b.count("#card-png").await, 2);
 
         // Add a newborn born three days ago.
-        let today = ws_membership::today();
+        let today = ws_coverage::service::today();
         let birth = today
             .checked_sub(jiff::Span::new().days(3))
             .expect("date")

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use serde_json::{Value, json};
-use ws_interop::Caller;
-use ws_interop::bulk::ImportReport;
+use ws_fhir_service::Caller;
+use ws_fhir_service::bulk::ImportReport;
 
 use crate::support::{TestApp, patient, version_of};
 
@@ -509,7 +509,7 @@ async fn import_bad_byte_rejects_one_line(app: &TestApp) {
 /// Finding 10, the oversize half: a line longer than the per-resource limit is rejected alone
 /// (skipped while reading, never held whole), the lines around it load.
 async fn import_oversize_line_rejects_one_line(app: &TestApp) {
-    let big = "x".repeat(ws_interop::bulk::MAX_LINE_BYTES + 10);
+    let big = "x".repeat(ws_fhir_service::bulk::MAX_LINE_BYTES + 10);
     let lines = [
         json!({"resourceType": "Patient", "id": "before"}).to_string(),
         json!({"resourceType": "Patient", "id": "huge", "name": [{"text": big}]}).to_string(),

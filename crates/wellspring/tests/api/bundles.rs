@@ -520,7 +520,7 @@ async fn transaction_of_creates_and_updates(app: &TestApp) {
 /// resources refused with the resource's index, and a version that moves between preparing and
 /// storing fails the store (optimistic check) instead of overwriting.
 async fn service_batch_writes(app: &TestApp) {
-    let caller = ws_interop::Caller::system();
+    let caller = ws_fhir_service::Caller::system();
     let mut one = patient("SvcOne");
     one["id"] = json!("svc-one");
     let mut two = patient("SvcTwo");

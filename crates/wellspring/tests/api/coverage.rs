@@ -5,12 +5,12 @@
 
 use jiff::civil::{Date, date};
 use serde_json::{Value, json};
-use ws_coverage::Relationship;
-use ws_coverage::windows::LifeEvent;
+use ws_coverage::rules::Relationship;
+use ws_coverage::rules::windows::LifeEvent;
+use ws_coverage::service::changes::NewDependent;
+use ws_coverage::service::{CoverageError, CoverageService};
+use ws_fhir_service::{Caller, Principal};
 use ws_identity::caller::{Access, Grant, StaffRole};
-use ws_interop::{Caller, Principal};
-use ws_membership::changes::NewDependent;
-use ws_membership::{Membership, MembershipError};
 
 use crate::support::TestApp;
 
@@ -204,7 +204,7 @@ fn newborn(given: &str, gender: &str, birth: Date) -> NewDependent {
 /// the window closes is refused with the reason; another member cannot add to this family.
 async fn newborn_added_from_birth_date(app: &TestApp) {
     let (sub, spouse) = seed_family(app).await;
-    let m = Membership::new(app.fhir.clone());
+    let m = CoverageService::new(app.fhir.clone());
     // A fixed "today" outside the employer's November open enrollment.
     let today = date(2026, 6, 15);
     let birth = date(2026, 6, 5);
@@ -221,7 +221,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
     let baby = out.patient.clone().unwrap();
     let mrn = out.mrn.clone().unwrap();
     assert!(
-        mrn.starts_with("NOR") && ws_membership::ids::mrn_is_valid(&mrn),
+        mrn.starts_with("NOR") && ws_coverage::service::ids::mrn_is_valid(&mrn),
         "{mrn}"
     );
     let p = app.get(&format!("/Patient/{baby}")).await.json();
@@ -254,7 +254,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
         .add_dependent(&me, &sub, newborn("Chidi", "male", birth), today)
         .await;
     assert!(
-        matches!(again, Err(MembershipError::Invalid(ref s)) if s.contains("already")),
+        matches!(again, Err(CoverageError::Invalid(ref s)) if s.contains("already")),
         "{again:?}"
     );
     // A birth 45 days ago in a group plan: outside the 31-day window (ENR-11); next chance is
@@ -264,7 +264,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
         .add_dependent(&me, &sub, newborn("Late", "female", old), today)
         .await;
     match late {
-        Err(MembershipError::Refused {
+        Err(CoverageError::Refused {
             reason,
             rule,
             next_allowed,
@@ -280,7 +280,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
     let r = m
         .add_dependent(&spouse_caller, &sub, newborn("X", "male", birth), today)
         .await;
-    assert!(matches!(r, Err(MembershipError::Forbidden(_))), "{r:?}");
+    assert!(matches!(r, Err(CoverageError::Forbidden(_))), "{r:?}");
     assert_eq!(app.search_ids("Patient", "family=Okafor").await.len(), 3);
     // The subscriber sees the whole family's enrollment; the spouse only their own row.
     let whole = m.family(&me, &sub, today).await.unwrap();
@@ -296,7 +296,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
 /// future appointments are cancelled, and nothing is deleted.
 async fn death_recorded_by_member_services(app: &TestApp) {
     let (sub, _) = seed_family(app).await;
-    let today = ws_membership::today();
+    let today = ws_coverage::service::today();
     let future = today.checked_add(jiff::Span::new().days(20)).unwrap();
     app.put(
         "/Appointment/appt-1",
@@ -306,13 +306,13 @@ async fn death_recorded_by_member_services(app: &TestApp) {
     )
     .await
     .assert_status(201);
-    let m = Membership::new(app.fhir.clone());
+    let m = CoverageService::new(app.fhir.clone());
     let died = today.checked_sub(jiff::Span::new().days(2)).unwrap();
     // A member cannot record a death.
     let me = person("acct-ada", &sub, Access::Own);
     assert!(matches!(
         m.record_death(&me, &sub, died, today).await,
-        Err(MembershipError::Forbidden(_))
+        Err(CoverageError::Forbidden(_))
     ));
     let rep = m
         .record_death(&member_services(), &sub, died, today)
@@ -331,7 +331,7 @@ async fn death_recorded_by_member_services(app: &TestApp) {
     // Recording it twice is refused; the Patient is still there (nothing deleted).
     assert!(matches!(
         m.record_death(&member_services(), &sub, died, today).await,
-        Err(MembershipError::Invalid(_))
+        Err(CoverageError::Invalid(_))
     ));
     app.get("/Patient/sub").await.assert_status(200);
 }
@@ -340,15 +340,15 @@ async fn death_recorded_by_member_services(app: &TestApp) {
 /// asking again returns the same one; Medicaid members are refused routine care away.
 async fn area_of_care_issues_a_linked_mrn(app: &TestApp) {
     let (sub, _) = seed_family(app).await;
-    let m = Membership::new(app.fhir.clone());
+    let m = CoverageService::new(app.fhir.clone());
     let me = person("acct-ada", &sub, Access::Own);
-    let today = ws_membership::today();
+    let today = ws_coverage::service::today();
     let a = m
         .add_area_of_care(&me, &sub, "south", today)
         .await
         .expect("area added");
     assert!(
-        a.mrn.starts_with("SOU") && ws_membership::ids::mrn_is_valid(&a.mrn),
+        a.mrn.starts_with("SOU") && ws_coverage::service::ids::mrn_is_valid(&a.mrn),
         "{}",
         a.mrn
     );
@@ -363,11 +363,11 @@ async fn area_of_care_issues_a_linked_mrn(app: &TestApp) {
     assert_eq!(again, a);
     assert!(matches!(
         m.add_area_of_care(&me, &sub, "north", today).await,
-        Err(MembershipError::Invalid(_))
+        Err(CoverageError::Invalid(_))
     ));
     assert!(matches!(
         m.add_area_of_care(&me, &sub, "atlantis", today).await,
-        Err(MembershipError::NotFound(_))
+        Err(CoverageError::NotFound(_))
     ));
     // Medicaid: move the family to the Medicaid plan code, then ask.
     let mut c = app.get("/Coverage/cov-spouse").await.json();
@@ -384,7 +384,7 @@ async fn area_of_care_issues_a_linked_mrn(app: &TestApp) {
     assert!(
         matches!(
             r,
-            Err(MembershipError::Refused {
+            Err(CoverageError::Refused {
                 rule: "AWY-02" | "ENR-23",
                 ..
             })
@@ -806,7 +806,7 @@ async fn member_services_pages(app: &TestApp) {
     let p = app.get("/Patient/sub").await.json();
     assert_eq!(p["address"][0]["line"][0], "77 Alder Way");
     assert_eq!(p["address"][0]["state"], "WA");
-    let today = ws_membership::today();
+    let today = ws_coverage::service::today();
     let birth = today
         .checked_sub(jiff::Span::new().days(3))
         .unwrap()
@@ -873,8 +873,8 @@ async fn member_services_pages(app: &TestApp) {
 /// region and MRN.
 async fn id_card_offered_by_plan(app: &TestApp) {
     let (sub, spouse) = seed_family(app).await;
-    let m = Membership::new(app.fhir.clone());
-    let today = ws_membership::today();
+    let m = CoverageService::new(app.fhir.clone());
+    let today = ws_coverage::service::today();
     let card = m
         .id_card(&person("acct-ada", &sub, Access::Own), &sub, today)
         .await
@@ -901,7 +901,7 @@ async fn id_card_offered_by_plan(app: &TestApp) {
         .id_card(&person("acct-ben", &spouse, Access::Own), &spouse, today)
         .await;
     match refused {
-        Err(MembershipError::Refused { reason, rule, .. }) => {
+        Err(CoverageError::Refused { reason, rule, .. }) => {
             assert_eq!(rule, "SEED-03");
             assert!(reason.contains("Medicare"), "{reason}");
         }
@@ -916,7 +916,7 @@ async fn id_card_offered_by_plan(app: &TestApp) {
         )
         .await;
     assert!(
-        matches!(before, Err(MembershipError::Refused { rule: "ELG-01", .. })),
+        matches!(before, Err(CoverageError::Refused { rule: "ELG-01", .. })),
         "{before:?}"
     );
 }
@@ -1018,13 +1018,13 @@ async fn coverage_pages_in_the_portal(app: &TestApp) {
 /// on December 31 (starts never move).
 async fn change_plan_in_the_employer_window(app: &TestApp) {
     let (sub, spouse) = seed_family(app).await;
-    let m = Membership::new(app.fhir.clone());
+    let m = CoverageService::new(app.fhir.clone());
     let me = person("acct-ada", &sub, Access::Own);
     match m
         .change_plan(&me, &sub, "DHMO-1500", None, date(2026, 6, 15))
         .await
     {
-        Err(MembershipError::Refused { next_allowed, .. }) => {
+        Err(CoverageError::Refused { next_allowed, .. }) => {
             assert_eq!(next_allowed, Some(date(2026, 11, 1)));
         }
         other => panic!("a refusal, got {other:?}"),
@@ -1065,7 +1065,7 @@ async fn change_plan_in_the_employer_window(app: &TestApp) {
     let r = m
         .change_plan(&me, &sub, "MCD", None, date(2026, 11, 15))
         .await;
-    assert!(matches!(r, Err(MembershipError::Refused { .. })), "{r:?}");
+    assert!(matches!(r, Err(CoverageError::Refused { .. })), "{r:?}");
     // The spouse is not the subscriber.
     let r = m
         .change_plan(
@@ -1076,14 +1076,14 @@ async fn change_plan_in_the_employer_window(app: &TestApp) {
             date(2026, 11, 15),
         )
         .await;
-    assert!(matches!(r, Err(MembershipError::Forbidden(_))), "{r:?}");
+    assert!(matches!(r, Err(CoverageError::Forbidden(_))), "{r:?}");
 }
 
 /// ENR-13: the age-out run ends a child's coverage the day before the 26th birthday; younger
 /// children and the adults are untouched; a member cannot run it.
 async fn dependents_age_out(app: &TestApp) {
     let (sub, _) = seed_family(app).await;
-    let m = Membership::new(app.fhir.clone());
+    let m = CoverageService::new(app.fhir.clone());
     let add = |id: &str, birth: &str| {
         json!({"resourceType": "Patient", "id": id,
             "identifier": [{"system": "urn:wellspring:mrn:north", "value": format!("NOR-{id}")}],
@@ -1110,7 +1110,7 @@ async fn dependents_age_out(app: &TestApp) {
     assert!(matches!(
         m.age_out(&person("acct-ada", &sub, Access::Own), date(2026, 9, 1))
             .await,
-        Err(MembershipError::Forbidden(_))
+        Err(CoverageError::Forbidden(_))
     ));
     let before = m
         .age_out(&Caller::system(), date(2026, 8, 14))
@@ -1153,8 +1153,8 @@ async fn medicare_enrollment_windows(app: &TestApp) {
     )
     .await
     .assert_status(201);
-    let m = Membership::new(app.fhir.clone());
-    let enrollment = ws_membership::changes::NewEnrollment {
+    let m = CoverageService::new(app.fhir.clone());
+    let enrollment = ws_coverage::service::changes::NewEnrollment {
         subscriber: "medi".into(),
         members: vec![],
         plan_code: "MA-HMO".into(),
@@ -1170,13 +1170,13 @@ async fn medicare_enrollment_windows(app: &TestApp) {
             date(2026, 6, 1)
         )
         .await,
-        Err(MembershipError::Forbidden(_))
+        Err(CoverageError::Forbidden(_))
     ));
     let late = m
         .enroll(&member_services(), enrollment.clone(), date(2026, 12, 20))
         .await;
     assert!(
-        matches!(late, Err(MembershipError::Refused { .. })),
+        matches!(late, Err(CoverageError::Refused { .. })),
         "{late:?}"
     );
     let out = m
@@ -1204,7 +1204,7 @@ async fn medicare_enrollment_windows(app: &TestApp) {
 /// if a subscriber.
 async fn voluntary_termination(app: &TestApp) {
     let (sub, spouse) = seed_family(app).await;
-    let m = Membership::new(app.fhir.clone());
+    let m = CoverageService::new(app.fhir.clone());
     assert!(matches!(
         m.terminate(
             &person("acct-ada", &sub, Access::Own),
@@ -1212,12 +1212,12 @@ async fn voluntary_termination(app: &TestApp) {
             date(2026, 6, 10)
         )
         .await,
-        Err(MembershipError::Forbidden(_))
+        Err(CoverageError::Forbidden(_))
     ));
     assert!(matches!(
         m.terminate(&member_services(), &spouse, date(2026, 6, 10))
             .await,
-        Err(MembershipError::Invalid(_))
+        Err(CoverageError::Invalid(_))
     ));
     let out = m
         .terminate(&member_services(), &sub, date(2026, 6, 10))

@@ -407,7 +407,7 @@ fn granted(kind: &str, st: u16, body: &str) -> bool {
 }
 
 async fn generated_region_matrix(app: &TestApp) {
-    use ws_interop::bulk::{ImportItem, ImportReport};
+    use ws_fhir_service::bulk::{ImportItem, ImportReport};
     // The synthetic region, loaded as `wellspring seed` does.
     let cfg = ws_synthetic::SeedConfig::new(120, 5);
     let mut items = Vec::new();

@@ -1,8 +1,8 @@
 //! The synthetic region loads through the public import path and is explorable over the API.
 
 use serde_json::Value;
-use ws_interop::Caller;
-use ws_interop::bulk::{ImportItem, ImportReport};
+use ws_fhir_service::Caller;
+use ws_fhir_service::bulk::{ImportItem, ImportReport};
 use ws_synthetic::SeedConfig;
 
 use crate::support::TestApp;

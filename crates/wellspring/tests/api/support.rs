@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use ws_audit::Auditor;
-use ws_interop::Fhir;
+use ws_fhir_service::Fhir;
 use ws_store::{AuditRecord, Store, StoreOptions};
 
 /// Generate one `#[tokio::test]` per back end for each named `async fn name(app: &TestApp)`.
@@ -256,7 +256,7 @@ impl TestApp {
             dir: dir.join("outbox"),
         };
         let state = ws_web::AppState {
-            membership: ws_membership::Membership::new(fhir.clone()),
+            coverage: ws_coverage::service::CoverageService::new(fhir.clone()),
             fhir: fhir.clone(),
             identity: identity.clone(),
             outbox: outbox.clone(),

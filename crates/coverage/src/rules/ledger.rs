@@ -18,8 +18,8 @@
 
 use jiff::civil::Date;
 
-use crate::Relationship;
-use crate::dates::add_days;
+use crate::rules::Relationship;
+use crate::rules::dates::add_days;
 
 /// The kind every op in this module records.
 pub const MEDICAL: &str = "medical";

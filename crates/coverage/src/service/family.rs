@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::rules::Relationship;
+use crate::rules::ledger::Period;
 use jiff::civil::Date;
 use serde_json::{Value, json};
-use ws_coverage::Relationship;
-use ws_coverage::ledger::Period;
-use ws_interop::Caller;
+use ws_fhir_service::Caller;
 
-use crate::ids::{identifier, region_of_patient};
-use crate::{Membership, MembershipError, Result};
+use crate::service::ids::{identifier, region_of_patient};
+use crate::service::{CoverageError, CoverageService, Result};
 
 pub const PLAN_CODE_SYSTEM: &str = "urn:wellspring:plan-code";
 pub const GROUP_SYSTEM: &str = "urn:wellspring:employer-group";
@@ -327,7 +327,7 @@ impl PlanSummary {
     }
 }
 
-impl Membership {
+impl CoverageService {
     /// Coverage rows where `patient` is the beneficiary (service caller: authorize first).
     pub async fn coverages_of(&self, svc: &Caller, patient: &str) -> Result<Vec<CoverageRow>> {
         let list = self
@@ -345,7 +345,7 @@ impl Membership {
     }
 
     /// The family `patient` is covered in on `on` (or, when not covered then, their latest
-    /// coverage's family), read as `caller` after [`Membership::authorize_view`].
+    /// coverage's family), read as `caller` after [`CoverageService::authorize_view`].
     pub async fn family(&self, caller: &Caller, patient: &str, on: Date) -> Result<Family> {
         Self::authorize_view(caller, patient)?;
         let svc = Self::service_caller(caller, patient, "coverage: family enrollment");
@@ -424,7 +424,7 @@ impl Membership {
             .find(|p| region.is_some_and(|r| identifier(p, REGION_SYSTEM).as_deref() == Some(r)))
             .or_else(|| plans.first())
             .cloned();
-        pick.ok_or_else(|| MembershipError::NotFound(format!("no plan with code {code}")))
+        pick.ok_or_else(|| CoverageError::NotFound(format!("no plan with code {code}")))
     }
 
     /// Every plan on offer in `region` (public data).
@@ -473,7 +473,7 @@ pub fn coverage_resource(
     v["id"] = json!(p.id);
     v["identifier"] = json!([{
         "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MB", "display": "Member Number"}]},
-        "system": crate::ids::member_id_system(region),
+        "system": crate::service::ids::member_id_system(region),
         "value": member_id
     }]);
     v["status"] = json!(if p.end.is_some() {

@@ -3,9 +3,9 @@
 //! service numbers from 40,000,000 up, so it never meets a generated one.
 
 use serde_json::Value;
-use ws_interop::Caller;
+use ws_fhir_service::Caller;
 
-use crate::{Membership, MembershipError, Result};
+use crate::service::{CoverageError, CoverageService, Result};
 
 /// First number the service issues (the generator uses 0.. for its members).
 const ISSUED_BASE: u64 = 40_000_000;
@@ -94,7 +94,7 @@ pub struct Region {
     pub phone: Option<String>,
 }
 
-impl Membership {
+impl CoverageService {
     /// Issue the next MRN of `region` (its own counter).
     pub async fn issue_mrn(&self, region: &str) -> Result<String> {
         let (n, _) = self.reserve_mrns(region, 1).await?;
@@ -103,12 +103,12 @@ impl Membership {
 
     /// Reserve `n` numbers of `region`'s MRN counter; returns the first and last number.
     pub async fn reserve_mrns(&self, region: &str, n: u64) -> Result<(u64, u64)> {
-        let n_i = i64::try_from(n).map_err(|_| MembershipError::Invalid("block size".into()))?;
+        let n_i = i64::try_from(n).map_err(|_| CoverageError::Invalid("block size".into()))?;
         let last = self
             .fhir
             .advance_counter(&format!("mrn:{region}"), n_i)
             .await?;
-        let last = u64::try_from(last).map_err(|_| MembershipError::Invalid("counter".into()))?;
+        let last = u64::try_from(last).map_err(|_| CoverageError::Invalid("counter".into()))?;
         Ok((ISSUED_BASE + last + 1 - n, ISSUED_BASE + last))
     }
 

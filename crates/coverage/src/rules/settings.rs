@@ -1,15 +1,15 @@
 //! Effective-dated configuration for the coverage rules (DOMAIN "Wellspring's defaults" table
 //! and §1). No rule in this crate holds a window, age, amount or threshold of its own: they all
 //! come from a [`Settings`] picked out of a [`SettingsTable`] by date and scope (a state such as
-//! "CO", or a market key such as "individual" — see [`crate::Market::scope_key`]).
+//! "CO", or a market key such as "individual" — see [`crate::rules::Market::scope_key`]).
 
 use std::sync::LazyLock;
 
 use jiff::civil::Date;
 
-use crate::Market;
-pub use crate::dates::MonthDay;
-use crate::dates::{add_days, ymd};
+use crate::rules::Market;
+pub use crate::rules::dates::MonthDay;
+use crate::rules::dates::{add_days, ymd};
 
 /// How the last day of an N-day window is counted (ENR-03).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

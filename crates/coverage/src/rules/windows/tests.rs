@@ -1,5 +1,5 @@
 use super::*;
-use crate::settings::{DayCount, Settings};
+use crate::rules::settings::{DayCount, Settings};
 use jiff::civil::{Date, date};
 
 fn req(market: Market, action: Action, event: Option<LifeEvent>, on: Date) -> EnrollmentRequest {

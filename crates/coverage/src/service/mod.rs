@@ -5,7 +5,7 @@
 //! (windows, effective dates, ages, eligibility, card availability, care away from home) are the
 //! pure rules of `ws_coverage`. Members do not write Coverage through the FHIR API (the policy
 //! keeps it read-only for them): this service first checks that the caller may manage the
-//! family ([`Membership::authorize_manage`]), then writes as a service caller that keeps the
+//! family ([`CoverageService::authorize_manage`]), then writes as a service caller that keeps the
 //! caller's audit identity and names the change as the purpose.
 
 pub mod areas;
@@ -16,11 +16,11 @@ pub mod family;
 pub mod ids;
 pub mod x12;
 
+use crate::rules::settings::SettingsTable;
 use jiff::civil::Date;
 use serde_json::Value;
-use ws_coverage::settings::SettingsTable;
+use ws_fhir_service::{Caller, Fhir, FhirError, Principal};
 use ws_identity::caller::{Access, StaffRole};
-use ws_interop::{Caller, Fhir, FhirError, Principal};
 
 /// Member services and advice lines printed on the ID card and in the portal.
 #[derive(Debug, Clone)]
@@ -43,14 +43,14 @@ impl Default for Contacts {
 
 /// The membership service. Cheap to clone.
 #[derive(Clone)]
-pub struct Membership {
+pub struct CoverageService {
     pub fhir: Fhir,
     pub rules: std::sync::Arc<SettingsTable>,
     pub contacts: Contacts,
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum MembershipError {
+pub enum CoverageError {
     #[error(transparent)]
     Fhir(#[from] FhirError),
     /// A request outside its window, or against a rule: the reason, the rule id and the next
@@ -69,9 +69,9 @@ pub enum MembershipError {
     Invalid(String),
 }
 
-impl From<ws_coverage::windows::Refused> for MembershipError {
-    fn from(r: ws_coverage::windows::Refused) -> Self {
-        MembershipError::Refused {
+impl From<crate::rules::windows::Refused> for CoverageError {
+    fn from(r: crate::rules::windows::Refused) -> Self {
+        CoverageError::Refused {
             reason: r.reason,
             next_allowed: r.next_allowed,
             rule: r.rule,
@@ -79,23 +79,23 @@ impl From<ws_coverage::windows::Refused> for MembershipError {
     }
 }
 
-impl From<ws_store::StoreError> for MembershipError {
+impl From<ws_store::StoreError> for CoverageError {
     fn from(e: ws_store::StoreError) -> Self {
-        MembershipError::Fhir(FhirError::from(e))
+        CoverageError::Fhir(FhirError::from(e))
     }
 }
 
-impl MembershipError {
+impl CoverageError {
     /// The message for a person: a refusal says its reason, when the change becomes possible
     /// and the rule.
     pub fn explain(&self) -> String {
         match self {
-            MembershipError::Refused {
+            CoverageError::Refused {
                 reason,
                 next_allowed: Some(d),
                 rule,
             } => format!("{reason} You can make this change from {d}. ({rule})"),
-            MembershipError::Refused { reason, rule, .. } => format!("{reason} ({rule})"),
+            CoverageError::Refused { reason, rule, .. } => format!("{reason} ({rule})"),
             other => other.to_string(),
         }
     }
@@ -103,20 +103,20 @@ impl MembershipError {
     /// HTTP status for the web layer.
     pub fn status(&self) -> u16 {
         match self {
-            MembershipError::Fhir(e) => e.status(),
-            MembershipError::Refused { .. } => 422,
-            MembershipError::Forbidden(_) => 403,
-            MembershipError::NotFound(_) => 404,
-            MembershipError::Invalid(_) => 400,
+            CoverageError::Fhir(e) => e.status(),
+            CoverageError::Refused { .. } => 422,
+            CoverageError::Forbidden(_) => 403,
+            CoverageError::NotFound(_) => 404,
+            CoverageError::Invalid(_) => 400,
         }
     }
 }
 
-pub type Result<T, E = MembershipError> = std::result::Result<T, E>;
+pub type Result<T, E = CoverageError> = std::result::Result<T, E>;
 
-impl Membership {
-    pub fn new(fhir: Fhir) -> Membership {
-        Membership {
+impl CoverageService {
+    pub fn new(fhir: Fhir) -> CoverageService {
+        CoverageService {
             fhir,
             rules: std::sync::Arc::new(SettingsTable::default_table()),
             contacts: Contacts::default(),
@@ -140,13 +140,13 @@ impl Membership {
                 }) {
                     Ok(())
                 } else {
-                    Err(MembershipError::Forbidden(
+                    Err(CoverageError::Forbidden(
                         "only the member or their legal representative can change this membership"
                             .into(),
                     ))
                 }
             }
-            _ => Err(MembershipError::Forbidden(
+            _ => Err(CoverageError::Forbidden(
                 "membership changes are made by the member or member services".into(),
             )),
         }
@@ -157,14 +157,14 @@ impl Membership {
         match &caller.principal {
             Principal::System | Principal::Integration { .. } => Ok(()),
             // Nobody signed in: 401 (sign in or send a token), as the FHIR API answers.
-            Principal::Anonymous => Err(MembershipError::Fhir(FhirError::Unauthorized(
+            Principal::Anonymous => Err(CoverageError::Fhir(FhirError::Unauthorized(
                 "sign in (or use an access token) to reach enrollment and eligibility".into(),
             ))),
             Principal::Staff {
                 role: StaffRole::MemberServices,
                 ..
             } => Ok(()),
-            _ => Err(MembershipError::Forbidden(
+            _ => Err(CoverageError::Forbidden(
                 "only member services record this".into(),
             )),
         }
@@ -178,7 +178,7 @@ impl Membership {
             Principal::System | Principal::Integration { .. } => Ok(()),
             Principal::Staff { role, .. } => match role {
                 StaffRole::MemberServices | StaffRole::Pharmacist | StaffRole::Clinician => Ok(()),
-                StaffRole::Administrator => Err(MembershipError::Forbidden(
+                StaffRole::Administrator => Err(CoverageError::Forbidden(
                     "administrators reach no member data".into(),
                 )),
             },
@@ -191,7 +191,7 @@ impl Membership {
                     ws_identity::rules::policy::Action::Read,
                 ) =>
             {
-                Err(MembershipError::Forbidden(
+                Err(CoverageError::Forbidden(
                     "this app was not granted a scope to read Coverage resources".into(),
                 ))
             }
@@ -210,12 +210,12 @@ impl Membership {
                 if ok {
                     Ok(())
                 } else {
-                    Err(MembershipError::Forbidden(
+                    Err(CoverageError::Forbidden(
                         "your access to this record does not include coverage".into(),
                     ))
                 }
             }
-            Principal::Anonymous => Err(MembershipError::Fhir(FhirError::Unauthorized(
+            Principal::Anonymous => Err(CoverageError::Fhir(FhirError::Unauthorized(
                 "sign in (or use an access token) to see coverage".into(),
             ))),
         }
@@ -244,9 +244,9 @@ impl Membership {
         let r = self.fhir.read(caller, res_type, id).await?;
         let content = r
             .content
-            .ok_or_else(|| MembershipError::NotFound(format!("{res_type}/{id}")))?;
+            .ok_or_else(|| CoverageError::NotFound(format!("{res_type}/{id}")))?;
         serde_json::from_str(&content)
-            .map_err(|e| MembershipError::Invalid(format!("stored {res_type}/{id}: {e}")))
+            .map_err(|e| CoverageError::Invalid(format!("stored {res_type}/{id}: {e}")))
     }
 
     /// Run a transaction Bundle of PUTs (`(type, id, resource)`) as one unit.
@@ -254,7 +254,7 @@ impl Membership {
         self.put_slice(caller, &puts).await
     }
 
-    /// [`Membership::put_all`] for resources the caller keeps (to retry part of them).
+    /// [`CoverageService::put_all`] for resources the caller keeps (to retry part of them).
     pub(crate) async fn put_slice(&self, caller: &Caller, puts: &[Value]) -> Result<()> {
         if puts.is_empty() {
             return Ok(());

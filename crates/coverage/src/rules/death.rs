@@ -17,9 +17,9 @@
 
 use jiff::civil::Date;
 
-use crate::Market;
-use crate::dates::{add_months, first_of_next_month};
-use crate::settings::Settings;
+use crate::rules::Market;
+use crate::rules::dates::{add_months, first_of_next_month};
+use crate::rules::settings::Settings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeathOutcome {

@@ -1,15 +1,15 @@
 //! "Is my coverage active?" (ELG-01) for any date: the portal page, the API and the X12 271
 //! give the same answer, built here.
 
+use crate::rules::eligibility::{PaymentState, PeriodView, Status, status};
+use crate::rules::{Market, Product};
 use jiff::civil::Date;
 use serde_json::{Value, json};
-use ws_coverage::eligibility::{PaymentState, PeriodView, Status, status};
-use ws_coverage::{Market, Product};
-use ws_interop::Caller;
+use ws_fhir_service::Caller;
 
-use crate::family::{CoverageRow, PlanSummary, display_name};
-use crate::ids::{identifier, member_id_system, mrn_system, region_of_patient};
-use crate::{Membership, Result};
+use crate::service::family::{CoverageRow, PlanSummary, display_name};
+use crate::service::ids::{identifier, member_id_system, mrn_system, region_of_patient};
+use crate::service::{CoverageService, Result};
 
 /// The answer for one member on one date.
 #[derive(Debug, Clone)]
@@ -87,7 +87,7 @@ impl CoverageStatus {
             "purpose": ["validation", "benefits"],
             "patient": {"reference": format!("Patient/{}", self.patient), "display": self.name},
             "servicedDate": self.on.to_string(),
-            "created": crate::today().to_string(),
+            "created": crate::service::today().to_string(),
             "request": {"display": format!("eligibility on {}", self.on)},
             "outcome": "complete",
             "disposition": disposition,
@@ -97,7 +97,7 @@ impl CoverageStatus {
     }
 }
 
-impl Membership {
+impl CoverageService {
     /// Coverage status of `patient` on `on`, for a caller allowed to see it.
     pub async fn status(&self, caller: &Caller, patient: &str, on: Date) -> Result<CoverageStatus> {
         Self::authorize_view(caller, patient)?;

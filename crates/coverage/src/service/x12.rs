@@ -12,22 +12,22 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::rules::Relationship;
+use crate::rules::ledger::{self, Period};
 use jiff::civil::{Date, Time};
 use serde_json::{Value, json};
-use ws_coverage::Relationship;
-use ws_coverage::ledger::{self, Period};
-use ws_interop::Caller;
+use ws_fhir_service::Caller;
 use ws_x12::{
     AckInput, EligibilityAnswer, Envelope, Inquiry270, Maintenance, Member834, TransactionAck,
     ack_999, ack_999_unparsed, parse, parse_270, parse_834, write_271,
 };
 
-use crate::family::{
+use crate::service::family::{
     CoverageRow, Family, GROUP_SYSTEM, PlanSummary, REGION_SYSTEM, coverage_resource, strip_meta,
     with_end,
 };
-use crate::ids::{identifier, member_id_system, mrn_system};
-use crate::{Membership, MembershipError, Result};
+use crate::service::ids::{identifier, member_id_system, mrn_system};
+use crate::service::{CoverageError, CoverageService, Result};
 
 /// Members whose writes are committed together (each member's writes stay together; if the
 /// batch fails, each member is retried alone so one bad member rejects only itself).
@@ -83,7 +83,7 @@ fn joined<T>(r: std::result::Result<T, tokio::task::JoinError>) -> Result<T> {
     match r {
         Ok(r) => Ok(r),
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => Err(MembershipError::Invalid(format!(
+        Err(e) => Err(CoverageError::Invalid(format!(
             "the enrollment writer stopped: {e}"
         ))),
     }
@@ -110,7 +110,7 @@ struct MrnBlocks {
 }
 
 impl MrnBlocks {
-    async fn next(&mut self, m: &Membership, region: &str) -> Result<String> {
+    async fn next(&mut self, m: &CoverageService, region: &str) -> Result<String> {
         let (next, end) = self.blocks.get(region).copied().unwrap_or((0, 0));
         let n = if next < end {
             next
@@ -125,7 +125,10 @@ impl MrnBlocks {
             b.0 = n + 1;
         }
         self.want = self.want.saturating_sub(1);
-        Ok(crate::ids::mrn(&crate::ids::mrn_prefix(region), n))
+        Ok(crate::service::ids::mrn(
+            &crate::service::ids::mrn_prefix(region),
+            n,
+        ))
     }
 }
 
@@ -177,8 +180,8 @@ struct GroupInfo {
     region: String,
 }
 
-fn x12_err(e: ws_x12::X12Error) -> MembershipError {
-    MembershipError::Invalid(format!("malformed X12: {e}"))
+fn x12_err(e: ws_x12::X12Error) -> CoverageError {
+    CoverageError::Invalid(format!("malformed X12: {e}"))
 }
 
 fn now_parts() -> (Date, Time, u32) {
@@ -195,7 +198,7 @@ fn gender_of(c: char) -> &'static str {
     }
 }
 
-impl Membership {
+impl CoverageService {
     async fn group_info(
         &self,
         svc: &Caller,
@@ -238,7 +241,7 @@ impl Membership {
             Ok(v) if identifier(&v, REGION_SYSTEM).as_deref() == Some(region) => {
                 Some(PlanSummary::from_resource(&v))
             }
-            Ok(_) | Err(MembershipError::NotFound(_)) => None,
+            Ok(_) | Err(CoverageError::NotFound(_)) => None,
             Err(e) => return Err(e),
         };
         cache.insert(key, p.clone());
@@ -275,7 +278,7 @@ impl Membership {
                 let ctx = Envelope::new(OUR_X12_ID, "UNKNOWN", date, time, ctl, 1);
                 // When the ISA and GS are readable, the sender gets a rejecting 999.
                 let ack = ack_999_unparsed(&ctx, input, &e).unwrap_or_default();
-                return Err(MembershipError::Invalid(format!(
+                return Err(CoverageError::Invalid(format!(
                     "malformed X12 file, nothing imported: {e}{}",
                     if ack.is_empty() {
                         String::new()
@@ -305,7 +308,7 @@ impl Membership {
                 .flat_map(|g| &g.transactions)
                 .map(|t| t.id.as_str())
                 .collect();
-            return Err(MembershipError::Invalid(format!(
+            return Err(CoverageError::Invalid(format!(
                 "the file holds no 834 enrollment transaction (found: {})",
                 if found.is_empty() {
                     "none".to_owned()
@@ -431,8 +434,8 @@ impl Membership {
                                             break 'chunks;
                                         }
                                     }
-                                    Err(MembershipError::Fhir(e)) if e.status() >= 500 => {
-                                        return Err(MembershipError::Fhir(e));
+                                    Err(CoverageError::Fhir(e)) if e.status() >= 500 => {
+                                        return Err(CoverageError::Fhir(e));
                                     }
                                     Err(e) => {
                                         results[i] = Some(MemberResult {
@@ -623,7 +626,7 @@ impl Membership {
                 };
                 match stored {
                     Ok(()) => {}
-                    Err(e) if e.status() >= 500 => return Err(MembershipError::Fhir(e)),
+                    Err(e) if e.status() >= 500 => return Err(CoverageError::Fhir(e)),
                     Err(_) => rejected.extend(me.store_members(&svc, &b.values, &b.spans).await?),
                 }
             }
@@ -644,8 +647,8 @@ impl Membership {
         for (i, span) in members {
             match self.put_slice(svc, &values[span.clone()]).await {
                 Ok(()) => {}
-                Err(MembershipError::Fhir(f)) if f.status() >= 500 => {
-                    return Err(MembershipError::Fhir(f));
+                Err(CoverageError::Fhir(f)) if f.status() >= 500 => {
+                    return Err(CoverageError::Fhir(f));
                 }
                 Err(e) => rejected.push((*i, e.to_string())),
             }
@@ -663,7 +666,7 @@ impl Membership {
         seen: &HashSet<String>,
     ) -> Result<Vec<String>> {
         let subs = self.subscribers_of(svc, group).await?;
-        let today = crate::today();
+        let today = crate::service::today();
         let mut out = Vec::new();
         for id in subs.values() {
             let fam = self.family_as(svc, id, today).await?;
@@ -701,25 +704,25 @@ impl Membership {
         mrns: &mut MrnBlocks,
     ) -> Result<(&'static str, String, Vec<Value>)> {
         if group_number.is_empty() {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "no group number (REF*1L or REF*38)".into(),
             ));
         }
         let Some(group) = self.group_info(svc, groups, group_number).await? else {
-            return Err(MembershipError::Invalid(format!(
+            return Err(CoverageError::Invalid(format!(
                 "unknown employer group {group_number} (REF*1L/REF*38)"
             )));
         };
         let region = group.region.clone();
         let relationship = Relationship::from_x12(&m.relationship).ok_or_else(|| {
-            MembershipError::Invalid(format!("unknown relationship code {}", m.relationship))
+            CoverageError::Invalid(format!("unknown relationship code {}", m.relationship))
         })?;
         let health = m.coverages.iter().find(|c| c.insurance_line == "HLT");
         let plan = match health {
             Some(h) => match self.plan_cached(svc, plans, &h.plan_code, &region).await? {
                 Some(p) => Some(p),
                 None => {
-                    return Err(MembershipError::Invalid(format!(
+                    return Err(CoverageError::Invalid(format!(
                         "unknown plan {} (HD04) in region {region}",
                         h.plan_code
                     )));
@@ -728,7 +731,7 @@ impl Membership {
             None => None,
         };
         if let Some(c) = m.coverages.iter().find(|c| c.insurance_line != "HLT") {
-            return Err(MembershipError::Invalid(format!(
+            return Err(CoverageError::Invalid(format!(
                 "insurance line {} (HD03) is not offered; only HLT",
                 c.insurance_line
             )));
@@ -742,7 +745,7 @@ impl Membership {
                 .await?
             {
                 let id = sp["id"].as_str().unwrap_or_default().to_owned();
-                let mut f = self.family_as(svc, &id, crate::today()).await?;
+                let mut f = self.family_as(svc, &id, crate::service::today()).await?;
                 f.patients.insert(id.clone(), sp);
                 fam.family = Some(f);
                 fam.subscriber = Some(id);
@@ -754,7 +757,7 @@ impl Membership {
             match &fam.subscriber {
                 Some(s) => Some(s.clone()),
                 None => {
-                    return Err(MembershipError::Invalid(format!(
+                    return Err(CoverageError::Invalid(format!(
                         "no subscriber with REF*0F {} is on file for group {}",
                         m.subscriber_id, group.number
                     )));
@@ -797,7 +800,7 @@ impl Membership {
             Some(p) => p,
             None => {
                 if m.maintenance != Maintenance::Addition && m.maintenance != Maintenance::Audit {
-                    return Err(MembershipError::Invalid(format!(
+                    return Err(CoverageError::Invalid(format!(
                         "{} {} (born {}) is not on file; only an addition (021) or audit (030) can enroll a new member",
                         m.first_name, m.last_name, m.birth_date
                     )));
@@ -918,13 +921,13 @@ impl Membership {
                         Some(r) if r.plan_code == plan.code => {}
                         Some(r) => {
                             let Some(start) = begin else {
-                                return Err(MembershipError::Invalid(
+                                return Err(CoverageError::Invalid(
                                     "a plan change needs the benefit begin date (DTP*348)".into(),
                                 ));
                             };
                             let last = start.yesterday().unwrap_or(start);
                             if last < r.start {
-                                return Err(MembershipError::Invalid(format!(
+                                return Err(CoverageError::Invalid(format!(
                                     "DTP*348 {start} is before the current coverage began ({})",
                                     r.start
                                 )));
@@ -937,7 +940,7 @@ impl Membership {
                         }
                         None => {
                             let Some(start) = begin else {
-                                return Err(MembershipError::Invalid(
+                                return Err(CoverageError::Invalid(
                                     "an enrollment needs the benefit begin date (DTP*348)".into(),
                                 ));
                             };
@@ -959,7 +962,7 @@ impl Membership {
             }
             Maintenance::Termination | Maintenance::Delete => {
                 let Some(last) = end else {
-                    return Err(MembershipError::Invalid(
+                    return Err(CoverageError::Invalid(
                         "a termination needs the benefit end date (DTP*349 or DTP*357)".into(),
                     ));
                 };
@@ -969,7 +972,7 @@ impl Membership {
                     .max_by_key(|r| r.start);
                 match target {
                     None => {
-                        return Err(MembershipError::Invalid(format!(
+                        return Err(CoverageError::Invalid(format!(
                             "no coverage in group {} to terminate on {last}",
                             group.number
                         )));
@@ -1006,7 +1009,7 @@ impl Membership {
                     }
                     Some(_) => {}
                     None => {
-                        return Err(MembershipError::Invalid(format!(
+                        return Err(CoverageError::Invalid(format!(
                             "no coverage in group {} to reinstate",
                             group.number
                         )));
@@ -1058,7 +1061,7 @@ impl Membership {
         for g in &ix.groups {
             for tx in &g.transactions {
                 if tx.id != "270" {
-                    return Err(MembershipError::Invalid(format!(
+                    return Err(CoverageError::Invalid(format!(
                         "transaction {} is not a 270 eligibility inquiry",
                         tx.id
                     )));
@@ -1108,7 +1111,7 @@ impl Membership {
         let on = match inq.date {
             Some(ws_x12::DateOrRange::Date(d)) => d,
             Some(ws_x12::DateOrRange::Range(a, _)) => a,
-            None => crate::today(),
+            None => crate::service::today(),
         };
         let mut who = sub.clone();
         if let Some(dep) = &inq.dependent {
@@ -1207,5 +1210,5 @@ fn check_history(
         .filter(|p| p.id != new.id)
         .collect();
     after.push(new.clone());
-    ledger::check(&after).map_err(|v| MembershipError::Invalid(v.to_string()))
+    ledger::check(&after).map_err(|v| CoverageError::Invalid(v.to_string()))
 }

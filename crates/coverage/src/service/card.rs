@@ -1,13 +1,13 @@
 //! The digital member ID card (issue 5 part 5): the facts come from the member's active
 //! coverage; SEED-03 decides whether the card is offered at all.
 
+use crate::rules::card::{digital_card_offered, reason};
 use jiff::civil::Date;
-use ws_coverage::card::{digital_card_offered, reason};
+use ws_fhir_service::Caller;
 use ws_idcard::IdCard;
-use ws_interop::Caller;
 
-use crate::eligibility::CoverageStatus;
-use crate::{Membership, MembershipError, Result};
+use crate::service::eligibility::CoverageStatus;
+use crate::service::{CoverageError, CoverageService, Result};
 
 /// Copays shown on the card, in order: (benefit code, label).
 const CARD_COPAYS: &[(&str, &str)] = &[
@@ -24,7 +24,7 @@ pub fn qr_payload(region: &str, mrn: &str) -> String {
     format!("WSMEMBER:{region}:MRN:{mrn}")
 }
 
-impl Membership {
+impl CoverageService {
     /// The card for `patient` on `on`; refused when the member has no active coverage or their
     /// plan does not offer a digital card (SEED-03).
     pub async fn id_card(&self, caller: &Caller, patient: &str, on: Date) -> Result<IdCard> {
@@ -34,8 +34,8 @@ impl Membership {
 }
 
 /// Build the card from a coverage status.
-pub fn card_for(m: &Membership, st: &CoverageStatus, on: Date) -> Result<IdCard> {
-    let no_coverage = || MembershipError::Refused {
+pub fn card_for(m: &CoverageService, st: &CoverageStatus, on: Date) -> Result<IdCard> {
+    let no_coverage = || CoverageError::Refused {
         reason: "No coverage is on record for this member, so there is no ID card.".into(),
         next_allowed: None,
         rule: "ELG-01",
@@ -46,7 +46,7 @@ pub fn card_for(m: &Membership, st: &CoverageStatus, on: Date) -> Result<IdCard>
     if let Some(p) = st.product()
         && !digital_card_offered(p)
     {
-        return Err(MembershipError::Refused {
+        return Err(CoverageError::Refused {
             reason: reason(p).unwrap_or("not offered on this plan").to_owned(),
             next_allowed: None,
             rule: "SEED-03",
@@ -56,7 +56,7 @@ pub fn card_for(m: &Membership, st: &CoverageStatus, on: Date) -> Result<IdCard>
         return Err(no_coverage());
     };
     if !st.is_active() {
-        return Err(MembershipError::Refused {
+        return Err(CoverageError::Refused {
             reason: format!("Coverage is not active on {on}, so there is no ID card for that day."),
             next_allowed: None,
             rule: "ELG-01",

@@ -18,9 +18,11 @@
 
 use jiff::civil::Date;
 
-use crate::Market;
-use crate::dates::{add_days, add_months, first_of_month_on_or_after, first_of_next_month, ymd};
-use crate::settings::{MedicaidEffective, SepEffective, Settings, SettingsTable};
+use crate::rules::Market;
+use crate::rules::dates::{
+    add_days, add_months, first_of_month_on_or_after, first_of_next_month, ymd,
+};
+use crate::rules::settings::{MedicaidEffective, SepEffective, Settings, SettingsTable};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -530,7 +532,7 @@ fn group_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refused> 
 /// (first day, first day of the birthday month, last day). A birthday on the 1st counts as the
 /// month before. Feb 29 birthdays turn 65 on Feb 28 in non-leap years (jiff clamps the day).
 pub fn initial_enrollment_period(birth: Date, s: &Settings) -> (Date, Date, Date) {
-    let birthday = crate::dates::add_years(birth, i64::from(s.medicare_age));
+    let birthday = crate::rules::dates::add_years(birth, i64::from(s.medicare_age));
     let counted = if birth.day() == 1 {
         add_days(birthday, -1)
     } else {
@@ -831,7 +833,7 @@ pub fn open_windows(market: Market, on: Date, table: &SettingsTable) -> Vec<Wind
             ));
         }
         Market::Medicare => {
-            let current_or_next = |w: crate::settings::YearlyWindow| {
+            let current_or_next = |w: crate::rules::settings::YearlyWindow| {
                 w.containing(on)
                     .unwrap_or_else(|| w.occurrence(w.next_start_after(on).year()))
             };

@@ -1,6 +1,6 @@
 //! Digital member ID card availability (DOMAIN §10b SEED-03).
 
-use crate::Product;
+use crate::rules::Product;
 
 /// Whether the portal offers the digital member ID card on this product (SEED-03: not on
 /// Medicare, Out-of-Area and Flexible Choice point-of-service plans).

@@ -12,9 +12,9 @@
 
 use jiff::civil::Date;
 
-use crate::Relationship;
-use crate::dates::{add_days, add_years};
-use crate::settings::{AgeEnd, Settings};
+use crate::rules::Relationship;
+use crate::rules::dates::{add_days, add_years};
+use crate::rules::settings::{AgeEnd, Settings};
 
 /// The birthday at the age limit: `birth` + limit years (Feb 29 → Feb 28 in non-leap years).
 pub fn limit_birthday(birth: Date, s: &Settings) -> Date {
@@ -62,7 +62,7 @@ pub fn ages_out_between(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::settings::DayCount;
+    use crate::rules::settings::DayCount;
     use jiff::civil::date;
 
     fn month_end() -> Settings {

@@ -1,23 +1,23 @@
 //! Enrollment changes a member or member services make: add a newborn, adopted child or
 //! spouse, remove a dependent, change plan, update contact details, record a death. Each is
-//! checked against its window (`ws_coverage::windows::decide`), applied to the family's
-//! coverage history by the pure ledger (`ws_coverage::ledger::apply`, which never deletes a
+//! checked against its window (`crate::rules::windows::decide`), applied to the family's
+//! coverage history by the pure ledger (`crate::rules::ledger::apply`, which never deletes a
 //! row or moves a start), and written in one transaction.
 
+use crate::rules::death::{DependentsAfterDeath, after_death};
+use crate::rules::dependents::last_covered_day;
+use crate::rules::ledger::{self, Change, Op};
+use crate::rules::windows::{Action, Allowed, EnrollmentRequest, GroupWindow, LifeEvent, decide};
+use crate::rules::{Market, Product, Relationship};
 use jiff::civil::Date;
 use serde_json::{Value, json};
-use ws_coverage::death::{DependentsAfterDeath, after_death};
-use ws_coverage::dependents::last_covered_day;
-use ws_coverage::ledger::{self, Change, Op};
-use ws_coverage::windows::{Action, Allowed, EnrollmentRequest, GroupWindow, LifeEvent, decide};
-use ws_coverage::{Market, Product, Relationship};
-use ws_interop::Caller;
+use ws_fhir_service::Caller;
 
-use crate::family::{
+use crate::service::family::{
     CoverageRow, Family, PlanSummary, coverage_resource, display_name, strip_meta, with_end,
 };
-use crate::ids::{identifier, member_id_system, mrn_system, region_of_patient};
-use crate::{Membership, MembershipError, Result};
+use crate::service::ids::{identifier, member_id_system, mrn_system, region_of_patient};
+use crate::service::{CoverageError, CoverageService, Result};
 
 /// What a change did.
 #[derive(Debug, Clone, Default)]
@@ -110,15 +110,15 @@ fn coverage_ids(region: &str) -> impl FnMut() -> String + use<> {
     }
 }
 
-fn ledger_err(e: ledger::LedgerError) -> MembershipError {
-    MembershipError::Refused {
+fn ledger_err(e: ledger::LedgerError) -> CoverageError {
+    CoverageError::Refused {
         reason: e.to_string(),
         next_allowed: None,
         rule: "ENR-13",
     }
 }
 
-impl Membership {
+impl CoverageService {
     fn request(
         &self,
         row: &CoverageRow,
@@ -153,7 +153,7 @@ impl Membership {
                     .filter(|r| r.member == family.subscriber && r.end.is_none())
                     .max_by_key(|r| r.start)
             })
-            .ok_or_else(|| MembershipError::Refused {
+            .ok_or_else(|| CoverageError::Refused {
                 reason: format!("the subscriber has no coverage on {on} to add anyone to"),
                 next_allowed: None,
                 rule: "ELG-01",
@@ -303,29 +303,29 @@ impl Membership {
         let given = d.given.trim();
         let family_name = d.family.trim();
         if given.is_empty() || family_name.is_empty() {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "enter the new family member's first and last name".into(),
             ));
         }
         if !matches!(d.gender.as_str(), "female" | "male" | "other" | "unknown") {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "gender must be female, male, other or unknown".into(),
             ));
         }
         if d.birth_date > today {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "the date of birth cannot be in the future".into(),
             ));
         }
         if d.relationship == Relationship::SelfSubscriber {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "a dependent cannot have the relationship 'self'".into(),
             ));
         }
         let svc = Self::service_caller(caller, subscriber, "enrollment: add a family member");
         let family = self.family_as(&svc, subscriber, today).await?;
         if family.subscriber != subscriber {
-            return Err(MembershipError::Forbidden(
+            return Err(CoverageError::Forbidden(
                 "only the subscriber's account adds family members to this coverage".into(),
             ));
         }
@@ -334,7 +334,7 @@ impl Membership {
             .patients
             .get(subscriber)
             .cloned()
-            .ok_or_else(|| MembershipError::NotFound(format!("Patient/{subscriber}")))?;
+            .ok_or_else(|| CoverageError::NotFound(format!("Patient/{subscriber}")))?;
         let spouse = matches!(
             d.relationship,
             Relationship::Spouse | Relationship::LifePartner
@@ -358,7 +358,7 @@ impl Membership {
         if let Some(last) = last_covered_day(d.birth_date, d.relationship, settings)
             && last < allowed.effective
         {
-            return Err(MembershipError::Refused {
+            return Err(CoverageError::Refused {
                 reason: format!(
                     "{given} is past the dependent age limit (covered through {last} at the latest)"
                 ),
@@ -371,13 +371,13 @@ impl Membership {
             p["birthDate"].as_str() == Some(&d.birth_date.to_string())
                 && display_name(p).eq_ignore_ascii_case(&format!("{given} {family_name}"))
         }) {
-            return Err(MembershipError::Invalid(format!(
+            return Err(CoverageError::Invalid(format!(
                 "{given} {family_name}, born {}, is already on this family's coverage",
                 d.birth_date
             )));
         }
         let region = region_of_patient(&sub_patient)
-            .ok_or_else(|| MembershipError::Invalid("the subscriber has no MRN".into()))?;
+            .ok_or_else(|| CoverageError::Invalid("the subscriber has no MRN".into()))?;
         let mrn = self.issue_mrn(&region).await?;
         let patient_id = format!("{region}-pat-{}", mrn.to_ascii_lowercase());
         let base = sub_row
@@ -449,13 +449,13 @@ impl Membership {
         let svc = Self::service_caller(caller, subscriber, "enrollment: change plan");
         let family = self.family_as(&svc, subscriber, today).await?;
         if family.subscriber != subscriber {
-            return Err(MembershipError::Forbidden(
+            return Err(CoverageError::Forbidden(
                 "only the subscriber's account changes this family's plan".into(),
             ));
         }
         let sub_row = Self::subscriber_row(&family, today)?.clone();
         if sub_row.plan_code == plan_code {
-            return Err(MembershipError::Invalid(format!(
+            return Err(CoverageError::Invalid(format!(
                 "the family is already on {}",
                 sub_row.plan_name
             )));
@@ -471,7 +471,7 @@ impl Membership {
             _ => current_market,
         };
         if target_market != current_market {
-            return Err(MembershipError::Refused {
+            return Err(CoverageError::Refused {
                 reason: format!(
                     "{} is a {} plan; moving between markets is a new enrollment, which member services arrange",
                     target["name"].as_str().unwrap_or(plan_code),
@@ -519,7 +519,7 @@ impl Membership {
         let svc = Self::service_caller(caller, subscriber, "enrollment: remove a family member");
         let family = self.family_as(&svc, subscriber, today).await?;
         if family.subscriber != subscriber || member == subscriber {
-            return Err(MembershipError::Forbidden(
+            return Err(CoverageError::Forbidden(
                 "the subscriber removes dependents; the subscriber's own coverage ends through member services".into(),
             ));
         }
@@ -528,7 +528,7 @@ impl Membership {
             .iter()
             .any(|r| r.member == member && r.end.is_none_or(|e| e >= today))
         {
-            return Err(MembershipError::NotFound(
+            return Err(CoverageError::NotFound(
                 "that person has no current coverage in this family".into(),
             ));
         }
@@ -564,7 +564,7 @@ impl Membership {
                 || digits.len() > 15
                 || !digits.chars().all(|c| c.is_ascii_digit())
             {
-                return Err(MembershipError::Invalid(
+                return Err(CoverageError::Invalid(
                     "phone numbers are written in international form, e.g. +12065550123".into(),
                 ));
             }
@@ -595,14 +595,14 @@ impl Membership {
     ) -> Result<DeathReport> {
         Self::authorize_staff(caller)?;
         if date_of_death > today {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "the date of death cannot be in the future".into(),
             ));
         }
         let svc = Self::service_caller(caller, patient, "membership: record a death");
         let mut p = self.read_json(&svc, "Patient", patient).await?;
         if !p["deceasedDateTime"].is_null() || p["deceasedBoolean"] == json!(true) {
-            return Err(MembershipError::Invalid(format!(
+            return Err(CoverageError::Invalid(format!(
                 "a death is already recorded for {}",
                 display_name(&p)
             )));
@@ -730,12 +730,12 @@ pub struct Address {
 impl Address {
     fn check(&self) -> Result<()> {
         if self.lines.iter().all(|l| l.trim().is_empty()) || self.city.trim().is_empty() {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "enter the street address and city".into(),
             ));
         }
         if self.state.len() != 2 || !self.state.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "the state is two capital letters, e.g. WA".into(),
             ));
         }
@@ -747,7 +747,7 @@ impl Address {
                     .enumerate()
                     .all(|(i, c)| i == 5 || c.is_ascii_digit()));
         if !ok {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "the ZIP code is 5 digits (or ZIP+4: 98101-1234)".into(),
             ));
         }
@@ -755,7 +755,7 @@ impl Address {
     }
 }
 
-impl Membership {
+impl CoverageService {
     /// The age-out run (ENR-13): end the coverage of every dependent child past the age limit
     /// on `on` (through the day before the 26th birthday, or month-end as a plan setting).
     /// Returns (member, last covered day). Member services or an in-process job only.
@@ -818,7 +818,7 @@ pub struct NewEnrollment {
     pub part_a_b_start: Option<Date>,
 }
 
-impl Membership {
+impl CoverageService {
     /// Member services enroll a member (individual, family, employer group, Medicare or
     /// Medicaid) in a plan, in the window the rules give (ENR-01..ENR-22).
     pub async fn enroll(
@@ -831,7 +831,7 @@ impl Membership {
         let svc = Self::service_caller(caller, &e.subscriber, "enrollment: new enrollment");
         let sub = self.read_json(&svc, "Patient", &e.subscriber).await?;
         let region = region_of_patient(&sub)
-            .ok_or_else(|| MembershipError::Invalid("the member has no MRN".into()))?;
+            .ok_or_else(|| CoverageError::Invalid("the member has no MRN".into()))?;
         let plan = self.plan_by_code(&svc, &e.plan_code, Some(&region)).await?;
         let plan = PlanSummary::from_resource(&plan);
         let product = Product::from_code(&plan.code);
@@ -844,21 +844,23 @@ impl Membership {
         let birth = sub["birthDate"]
             .as_str()
             .and_then(|b| b.parse::<Date>().ok())
-            .ok_or_else(|| MembershipError::Invalid("the member has no birth date".into()))?;
+            .ok_or_else(|| CoverageError::Invalid("the member has no birth date".into()))?;
         let req = EnrollmentRequest {
             market,
             action: Action::Enroll,
             event: e.event,
             requested_on: today,
             employer: (market == Market::EmployerGroup).then(|| employer_window(today)),
-            medicare: (market == Market::Medicare).then_some(ws_coverage::windows::MedicareFacts {
-                birth_date: birth,
-                part_a_b_start: e.part_a_b_start,
-                in_ma_on_jan1: false,
-                used_ma_oep_this_year: false,
-                used_five_star_this_window: false,
-                target_plan_five_star: false,
-            }),
+            medicare: (market == Market::Medicare).then_some(
+                crate::rules::windows::MedicareFacts {
+                    birth_date: birth,
+                    part_a_b_start: e.part_a_b_start,
+                    in_ma_on_jan1: false,
+                    used_ma_oep_this_year: false,
+                    used_five_star_this_window: false,
+                    target_plan_five_star: false,
+                },
+            ),
             state: state_of(&sub),
         };
         let allowed = decide(&req, &self.rules)?;
@@ -941,7 +943,7 @@ impl Membership {
     }
 }
 
-impl Membership {
+impl CoverageService {
     /// End a subscriber's (and their family's) coverage at their request (WS-ENR-03: any day,
     /// effective the end of the month). Member services only; nothing is deleted.
     pub async fn terminate(
@@ -954,7 +956,7 @@ impl Membership {
         let svc = Self::service_caller(caller, subscriber, "enrollment: voluntary termination");
         let family = self.family_as(&svc, subscriber, today).await?;
         if family.subscriber != subscriber {
-            return Err(MembershipError::Invalid(
+            return Err(CoverageError::Invalid(
                 "this member is a dependent: remove them from the subscriber's coverage instead"
                     .into(),
             ));

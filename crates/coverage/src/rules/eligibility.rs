@@ -15,8 +15,8 @@
 
 use jiff::civil::Date;
 
-use crate::dates::{add_months, month_index};
-use crate::settings::Settings;
+use crate::rules::dates::{add_months, month_index};
+use crate::rules::settings::Settings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PeriodView {
@@ -225,7 +225,7 @@ mod tests {
             };
             let p = [open(date(2020, 1, 1))];
             assert_eq!(status(&p, last, &pay, &s), Status::Active, "{last}");
-            let after = crate::dates::add_days(last, 1);
+            let after = crate::rules::dates::add_days(last, 1);
             assert!(
                 matches!(status(&p, after, &pay, &s), Status::NotActive { .. }),
                 "{after}"

@@ -3,7 +3,7 @@
 //! `visiting` answers for a member of one home region asking for care in another region of the
 //! organisation (or, for urgent/emergency care and pharmacy, anywhere).
 
-use crate::Product;
+use crate::rules::Product;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {

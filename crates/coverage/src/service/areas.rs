@@ -3,15 +3,15 @@
 //! home record (`Patient.link` type `seealso`, both ways). The portal then lists it beside the
 //! home record (the web layer records the account's access to it).
 
+use crate::rules::Product;
+use crate::rules::away::{Service, VisitDecision, visiting};
 use jiff::civil::Date;
 use serde_json::{Value, json};
-use ws_coverage::Product;
-use ws_coverage::away::{Service, VisitDecision, visiting};
-use ws_interop::Caller;
+use ws_fhir_service::Caller;
 
-use crate::family::{display_name, strip_meta};
-use crate::ids::{identifier, mrn_system, region_of_patient};
-use crate::{Membership, MembershipError, Result};
+use crate::service::family::{display_name, strip_meta};
+use crate::service::ids::{identifier, mrn_system, region_of_patient};
+use crate::service::{CoverageError, CoverageService, Result};
 
 /// One of a member's records in another region.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ fn linked_ids(p: &Value) -> Vec<String> {
         .collect()
 }
 
-impl Membership {
+impl CoverageService {
     /// The member's records in other regions.
     pub async fn areas_of_care(&self, caller: &Caller, patient: &str) -> Result<Vec<AreaOfCare>> {
         Self::authorize_view(caller, patient)?;
@@ -70,15 +70,15 @@ impl Membership {
         let svc = Self::service_caller(caller, patient, "care away from home: add an area of care");
         let home = self.read_json(&svc, "Patient", patient).await?;
         let home_region = region_of_patient(&home)
-            .ok_or_else(|| MembershipError::Invalid("this record has no MRN".into()))?;
+            .ok_or_else(|| CoverageError::Invalid("this record has no MRN".into()))?;
         if home_region == region {
-            return Err(MembershipError::Invalid(format!(
+            return Err(CoverageError::Invalid(format!(
                 "{region} is already your home region"
             )));
         }
         let regions = self.regions(&svc).await?;
         if !regions.iter().any(|r| r.code == region) {
-            return Err(MembershipError::NotFound(format!("no region '{region}'")));
+            return Err(CoverageError::NotFound(format!("no region '{region}'")));
         }
         for id in linked_ids(&home) {
             let other = self.read_json(&svc, "Patient", &id).await?;
@@ -92,7 +92,7 @@ impl Membership {
         }
         let st = self.status_as(&svc, patient, today).await?;
         if !st.is_active() {
-            return Err(MembershipError::Refused {
+            return Err(CoverageError::Refused {
                 reason: "an area of care needs active coverage".into(),
                 next_allowed: None,
                 rule: "AWY-01",
@@ -101,7 +101,7 @@ impl Membership {
         if let Some(product) = st.product().or(Some(Product::TraditionalHmo))
             && let VisitDecision::Refused { reason, rule } = visiting(product, Service::Routine)
         {
-            return Err(MembershipError::Refused {
+            return Err(CoverageError::Refused {
                 reason,
                 next_allowed: None,
                 rule,
