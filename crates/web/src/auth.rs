@@ -136,5 +136,6 @@ pub async fn api_caller(
             caller.acting_for = Some(p.to_owned());
         }
     }
+    tracing::Span::current().record("actor", caller.actor.as_str());
     Ok(caller)
 }

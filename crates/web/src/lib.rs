@@ -3,11 +3,11 @@
 //! become OperationOutcomes in exactly one place ([`fhir_error`]).
 
 pub mod auth;
-mod coverage_api;
-mod fhir_api;
-mod oauth_api;
+mod coverage;
+mod fhir;
+mod identity;
+pub mod kit;
 pub mod portal;
-mod portal_routes;
 mod staff;
 
 use std::net::SocketAddr;
@@ -19,12 +19,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use ws_fhir_service::Fhir;
 
-pub use fhir_api::fhir_error;
+pub use fhir::fhir_error;
 
 /// The web crate's input parsers, for the fuzz targets (`fuzz/`): not an API.
 #[doc(hidden)]
 pub mod fuzzing {
-    pub use crate::oauth_api::form;
+    pub use crate::kit::form;
     pub use crate::portal::views::is_local_path;
 }
 
@@ -50,36 +50,41 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/fhir/", axum::routing::post(fhir_api::bundle))
-        .route(
-            "/fhir/.well-known/smart-configuration",
-            get(oauth_api::smart_configuration),
-        )
-        .route("/oauth2/token", axum::routing::post(oauth_api::token))
-        .route(
-            "/oauth2/introspect",
-            axum::routing::post(oauth_api::introspect),
-        )
-        .route("/oauth2/revoke", axum::routing::post(oauth_api::revoke))
-        .route("/oauth2/jwks", get(oauth_api::jwks))
-        .nest("/fhir", fhir_api::routes())
-        .merge(portal_routes::routes())
+        .route("/fhir/", axum::routing::post(fhir::bundle))
+        .nest("/fhir", fhir::routes())
+        .merge(portal::routes())
+        .merge(identity::routes())
+        .merge(coverage::routes())
         .merge(staff::routes())
-        .merge(coverage_api::routes())
+        .fallback(portal::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            kit::frame,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security_headers,
         ))
         .layer(
-            // Request spans carry the method and the path only: query strings hold search
-            // values (names, birth dates, identifiers) and one-time tokens, which never reach
-            // the logs at any level (issue 12).
+            // Every request gets a span: a request id, the method, the route it matched (the
+            // template, not the path: ids in paths stay out) and the actor once known (an
+            // account, app or staff id; never a name). Query strings hold search values and
+            // one-time tokens and never reach the logs at any level (issue 12).
             tower_http::trace::TraceLayer::new_for_http().make_span_with(
                 |req: &axum::http::Request<axum::body::Body>| {
-                    tracing::debug_span!(
+                    static NEXT_ID: std::sync::atomic::AtomicU64 =
+                        std::sync::atomic::AtomicU64::new(1);
+                    let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("(unrouted)", |m| m.as_str());
+                    tracing::info_span!(
                         "request",
+                        request_id = id,
                         method = %req.method(),
-                        path = %req.uri().path(),
+                        route = %route,
+                        actor = tracing::field::Empty,
                     )
                 },
             ),

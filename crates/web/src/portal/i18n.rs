@@ -1812,6 +1812,26 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
         "cov.contact.saved",
         "Your address and phone were saved.",
         "Se guardaron su dirección y teléfono.",
+    ),    // Issue 13: the one web error's pages
+    (
+        "error.bad-request",
+        "We could not read what your browser sent.",
+        "No pudimos leer lo que envió su navegador.",
+    ),
+    (
+        "error.no-record",
+        "No member record is linked to this account.",
+        "Esta cuenta no tiene un expediente de miembro vinculado.",
+    ),
+    (
+        "error.staff-only",
+        "These pages are for staff accounts.",
+        "Estas páginas son para cuentas del personal.",
+    ),
+    (
+        "notfor.title",
+        "Not available for this person",
+        "No disponible para esta persona",
     ),
 ];
 

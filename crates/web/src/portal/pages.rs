@@ -1006,6 +1006,23 @@ pub fn render_error(shell: &Shell, status: u16, message: &str) -> String {
     })
 }
 
+/// A page the person chosen in the switcher cannot have (a parent acting for a teen, say):
+/// why, in words, and the way back to their own record — never a bare error code.
+pub fn render_not_for_person(shell: &Shell, key: &str) -> String {
+    let lang = shell.lang;
+    let heading = t(lang, "notfor.title");
+    render(&MessagePage {
+        shell,
+        page_title: page_title(shell, heading, false),
+        heading: heading.to_owned(),
+        paragraphs: vec![t(lang, key).to_owned()],
+        status_line: String::new(),
+        link_href: "/",
+        link_text: t(lang, "error.home").to_owned(),
+        css: "panel",
+    })
+}
+
 /// Page not found (404).
 pub fn render_not_found(shell: &Shell) -> String {
     let lang = shell.lang;

@@ -36,6 +36,14 @@ impl Shell {
         }
     }
 
+    /// Show a message above the page's content.
+    pub fn flash(&mut self, kind: FlashKind, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            kind,
+            text: text.into(),
+        });
+    }
+
     /// The text for `key` in this page's language.
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
         i18n::t(self.lang, key)

@@ -1,6 +1,6 @@
 //! The OAuth 2.0 / SMART on FHIR endpoints that machines call: discovery, token,
 //! introspection, revocation. (The authorization endpoint, a page a person sees, is in
-//! `pages`.)
+//! [`super::consent`].)
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -11,27 +11,7 @@ use serde_json::json;
 use ws_identity::service::OAuthError;
 
 use crate::AppState;
-
-/// Decode an `application/x-www-form-urlencoded` body.
-pub fn form(body: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(body);
-    text.split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            let dec = |s: &str| {
-                percent_encoding::percent_decode_str(&s.replace('+', " "))
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            (dec(k), dec(v))
-        })
-        .collect()
-}
-
-pub fn field<'a>(f: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
+use crate::kit::{field, form};
 
 fn oauth_json(status: StatusCode, body: serde_json::Value) -> Response {
     (
@@ -84,17 +64,21 @@ fn client_creds(headers: &HeaderMap, f: &[(String, String)]) -> Option<(String, 
     field(f, "client_id").map(|id| (id.to_owned(), field(f, "client_secret").map(str::to_owned)))
 }
 
-fn need_form(headers: &HeaderMap) -> Option<Response> {
+/// The parameters must come as a form (RFC 6749 §4.1.3).
+fn need_form(headers: &HeaderMap) -> Result<(), OAuthError> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    (!ct.starts_with("application/x-www-form-urlencoded")).then(|| {
-        oauth_json(
-            StatusCode::BAD_REQUEST,
-            json!({"error": "invalid_request", "error_description": "send the parameters as application/x-www-form-urlencoded"}),
-        )
-    })
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        Ok(())
+    } else {
+        Err(OAuthError {
+            code: "invalid_request",
+            description: "send the parameters as application/x-www-form-urlencoded".into(),
+            redirectable: false,
+        })
+    }
 }
 
 /// The parameters of a client's form POST and the client's credentials, or the error to send.
@@ -104,18 +88,15 @@ struct ClientForm {
     secret: Option<String>,
 }
 
-#[allow(clippy::result_large_err)]
-fn client_form(headers: &HeaderMap, body: &[u8]) -> Result<ClientForm, Response> {
-    if let Some(r) = need_form(headers) {
-        return Err(r);
-    }
+fn client_form(headers: &HeaderMap, body: &[u8]) -> Result<ClientForm, OAuthError> {
+    need_form(headers)?;
     let fields = form(body);
     let Some((client_id, secret)) = client_creds(headers, &fields) else {
-        return Err(oauth_error(&OAuthError {
+        return Err(OAuthError {
             code: "invalid_client",
             description: "client_id (and the secret of a confidential client) is required".into(),
             redirectable: false,
-        }));
+        });
     };
     Ok(ClientForm {
         fields,
@@ -153,7 +134,7 @@ pub async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
         secret,
     } = match client_form(&headers, &body) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(e) => return oauth_error(&e),
     };
     let secret = secret.as_deref();
     let res = match field(&f, "grant_type").unwrap_or("") {
@@ -189,7 +170,7 @@ pub async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
 pub async fn introspect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let c = match client_form(&headers, &body) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(e) => return oauth_error(&e),
     };
     let token = field(&c.fields, "token").unwrap_or("");
     answer(
@@ -203,7 +184,7 @@ pub async fn introspect(State(s): State<AppState>, headers: HeaderMap, body: Byt
 pub async fn revoke(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let c = match client_form(&headers, &body) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(e) => return oauth_error(&e),
     };
     let token = field(&c.fields, "token").unwrap_or("");
     match s

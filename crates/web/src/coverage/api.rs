@@ -15,8 +15,8 @@ use ws_coverage::service::CoverageError;
 use ws_fhir::{Issue, IssueCode};
 
 use crate::AppState;
-use crate::fhir_api::{caller_or_401, fhir_error, outcome_response};
-use crate::oauth_api::{field, form};
+use crate::fhir::{caller_or_401, fhir_error, outcome_response};
+use crate::kit::{field, form};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,7 +57,7 @@ async fn coverage_status(
 ) -> Response {
     let caller = match caller_or_401(&s, &addr, &headers).await {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let f = form(q.as_deref().unwrap_or("").as_bytes());
     let Some(patient) = field(&f, "patient").filter(|p| !p.is_empty()) else {
@@ -121,7 +121,7 @@ async fn x12_270(
 ) -> Response {
     let caller = match caller_or_401(&s, &addr, &headers).await {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     match s.coverage.eligibility_270(&caller, &body).await {
         Ok(x) => x12_response(StatusCode::OK, x),
@@ -137,7 +137,7 @@ async fn x12_834(
 ) -> Response {
     let caller = match caller_or_401(&s, &addr, &headers).await {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if body.len() > MAX_X12_BYTES {
         return outcome_response(

@@ -1,9 +1,5 @@
 //! FHIR R4 REST: routes, content negotiation, headers, and the one error mapping.
 
-// Early returns carry a ready `Response` (an OperationOutcome); it is 128 bytes, built once per
-// failed request, and boxing it would only add noise to every handler.
-#![allow(clippy::result_large_err)]
-
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -53,6 +49,23 @@ pub fn routes() -> Router<AppState> {
         .method_not_allowed_fallback(method_not_allowed)
 }
 
+/// The one error of the FHIR layer: a ready OperationOutcome response (boxed: errors are rare
+/// and the happy path should not carry 128 bytes). Built by [`fhir_error`] and
+/// [`outcome_response`]; handlers return it with `?`.
+pub(crate) struct Outcome(Box<Response>);
+
+impl From<Response> for Outcome {
+    fn from(r: Response) -> Self {
+        Outcome(Box::new(r))
+    }
+}
+
+impl IntoResponse for Outcome {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
 /// Per-request details every handler needs.
 struct Ctx {
     caller: Caller,
@@ -66,7 +79,7 @@ async fn ctx(
     addr: &SocketAddr,
     headers: &HeaderMap,
     query: Option<&str>,
-) -> Result<Ctx, Response> {
+) -> Result<Ctx, Outcome> {
     let pairs = query.map(parse_query_string).unwrap_or_default();
     let mut pretty = false;
     for (k, v) in &pairs {
@@ -77,7 +90,7 @@ async fn ctx(
                     "json" | "application/json" | "application/fhir+json" | "application/json+fhir"
                 );
                 if !ok {
-                    return Err(outcome_response(
+                    return Err(Outcome::from(outcome_response(
                         StatusCode::NOT_ACCEPTABLE,
                         &[Issue::error(
                             IssueCode::NotSupported,
@@ -85,7 +98,7 @@ async fn ctx(
                                 "_format '{v}' is not supported; this server speaks JSON (json, application/fhir+json)"
                             ),
                         )],
-                    ));
+                    )));
                 }
             }
             "_pretty" => pretty = v == "true",
@@ -98,13 +111,13 @@ async fn ctx(
         && !accept.contains("*/*")
         && !accept.contains("application/*")
     {
-        return Err(outcome_response(
+        return Err(Outcome::from(outcome_response(
             StatusCode::NOT_ACCEPTABLE,
             &[Issue::error(
                 IssueCode::NotSupported,
                 format!("cannot answer in '{accept}'; this server speaks application/fhir+json"),
             )],
-        ));
+        )));
     }
     let prefer: Vec<String> = headers
         .get_all("prefer")
@@ -132,7 +145,7 @@ pub(crate) async fn caller_or_401(
     s: &AppState,
     addr: &SocketAddr,
     headers: &HeaderMap,
-) -> Result<Caller, Response> {
+) -> Result<Caller, Outcome> {
     match crate::auth::api_caller(s, addr, headers).await {
         Ok(c) => Ok(c),
         Err(crate::auth::AuthFail::InvalidToken) => {
@@ -147,15 +160,15 @@ pub(crate) async fn caller_or_401(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer error=\"invalid_token\""),
             );
-            Err(r)
+            Err(Outcome::from(r))
         }
-        Err(crate::auth::AuthFail::Internal) => Err(outcome_response(
+        Err(crate::auth::AuthFail::Internal) => Err(Outcome::from(outcome_response(
             StatusCode::INTERNAL_SERVER_ERROR,
             &[Issue::error(
                 IssueCode::Exception,
                 "internal error; it has been logged",
             )],
-        )),
+        ))),
     }
 }
 
@@ -250,35 +263,35 @@ fn written_response(state: &AppState, ctx: &Ctx, w: &Written) -> Response {
 
 /// A request header as text. Present but not UTF-8 is an error (never silently ignored: a
 /// precondition the server cannot read must not be skipped).
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Response> {
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Outcome> {
     match headers.get(name) {
         None => Ok(None),
         Some(v) => std::str::from_utf8(v.as_bytes()).map(Some).map_err(|_| {
-            outcome_response(
+            Outcome::from(outcome_response(
                 StatusCode::BAD_REQUEST,
                 &[Issue::error(
                     IssueCode::Invalid,
                     format!("the {name} header is not valid UTF-8"),
                 )],
-            )
+            ))
         }),
     }
 }
 
 /// Read a request body, refusing oversize bodies and non-JSON content types with an OperationOutcome.
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Outcome> {
     if let Some(ct) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         && !ct.contains("json")
     {
-        return Err(outcome_response(
+        return Err(Outcome::from(outcome_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             &[Issue::error(
                 IssueCode::NotSupported,
                 format!("Content-Type '{ct}' is not supported; send application/fhir+json"),
             )],
-        ));
+        )));
     }
     use futures::StreamExt;
     let too_large = || {
@@ -308,13 +321,13 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
             buf.extend_from_slice(&chunk);
         } else if seen > 4 * MAX_RESOURCE_BYTES {
             // Stop reading a body this large; the client gets the 413 as the connection closes.
-            return Err(too_large());
+            return Err(Outcome::from(too_large()));
         }
         // Between the limit and 4x the limit the rest is read and dropped, so that an ordinary
         // client finishes sending and reads the 413 instead of a reset connection.
     }
     if seen > MAX_RESOURCE_BYTES {
-        return Err(too_large());
+        return Err(Outcome::from(too_large()));
     }
     Ok(Bytes::from(buf))
 }
@@ -323,7 +336,7 @@ macro_rules! try_resp {
     ($e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(r) => return r,
+            Err(r) => return r.into_response(),
         }
     };
 }

@@ -4,9 +4,9 @@
 
 use askama::Template;
 
-use super::i18n::t;
-use super::pages::{page_title, render};
-use super::views::Shell;
+use crate::portal::i18n::t;
+use crate::portal::pages::{page_title, render};
+use crate::portal::views::Shell;
 
 /// The coverage overview, ready to show.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,511 @@
+//! Coverage in the portal: what the person chosen in the switcher is covered by, their family,
+//! plan changes, adding a dependent, the ID card (page, PDF, wallet image), care away from
+//! home. Every read and write goes through the coverage service with that person's caller.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use jiff::civil::Date;
+use ws_coverage::service::changes::NewDependent;
+use ws_coverage::{CoverageError, CoverageService};
+
+use crate::kit::{Acting, Form, WebError, WebResult, field, form};
+use crate::portal::{self as ui, Section};
+
+use super::render;
+
+fn money(c: u64) -> String {
+    format!("${c}")
+}
+
+impl From<CoverageError> for WebError {
+    fn from(e: CoverageError) -> Self {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            WebError::internal(e)
+        } else if status == StatusCode::NOT_FOUND {
+            WebError::NotFound
+        } else {
+            WebError::Refused {
+                status,
+                message: e.explain(),
+            }
+        }
+    }
+}
+
+pub(super) async fn overview(a: Acting) -> WebResult {
+    let q = a.query.clone();
+    let f = form(q.as_deref().unwrap_or("").as_bytes());
+    overview_page(&a, field(&f, "date"), None, String::new()).await
+}
+
+pub(super) async fn update_contact(a: Acting, Form(f): Form) -> WebResult {
+    let (address, phone) = crate::staff::contact_form(&f);
+    match a
+        .state
+        .coverage
+        .update_contact(&a.caller, &a.patient, Some(address), phone)
+        .await
+    {
+        Ok(()) => {
+            let saved = a.t("cov.contact.saved").to_owned();
+            overview_page(&a, None, Some(saved), String::new()).await
+        }
+        Err(e) if e.status() < 500 => overview_page(&a, None, None, e.explain()).await,
+        Err(e) => Err(WebError::internal(e)),
+    }
+}
+
+async fn overview_page(
+    a: &Acting,
+    date: Option<&str>,
+    saved: Option<String>,
+    contact_error: String,
+) -> WebResult {
+    let today = ws_coverage::service::today();
+    let mut v = render::CoverageView::default();
+    let on = match date.filter(|d| !d.is_empty()) {
+        Some(d) => match d.parse::<Date>() {
+            Ok(d) => d,
+            Err(_) => {
+                v.date_error = ui::i18n::tf(a.lang, "cov.date-error", &[("value", d)]);
+                today
+            }
+        },
+        None => today,
+    };
+    v.check_date = on.to_string();
+    let m = &a.state.coverage;
+    let (caller, patient) = (&a.caller, &a.patient);
+    let st = match m.status(caller, patient, on).await {
+        Ok(st) => st,
+        Err(e) => return Err(e.into()),
+    };
+    v.member_name = st.name.clone();
+    v.mrn = st.mrn.clone().unwrap_or_default();
+    v.status_code = st.code().to_owned();
+    let on_s = on.to_string();
+    v.status_words = match &st.status {
+        ws_coverage::rules::eligibility::Status::Active => {
+            ui::i18n::tf(a.lang, "cov.covered-on", &[("date", &on_s)])
+        }
+        ws_coverage::rules::eligibility::Status::ActivePendingPayment => {
+            ui::i18n::tf(a.lang, "cov.pending", &[("date", &on_s)])
+        }
+        ws_coverage::rules::eligibility::Status::NotActive { reason } => ui::i18n::tf(
+            a.lang,
+            "cov.not-covered",
+            &[("date", &on_s), ("reason", reason)],
+        ),
+    };
+    let lang = a.lang;
+    let period_words = |start: Date, end: Option<Date>| match end {
+        Some(e) => ui::i18n::tf(
+            lang,
+            "cov.range",
+            &[("from", &start.to_string()), ("to", &e.to_string())],
+        ),
+        None => ui::i18n::tf(lang, "cov.since", &[("date", &start.to_string())]),
+    };
+    let ind_fam = |a: u64, b: u64| {
+        ui::i18n::tf(
+            lang,
+            "cov.ind-fam",
+            &[("ind", &money(a)), ("fam", &money(b))],
+        )
+    };
+    if let Some(c) = &st.coverage {
+        v.plan_name = c.plan_name.clone();
+        v.period = period_words(c.start, c.end);
+        v.group = c.group_name.clone();
+    }
+    v.pcp = st
+        .pcp
+        .clone()
+        .unwrap_or_else(|| ui::t(lang, "cov.none-chosen").to_owned());
+    if let Some(p) = &st.plan {
+        v.plan_kind = p.kind.clone();
+        v.metal_tier = p.metal_tier.clone().unwrap_or_default();
+        v.plan_year = p.year.clone().unwrap_or_default();
+        v.deductible = p.deductible.map_or_else(
+            || ui::t(lang, "cov.none").to_owned(),
+            |(a, b)| ind_fam(a, b),
+        );
+        v.oop_max = p.oop_max.map_or_else(
+            || ui::t(lang, "cov.none").to_owned(),
+            |(a, b)| match b {
+                Some(b) => ind_fam(a, b),
+                None => money(a),
+            },
+        );
+        v.benefits = p
+            .benefits
+            .iter()
+            .map(|(_, d, c)| (d.clone(), c.clone()))
+            .collect();
+        v.extras = p.extras.clone();
+    }
+    if let Ok(fam) = m.family(caller, patient, on).await {
+        for row in fam.rows.iter().filter(|x| x.end.is_none_or(|e| e >= on)) {
+            v.family.push(render::FamilyRow {
+                name: fam.name_of(&row.member),
+                relationship: format!("{:?}", row.relationship)
+                    .replace("SelfSubscriber", "Subscriber"),
+                plan: row.plan_name.clone(),
+                period: period_words(row.start, row.end),
+                status: ui::t(
+                    lang,
+                    if row.covers(on) {
+                        "cov.covered"
+                    } else {
+                        "cov.starts-later"
+                    },
+                )
+                .to_owned(),
+            });
+        }
+        v.can_manage = fam.subscriber == *patient
+            && CoverageService::authorize_manage(caller, patient).is_ok();
+        if CoverageService::authorize_manage(caller, patient).is_ok()
+            && let Some(p) = fam.patients.get(patient)
+        {
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+            let a = &p["address"][0];
+            v.contact = Some([
+                text(&a["line"][0]),
+                text(&a["city"]),
+                text(&a["state"]),
+                text(&a["postalCode"]),
+                p["telecom"]
+                    .as_array()
+                    .and_then(|t| t.iter().find(|x| x["use"] == "mobile"))
+                    .map(|x| text(&x["value"]))
+                    .unwrap_or_default(),
+            ]);
+        }
+        v.contact_error = contact_error.clone();
+    }
+    if v.can_manage {
+        let region = st.region.as_deref();
+        if let Ok(plans) = m.plans(caller, region).await {
+            let current = st
+                .coverage
+                .as_ref()
+                .map(|c| c.plan_code.clone())
+                .unwrap_or_default();
+            let cur_product = ws_coverage::rules::Product::from_code(&current);
+            v.plan_choices = plans
+                .into_iter()
+                .filter(|p| p.code != current)
+                .filter(|p| {
+                    let prod = ws_coverage::rules::Product::from_code(&p.code);
+                    matches!(
+                        (cur_product, prod),
+                        (
+                            Some(
+                                ws_coverage::rules::Product::TraditionalHmo
+                                    | ws_coverage::rules::Product::DeductibleHmo
+                            ),
+                            Some(
+                                ws_coverage::rules::Product::TraditionalHmo
+                                    | ws_coverage::rules::Product::DeductibleHmo
+                            )
+                        )
+                    )
+                })
+                .map(|p| (p.code, p.name))
+                .collect();
+        }
+    }
+    let market = st.coverage.as_ref().map_or(
+        ws_coverage::rules::Market::EmployerGroup,
+        ws_coverage::service::changes::market_of,
+    );
+    for mut w in ws_coverage::rules::windows::open_windows(market, today, &m.rules) {
+        // The employer's own open enrollment: the group's dates (Wellspring's default when the
+        // group has none of its own), the same ones the rules check a request against.
+        if market == ws_coverage::rules::Market::EmployerGroup && w.rule == "SEED-15" {
+            let g = ws_coverage::service::changes::employer_window(today);
+            w.start = Some(g.start);
+            w.end = Some(g.end);
+            w.effective = g.effective.to_string();
+            w.open = g.start <= today && today <= g.end;
+        }
+        let dates = match (w.start, w.end) {
+            (Some(a), Some(b)) => format!("{a} to {b}"),
+            _ if w.needs_event => ui::t(lang, "cov.after-event").to_owned(),
+            _ => ui::t(lang, "cov.any-time").to_owned(),
+        };
+        v.windows.push((
+            w.name.clone(),
+            dates,
+            w.effective.clone(),
+            ui::t(lang, if w.open { "cov.yes" } else { "cov.no" }).to_owned(),
+        ));
+    }
+    let mut sh = a.shell(Section::Coverage).await;
+    if let Some(text) = saved {
+        sh.flash(ui::FlashKind::Success, text);
+    }
+    let status = if v.date_error.is_empty() && v.contact_error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(a.html(status, render::render_coverage(&sh, &v)))
+}
+
+pub(super) async fn add_member_page(a: Acting) -> WebResult {
+    let sh = a.shell(Section::Coverage).await;
+    Ok(a.html(
+        StatusCode::OK,
+        render::render_add_member(&sh, "", ["", "", "", ""]),
+    ))
+}
+
+pub(super) async fn add_member(a: Acting, Form(f): Form) -> WebResult {
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let (given, family, birth, event_date) = (
+        get("given"),
+        get("family"),
+        get("birth_date"),
+        get("event_date"),
+    );
+    let values = [
+        given.as_str(),
+        family.as_str(),
+        birth.as_str(),
+        event_date.as_str(),
+    ];
+    let Ok(birth_date) = birth.parse::<Date>() else {
+        return add_fail(&a, a.t("add.bad-birth").to_owned(), values).await;
+    };
+    let Ok(ev_date) = event_date.parse::<Date>() else {
+        return add_fail(&a, a.t("add.bad-event-date").to_owned(), values).await;
+    };
+    let Some(event) = ws_coverage::service::changes::life_event(&get("event"), ev_date) else {
+        return add_fail(&a, a.t("add.choose-event").to_owned(), values).await;
+    };
+    let Some(relationship) = ws_coverage::rules::Relationship::from_x12(&get("relationship"))
+    else {
+        return add_fail(&a, a.t("add.choose-rel").to_owned(), values).await;
+    };
+    let d = NewDependent {
+        given: given.clone(),
+        family: family.clone(),
+        birth_date,
+        gender: get("gender"),
+        relationship,
+        event,
+    };
+    match a
+        .state
+        .coverage
+        .add_dependent(&a.caller, &a.patient, d, ws_coverage::service::today())
+        .await
+    {
+        Ok(out) => {
+            let mut sh = a.shell(Section::Coverage).await;
+            let effective = out.effective.map(|d| d.to_string()).unwrap_or_default();
+            let mut text = ui::i18n::tf(
+                a.lang,
+                "add.done",
+                &[
+                    ("name", &format!("{given} {family}")),
+                    ("date", &effective),
+                    ("window", &out.window),
+                    ("mrn", &out.mrn.clone().unwrap_or_default()),
+                ],
+            );
+            for n in &out.notes {
+                text.push(' ');
+                text.push_str(n);
+            }
+            sh.flash(ui::FlashKind::Success, text);
+            Ok(a.html(
+                StatusCode::OK,
+                render::render_add_member(&sh, "", ["", "", "", ""]),
+            ))
+        }
+        Err(e) if e.status() < 500 => add_fail(&a, e.explain(), values).await,
+        Err(e) => Err(WebError::internal(e)),
+    }
+}
+
+async fn add_fail(a: &Acting, msg: String, values: [&str; 4]) -> WebResult {
+    let sh = a.shell(Section::Coverage).await;
+    Ok(a.html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        render::render_add_member(&sh, &msg, values),
+    ))
+}
+
+pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
+    let event = match (
+        field(&f, "event").filter(|e| !e.is_empty()),
+        field(&f, "event_date").and_then(|d| d.parse::<Date>().ok()),
+    ) {
+        (Some(k), Some(d)) => ws_coverage::service::changes::life_event(k, d),
+        _ => None,
+    };
+    let out = a
+        .state
+        .coverage
+        .change_plan(
+            &a.caller,
+            &a.patient,
+            field(&f, "plan").unwrap_or(""),
+            event,
+            ws_coverage::service::today(),
+        )
+        .await?;
+    let mut sh = a.shell(Section::Coverage).await;
+    let text = ui::i18n::tf(
+        a.lang,
+        "cov.changed",
+        &[
+            (
+                "date",
+                &out.effective.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+            ("window", &out.window),
+        ],
+    );
+    sh.flash(ui::FlashKind::Success, text.clone());
+    Ok(a.html(
+        StatusCode::OK,
+        ui::render_error(&sh, 200, &text).replace("Something went wrong", "Plan changed"),
+    ))
+}
+
+async fn card_for(a: &Acting) -> Result<ws_idcard::IdCard, WebError> {
+    Ok(a.state
+        .coverage
+        .id_card(&a.caller, &a.patient, ws_coverage::service::today())
+        .await?)
+}
+
+pub(super) async fn id_card_page(a: Acting) -> WebResult {
+    let sh = a.shell(Section::Coverage).await;
+    match a
+        .state
+        .coverage
+        .id_card(&a.caller, &a.patient, ws_coverage::service::today())
+        .await
+    {
+        Ok(card) => {
+            let qr = ws_idcard::qr_svg(&card.qr_payload).unwrap_or_default();
+            Ok(a.html(
+                StatusCode::OK,
+                render::render_id_card(&sh, Some(&card), &qr, ""),
+            ))
+        }
+        Err(e) if e.status() < 500 => Ok(a.html(
+            StatusCode::OK,
+            render::render_id_card(&sh, None, "", &e.explain()),
+        )),
+        Err(e) => Err(WebError::internal(e)),
+    }
+}
+
+async fn card_file(a: Acting, pdf: bool) -> WebResult {
+    let card = card_for(&a).await?;
+    let (bytes, ctype) = if pdf {
+        (ws_idcard::render_pdf(&card), "application/pdf")
+    } else {
+        (ws_idcard::render_png(&card), "image/png")
+    };
+    let b = bytes.map_err(WebError::internal)?;
+    let mut resp = (StatusCode::OK, b).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+pub(super) async fn id_card_pdf(a: Acting) -> WebResult {
+    card_file(a, true).await
+}
+
+pub(super) async fn id_card_png(a: Acting) -> WebResult {
+    card_file(a, false).await
+}
+
+async fn areas_view(a: &Acting, message: &str) -> WebResult {
+    let (caller, patient) = (&a.caller, &a.patient);
+    let s = &a.state;
+    let areas = s.coverage.areas_of_care(caller, patient).await?;
+    let rows: Vec<(String, String)> = areas
+        .iter()
+        .map(|x| {
+            (
+                ws_coverage::service::card::title_case(&x.region),
+                x.mrn.clone(),
+            )
+        })
+        .collect();
+    let svc = CoverageService::service_caller(caller, patient, "care away from home: regions");
+    let home = s
+        .coverage
+        .status(caller, patient, ws_coverage::service::today())
+        .await
+        .ok()
+        .and_then(|st| st.region);
+    let choices: Vec<(String, String)> = s
+        .coverage
+        .regions(&svc)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|g| Some(&g.code) != home.as_ref() && !areas.iter().any(|x| x.region == g.code))
+        .map(|g| (g.code, g.title))
+        .collect();
+    let sh = a.shell(Section::Coverage).await;
+    Ok(a.html(
+        StatusCode::OK,
+        render::render_areas(&sh, message, &rows, &choices),
+    ))
+}
+
+pub(super) async fn areas_page(a: Acting) -> WebResult {
+    areas_view(&a, "").await
+}
+
+pub(super) async fn add_area(a: Acting, Form(f): Form) -> WebResult {
+    let region = field(&f, "region").unwrap_or("").to_owned();
+    let area = a
+        .state
+        .coverage
+        .add_area_of_care(
+            &a.caller,
+            &a.patient,
+            &region,
+            ws_coverage::service::today(),
+        )
+        .await?;
+    // The account reaches its new regional record like its own (switch without signing in
+    // again).
+    a.state
+        .identity
+        .record_grant(
+            &a.caller.actor,
+            &area.patient,
+            &a.me.info.account,
+            ws_identity::rules::proxy::Relationship::AreaOfCare,
+            "area of care added by the member",
+        )
+        .await?;
+    let msg = ui::i18n::tf(
+        a.lang,
+        "areas.added",
+        &[
+            (
+                "region",
+                &ws_coverage::service::card::title_case(&area.region),
+            ),
+            ("mrn", &area.mrn),
+        ],
+    );
+    areas_view(&a, &msg).await
+}

@@ -1,0 +1,308 @@
+//! Privacy pages: who can see my record (caregivers, proxies), who looked at it, connected apps.
+
+use axum::http::StatusCode;
+use ws_identity::service::SessionInfo;
+
+use crate::AppState;
+use crate::kit::{Form, SignedIn, WebError, WebResult, field, form};
+use crate::portal::{self as ui, FieldError, Section};
+
+// --- privacy ---------------------------------------------------------------------------------
+
+fn access_level(rel: &str) -> ui::AccessLevel {
+    match rel {
+        "caregiver" => ui::AccessLevel::FullExceptSensitive,
+        "parent" | "legal" => ui::AccessLevel::Full,
+        _ => ui::AccessLevel::Limited,
+    }
+}
+
+pub(super) async fn sharing_view(s: &AppState, info: &SessionInfo) -> ui::SharingView {
+    let view =
+        s.identity
+            .sharing(&info.account)
+            .await
+            .unwrap_or(ws_identity::service::SharingView {
+                on_my_record: Vec::new(),
+                i_act_for: Vec::new(),
+            });
+    ui::SharingView {
+        access: view
+            .on_my_record
+            .into_iter()
+            .map(|g| ui::AccessRow {
+                expires: (g.relationship == "caregiver").then(|| {
+                    g.granted_on
+                        .parse::<jiff::civil::Date>()
+                        .map(|d| ws_identity::rules::proxy::adult_grant_expiry(d).to_string())
+                        .unwrap_or_default()
+                }),
+                access: access_level(&g.relationship),
+                grant_id: g.id,
+                name: g.grantee_name,
+                relationship: g.relationship,
+                since: g.granted_on,
+            })
+            .collect(),
+        invite: ui::InviteForm::default(),
+    }
+}
+
+pub(super) async fn sharing_page(SignedIn { page: r, info }: SignedIn) -> WebResult {
+    let info = &info;
+    let s = r.state.clone();
+    let sh = r.shell(Section::Privacy).await;
+    let view = sharing_view(&s, info).await;
+    Ok(r.html(StatusCode::OK, ui::render_sharing(&sh, &view)))
+}
+
+pub(super) async fn sharing_revoke(
+    SignedIn { page: r, info }: SignedIn,
+    Form(f): Form,
+) -> WebResult {
+    let info = &info;
+    let r = r.at("/privacy/sharing");
+    let s = r.state.clone();
+    let res = s
+        .identity
+        .revoke_grant(&info.account, field(&f, "grant_id").unwrap_or(""))
+        .await;
+    let mut sh = r.shell(Section::Privacy).await;
+    let status = match res {
+        Ok(Ok(())) => {
+            sh.flash(ui::FlashKind::Success, ui::t(r.lang, "sharing.revoked"));
+            StatusCode::OK
+        }
+        Ok(Err(_)) => {
+            sh.flash(ui::FlashKind::Error, ui::t(r.lang, "error.forbidden"));
+            StatusCode::FORBIDDEN
+        }
+        Err(e) => return Err(WebError::internal(e)),
+    };
+    let view = sharing_view(&s, info).await;
+    Ok(r.html(status, ui::render_sharing(&sh, &view)))
+}
+
+pub(super) async fn sharing_invite(
+    SignedIn { page: r, info }: SignedIn,
+    Form(f): Form,
+) -> WebResult {
+    let info = &info;
+    let r = r.at("/privacy/sharing");
+    let s = r.state.clone();
+    let email = field(&f, "email").unwrap_or("").to_owned();
+    let name = field(&f, "full_name").unwrap_or("").to_owned();
+    let authorize = field(&f, "authorize").is_some();
+    let mut sh = r.shell(Section::Privacy).await;
+    let mut view = sharing_view(&s, info).await;
+    view.invite = ui::InviteForm {
+        email: email.clone(),
+        full_name: name.clone(),
+        authorize,
+        errors: Vec::new(),
+    };
+    if !authorize {
+        view.invite.errors.push(FieldError::new(
+            "authorize",
+            ui::t(r.lang, "sharing.authorize-required"),
+        ));
+        return Ok(r.html(StatusCode::BAD_REQUEST, ui::render_sharing(&sh, &view)));
+    }
+    Ok(
+        match s
+            .identity
+            .invite_caregiver(&info.account, &email, &name)
+            .await
+        {
+            Ok(Ok(_)) => {
+                sh.flash(ui::FlashKind::Success, ui::t(r.lang, "sharing.invited"));
+                let view = sharing_view(&s, info).await;
+                r.html(StatusCode::OK, ui::render_sharing(&sh, &view))
+            }
+            Ok(Err(e)) => {
+                use ws_identity::service::ProxyError as P;
+                let (field_name, key) = match e {
+                    P::InvalidEmail | P::SelfInvite => ("email", "sharing.invalid-email"),
+                    P::CaregiverUnder18 => ("email", "sharing.caregiver-under-18"),
+                    P::TooManyInvitations => ("email", "sharing.too-many"),
+                    P::SubjectNotAdult | P::NotAMember => ("email", "sharing.not-allowed"),
+                    _ => ("email", "error.forbidden"),
+                };
+                view.invite
+                    .errors
+                    .push(FieldError::new(field_name, ui::t(r.lang, key)));
+                r.html(StatusCode::BAD_REQUEST, ui::render_sharing(&sh, &view))
+            }
+            Err(e) => return Err(WebError::internal(e)),
+        },
+    )
+}
+
+fn actor_kind(actor: &str, me: &str) -> (ui::ActorKind, String) {
+    if actor == me {
+        (ui::ActorKind::Me, String::new())
+    } else if let Some(a) = actor.strip_prefix("account:") {
+        (ui::ActorKind::Person, a.to_owned())
+    } else if let Some(a) = actor.strip_prefix("staff:") {
+        (ui::ActorKind::Staff, a.to_owned())
+    } else if let Some(a) = actor.strip_prefix("app:") {
+        (ui::ActorKind::App, a.to_owned())
+    } else {
+        (ui::ActorKind::System, actor.to_owned())
+    }
+}
+
+const LOG_PAGE: i64 = 50;
+
+/// "Who looked at my record": every audit record about the record the member acts for now.
+pub(super) async fn access_log(SignedIn { page: r, info }: SignedIn) -> WebResult {
+    let info = &info;
+    let s = r.state.clone();
+    let q = r.query.clone();
+    let f = form(q.as_deref().unwrap_or("").as_bytes());
+    let page: u32 = field(&f, "page")
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p >= 1 && *p <= 10_000)
+        .unwrap_or(1);
+    // The record shown is the one acted for, and only if this account may still reach it.
+    let caller = match s
+        .identity
+        .caller_for(
+            &info.account,
+            info.session.acting_for.as_deref(),
+            Some(r.source.clone()),
+            ws_fhir_service::time::now_micros(),
+        )
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return Err(WebError::internal(e)),
+    };
+    let Some(patient) = caller.acting_for.clone() else {
+        let sh = r.shell(Section::Privacy).await;
+        return Ok(r.html(
+            StatusCode::OK,
+            ui::render_access_log(&sh, &ui::AccessLogView::default()),
+        ));
+    };
+    let (rows, has_older) = match s.fhir.access_log(&caller, &patient, page, LOG_PAGE).await {
+        Ok(x) => x,
+        Err(ws_fhir_service::FhirError::Forbidden(_)) => {
+            let sh = r.shell(Section::Privacy).await;
+            return Ok(r.html(
+                StatusCode::FORBIDDEN,
+                ui::render_error(&sh, 403, ui::t(r.lang, "error.forbidden")),
+            ));
+        }
+        Err(e) => return Err(WebError::internal(e)),
+    };
+    let me = format!("account:{}", info.account.id);
+    // Names instead of ids: an app by its registered name, a person or staff member by theirs.
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for a in &rows {
+        if names.contains_key(&a.actor) || a.actor == me {
+            continue;
+        }
+        let name = if let Some(id) = a.actor.strip_prefix("app:") {
+            s.identity.client(id).await.ok().flatten().map(|c| c.name)
+        } else if let Some(id) = a
+            .actor
+            .strip_prefix("account:")
+            .or_else(|| a.actor.strip_prefix("staff:"))
+        {
+            s.identity
+                .account(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|c| c.display_name)
+        } else {
+            None
+        };
+        if let Some(n) = name {
+            names.insert(a.actor.clone(), n);
+        }
+    }
+    let entries = rows
+        .into_iter()
+        .map(|a| {
+            let (kind, mut who) = actor_kind(&a.actor, &me);
+            if let Some(n) = names.get(&a.actor) {
+                who = n.clone();
+            }
+            ui::AccessLogEntry {
+                when: jiff::Timestamp::from_microsecond(a.recorded_at)
+                    .map(|t| t.strftime("%Y-%m-%dT%H:%M").to_string())
+                    .unwrap_or_default(),
+                who_kind: kind,
+                who,
+                action: a.action,
+                record_type: a.res_type.unwrap_or_default(),
+                purpose: a.purpose.unwrap_or_default(),
+                from_where: a.source.unwrap_or_default(),
+                refused: a.outcome != "success",
+            }
+        })
+        .collect();
+    let sh = r.shell(Section::Privacy).await;
+    let view = ui::AccessLogView {
+        entries,
+        page,
+        has_newer: page > 1,
+        has_older,
+        ..Default::default()
+    };
+    Ok(r.html(StatusCode::OK, ui::render_access_log(&sh, &view)))
+}
+
+pub(super) async fn apps_view(s: &AppState, info: &SessionInfo) -> ui::AppsView {
+    let apps = s
+        .identity
+        .connected_apps(&info.account.id)
+        .await
+        .unwrap_or_default();
+    ui::AppsView {
+        apps: apps
+            .into_iter()
+            .map(|(g, name)| ui::ConnectedApp {
+                grant_id: g.id,
+                name,
+                scopes: g.scope.split_whitespace().map(str::to_owned).collect(),
+                granted_on: jiff::Timestamp::from_microsecond(g.created_at)
+                    .map(|t| t.strftime("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+pub(super) async fn apps_page(SignedIn { page: r, info }: SignedIn) -> WebResult {
+    let info = &info;
+    let s = r.state.clone();
+    let sh = r.shell(Section::Privacy).await;
+    let view = apps_view(&s, info).await;
+    Ok(r.html(StatusCode::OK, ui::render_apps(&sh, &view)))
+}
+
+pub(super) async fn apps_disconnect(
+    SignedIn { page: r, info }: SignedIn,
+    Form(f): Form,
+) -> WebResult {
+    let info = &info;
+    let r = r.at("/privacy/apps");
+    let s = r.state.clone();
+    let ok = match s
+        .identity
+        .disconnect_app(&info.account.id, field(&f, "grant_id").unwrap_or(""))
+        .await
+    {
+        Ok(ok) => ok,
+        Err(e) => return Err(WebError::internal(e)),
+    };
+    let mut sh = r.shell(Section::Privacy).await;
+    if ok {
+        sh.flash(ui::FlashKind::Success, ui::t(r.lang, "apps.disconnected"));
+    }
+    let view = apps_view(&s, info).await;
+    Ok(r.html(StatusCode::OK, ui::render_apps(&sh, &view)))
+}
