@@ -98,6 +98,30 @@ impl Identity {
         })
     }
 
+    /// Who can see `patient`'s record, for an account acting for them: its own record, or a
+    /// record it holds full proxy or legal authority over (a young child's). `None` for any
+    /// other relationship (a teen's parent, a caregiver): that list is not theirs to see.
+    pub async fn sharing_for(
+        &self,
+        acct: &AccountRow,
+        patient: &str,
+    ) -> Result<Option<SharingView>> {
+        let people = self.people(acct).await?;
+        let own = acct.patient_id.as_deref() == Some(patient);
+        let full = people.iter().any(|p| {
+            p.patient_id == patient && matches!(p.access, Access::ProxyFull | Access::Legal)
+        });
+        if !(own || full) {
+            return Ok(None);
+        }
+        let mut c = self.store.reader().await?;
+        let on_my_record = db::grants_on(&mut c, patient).await?;
+        Ok(Some(SharingView {
+            on_my_record,
+            i_act_for: people,
+        }))
+    }
+
     /// An adult member grants a caregiver access to their record, in writing (PRX-05): by
     /// email; attached at once if the caregiver has an account, else when they register.
     pub async fn invite_caregiver(

@@ -4,10 +4,8 @@ use axum::http::StatusCode;
 use ws_identity::service::SessionInfo;
 
 use crate::AppState;
-use crate::kit::{Form, SignedIn, WebError, WebResult, field, form};
+use crate::kit::{Acting, Form, SignedIn, WebError, WebResult, field, form};
 use crate::portal::{self as ui, FieldError, Section};
-
-// --- privacy ---------------------------------------------------------------------------------
 
 fn access_level(rel: &str) -> ui::AccessLevel {
     match rel {
@@ -17,16 +15,28 @@ fn access_level(rel: &str) -> ui::AccessLevel {
     }
 }
 
-pub(super) async fn sharing_view(s: &AppState, info: &SessionInfo) -> ui::SharingView {
-    let view =
-        s.identity
-            .sharing(&info.account)
-            .await
-            .unwrap_or(ws_identity::service::SharingView {
-                on_my_record: Vec::new(),
-                i_act_for: Vec::new(),
-            });
-    ui::SharingView {
+/// Who can see the record of the person chosen in the switcher. Acting for someone else, the
+/// list is theirs (a young child's: the other parent, a guardian) and nothing is granted or
+/// revoked from here; acting for a teen or as a caregiver, the page is not offered.
+async fn sharing_view(a: &Acting) -> Result<ui::SharingView, WebError> {
+    let view = a
+        .state
+        .identity
+        .sharing_for(&a.me.info.account, &a.patient)
+        .await?
+        .ok_or(WebError::NotForThisPerson {
+            key: "notfor.sharing",
+        })?;
+    let own = a.me.info.account.patient_id.as_deref() == Some(a.patient.as_str());
+    let subject = if own {
+        None
+    } else {
+        view.i_act_for
+            .iter()
+            .find(|p| p.patient_id == a.patient)
+            .map(|p| p.name.clone())
+    };
+    Ok(ui::SharingView {
         access: view
             .on_my_record
             .into_iter()
@@ -45,56 +55,53 @@ pub(super) async fn sharing_view(s: &AppState, info: &SessionInfo) -> ui::Sharin
             })
             .collect(),
         invite: ui::InviteForm::default(),
-    }
+        subject,
+    })
 }
 
-pub(super) async fn sharing_page(SignedIn { page: r, info }: SignedIn) -> WebResult {
-    let info = &info;
-    let s = r.state.clone();
-    let sh = r.shell(Section::Privacy).await;
-    let view = sharing_view(&s, info).await;
-    Ok(r.html(StatusCode::OK, ui::render_sharing(&sh, &view)))
+pub(super) async fn sharing_page(a: Acting) -> WebResult {
+    let view = sharing_view(&a).await?;
+    let sh = a.shell(Section::Privacy).await;
+    Ok(a.html(StatusCode::OK, ui::render_sharing(&sh, &view)))
 }
 
-pub(super) async fn sharing_revoke(
-    SignedIn { page: r, info }: SignedIn,
-    Form(f): Form,
-) -> WebResult {
-    let info = &info;
-    let r = r.at("/privacy/sharing");
-    let s = r.state.clone();
-    let res = s
+pub(super) async fn sharing_revoke(a: Acting, Form(f): Form) -> WebResult {
+    let a = a.at("/privacy/sharing");
+    let res = a
+        .state
         .identity
-        .revoke_grant(&info.account, field(&f, "grant_id").unwrap_or(""))
-        .await;
-    let mut sh = r.shell(Section::Privacy).await;
+        .revoke_grant(&a.me.info.account, field(&f, "grant_id").unwrap_or(""))
+        .await?;
+    let mut sh = a.shell(Section::Privacy).await;
     let status = match res {
-        Ok(Ok(())) => {
-            sh.flash(ui::FlashKind::Success, ui::t(r.lang, "sharing.revoked"));
+        Ok(()) => {
+            sh.flash(ui::FlashKind::Success, a.t("sharing.revoked"));
             StatusCode::OK
         }
-        Ok(Err(_)) => {
-            sh.flash(ui::FlashKind::Error, ui::t(r.lang, "error.forbidden"));
+        Err(_) => {
+            sh.flash(ui::FlashKind::Error, a.t("error.forbidden"));
             StatusCode::FORBIDDEN
         }
-        Err(e) => return Err(WebError::internal(e)),
     };
-    let view = sharing_view(&s, info).await;
-    Ok(r.html(status, ui::render_sharing(&sh, &view)))
+    let view = sharing_view(&a).await?;
+    Ok(a.html(status, ui::render_sharing(&sh, &view)))
 }
 
-pub(super) async fn sharing_invite(
-    SignedIn { page: r, info }: SignedIn,
-    Form(f): Form,
-) -> WebResult {
-    let info = &info;
-    let r = r.at("/privacy/sharing");
-    let s = r.state.clone();
+/// Invite a caregiver to the signed-in adult's own record. Acting for someone else the form is
+/// not offered, and a posted one is refused: a grant is only ever stored on the record of the
+/// person who made it (issue 13).
+pub(super) async fn sharing_invite(a: Acting, Form(f): Form) -> WebResult {
+    let a = a.at("/privacy/sharing");
+    let mut view = sharing_view(&a).await?;
+    if view.subject.is_some() {
+        return Err(WebError::NotForThisPerson {
+            key: "notfor.invite",
+        });
+    }
     let email = field(&f, "email").unwrap_or("").to_owned();
     let name = field(&f, "full_name").unwrap_or("").to_owned();
     let authorize = field(&f, "authorize").is_some();
-    let mut sh = r.shell(Section::Privacy).await;
-    let mut view = sharing_view(&s, info).await;
+    let mut sh = a.shell(Section::Privacy).await;
     view.invite = ui::InviteForm {
         email: email.clone(),
         full_name: name.clone(),
@@ -104,38 +111,34 @@ pub(super) async fn sharing_invite(
     if !authorize {
         view.invite.errors.push(FieldError::new(
             "authorize",
-            ui::t(r.lang, "sharing.authorize-required"),
+            a.t("sharing.authorize-required"),
         ));
-        return Ok(r.html(StatusCode::BAD_REQUEST, ui::render_sharing(&sh, &view)));
+        return Ok(a.html(StatusCode::BAD_REQUEST, ui::render_sharing(&sh, &view)));
     }
-    Ok(
-        match s
-            .identity
-            .invite_caregiver(&info.account, &email, &name)
-            .await
-        {
-            Ok(Ok(_)) => {
-                sh.flash(ui::FlashKind::Success, ui::t(r.lang, "sharing.invited"));
-                let view = sharing_view(&s, info).await;
-                r.html(StatusCode::OK, ui::render_sharing(&sh, &view))
-            }
-            Ok(Err(e)) => {
-                use ws_identity::service::ProxyError as P;
-                let (field_name, key) = match e {
-                    P::InvalidEmail | P::SelfInvite => ("email", "sharing.invalid-email"),
-                    P::CaregiverUnder18 => ("email", "sharing.caregiver-under-18"),
-                    P::TooManyInvitations => ("email", "sharing.too-many"),
-                    P::SubjectNotAdult | P::NotAMember => ("email", "sharing.not-allowed"),
-                    _ => ("email", "error.forbidden"),
-                };
-                view.invite
-                    .errors
-                    .push(FieldError::new(field_name, ui::t(r.lang, key)));
-                r.html(StatusCode::BAD_REQUEST, ui::render_sharing(&sh, &view))
-            }
-            Err(e) => return Err(WebError::internal(e)),
-        },
-    )
+    let res = a
+        .state
+        .identity
+        .invite_caregiver(&a.me.info.account, &email, &name)
+        .await?;
+    match res {
+        Ok(_) => {
+            sh.flash(ui::FlashKind::Success, a.t("sharing.invited"));
+            let view = sharing_view(&a).await?;
+            Ok(a.html(StatusCode::OK, ui::render_sharing(&sh, &view)))
+        }
+        Err(e) => {
+            use ws_identity::service::ProxyError as P;
+            let key = match e {
+                P::InvalidEmail | P::SelfInvite => "sharing.invalid-email",
+                P::CaregiverUnder18 => "sharing.caregiver-under-18",
+                P::TooManyInvitations => "sharing.too-many",
+                P::SubjectNotAdult | P::NotAMember => "sharing.not-allowed",
+                _ => "error.forbidden",
+            };
+            view.invite.errors.push(FieldError::new("email", a.t(key)));
+            Ok(a.html(StatusCode::BAD_REQUEST, ui::render_sharing(&sh, &view)))
+        }
+    }
 }
 
 fn actor_kind(actor: &str, me: &str) -> (ui::ActorKind, String) {

@@ -158,18 +158,17 @@ pub async fn frame(State(s): State<AppState>, mut req: Request, next: Next) -> R
                 // The handler failed before reading the page (a body it could not parse):
                 // read it now, from what the request said.
                 let sh = Shell::signed_out(fallback_lang, String::new(), fallback_path);
-                let body = error_body(&sh, &err);
+                let body = error_body(&sh, &err, &s.coverage.contacts.member_services);
                 let mut r = (res.status(), Html(body)).into_response();
                 copy_cookies(&res, &mut r);
                 return r;
             }
         };
-        let _ = &s;
         let sh = match &*err {
             WebError::Csrf => page.signed_out_shell(),
             _ => page.shell(Section::None).await,
         };
-        let body = error_body(&sh, &err);
+        let body = error_body(&sh, &err, &s.coverage.contacts.member_services);
         let mut r = (res.status(), Html(body)).into_response();
         copy_cookies(&res, &mut r);
         res = r;
@@ -187,7 +186,7 @@ fn copy_cookies(from: &Response, to: &mut Response) {
 }
 
 /// The page for an error, in the shell's language.
-fn error_body(sh: &Shell, err: &WebError) -> String {
+fn error_body(sh: &Shell, err: &WebError, phone: &str) -> String {
     let lang = sh.lang;
     let status = err.status().as_u16();
     match err {
@@ -195,7 +194,7 @@ fn error_body(sh: &Shell, err: &WebError) -> String {
         WebError::Csrf => ui::render_error(sh, status, ui::t(lang, "error.csrf")),
         WebError::BadRequest => ui::render_error(sh, status, ui::t(lang, "error.bad-request")),
         WebError::Forbidden => ui::render_error(sh, status, ui::t(lang, "error.forbidden")),
-        WebError::NotForThisPerson { key } => ui::render_not_for_person(sh, key),
+        WebError::NotForThisPerson { key } => ui::render_not_for_person(sh, key, phone),
         WebError::NoRecord => ui::render_error(sh, status, ui::t(lang, "error.no-record")),
         WebError::StaffOnly => ui::render_error(sh, status, ui::t(lang, "error.staff-only")),
         WebError::Refused { message, .. } => ui::render_error(sh, status, message),

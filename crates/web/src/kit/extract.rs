@@ -278,6 +278,24 @@ impl FromRequestParts<AppState> for Acting {
     }
 }
 
+impl Acting {
+    /// See [`Page::at`].
+    pub fn at(mut self, path: &str) -> Acting {
+        self.me.page = self.me.page.at(path);
+        self
+    }
+
+    /// The page is offered only if this person's view of the record includes `res_type`
+    /// (DOMAIN.md PRX-02/PRX-03: a parent acting for a teen sees a short list); otherwise the
+    /// answer explains why, in words (`key`), instead of a bare refusal.
+    pub fn require_view(&self, res_type: &str, key: &'static str) -> Result<(), WebError> {
+        match ws_identity::rules::policy::view(self.access, res_type) {
+            Some(_) => Ok(()),
+            None => Err(WebError::NotForThisPerson { key }),
+        }
+    }
+}
+
 impl std::ops::Deref for Acting {
     type Target = Page;
     fn deref(&self) -> &Page {

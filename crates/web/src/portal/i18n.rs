@@ -1812,7 +1812,7 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
         "cov.contact.saved",
         "Your address and phone were saved.",
         "Se guardaron su dirección y teléfono.",
-    ),    // Issue 13: the one web error's pages
+    ), // Issue 13: the one web error's pages
     (
         "error.bad-request",
         "We could not read what your browser sent.",
@@ -1832,6 +1832,36 @@ pub(crate) static TEXTS: &[(&str, &str, &str)] = &[
         "notfor.title",
         "Not available for this person",
         "No disponible para esta persona",
+    ),
+    (
+        "sharing.title-of",
+        "Who can see {name}'s record",
+        "Quién puede ver el expediente de {name}",
+    ),
+    (
+        "sharing.others-intro",
+        "These people can see this record and act for this person here. To add or remove someone, call member services.",
+        "Estas personas pueden ver este expediente y actuar en nombre de esta persona aquí. Para agregar o quitar a alguien, llame a servicios para miembros.",
+    ),
+    (
+        "notfor.sharing",
+        "Who can see this person's record is shown only to them and to whoever has full access to it. To ask about it, call member services at {phone}.",
+        "Quién puede ver el expediente de esta persona solo se muestra a ella y a quien tiene acceso completo. Para preguntar, llame a servicios para miembros al {phone}.",
+    ),
+    (
+        "notfor.invite",
+        "Caregivers are invited by each adult for their own record. To give another adult access to your child's record, call member services at {phone}.",
+        "Cada adulto invita a sus cuidadores para su propio expediente. Para dar acceso al expediente de su hijo o hija a otro adulto, llame a servicios para miembros al {phone}.",
+    ),
+    (
+        "notfor.coverage",
+        "A parent acting for a teenager does not see their coverage details here. The family's coverage, the teenager's included, is on the subscriber's own Coverage page. Questions: member services at {phone}.",
+        "Un padre o una madre que actúa en nombre de un adolescente no ve aquí los detalles de su cobertura. La cobertura de la familia, incluida la del adolescente, está en la página Cobertura del suscriptor. Preguntas: servicios para miembros al {phone}.",
+    ),
+    (
+        "notfor.access-log",
+        "Who looked at a teenager's record is shown to the teenager, not to a parent acting for them. Questions: member services at {phone}.",
+        "Quién consultó el expediente de un adolescente se muestra al adolescente, no al padre o la madre que actúa en su nombre. Preguntas: servicios para miembros al {phone}.",
     ),
 ];
 

@@ -512,6 +512,9 @@ struct SharingPage<'a> {
     full_name: Input,
     invite: &'a InviteForm,
     authorize_error: Option<String>,
+    /// Someone else's record (a young child's): its heading, no invite, no revoke.
+    heading: String,
+    others: bool,
 }
 
 /// "Who can see my record" (`POST /privacy/sharing/revoke`: `csrf`, `grant_id`;
@@ -548,9 +551,15 @@ pub fn render_sharing(shell: &Shell, view: &SharingView) -> String {
             relationship: i18n::relationship_label(lang, &p.relationship),
         })
         .collect();
+    let heading = match &view.subject {
+        Some(name) => tf(lang, "sharing.title-of", &[("name", name)]),
+        None => t(lang, "sharing.title").to_owned(),
+    };
     render(&SharingPage {
         shell,
-        page_title: page_title(shell, t(lang, "sharing.title"), !e.is_empty()),
+        page_title: page_title(shell, &heading, !e.is_empty()),
+        heading,
+        others: view.subject.is_some(),
         errors: e.clone(),
         rows,
         act_for,
@@ -1008,14 +1017,14 @@ pub fn render_error(shell: &Shell, status: u16, message: &str) -> String {
 
 /// A page the person chosen in the switcher cannot have (a parent acting for a teen, say):
 /// why, in words, and the way back to their own record — never a bare error code.
-pub fn render_not_for_person(shell: &Shell, key: &str) -> String {
+pub fn render_not_for_person(shell: &Shell, key: &str, phone: &str) -> String {
     let lang = shell.lang;
     let heading = t(lang, "notfor.title");
     render(&MessagePage {
         shell,
         page_title: page_title(shell, heading, false),
         heading: heading.to_owned(),
-        paragraphs: vec![t(lang, key).to_owned()],
+        paragraphs: vec![tf(lang, key, &[("phone", phone)])],
         status_line: String::new(),
         link_href: "/",
         link_text: t(lang, "error.home").to_owned(),

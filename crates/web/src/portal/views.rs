@@ -449,6 +449,9 @@ pub struct InviteForm {
 pub struct SharingView {
     pub access: Vec<AccessRow>,
     pub invite: InviteForm,
+    /// The person whose record this is, when not the signed-in member's own (a young child's):
+    /// the list is shown, nothing is granted or revoked from here.
+    pub subject: Option<String>,
 }
 
 /// Who (or what) opened the record.
