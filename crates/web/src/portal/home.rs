@@ -11,15 +11,16 @@ use crate::kit::{Page, SignedIn, WebError, WebResult, redirect};
 use crate::portal::{self as ui, Section};
 
 pub fn routes() -> Router<AppState> {
-    let mut r = Router::new()
+    Router::new()
         .route("/", get(home))
-        .route("/assets/portal.css", get(css));
-    for sec in Section::PLACEHOLDERS {
-        if sec != Section::Coverage {
-            r = r.route(sec.href(), get(section));
-        }
-    }
-    r
+        .route("/assets/portal.css", get(css))
+        .route("/record", get(section))
+        .route("/messages", get(section))
+        .route("/appointments", get(section))
+        .route("/pharmacy", get(section))
+        .route("/billing", get(section))
+        .route("/get-care", get(section))
+        .route("/support", get(section))
 }
 
 async fn css() -> Response {
