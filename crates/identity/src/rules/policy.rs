@@ -555,8 +555,16 @@ fn full_view() -> View {
 /// not a parent of a teen, a caregiver, an app or staff through this page.
 pub fn may_see_access_log(p: &Principal, patient: &str) -> bool {
     matches!(p, Principal::Person { grants, .. }
-        if grants.iter().any(|g| g.patient == patient
-            && matches!(g.access, Access::Own | Access::OwnTeen | Access::Legal | Access::ProxyFull)))
+        if grants.iter().any(|g| g.patient == patient && may_see_access_log_as(g.access)))
+}
+
+/// Whether a person reaching a record with `access` may read who looked at it: the member
+/// themself, a legal representative, a parent of a young child (not of a teen, PRX-03).
+pub fn may_see_access_log_as(access: Access) -> bool {
+    matches!(
+        access,
+        Access::Own | Access::OwnTeen | Access::Legal | Access::ProxyFull
+    )
 }
 
 pub fn search_scope(p: &Principal, res_type: &str, patient_param: Option<&str>) -> SearchScope {

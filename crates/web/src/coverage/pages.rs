@@ -13,6 +13,12 @@ use crate::portal::{self as ui, Section};
 
 use super::render;
 
+/// Coverage pages are offered only to whoever may see this person's coverage (a parent acting
+/// for a teen may not: PRX-03); anyone else is told why.
+fn covered(a: &Acting) -> Result<(), WebError> {
+    a.require_view("Coverage", "notfor.coverage")
+}
+
 fn money(c: u64) -> String {
     format!("${c}")
 }
@@ -34,12 +40,14 @@ impl From<CoverageError> for WebError {
 }
 
 pub(super) async fn overview(a: Acting) -> WebResult {
+    covered(&a)?;
     let q = a.query.clone();
     let f = form(q.as_deref().unwrap_or("").as_bytes());
     overview_page(&a, field(&f, "date"), None, String::new()).await
 }
 
 pub(super) async fn update_contact(a: Acting, Form(f): Form) -> WebResult {
+    covered(&a)?;
     let (address, phone) = crate::staff::contact_form(&f);
     match a
         .state
@@ -256,6 +264,7 @@ async fn overview_page(
 }
 
 pub(super) async fn add_member_page(a: Acting) -> WebResult {
+    covered(&a)?;
     let sh = a.shell(Section::Coverage).await;
     Ok(a.html(
         StatusCode::OK,
@@ -264,6 +273,7 @@ pub(super) async fn add_member_page(a: Acting) -> WebResult {
 }
 
 pub(super) async fn add_member(a: Acting, Form(f): Form) -> WebResult {
+    covered(&a)?;
     let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
     let (given, family, birth, event_date) = (
         get("given"),
@@ -341,6 +351,7 @@ async fn add_fail(a: &Acting, msg: String, values: [&str; 4]) -> WebResult {
 }
 
 pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
+    covered(&a)?;
     let event = match (
         field(&f, "event").filter(|e| !e.is_empty()),
         field(&f, "event_date").and_then(|d| d.parse::<Date>().ok()),
@@ -386,6 +397,7 @@ async fn card_for(a: &Acting) -> Result<ws_idcard::IdCard, WebError> {
 }
 
 pub(super) async fn id_card_page(a: Acting) -> WebResult {
+    covered(&a)?;
     let sh = a.shell(Section::Coverage).await;
     match a
         .state
@@ -425,10 +437,12 @@ async fn card_file(a: Acting, pdf: bool) -> WebResult {
 }
 
 pub(super) async fn id_card_pdf(a: Acting) -> WebResult {
+    covered(&a)?;
     card_file(a, true).await
 }
 
 pub(super) async fn id_card_png(a: Acting) -> WebResult {
+    covered(&a)?;
     card_file(a, false).await
 }
 
@@ -469,10 +483,12 @@ async fn areas_view(a: &Acting, message: &str) -> WebResult {
 }
 
 pub(super) async fn areas_page(a: Acting) -> WebResult {
+    covered(&a)?;
     areas_view(&a, "").await
 }
 
 pub(super) async fn add_area(a: Acting, Form(f): Form) -> WebResult {
+    covered(&a)?;
     let region = field(&f, "region").unwrap_or("").to_owned();
     let area = a
         .state

@@ -158,47 +158,22 @@ fn actor_kind(actor: &str, me: &str) -> (ui::ActorKind, String) {
 const LOG_PAGE: i64 = 50;
 
 /// "Who looked at my record": every audit record about the record the member acts for now.
-pub(super) async fn access_log(SignedIn { page: r, info }: SignedIn) -> WebResult {
-    let info = &info;
-    let s = r.state.clone();
-    let q = r.query.clone();
-    let f = form(q.as_deref().unwrap_or("").as_bytes());
+pub(super) async fn access_log(a: Acting) -> WebResult {
+    // The record shown is the one acted for, and only to whoever may read who looked at it
+    // (not a parent acting for a teen, PRX-03): anyone else is told why.
+    if !ws_identity::rules::policy::may_see_access_log_as(a.access) {
+        return Err(WebError::NotForThisPerson {
+            key: "notfor.access-log",
+        });
+    }
+    let (r, info, s) = (&a.me.page, &a.me.info, a.state.clone());
+    let (caller, patient) = (&a.caller, a.patient.clone());
+    let f = form(r.query.as_deref().unwrap_or("").as_bytes());
     let page: u32 = field(&f, "page")
         .and_then(|p| p.parse().ok())
         .filter(|p| *p >= 1 && *p <= 10_000)
         .unwrap_or(1);
-    // The record shown is the one acted for, and only if this account may still reach it.
-    let caller = match s
-        .identity
-        .caller_for(
-            &info.account,
-            info.session.acting_for.as_deref(),
-            Some(r.source.clone()),
-            ws_fhir_service::time::now_micros(),
-        )
-        .await
-    {
-        Ok(c) => c,
-        Err(e) => return Err(WebError::internal(e)),
-    };
-    let Some(patient) = caller.acting_for.clone() else {
-        let sh = r.shell(Section::Privacy).await;
-        return Ok(r.html(
-            StatusCode::OK,
-            ui::render_access_log(&sh, &ui::AccessLogView::default()),
-        ));
-    };
-    let (rows, has_older) = match s.fhir.access_log(&caller, &patient, page, LOG_PAGE).await {
-        Ok(x) => x,
-        Err(ws_fhir_service::FhirError::Forbidden(_)) => {
-            let sh = r.shell(Section::Privacy).await;
-            return Ok(r.html(
-                StatusCode::FORBIDDEN,
-                ui::render_error(&sh, 403, ui::t(r.lang, "error.forbidden")),
-            ));
-        }
-        Err(e) => return Err(WebError::internal(e)),
-    };
+    let (rows, has_older) = s.fhir.access_log(caller, &patient, page, LOG_PAGE).await?;
     let me = format!("account:{}", info.account.id);
     // Names instead of ids: an app by its registered name, a person or staff member by theirs.
     let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();

@@ -187,6 +187,13 @@ pub fn relationship_code(a: Access) -> &'static str {
 /// The signed-in person's bar: their name, the people they may act for, who is chosen now.
 async fn user_bar(s: &AppState, info: &SessionInfo) -> ui::UserBar {
     let people = s.identity.people(&info.account).await.unwrap_or_default();
+    let acting_access = info
+        .session
+        .acting_for
+        .as_deref()
+        .and_then(|a| people.iter().find(|p| p.patient_id == a))
+        .or_else(|| people.first())
+        .map(|p| p.access);
     let people: Vec<ui::PersonChoice> = people
         .into_iter()
         .map(|p| ui::PersonChoice {
@@ -212,6 +219,67 @@ async fn user_bar(s: &AppState, info: &SessionInfo) -> ui::UserBar {
         acting_for: acting,
         people,
         session_expires_in_secs: info.expires_in_secs,
+        hidden: acting_access.map(hidden_links).unwrap_or_default(),
+    }
+}
+
+/// The portal links not offered to someone acting with `access`, each because the policy does
+/// not show what the page is about (PRX-02, PRX-03): the page itself answers the same way.
+pub fn hidden_links(access: Access) -> Vec<&'static str> {
+    use ws_identity::rules::policy::{may_see_access_log_as, view};
+    let mut out = Vec::new();
+    for (href, res_type) in [
+        ("/coverage", "Coverage"),
+        ("/pharmacy", "MedicationRequest"),
+        ("/billing", "Account"),
+    ] {
+        if view(access, res_type).is_none() {
+            out.push(href);
+        }
+    }
+    if !may_see_access_log_as(access) {
+        out.push("/privacy/access-log");
+    }
+    if !matches!(
+        access,
+        Access::Own | Access::OwnTeen | Access::ProxyFull | Access::Legal
+    ) {
+        out.push("/privacy/sharing");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// PRX-02, PRX-03: a parent acting for a young child is offered everything; acting for a
+    /// teen, not the teen's coverage, pharmacy, billing, access log or sharing list.
+    #[test]
+    fn prx_03_links_offered_per_relationship() {
+        let cases: &[(Access, &[&str])] = &[
+            (Access::Own, &[]),
+            (Access::OwnTeen, &[]),
+            (Access::ProxyFull, &[]),
+            (Access::Legal, &[]),
+            (
+                Access::ProxyTeen,
+                &[
+                    "/coverage",
+                    "/pharmacy",
+                    "/billing",
+                    "/privacy/access-log",
+                    "/privacy/sharing",
+                ],
+            ),
+            (
+                Access::Caregiver,
+                &["/privacy/access-log", "/privacy/sharing"],
+            ),
+        ];
+        for (access, want) in cases {
+            assert_eq!(hidden_links(*access), *want, "{access:?}");
+        }
     }
 }
 

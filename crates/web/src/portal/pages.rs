@@ -415,6 +415,7 @@ pub fn render_home(shell: &Shell) -> String {
     };
     let mut cards: Vec<Card> = Section::PLACEHOLDERS
         .iter()
+        .filter(|s| shell.offers(s.href()))
         .map(|s| Card {
             href: s.href(),
             title: t(lang, s.label_key()),
@@ -425,6 +426,9 @@ pub fn render_home(shell: &Shell) -> String {
         ("/privacy/sharing", Section::Privacy),
         ("/account/security", Section::Account),
     ] {
+        if !shell.offers(href) {
+            continue;
+        }
         cards.push(Card {
             href,
             title: t(lang, s.label_key()),
@@ -1077,6 +1081,7 @@ mod tests {
                 acting_for: me.clone(),
                 people: vec![me, person("p-2", &format!("Leo {EVIL}"), "child")],
                 session_expires_in_secs: 1800,
+                hidden: Vec::new(),
             }),
             flash: Some(Flash {
                 kind: FlashKind::Success,

@@ -58,19 +58,28 @@ impl Shell {
     pub fn nav(&self) -> Vec<NavItem> {
         Section::MAIN
             .iter()
+            .filter(|s| self.offers(s.href()))
             .map(|s| NavItem::new(self, *s, s.href(), s.label_key()))
             .collect()
+    }
+
+    /// Whether the page at `href` is offered for the person acted for.
+    pub fn offers(&self, href: &str) -> bool {
+        self.user.as_ref().is_none_or(|u| !u.hidden.contains(&href))
     }
 
     /// The account links (privacy pages and security).
     pub fn account_nav(&self) -> Vec<NavItem> {
         let p = Section::Privacy;
-        vec![
+        [
             NavItem::new(self, p, "/privacy/sharing", "nav.sharing"),
             NavItem::new(self, p, "/privacy/access-log", "nav.access-log"),
             NavItem::new(self, p, "/privacy/apps", "nav.apps"),
             NavItem::new(self, Section::Account, "/account/security", "nav.security"),
         ]
+        .into_iter()
+        .filter(|n| self.offers(n.href))
+        .collect()
     }
 
     /// The person being acted for, when it is not the signed-in member.
@@ -205,6 +214,9 @@ pub struct UserBar {
     /// Everyone the member can act for, the member included (relationship `self`).
     pub people: Vec<PersonChoice>,
     pub session_expires_in_secs: i64,
+    /// Links not offered for the person acted for (a parent acting for a teen does not see
+    /// their coverage or who looked at their record: PRX-03). Decided by the policy.
+    pub hidden: Vec<&'static str>,
 }
 
 /// A person whose record the member can open.

@@ -40,6 +40,7 @@ browser_tests!(
     proxy_switching,
     smart_authorization,
     coverage_card_and_newborn,
+    acting_for_child_and_teen,
 );
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
@@ -534,6 +535,93 @@ mod flows {
         b.click(".notice-acting button[type=submit]").await;
         b.assert_shows("Acting for: Ana Quiroga").await;
         b.assert_hides("You are acting for").await;
+    }
+
+    /// Issue 13: every page acts on the person chosen in the switcher. Acting for a young child,
+    /// "Who can see my record" lists who can see the *child's* record and offers no invitation
+    /// (before, the invitation was stored on the parent's record). Acting for a teen, the pages
+    /// a parent may not see (coverage, who looked at the record) are not in the menus, and
+    /// opening one explains why instead of "Something went wrong … Error code: 403" (PRX-03).
+    /// At phone width nothing scrolls sideways.
+    pub async fn acting_for_child_and_teen(app: &TestApp, b: &Browser) {
+        let email = "ines.okafor@example.org";
+        let (_own, ines) =
+            seed_member(app, "MRN-70101", "Ines", "Okafor", &years_ago(41), email).await;
+        let child = seed_patient(app, "MRN-70102", "Bo", "Okafor", &years_ago(7)).await;
+        let teen = seed_patient(app, "MRN-70103", "Ade", "Okafor", &years_ago(15)).await;
+        for kid in [&child, &teen] {
+            app.identity
+                .record_grant(
+                    "staff:test",
+                    kid,
+                    &ines,
+                    Relationship::Parent,
+                    "birth certificate",
+                )
+                .await
+                .expect("recording the parent link");
+        }
+        sign_in(b, email, PASSWORD).await;
+
+        b.select("patient", &child).await;
+        b.click("form.act-as button[type=submit]").await;
+        b.goto("/privacy/sharing").await;
+        b.assert_shows("Who can see Bo Okafor's record").await;
+        b.assert_shows("Ines Okafor").await;
+        assert_eq!(
+            b.count("form[action='/privacy/sharing/invite']").await,
+            0,
+            "acting for a child, no caregiver invitation is offered"
+        );
+        assert_eq!(
+            b.count("form[action='/privacy/sharing/revoke']").await,
+            0,
+            "acting for a child, nothing is revoked from here"
+        );
+
+        b.goto("/").await;
+        b.select("patient", &teen).await;
+        b.click("form.act-as button[type=submit]").await;
+        b.assert_shows("Acting for: Ade Okafor").await;
+        assert_eq!(
+            b.count("a[href='/coverage']").await,
+            0,
+            "Coverage is not offered to a parent acting for a teen"
+        );
+        assert_eq!(
+            b.count("a[href='/privacy/access-log']").await,
+            0,
+            "Who looked at my record is not offered to a parent acting for a teen"
+        );
+        for (path, words) in [
+            ("/coverage", "does not see their coverage details here"),
+            (
+                "/privacy/access-log",
+                "is shown to the teenager, not to a parent",
+            ),
+            (
+                "/privacy/sharing",
+                "is shown only to them and to whoever has full access",
+            ),
+        ] {
+            b.goto(path).await;
+            b.assert_shows(words).await;
+            b.assert_shows("1-800-555-0100").await;
+            b.assert_hides("Something went wrong").await;
+            b.assert_hides("Error code").await;
+        }
+
+        // The same in Spanish, at phone width.
+        b.set_width(390).await;
+        b.goto("/coverage?lang=es").await;
+        b.assert_shows("no ve aquí los detalles de su cobertura")
+            .await;
+        assert_eq!(
+            b.horizontal_overflow().await,
+            0,
+            "the page scrolls sideways at 390 px"
+        );
+        b.set_width(1280).await;
     }
 
     /// (e) A SMART app: authorize with PKCE, sign in when asked, consent naming the app and

@@ -409,6 +409,28 @@ impl Browser {
         }
     }
 
+    /// Make the window `width` CSS pixels wide (390: a phone).
+    pub async fn set_width(&self, width: u32) {
+        self.client
+            .set_window_size(width, 900)
+            .await
+            .expect("resizing the window");
+    }
+
+    /// The widest element's overflow past the viewport, in CSS pixels (0: nothing scrolls
+    /// sideways).
+    pub async fn horizontal_overflow(&self) -> i64 {
+        let v = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .expect("measuring the page");
+        v.as_i64().unwrap_or(0)
+    }
+
     /// Assert the page shows `needle` (compared as the user reads it).
     #[track_caller]
     pub fn assert_shows<'a>(&'a self, needle: &'a str) -> impl Future<Output = ()> + 'a {
