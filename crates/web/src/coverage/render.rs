@@ -51,7 +51,7 @@ pub struct FamilyRow {
 }
 
 #[derive(Template)]
-#[template(path = "coverage.html")]
+#[template(path = "coverage/coverage.html")]
 struct CoveragePage<'a> {
     shell: &'a Shell,
     page_title: String,
@@ -67,7 +67,7 @@ pub fn render_coverage(shell: &Shell, v: &CoverageView) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "add_member.html")]
+#[template(path = "coverage/add_member.html")]
 struct AddMemberPage<'a> {
     shell: &'a Shell,
     page_title: String,
@@ -93,7 +93,7 @@ pub fn render_add_member(shell: &Shell, error: &str, values: [&str; 4]) -> Strin
 }
 
 #[derive(Template)]
-#[template(path = "id_card.html")]
+#[template(path = "coverage/id_card.html")]
 struct IdCardPage<'a> {
     shell: &'a Shell,
     page_title: String,
@@ -119,7 +119,7 @@ pub fn render_id_card(
 }
 
 #[derive(Template)]
-#[template(path = "areas.html")]
+#[template(path = "coverage/areas.html")]
 struct AreasPage<'a> {
     shell: &'a Shell,
     page_title: String,

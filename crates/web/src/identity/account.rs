@@ -20,7 +20,7 @@ pub(super) async fn security_page(SignedIn { page: r, info }: SignedIn) -> WebRe
         },
         ..Default::default()
     };
-    Ok(r.html(StatusCode::OK, ui::render_security(&sh, &view)))
+    Ok(r.html(StatusCode::OK, super::render::render_security(&sh, &view)))
 }
 
 pub(super) async fn two_step_setup(
@@ -45,7 +45,7 @@ pub(super) async fn two_step_setup(
             secret: setup.secret.0,
             otpauth_uri: setup.otpauth_uri,
         });
-        return Ok(r.html(StatusCode::OK, ui::render_security(&sh, &view)));
+        return Ok(r.html(StatusCode::OK, super::render::render_security(&sh, &view)));
     }
     match s
         .identity
@@ -60,7 +60,7 @@ pub(super) async fn two_step_setup(
                 ui::FlashKind::Success,
                 ui::t(r.lang, "security.two-step-on"),
             );
-            Ok(r.html(StatusCode::OK, ui::render_security(&sh, &view)))
+            Ok(r.html(StatusCode::OK, super::render::render_security(&sh, &view)))
         }
         Ok(None) => {
             view.setup = Some(ui::TwoStepSetup {
@@ -71,7 +71,10 @@ pub(super) async fn two_step_setup(
                 "code",
                 ui::t(r.lang, "auth.two-step-wrong"),
             ));
-            Ok(r.html(StatusCode::BAD_REQUEST, ui::render_security(&sh, &view)))
+            Ok(r.html(
+                StatusCode::BAD_REQUEST,
+                super::render::render_security(&sh, &view),
+            ))
         }
         Err(e) => Err(WebError::internal(e)),
     }
@@ -118,7 +121,7 @@ pub(super) async fn two_step_disable(
         } else {
             StatusCode::BAD_REQUEST
         },
-        ui::render_security(&sh, &view),
+        super::render::render_security(&sh, &view),
     ))
 }
 
@@ -146,7 +149,10 @@ pub(super) async fn change_password(
             "password_confirm",
             ui::i18n::field_problem(r.lang, "password_confirm", "mismatch", min, super::MAX_PW),
         ));
-        return Ok(r.html(StatusCode::BAD_REQUEST, ui::render_security(&sh, &view)));
+        return Ok(r.html(
+            StatusCode::BAD_REQUEST,
+            super::render::render_security(&sh, &view),
+        ));
     }
     match s
         .identity
@@ -163,21 +169,27 @@ pub(super) async fn change_password(
                 ui::FlashKind::Success,
                 ui::t(r.lang, "security.password-changed"),
             );
-            Ok(r.html(StatusCode::OK, ui::render_security(&sh, &view)))
+            Ok(r.html(StatusCode::OK, super::render::render_security(&sh, &view)))
         }
         Ok(Err(ResetError::Password(p))) => {
             view.errors.push(FieldError::new(
                 "password",
                 ui::i18n::field_problem(r.lang, "password", p.code(), min, super::MAX_PW),
             ));
-            Ok(r.html(StatusCode::BAD_REQUEST, ui::render_security(&sh, &view)))
+            Ok(r.html(
+                StatusCode::BAD_REQUEST,
+                super::render::render_security(&sh, &view),
+            ))
         }
         Ok(Err(_)) => {
             view.errors.push(FieldError::new(
                 "current_password",
                 ui::t(r.lang, "auth.bad-credentials"),
             ));
-            Ok(r.html(StatusCode::BAD_REQUEST, ui::render_security(&sh, &view)))
+            Ok(r.html(
+                StatusCode::BAD_REQUEST,
+                super::render::render_security(&sh, &view),
+            ))
         }
         Err(e) => Err(WebError::internal(e)),
     }

@@ -80,7 +80,7 @@ pub(super) async fn authorize_page(r: Page) -> WebResult {
         code_challenge_method: "S256".into(),
         people,
     };
-    Ok(r.html(StatusCode::OK, ui::render_consent(&sh, &view)))
+    Ok(r.html(StatusCode::OK, super::render::render_consent(&sh, &view)))
 }
 
 pub(super) async fn authorize_decision(

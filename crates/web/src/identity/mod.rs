@@ -9,6 +9,7 @@ mod consent;
 pub(crate) mod oauth;
 mod privacy;
 mod register;
+pub(crate) mod render;
 mod sign_in;
 pub(crate) mod staff;
 

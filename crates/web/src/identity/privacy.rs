@@ -62,7 +62,7 @@ async fn sharing_view(a: &Acting) -> Result<ui::SharingView, WebError> {
 pub(super) async fn sharing_page(a: Acting) -> WebResult {
     let view = sharing_view(&a).await?;
     let sh = a.shell(Section::Privacy).await;
-    Ok(a.html(StatusCode::OK, ui::render_sharing(&sh, &view)))
+    Ok(a.html(StatusCode::OK, super::render::render_sharing(&sh, &view)))
 }
 
 pub(super) async fn sharing_revoke(a: Acting, Form(f): Form) -> WebResult {
@@ -84,7 +84,7 @@ pub(super) async fn sharing_revoke(a: Acting, Form(f): Form) -> WebResult {
         }
     };
     let view = sharing_view(&a).await?;
-    Ok(a.html(status, ui::render_sharing(&sh, &view)))
+    Ok(a.html(status, super::render::render_sharing(&sh, &view)))
 }
 
 /// Invite a caregiver to the signed-in adult's own record. Acting for someone else the form is
@@ -113,7 +113,10 @@ pub(super) async fn sharing_invite(a: Acting, Form(f): Form) -> WebResult {
             "authorize",
             a.t("sharing.authorize-required"),
         ));
-        return Ok(a.html(StatusCode::BAD_REQUEST, ui::render_sharing(&sh, &view)));
+        return Ok(a.html(
+            StatusCode::BAD_REQUEST,
+            super::render::render_sharing(&sh, &view),
+        ));
     }
     let res = a
         .state
@@ -124,7 +127,7 @@ pub(super) async fn sharing_invite(a: Acting, Form(f): Form) -> WebResult {
         Ok(_) => {
             sh.flash(ui::FlashKind::Success, a.t("sharing.invited"));
             let view = sharing_view(&a).await?;
-            Ok(a.html(StatusCode::OK, ui::render_sharing(&sh, &view)))
+            Ok(a.html(StatusCode::OK, super::render::render_sharing(&sh, &view)))
         }
         Err(e) => {
             use ws_identity::service::ProxyError as P;
@@ -136,7 +139,10 @@ pub(super) async fn sharing_invite(a: Acting, Form(f): Form) -> WebResult {
                 _ => "error.forbidden",
             };
             view.invite.errors.push(FieldError::new("email", a.t(key)));
-            Ok(a.html(StatusCode::BAD_REQUEST, ui::render_sharing(&sh, &view)))
+            Ok(a.html(
+                StatusCode::BAD_REQUEST,
+                super::render::render_sharing(&sh, &view),
+            ))
         }
     }
 }
@@ -230,7 +236,7 @@ pub(super) async fn access_log(a: Acting) -> WebResult {
         has_older,
         ..Default::default()
     };
-    Ok(r.html(StatusCode::OK, ui::render_access_log(&sh, &view)))
+    Ok(r.html(StatusCode::OK, super::render::render_access_log(&sh, &view)))
 }
 
 pub(super) async fn apps_view(s: &AppState, info: &SessionInfo) -> ui::AppsView {
@@ -259,7 +265,7 @@ pub(super) async fn apps_page(SignedIn { page: r, info }: SignedIn) -> WebResult
     let s = r.state.clone();
     let sh = r.shell(Section::Privacy).await;
     let view = apps_view(&s, info).await;
-    Ok(r.html(StatusCode::OK, ui::render_apps(&sh, &view)))
+    Ok(r.html(StatusCode::OK, super::render::render_apps(&sh, &view)))
 }
 
 pub(super) async fn apps_disconnect(
@@ -282,5 +288,5 @@ pub(super) async fn apps_disconnect(
         sh.flash(ui::FlashKind::Success, ui::t(r.lang, "apps.disconnected"));
     }
     let view = apps_view(&s, info).await;
-    Ok(r.html(StatusCode::OK, ui::render_apps(&sh, &view)))
+    Ok(r.html(StatusCode::OK, super::render::render_apps(&sh, &view)))
 }

@@ -16,7 +16,7 @@ pub(super) async fn register_page(r: Page) -> WebResult {
         min_password_len: super::MIN_PW,
         ..Default::default()
     };
-    Ok(r.html(StatusCode::OK, ui::render_register(&sh, &view)))
+    Ok(r.html(StatusCode::OK, super::render::render_register(&sh, &view)))
 }
 
 pub(super) async fn register(r: Page, Form(f): Form) -> WebResult {
@@ -45,7 +45,10 @@ pub(super) async fn register(r: Page, Form(f): Form) -> WebResult {
                 super::MAX_PW,
             ),
         ));
-        return Ok(r.html(StatusCode::BAD_REQUEST, ui::render_register(&sh, &view)));
+        return Ok(r.html(
+            StatusCode::BAD_REQUEST,
+            super::render::render_register(&sh, &view),
+        ));
     }
     let input = RegisterInput {
         mrn: view.mrn.clone(),
@@ -65,7 +68,7 @@ pub(super) async fn register(r: Page, Form(f): Form) -> WebResult {
                 next: "/".into(),
                 ..Default::default()
             };
-            r.html(StatusCode::OK, ui::render_sign_in(&sh, &v))
+            r.html(StatusCode::OK, super::render::render_sign_in(&sh, &v))
         }
         Ok(Err(e)) => {
             match e {
@@ -105,7 +108,10 @@ pub(super) async fn register(r: Page, Form(f): Form) -> WebResult {
                     });
                 }
             }
-            r.html(StatusCode::BAD_REQUEST, ui::render_register(&sh, &view))
+            r.html(
+                StatusCode::BAD_REQUEST,
+                super::render::render_register(&sh, &view),
+            )
         }
         Err(e) => return Err(WebError::internal(e)),
     })
@@ -115,7 +121,7 @@ pub(super) async fn forgot_page(r: Page) -> WebResult {
     let sh = r.signed_out_shell();
     Ok(r.html(
         StatusCode::OK,
-        ui::render_forgot(&sh, &ui::ForgotForm::default()),
+        super::render::render_forgot(&sh, &ui::ForgotForm::default()),
     ))
 }
 
@@ -133,13 +139,16 @@ pub(super) async fn forgot(r: Page, Form(f): Form) -> WebResult {
                 ui::i18n::field_problem(r.lang, "email", "required", super::MIN_PW, super::MAX_PW),
             )],
         };
-        return Ok(r.html(StatusCode::BAD_REQUEST, ui::render_forgot(&sh, &view)));
+        return Ok(r.html(
+            StatusCode::BAD_REQUEST,
+            super::render::render_forgot(&sh, &view),
+        ));
     }
     if let Err(e) = s.identity.request_reset(&email, Some(&r.source)).await {
         return Err(WebError::internal(e));
     }
     // The same answer whether or not the address is known.
-    Ok(r.html(StatusCode::OK, ui::render_forgot_sent(&sh)))
+    Ok(r.html(StatusCode::OK, super::render::render_forgot_sent(&sh)))
 }
 
 fn token_problem(p: TokenProblem) -> AuthMessage {
@@ -159,8 +168,14 @@ pub(super) async fn verify_email_page(r: Page) -> WebResult {
     let sh = Shell::signed_out(r.lang, r.csrf(), "/verify-email".to_owned());
     Ok(
         match s.identity.verify_email(&token, Some(&r.source)).await {
-            Ok(Ok(_)) => r.html(StatusCode::OK, ui::render_verify_email(&sh, true)),
-            Ok(Err(_)) => r.html(StatusCode::BAD_REQUEST, ui::render_verify_email(&sh, false)),
+            Ok(Ok(_)) => r.html(
+                StatusCode::OK,
+                super::render::render_verify_email(&sh, true),
+            ),
+            Ok(Err(_)) => r.html(
+                StatusCode::BAD_REQUEST,
+                super::render::render_verify_email(&sh, false),
+            ),
             Err(e) => return Err(WebError::internal(e)),
         },
     )
@@ -180,11 +195,11 @@ pub(super) async fn reset_page(r: Page) -> WebResult {
                 errors: Vec::new(),
                 min_password_len: super::MIN_PW,
             };
-            r.html(StatusCode::OK, ui::render_reset(&sh, &view))
+            r.html(StatusCode::OK, super::render::render_reset(&sh, &view))
         }
         Ok(Err(p)) => r.html(
             StatusCode::BAD_REQUEST,
-            ui::render_reset_link_problem(&sh, &token_problem(p)),
+            super::render::render_reset_link_problem(&sh, &token_problem(p)),
         ),
         Err(e) => return Err(WebError::internal(e)),
     })
@@ -212,7 +227,10 @@ pub(super) async fn reset(r: Page, Form(f): Form) -> WebResult {
                 super::MAX_PW,
             ),
         ));
-        return Ok(r.html(StatusCode::BAD_REQUEST, ui::render_reset(&sh, &view)));
+        return Ok(r.html(
+            StatusCode::BAD_REQUEST,
+            super::render::render_reset(&sh, &view),
+        ));
     }
     match s.identity.reset_password(&token, pw, Some(&r.source)).await {
         Ok(Ok(acct)) => {
@@ -224,20 +242,23 @@ pub(super) async fn reset(r: Page, Form(f): Form) -> WebResult {
                 ..Default::default()
             };
             Ok(with_cookies(
-                r.html(StatusCode::OK, ui::render_sign_in(&sh, &v)),
+                r.html(StatusCode::OK, super::render::render_sign_in(&sh, &v)),
                 &[auth::clear_cookie(&s, SESSION_COOKIE)],
             ))
         }
         Ok(Err(ResetError::Token(p))) => Ok(r.html(
             StatusCode::BAD_REQUEST,
-            ui::render_reset_link_problem(&sh, &token_problem(p)),
+            super::render::render_reset_link_problem(&sh, &token_problem(p)),
         )),
         Ok(Err(ResetError::Password(p))) => {
             view.errors.push(FieldError::new(
                 "password",
                 ui::i18n::field_problem(r.lang, "password", p.code(), super::MIN_PW, super::MAX_PW),
             ));
-            Ok(r.html(StatusCode::BAD_REQUEST, ui::render_reset(&sh, &view)))
+            Ok(r.html(
+                StatusCode::BAD_REQUEST,
+                super::render::render_reset(&sh, &view),
+            ))
         }
         Ok(Err(ResetError::WrongCurrent)) => Err(WebError::internal("unexpected reset error")),
         Err(e) => Err(WebError::internal(e)),

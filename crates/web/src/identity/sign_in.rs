@@ -22,7 +22,7 @@ pub(super) async fn sign_in_page(r: Page) -> WebResult {
         next,
         ..Default::default()
     };
-    Ok(r.html(StatusCode::OK, ui::render_sign_in(&sh, &view)))
+    Ok(r.html(StatusCode::OK, super::render::render_sign_in(&sh, &view)))
 }
 
 fn sign_in_problem(e: &SignInError) -> AuthMessage {
@@ -92,7 +92,7 @@ pub(super) async fn sign_in(r: Page, headers: HeaderMap, Form(f): Form) -> WebRe
                     }
                     _ => StatusCode::UNAUTHORIZED,
                 };
-                r.html(status, ui::render_sign_in(&sh, &view))
+                r.html(status, super::render::render_sign_in(&sh, &view))
             }
             Err(e) => return Err(WebError::internal(e)),
         },
@@ -117,7 +117,7 @@ pub(super) async fn two_step_page(r: Page) -> WebResult {
         next,
         ..Default::default()
     };
-    Ok(r.html(StatusCode::OK, ui::render_two_step(&sh, &view)))
+    Ok(r.html(StatusCode::OK, super::render::render_two_step(&sh, &view)))
 }
 
 pub(super) async fn two_step(r: Page, headers: HeaderMap, Form(f): Form) -> WebResult {
@@ -159,7 +159,10 @@ pub(super) async fn two_step(r: Page, headers: HeaderMap, Form(f): Form) -> WebR
                         ui::t(r.lang, "auth.two-step-wrong"),
                     )],
                 };
-                r.html(StatusCode::UNAUTHORIZED, ui::render_two_step(&sh, &view))
+                r.html(
+                    StatusCode::UNAUTHORIZED,
+                    super::render::render_two_step(&sh, &view),
+                )
             }
             Err(e) => return Err(WebError::internal(e)),
         },

@@ -3,11 +3,8 @@
 
 use askama::Template;
 
-use super::i18n::{self, AuthMessage, Lang, auth_message, fmt_date, t, tf};
-use super::views::{
-    AccessLogView, AppsView, ConsentView, FieldError, ForgotForm, InviteForm, RegisterForm,
-    ResetForm, Section, SecurityView, SharingView, Shell, SignInForm, TwoStepForm,
-};
+use super::i18n::{self, AuthMessage, Lang, auth_message, t, tf};
+use super::views::{FieldError, Section, Shell};
 
 /// Longest password accepted (AUT-02: at least 64).
 pub const MAX_PASSWORD_LEN: usize = 128;
@@ -30,7 +27,7 @@ pub struct Input {
 }
 
 impl Input {
-    fn new(
+    pub(crate) fn new(
         lang: Lang,
         errors: &[FieldError],
         id: &'static str,
@@ -55,32 +52,32 @@ impl Input {
         }
     }
 
-    fn value(mut self, v: &str) -> Input {
+    pub(crate) fn value(mut self, v: &str) -> Input {
         self.value = v.to_owned();
         self
     }
 
-    fn autocomplete(mut self, a: &'static str) -> Input {
+    pub(crate) fn autocomplete(mut self, a: &'static str) -> Input {
         self.autocomplete = a;
         self
     }
 
-    fn inputmode(mut self, m: &'static str) -> Input {
+    pub(crate) fn inputmode(mut self, m: &'static str) -> Input {
         self.inputmode = m;
         self
     }
 
-    fn css(mut self, c: &'static str) -> Input {
+    pub(crate) fn css(mut self, c: &'static str) -> Input {
         self.css = c;
         self
     }
 
-    fn no_spellcheck(mut self) -> Input {
+    pub(crate) fn no_spellcheck(mut self) -> Input {
         self.no_spellcheck = true;
         self
     }
 
-    fn hint(mut self, h: impl Into<String>) -> Input {
+    pub(crate) fn hint(mut self, h: impl Into<String>) -> Input {
         self.hint = Some(h.into());
         self
     }
@@ -114,7 +111,11 @@ pub(crate) fn page_title(shell: &Shell, heading: &str, failed: bool) -> String {
 }
 
 /// Form-level problem first, then the field errors: what the error summary lists.
-fn summary(lang: Lang, problem: Option<&AuthMessage>, errors: &[FieldError]) -> Vec<FieldError> {
+pub(crate) fn summary(
+    lang: Lang,
+    problem: Option<&AuthMessage>,
+    errors: &[FieldError],
+) -> Vec<FieldError> {
     problem
         .map(|p| FieldError::new("", auth_message(lang, p)))
         .into_iter()
@@ -137,247 +138,18 @@ const FALLBACK_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charse
 <p>Please try again in a few minutes. <span lang=\"es\">Inténtelo de nuevo en unos minutos.</span></p>\
 <p><a href=\"/\">Wellspring</a></p></main></body></html>";
 
-// ---------------------------------------------------------------------------------------------
-// Signing in and registering
-
-#[derive(Template)]
-#[template(path = "sign_in.html")]
-struct SignInPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    errors: Vec<FieldError>,
-    email: Input,
-    password: Input,
-    next: &'a str,
-}
-
-/// Sign-in page (`POST /sign-in`: `csrf`, `email`, `password`, `next`).
-pub fn render_sign_in(shell: &Shell, form: &SignInForm) -> String {
-    let lang = shell.lang;
-    let errors = summary(lang, form.problem.as_ref(), &form.errors);
-    render(&SignInPage {
-        shell,
-        page_title: page_title(shell, t(lang, "signin.title"), !errors.is_empty()),
-        email: Input::new(lang, &form.errors, "email", "field.email", "email")
-            .value(&form.email)
-            .autocomplete("username")
-            .no_spellcheck(),
-        password: Input::new(lang, &form.errors, "password", "field.password", "password")
-            .autocomplete("current-password"),
-        errors,
-        next: &form.next,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "two_step.html")]
-struct TwoStepPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    errors: Vec<FieldError>,
-    code: Input,
-    next: &'a str,
-}
-
-/// Two-step prompt (`POST /sign-in/two-step`: `csrf`, `code`, `next`).
-pub fn render_two_step(shell: &Shell, form: &TwoStepForm) -> String {
-    let lang = shell.lang;
-    let errors = summary(lang, form.problem.as_ref(), &form.errors);
-    let mut code = Input::new(lang, &form.errors, "code", "field.code", "text")
-        .autocomplete("one-time-code")
-        .css("input-short")
-        .no_spellcheck()
-        .hint(t(lang, "twostep.code-hint"));
-    if code.error.is_none() && form.problem == Some(AuthMessage::TwoStepWrong) {
-        code.error = Some(auth_message(lang, &AuthMessage::TwoStepWrong));
-    }
-    let errors = if form.problem == Some(AuthMessage::TwoStepWrong) && form.errors.is_empty() {
-        vec![FieldError::new(
-            "code",
-            auth_message(lang, &AuthMessage::TwoStepWrong),
-        )]
-    } else {
-        errors
-    };
-    render(&TwoStepPage {
-        shell,
-        page_title: page_title(shell, t(lang, "twostep.title"), !errors.is_empty()),
-        errors,
-        code,
-        next: &form.next,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "register.html")]
-struct RegisterPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    errors: Vec<FieldError>,
-    mrn: Input,
-    birth_date: Input,
-    given: Input,
-    family: Input,
-    email: Input,
-    mobile: Input,
-    password: Input,
-    password_confirm: Input,
-}
-
-/// Registration (`POST /register`: `csrf`, `mrn`, `birth_date` (YYYY-MM-DD), `given`, `family`,
-/// `email`, `mobile`, `password`, `password_confirm`).
-pub fn render_register(shell: &Shell, form: &RegisterForm) -> String {
-    let lang = shell.lang;
-    let e = &form.errors;
-    let errors = summary(lang, form.problem.as_ref(), e);
-    render(&RegisterPage {
-        shell,
-        page_title: page_title(shell, t(lang, "register.title"), !errors.is_empty()),
-        errors,
-        mrn: Input::new(lang, e, "mrn", "field.mrn", "text")
-            .value(&form.mrn)
-            .autocomplete("off")
-            .css("input-medium")
-            .no_spellcheck()
-            .hint(t(lang, "field.mrn.hint")),
-        birth_date: Input::new(lang, e, "birth_date", "field.birth_date", "date")
-            .value(&form.birth_date)
-            .autocomplete("bday")
-            .css("input-medium")
-            .hint(t(lang, "field.birth_date.hint")),
-        given: Input::new(lang, e, "given", "field.given", "text")
-            .value(&form.given)
-            .autocomplete("given-name"),
-        family: Input::new(lang, e, "family", "field.family", "text")
-            .value(&form.family)
-            .autocomplete("family-name"),
-        email: Input::new(lang, e, "email", "field.email", "email")
-            .value(&form.email)
-            .autocomplete("email")
-            .no_spellcheck()
-            .hint(t(lang, "field.email.hint")),
-        mobile: Input::new(lang, e, "mobile", "field.mobile", "tel")
-            .value(&form.mobile)
-            .autocomplete("tel")
-            .css("input-medium")
-            .hint(t(lang, "field.mobile.hint")),
-        password: Input::new(lang, e, "password", "field.password_new", "password")
-            .autocomplete("new-password")
-            .hint(i18n::password_rule(lang, form.min_password_len)),
-        password_confirm: Input::new(
-            lang,
-            e,
-            "password_confirm",
-            "field.password_confirm",
-            "password",
-        )
-        .autocomplete("new-password"),
-    })
-}
-
-#[derive(Template)]
-#[template(path = "forgot.html")]
-struct ForgotPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    errors: Vec<FieldError>,
-    email: Input,
-}
-
-/// Forgot password (`POST /password/forgot`: `csrf`, `email` = email address or mobile number).
-pub fn render_forgot(shell: &Shell, form: &ForgotForm) -> String {
-    let lang = shell.lang;
-    let errors = summary(lang, form.problem.as_ref(), &form.errors);
-    render(&ForgotPage {
-        shell,
-        page_title: page_title(shell, t(lang, "forgot.title"), !errors.is_empty()),
-        errors,
-        email: Input::new(lang, &form.errors, "email", "field.identifier", "text")
-            .value(&form.email)
-            .autocomplete("username")
-            .no_spellcheck(),
-    })
-}
-
 #[derive(Template)]
 #[template(path = "message.html")]
-struct MessagePage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    heading: String,
-    paragraphs: Vec<String>,
-    status_line: String,
-    link_href: &'static str,
-    link_text: String,
+pub(crate) struct MessagePage<'a> {
+    pub(crate) shell: &'a Shell,
+    pub(crate) page_title: String,
+    pub(crate) heading: String,
+    pub(crate) paragraphs: Vec<String>,
+    pub(crate) status_line: String,
+    pub(crate) link_href: &'static str,
+    pub(crate) link_text: String,
     /// Error pages use `role="alert"`-free plain text; this only styles the box.
-    css: &'static str,
-}
-
-/// "Check your email or phone": the same page whether or not the address is known.
-pub fn render_forgot_sent(shell: &Shell) -> String {
-    let lang = shell.lang;
-    let heading = t(lang, "forgot.sent.title");
-    render(&MessagePage {
-        shell,
-        page_title: page_title(shell, heading, false),
-        heading: heading.to_owned(),
-        paragraphs: vec![auth_message(lang, &AuthMessage::ResetSent)],
-        status_line: String::new(),
-        link_href: "/sign-in",
-        link_text: t(lang, "forgot.back").to_owned(),
-        css: "panel",
-    })
-}
-
-#[derive(Template)]
-#[template(path = "reset.html")]
-struct ResetPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    errors: Vec<FieldError>,
-    token: &'a str,
-    password: Input,
-    password_confirm: Input,
-}
-
-/// Choose a new password (`POST /password/reset`: `csrf`, `token`, `password`,
-/// `password_confirm`).
-pub fn render_reset(shell: &Shell, form: &ResetForm) -> String {
-    let lang = shell.lang;
-    let e = &form.errors;
-    render(&ResetPage {
-        shell,
-        page_title: page_title(shell, t(lang, "reset.title"), !e.is_empty()),
-        errors: e.clone(),
-        token: &form.token,
-        password: Input::new(lang, e, "password", "field.password_reset", "password")
-            .autocomplete("new-password")
-            .hint(i18n::password_rule(lang, form.min_password_len)),
-        password_confirm: Input::new(
-            lang,
-            e,
-            "password_confirm",
-            "field.password_confirm",
-            "password",
-        )
-        .autocomplete("new-password"),
-    })
-}
-
-/// The reset link was invalid, expired or already used: say so and offer a new one.
-pub fn render_reset_link_problem(shell: &Shell, problem: &AuthMessage) -> String {
-    let lang = shell.lang;
-    let heading = t(lang, "reset.problem.title");
-    render(&MessagePage {
-        shell,
-        page_title: page_title(shell, heading, false),
-        heading: heading.to_owned(),
-        paragraphs: vec![auth_message(lang, problem)],
-        status_line: String::new(),
-        link_href: "/password/forgot",
-        link_text: t(lang, "reset.request-new").to_owned(),
-        css: "panel",
-    })
+    pub(crate) css: &'static str,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -481,522 +253,7 @@ pub fn render_section(shell: &Shell, section: Section) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Privacy
-
-/// One row of "who can see my record", ready to show.
-#[derive(Clone, Debug)]
-pub struct AccessRowView {
-    pub grant_id: String,
-    pub name: String,
-    pub relationship: String,
-    pub access: &'static str,
-    pub since_iso: String,
-    pub since: String,
-    pub expires_iso: String,
-    pub expires: String,
-    pub revoke: String,
-}
-
-/// A person I can act for, ready to show.
-#[derive(Clone, Debug)]
-pub struct PersonView {
-    pub name: String,
-    pub relationship: String,
-}
-
-#[derive(Template)]
-#[template(path = "sharing.html")]
-struct SharingPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    errors: Vec<FieldError>,
-    rows: Vec<AccessRowView>,
-    act_for: Vec<PersonView>,
-    invite_email: Input,
-    full_name: Input,
-    invite: &'a InviteForm,
-    authorize_error: Option<String>,
-    /// Someone else's record (a young child's): its heading, no invite, no revoke.
-    heading: String,
-    others: bool,
-}
-
-/// "Who can see my record" (`POST /privacy/sharing/revoke`: `csrf`, `grant_id`;
-/// `POST /privacy/sharing/invite`: `csrf`, `email`, `full_name`, `authorize=yes`).
-pub fn render_sharing(shell: &Shell, view: &SharingView) -> String {
-    let lang = shell.lang;
-    let e = &view.invite.errors;
-    let rows = view
-        .access
-        .iter()
-        .map(|r| AccessRowView {
-            grant_id: r.grant_id.clone(),
-            name: r.name.clone(),
-            relationship: i18n::relationship_label(lang, &r.relationship),
-            access: t(lang, r.access.key()),
-            since_iso: r.since.clone(),
-            since: fmt_date(lang, &r.since),
-            expires_iso: r.expires.clone().unwrap_or_default(),
-            expires: r
-                .expires
-                .as_deref()
-                .map(|d| fmt_date(lang, d))
-                .unwrap_or_else(|| t(lang, "sharing.no-end").to_owned()),
-            revoke: tf(lang, "sharing.revoke", &[("name", &r.name)]),
-        })
-        .collect();
-    let act_for = shell
-        .user
-        .iter()
-        .flat_map(|u| u.people.iter())
-        .filter(|p| p.relationship != "self")
-        .map(|p| PersonView {
-            name: p.name.clone(),
-            relationship: i18n::relationship_label(lang, &p.relationship),
-        })
-        .collect();
-    let heading = match &view.subject {
-        Some(name) => tf(lang, "sharing.title-of", &[("name", name)]),
-        None => t(lang, "sharing.title").to_owned(),
-    };
-    render(&SharingPage {
-        shell,
-        page_title: page_title(shell, &heading, !e.is_empty()),
-        heading,
-        others: view.subject.is_some(),
-        errors: e.clone(),
-        rows,
-        act_for,
-        invite_email: Input::new(lang, e, "email", "field.invite_email", "email")
-            .value(&view.invite.email)
-            .autocomplete("off")
-            .no_spellcheck(),
-        full_name: Input::new(lang, e, "full_name", "field.full_name", "text")
-            .value(&view.invite.full_name)
-            .autocomplete("off"),
-        invite: &view.invite,
-        authorize_error: e
-            .iter()
-            .find(|x| x.field == "authorize")
-            .map(|x| x.message.clone()),
-    })
-}
-
-/// One access-log line, ready to show.
-#[derive(Clone, Debug)]
-pub struct LogRowView {
-    pub when_iso: String,
-    pub when: String,
-    pub who_kind: &'static str,
-    pub who: String,
-    pub what: String,
-    pub why: String,
-    pub from_where: String,
-}
-
-#[derive(Template)]
-#[template(path = "access_log.html")]
-struct AccessLogPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    errors: Vec<FieldError>,
-    rows: Vec<LogRowView>,
-    from: Input,
-    to: Input,
-    page_label: String,
-    newer_href: Option<String>,
-    older_href: Option<String>,
-}
-
-fn lookup_or_raw(lang: Lang, prefix: &str, code: &str) -> String {
-    i18n::t_opt(lang, &format!("{prefix}.{code}"))
-        .map(str::to_owned)
-        .unwrap_or_else(|| code.to_owned())
-}
-
-/// Percent-encode a query value (dates and page numbers; anything else is encoded).
-fn query_value(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn log_href(page: u32, from: &str, to: &str) -> String {
-    let mut href = format!("/privacy/access-log?page={page}");
-    if !from.is_empty() {
-        href.push_str(&format!("&from={}", query_value(from)));
-    }
-    if !to.is_empty() {
-        href.push_str(&format!("&to={}", query_value(to)));
-    }
-    href
-}
-
-/// "Who looked at my record" (`GET /privacy/access-log?page=&from=&to=`).
-pub fn render_access_log(shell: &Shell, view: &AccessLogView) -> String {
-    let lang = shell.lang;
-    let e = &view.errors;
-    let rows = view
-        .entries
-        .iter()
-        .map(|x| LogRowView {
-            when_iso: x.when.clone(),
-            when: fmt_date(lang, &x.when),
-            who_kind: t(lang, x.who_kind.key()),
-            who: x.who.clone(),
-            what: if x.refused {
-                format!(
-                    "{}: {} ({})",
-                    lookup_or_raw(lang, "action", &x.action),
-                    lookup_or_raw(lang, "rt", &x.record_type),
-                    t(lang, "log.refused")
-                )
-            } else {
-                format!(
-                    "{}: {}",
-                    lookup_or_raw(lang, "action", &x.action),
-                    lookup_or_raw(lang, "rt", &x.record_type)
-                )
-            },
-            why: lookup_or_raw(lang, "purpose", &x.purpose),
-            from_where: x.from_where.clone(),
-        })
-        .collect();
-    let page = view.page.max(1);
-    render(&AccessLogPage {
-        shell,
-        page_title: page_title(shell, t(lang, "log.title"), !e.is_empty()),
-        errors: e.clone(),
-        rows,
-        from: Input::new(lang, e, "from", "field.from", "date")
-            .value(&view.from)
-            .css("input-medium"),
-        to: Input::new(lang, e, "to", "field.to", "date")
-            .value(&view.to)
-            .css("input-medium"),
-        page_label: tf(lang, "log.page", &[("n", &page.to_string())]),
-        newer_href: (view.has_newer && page > 1).then(|| log_href(page - 1, &view.from, &view.to)),
-        older_href: view
-            .has_older
-            .then(|| log_href(page + 1, &view.from, &view.to)),
-    })
-}
-
-/// Plain-language lines for SMART scopes, without repeats.
-pub fn scope_texts<'s>(lang: Lang, scopes: impl IntoIterator<Item = &'s str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in scopes {
-        let line = scope_text(lang, s);
-        if !s.is_empty() && !out.contains(&line) {
-            out.push(line);
-        }
-    }
-    out
-}
-
-/// One SMART scope in plain words ("See your test results and vital signs").
-pub fn scope_text(lang: Lang, scope: &str) -> String {
-    let scope = scope.trim();
-    if let Some(s) = i18n::t_opt(lang, &format!("scope.{scope}")) {
-        return s.to_owned();
-    }
-    if scope == "launch" {
-        return t(lang, "scope.launch/patient").to_owned();
-    }
-    let parsed = scope
-        .split_once('/')
-        .filter(|(ctx, _)| matches!(*ctx, "patient" | "user"))
-        .and_then(|(_, rest)| rest.split('?').next())
-        .and_then(|rest| rest.rsplit_once('.'));
-    let Some((rtype, perm)) = parsed else {
-        return tf(lang, "scope.other", &[("scope", scope)]);
-    };
-    let (read, write) = match perm {
-        "read" => (true, false),
-        "write" => (false, true),
-        "*" => (true, true),
-        p if !p.is_empty() && p.chars().all(|c| "cruds".contains(c)) => {
-            (p.contains(['r', 's']), p.contains(['c', 'u', 'd']))
-        }
-        _ => return tf(lang, "scope.other", &[("scope", scope)]),
-    };
-    let mode = match (read, write) {
-        (true, true) => "readwrite",
-        (false, true) => "write",
-        _ => "read",
-    };
-    if rtype == "*" {
-        return t(lang, &format!("scope.all.{mode}")).to_owned();
-    }
-    match i18n::t_opt(lang, &format!("rt.{rtype}")) {
-        Some(what) => tf(lang, &format!("scope.{mode}"), &[("what", what)]),
-        None => tf(lang, "scope.other", &[("scope", scope)]),
-    }
-}
-
-/// An app row, ready to show.
-#[derive(Clone, Debug)]
-pub struct AppView {
-    pub grant_id: String,
-    pub name: String,
-    pub scopes: Vec<String>,
-    pub granted_iso: String,
-    pub granted: String,
-    pub disconnect: String,
-}
-
-#[derive(Template)]
-#[template(path = "apps.html")]
-struct AppsPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    apps: Vec<AppView>,
-}
-
-/// "Connected apps" (`POST /privacy/apps/disconnect`: `csrf`, `grant_id`).
-pub fn render_apps(shell: &Shell, view: &AppsView) -> String {
-    let lang = shell.lang;
-    let apps = view
-        .apps
-        .iter()
-        .map(|a| AppView {
-            grant_id: a.grant_id.clone(),
-            name: a.name.clone(),
-            scopes: scope_texts(lang, a.scopes.iter().map(String::as_str)),
-            granted_iso: a.granted_on.clone(),
-            granted: tf(
-                lang,
-                "apps.granted",
-                &[("date", &fmt_date(lang, &a.granted_on))],
-            ),
-            disconnect: tf(lang, "apps.disconnect", &[("name", &a.name)]),
-        })
-        .collect();
-    render(&AppsPage {
-        shell,
-        page_title: page_title(shell, t(lang, "apps.title"), false),
-        apps,
-    })
-}
-
-/// The host an app sends the member back to (`https://app.example:8443/cb` → `app.example:8443`).
-pub fn redirect_host(uri: &str) -> &str {
-    let rest = uri.split_once("://").map(|(_, r)| r).unwrap_or(uri);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    authority.rsplit('@').next().unwrap_or(authority)
-}
-
-/// A person the app could get, with a radio id.
-#[derive(Clone, Debug)]
-pub struct PersonRadio {
-    pub id: String,
-    pub patient_id: String,
-    pub label: String,
-    pub checked: bool,
-}
-
-#[derive(Template)]
-#[template(path = "consent.html")]
-struct ConsentPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    heading: String,
-    redirect_note: String,
-    scopes: Vec<String>,
-    radios: Vec<PersonRadio>,
-    single_patient: Option<&'a str>,
-    v: &'a ConsentView,
-}
-
-/// SMART app consent (`POST /oauth2/authorize`: `csrf`, `client_id`, `scope`, `state`,
-/// `redirect_uri`, `code_challenge`, `code_challenge_method`, `patient`, `decision=allow|deny`).
-pub fn render_consent(shell: &Shell, view: &ConsentView) -> String {
-    let lang = shell.lang;
-    let heading = tf(lang, "consent.title", &[("app", &view.app_name)]);
-    let acting = shell
-        .user
-        .as_ref()
-        .map(|u| u.acting_for.patient_id.as_str());
-    let radios: Vec<PersonRadio> = view
-        .people
-        .iter()
-        .enumerate()
-        .map(|(i, p)| PersonRadio {
-            id: format!("patient-{}", i + 1),
-            patient_id: p.patient_id.clone(),
-            label: shell.person_label(p),
-            checked: Some(p.patient_id.as_str()) == acting || (acting.is_none() && i == 0),
-        })
-        .collect();
-    let single_patient = match view.people.as_slice() {
-        [only] => Some(only.patient_id.as_str()),
-        _ => None,
-    };
-    render(&ConsentPage {
-        shell,
-        page_title: page_title(shell, &heading, false),
-        redirect_note: tf(
-            lang,
-            "consent.redirect",
-            &[("host", redirect_host(&view.redirect_uri))],
-        ),
-        heading,
-        scopes: scope_texts(lang, view.scope.split_whitespace()),
-        radios: if single_patient.is_some() {
-            Vec::new()
-        } else {
-            radios
-        },
-        single_patient,
-        v: view,
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Account security
-
-#[derive(Template)]
-#[template(path = "security.html")]
-struct SecurityPage<'a> {
-    shell: &'a Shell,
-    page_title: String,
-    errors: Vec<FieldError>,
-    v: &'a SecurityView,
-    secret_groups: String,
-    /// The secret itself, carried back in a hidden field so the confirmation can check it.
-    secret: String,
-    otpauth_uri: String,
-    code: Input,
-    disable_password: Input,
-    current_password: Input,
-    password: Input,
-    password_confirm: Input,
-}
-
-/// The secret in groups of four (`JBSW Y3DP EHPK 3PXP`), easier to type.
-pub fn group_secret(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// "Sign-in and security": two-step status and setup (`POST /account/two-step/setup`: `csrf`
-/// and, once the secret is shown, `code`), turning it off (`POST /account/two-step/disable`),
-/// recovery codes (shown once), change password (`POST /account/password`:
-/// `current_password`, `password`, `password_confirm`), `POST /sign-out-everywhere`.
-pub fn render_security(shell: &Shell, view: &SecurityView) -> String {
-    let lang = shell.lang;
-    let e = &view.errors;
-    render(&SecurityPage {
-        shell,
-        page_title: page_title(shell, t(lang, "security.title"), !e.is_empty()),
-        errors: e.clone(),
-        secret_groups: view
-            .setup
-            .as_ref()
-            .map(|s| group_secret(&s.secret))
-            .unwrap_or_default(),
-        secret: view
-            .setup
-            .as_ref()
-            .map(|s| s.secret.clone())
-            .unwrap_or_default(),
-        otpauth_uri: view
-            .setup
-            .as_ref()
-            .map(|s| s.otpauth_uri.clone())
-            .unwrap_or_default(),
-        code: Input::new(lang, e, "code", "field.code", "text")
-            .autocomplete("one-time-code")
-            .inputmode("numeric")
-            .css("input-short")
-            .no_spellcheck()
-            .hint(t(lang, "twostep.setup.code-hint")),
-        disable_password: Input::new(
-            lang,
-            e,
-            "disable_password",
-            "field.current_password",
-            "password",
-        )
-        .autocomplete("current-password"),
-        current_password: Input::new(
-            lang,
-            e,
-            "current_password",
-            "field.current_password",
-            "password",
-        )
-        .autocomplete("current-password"),
-        password: Input::new(lang, e, "password", "field.password_reset", "password")
-            .autocomplete("new-password")
-            .hint(i18n::password_rule(lang, view.min_password_len)),
-        password_confirm: Input::new(
-            lang,
-            e,
-            "password_confirm",
-            "field.password_confirm",
-            "password",
-        )
-        .autocomplete("new-password"),
-        v: view,
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
 // Errors
-
-/// The answer to an email-verification link (`GET /verify-email?token=`): confirmed, or why
-/// the link does not work (and how to get one that does).
-pub fn render_verify_email(shell: &Shell, confirmed: bool) -> String {
-    let lang = shell.lang;
-    let heading = t(
-        lang,
-        if confirmed {
-            "verify.done.title"
-        } else {
-            "reset.problem.title"
-        },
-    );
-    render(&MessagePage {
-        shell,
-        page_title: page_title(shell, heading, false),
-        heading: heading.to_owned(),
-        paragraphs: vec![
-            t(
-                lang,
-                if confirmed {
-                    "verify.done.body"
-                } else {
-                    "verify.problem.body"
-                },
-            )
-            .to_owned(),
-        ],
-        status_line: String::new(),
-        link_href: if confirmed { "/" } else { "/password/forgot" },
-        link_text: t(
-            lang,
-            if confirmed {
-                "error.home"
-            } else {
-                "reset.request-new"
-            },
-        )
-        .to_owned(),
-        css: "panel",
-    })
-}
-
 /// A generic error page. `message` is shown as given (already in the member's language); empty:
 /// a general "please try again". Never put internal detail in it.
 pub fn render_error(shell: &Shell, status: u16, message: &str) -> String {
@@ -1054,11 +311,12 @@ pub fn render_not_found(shell: &Shell) -> String {
 
 #[cfg(test)]
 mod tests {
+    //! Every page of the portal (the shell's and each capability's), rendered with hostile
+    //! member text, in both languages.
     use super::*;
-    use crate::portal::views::{
-        AccessLevel, AccessLogEntry, AccessRow, ActorKind, ConnectedApp, Flash, FlashKind,
-        PersonChoice, TwoStepSetup, UserBar,
-    };
+    use crate::identity::render::*;
+    use crate::portal::i18n::AuthMessage;
+    use crate::portal::views::*;
 
     const EVIL: &str = "<script>alert(1)</script>";
 
@@ -1762,54 +1020,12 @@ mod tests {
         }
     }
 
-    /// Keys the templates and this module name literally, plus the ones built from enums, all
-    /// exist in both languages.
+    /// Keys built from enums exist in both languages (literal keys in code and templates are
+    /// checked by `i18n::tests::every_literal_key_in_code_exists`).
     #[test]
-    fn every_key_used_exists() {
+    fn every_key_built_from_an_enum_exists() {
         let known =
             |k: &str| i18n::t_opt(Lang::En, k).is_some() && i18n::t_opt(Lang::Es, k).is_some();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
-        let mut used = Vec::new();
-        let entries: Vec<_> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .collect();
-        for entry in entries {
-            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            for piece in text.split("t(\"").skip(1) {
-                if let Some((key, _)) = piece.split_once('"') {
-                    used.push((
-                        entry.file_name().to_string_lossy().into_owned(),
-                        key.to_owned(),
-                    ));
-                }
-            }
-        }
-        assert!(used.len() > 50, "scanned {} keys", used.len());
-        let prefixes: std::collections::HashSet<&str> =
-            i18n::keys().filter_map(|id| id.split('-').next()).collect();
-        // The handlers' file too, when it is there: keys they pass to `t` must exist.
-        let routes =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/portal_routes.rs"))
-                .unwrap_or_default();
-        for src in [include_str!("pages.rs"), include_str!("views.rs"), &routes] {
-            for lit in src.split('"').skip(1).step_by(2) {
-                let Some((prefix, rest)) = lit.split_once('.') else {
-                    continue;
-                };
-                let keyish = !rest.is_empty()
-                    && lit
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "._-/*".contains(c));
-                if keyish && prefixes.contains(prefix) && !lit.ends_with(".html") {
-                    used.push(("rust".into(), lit.to_owned()));
-                }
-            }
-        }
-        for (file, key) in &used {
-            assert!(known(key), "{file}: unknown key {key}");
-        }
         for s in Section::MAIN {
             assert!(known(s.label_key()), "{s:?}");
         }

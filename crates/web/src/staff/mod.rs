@@ -36,7 +36,7 @@ struct MemberRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff.html")]
+#[template(path = "staff/desk.html")]
 struct StaffPage {
     csrf: String,
     staff_name: String,
