@@ -533,3 +533,26 @@ notfor-sharing = Who can see this person's record is shown only to them and to w
 notfor-invite = Caregivers are invited by each adult for their own record. To give another adult access to your child's record, call member services at { $phone }.
 notfor-coverage = A parent acting for a teenager does not see their coverage details here. The family's coverage, the teenager's included, is on the subscriber's own Coverage page. Questions: member services at { $phone }.
 notfor-access-log = Who looked at a teenager's record is shown to the teenager, not to a parent acting for them. Questions: member services at { $phone }.
+
+## The access log in plain words (issue 13)
+
+log-and = and
+action-other = Worked on
+action-vread = Viewed an earlier version of
+action-history = Viewed the history of
+action-everything = Opened the whole record
+action-register = Created a portal account for
+action-proxy-grant = Gave someone access to
+action-proxy-revoke = Removed someone's access to
+action-act-as = Switched to
+action-app-authorize = Connected an app to
+action-app-disconnect = Disconnected an app from
+action-verify-email = Confirmed the e-mail address for
+action-password-reset = Reset the password for
+rt-other = other parts of the record
+purpose-other = Other work on your record
+purpose-enrollment = Your enrollment and plan
+purpose-membership = Your membership details
+purpose-coverage = Checking your coverage
+purpose-eligibility = Checking your eligibility
+purpose-away = Care away from home

@@ -534,3 +534,26 @@ notfor-sharing = Quién puede ver el expediente de esta persona solo se muestra 
 notfor-invite = Cada adulto invita a sus cuidadores para su propio expediente. Para dar acceso al expediente de su hijo o hija a otro adulto, llame a servicios para miembros al { $phone }.
 notfor-coverage = Un padre o una madre que actúa en nombre de un adolescente no ve aquí los detalles de su cobertura. La cobertura de la familia, incluida la del adolescente, está en la página Cobertura del suscriptor. Preguntas: servicios para miembros al { $phone }.
 notfor-access-log = Quién consultó el expediente de un adolescente se muestra al adolescente, no al padre o la madre que actúa en su nombre. Preguntas: servicios para miembros al { $phone }.
+
+## The access log in plain words (issue 13)
+
+log-and = y
+action-other = Trabajó en
+action-vread = Vio una versión anterior de
+action-history = Vio el historial de
+action-everything = Abrió el expediente completo
+action-register = Creó una cuenta del portal para
+action-proxy-grant = Dio acceso a alguien a
+action-proxy-revoke = Quitó el acceso de alguien a
+action-act-as = Cambió a
+action-app-authorize = Conectó una aplicación a
+action-app-disconnect = Desconectó una aplicación de
+action-verify-email = Confirmó el correo electrónico de
+action-password-reset = Restableció la contraseña de
+rt-other = otras partes del expediente
+purpose-other = Otro trabajo en su expediente
+purpose-enrollment = Su inscripción y su plan
+purpose-membership = Sus datos de miembro
+purpose-coverage = Verificación de su cobertura
+purpose-eligibility = Verificación de su elegibilidad
+purpose-away = Atención fuera de su área

@@ -147,6 +147,94 @@ pub(super) async fn sharing_invite(a: Acting, Form(f): Form) -> WebResult {
     }
 }
 
+/// One audit row, as read for the access log.
+struct LogRow {
+    /// Microseconds since the epoch.
+    at: i64,
+    actor: String,
+    kind: ui::ActorKind,
+    who: String,
+    action: String,
+    record_type: String,
+    purpose: String,
+    source: String,
+    refused: bool,
+}
+
+/// Rows closer together than this, by the same person from the same place for the same reason,
+/// are one visit: a page that reads a member's coverage, plan and family writes several audit
+/// rows, and the member sees one line.
+const VISIT_MICROS: i64 = 5_000_000;
+
+/// The access log as the member reads it: one entry per visit (rows newest first).
+fn one_row_per_visit(rows: Vec<LogRow>) -> Vec<ui::AccessLogEntry> {
+    let mut out: Vec<(i64, String, ui::AccessLogEntry)> = Vec::new();
+    for r in rows {
+        if let Some((first_at, actor, e)) = out.last_mut()
+            && *actor == r.actor
+            && e.from_where == r.source
+            && e.purpose == r.purpose
+            && e.refused == r.refused
+            && (*first_at - r.at).abs() <= VISIT_MICROS
+        {
+            let item = (r.action, r.record_type);
+            if !e.items.contains(&item) {
+                // Rows come newest first; the visit reads in the order things happened.
+                e.items.insert(0, item);
+            }
+            continue;
+        }
+        let when = jiff::Timestamp::from_microsecond(r.at)
+            .map(|t| t.strftime("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_default();
+        out.push((
+            r.at,
+            r.actor,
+            ui::AccessLogEntry {
+                when,
+                who_kind: r.kind,
+                who: r.who,
+                items: vec![(r.action, r.record_type)],
+                purpose: r.purpose,
+                from_where: r.source,
+                refused: r.refused,
+            },
+        ));
+    }
+    out.into_iter().map(|(_, _, e)| e).collect()
+}
+
+/// The reason recorded with an audit row, as a key the page has words for. Services record
+/// their own purposes ("enrollment: change plan", "emergency access (break the glass): <the
+/// clinician's words>"); the member sees the area in plain words, never the internal text.
+pub(crate) fn purpose_key(raw: &str) -> &'static str {
+    const KNOWN: &[&str] = &[
+        "treatment",
+        "payment",
+        "operations",
+        "patient-request",
+        "proxy",
+        "app",
+        "emergency",
+        "legal",
+        "public-health",
+    ];
+    if let Some(k) = KNOWN.iter().find(|k| **k == raw) {
+        return k;
+    }
+    let area = raw.split(':').next().unwrap_or("").trim();
+    match area {
+        "" => "",
+        a if a.starts_with("emergency access") => "emergency",
+        "enrollment" => "enrollment",
+        "membership" => "membership",
+        "coverage" => "coverage",
+        "eligibility" => "eligibility",
+        "care away from home" => "away",
+        _ => "other",
+    }
+}
+
 fn actor_kind(actor: &str, me: &str) -> (ui::ActorKind, String) {
     if actor == me {
         (ui::ActorKind::Me, String::new())
@@ -157,7 +245,74 @@ fn actor_kind(actor: &str, me: &str) -> (ui::ActorKind, String) {
     } else if let Some(a) = actor.strip_prefix("app:") {
         (ui::ActorKind::App, a.to_owned())
     } else {
-        (ui::ActorKind::System, actor.to_owned())
+        // Automatic processes are not named ("system:seed" means nothing to a member).
+        (ui::ActorKind::System, String::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(at_s: i64, actor: &str, action: &str, rt: &str, purpose: &str) -> LogRow {
+        LogRow {
+            at: at_s * 1_000_000,
+            actor: actor.into(),
+            kind: ui::ActorKind::Person,
+            who: String::new(),
+            action: action.into(),
+            record_type: rt.into(),
+            purpose: purpose.into(),
+            source: "203.0.113.7".into(),
+            refused: false,
+        }
+    }
+
+    /// A coverage page view (Patient, Coverage, InsurancePlan read within a second) is one
+    /// line; a read a minute later, or by someone else, is another.
+    #[test]
+    fn one_line_per_visit() {
+        let rows = vec![
+            row(100, "account:a", "read", "Coverage", "coverage"),
+            row(100, "account:a", "read", "InsurancePlan", "coverage"),
+            row(99, "account:a", "read", "Patient", "coverage"),
+            row(99, "account:a", "read", "Patient", "coverage"),
+            row(99, "staff:s", "read", "Patient", "treatment"),
+            row(30, "account:a", "read", "Patient", "coverage"),
+        ];
+        let e = one_row_per_visit(rows);
+        assert_eq!(e.len(), 3);
+        assert_eq!(
+            e[0].items,
+            vec![
+                ("read".to_owned(), "Patient".to_owned()),
+                ("read".to_owned(), "InsurancePlan".to_owned()),
+                ("read".to_owned(), "Coverage".to_owned()),
+            ]
+        );
+        assert_eq!(e[1].items.len(), 1);
+        assert_eq!(e[2].items.len(), 1);
+    }
+
+    #[test]
+    fn purposes_in_plain_words_never_internal_text() {
+        let cases = [
+            ("treatment", "treatment"),
+            ("enrollment: change plan", "enrollment"),
+            ("membership: record a death", "membership"),
+            ("coverage: family enrollment", "coverage"),
+            ("care away from home: regions", "away"),
+            ("eligibility: X12 270 inquiry", "eligibility"),
+            (
+                "emergency access (break the glass): unconscious in ED",
+                "emergency",
+            ),
+            ("register: identity", "other"),
+            ("", ""),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(purpose_key(raw), want, "{raw}");
+        }
     }
 }
 
@@ -207,27 +362,27 @@ pub(super) async fn access_log(a: Acting) -> WebResult {
             names.insert(a.actor.clone(), n);
         }
     }
-    let entries = rows
+    let rows: Vec<LogRow> = rows
         .into_iter()
         .map(|a| {
             let (kind, mut who) = actor_kind(&a.actor, &me);
             if let Some(n) = names.get(&a.actor) {
                 who = n.clone();
             }
-            ui::AccessLogEntry {
-                when: jiff::Timestamp::from_microsecond(a.recorded_at)
-                    .map(|t| t.strftime("%Y-%m-%dT%H:%M").to_string())
-                    .unwrap_or_default(),
-                who_kind: kind,
+            LogRow {
+                at: a.recorded_at,
+                actor: a.actor,
+                kind,
                 who,
                 action: a.action,
                 record_type: a.res_type.unwrap_or_default(),
-                purpose: a.purpose.unwrap_or_default(),
-                from_where: a.source.unwrap_or_default(),
+                purpose: purpose_key(a.purpose.as_deref().unwrap_or("")).to_owned(),
+                source: a.source.unwrap_or_default(),
                 refused: a.outcome != "success",
             }
         })
         .collect();
+    let entries = one_row_per_visit(rows);
     let sh = r.shell(Section::Privacy).await;
     let view = ui::AccessLogView {
         entries,

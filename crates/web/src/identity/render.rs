@@ -369,12 +369,6 @@ struct AccessLogPage<'a> {
     older_href: Option<String>,
 }
 
-fn lookup_or_raw(lang: Lang, prefix: &str, code: &str) -> String {
-    i18n::t_opt(lang, &format!("{prefix}.{code}"))
-        .map(str::to_owned)
-        .unwrap_or_else(|| code.to_owned())
-}
-
 /// Percent-encode a query value (dates and page numbers; anything else is encoded).
 pub(crate) fn query_value(s: &str) -> String {
     let mut out = String::new();
@@ -400,6 +394,53 @@ pub(crate) fn log_href(page: u32, from: &str, to: &str) -> String {
 }
 
 /// "Who looked at my record" (`GET /privacy/access-log?page=&from=&to=`).
+/// A key's text, or `fallback`'s when the code has none: internal names never reach a page.
+fn words_or(lang: Lang, prefix: &str, code: &str, fallback: &str) -> String {
+    if code.is_empty() {
+        return String::new();
+    }
+    i18n::t_opt(lang, &format!("{prefix}.{code}"))
+        .unwrap_or_else(|| t(lang, fallback))
+        .to_owned()
+}
+
+/// "Viewed coverage details and personal details; changed personal details" — one visit's
+/// actions in words, the record types of each action together.
+fn log_what(lang: Lang, items: &[(String, String)], refused: bool) -> String {
+    let mut by_action: Vec<(String, Vec<String>)> = Vec::new();
+    for (action, rt) in items {
+        let a = words_or(lang, "action", action, "action.other");
+        let r = if rt.is_empty() {
+            String::new()
+        } else {
+            words_or(lang, "rt", rt, "rt.other")
+        };
+        match by_action.iter_mut().find(|(x, _)| *x == a) {
+            Some((_, types)) => {
+                if !r.is_empty() && !types.contains(&r) {
+                    types.push(r);
+                }
+            }
+            None => by_action.push((a, if r.is_empty() { vec![] } else { vec![r] })),
+        }
+    }
+    let and = t(lang, "log.and");
+    let parts: Vec<String> = by_action
+        .into_iter()
+        .map(|(a, types)| match types.len() {
+            0 => a,
+            1 => format!("{a}: {}", types[0]),
+            n => format!("{a}: {} {and} {}", types[..n - 1].join(", "), types[n - 1]),
+        })
+        .collect();
+    let what = parts.join("; ");
+    if refused {
+        format!("{what} ({})", t(lang, "log.refused"))
+    } else {
+        what
+    }
+}
+
 pub fn render_access_log(shell: &Shell, view: &AccessLogView) -> String {
     let lang = shell.lang;
     let e = &view.errors;
@@ -411,21 +452,8 @@ pub fn render_access_log(shell: &Shell, view: &AccessLogView) -> String {
             when: fmt_date(lang, &x.when),
             who_kind: t(lang, x.who_kind.key()),
             who: x.who.clone(),
-            what: if x.refused {
-                format!(
-                    "{}: {} ({})",
-                    lookup_or_raw(lang, "action", &x.action),
-                    lookup_or_raw(lang, "rt", &x.record_type),
-                    t(lang, "log.refused")
-                )
-            } else {
-                format!(
-                    "{}: {}",
-                    lookup_or_raw(lang, "action", &x.action),
-                    lookup_or_raw(lang, "rt", &x.record_type)
-                )
-            },
-            why: lookup_or_raw(lang, "purpose", &x.purpose),
+            what: log_what(lang, &x.items, x.refused),
+            why: words_or(lang, "purpose", &x.purpose, "purpose.other"),
             from_where: x.from_where.clone(),
         })
         .collect();

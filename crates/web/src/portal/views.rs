@@ -497,12 +497,12 @@ pub struct AccessLogEntry {
     pub who_kind: ActorKind,
     /// Name of the person, staff member (with role) or app; may be empty for [`ActorKind::Me`].
     pub who: String,
-    /// `read`, `search`, `create`, `update`, `delete`, `export`, `print` (else shown as given).
-    pub action: String,
-    /// FHIR resource type (`Observation`, …; `*` for all), shown in plain words.
-    pub record_type: String,
-    /// `treatment`, `payment`, `operations`, `patient-request`, `proxy`, `app`, `emergency`,
-    /// `legal`, `public-health` (else shown as given).
+    /// What was done in this one visit, in order: (action, record type) — `read`, `search`,
+    /// `create`, `update`, … with a FHIR resource type (`Observation`; `*` for all), each shown
+    /// in plain words (an action or type without words is shown as "other").
+    pub items: Vec<(String, String)>,
+    /// A purpose key (`treatment`, `payment`, `enrollment`, `emergency`, …; see
+    /// `identity::privacy::purpose_key`), shown in plain words.
     pub purpose: String,
     /// Place, device or network ("Oakland Medical Center", "phone app", "203.0.113.7").
     pub from_where: String,

@@ -132,7 +132,7 @@ fn assert_not_a_key(text: &str, key: &str) {
     assert!(
         !text.contains(key),
         "the page shows the untranslated message key {key:?} instead of a sentence: {text:?} \
-         (the key is missing from crates/web/locales/{en,es}/portal.ftl)"
+         (the key is missing from crates/web/locales/{{en,es}}/portal.ftl)"
     );
 }
 

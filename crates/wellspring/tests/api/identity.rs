@@ -762,6 +762,45 @@ async fn access_log_page_lists_who_looked(app: &TestApp) {
 
 both!(access_log_page_lists_who_looked);
 
+/// Issue 13: the access log reads in plain words and shows one line per visit. Opening the
+/// Coverage page reads several resources (several audit rows); the member sees one line for it,
+/// with the reason in words, never the services' internal purposes or process names.
+async fn access_log_one_line_per_visit_in_plain_words(app: &TestApp) {
+    member(app, "MRN-45", "1961-11-11").await;
+    let c = browser();
+    register_via_portal(app, &c, "MRN-45", "1961-11-11", "ines@example.org").await;
+    sign_in(app, &c, "ines@example.org", PW, "/").await;
+    app.flush_audit().await;
+    let (_, before) = page(&c, &format!("{}/privacy/access-log", app.base)).await;
+    let rows_before = before.matches("<tr>").count();
+    let audit_before = app.all_audit_rows().await.len();
+    page(&c, &format!("{}/coverage", app.base)).await;
+    app.flush_audit().await;
+    let written = app.all_audit_rows().await.len() - audit_before;
+    assert!(
+        written >= 2,
+        "the coverage page reads more than one resource ({written} audit rows)"
+    );
+    let (st, html) = page(&c, &format!("{}/privacy/access-log", app.base)).await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        html.matches("<tr>").count(),
+        rows_before + 1,
+        "one visit, one line: {html}"
+    );
+    assert!(html.contains("Checking your coverage"), "{html}");
+    for internal in ["coverage: ", "system:", "enrollment: ", "membership: "] {
+        assert!(
+            !html.contains(internal),
+            "internal text {internal:?} shown: {html}"
+        );
+    }
+    let (_, es) = page(&c, &format!("{}/privacy/access-log?lang=es", app.base)).await;
+    assert!(es.contains("Verificación de su cobertura"), "{es}");
+}
+
+both!(access_log_one_line_per_visit_in_plain_words);
+
 /// Member services records legal authority after checking documents (PRX-05); the lookup and the
 /// change are audited; other staff roles cannot record.
 async fn member_services_records_legal_authority(app: &TestApp) {
