@@ -250,72 +250,6 @@ fn actor_kind(actor: &str, me: &str) -> (ui::ActorKind, String) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(at_s: i64, actor: &str, action: &str, rt: &str, purpose: &str) -> LogRow {
-        LogRow {
-            at: at_s * 1_000_000,
-            actor: actor.into(),
-            kind: ui::ActorKind::Person,
-            who: String::new(),
-            action: action.into(),
-            record_type: rt.into(),
-            purpose: purpose.into(),
-            source: "203.0.113.7".into(),
-            refused: false,
-        }
-    }
-
-    /// A coverage page view (Patient, Coverage, InsurancePlan read within a second) is one
-    /// line; a read a minute later, or by someone else, is another.
-    #[test]
-    fn one_line_per_visit() {
-        let rows = vec![
-            row(100, "account:a", "read", "Coverage", "coverage"),
-            row(100, "account:a", "read", "InsurancePlan", "coverage"),
-            row(99, "account:a", "read", "Patient", "coverage"),
-            row(99, "account:a", "read", "Patient", "coverage"),
-            row(99, "staff:s", "read", "Patient", "treatment"),
-            row(30, "account:a", "read", "Patient", "coverage"),
-        ];
-        let e = one_row_per_visit(rows);
-        assert_eq!(e.len(), 3);
-        assert_eq!(
-            e[0].items,
-            vec![
-                ("read".to_owned(), "Patient".to_owned()),
-                ("read".to_owned(), "InsurancePlan".to_owned()),
-                ("read".to_owned(), "Coverage".to_owned()),
-            ]
-        );
-        assert_eq!(e[1].items.len(), 1);
-        assert_eq!(e[2].items.len(), 1);
-    }
-
-    #[test]
-    fn purposes_in_plain_words_never_internal_text() {
-        let cases = [
-            ("treatment", "treatment"),
-            ("enrollment: change plan", "enrollment"),
-            ("membership: record a death", "membership"),
-            ("coverage: family enrollment", "coverage"),
-            ("care away from home: regions", "away"),
-            ("eligibility: X12 270 inquiry", "eligibility"),
-            (
-                "emergency access (break the glass): unconscious in ED",
-                "emergency",
-            ),
-            ("register: identity", "other"),
-            ("", ""),
-        ];
-        for (raw, want) in cases {
-            assert_eq!(purpose_key(raw), want, "{raw}");
-        }
-    }
-}
-
 const LOG_PAGE: i64 = 50;
 
 /// "Who looked at my record": every audit record about the record the member acts for now.
@@ -444,4 +378,70 @@ pub(super) async fn apps_disconnect(
     }
     let view = apps_view(&s, info).await;
     Ok(r.html(StatusCode::OK, super::render::render_apps(&sh, &view)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(at_s: i64, actor: &str, action: &str, rt: &str, purpose: &str) -> LogRow {
+        LogRow {
+            at: at_s * 1_000_000,
+            actor: actor.into(),
+            kind: ui::ActorKind::Person,
+            who: String::new(),
+            action: action.into(),
+            record_type: rt.into(),
+            purpose: purpose.into(),
+            source: "203.0.113.7".into(),
+            refused: false,
+        }
+    }
+
+    /// A coverage page view (Patient, Coverage, InsurancePlan read within a second) is one
+    /// line; a read a minute later, or by someone else, is another.
+    #[test]
+    fn one_line_per_visit() {
+        let rows = vec![
+            row(100, "account:a", "read", "Coverage", "coverage"),
+            row(100, "account:a", "read", "InsurancePlan", "coverage"),
+            row(99, "account:a", "read", "Patient", "coverage"),
+            row(99, "account:a", "read", "Patient", "coverage"),
+            row(99, "staff:s", "read", "Patient", "treatment"),
+            row(30, "account:a", "read", "Patient", "coverage"),
+        ];
+        let e = one_row_per_visit(rows);
+        assert_eq!(e.len(), 3);
+        assert_eq!(
+            e[0].items,
+            vec![
+                ("read".to_owned(), "Patient".to_owned()),
+                ("read".to_owned(), "InsurancePlan".to_owned()),
+                ("read".to_owned(), "Coverage".to_owned()),
+            ]
+        );
+        assert_eq!(e[1].items.len(), 1);
+        assert_eq!(e[2].items.len(), 1);
+    }
+
+    #[test]
+    fn purposes_in_plain_words_never_internal_text() {
+        let cases = [
+            ("treatment", "treatment"),
+            ("enrollment: change plan", "enrollment"),
+            ("membership: record a death", "membership"),
+            ("coverage: family enrollment", "coverage"),
+            ("care away from home: regions", "away"),
+            ("eligibility: X12 270 inquiry", "eligibility"),
+            (
+                "emergency access (break the glass): unconscious in ED",
+                "emergency",
+            ),
+            ("register: identity", "other"),
+            ("", ""),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(purpose_key(raw), want, "{raw}");
+        }
+    }
 }
