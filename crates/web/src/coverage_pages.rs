@@ -37,7 +37,7 @@ async fn caller_of(s: &AppState, r: &Req) -> Result<(ws_identity::Caller, String
             &info.account,
             info.session.acting_for.as_deref(),
             Some(r.source.clone()),
-            ws_fhir_service::time::now_micros(),
+            s.identity.clock().now_micros(),
         )
         .await
         .map_err(|e| internal(r, &e.to_string()))?;
@@ -115,7 +115,7 @@ async fn overview_page(
 ) -> Response {
     let (s, r) = (s.clone(), r);
     let (caller, patient) = or_return!(caller_of(&s, r).await);
-    let today = ws_coverage::service::today();
+    let today = s.coverage.clock().today();
     let mut v = ui::coverage::CoverageView::default();
     let on = match date.filter(|d| !d.is_empty()) {
         Some(d) => match d.parse::<Date>() {
@@ -376,7 +376,7 @@ async fn add_member(
     };
     match s
         .coverage
-        .add_dependent(&caller, &patient, d, ws_coverage::service::today())
+        .add_dependent(&caller, &patient, d, s.coverage.clock().today())
         .await
     {
         Ok(out) => {
@@ -440,7 +440,7 @@ async fn change_plan(
             &patient,
             field(&f, "plan").unwrap_or(""),
             event,
-            ws_coverage::service::today(),
+            s.coverage.clock().today(),
         )
         .await;
     let mut sh = shell(&s, &r, Section::Coverage).await;
@@ -474,7 +474,7 @@ async fn card_for(
 ) -> Result<Result<ws_idcard::IdCard, CoverageError>, Response> {
     let (caller, patient) = caller_of(s, r).await?;
     Ok(s.coverage
-        .id_card(&caller, &patient, ws_coverage::service::today())
+        .id_card(&caller, &patient, s.coverage.clock().today())
         .await)
 }
 
@@ -570,7 +570,7 @@ async fn areas_view(s: &AppState, r: &Req, message: &str) -> Response {
     let svc = CoverageService::service_caller(&caller, &patient, "care away from home: regions");
     let home = s
         .coverage
-        .status(&caller, &patient, ws_coverage::service::today())
+        .status(&caller, &patient, s.coverage.clock().today())
         .await
         .ok()
         .and_then(|st| st.region);
@@ -614,7 +614,7 @@ async fn add_area(
     let region = field(&f, "region").unwrap_or("").to_owned();
     match s
         .coverage
-        .add_area_of_care(&caller, &patient, &region, ws_coverage::service::today())
+        .add_area_of_care(&caller, &patient, &region, s.coverage.clock().today())
         .await
     {
         Ok(area) => {

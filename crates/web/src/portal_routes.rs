@@ -1024,7 +1024,7 @@ async fn access_log(
             &info.account,
             info.session.acting_for.as_deref(),
             Some(r.source.clone()),
-            ws_fhir_service::time::now_micros(),
+            s.identity.clock().now_micros(),
         )
         .await
     {

@@ -88,7 +88,7 @@ async fn staff_caller(
             &info.account,
             None,
             Some(crate::auth::client_address(s, addr, headers)),
-            ws_fhir_service::time::now_micros(),
+            s.identity.clock().now_micros(),
         )
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
@@ -130,7 +130,7 @@ async fn lookup(s: &AppState, caller: &Caller, mrn: &str) -> Result<Vec<MemberRo
                 )
             })
             .collect();
-        let today = ws_coverage::service::today();
+        let today = s.coverage.clock().today();
         let coverage = match s.coverage.status(caller, id, today).await {
             Ok(st) => match (&st.coverage, st.is_active()) {
                 (Some(c), true) => format!(
@@ -436,7 +436,7 @@ async fn record_death(
     };
     match s
         .coverage
-        .record_death(caller, patient, date, ws_coverage::service::today())
+        .record_death(caller, patient, date, s.coverage.clock().today())
         .await
     {
         Ok(rep) => {
@@ -493,7 +493,7 @@ async fn add_member(
     };
     match s
         .coverage
-        .add_dependent(caller, patient, d, ws_coverage::service::today())
+        .add_dependent(caller, patient, d, s.coverage.clock().today())
         .await
     {
         Ok(out) => {
@@ -559,7 +559,7 @@ async fn enroll(
     };
     match s
         .coverage
-        .enroll(caller, e, ws_coverage::service::today())
+        .enroll(caller, e, s.coverage.clock().today())
         .await
     {
         Ok(out) => {
@@ -588,7 +588,7 @@ async fn terminate(
     let (caller, patient) = (&ms.caller, ms.patient.as_str());
     match s
         .coverage
-        .terminate(caller, patient, ws_coverage::service::today())
+        .terminate(caller, patient, s.coverage.clock().today())
         .await
     {
         Ok(out) => {
