@@ -14,7 +14,7 @@ use serde_json::Value;
 use ws_fhir::IssueCode;
 use ws_identity::Caller;
 use ws_identity::rules::policy::Action;
-use ws_store::{StoredResource, now_micros};
+use ws_store::StoredResource;
 
 use crate::access::{Checked, Tx};
 
@@ -142,7 +142,7 @@ impl Fhir {
             return Ok(None);
         };
         let current = Self::current_of(tx, caller, &planned).await?;
-        let built = self.build_planned(caller, &planned, &current, now_micros())?;
+        let built = self.build_planned(caller, &planned, &current, self.clock.now_micros())?;
         self.store_built(tx, caller, built, entries.len())
             .await
             .map(Some)
@@ -227,7 +227,7 @@ impl Fhir {
         }
         let current = Self::current_of(&mut self.db.reader().await?, caller, &planned).await?;
         Ok(PreparedPuts {
-            built: self.build_planned(caller, &planned, &current, now_micros())?,
+            built: self.build_planned(caller, &planned, &current, self.clock.now_micros())?,
             entries: resources.len(),
         })
     }
@@ -334,6 +334,7 @@ impl Fhir {
             .zip(&created)
             .map(|(w, &c)| {
                 caller.record(
+                    self.clock.now_micros(),
                     if c { "create" } else { "update" },
                     Some(&w.res_type),
                     Some(&w.id),

@@ -17,7 +17,7 @@ use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use ws_fhir::IssueCode;
 use ws_identity::Caller;
-use ws_store::{ExportJob, Write, now_micros};
+use ws_store::{ExportJob, Write};
 
 use crate::access::Unrestricted;
 
@@ -476,8 +476,12 @@ impl Fhir {
         report: &mut ImportReport,
     ) -> Result<(), FhirError> {
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let clock = self.clock.clone();
         let mut prepared = tokio_stream_from(rx)
-            .map(|b| tokio::task::spawn_blocking(move || prepare(b, now_micros())))
+            .map(|b| {
+                let clock = clock.clone();
+                tokio::task::spawn_blocking(move || prepare(b, clock.now_micros()))
+            })
             .buffered(workers);
         while let Some(batch) = prepared.next().await {
             let batch = batch
@@ -537,7 +541,7 @@ impl Fhir {
         if items.is_empty() {
             return Ok(());
         }
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let attempt = async {
             let u = Unrestricted::of(caller).ok_or_else(|| {
                 FhirError::Forbidden(
@@ -557,6 +561,7 @@ impl Fhir {
                 .iter()
                 .map(|(c, n)| {
                     caller.record(
+                        self.clock.now_micros(),
                         "import",
                         None,
                         None,
@@ -715,10 +720,18 @@ impl Fhir {
             w.flush()
                 .map_err(|e| FhirError::bad(IssueCode::Exception, format!("write failed: {e}")))?;
             for c in &comps {
-                self.audit
-                    .record(caller.record("export", Some(t), None, Some(c), "success", None));
+                self.audit.record(caller.record(
+                    self.clock.now_micros(),
+                    "export",
+                    Some(t),
+                    None,
+                    Some(c),
+                    "success",
+                    None,
+                ));
             }
             self.audit.record(caller.record(
+                self.clock.now_micros(),
                 "export",
                 Some(t),
                 None,
@@ -752,7 +765,7 @@ impl Fhir {
         let id = new_id();
         let job = ExportJob {
             id: id.clone(),
-            created_at: now_micros(),
+            created_at: self.clock.now_micros(),
             status: "running".into(),
             request: request_url.to_owned(),
             params: serde_json::json!({"types": types, "since": since, "patient": patient_level})
@@ -764,6 +777,7 @@ impl Fhir {
         let mut tx = self.db.begin().await?;
         tx.insert_export_job(&job).await?;
         tx.append_audit(&[caller.record(
+            self.clock.now_micros(),
             "export-kickoff",
             None,
             None,
@@ -794,7 +808,7 @@ impl Fhir {
             };
             let res = async {
                 let mut tx = me.db.begin().await?;
-                tx.update_export_job(&job_id, status, output, error, Some(now_micros()))
+                tx.update_export_job(&job_id, status, output, error, Some(me.clock.now_micros()))
                     .await?;
                 tx.commit().await
             }
@@ -824,6 +838,7 @@ impl Fhir {
             return Err(FhirError::NotFound(format!("export job {id}")));
         }
         tx.append_audit(&[caller.record(
+            self.clock.now_micros(),
             "export-delete",
             None,
             None,

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use ws_fhir::{Issue, IssueCode, validate};
 use ws_identity::Caller;
 use ws_identity::rules::policy::Action;
-use ws_store::{HistoryQuery, StoredResource, now_micros};
+use ws_store::{HistoryQuery, StoredResource};
 
 use crate::access::Tx;
 
@@ -110,6 +110,7 @@ impl Fhir {
             compartments.extend(comps.iter().map(String::as_str));
             for c in compartments.into_iter().filter(|c| !c.is_empty()) {
                 self.audit.record(caller.record(
+                    self.clock.now_micros(),
                     "search",
                     Some(res_type),
                     None,
@@ -119,6 +120,7 @@ impl Fhir {
                 ));
             }
             self.audit.record(caller.record(
+                self.clock.now_micros(),
                 "search",
                 Some(res_type),
                 None,
@@ -170,6 +172,7 @@ impl Fhir {
             }
             for c in compartments {
                 self.audit.record(caller.record(
+                    self.clock.now_micros(),
                     "search",
                     Some(res_type),
                     None,
@@ -272,7 +275,7 @@ impl Fhir {
         s.push_str(r#"{"resourceType":"Bundle","id":"#);
         s.push_str(&js(&new_id()));
         s.push_str(r#","meta":{"lastUpdated":"#);
-        s.push_str(&js(&time::instant(now_micros())));
+        s.push_str(&js(&time::instant(self.clock.now_micros())));
         s.push_str(r#"},"type":"searchset""#);
         if let Some(t) = page.total {
             s.push_str(&format!(r#","total":{t}"#));
@@ -366,7 +369,7 @@ impl Fhir {
                     other => return Err(FhirError::BadRequest(vec![Issue::error(IssueCode::NotSupported, format!("unknown history parameter '{other}'")).at(other.to_owned())])),
                 }
             }
-            let snapshot = q.at_or_before.unwrap_or_else(now_micros);
+            let snapshot = q.at_or_before.unwrap_or_else(|| self.clock.now_micros());
             q.at_or_before = Some(snapshot);
             let mut conn = self.db.reader().await?;
             if let (Some(t), Some(i)) = (res_type, id) {
@@ -402,7 +405,7 @@ impl Fhir {
                 comps.insert("");
             }
             for c in comps {
-                self.audit.record(caller.record("history", res_type, id, Some(c), "success", None));
+                self.audit.record(caller.record(self.clock.now_micros(), "history", res_type, id, Some(c), "success", None));
             }
             let mut path = self.base_url.clone();
             if let Some(t) = res_type {
@@ -491,7 +494,7 @@ impl Fhir {
             conn.commit().await?;
             // The Patient first, as the operation's definition suggests.
             rows.sort_by_key(|r| (r.res_type != "Patient", r.res_type.clone(), r.id.clone()));
-            self.audit.record(caller.record(
+            self.audit.record(caller.record(self.clock.now_micros(),
                 "everything",
                 Some("Patient"),
                 Some(id),
@@ -843,6 +846,7 @@ impl Fhir {
                     .collect::<HashSet<_>>()
                 {
                     self.audit.record(caller.record(
+                        self.clock.now_micros(),
                         "search",
                         Some(t),
                         None,
@@ -892,6 +896,7 @@ fn entry_for_read(
         return Err(FhirError::Gone(format!("{}/{}", r.res_type, r.id)));
     }
     fhir.audit.record(caller.record(
+        fhir.clock.now_micros(),
         action,
         Some(&r.res_type),
         Some(&r.id),

@@ -18,7 +18,7 @@ use serde_json::Value;
 use ws_audit::Auditor;
 use ws_fhir::{Issue, IssueCode};
 pub use ws_identity::{Caller, Principal};
-pub use ws_store::{AuditRecord, ExportJob, StoredResource};
+pub use ws_store::{AuditRecord, Clock, ExportJob, StoredResource};
 use ws_store::{Store, StoreError};
 
 pub use batched::PreparedPuts;
@@ -148,6 +148,8 @@ pub struct Fhir {
     pub base_url: String,
     /// Where Bulk Data export files are written.
     pub export_dir: std::path::PathBuf,
+    /// Where "now" comes from (`meta.lastUpdated`, audit times, export jobs).
+    clock: Clock,
 }
 
 impl Fhir {
@@ -162,7 +164,20 @@ impl Fhir {
             audit,
             base_url: base_url.trim_end_matches('/').to_owned(),
             export_dir,
+            clock: Clock::system(),
         }
+    }
+
+    /// The same service on another clock (tests use a fixed one).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Fhir {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock the service reads the time from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Is the database reachable? (Health checks.)

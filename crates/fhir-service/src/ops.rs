@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 use ws_fhir::{Issue, IssueCode, search_params, validate};
 use ws_identity::Caller;
 use ws_identity::rules::policy::Action;
-use ws_store::{StoreError, StoredResource, Write, now_micros};
+use ws_store::{StoreError, StoredResource, Write};
 
 use crate::access::Tx;
 
@@ -269,6 +269,7 @@ impl Fhir {
         err: &FhirError,
     ) {
         self.audit.record(caller.record(
+            self.clock.now_micros(),
             action,
             res_type,
             id,
@@ -297,6 +298,7 @@ impl Fhir {
             None
         };
         self.audit.record(caller.record(
+            self.clock.now_micros(),
             action,
             Some(res_type),
             Some(id),
@@ -360,6 +362,7 @@ impl Fhir {
         {
             {
                 tx.append_audit(&[caller.record(
+                    self.clock.now_micros(),
                     "create",
                     Some(&res_type),
                     Some(&existing.id),
@@ -379,7 +382,7 @@ impl Fhir {
             }
         }
         let id = id.unwrap_or_else(new_id);
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let (write, content) = build_write(value, &res_type, &id, None, now)?;
         let write = self.check_content(caller, Action::Create, &res_type, &id, write, &content)?;
         let out = tx
@@ -387,6 +390,7 @@ impl Fhir {
             .await
             .map_err(|e| conflict_to_error(e, false))?;
         tx.append_audit(&[caller.record(
+            self.clock.now_micros(),
             "create",
             Some(&res_type),
             Some(&id),
@@ -510,6 +514,7 @@ impl Fhir {
         match res {
             Ok(r) => {
                 self.audit.record(caller.record(
+                    self.clock.now_micros(),
                     action,
                     Some(res_type),
                     Some(id),
@@ -593,7 +598,7 @@ impl Fhir {
         }
         let prev = current.as_ref().map(|c| c.version);
         let created = current.as_ref().is_none_or(|c| c.deleted);
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let (write, content) = build_write(value, res_type, id, prev, now)?;
         let action = if created {
             Action::Create
@@ -606,6 +611,7 @@ impl Fhir {
             .await
             .map_err(|e| conflict_to_error(e, if_match.is_some()))?;
         tx.append_audit(&[caller.record(
+            self.clock.now_micros(),
             if created { "create" } else { "update" },
             Some(res_type),
             Some(id),
@@ -774,13 +780,14 @@ impl Fhir {
             });
         }
         let comp = Some(current.compartment.clone()).filter(|c| !c.is_empty());
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let write = crate::access::tombstone(caller, &current, now)?;
         let out = tx
             .put(&write)
             .await
             .map_err(|e| conflict_to_error(e, if_match.is_some()))?;
         tx.append_audit(&[caller.record(
+            self.clock.now_micros(),
             "delete",
             Some(res_type),
             Some(id),
@@ -852,5 +859,83 @@ mod tests {
         assert_eq!(keys, ["resourceType", "id", "meta", "gender"]);
         assert_eq!(m["meta"]["versionId"], "2");
         assert_eq!(m["meta"]["tag"][0]["code"], "x");
+    }
+
+    /// The service takes time from its injected clock: `meta.lastUpdated` of a created (and
+    /// then updated) resource, and the audit record of the write, are the fixed clock's time.
+    #[tokio::test]
+    async fn last_updated_comes_from_the_injected_clock() {
+        use crate::{Caller, Clock, Fhir};
+        use jiff::SignedDuration;
+        use ws_store::Store;
+
+        let dir = std::env::temp_dir().join(format!(
+            "wellspring-fhir-clock-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let store = Store::connect(&format!("sqlite://{}", dir.join("t.db").display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let (auditor, audit_task) = ws_audit::Auditor::start(store.clone());
+        let start: jiff::Timestamp = "2026-05-04T03:02:01.123456Z".parse().unwrap();
+        let clock = Clock::fixed(start);
+        let fhir = Fhir::new(
+            store.clone(),
+            auditor,
+            "http://127.0.0.1:8080/fhir".into(),
+            dir.join("exports"),
+        )
+        .with_clock(clock.clone());
+        let caller = Caller::system();
+
+        let w = fhir
+            .create(
+                &caller,
+                "Patient",
+                br#"{"resourceType":"Patient","gender":"female"}"#,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(w.status, 201);
+        assert_eq!(w.last_updated, start.as_microsecond());
+        let v: Value = serde_json::from_str(w.content.as_deref().unwrap()).unwrap();
+        assert_eq!(v["meta"]["lastUpdated"], "2026-05-04T03:02:01.123456Z");
+
+        clock.advance(SignedDuration::from_hours(25));
+        let body = serde_json::json!({"resourceType": "Patient", "id": w.id, "gender": "male"});
+        let w2 = fhir
+            .update(&caller, "Patient", &w.id, body.to_string().as_bytes(), None)
+            .await
+            .unwrap();
+        assert_eq!(w2.version, 2);
+        let r = fhir.read(&caller, "Patient", &w.id).await.unwrap();
+        assert_eq!(r.last_updated, clock.now_micros());
+        let v: Value = serde_json::from_str(r.content.as_deref().unwrap()).unwrap();
+        assert_eq!(v["meta"]["lastUpdated"], "2026-05-05T04:02:01.123456Z");
+
+        // The audit records of the two writes carry the clock's times too.
+        fhir.audit.flush().await;
+        let mut c = store.reader().await.unwrap();
+        let audit = c.list_audit(None, 0, 100).await.unwrap();
+        drop(c);
+        let times: Vec<(&str, i64)> = audit
+            .iter()
+            .filter(|(_, r)| r.action == "create" || r.action == "update")
+            .map(|(_, r)| (r.action.as_str(), r.recorded_at))
+            .collect();
+        assert_eq!(
+            times,
+            [
+                ("create", start.as_microsecond()),
+                ("update", clock.now_micros())
+            ],
+            "{audit:?}"
+        );
+        drop(fhir);
+        let _ = audit_task.await;
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

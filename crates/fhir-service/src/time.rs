@@ -1,7 +1,8 @@
-//! Instants as FHIR and HTTP spell them.
+//! Instants as FHIR and HTTP spell them. (The time itself comes from the service's [`Clock`].)
+//!
+//! [`Clock`]: ws_store::Clock
 
 use jiff::Timestamp;
-pub use ws_store::now_micros;
 
 /// Microseconds since the epoch as a FHIR instant, e.g. `2026-11-26T04:14:12.123456Z`.
 pub fn instant(micros: i64) -> String {

@@ -2,7 +2,7 @@
 //! reach), on whose behalf, why, and from where. Every service call takes one; every audit
 //! record is built from one.
 
-use ws_store::{AuditRecord, now_micros};
+use ws_store::AuditRecord;
 
 /// How a person is related to a patient whose record they reach (DOMAIN.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -134,9 +134,12 @@ impl Caller {
         }
     }
 
-    /// Build an audit record for an action by this caller.
+    /// Build an audit record for an action by this caller, recorded `at` (microseconds since
+    /// the epoch, from the service's clock).
+    #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
+        at: i64,
         action: &str,
         res_type: Option<&str>,
         res_id: Option<&str>,
@@ -145,7 +148,7 @@ impl Caller {
         detail: Option<String>,
     ) -> AuditRecord {
         AuditRecord {
-            recorded_at: now_micros(),
+            recorded_at: at,
             actor: self.actor.clone(),
             acting_for: self.acting_for.clone(),
             purpose: self.purpose.clone(),

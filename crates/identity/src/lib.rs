@@ -12,4 +12,5 @@ pub mod service;
 
 pub use caller::{Access, Caller, Grant, Principal, StaffRole};
 pub use service::{Identity, IdentityConfig, IdentityError};
+pub use ws_store::Clock;
 pub use ws_store::identity::TokenProblem;

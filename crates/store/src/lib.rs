@@ -2,6 +2,7 @@
 //! time, plus the operational tables (audit log, export jobs) — on SQLite or PostgreSQL, chosen by
 //! the database URL. The only crate that speaks SQL.
 
+mod clock;
 mod db;
 pub mod identity;
 pub mod resources;
@@ -14,6 +15,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use clock::Clock;
 pub use db::{Cell, Conn, Kind, Row, Val};
 pub use resources::{
     AuditRecord, ExportJob, HistoryQuery, StoredResource, VersionRef, Write, WriteOutcome,
@@ -256,12 +258,4 @@ impl Store {
             Pools::Pg(p) => p.close().await,
         }
     }
-}
-
-/// The current time in microseconds since the Unix epoch.
-pub fn now_micros() -> i64 {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
 }

@@ -115,7 +115,7 @@ pub async fn api_caller(
                     &info.account,
                     info.session.acting_for.as_deref(),
                     source,
-                    ws_fhir_service::time::now_micros(),
+                    s.identity.clock().now_micros(),
                 )
                 .await
                 .map_err(|_| AuthFail::Internal)?,

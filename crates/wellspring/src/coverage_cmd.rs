@@ -190,11 +190,12 @@ pub async fn run(args: CoverageArgs, settings: &Settings) -> anyhow::Result<()> 
             Ok(())
         }
         CoverageCommand::AgeOut { db, as_of } => {
-            let on = match as_of {
-                Some(d) => d
-                    .parse()
-                    .with_context(|| format!("--as-of '{d}' is not a date (YYYY-MM-DD)"))?,
-                None => ws_coverage::service::today(),
+            let as_of: Option<jiff::civil::Date> = match as_of {
+                Some(d) => Some(
+                    d.parse()
+                        .with_context(|| format!("--as-of '{d}' is not a date (YYYY-MM-DD)"))?,
+                ),
+                None => None,
             };
             let url = db.database.unwrap_or_else(|| settings.database_url.clone());
             let store = open_store(&url).await?;
@@ -206,6 +207,7 @@ pub async fn run(args: CoverageArgs, settings: &Settings) -> anyhow::Result<()> 
                 settings.export_dir.clone(),
             );
             let m = ws_coverage::service::CoverageService::new(fhir.clone());
+            let on = as_of.unwrap_or_else(|| m.clock().today());
             let ended = m
                 .age_out(&Caller::system(), on)
                 .await

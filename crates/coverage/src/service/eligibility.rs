@@ -26,6 +26,8 @@ pub struct CoverageStatus {
     pub plan: Option<PlanSummary>,
     pub pcp: Option<String>,
     pub region: Option<String>,
+    /// The day the answer was made (the service clock's today, UTC).
+    pub created: Date,
 }
 
 impl CoverageStatus {
@@ -87,7 +89,7 @@ impl CoverageStatus {
             "purpose": ["validation", "benefits"],
             "patient": {"reference": format!("Patient/{}", self.patient), "display": self.name},
             "servicedDate": self.on.to_string(),
-            "created": crate::service::today().to_string(),
+            "created": self.created.to_string(),
             "request": {"display": format!("eligibility on {}", self.on)},
             "outcome": "complete",
             "disposition": disposition,
@@ -190,6 +192,7 @@ impl CoverageService {
             plan,
             pcp,
             region,
+            created: self.clock().today(),
         }
     }
 }

@@ -19,7 +19,7 @@ pub mod x12;
 use crate::rules::settings::SettingsTable;
 use jiff::civil::Date;
 use serde_json::Value;
-use ws_fhir_service::{Caller, Fhir, FhirError, Principal};
+use ws_fhir_service::{Caller, Clock, Fhir, FhirError, Principal};
 use ws_identity::caller::{Access, StaffRole};
 
 /// Member services and advice lines printed on the ID card and in the portal.
@@ -121,6 +121,13 @@ impl CoverageService {
             rules: std::sync::Arc::new(SettingsTable::default_table()),
             contacts: Contacts::default(),
         }
+    }
+
+    /// The service's clock: the FHIR service's, so "today" here and `meta.lastUpdated` on the
+    /// writes it makes come from the same source. Rules take the date as a parameter; the
+    /// service and its callers take it from here (`clock().today()`, UTC).
+    pub fn clock(&self) -> &Clock {
+        self.fhir.clock()
     }
 
     /// May `caller` change the membership of `patient` (add a dependent, change plan, update
@@ -262,11 +269,4 @@ impl CoverageService {
         self.fhir.put_resources(caller, puts).await?;
         Ok(())
     }
-}
-
-/// Today's date in UTC (the service's clock; rules take the date as a parameter).
-pub fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
 }

@@ -184,8 +184,9 @@ fn x12_err(e: ws_x12::X12Error) -> CoverageError {
     CoverageError::Invalid(format!("malformed X12: {e}"))
 }
 
-fn now_parts() -> (Date, Time, u32) {
-    let z = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
+/// The envelope's date, time and control number for a reply made at `now` (UTC).
+fn now_parts(now: jiff::Timestamp) -> (Date, Time, u32) {
+    let z = now.to_zoned(jiff::tz::TimeZone::UTC);
     let ctl = u32::try_from(z.timestamp().as_second().rem_euclid(999_999_999)).unwrap_or(1);
     (z.date(), z.time(), ctl.max(1))
 }
@@ -271,7 +272,7 @@ impl CoverageService {
     /// 999 acknowledgment.
     pub async fn import_834(&self, caller: &Caller, input: &[u8]) -> Result<Import834> {
         Self::authorize_staff(caller)?;
-        let (date, time, ctl) = now_parts();
+        let (date, time, ctl) = now_parts(self.clock().now());
         let ix = match parse(input) {
             Ok(ix) => ix,
             Err(e) => {
@@ -666,7 +667,7 @@ impl CoverageService {
         seen: &HashSet<String>,
     ) -> Result<Vec<String>> {
         let subs = self.subscribers_of(svc, group).await?;
-        let today = crate::service::today();
+        let today = self.clock().today();
         let mut out = Vec::new();
         for id in subs.values() {
             let fam = self.family_as(svc, id, today).await?;
@@ -745,7 +746,7 @@ impl CoverageService {
                 .await?
             {
                 let id = sp["id"].as_str().unwrap_or_default().to_owned();
-                let mut f = self.family_as(svc, &id, crate::service::today()).await?;
+                let mut f = self.family_as(svc, &id, self.clock().today()).await?;
                 f.patients.insert(id.clone(), sp);
                 fam.family = Some(f);
                 fam.subscriber = Some(id);
@@ -1051,7 +1052,7 @@ impl CoverageService {
     pub async fn eligibility_270(&self, caller: &Caller, input: &[u8]) -> Result<String> {
         Self::authorize_staff(caller)?;
         let ix = parse(input).map_err(x12_err)?;
-        let (date, time, ctl) = now_parts();
+        let (date, time, ctl) = now_parts(self.clock().now());
         let ctx = Envelope::reply_to(&ix, date, time, ctl, 1);
         let svc = Caller {
             acting_for: None,
@@ -1111,7 +1112,7 @@ impl CoverageService {
         let on = match inq.date {
             Some(ws_x12::DateOrRange::Date(d)) => d,
             Some(ws_x12::DateOrRange::Range(a, _)) => a,
-            None => crate::service::today(),
+            None => self.clock().today(),
         };
         let mut who = sub.clone();
         if let Some(dep) = &inq.dependent {
@@ -1211,4 +1212,124 @@ fn check_history(
         .collect();
     after.push(new.clone());
     ledger::check(&after).map_err(|v| CoverageError::Invalid(v.to_string()))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use ws_fhir_service::{Clock, Fhir};
+    use ws_store::Store;
+
+    /// The service takes "today" from its injected clock: a 270 without a date is answered
+    /// for the clock's day (covered in June 2026, not after the coverage ended), the 271
+    /// envelope is dated by the clock, and the FHIR answer's `created` is the clock's day.
+    #[tokio::test]
+    async fn today_comes_from_the_injected_clock() {
+        let dir = std::env::temp_dir().join(format!(
+            "wellspring-coverage-clock-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let store = Store::connect(&format!("sqlite://{}", dir.join("t.db").display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let (auditor, audit_task) = ws_audit::Auditor::start(store.clone());
+        let clock = Clock::fixed("2026-06-01T12:00:00Z".parse().unwrap());
+        let fhir = Fhir::new(
+            store.clone(),
+            auditor,
+            "http://127.0.0.1:8080/fhir".into(),
+            dir.join("exports"),
+        )
+        .with_clock(clock.clone());
+        let m = CoverageService::new(fhir);
+        let system = Caller::system();
+        m.fhir
+            .put_resources(
+                &system,
+                &[
+                    json!({"resourceType": "Organization", "id": "north-org-plan",
+                        "name": "Wellspring Health North"}),
+                    json!({"resourceType": "Patient", "id": "sub",
+                        "identifier": [{"system": "urn:wellspring:member-id:north", "value": "NOR0000001-01"}],
+                        "name": [{"family": "Okafor", "given": ["Ada"]}], "gender": "female",
+                        "birthDate": "1988-05-02"}),
+                    json!({"resourceType": "Coverage", "id": "cov-sub", "status": "active",
+                        "subscriber": {"reference": "Patient/sub"},
+                        "beneficiary": {"reference": "Patient/sub"},
+                        "relationship": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship", "code": "self"}]},
+                        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+                        "payor": [{"reference": "Organization/north-org-plan"}],
+                        "class": [{"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "plan"}]},
+                            "value": "THMO-25", "name": "Wellspring Traditional HMO North"}]}),
+                ],
+            )
+            .await
+            .unwrap();
+
+        let entity = |code: &str, name: &str| ws_x12::Entity {
+            entity_code: code.into(),
+            entity_type: "2".into(),
+            name: name.into(),
+            first_name: String::new(),
+            id_qualifier: "PI".into(),
+            id: "12345".into(),
+        };
+        let inquiry = ws_x12::Inquiry270 {
+            reference: "R1".into(),
+            trace: Some("TRACE1".into()),
+            trace_originator: Some("9877281234".into()),
+            source: entity("PR", "WELLSPRING"),
+            provider: entity("1P", "VALLEY CLINIC"),
+            subscriber: ws_x12::Person {
+                last_name: "Okafor".into(),
+                first_name: "Ada".into(),
+                middle_name: None,
+                member_id: Some("NOR0000001-01".into()),
+                birth_date: Some(date(1988, 5, 2)),
+                gender: None,
+            },
+            dependent: None,
+            // No date: the inquiry is about today.
+            date: None,
+            service_types: vec!["30".into()],
+            position: 0,
+            st_position: 0,
+        };
+        let env = Envelope::new(
+            "CLINIC",
+            "WELLSPRING",
+            date(2020, 1, 1),
+            jiff::civil::time(10, 30, 0, 0),
+            1001,
+            1,
+        );
+        let x270 = ws_x12::write_270(&env, std::slice::from_ref(&inquiry));
+
+        let covered = m.eligibility_270(&system, x270.as_bytes()).await.unwrap();
+        assert!(covered.contains("EB*1*IND*30"), "{covered}");
+        assert!(
+            covered.contains("*20260601*"),
+            "271 dated by the clock: {covered}"
+        );
+        let st = m.status(&system, "sub", m.clock().today()).await.unwrap();
+        assert_eq!(st.to_fhir("e1")["created"], "2026-06-01");
+
+        clock.set("2027-02-01T12:00:00Z".parse().unwrap());
+        let ended = m.eligibility_270(&system, x270.as_bytes()).await.unwrap();
+        assert!(ended.contains("EB*6*IND*30"), "{ended}");
+        assert!(
+            ended.contains("*20270201*"),
+            "271 dated by the clock: {ended}"
+        );
+        let st = m.status(&system, "sub", m.clock().today()).await.unwrap();
+        assert_eq!(st.to_fhir("e2")["created"], "2027-02-01");
+
+        drop(m);
+        let _ = audit_task.await;
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -3,9 +3,8 @@
 
 use jiff::civil::Date;
 use ws_store::identity::{self as db, AccountRow, SessionRow, TokenProblem};
-use ws_store::now_micros;
 
-use super::{Identity, IdentityError, PatientFacts, Result, SEC, date_of, event, micros, ts};
+use super::{Identity, IdentityError, PatientFacts, Result, SEC, date_of, micros, ts};
 use crate::rules::account::{AccountRefusal, own_account};
 use crate::rules::lockout::{self, AttemptState, Gate};
 use crate::rules::password::{PasswordProblem, check_password};
@@ -171,7 +170,7 @@ impl Identity {
         input: &RegisterInput,
         source: Option<&str>,
     ) -> Result<Result<AccountRow, RegisterError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let mut invalid = Vec::new();
         let email = norm_email(&input.email);
         if !valid_email(&email) {
@@ -238,7 +237,7 @@ impl Identity {
             }
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     "anonymous",
                     "register",
                     None,
@@ -277,7 +276,7 @@ impl Identity {
         self.send_verification(&mut c, &acct, now).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{}", acct.id),
                 "register",
                 Some(&patient.id),
@@ -303,7 +302,7 @@ impl Identity {
         state: &str,
         source: Option<&str>,
     ) -> Result<Result<AccountRow, RegisterError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let email = norm_email(email);
         let mut invalid = Vec::new();
         if !valid_email(&email) {
@@ -356,7 +355,7 @@ impl Identity {
         self.send_verification(&mut c, &acct, now).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{}", acct.id),
                 "register-caregiver",
                 None,
@@ -380,7 +379,7 @@ impl Identity {
         practitioner: Option<&str>,
         by: &str,
     ) -> Result<Result<(AccountRow, Secret), RegisterError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let email = norm_email(email);
         if !valid_email(&email) {
             return Ok(Err(RegisterError::Invalid(vec![(
@@ -420,7 +419,7 @@ impl Identity {
         .await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 by,
                 "create-staff",
                 None,
@@ -449,7 +448,7 @@ impl Identity {
             return Ok(Err(p));
         }
         let hash = secrets::hash_password(password).map_err(IdentityError::Internal)?;
-        db::set_password(&mut c, account, &hash, now_micros()).await?;
+        db::set_password(&mut c, account, &hash, self.clock.now_micros()).await?;
         c.commit().await?;
         Ok(Ok(()))
     }
@@ -484,7 +483,7 @@ impl Identity {
         source: &str,
         device: Option<&str>,
     ) -> Result<Result<SignedIn, SignInError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let email = norm_email(email);
         let acct = {
             let mut r = self.store.reader().await?;
@@ -510,7 +509,7 @@ impl Identity {
             db::insert_attempt(&mut c, source, now, false).await?;
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     "anonymous",
                     "sign-in",
                     None,
@@ -545,7 +544,7 @@ impl Identity {
             }
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     &actor,
                     "sign-in",
                     acct.patient_id.as_deref(),
@@ -573,7 +572,7 @@ impl Identity {
             };
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     &actor,
                     "sign-in",
                     acct.patient_id.as_deref(),
@@ -611,7 +610,7 @@ impl Identity {
         };
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &actor,
                 "sign-in",
                 acct.patient_id.as_deref(),
@@ -710,7 +709,7 @@ impl Identity {
         code: &str,
         source: &str,
     ) -> Result<Result<SignedIn, SignInError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let hash = secrets::token_hash(session_token);
         let mut c = self.store.begin().await?;
         let Some(s) = db::session_by_hash(&mut c, &hash).await? else {
@@ -747,7 +746,7 @@ impl Identity {
             let gate = self.record_failure(&mut c, &acct, &state, now).await?;
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     &actor,
                     "two-step",
                     acct.patient_id.as_deref(),
@@ -773,7 +772,7 @@ impl Identity {
             .await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &actor,
                 "two-step",
                 acct.patient_id.as_deref(),
@@ -795,7 +794,7 @@ impl Identity {
     /// The live session behind a cookie, its idle expiry pushed forward (at most once a minute,
     /// to spare the database a write per page).
     pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let hash = secrets::token_hash(token);
         let (s, acct) = {
             let mut r = self.store.reader().await?;
@@ -836,7 +835,9 @@ impl Identity {
         let Some(info) = self.session(token).await? else {
             return Ok(false);
         };
-        let principal = self.principal_for(&info.account, now_micros()).await?;
+        let principal = self
+            .principal_for(&info.account, self.clock.now_micros())
+            .await?;
         let allowed = matches!(&principal, crate::Principal::Person { grants, .. } if grants.iter().any(|g| g.patient == patient));
         if !allowed {
             return Ok(false);
@@ -845,7 +846,7 @@ impl Identity {
         db::set_session_acting_for(&mut c, &secrets::token_hash(token), Some(patient)).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{}", info.account.id),
                 "act-as",
                 Some(patient),
@@ -866,7 +867,7 @@ impl Identity {
             db::revoke_session(&mut c, &hash).await?;
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     &format!("account:{}", s.account_id),
                     "sign-out",
                     None,
@@ -887,7 +888,7 @@ impl Identity {
         let n = db::revoke_account_sessions(&mut c, account).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{account}"),
                 "sign-out-everywhere",
                 None,
@@ -904,7 +905,7 @@ impl Identity {
     /// Send a single-use, short-lived reset link by email (and a note by SMS). The answer is
     /// the same whether or not the address belongs to an account.
     pub async fn request_reset(&self, email_or_mobile: &str, source: Option<&str>) -> Result<()> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         // Throttled per address (every request counts toward the address's window, as a failed
         // sign-in does) and per account (at most RESETS_PER_HOUR links an hour), so nobody can
         // flood a member's inbox or phone. The answer is the same either way.
@@ -930,7 +931,7 @@ impl Identity {
         {
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     "anonymous",
                     "password-reset-request",
                     a.patient_id.as_deref(),
@@ -946,7 +947,7 @@ impl Identity {
         let Some(acct) = acct else {
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     "anonymous",
                     "password-reset-request",
                     None,
@@ -1003,7 +1004,7 @@ impl Identity {
         }
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{}", acct.id),
                 "password-reset-request",
                 acct.patient_id.as_deref(),
@@ -1020,9 +1021,13 @@ impl Identity {
     /// Check a reset token without using it (to show the form or an "expired" page).
     pub async fn reset_token_state(&self, token: &str) -> Result<Result<(), TokenProblem>> {
         let mut c = self.store.reader().await?;
-        let r =
-            db::one_time_token_state(&mut c, &secrets::token_hash(token), "reset", now_micros())
-                .await?;
+        let r = db::one_time_token_state(
+            &mut c,
+            &secrets::token_hash(token),
+            "reset",
+            self.clock.now_micros(),
+        )
+        .await?;
         Ok(r.map(|_| ()))
     }
 
@@ -1080,7 +1085,7 @@ impl Identity {
         token: &str,
         source: Option<&str>,
     ) -> Result<Result<AccountRow, TokenProblem>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let mut c = self.store.begin().await?;
         let account =
             match db::take_one_time_token(&mut c, &secrets::token_hash(token), VERIFY_PURPOSE, now)
@@ -1099,7 +1104,7 @@ impl Identity {
         Self::email_proven(&mut c, &acct, now).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{}", acct.id),
                 "verify-email",
                 acct.patient_id.as_deref(),
@@ -1126,7 +1131,7 @@ impl Identity {
         password: &str,
         source: Option<&str>,
     ) -> Result<Result<AccountRow, ResetError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let mut c = self.store.begin().await?;
         let account =
             match db::take_one_time_token(&mut c, &secrets::token_hash(token), "reset", now).await?
@@ -1163,7 +1168,7 @@ impl Identity {
         .await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{}", acct.id),
                 "password-reset",
                 acct.patient_id.as_deref(),
@@ -1195,7 +1200,7 @@ impl Identity {
         }
         match self.set_password(account, new).await? {
             Ok(()) => {
-                let now = now_micros();
+                let now = self.clock.now_micros();
                 let mut c = self.store.begin().await?;
                 db::revoke_other_sessions(&mut c, account, keep_session).await?;
                 db::enqueue(
@@ -1231,7 +1236,7 @@ impl Identity {
         secret: &str,
         code: &str,
     ) -> Result<Option<Vec<Secret>>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         if !secrets::totp_ok(secret, code, u64::try_from(now / SEC).unwrap_or(0)) {
             return Ok(None);
         }
@@ -1245,7 +1250,7 @@ impl Identity {
         db::replace_recovery_codes(&mut c, account, &hashes).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{account}"),
                 "two-step-on",
                 None,
@@ -1268,11 +1273,11 @@ impl Identity {
             return Ok(false);
         }
         let mut c = self.store.begin().await?;
-        db::set_totp(&mut c, account, None, now_micros()).await?;
+        db::set_totp(&mut c, account, None, self.clock.now_micros()).await?;
         db::replace_recovery_codes(&mut c, account, &[]).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{account}"),
                 "two-step-off",
                 None,
@@ -1326,5 +1331,79 @@ mod tests {
         assert!(same_name("Ana  María", "ana maría"));
         assert!(!same_name("Ana", "Anna"));
         assert!(!same_name(" ", ""));
+    }
+
+    /// The service takes time from its injected clock: a reset link made at a fixed instant
+    /// works until the clock passes its TTL, and every record is stamped with the clock's time.
+    #[tokio::test]
+    #[allow(clippy::unwrap_used)]
+    async fn reset_link_expires_when_the_injected_clock_passes_its_ttl() {
+        use crate::service::{FileSink, IdentityConfig, deliver_pending};
+        use jiff::SignedDuration;
+        use ws_store::{Clock, Store};
+
+        let dir = std::env::temp_dir().join(format!(
+            "wellspring-identity-clock-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let store = Store::connect(&format!("sqlite://{}", dir.join("t.db").display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let start: jiff::Timestamp = "2026-03-01T09:00:00Z".parse().unwrap();
+        let clock = Clock::fixed(start);
+        let id = Identity::new(store.clone(), IdentityConfig::default()).with_clock(clock.clone());
+
+        let (acct, _) = id
+            .create_staff(
+                "ms@example.org",
+                "Sam Staff",
+                crate::StaffRole::MemberServices,
+                None,
+                "system:test",
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(acct.created_at, start.as_microsecond());
+        id.request_reset("ms@example.org", None).await.unwrap();
+        let sent = deliver_pending(
+            &id,
+            &FileSink {
+                dir: dir.join("outbox"),
+            },
+        )
+        .await
+        .unwrap();
+        let mail = sent
+            .iter()
+            .find(|m| m.subject == "Reset your Wellspring password")
+            .unwrap();
+        let token = mail.body.split("token=").nth(1).unwrap();
+        let token = token.split_whitespace().next().unwrap();
+
+        assert_eq!(id.reset_token_state(token).await.unwrap(), Ok(()));
+        let ttl = id.cfg.reset_ttl_secs;
+        clock.advance(SignedDuration::from_secs(ttl - 1));
+        assert_eq!(id.reset_token_state(token).await.unwrap(), Ok(()));
+        clock.advance(SignedDuration::from_secs(2));
+        assert_eq!(
+            id.reset_token_state(token).await.unwrap(),
+            Err(TokenProblem::Expired)
+        );
+
+        // Both audit events (create-staff, password-reset-request) carry the fixed time.
+        let mut c = store.reader().await.unwrap();
+        let audit = c.list_audit(None, 0, 100).await.unwrap();
+        drop(c);
+        assert_eq!(audit.len(), 2, "{audit:?}");
+        assert!(
+            audit
+                .iter()
+                .all(|(_, r)| r.recorded_at == start.as_microsecond()),
+            "{audit:?}"
+        );
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 
 use ws_store::identity::{self as db, AccountRow, ProxyGrantRow};
-use ws_store::now_micros;
 
-use super::{Identity, Result, event};
+use super::{Identity, Result};
 use crate::rules::proxy;
 use crate::secrets;
 
@@ -59,7 +58,7 @@ impl Identity {
         accounts: &[NewMemberAccount],
         grants: &[NewProxyGrant],
     ) -> Result<PortalImport> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let mut out = PortalImport::default();
         let mut c = self.store.begin().await?;
         let mut events = Vec::with_capacity(accounts.len() + grants.len());
@@ -88,7 +87,7 @@ impl Identity {
                 ..AccountRow::default()
             };
             db::insert_account(&mut c, &row).await?;
-            events.push(event(
+            events.push(self.event(
                 by,
                 "register",
                 Some(&a.patient_id),
@@ -134,7 +133,7 @@ impl Identity {
                 revoked_at: None,
             };
             db::insert_proxy_grant(&mut c, &row).await?;
-            events.push(event(
+            events.push(self.event(
                 by,
                 "proxy-grant",
                 Some(&g.subject_patient),

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde_json::Value;
 use ws_store::identity::{self as db, AccountRow};
-use ws_store::{AuditRecord, Conn, Store, StoreError, now_micros};
+use ws_store::{AuditRecord, Clock, Conn, Store, StoreError};
 
 use crate::caller::{Access, Caller, Grant, Principal, StaffRole};
 use crate::rules::{age::age_on, lockout::LockoutPolicy, lockout::ThrottlePolicy, proxy};
@@ -68,6 +68,8 @@ impl Default for IdentityConfig {
 pub struct Identity {
     pub store: Store,
     pub cfg: Arc<IdentityConfig>,
+    /// Where "now" comes from (expiries, lockouts, ages, audit times).
+    clock: Clock,
 }
 
 /// Errors that are not an expected answer of an operation.
@@ -163,11 +165,25 @@ impl PatientFacts {
 }
 
 impl Identity {
+    /// The service on the system clock.
     pub fn new(store: Store, cfg: IdentityConfig) -> Identity {
         Identity {
             store,
             cfg: Arc::new(cfg),
+            clock: Clock::system(),
         }
+    }
+
+    /// The same service on another clock (tests use a fixed one).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Identity {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock the service reads the time from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     async fn patient(c: &mut Conn, id: &str) -> Result<Option<PatientFacts>> {
@@ -323,6 +339,32 @@ impl Identity {
         c.append_audit(std::slice::from_ref(&rec)).await?;
         Ok(())
     }
+
+    /// An audit record for identity events, which have no FHIR resource of their own, stamped
+    /// with the service's clock.
+    pub(crate) fn event(
+        &self,
+        actor: &str,
+        action: &str,
+        compartment: Option<&str>,
+        outcome: &str,
+        detail: Option<String>,
+        source: Option<&str>,
+    ) -> AuditRecord {
+        AuditRecord {
+            recorded_at: self.clock.now_micros(),
+            actor: actor.to_owned(),
+            acting_for: None,
+            purpose: Some("identity".into()),
+            action: action.to_owned(),
+            res_type: None,
+            res_id: None,
+            compartment: compartment.map(str::to_owned),
+            outcome: outcome.to_owned(),
+            detail,
+            source: source.map(str::to_owned),
+        }
+    }
 }
 
 pub(crate) fn parse_relationship(s: &str) -> Option<proxy::Relationship> {
@@ -333,28 +375,4 @@ pub(crate) fn parse_relationship(s: &str) -> Option<proxy::Relationship> {
         "area-of-care" => proxy::Relationship::AreaOfCare,
         _ => return None,
     })
-}
-
-/// An audit record for identity events, which have no FHIR resource of their own.
-pub(crate) fn event(
-    actor: &str,
-    action: &str,
-    compartment: Option<&str>,
-    outcome: &str,
-    detail: Option<String>,
-    source: Option<&str>,
-) -> AuditRecord {
-    AuditRecord {
-        recorded_at: now_micros(),
-        actor: actor.to_owned(),
-        acting_for: None,
-        purpose: Some("identity".into()),
-        action: action.to_owned(),
-        res_type: None,
-        res_id: None,
-        compartment: compartment.map(str::to_owned),
-        outcome: outcome.to_owned(),
-        detail,
-        source: source.map(str::to_owned),
-    }
 }

@@ -5,9 +5,8 @@
 //! re-evaluates what the granting person may reach today.
 
 use ws_store::identity::{self as db, ClientRow, OAuthGrantRow};
-use ws_store::now_micros;
 
-use super::{Identity, Result, SEC, event};
+use super::{Identity, Result, SEC};
 use crate::caller::{Caller, Grant, Principal};
 use crate::secrets::{self, Secret};
 
@@ -168,14 +167,14 @@ impl Identity {
             secret_hash: secret.as_ref().map(|s| secrets::token_hash(s.expose())),
             integration,
             created_by: by.to_owned(),
-            created_at: now_micros(),
+            created_at: self.clock.now_micros(),
             disabled: false,
         };
         let mut c = self.store.begin().await?;
         db::insert_client(&mut c, &row).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 by,
                 "register-app",
                 None,
@@ -290,7 +289,7 @@ impl Identity {
         req: &AuthRequest,
         patient: Option<&str>,
     ) -> Result<std::result::Result<String, OAuthError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let Some(acct) = self.account(account).await? else {
             return Ok(Err(err("access_denied", "no such account", true)));
         };
@@ -346,7 +345,7 @@ impl Identity {
         .await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{}", acct.id),
                 "app-authorize",
                 patient.as_deref(),
@@ -411,7 +410,7 @@ impl Identity {
         grant: &OAuthGrantRow,
         with_refresh: bool,
     ) -> Result<TokenResponse> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let access = secrets::random_token();
         db::insert_token(
             c,
@@ -458,7 +457,7 @@ impl Identity {
         redirect_uri: &str,
         verifier: &str,
     ) -> Result<std::result::Result<TokenResponse, OAuthError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         if let Err(e) = self.client_auth(client_id, client_secret).await? {
             return Ok(Err(e));
         }
@@ -483,7 +482,7 @@ impl Identity {
             db::revoke_oauth_grant(&mut c, &grant.id, now).await?;
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     &format!("app:{client_id}"),
                     "token",
                     grant.patient.as_deref(),
@@ -524,7 +523,7 @@ impl Identity {
         let mut resp = self.issue(&mut c, &grant, offline).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("app:{client_id}"),
                 "token",
                 grant.patient.as_deref(),
@@ -554,7 +553,7 @@ impl Identity {
         client_secret: Option<&str>,
         refresh_token: &str,
     ) -> Result<std::result::Result<TokenResponse, OAuthError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         if let Err(e) = self.client_auth(client_id, client_secret).await? {
             return Ok(Err(e));
         }
@@ -571,7 +570,7 @@ impl Identity {
             db::revoke_oauth_grant(&mut c, &g.id, now).await?;
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     &format!("app:{client_id}"),
                     "token",
                     g.patient.as_deref(),
@@ -639,7 +638,7 @@ impl Identity {
 
     /// A token for an integration client (also used by the command line and tests).
     pub async fn integration_token(&self, client: &ClientRow) -> Result<TokenResponse> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let grant = OAuthGrantRow {
             id: uuid::Uuid::new_v4().to_string(),
             client_id: client.client_id.clone(),
@@ -654,7 +653,7 @@ impl Identity {
         let resp = self.issue(&mut c, &grant, false).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("app:{}", client.client_id),
                 "token",
                 None,
@@ -671,7 +670,7 @@ impl Identity {
     /// Resolve a bearer token to a caller, re-evaluating what the granting person may reach
     /// today (a revoked proxy grant or a birthday applies to tokens at once).
     pub async fn bearer(&self, token: &str, source: Option<String>) -> Result<Option<Caller>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let mut r = self.store.reader().await?;
         let found = db::bearer_lookup(&mut r, &secrets::token_hash(token)).await?;
         drop(r);
@@ -737,7 +736,7 @@ impl Identity {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         };
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let mut r = self.store.reader().await?;
         let Some(t) = db::token_by_hash(&mut r, &secrets::token_hash(token)).await? else {
             return Ok(Ok(Introspection::inactive()));
@@ -777,7 +776,7 @@ impl Identity {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         };
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let hash = secrets::token_hash(token);
         let mut c = self.store.begin().await?;
         if let Some(t) = db::token_by_hash(&mut c, &hash).await?
@@ -813,14 +812,14 @@ impl Identity {
         let mut c = self.store.begin().await?;
         let ok = match db::oauth_grant_by_id(&mut c, grant_id).await? {
             Some(g) if g.account_id.as_deref() == Some(account) => {
-                db::revoke_oauth_grant(&mut c, grant_id, now_micros()).await?
+                db::revoke_oauth_grant(&mut c, grant_id, self.clock.now_micros()).await?
             }
             _ => false,
         };
         if ok {
             Self::audit(
                 &mut c,
-                event(
+                self.event(
                     &format!("account:{account}"),
                     "app-disconnect",
                     None,

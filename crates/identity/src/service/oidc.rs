@@ -9,7 +9,6 @@ use rsa::traits::PublicKeyParts;
 use rsa::{Generate, PrivateKey};
 use serde_json::{Value, json};
 use ws_store::identity::{self as db, AccountRow};
-use ws_store::now_micros;
 
 use super::{Identity, IdentityError, Result, SEC};
 
@@ -32,7 +31,7 @@ impl Identity {
                 .map_err(|e| IdentityError::Internal(format!("encoding the signing key: {e}")))?;
             let kid = uuid::Uuid::new_v4().simple().to_string();
             let mut tx = self.store.begin().await?;
-            db::insert_signing_key(&mut tx, &kid, pem.as_str(), now_micros()).await?;
+            db::insert_signing_key(&mut tx, &kid, pem.as_str(), self.clock.now_micros()).await?;
             tx.commit().await?;
             let mut c = self.store.reader().await?;
             rows = db::signing_keys(&mut c).await?;
@@ -71,7 +70,7 @@ impl Identity {
         let Some((kid, key)) = keys.into_iter().last() else {
             return Err(IdentityError::Internal("no signing key".into()));
         };
-        let now = now_micros() / SEC;
+        let now = self.clock.now_micros() / SEC;
         let mut claims = json!({
             "iss": self.cfg.base_url.trim_end_matches('/'),
             "sub": acct.id,

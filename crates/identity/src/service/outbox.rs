@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use ws_store::identity::{self as db, OutboxRow};
-use ws_store::now_micros;
 
 use super::{Identity, IdentityError, Result};
 
@@ -31,7 +30,7 @@ pub async fn deliver_pending(id: &Identity, sink: &FileSink) -> Result<Vec<Outbo
     let mut out = Vec::new();
     loop {
         let mut c = id.store.begin().await?;
-        let batch = db::claim_outbox(&mut c, 100, now_micros()).await?;
+        let batch = db::claim_outbox(&mut c, 100, id.clock.now_micros()).await?;
         if batch.is_empty() {
             c.rollback().await?;
             break;

@@ -3,9 +3,8 @@
 
 use jiff::civil::Date;
 use ws_store::identity::{self as db, AccountRow, ProxyGrantRow};
-use ws_store::now_micros;
 
-use super::{Identity, Result, SEC, date_of, event};
+use super::{Identity, Result, SEC, date_of};
 use crate::caller::Access;
 use crate::rules::{age::age_on, proxy};
 
@@ -58,7 +57,7 @@ impl Identity {
             return Ok(Vec::new());
         }
         let mut c = self.store.reader().await?;
-        let grants = Self::person_grants(&mut c, acct, now_micros()).await?;
+        let grants = Self::person_grants(&mut c, acct, self.clock.now_micros()).await?;
         let mut out = Vec::with_capacity(grants.len());
         for (g, facts) in grants {
             // Proxy subjects were read to evaluate their age; only the member's own record is
@@ -130,7 +129,7 @@ impl Identity {
         email: &str,
         name: &str,
     ) -> Result<Result<ProxyGrantRow, ProxyError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let today = date_of(now);
         let Some(patient) = acct.patient_id.clone() else {
             return Ok(Err(ProxyError::NotAMember));
@@ -212,7 +211,7 @@ impl Identity {
         .await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{}", acct.id),
                 "proxy-grant",
                 Some(&patient),
@@ -234,7 +233,7 @@ impl Identity {
         acct: &AccountRow,
         child_patient: &str,
     ) -> Result<Result<ProxyGrantRow, ProxyError>> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let today = date_of(now);
         let Some(parent) = acct.patient_id.clone() else {
             return Ok(Err(ProxyError::NotAMember));
@@ -286,7 +285,7 @@ impl Identity {
         db::insert_proxy_grant(&mut c, &row).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &format!("account:{}", acct.id),
                 "proxy-grant",
                 Some(child_patient),
@@ -310,7 +309,7 @@ impl Identity {
         relationship: proxy::Relationship,
         document: &str,
     ) -> Result<ProxyGrantRow> {
-        let now = now_micros();
+        let now = self.clock.now_micros();
         let rel = super::bulk::relationship_code(relationship);
         let row = ProxyGrantRow {
             id: uuid::Uuid::new_v4().to_string(),
@@ -329,7 +328,7 @@ impl Identity {
         db::insert_proxy_grant(&mut c, &row).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 by,
                 "proxy-grant",
                 Some(subject_patient),
@@ -372,10 +371,10 @@ impl Identity {
             return Ok(Err(ProxyError::NotFound));
         }
         let actor = format!("account:{}", acct.id);
-        db::revoke_proxy_grant(&mut c, grant_id, &actor, now_micros()).await?;
+        db::revoke_proxy_grant(&mut c, grant_id, &actor, self.clock.now_micros()).await?;
         Self::audit(
             &mut c,
-            event(
+            self.event(
                 &actor,
                 "proxy-revoke",
                 Some(&g.subject_patient),

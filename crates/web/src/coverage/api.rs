@@ -71,7 +71,7 @@ async fn coverage_status(
     };
     let patient = patient.trim_start_matches("Patient/").to_owned();
     let on = match field(&f, "date") {
-        None | Some("") => ws_coverage::service::today(),
+        None | Some("") => s.coverage.clock().today(),
         Some(d) => match d.parse::<Date>() {
             Ok(d) => d,
             Err(_) => {
@@ -87,7 +87,7 @@ async fn coverage_status(
     };
     match s.coverage.status(&caller, &patient, on).await {
         Ok(st) => {
-            let id = format!("elig-{}", uuid_like());
+            let id = format!("elig-{:x}", s.coverage.clock().now_micros());
             let body = st.to_fhir(&id).to_string();
             (
                 StatusCode::OK,
@@ -98,10 +98,6 @@ async fn coverage_status(
         }
         Err(e) => error(&e),
     }
-}
-
-fn uuid_like() -> String {
-    format!("{:x}", ws_fhir_service::time::now_micros())
 }
 
 fn x12_response(status: StatusCode, body: String) -> Response {

@@ -70,7 +70,7 @@ async fn overview_page(
     saved: Option<String>,
     contact_error: String,
 ) -> WebResult {
-    let today = ws_coverage::service::today();
+    let today = a.state.coverage.clock().today();
     let mut v = render::CoverageView::default();
     let on = match date.filter(|d| !d.is_empty()) {
         Some(d) => match d.parse::<Date>() {
@@ -311,7 +311,7 @@ pub(super) async fn add_member(a: Acting, Form(f): Form) -> WebResult {
     match a
         .state
         .coverage
-        .add_dependent(&a.caller, &a.patient, d, ws_coverage::service::today())
+        .add_dependent(&a.caller, &a.patient, d, a.state.coverage.clock().today())
         .await
     {
         Ok(out) => {
@@ -367,7 +367,7 @@ pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
             &a.patient,
             field(&f, "plan").unwrap_or(""),
             event,
-            ws_coverage::service::today(),
+            a.state.coverage.clock().today(),
         )
         .await?;
     let mut sh = a.shell(Section::Coverage).await;
@@ -392,7 +392,7 @@ pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
 async fn card_for(a: &Acting) -> Result<ws_idcard::IdCard, WebError> {
     Ok(a.state
         .coverage
-        .id_card(&a.caller, &a.patient, ws_coverage::service::today())
+        .id_card(&a.caller, &a.patient, a.state.coverage.clock().today())
         .await?)
 }
 
@@ -402,7 +402,7 @@ pub(super) async fn id_card_page(a: Acting) -> WebResult {
     match a
         .state
         .coverage
-        .id_card(&a.caller, &a.patient, ws_coverage::service::today())
+        .id_card(&a.caller, &a.patient, a.state.coverage.clock().today())
         .await
     {
         Ok(card) => {
@@ -462,7 +462,7 @@ async fn areas_view(a: &Acting, message: &str) -> WebResult {
     let svc = CoverageService::service_caller(caller, patient, "care away from home: regions");
     let home = s
         .coverage
-        .status(caller, patient, ws_coverage::service::today())
+        .status(caller, patient, a.state.coverage.clock().today())
         .await
         .ok()
         .and_then(|st| st.region);
@@ -497,7 +497,7 @@ pub(super) async fn add_area(a: Acting, Form(f): Form) -> WebResult {
             &a.caller,
             &a.patient,
             &region,
-            ws_coverage::service::today(),
+            a.state.coverage.clock().today(),
         )
         .await?;
     // The account reaches its new regional record like its own (switch without signing in

@@ -19,7 +19,7 @@ pub(super) async fn record_death(st: Staff, Form(f): Form) -> WebResult {
     };
     match s
         .coverage
-        .record_death(&caller, &patient, date, ws_coverage::service::today())
+        .record_death(&caller, &patient, date, s.coverage.clock().today())
         .await
     {
         Ok(rep) => {
@@ -68,7 +68,7 @@ pub(super) async fn add_member(st: Staff, Form(f): Form) -> WebResult {
     };
     match s
         .coverage
-        .add_dependent(&caller, &patient, d, ws_coverage::service::today())
+        .add_dependent(&caller, &patient, d, s.coverage.clock().today())
         .await
     {
         Ok(out) => {
@@ -120,7 +120,7 @@ pub(super) async fn enroll(st: Staff, Form(f): Form) -> WebResult {
     };
     match s
         .coverage
-        .enroll(&caller, e, ws_coverage::service::today())
+        .enroll(&caller, e, s.coverage.clock().today())
         .await
     {
         Ok(out) => {
@@ -142,7 +142,7 @@ pub(super) async fn terminate(st: Staff, Form(f): Form) -> WebResult {
     let (caller, patient) = (ms.caller().clone(), ms.patient.clone());
     match s
         .coverage
-        .terminate(&caller, &patient, ws_coverage::service::today())
+        .terminate(&caller, &patient, s.coverage.clock().today())
         .await
     {
         Ok(out) => {

@@ -832,6 +832,7 @@ async fn export_file(
         return nf();
     };
     s.fhir.audit.record(caller.record(
+        s.fhir.clock().now_micros(),
         "export-download",
         Some(rtype),
         None,

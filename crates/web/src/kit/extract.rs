@@ -168,7 +168,7 @@ impl Page {
                 &info.account,
                 info.session.acting_for.as_deref(),
                 Some(self.source.clone()),
-                ws_fhir_service::time::now_micros(),
+                self.state.identity.clock().now_micros(),
             )
             .await?)
     }
@@ -393,7 +393,7 @@ impl FromRequestParts<AppState> for Staff {
                 &me.info.account,
                 None,
                 Some(me.page.source.clone()),
-                ws_fhir_service::time::now_micros(),
+                s.identity.clock().now_micros(),
             )
             .await?;
         let role = match &caller.principal {

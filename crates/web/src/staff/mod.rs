@@ -77,7 +77,7 @@ async fn lookup(s: &AppState, caller: &Caller, mrn: &str) -> Result<Vec<MemberRo
                 )
             })
             .collect();
-        let today = ws_coverage::service::today();
+        let today = s.coverage.clock().today();
         let coverage = match s.coverage.status(caller, id, today).await {
             Ok(st) => match (&st.coverage, st.is_active()) {
                 (Some(c), true) => format!(

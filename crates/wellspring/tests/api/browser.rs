@@ -45,7 +45,7 @@ browser_tests!(
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
 fn years_ago(years: i16) -> String {
-    let today = ws_identity::service::date_of(ws_store::now_micros());
+    let today = ws_store::Clock::system().today();
     let (month, day) = (today.month(), today.day());
     let day = if month == 2 && day == 29 { 28 } else { day };
     format!("{:04}-{month:02}-{day:02}", today.year() - years)
@@ -421,7 +421,7 @@ mod flows {
         assert_eq!(b.count("#card-pdf").await + b.count("#card-png").await, 2);
 
         // Add a newborn born three days ago.
-        let today = ws_coverage::service::today();
+        let today = app.fhir.clock().today();
         let birth = today
             .checked_sub(jiff::Span::new().days(3))
             .expect("date")

@@ -296,7 +296,7 @@ async fn newborn_added_from_birth_date(app: &TestApp) {
 /// future appointments are cancelled, and nothing is deleted.
 async fn death_recorded_by_member_services(app: &TestApp) {
     let (sub, _) = seed_family(app).await;
-    let today = ws_coverage::service::today();
+    let today = app.fhir.clock().today();
     let future = today.checked_add(jiff::Span::new().days(20)).unwrap();
     app.put(
         "/Appointment/appt-1",
@@ -342,7 +342,7 @@ async fn area_of_care_issues_a_linked_mrn(app: &TestApp) {
     let (sub, _) = seed_family(app).await;
     let m = CoverageService::new(app.fhir.clone());
     let me = person("acct-ada", &sub, Access::Own);
-    let today = ws_coverage::service::today();
+    let today = app.fhir.clock().today();
     let a = m
         .add_area_of_care(&me, &sub, "south", today)
         .await
@@ -806,7 +806,7 @@ async fn member_services_pages(app: &TestApp) {
     let p = app.get("/Patient/sub").await.json();
     assert_eq!(p["address"][0]["line"][0], "77 Alder Way");
     assert_eq!(p["address"][0]["state"], "WA");
-    let today = ws_coverage::service::today();
+    let today = app.fhir.clock().today();
     let birth = today
         .checked_sub(jiff::Span::new().days(3))
         .unwrap()
@@ -874,7 +874,7 @@ async fn member_services_pages(app: &TestApp) {
 async fn id_card_offered_by_plan(app: &TestApp) {
     let (sub, spouse) = seed_family(app).await;
     let m = CoverageService::new(app.fhir.clone());
-    let today = ws_coverage::service::today();
+    let today = app.fhir.clock().today();
     let card = m
         .id_card(&person("acct-ada", &sub, Access::Own), &sub, today)
         .await

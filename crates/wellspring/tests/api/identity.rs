@@ -948,7 +948,7 @@ async fn address_throttle_and_expired_reset_link(app: &TestApp) {
         .unwrap()
         .unwrap();
     let token = ws_identity::secrets::random_token();
-    let now = ws_store::now_micros();
+    let now = app.fhir.clock().now_micros();
     let mut tx = app.store.begin().await.unwrap();
     ws_store::identity::insert_one_time_token(
         &mut tx,

@@ -538,7 +538,7 @@ async fn generated_region_matrix(app: &TestApp) {
     }
 
     // Callers.
-    let now = ws_store::now_micros();
+    let now = app.fhir.clock().now_micros();
     let mut who: Vec<Who> = Vec::new();
     let person = |email: &'static str, name: &str| {
         let name = name.to_owned();

@@ -780,7 +780,7 @@ async fn invitations_need_a_proven_address(app: &TestApp) {
         .unwrap();
     {
         let mut c = app.store.begin().await.unwrap();
-        let old = ws_store::now_micros() - 31 * 24 * 3600 * 1_000_000;
+        let old = app.fhir.clock().now_micros() - 31 * 24 * 3600 * 1_000_000;
         c.execute(
             "UPDATE proxy_grants SET created_at = $1 WHERE grantee_email = $2",
             &[old.into(), "eve@example.org".into()],
