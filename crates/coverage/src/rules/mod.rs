@@ -6,6 +6,7 @@
 
 pub mod away;
 pub mod card;
+pub mod contact;
 mod dates;
 pub mod death;
 pub mod dependents;

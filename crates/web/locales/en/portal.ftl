@@ -556,3 +556,10 @@ purpose-membership = Your membership details
 purpose-coverage = Checking your coverage
 purpose-eligibility = Checking your eligibility
 purpose-away = Care away from home
+
+## The contact form, field by field (issue 13)
+
+cov-contact-problem-required = Fill in this field
+cov-contact-problem-invalid-state = Enter the two-letter state code, like WA
+cov-contact-problem-invalid-zip = Enter a ZIP code of 5 digits, like 98101 (or ZIP+4: 98101-1234)
+cov-contact-problem-invalid-mobile = Enter a mobile number with its area code, like (206) 555-0142, or in international form, like +44 7700 900123

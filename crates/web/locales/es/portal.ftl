@@ -557,3 +557,10 @@ purpose-membership = Sus datos de miembro
 purpose-coverage = Verificación de su cobertura
 purpose-eligibility = Verificación de su elegibilidad
 purpose-away = Atención fuera de su área
+
+## The contact form, field by field (issue 13)
+
+cov-contact-problem-required = Complete este campo
+cov-contact-problem-invalid-state = Escriba el código de dos letras del estado, como WA
+cov-contact-problem-invalid-zip = Escriba un código postal de 5 dígitos, como 98101 (o ZIP+4: 98101-1234)
+cov-contact-problem-invalid-mobile = Escriba un número de celular con su código de área, como (206) 555-0142, o en forma internacional, como +44 7700 900123

@@ -9,7 +9,7 @@ use ws_coverage::service::changes::NewDependent;
 use ws_coverage::{CoverageError, CoverageService};
 
 use crate::kit::{Acting, Form, WebError, WebResult, field, form};
-use crate::portal::{self as ui, Section};
+use crate::portal::{self as ui, FieldError, Section};
 
 use super::render;
 
@@ -43,12 +43,44 @@ pub(super) async fn overview(a: Acting) -> WebResult {
     covered(&a)?;
     let q = a.query.clone();
     let f = form(q.as_deref().unwrap_or("").as_bytes());
-    overview_page(&a, field(&f, "date"), None, String::new()).await
+    overview_page(&a, field(&f, "date"), None, None).await
 }
 
+/// Correct the address and mobile. Each field is checked on its own (SEED-14); a form with a
+/// problem comes back with what the member typed, each problem at its field and summarised at
+/// the top (focus moves there), and nothing is saved.
 pub(super) async fn update_contact(a: Acting, Form(f): Form) -> WebResult {
+    use ws_coverage::rules::contact::{self, ContactInput};
     covered(&a)?;
-    let (address, phone) = crate::staff::contact_form(&f);
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let typed = ContactInput {
+        line: get("line"),
+        city: get("city"),
+        state: get("state"),
+        postal_code: get("postal_code"),
+        mobile: get("mobile"),
+    };
+    let problems = contact::problems(&typed);
+    if !problems.is_empty() {
+        let errors = problems
+            .into_iter()
+            .map(|(field, code)| {
+                FieldError::new(field, a.t(&format!("cov.contact.problem.{code}")))
+            })
+            .collect();
+        let form = render::ContactForm {
+            values: typed,
+            errors,
+        };
+        return overview_page(&a, None, None, Some(form)).await;
+    }
+    let address = ws_coverage::service::changes::Address {
+        lines: vec![typed.line.clone()],
+        city: typed.city.clone(),
+        state: typed.state.to_ascii_uppercase(),
+        postal_code: typed.postal_code.clone(),
+    };
+    let phone = contact::mobile_e164(&typed.mobile);
     match a
         .state
         .coverage
@@ -57,9 +89,15 @@ pub(super) async fn update_contact(a: Acting, Form(f): Form) -> WebResult {
     {
         Ok(()) => {
             let saved = a.t("cov.contact.saved").to_owned();
-            overview_page(&a, None, Some(saved), String::new()).await
+            overview_page(&a, None, Some(saved), None).await
         }
-        Err(e) if e.status() < 500 => overview_page(&a, None, None, e.explain()).await,
+        Err(e) if e.status() < 500 => {
+            let form = render::ContactForm {
+                values: typed,
+                errors: vec![FieldError::new("", e.explain())],
+            };
+            overview_page(&a, None, None, Some(form)).await
+        }
         Err(e) => Err(WebError::internal(e)),
     }
 }
@@ -68,7 +106,7 @@ async fn overview_page(
     a: &Acting,
     date: Option<&str>,
     saved: Option<String>,
-    contact_error: String,
+    typed: Option<render::ContactForm>,
 ) -> WebResult {
     let today = a.state.coverage.clock().today();
     let mut v = render::CoverageView::default();
@@ -179,19 +217,23 @@ async fn overview_page(
         {
             let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
             let a = &p["address"][0];
-            v.contact = Some([
-                text(&a["line"][0]),
-                text(&a["city"]),
-                text(&a["state"]),
-                text(&a["postalCode"]),
-                p["telecom"]
-                    .as_array()
-                    .and_then(|t| t.iter().find(|x| x["use"] == "mobile"))
-                    .map(|x| text(&x["value"]))
-                    .unwrap_or_default(),
-            ]);
+            v.contact = Some(typed.clone().unwrap_or_else(|| {
+                render::ContactForm {
+                    values: ws_coverage::rules::contact::ContactInput {
+                        line: text(&a["line"][0]),
+                        city: text(&a["city"]),
+                        state: text(&a["state"]),
+                        postal_code: text(&a["postalCode"]),
+                        mobile: p["telecom"]
+                            .as_array()
+                            .and_then(|t| t.iter().find(|x| x["use"] == "mobile"))
+                            .map(|x| text(&x["value"]))
+                            .unwrap_or_default(),
+                    },
+                    errors: Vec::new(),
+                }
+            }));
         }
-        v.contact_error = contact_error.clone();
     }
     if v.can_manage {
         let region = st.region.as_deref();
@@ -255,11 +297,12 @@ async fn overview_page(
     if let Some(text) = saved {
         sh.flash(ui::FlashKind::Success, text);
     }
-    let status = if v.date_error.is_empty() && v.contact_error.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+    let status =
+        if v.date_error.is_empty() && v.contact.as_ref().is_none_or(|c| c.errors.is_empty()) {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
     Ok(a.html(status, render::render_coverage(&sh, &v)))
 }
 

@@ -5,8 +5,8 @@
 use askama::Template;
 
 use crate::portal::i18n::t;
-use crate::portal::pages::{page_title, render};
-use crate::portal::views::Shell;
+use crate::portal::pages::{Input, page_title, render};
+use crate::portal::views::{FieldError, Shell};
 
 /// The coverage overview, ready to show.
 #[derive(Debug, Clone, Default)]
@@ -34,11 +34,16 @@ pub struct CoverageView {
     pub plan_choices: Vec<(String, String)>,
     /// (name, dates, effective, open now).
     pub windows: Vec<(String, String, String, String)>,
-    /// The member's own address and mobile (street, city, state, ZIP, mobile), when they may
-    /// change them.
-    pub contact: Option<[String; 5]>,
-    /// A problem with the submitted contact details.
-    pub contact_error: String,
+    /// The member's own address and mobile, when they may change them: what is on record, or
+    /// what they just typed with each field's problem.
+    pub contact: Option<ContactForm>,
+}
+
+/// The contact form: values and the problems of the fields (empty when none).
+#[derive(Debug, Clone, Default)]
+pub struct ContactForm {
+    pub values: ws_coverage::rules::contact::ContactInput,
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -56,13 +61,51 @@ struct CoveragePage<'a> {
     shell: &'a Shell,
     page_title: String,
     v: &'a CoverageView,
+    /// Problems of the contact form, summarised at the top with links to the fields.
+    errors: Vec<FieldError>,
+    contact_fields: Vec<Input>,
 }
 
 pub fn render_coverage(shell: &Shell, v: &CoverageView) -> String {
+    let lang = shell.lang;
+    let (errors, contact_fields) = match &v.contact {
+        None => (Vec::new(), Vec::new()),
+        Some(c) => {
+            let e = &c.errors;
+            let x = &c.values;
+            let fields = vec![
+                Input::new(lang, e, "line", "cov.contact.line", "text")
+                    .value(&x.line)
+                    .autocomplete("address-line1"),
+                Input::new(lang, e, "city", "cov.contact.city", "text")
+                    .value(&x.city)
+                    .autocomplete("address-level2"),
+                Input::new(lang, e, "state", "cov.contact.state", "text")
+                    .value(&x.state)
+                    .autocomplete("address-level1")
+                    .css("input-short"),
+                Input::new(lang, e, "postal_code", "cov.contact.zip", "text")
+                    .value(&x.postal_code)
+                    .autocomplete("postal-code")
+                    .inputmode("numeric")
+                    .css("input-medium"),
+                Input::new(lang, e, "mobile", "cov.contact.mobile", "tel")
+                    .value(&x.mobile)
+                    .autocomplete("tel"),
+            ];
+            (e.clone(), fields)
+        }
+    };
     render(&CoveragePage {
         shell,
-        page_title: page_title(shell, t(shell.lang, "cov.title"), !v.date_error.is_empty()),
+        page_title: page_title(
+            shell,
+            t(lang, "cov.title"),
+            !v.date_error.is_empty() || !errors.is_empty(),
+        ),
         v,
+        errors,
+        contact_fields,
     })
 }
 

@@ -41,6 +41,7 @@ browser_tests!(
     smart_authorization,
     coverage_card_and_newborn,
     acting_for_child_and_teen,
+    contact_form_and_phone_width,
 );
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
@@ -621,6 +622,90 @@ mod flows {
             0,
             "the page scrolls sideways at 390 px"
         );
+        b.set_width(1280).await;
+    }
+
+    /// Issue 13: at phone width (390 px) the Coverage and ID card pages do not scroll sideways;
+    /// a bad ZIP code is marked at its field, summarised at the top (which takes the focus),
+    /// and everything the member typed is kept; nothing is saved until it is right.
+    pub async fn contact_form_and_phone_width(app: &TestApp, b: &Browser) {
+        crate::coverage::seed_family(app).await;
+        let email = "ada.okafor@example.org";
+        let input = ws_identity::service::RegisterInput {
+            mrn: "NOR100000017".into(),
+            birth_date: "1988-05-02".into(),
+            given: "Ada".into(),
+            family: "Okafor".into(),
+            email: email.into(),
+            mobile: MOBILE.into(),
+            password: PASSWORD.into(),
+        };
+        app.identity
+            .register(&input, Some("test"))
+            .await
+            .expect("registering")
+            .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
+        sign_in(b, email, PASSWORD).await;
+        b.set_width(390).await;
+        for path in [
+            "/coverage",
+            "/coverage/id-card",
+            "/coverage?lang=es",
+            "/coverage?lang=en",
+        ] {
+            b.goto(path).await;
+            assert_eq!(
+                b.horizontal_overflow().await,
+                0,
+                "{path} scrolls sideways at 390 px"
+            );
+        }
+
+        b.fill("line", "12 Alder Lane").await;
+        b.fill("city", "Tacoma").await;
+        b.fill("state", "WA").await;
+        b.fill("postal_code", "9840").await;
+        b.fill("mobile", "(253) 555-0199").await;
+        b.click("form[action='/coverage/contact'] button[type=submit]")
+            .await;
+        b.assert_shows("Enter a ZIP code of 5 digits").await;
+        assert_eq!(
+            b.count("#postal_code-error").await,
+            1,
+            "the error is at the field"
+        );
+        assert_eq!(
+            b.count("#postal_code[aria-invalid=true]").await,
+            1,
+            "the field is marked"
+        );
+        assert_eq!(b.count(".error-summary a[href='#postal_code']").await, 1);
+        assert!(
+            b.focused().await.contains("error-summary"),
+            "focus moves to the error summary, not {}",
+            b.focused().await
+        );
+        assert_eq!(
+            b.value("line").await,
+            "12 Alder Lane",
+            "typed values are kept"
+        );
+        assert_eq!(b.value("mobile").await, "(253) 555-0199");
+        assert_eq!(b.value("postal_code").await, "9840");
+        assert_eq!(b.horizontal_overflow().await, 0);
+        b.goto("/coverage").await;
+        assert_ne!(b.value("line").await, "12 Alder Lane", "nothing was saved");
+
+        b.fill("line", "12 Alder Lane").await;
+        b.fill("city", "Tacoma").await;
+        b.fill("state", "wa").await;
+        b.fill("postal_code", "98402").await;
+        b.fill("mobile", "(253) 555-0199").await;
+        b.click("form[action='/coverage/contact'] button[type=submit]")
+            .await;
+        b.assert_shows("Your address and phone were saved.").await;
+        assert_eq!(b.value("line").await, "12 Alder Lane");
+        assert_eq!(b.value("mobile").await, "+12535550199");
         b.set_width(1280).await;
     }
 

@@ -431,6 +431,19 @@ impl Browser {
         v.as_i64().unwrap_or(0)
     }
 
+    /// The `id` (or, without one, the class) of the element that has the keyboard focus.
+    pub async fn focused(&self) -> String {
+        let v = self
+            .client
+            .execute(
+                "const e = document.activeElement; return e ? (e.id || e.className || e.tagName) : '';",
+                vec![],
+            )
+            .await
+            .expect("reading the focus");
+        v.as_str().unwrap_or("").to_owned()
+    }
+
     /// Assert the page shows `needle` (compared as the user reads it).
     #[track_caller]
     pub fn assert_shows<'a>(&'a self, needle: &'a str) -> impl Future<Output = ()> + 'a {
