@@ -782,6 +782,11 @@ fn long_spanish_copay_label_fits_without_cutting() {
         find(&png, service);
         find(&pdf, service);
     }
+    // The QR code still decodes from the Spanish wallet image.
+    let img = decode_png(&render_png(&card, &es()).unwrap());
+    let found = decode_all(img.w, img.h, |x, y| img.grey(x, y));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, card.qr_payload);
 }
 
 #[test]
