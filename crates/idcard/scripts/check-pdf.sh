@@ -30,7 +30,9 @@ fail=0
 check "$out/idcard-sample.pdf" "Wellspring Health — Cascadia" "Alex Rivera" 12345678 WS-0004417 \
   "Wellspring Gold 20 HMO" G-20817 2026-01-01 "Dr. Priya Natarajan" "Primary care" '$150' \
   1-800-555-0142 1-800-555-0177 1-800-555-0190 "Emergency? Call 911 or go to the nearest hospital." 2026-01-05
-check "$out/idcard-sample-intl.pdf" "José Núñez-Nguy?n"
+check "$out/idcard-sample-intl.pdf" "José Núñez-Nguyễn"
+check "$out/idcard-sample-es.pdf" "María José Núñez-Villanueva" "Atención de especialidad" \
+  "¿Emergencia? Llame al 911 o vaya al hospital más cercano." "Dr. Nguyễn Thị Minh Khai"
 if command -v pdftoppm >/dev/null; then
   pdftoppm -png -r 150 "$out/idcard-sample.pdf" "$out/idcard-sample-page"
   echo "page image: $out/idcard-sample-page-1.png"

@@ -1,20 +1,39 @@
 //! The digital member ID card: PDF, PNG (phone wallet) and QR code.
 //!
 //! Pure rendering, no I/O: every function takes an [`IdCard`] (or a QR
-//! payload) and returns bytes or a string. All text drawn comes from the
-//! [`IdCard`] fields; the only fixed strings are field labels and the
-//! emergency notice.
+//! payload) and returns bytes or a string. Card data comes from the
+//! [`IdCard`] fields; every fixed text (field labels, headings, the
+//! emergency notice, the PDF's title and instructions, the QR code's
+//! accessible title) comes from a [`CardLabels`] the caller fills in the
+//! member's language ([`CardLabels::english`] is the default). The crate has
+//! no translations of its own.
 //!
-//! # Characters outside the fonts
+//! # Fonts
 //!
-//! * PDF ([`render_pdf`]): text is set in the base-14 Helvetica fonts with
-//!   WinAnsi encoding. Every character WinAnsi has (ASCII, Latin-1 such as
-//!   "José Núñez" or "Zoë", and the Windows-1252 extras such as the em dash,
-//!   curly quotes and the euro sign) is kept; anything else becomes `?`
-//!   ("Nguyễn" is set as "Nguy?n").
-//! * PNG ([`render_png`]): text is drawn with the `font8x8` bitmap font
-//!   (ASCII + Latin-1). En/em dashes and curly quotes are drawn as their
-//!   ASCII look-alikes; any other character the font lacks is drawn as `?`.
+//! All text, in both the PDF and the PNG, is set in DejaVu Sans and DejaVu
+//! Sans Bold 2.37, bundled in `crates/idcard/fonts/` (about 760 KB and
+//! 710 KB, compiled in with `include_bytes!`; licence: Bitstream Vera /
+//! Arev, permissive, see `fonts/LICENSE` and `fonts/README.md`). The fonts
+//! cover Latin (including Vietnamese: "Nguyễn"), Greek, Cyrillic and more,
+//! but not CJK.
+//!
+//! * Text is NFC-normalised first; control characters become spaces and any
+//!   character the font lacks is drawn as `?`. There is no complex shaping
+//!   (no ligatures, no right-to-left or Indic scripts): one glyph per
+//!   character, with the fonts' advance widths and `kern` table pairs.
+//! * PDF ([`render_pdf`]): the glyphs used are embedded as subset TrueType
+//!   CID fonts (Identity-H) with a `ToUnicode` map, so the text prints, is
+//!   searchable and copies exactly as given.
+//! * PNG ([`render_png`]): glyphs are rasterised anti-aliased with
+//!   `ab_glyph`.
+//! * Fitting: text too long for its place is set smaller (down to a minimum
+//!   per place), and wrapped where the place has room for a second line.
+//!   Labels are never cut: they keep shrinking until they fit. Card data
+//!   (names, plan names, numbers) is cut with "…" only as a last resort at
+//!   the minimum size.
+//!
+//! Both renderers are deterministic: the same card and labels give the same
+//! bytes.
 //!
 //! # QR codes
 //!
@@ -24,14 +43,17 @@
 //! [`CardError::PayloadTooLong`], because a denser code would not scan
 //! reliably at real card size.
 
+mod labels;
 mod pdf;
 mod raster;
+mod subset;
 mod text;
 
 use qrcode::{EcLevel, QrCode, Version};
 
+pub use labels::CardLabels;
 pub use pdf::render_pdf;
-pub use raster::render_png;
+pub use raster::{PNG_HEIGHT, PNG_WIDTH, render_png};
 
 /// The data printed on a member ID card. Callers format dates and phone
 /// numbers; the renderers draw the strings as given.
@@ -84,6 +106,9 @@ pub enum CardError {
     /// PNG encoding failed.
     #[error("PNG encoding failed: {0}")]
     Png(#[from] png::EncodingError),
+    /// A bundled font could not be read or subset (a build defect).
+    #[error("font error: {0}")]
+    Font(&'static str),
 }
 
 /// Largest QR version used on a card (49×49 modules). Keeps modules at least
@@ -170,9 +195,9 @@ pub(crate) fn qr_matrix(payload: &str) -> Result<QrMatrix, CardError> {
 /// One `<path>` of dark modules on a white square that includes the
 /// 4-module quiet zone, in module units (`viewBox`), with
 /// `shape-rendering="crispEdges"`; size it with CSS. Carries `role="img"`
-/// and a `<title>` for screen readers. The payload itself is not written
-/// into the markup.
-pub fn qr_svg(payload: &str) -> Result<String, CardError> {
+/// and a `<title>` for screen readers ([`CardLabels::qr_title`], escaped).
+/// The payload itself is not written into the markup.
+pub fn qr_svg(payload: &str, labels: &CardLabels) -> Result<String, CardError> {
     use std::fmt::Write as _;
     let m = qr_matrix(payload)?;
     let size = m.width + 2 * QUIET_ZONE;
@@ -192,13 +217,29 @@ pub fn qr_svg(payload: &str) -> Result<String, CardError> {
         concat!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" "#,
             r#"role="img" shape-rendering="crispEdges">"#,
-            r#"<title>Member ID card QR code</title>"#,
+            r#"<title>{title}</title>"#,
             r##"<rect width="{size}" height="{size}" fill="#fff"/>"##,
             r##"<path fill="#000" d="{d}"/></svg>"##
         ),
         size = size,
+        title = escape_xml(&labels.qr_title),
         d = d
     ))
+}
+
+/// `s` safe as XML character data.
+fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,195 +1,278 @@
-//! Character handling shared by the renderers: WinAnsi encoding and
-//! Helvetica metrics for the PDF, glyph lookup for the bitmap font.
+//! Text shared by the renderers: the bundled DejaVu fonts, their metrics
+//! (advance widths and `kern` pairs, through `ab_glyph`), and fitting a
+//! string into a box by shrinking, wrapping and, for data only, cutting.
 
-use font8x8::{BASIC_FONTS, LATIN_FONTS, UnicodeFonts};
+use ab_glyph::{Font, FontRef, GlyphId};
+use unicode_normalization::UnicodeNormalization;
 
-/// Windows-1252 bytes 0x80..=0x9F and the characters they stand for
-/// (the five undefined slots are left out).
-const WIN_ANSI_HIGH: [(char, u8); 27] = [
-    ('€', 0x80),
-    ('‚', 0x82),
-    ('ƒ', 0x83),
-    ('„', 0x84),
-    ('…', 0x85),
-    ('†', 0x86),
-    ('‡', 0x87),
-    ('ˆ', 0x88),
-    ('‰', 0x89),
-    ('Š', 0x8A),
-    ('‹', 0x8B),
-    ('Œ', 0x8C),
-    ('Ž', 0x8E),
-    ('\u{2018}', 0x91),
-    ('\u{2019}', 0x92),
-    ('\u{201C}', 0x93),
-    ('\u{201D}', 0x94),
-    ('•', 0x95),
-    ('–', 0x96),
-    ('—', 0x97),
-    ('˜', 0x98),
-    ('™', 0x99),
-    ('š', 0x9A),
-    ('›', 0x9B),
-    ('œ', 0x9C),
-    ('ž', 0x9E),
-    ('Ÿ', 0x9F),
-];
+use crate::CardError;
 
-/// One character as a WinAnsi byte; `?` when WinAnsi has no such character.
-/// Control characters (tabs, newlines) become spaces.
-pub(crate) fn win_ansi_byte(c: char) -> u8 {
-    let u = c as u32;
-    match u {
-        0x20..=0x7E | 0xA0..=0xFF => u as u8,
-        0x00..=0x1F | 0x7F => b' ',
-        _ => WIN_ANSI_HIGH
-            .iter()
-            .find(|(ch, _)| *ch == c)
-            .map_or(b'?', |(_, b)| *b),
+/// DejaVu Sans 2.37 (see `fonts/README.md` and `fonts/LICENSE`).
+pub(crate) static REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold 2.37.
+pub(crate) static BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
+/// Drawn in place of a character the font has no glyph for.
+pub(crate) const MISSING: char = '?';
+/// Ends text cut to fit.
+pub(crate) const ELLIPSIS: char = '…';
+/// Size step when shrinking text, in the renderer's unit (pt or px).
+const STEP: f32 = 0.5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Face {
+    Regular,
+    Bold,
+}
+
+/// The two bundled faces, parsed.
+pub(crate) struct Fonts {
+    regular: FontRef<'static>,
+    bold: FontRef<'static>,
+}
+
+impl Fonts {
+    pub(crate) fn load() -> Result<Self, CardError> {
+        let parse = |data: &'static [u8]| {
+            FontRef::try_from_slice(data)
+                .map_err(|_| CardError::Font("bundled font does not parse"))
+        };
+        Ok(Fonts {
+            regular: parse(REGULAR_TTF)?,
+            bold: parse(BOLD_TTF)?,
+        })
+    }
+
+    pub(crate) fn get(&self, face: Face) -> &FontRef<'static> {
+        match face {
+            Face::Regular => &self.regular,
+            Face::Bold => &self.bold,
+        }
     }
 }
 
-/// A string in WinAnsi encoding (see [`win_ansi_byte`]).
-pub(crate) fn win_ansi(s: &str) -> Vec<u8> {
-    s.chars().map(win_ansi_byte).collect()
+/// Font units per em.
+pub(crate) fn upem(font: &FontRef) -> f32 {
+    font.units_per_em().unwrap_or(2048.0)
 }
 
-/// Helvetica advance widths (1/1000 em) for ASCII 0x20..=0x7E, from the
-/// Adobe core-14 AFM files.
-#[rustfmt::skip]
-const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
-
-/// Helvetica-Bold advance widths (1/1000 em) for ASCII 0x20..=0x7E.
-#[rustfmt::skip]
-const HELVETICA_BOLD: [u16; 95] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611,
-    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556,
-    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
-    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
-];
-
-/// The unaccented ASCII letter a Latin-1 letter is built on (accented
-/// letters share their base letter's width in Helvetica).
-fn latin1_base(b: u8) -> Option<u8> {
-    Some(match b {
-        0xC0..=0xC5 => b'A',
-        0xC6 => return None, // Æ: wider than A, use the default
-        0xC7 => b'C',
-        0xC8..=0xCB => b'E',
-        0xCC..=0xCF => b'I',
-        0xD0 => b'D',
-        0xD1 => b'N',
-        0xD2..=0xD6 | 0xD8 => b'O',
-        0xD9..=0xDC => b'U',
-        0xDD => b'Y',
-        0xE0..=0xE5 => b'a',
-        0xE7 => b'c',
-        0xE8..=0xEB => b'e',
-        0xEC..=0xEF => b'i',
-        0xF1 => b'n',
-        0xF2..=0xF6 | 0xF8 => b'o',
-        0xF9..=0xFC => b'u',
-        0xFD | 0xFF => b'y',
-        0x8A => b'S',
-        0x9A => b's',
-        0x8E => b'Z',
-        0x9E => b'z',
-        0x9F => b'Y',
-        _ => return None,
-    })
-}
-
-/// Width of WinAnsi text in points at `size`.
-pub(crate) fn text_width(bytes: &[u8], bold: bool, size: f32) -> f32 {
-    let table = if bold { &HELVETICA_BOLD } else { &HELVETICA };
-    let units: u32 = bytes
-        .iter()
-        .map(|&b| {
-            let b = latin1_base(b).unwrap_or(b);
-            match b {
-                0x20..=0x7E => u32::from(table[usize::from(b - 0x20)]),
-                0x97 | 0xC6 | 0xE6 | 0x8C | 0x9C | 0x89 => 1000, // em dash, Æ, æ, Œ, œ, ‰
-                _ => 556,
+/// `s` as it will be drawn with `font`: NFC-normalised (so "Nguyễn" typed
+/// as "e" + combining marks uses the font's precomposed glyph), control
+/// characters as spaces, and characters the font lacks as `?`.
+pub(crate) fn clean(font: &FontRef, s: &str) -> String {
+    s.nfc()
+        .map(|c| {
+            if c.is_control() {
+                ' '
+            } else if font.glyph_id(c).0 == 0 {
+                MISSING
+            } else {
+                c
             }
         })
-        .sum();
-    units as f32 * size / 1000.0
+        .collect()
 }
 
-/// Text fitted into `max_width` points: the largest size from `size` down to
-/// `min_size` (in half-point steps) at which it fits, else `min_size` with
-/// the tail cut and an ellipsis added.
-pub(crate) fn fit_pdf(
+/// One glyph of a laid-out line: its id, the character it stands for and
+/// its pen position in em from the line start.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placed {
+    pub(crate) id: GlyphId,
+    pub(crate) ch: char,
+    pub(crate) x: f32,
+    /// `kern` adjustment before this glyph, in em (negative = closer).
+    pub(crate) kern: f32,
+}
+
+/// Glyph positions of `s` (already [`clean`]ed), one glyph per character,
+/// with the fonts' advance widths and `kern` pairs; and the line's width,
+/// all in em.
+pub(crate) fn layout(font: &FontRef, s: &str) -> (Vec<Placed>, f32) {
+    let em = upem(font);
+    let mut out = Vec::with_capacity(s.len());
+    let mut x = 0.0;
+    let mut prev: Option<GlyphId> = None;
+    for ch in s.chars() {
+        let id = font.glyph_id(ch);
+        let kern = prev.map_or(0.0, |p| font.kern_unscaled(p, id)) / em;
+        x += kern;
+        out.push(Placed { id, ch, x, kern });
+        x += font.h_advance_unscaled(id) / em;
+        prev = Some(id);
+    }
+    (out, x)
+}
+
+/// Width of `s` (already [`clean`]ed) in em.
+pub(crate) fn width_em(font: &FontRef, s: &str) -> f32 {
+    layout(font, s).1
+}
+
+/// What to do with text that does not fit at the smallest size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Overflow {
+    /// Keep shrinking below the minimum until it fits: for labels, which are
+    /// never cut.
+    Shrink,
+    /// Cut the last line at the minimum size and end it with "…": for data
+    /// (names, plan names) as a last resort.
+    Ellipsis,
+}
+
+/// Text fitted into a box: the lines to draw and the size to draw them at.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Fitted {
+    pub(crate) lines: Vec<String>,
+    pub(crate) size: f32,
+    /// Width of the widest line at `size`.
+    pub(crate) width: f32,
+}
+
+/// `s` fitted into `max_lines` lines of at most `max_w`: the largest size
+/// from `size` down to `min` (in half steps) at which it fits, wrapping at
+/// spaces and after hyphens when more than one line is allowed; then
+/// `overflow` decides.
+pub(crate) fn fit(
+    font: &FontRef,
     s: &str,
-    bold: bool,
     size: f32,
-    min_size: f32,
-    max_width: f32,
-) -> (Vec<u8>, f32) {
-    let bytes = win_ansi(s);
-    let mut sz = size;
-    while sz >= min_size {
-        if text_width(&bytes, bold, sz) <= max_width {
-            return (bytes, sz);
-        }
-        sz -= 0.5;
-    }
-    let mut cut = bytes;
-    while !cut.is_empty() {
-        cut.pop();
-        let mut t = cut.clone();
-        t.push(0x85); // …
-        if text_width(&t, bold, min_size) <= max_width {
-            return (t, min_size);
-        }
-    }
-    (cut, min_size)
-}
-
-/// The 8×8 glyph drawn for `c` (row-major, bit 0 = leftmost pixel).
-/// Dashes and curly quotes map to ASCII look-alikes; characters the font
-/// lacks are drawn as `?`.
-pub(crate) fn glyph(c: char) -> [u8; 8] {
-    let c = match c {
-        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
-        '\u{2018}' | '\u{2019}' | '\u{201A}' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' => '"',
-        '\u{2022}' => '\u{B7}',
-        c if (c as u32) < 0x20 || c == '\u{7F}' => ' ',
-        c => c,
+    min: f32,
+    max_w: f32,
+    max_lines: usize,
+    overflow: Overflow,
+) -> Fitted {
+    let s = clean(font, s);
+    let s = s.trim();
+    let max_lines = max_lines.max(1);
+    let done = |lines: Vec<String>, size: f32| {
+        let width = lines.iter().map(|l| width_em(font, l)).fold(0.0, f32::max) * size;
+        Fitted { lines, size, width }
     };
-    BASIC_FONTS
-        .get(c)
-        .or_else(|| LATIN_FONTS.get(c))
-        .or_else(|| BASIC_FONTS.get('?'))
-        .unwrap_or([0; 8])
-}
-
-/// Characters of `s` fitted into `max_px` pixels of 8-px-per-scale cells:
-/// the largest scale in `scales` (largest first) that fits, else the last
-/// scale with the tail cut and "..." appended.
-pub(crate) fn fit_px(s: &str, scales: &[u32], max_px: u32) -> (Vec<char>, u32) {
-    let chars: Vec<char> = s.chars().collect();
-    let n = chars.len() as u32;
-    let mut last = 1;
-    for &sc in scales {
-        last = sc;
-        if n * 8 * sc <= max_px {
-            return (chars, sc);
+    let try_size =
+        |sz: f32| break_lines(font, s, max_w / sz, false).filter(|lines| lines.len() <= max_lines);
+    let mut sz = size;
+    loop {
+        if let Some(lines) = try_size(sz) {
+            return done(lines, sz);
+        }
+        if sz - STEP < min - 1e-4 {
+            break;
+        }
+        sz -= STEP;
+    }
+    match overflow {
+        Overflow::Shrink => {
+            let mut sz = min;
+            for _ in 0..100 {
+                sz *= 0.95;
+                if let Some(lines) = try_size(sz) {
+                    return done(lines, sz);
+                }
+            }
+            // Unreachable in practice; one line scaled to the box.
+            let w = width_em(font, s).max(f32::EPSILON);
+            done(vec![s.to_owned()], (max_w / w).min(min) * 0.999)
+        }
+        Overflow::Ellipsis => {
+            let max_em = max_w / min;
+            let mut lines = break_lines(font, s, max_em, true).unwrap_or_default();
+            if lines.len() > max_lines {
+                lines.truncate(max_lines);
+                if let Some(last) = lines.last_mut() {
+                    *last = ellipsize(font, last, max_em);
+                }
+            }
+            done(lines, min)
         }
     }
-    let fit = (max_px / (8 * last)) as usize;
-    let keep = fit.saturating_sub(3);
-    let mut out: Vec<char> = chars.into_iter().take(keep).collect();
-    out.extend(['.', '.', '.'].iter().take(fit.min(3)));
-    (out, last)
+}
+
+/// `line` with "…" appended, cut (at a word if it can) until it fits.
+fn ellipsize(font: &FontRef, line: &str, max_em: f32) -> String {
+    let mut cut: Vec<char> = line.chars().collect();
+    loop {
+        let mut t: String = cut.iter().collect::<String>().trim_end().to_owned();
+        t.push(ELLIPSIS);
+        if width_em(font, &t) <= max_em || cut.is_empty() {
+            return t;
+        }
+        cut.pop();
+    }
+}
+
+/// Greedy line breaking at spaces (dropped at the break) and after hyphens
+/// (kept). A piece longer than a line is cut between characters when
+/// `hard`, else there is no solution.
+fn break_lines(font: &FontRef, s: &str, max_em: f32, hard: bool) -> Option<Vec<String>> {
+    let fits = |t: &str| width_em(font, t.trim_end()) <= max_em + 1e-6;
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for piece in pieces(s) {
+        let candidate = format!("{cur}{piece}");
+        if fits(&candidate) {
+            cur = candidate;
+            continue;
+        }
+        if !cur.trim().is_empty() {
+            lines.push(cur.trim_end().to_owned());
+        }
+        cur = String::new();
+        if fits(piece) {
+            cur.push_str(piece);
+        } else if hard {
+            for ch in piece.chars() {
+                let mut t = cur.clone();
+                t.push(ch);
+                if fits(&t) || cur.is_empty() {
+                    cur = t;
+                } else {
+                    lines.push(cur.trim_end().to_owned());
+                    cur = ch.to_string();
+                }
+            }
+        } else {
+            return None;
+        }
+    }
+    if !cur.trim().is_empty() || lines.is_empty() {
+        lines.push(cur.trim_end().to_owned());
+    }
+    Some(lines)
+}
+
+/// `s` split after each space and hyphen.
+fn pieces(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if c == ' ' || c == '-' {
+            let end = i + c.len_utf8();
+            out.push(&s[start..end]);
+            start = end;
+        }
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+/// Whether drawn text is a fixed label (never cut) or card data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Label,
+    Value,
+}
+
+/// A record of one fitted text drawn by a renderer (for the tests: what
+/// was drawn, at what size, how wide, into how wide a box).
+#[derive(Debug, Clone)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) struct Drawn {
+    /// The text asked for (before fitting).
+    pub(crate) source: String,
+    pub(crate) fitted: Fitted,
+    pub(crate) face: Face,
+    pub(crate) max_w: f32,
+    pub(crate) role: Role,
 }

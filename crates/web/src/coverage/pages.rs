@@ -449,7 +449,9 @@ pub(super) async fn id_card_page(a: Acting) -> WebResult {
         .await
     {
         Ok(card) => {
-            let qr = ws_idcard::qr_svg(&card.qr_payload).unwrap_or_default();
+            // English until the card's labels are in the Fluent files.
+            let labels = ws_idcard::CardLabels::english();
+            let qr = ws_idcard::qr_svg(&card.qr_payload, &labels).unwrap_or_default();
             Ok(a.html(
                 StatusCode::OK,
                 render::render_id_card(&sh, Some(&card), &qr, ""),
@@ -465,10 +467,12 @@ pub(super) async fn id_card_page(a: Acting) -> WebResult {
 
 async fn card_file(a: Acting, pdf: bool) -> WebResult {
     let card = card_for(&a).await?;
+    // English until the card's labels are in the Fluent files.
+    let labels = ws_idcard::CardLabels::english();
     let (bytes, ctype) = if pdf {
-        (ws_idcard::render_pdf(&card), "application/pdf")
+        (ws_idcard::render_pdf(&card, &labels), "application/pdf")
     } else {
-        (ws_idcard::render_png(&card), "image/png")
+        (ws_idcard::render_png(&card, &labels), "image/png")
     };
     let b = bytes.map_err(WebError::internal)?;
     let mut resp = (StatusCode::OK, b).into_response();

@@ -889,9 +889,10 @@ async fn id_card_offered_by_plan(app: &TestApp) {
         "{:?}",
         card.copays
     );
-    let pdf = ws_idcard::render_pdf(&card).unwrap();
+    let labels = ws_idcard::CardLabels::english();
+    let pdf = ws_idcard::render_pdf(&card, &labels).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
-    let png = ws_idcard::render_png(&card).unwrap();
+    let png = ws_idcard::render_png(&card, &labels).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     // Move the spouse to Medicare Advantage: no digital card, and the reason says why.
     let mut c = app.get("/Coverage/cov-spouse").await.json();
