@@ -563,3 +563,25 @@ cov-contact-problem-required = Fill in this field
 cov-contact-problem-invalid-state = Enter the two-letter state code, like WA
 cov-contact-problem-invalid-zip = Enter a ZIP code of 5 digits, like 98101 (or ZIP+4: 98101-1234)
 cov-contact-problem-invalid-mobile = Enter a mobile number with its area code, like (206) 555-0142, or in international form, like +44 7700 900123
+
+## The ID card (PDF, wallet image, QR title) (issue 13)
+
+card-label-title = Member ID card
+card-label-cut-and-fold = Cut along the outer dashed line, fold along the dotted centre line so the front and back face out.
+card-label-front = Front
+card-label-back = Back
+card-label-mrn = MRN
+card-label-member-id = Member ID
+card-label-plan = Plan
+card-label-group = Group
+card-label-effective = Effective
+card-label-pcp = PCP
+card-label-copays = Copays
+card-label-more-copays = more: see your plan documents
+card-label-phone-numbers = Phone numbers
+card-label-member-services = Member Services
+card-label-advice-nurse = Advice nurse, 24/7
+card-label-away-from-home = Away from home
+card-label-emergency = Emergency? Call 911 or go to the nearest hospital.
+card-label-issued = Issued
+card-label-qr-title = Member ID card QR code

@@ -564,3 +564,25 @@ cov-contact-problem-required = Complete este campo
 cov-contact-problem-invalid-state = Escriba el código de dos letras del estado, como WA
 cov-contact-problem-invalid-zip = Escriba un código postal de 5 dígitos, como 98101 (o ZIP+4: 98101-1234)
 cov-contact-problem-invalid-mobile = Escriba un número de celular con su código de área, como (206) 555-0142, o en forma internacional, como +44 7700 900123
+
+## The ID card (PDF, wallet image, QR title) (issue 13)
+
+card-label-title = Tarjeta de identificación de miembro
+card-label-cut-and-fold = Recorte por la línea discontinua exterior y doble por la línea punteada del centro para que el frente y el reverso queden hacia afuera.
+card-label-front = Frente
+card-label-back = Reverso
+card-label-mrn = N.º de expediente
+card-label-member-id = N.º de miembro
+card-label-plan = Plan
+card-label-group = Grupo
+card-label-effective = Vigente desde
+card-label-pcp = Médico de cabecera
+card-label-copays = Copagos
+card-label-more-copays = más: consulte los documentos de su plan
+card-label-phone-numbers = Teléfonos
+card-label-member-services = Servicios para miembros
+card-label-advice-nurse = Enfermera de consulta, 24/7
+card-label-away-from-home = Fuera de su área
+card-label-emergency = ¿Emergencia? Llame al 911 o vaya al hospital más cercano.
+card-label-issued = Emitida
+card-label-qr-title = Código QR de la tarjeta de identificación de miembro

@@ -450,7 +450,7 @@ pub(super) async fn id_card_page(a: Acting) -> WebResult {
     {
         Ok(card) => {
             // English until the card's labels are in the Fluent files.
-            let labels = ws_idcard::CardLabels::english();
+            let labels = render::card_labels(a.lang);
             let qr = ws_idcard::qr_svg(&card.qr_payload, &labels).unwrap_or_default();
             Ok(a.html(
                 StatusCode::OK,
@@ -468,7 +468,7 @@ pub(super) async fn id_card_page(a: Acting) -> WebResult {
 async fn card_file(a: Acting, pdf: bool) -> WebResult {
     let card = card_for(&a).await?;
     // English until the card's labels are in the Fluent files.
-    let labels = ws_idcard::CardLabels::english();
+    let labels = render::card_labels(a.lang);
     let (bytes, ctype) = if pdf {
         (ws_idcard::render_pdf(&card, &labels), "application/pdf")
     } else {

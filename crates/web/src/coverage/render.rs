@@ -185,3 +185,47 @@ pub fn render_areas(
         choices,
     })
 }
+
+/// The ID card's fixed words (PDF, wallet image, the QR code's title) in the member's language.
+pub fn card_labels(lang: crate::portal::Lang) -> ws_idcard::CardLabels {
+    let l = |k: &str| t(lang, k).to_owned();
+    ws_idcard::CardLabels {
+        title: l("card.label.title"),
+        cut_and_fold: l("card.label.cut-and-fold"),
+        front: l("card.label.front"),
+        back: l("card.label.back"),
+        mrn: l("card.label.mrn"),
+        member_id: l("card.label.member-id"),
+        plan: l("card.label.plan"),
+        group: l("card.label.group"),
+        effective: l("card.label.effective"),
+        pcp: l("card.label.pcp"),
+        copays: l("card.label.copays"),
+        more_copays: l("card.label.more-copays"),
+        phone_numbers: l("card.label.phone-numbers"),
+        member_services: l("card.label.member-services"),
+        advice_nurse: l("card.label.advice-nurse"),
+        away_from_home: l("card.label.away-from-home"),
+        emergency: l("card.label.emergency"),
+        issued: l("card.label.issued"),
+        qr_title: l("card.label.qr-title"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::portal::Lang;
+
+    /// The English labels are the card crate's own; every Spanish one is a translation.
+    #[test]
+    fn card_labels_in_both_languages() {
+        assert_eq!(card_labels(Lang::En), ws_idcard::CardLabels::english());
+        let es = card_labels(Lang::Es);
+        assert_eq!(
+            es.emergency,
+            "¿Emergencia? Llame al 911 o vaya al hospital más cercano."
+        );
+        assert_ne!(es.title, ws_idcard::CardLabels::english().title);
+    }
+}
