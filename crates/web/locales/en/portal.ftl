@@ -195,7 +195,7 @@ card-account = Your password, two-step verification and where you are signed in.
 
 soon-badge = Coming soon
 soon-list = What you will be able to do here:
-soon-meanwhile = Until then, call Member Services at the number on the back of your member ID card. We are glad to help.
+soon-meanwhile = Until then, call Member Services at { $phone } (also on the back of your member ID card). We are glad to help.
 soon-home = Back to My Health
 soon-record-about = This is where you will find your health record, in plain words.
 soon-record-1 = See test results as soon as they are ready, with the normal range and earlier results
@@ -585,3 +585,8 @@ card-label-away-from-home = Away from home
 card-label-emergency = Emergency? Call 911 or go to the nearest hospital.
 card-label-issued = Issued
 card-label-qr-title = Member ID card QR code
+
+## Placeholder sections name the numbers; the cookie notice (issue 13)
+
+soon-nurse = For advice about symptoms, our advice nurses answer any time, day or night, at { $phone }.
+footer-cookies = This site uses only the cookies it needs to work: to keep you signed in, protect your forms, remember your language and recognise this browser when you sign in. None are used for advertising or tracking, and your information is never sold.

@@ -196,7 +196,7 @@ card-account = Su contraseña, la verificación en dos pasos y dónde tiene la s
 
 soon-badge = Próximamente
 soon-list = Lo que podrá hacer aquí:
-soon-meanwhile = Mientras tanto, llame a Servicios para Miembros al número que aparece en el reverso de su tarjeta de miembro. Con gusto le ayudaremos.
+soon-meanwhile = Mientras tanto, llame a Servicios para Miembros al { $phone } (también en el reverso de su tarjeta de identificación de miembro). Con gusto le ayudamos.
 soon-home = Volver a Mi salud
 soon-record-about = Aquí encontrará su expediente médico, en palabras sencillas.
 soon-record-1 = Ver los resultados de sus pruebas en cuanto estén listos, con el rango normal y los resultados anteriores
@@ -586,3 +586,8 @@ card-label-away-from-home = Fuera de su área
 card-label-emergency = ¿Emergencia? Llame al 911 o vaya al hospital más cercano.
 card-label-issued = Emitida
 card-label-qr-title = Código QR de la tarjeta de identificación de miembro
+
+## Placeholder sections name the numbers; the cookie notice (issue 13)
+
+soon-nurse = Para consejos sobre síntomas, nuestras enfermeras de consulta le atienden a cualquier hora, de día o de noche, al { $phone }.
+footer-cookies = Este sitio usa solo las cookies que necesita para funcionar: mantener su sesión, proteger sus formularios, recordar su idioma y reconocer este navegador cuando inicia sesión. Ninguna se usa para publicidad ni seguimiento, y su información nunca se vende.

@@ -50,7 +50,11 @@ async fn section(me: SignedIn) -> WebResult {
         .find(|x| x.href() == path)
         .unwrap_or(Section::MyHealth);
     let sh = me.shell(sec).await;
-    Ok(me.html(StatusCode::OK, ui::render_section(&sh, sec)))
+    let c = &me.state.coverage.contacts;
+    Ok(me.html(
+        StatusCode::OK,
+        ui::render_section(&sh, sec, &c.member_services, &c.advice_nurse),
+    ))
 }
 
 /// Any address nobody serves: the 404 page in the portal's shell and the visitor's language.

@@ -224,6 +224,8 @@ struct SectionPage<'a> {
     about: String,
     coming: Vec<String>,
     emergency: bool,
+    meanwhile: String,
+    nurse: String,
 }
 
 /// Texts of the "coming soon" list of a section (`soon.<slug>.1`, `.2`, …).
@@ -236,7 +238,14 @@ pub fn coming_soon_keys(section: Section) -> Vec<String> {
 
 /// A part of the portal that later work fills: what it is for and what is coming. Get Care
 /// always says to call 911 in an emergency (SEED-11).
-pub fn render_section(shell: &Shell, section: Section) -> String {
+/// A section still to come. `member_services` and `advice_nurse` are the numbers the page asks
+/// the member to call meanwhile.
+pub fn render_section(
+    shell: &Shell,
+    section: Section,
+    member_services: &str,
+    advice_nurse: &str,
+) -> String {
     let lang = shell.lang;
     let heading = t(lang, section.label_key());
     render(&SectionPage {
@@ -249,6 +258,8 @@ pub fn render_section(shell: &Shell, section: Section) -> String {
             .map(|k| t(lang, k).to_owned())
             .collect(),
         emergency: section == Section::GetCare,
+        meanwhile: tf(lang, "soon.meanwhile", &[("phone", member_services)]),
+        nurse: tf(lang, "soon.nurse", &[("phone", advice_nurse)]),
     })
 }
 
@@ -540,7 +551,12 @@ mod tests {
             ("home", render_home(&signed_in(lang, Section::MyHealth))),
             (
                 "section",
-                render_section(&signed_in(lang, Section::GetCare), Section::GetCare),
+                render_section(
+                    &signed_in(lang, Section::GetCare),
+                    Section::GetCare,
+                    "1-800-555-0100",
+                    "1-800-555-0111",
+                ),
             ),
             ("sharing", render_sharing(&signed, &sharing)),
             ("access-log", render_access_log(&signed, &log)),
@@ -866,7 +882,12 @@ mod tests {
     fn header_has_person_switcher_menu_and_sign_out() {
         let mut shell = signed_in(Lang::En, Section::MedicalRecord);
         shell.path = "/record".into();
-        let html = render_section(&shell, Section::MedicalRecord);
+        let html = render_section(
+            &shell,
+            Section::MedicalRecord,
+            "1-800-555-0100",
+            "1-800-555-0111",
+        );
         assert!(html.contains("action=\"/act-as\""));
         assert!(html.contains("<select id=\"patient\" name=\"patient\">"));
         assert!(html.contains("<option value=\"p-1\" selected>"));
@@ -1008,10 +1029,17 @@ mod tests {
         for s in Section::PLACEHOLDERS {
             assert!(coming_soon_keys(s).len() >= 3, "{s:?}");
             for lang in [Lang::En, Lang::Es] {
-                let html = render_section(&signed_in(lang, s), s);
+                let html =
+                    render_section(&signed_in(lang, s), s, "1-800-555-0100", "1-800-555-0111");
                 assert!(html.contains(&escaped(t(lang, "soon.badge"))));
                 assert!(html.contains(&escaped(t(lang, &format!("soon.{}.about", s.slug())))));
                 assert!(html.contains("911"), "footer or Get Care");
+                assert!(
+                    html.contains("1-800-555-0100"),
+                    "the number to call meanwhile"
+                );
+                assert!(html.contains("1-800-555-0111"), "the advice nurse");
+                assert!(html.contains("id=\"cookies\""), "the cookie notice");
                 assert_eq!(
                     html.contains("notice-emergency"),
                     s == Section::GetCare,

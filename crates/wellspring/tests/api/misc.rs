@@ -113,11 +113,31 @@ async fn unknown_paths_and_methods(app: &TestApp) {
     r.assert_outcome(405, "PATCH");
     let r = app.send(app.client.delete(app.url("/metadata"))).await;
     r.assert_outcome(405, "DELETE");
-    // Outside /fhir there is no OperationOutcome, just a 404.
+    // Outside /fhir an unknown address gets the portal's 404 page, in the shell and in the
+    // visitor's language (issue 13), not a bare status.
     let r = app
         .send(app.client.get(format!("{}/nothing-here", app.base)))
         .await;
     r.assert_status(404);
+    let html = reqwest::Client::new()
+        .get(format!("{}/nothing-here/at/all?lang=es", app.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(html.status(), 404);
+    assert!(
+        html.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/html")
+    );
+    let body = html.text().await.expect("body");
+    assert!(body.contains("lang=\"es\""), "{body}");
+    assert!(body.contains("No encontramos la página"), "{body}");
+    assert!(
+        body.contains("class=\"site-footer\""),
+        "the page is in the shell"
+    );
 }
 
 /// BUG (reported): the FHIR base with a trailing slash (`/fhir/`, as many clients spell their
