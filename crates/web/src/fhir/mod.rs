@@ -66,12 +66,30 @@ impl IntoResponse for Outcome {
     }
 }
 
-/// Per-request details every handler needs.
-struct Ctx {
+/// The FHIR request context every handler needs — who is calling (a bad token is a 401 with a
+/// challenge), `_format`/`Accept` (406 for anything but JSON), `_pretty`, `Prefer` — read once
+/// by this extractor before the handler runs.
+pub(crate) struct Ctx {
     caller: Caller,
     pretty: bool,
     lenient: bool,
     prefer_return: Option<String>,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Ctx {
+    type Rejection = Outcome;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        s: &AppState,
+    ) -> Result<Ctx, Outcome> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        ctx(s, &addr, &parts.headers, parts.uri.query()).await
+    }
 }
 
 async fn ctx(
@@ -341,39 +359,24 @@ macro_rules! try_resp {
     };
 }
 
-async fn everything(
-    State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    Path(id): Path<String>,
-) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
+async fn everything(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     match s.fhir.everything(&ctx.caller, &id).await {
         Ok(body) => ok_json(&ctx, StatusCode::OK, body),
         Err(e) => fhir_error(&e),
     }
 }
 
-async fn metadata(
-    State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
+async fn metadata(State(s): State<AppState>, ctx: Ctx) -> Response {
     let cs = ws_fhir_service::capability::capability_statement(&s.fhir.base_url, s.version);
     ok_json(&ctx, StatusCode::OK, cs.to_string())
 }
 
 async fn read(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
     headers: HeaderMap,
-    RawQuery(q): RawQuery,
     Path((rtype, id)): Path<(String, String)>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     match s.fhir.read(&ctx.caller, &rtype, &id).await {
         Ok(r) => {
             let etag = format!("W/\"{}\"", r.version);
@@ -394,12 +397,9 @@ async fn read(
 
 async fn vread(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
+    ctx: Ctx,
     Path((rtype, id, vid)): Path<(String, String, String)>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     match s.fhir.vread(&ctx.caller, &rtype, &id, &vid).await {
         Ok(r) => resource_response(&ctx, &r),
         Err(e) => fhir_error(&e),
@@ -408,13 +408,11 @@ async fn vread(
 
 async fn create(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
     headers: HeaderMap,
-    RawQuery(q): RawQuery,
     Path(rtype): Path<String>,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let bytes = try_resp!(read_body(&headers, body).await);
     let if_none_exist = try_resp!(header_text(&headers, "if-none-exist"));
     match s
@@ -429,13 +427,11 @@ async fn create(
 
 async fn update(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
     headers: HeaderMap,
-    RawQuery(q): RawQuery,
     Path((rtype, id)): Path<(String, String)>,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let bytes = try_resp!(read_body(&headers, body).await);
     let if_match = try_resp!(header_text(&headers, "if-match"));
     match s
@@ -450,13 +446,12 @@ async fn update(
 
 async fn conditional_update(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
     Path(rtype): Path<String>,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let bytes = try_resp!(read_body(&headers, body).await);
     let criteria = criteria_of(q.as_deref());
     match s
@@ -471,12 +466,10 @@ async fn conditional_update(
 
 async fn delete(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
     headers: HeaderMap,
-    RawQuery(q): RawQuery,
     Path((rtype, id)): Path<(String, String)>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let if_match = try_resp!(header_text(&headers, "if-match"));
     match s.fhir.delete(&ctx.caller, &rtype, &id, if_match).await {
         Ok(w) => {
@@ -490,12 +483,10 @@ async fn delete(
 
 async fn conditional_delete(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
     Path(rtype): Path<String>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let criteria = criteria_of(q.as_deref());
     match s
         .fhir
@@ -536,25 +527,22 @@ async fn run_search(s: &AppState, ctx: &Ctx, rtype: &str, pairs: &[(String, Stri
 
 async fn search(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
     Path(rtype): Path<String>,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let pairs = q.as_deref().map(parse_query_string).unwrap_or_default();
     run_search(&s, &ctx, &rtype, &pairs).await
 }
 
 async fn search_post(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
     Path(rtype): Path<String>,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -633,12 +621,10 @@ async fn history_any(
 
 pub(crate) async fn bundle(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
     headers: HeaderMap,
-    RawQuery(q): RawQuery,
     body: Body,
 ) -> Response {
-    let ctx = try_resp!(ctx(&s, &addr, &headers, q.as_deref()).await);
     let bytes = try_resp!(read_body(&headers, body).await);
     match s.fhir.process_bundle(&ctx.caller, &bytes).await {
         Ok(v) => ok_json(&ctx, StatusCode::OK, v.to_string()),
