@@ -21,6 +21,55 @@ const PASSWORD: &str = "quiet meadow copper kettle";
 const NEW_PASSWORD: &str = "amber lantern under river stone";
 const MOBILE: &str = "(206) 555-0142";
 
+/// The coverage fixture's family (`coverage::seed_family`), with Ada Okafor, the subscriber,
+/// registered and signed in.
+async fn sign_in_ada(app: &TestApp, b: &Browser) {
+    crate::coverage::seed_family(app).await;
+    let email = "ada.okafor@example.org";
+    let input = ws_identity::service::RegisterInput {
+        mrn: "NOR100000017".into(),
+        birth_date: "1988-05-02".into(),
+        given: "Ada".into(),
+        family: "Okafor".into(),
+        email: email.into(),
+        mobile: MOBILE.into(),
+        password: PASSWORD.into(),
+    };
+    app.identity
+        .register(&input, Some("test"))
+        .await
+        .expect("registering")
+        .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
+    sign_in(b, email, PASSWORD).await;
+}
+
+/// A parent (40s) with a young child (7–8) and a teen (15), parent links recorded; returns
+/// (parent's own patient id, child's, teen's).
+async fn parent_child_teen(
+    app: &TestApp,
+    mrns: [&str; 3],
+    given: [&str; 3],
+    family: &str,
+    email: &str,
+) -> (String, String, String) {
+    let (own, parent) = seed_member(app, mrns[0], given[0], family, &years_ago(40), email).await;
+    let child = seed_patient(app, mrns[1], given[1], family, &years_ago(8)).await;
+    let teen = seed_patient(app, mrns[2], given[2], family, &years_ago(15)).await;
+    for kid in [&child, &teen] {
+        app.identity
+            .record_grant(
+                "staff:test",
+                kid,
+                &parent,
+                Relationship::Parent,
+                "birth certificate",
+            )
+            .await
+            .expect("recording the parent link");
+    }
+    (own, child, teen)
+}
+
 /// One browser flow per test: `browser::<flow>`.
 macro_rules! browser_tests {
     ($($name:ident),* $(,)?) => {
@@ -383,23 +432,7 @@ mod flows {
     /// Issue 5: check coverage for a date, view the ID card (QR code, no card-less plan), and
     /// add a newborn who is covered from the birth date.
     pub async fn coverage_card_and_newborn(app: &TestApp, b: &Browser) {
-        crate::coverage::seed_family(app).await;
-        let email = "ada.okafor@example.org";
-        let input = ws_identity::service::RegisterInput {
-            mrn: "NOR100000017".into(),
-            birth_date: "1988-05-02".into(),
-            given: "Ada".into(),
-            family: "Okafor".into(),
-            email: email.into(),
-            mobile: MOBILE.into(),
-            password: PASSWORD.into(),
-        };
-        app.identity
-            .register(&input, Some("test"))
-            .await
-            .expect("registering")
-            .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
-        sign_in(b, email, PASSWORD).await;
+        sign_in_ada(app, b).await;
 
         // Coverage check, today and before the coverage began.
         b.goto("/coverage").await;
@@ -467,22 +500,14 @@ mod flows {
 
     pub async fn proxy_switching(app: &TestApp, b: &Browser) {
         let email = "ana.quiroga@example.org";
-        let (own, ana) =
-            seed_member(app, "MRN-70001", "Ana", "Quiroga", &years_ago(40), email).await;
-        let child = seed_patient(app, "MRN-70002", "Cai", "Quiroga", &years_ago(8)).await;
-        let teen = seed_patient(app, "MRN-70003", "Teo", "Quiroga", &years_ago(15)).await;
-        for kid in [&child, &teen] {
-            app.identity
-                .record_grant(
-                    "staff:test",
-                    kid,
-                    &ana,
-                    Relationship::Parent,
-                    "birth certificate",
-                )
-                .await
-                .expect("recording the parent link");
-        }
+        let (own, child, teen) = parent_child_teen(
+            app,
+            ["MRN-70001", "MRN-70002", "MRN-70003"],
+            ["Ana", "Cai", "Teo"],
+            "Quiroga",
+            email,
+        )
+        .await;
 
         sign_in(b, email, PASSWORD).await;
         b.assert_shows("Hello, Ana Quiroga").await;
@@ -546,22 +571,14 @@ mod flows {
     /// At phone width nothing scrolls sideways.
     pub async fn acting_for_child_and_teen(app: &TestApp, b: &Browser) {
         let email = "ines.okafor@example.org";
-        let (_own, ines) =
-            seed_member(app, "MRN-70101", "Ines", "Okafor", &years_ago(41), email).await;
-        let child = seed_patient(app, "MRN-70102", "Bo", "Okafor", &years_ago(7)).await;
-        let teen = seed_patient(app, "MRN-70103", "Ade", "Okafor", &years_ago(15)).await;
-        for kid in [&child, &teen] {
-            app.identity
-                .record_grant(
-                    "staff:test",
-                    kid,
-                    &ines,
-                    Relationship::Parent,
-                    "birth certificate",
-                )
-                .await
-                .expect("recording the parent link");
-        }
+        let (_own, child, teen) = parent_child_teen(
+            app,
+            ["MRN-70101", "MRN-70102", "MRN-70103"],
+            ["Ines", "Bo", "Ade"],
+            "Okafor",
+            email,
+        )
+        .await;
         sign_in(b, email, PASSWORD).await;
 
         b.select("patient", &child).await;
@@ -629,23 +646,7 @@ mod flows {
     /// a bad ZIP code is marked at its field, summarised at the top (which takes the focus),
     /// and everything the member typed is kept; nothing is saved until it is right.
     pub async fn contact_form_and_phone_width(app: &TestApp, b: &Browser) {
-        crate::coverage::seed_family(app).await;
-        let email = "ada.okafor@example.org";
-        let input = ws_identity::service::RegisterInput {
-            mrn: "NOR100000017".into(),
-            birth_date: "1988-05-02".into(),
-            given: "Ada".into(),
-            family: "Okafor".into(),
-            email: email.into(),
-            mobile: MOBILE.into(),
-            password: PASSWORD.into(),
-        };
-        app.identity
-            .register(&input, Some("test"))
-            .await
-            .expect("registering")
-            .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
-        sign_in(b, email, PASSWORD).await;
+        sign_in_ada(app, b).await;
         b.set_width(390).await;
         for path in [
             "/coverage",
