@@ -162,16 +162,16 @@ pub(super) async fn change_password(
             new,
             &info.session.token_hash,
         )
-        .await
+        .await?
     {
-        Ok(Ok(())) => {
+        Ok(()) => {
             sh.flash(
                 ui::FlashKind::Success,
                 ui::t(r.lang, "security.password-changed"),
             );
             Ok(r.html(StatusCode::OK, super::render::render_security(&sh, &view)))
         }
-        Ok(Err(ResetError::Password(p))) => {
+        Err(ResetError::Password(p)) => {
             view.errors.push(FieldError::new(
                 "password",
                 ui::i18n::field_problem(r.lang, "password", p.code(), min, super::MAX_PW),
@@ -181,7 +181,7 @@ pub(super) async fn change_password(
                 super::render::render_security(&sh, &view),
             ))
         }
-        Ok(Err(_)) => {
+        Err(_) => {
             view.errors.push(FieldError::new(
                 "current_password",
                 ui::t(r.lang, "auth.bad-credentials"),
@@ -191,6 +191,5 @@ pub(super) async fn change_password(
                 super::render::render_security(&sh, &view),
             ))
         }
-        Err(e) => Err(WebError::internal(e)),
     }
 }

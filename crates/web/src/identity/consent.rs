@@ -105,17 +105,16 @@ pub(super) async fn authorize_decision(
             g("code_challenge_method"),
             &fhir_base,
         )
-        .await
+        .await?
     {
-        Ok(Ok(a)) => a,
-        Ok(Err(e)) => {
+        Ok(a) => a,
+        Err(e) => {
             let sh = r.signed_out_shell();
             return Ok(r.html(
                 StatusCode::BAD_REQUEST,
                 ui::render_error(&sh, 400, &e.description),
             ));
         }
-        Err(e) => return Err(WebError::internal(e)),
     };
     if g("decision") != "allow" {
         return Ok(redirect(&ws_identity::Identity::deny_redirect(&checked)));
@@ -125,17 +124,16 @@ pub(super) async fn authorize_decision(
         match s
             .identity
             .approve(&info.account.id, &checked, patient)
-            .await
+            .await?
         {
-            Ok(Ok(url)) => redirect(&url),
-            Ok(Err(e)) => {
+            Ok(url) => redirect(&url),
+            Err(e) => {
                 let sh = r.shell(Section::Privacy).await;
                 r.html(
                     StatusCode::BAD_REQUEST,
                     ui::render_error(&sh, 400, &e.description),
                 )
             }
-            Err(e) => return Err(WebError::internal(e)),
         },
     )
 }

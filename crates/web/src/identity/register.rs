@@ -59,8 +59,8 @@ pub(super) async fn register(r: Page, Form(f): Form) -> WebResult {
         mobile: view.mobile.clone(),
         password: g("password"),
     };
-    Ok(match s.identity.register(&input, Some(&r.source)).await {
-        Ok(Ok(_)) => {
+    Ok(match s.identity.register(&input, Some(&r.source)).await? {
+        Ok(_) => {
             let mut sh = Shell::signed_out(r.lang, r.csrf(), "/sign-in".to_owned());
             sh.flash(ui::FlashKind::Success, ui::t(r.lang, "register.done"));
             let v = ui::SignInForm {
@@ -70,7 +70,7 @@ pub(super) async fn register(r: Page, Form(f): Form) -> WebResult {
             };
             r.html(StatusCode::OK, super::render::render_sign_in(&sh, &v))
         }
-        Ok(Err(e)) => {
+        Err(e) => {
             match e {
                 RegisterError::Invalid(fields) => {
                     for (field_name, code) in fields {
@@ -113,7 +113,6 @@ pub(super) async fn register(r: Page, Form(f): Form) -> WebResult {
                 super::render::render_register(&sh, &view),
             )
         }
-        Err(e) => return Err(WebError::internal(e)),
     })
 }
 
@@ -167,16 +166,15 @@ pub(super) async fn verify_email_page(r: Page) -> WebResult {
     let token = field(&f, "token").unwrap_or("").to_owned();
     let sh = Shell::signed_out(r.lang, r.csrf(), "/verify-email".to_owned());
     Ok(
-        match s.identity.verify_email(&token, Some(&r.source)).await {
-            Ok(Ok(_)) => r.html(
+        match s.identity.verify_email(&token, Some(&r.source)).await? {
+            Ok(_) => r.html(
                 StatusCode::OK,
                 super::render::render_verify_email(&sh, true),
             ),
-            Ok(Err(_)) => r.html(
+            Err(_) => r.html(
                 StatusCode::BAD_REQUEST,
                 super::render::render_verify_email(&sh, false),
             ),
-            Err(e) => return Err(WebError::internal(e)),
         },
     )
 }
@@ -188,8 +186,8 @@ pub(super) async fn reset_page(r: Page) -> WebResult {
     let token = field(&f, "token").unwrap_or("").to_owned();
     // The link's token must not leak to other sites through the Referer header.
     let sh = Shell::signed_out(r.lang, r.csrf(), "/password/reset".to_owned());
-    Ok(match s.identity.reset_token_state(&token).await {
-        Ok(Ok(())) => {
+    Ok(match s.identity.reset_token_state(&token).await? {
+        Ok(()) => {
             let view = ui::ResetForm {
                 token,
                 errors: Vec::new(),
@@ -197,11 +195,10 @@ pub(super) async fn reset_page(r: Page) -> WebResult {
             };
             r.html(StatusCode::OK, super::render::render_reset(&sh, &view))
         }
-        Ok(Err(p)) => r.html(
+        Err(p) => r.html(
             StatusCode::BAD_REQUEST,
             super::render::render_reset_link_problem(&sh, &token_problem(p)),
         ),
-        Err(e) => return Err(WebError::internal(e)),
     })
 }
 
@@ -232,8 +229,12 @@ pub(super) async fn reset(r: Page, Form(f): Form) -> WebResult {
             super::render::render_reset(&sh, &view),
         ));
     }
-    match s.identity.reset_password(&token, pw, Some(&r.source)).await {
-        Ok(Ok(acct)) => {
+    match s
+        .identity
+        .reset_password(&token, pw, Some(&r.source))
+        .await?
+    {
+        Ok(acct) => {
             let mut sh = Shell::signed_out(r.lang, r.csrf(), "/sign-in".to_owned());
             sh.flash(ui::FlashKind::Success, ui::t(r.lang, "reset.done"));
             let v = ui::SignInForm {
@@ -246,11 +247,11 @@ pub(super) async fn reset(r: Page, Form(f): Form) -> WebResult {
                 &[auth::clear_cookie(&s, SESSION_COOKIE)],
             ))
         }
-        Ok(Err(ResetError::Token(p))) => Ok(r.html(
+        Err(ResetError::Token(p)) => Ok(r.html(
             StatusCode::BAD_REQUEST,
             super::render::render_reset_link_problem(&sh, &token_problem(p)),
         )),
-        Ok(Err(ResetError::Password(p))) => {
+        Err(ResetError::Password(p)) => {
             view.errors.push(FieldError::new(
                 "password",
                 ui::i18n::field_problem(r.lang, "password", p.code(), super::MIN_PW, super::MAX_PW),
@@ -260,7 +261,6 @@ pub(super) async fn reset(r: Page, Form(f): Form) -> WebResult {
                 super::render::render_reset(&sh, &view),
             ))
         }
-        Ok(Err(ResetError::WrongCurrent)) => Err(WebError::internal("unexpected reset error")),
-        Err(e) => Err(WebError::internal(e)),
+        Err(ResetError::WrongCurrent) => Err(WebError::internal("unexpected reset error")),
     }
 }

@@ -53,9 +53,9 @@ pub(super) async fn sign_in(r: Page, headers: HeaderMap, Form(f): Form) -> WebRe
                 &r.source,
                 auth::cookie(&headers, DEVICE_COOKIE),
             )
-            .await
+            .await?
         {
-            Ok(Ok(done)) => {
+            Ok(done) => {
                 // A new session token at every sign-in (no fixation); the pre-session cookie goes.
                 let mut cookies = vec![
                     auth::set_cookie(&s, SESSION_COOKIE, done.token.expose(), None),
@@ -78,7 +78,7 @@ pub(super) async fn sign_in(r: Page, headers: HeaderMap, Form(f): Form) -> WebRe
                 };
                 with_cookies(redirect(&to), &cookies)
             }
-            Ok(Err(e)) => {
+            Err(e) => {
                 let sh = r.signed_out_shell();
                 let view = ui::SignInForm {
                     email,
@@ -94,7 +94,6 @@ pub(super) async fn sign_in(r: Page, headers: HeaderMap, Form(f): Form) -> WebRe
                 };
                 r.html(status, super::render::render_sign_in(&sh, &view))
             }
-            Err(e) => return Err(WebError::internal(e)),
         },
     )
 }
@@ -133,9 +132,9 @@ pub(super) async fn two_step(r: Page, headers: HeaderMap, Form(f): Form) -> WebR
         match s
             .identity
             .verify_two_step(token, field(&f, "code").unwrap_or(""), &r.source)
-            .await
+            .await?
         {
-            Ok(Ok(done)) => with_cookies(
+            Ok(done) => with_cookies(
                 redirect(&next),
                 &[auth::set_cookie(
                     &s,
@@ -144,12 +143,12 @@ pub(super) async fn two_step(r: Page, headers: HeaderMap, Form(f): Form) -> WebR
                     None,
                 )],
             ),
-            Ok(Err(SignInError::BadCredentials)) => {
+            Err(SignInError::BadCredentials) => {
                 return Err(WebError::SignIn {
                     next: r.path.clone(),
                 });
             }
-            Ok(Err(e)) => {
+            Err(e) => {
                 let sh = r.signed_out_shell();
                 let view = ui::TwoStepForm {
                     next,
@@ -164,7 +163,6 @@ pub(super) async fn two_step(r: Page, headers: HeaderMap, Form(f): Form) -> WebR
                     super::render::render_two_step(&sh, &view),
                 )
             }
-            Err(e) => return Err(WebError::internal(e)),
         },
     )
 }
