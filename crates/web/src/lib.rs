@@ -48,10 +48,9 @@ pub struct AppState {
 
 /// Build the whole application router.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/fhir/", axum::routing::post(fhir::bundle))
-        .nest("/fhir", fhir::routes())
+    // The pages (and the capabilities' small APIs) run inside the frame that renders a
+    // `WebError` as a page; the FHIR API, the hot path, has its own error mapping and skips it.
+    let pages = Router::new()
         .merge(portal::routes())
         .merge(identity::routes())
         .merge(coverage::routes())
@@ -60,7 +59,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             kit::frame,
-        ))
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/fhir/", axum::routing::post(fhir::bundle))
+        .nest("/fhir", fhir::routes())
+        .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security_headers,
