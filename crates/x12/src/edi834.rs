@@ -484,7 +484,7 @@ pub fn parse_834(tx: &Transaction) -> Result<Enrollment834, X12Error> {
         while body.get(i).is_some_and(|s| s.id != "INS") {
             i += 1;
         }
-        let mut m = parse_member(&body[start..i]);
+        let mut m = parse_member(&body[start..i]).map_err(|e| *e);
         if let Ok(member) = &m {
             let key = (
                 member.subscriber_id.clone(),
@@ -525,8 +525,8 @@ impl Ctx<'_> {
         element: Option<usize>,
         code: &'static str,
         msg: String,
-    ) -> MemberError {
-        MemberError {
+    ) -> Box<MemberError> {
+        Box::new(MemberError {
             position: self.ins.position,
             st_position: self.ins.st_position,
             message: msg,
@@ -538,19 +538,18 @@ impl Ctx<'_> {
             value: element
                 .map(|e| seg.el(e).to_string())
                 .filter(|v| !v.is_empty()),
-        }
+        })
     }
 
-    fn missing(&self, what: &str) -> MemberError {
-        MemberError {
+    fn missing(&self, what: &str) -> Box<MemberError> {
+        Box::new(MemberError {
             code: "3",
-            ..self.err(self.ins, None, "3", format!("{what} is missing"))
-        }
+            ..*self.err(self.ins, None, "3", format!("{what} is missing"))
+        })
     }
 
     /// DTPxx*D8*date.
-    #[allow(clippy::result_large_err)] // member errors are rare; boxing buys nothing here
-    fn dtp(&self, s: &Segment) -> Result<Date, MemberError> {
+    fn dtp(&self, s: &Segment) -> Result<Date, Box<MemberError>> {
         if s.el(2) != "D8" {
             return Err(self.err(
                 s,
@@ -574,10 +573,11 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-#[allow(clippy::result_large_err)] // the public API carries MemberError unboxed
-fn parse_member(segs: &[Segment]) -> Result<Member834, MemberError> {
+/// One member loop. Errors are boxed inside the parser (they are rare and large); the public
+/// API hands them out unboxed.
+fn parse_member(segs: &[Segment]) -> Result<Member834, Box<MemberError>> {
     let Some(ins) = segs.first() else {
-        return Err(MemberError {
+        return Err(Box::new(MemberError {
             position: 0,
             st_position: 0,
             message: "empty member loop".into(),
@@ -587,7 +587,7 @@ fn parse_member(segs: &[Segment]) -> Result<Member834, MemberError> {
             element: None,
             code: "3",
             value: None,
-        });
+        }));
     };
     let cx = Ctx { ins };
     let subscriber = match ins.el(1) {
