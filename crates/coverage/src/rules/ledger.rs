@@ -81,8 +81,12 @@ pub enum Op {
         member: String,
         last_day: Date,
     },
-    /// Ends every open period of the family the day before `effective` and opens new ones, for
-    /// the same members, on the new plan.
+    /// Ends every period of the family covering the day before `effective` on that day and
+    /// opens new ones, for the same members, on the new plan. Periods of the family that start
+    /// on or after `effective` move to the new plan in place (their start kept): a choice not
+    /// yet in effect is replaced by the newer one (ENR-17: the last election made wins), and a
+    /// child added from the day of birth moves with the family when the family changes plan
+    /// from that day (ENR-05).
     ChangePlan {
         subscriber: String,
         plan: String,
@@ -167,6 +171,56 @@ pub enum LedgerError {
     Invariant(Violation),
 }
 
+impl LedgerError {
+    /// The error in words for a member: people by `name` (never a record id), no rule ids.
+    pub fn words(&self, name: &dyn Fn(&str) -> String) -> String {
+        match self {
+            LedgerError::Overlap { member, start, .. } => format!(
+                "{} already has coverage from {start} that overlaps the new coverage",
+                name(member)
+            ),
+            LedgerError::NoSubscriberCoverage { subscriber, date } => format!(
+                "{} has no coverage as the subscriber on {date}",
+                name(subscriber)
+            ),
+            LedgerError::NothingOpen { subscriber } => {
+                format!("{} has no ongoing coverage to change", name(subscriber))
+            }
+            LedgerError::NoCoverage { member, date } => {
+                format!("{} has no coverage on {date}", name(member))
+            }
+            LedgerError::IsSubscriber { member } => format!(
+                "{} is the subscriber: end the whole family's coverage instead",
+                name(member)
+            ),
+            LedgerError::SelfAsDependent => self.to_string(),
+            LedgerError::AlreadyEnds { member, end } => format!(
+                "{}'s coverage already ends on {end}; member services can correct that end date",
+                name(member)
+            ),
+            LedgerError::LaterCoverage {
+                member,
+                start,
+                date,
+            } => format!(
+                "{} has coverage starting {start}, after {date}; it cannot end before it starts",
+                name(member)
+            ),
+            LedgerError::NothingToReinstate { member } => {
+                format!("{} has no ended coverage to reinstate", name(member))
+            }
+            LedgerError::SubscriberNotOpen { member, subscriber } => format!(
+                "{} cannot be reinstated while {}'s coverage on that plan is ended",
+                name(member),
+                name(subscriber)
+            ),
+            LedgerError::Invariant(_) => "the change does not fit the coverage on record; \
+                member services can look at it with you"
+                .to_owned(),
+        }
+    }
+}
+
 /// The changes an op makes to `history`, or an error (and nothing to store).
 pub fn apply(
     history: &[Period],
@@ -203,26 +257,7 @@ pub fn apply(
             plan,
             group,
             effective,
-        } => {
-            let (mut changes, closed) =
-                close_family(history, subscriber, add_days(*effective, -1))?;
-            if !closed.iter().any(|p| p.is_subscriber_row()) {
-                return Err(LedgerError::NothingOpen {
-                    subscriber: subscriber.clone(),
-                });
-            }
-            for c in closed {
-                changes.push(Change::Insert(Period {
-                    id: new_id(),
-                    plan: plan.clone(),
-                    group: group.clone(),
-                    start: *effective,
-                    end: None,
-                    ..c
-                }));
-            }
-            changes
-        }
+        } => change_plan(history, subscriber, plan, group, *effective, new_id)?,
         Op::Terminate {
             subscriber,
             last_day,
@@ -486,6 +521,66 @@ fn close_family(
         }
     }
     Ok((changes, closed))
+}
+
+/// See [`Op::ChangePlan`].
+fn change_plan(
+    history: &[Period],
+    subscriber: &str,
+    plan: &str,
+    group: &str,
+    effective: Date,
+    new_id: &mut dyn FnMut() -> String,
+) -> Result<Vec<Change>, LedgerError> {
+    let last_day = add_days(effective, -1);
+    let family: Vec<&Period> = history
+        .iter()
+        .filter(|p| p.subscriber == subscriber && p.kind == MEDICAL)
+        .collect();
+    let mut changes = Vec::new();
+    for p in family.iter().filter(|p| p.start >= effective) {
+        if p.plan != plan || p.group != group {
+            changes.push(Change::Update {
+                before: (*p).clone(),
+                after: Period {
+                    plan: plan.to_owned(),
+                    group: group.to_owned(),
+                    ..(*p).clone()
+                },
+            });
+        }
+    }
+    let mut continued = Vec::new();
+    for p in family
+        .iter()
+        .filter(|p| p.start < effective && p.covers(last_day))
+    {
+        if let Some(change) = close_one(p, last_day)? {
+            changes.push(change);
+            continued.push(*p);
+        }
+    }
+    // The subscriber's coverage must reach the change: covering the day before, or starting on
+    // the day itself (a choice not yet in effect).
+    let reaches = family
+        .iter()
+        .any(|p| p.is_subscriber_row() && (p.covers(last_day) || p.start == effective));
+    if !reaches {
+        return Err(LedgerError::NothingOpen {
+            subscriber: subscriber.to_owned(),
+        });
+    }
+    for p in continued {
+        changes.push(Change::Insert(Period {
+            id: new_id(),
+            plan: plan.to_owned(),
+            group: group.to_owned(),
+            start: effective,
+            end: None,
+            ..p.clone()
+        }));
+    }
+    Ok(changes)
 }
 
 fn death(

@@ -128,6 +128,9 @@ pub struct GroupWindow {
     pub effective: Date,
 }
 
+/// What the Medicare rules need to know about the member (ENR-15..ENR-19), read from their
+/// record: birth date, Part A and B entitlement, the Medicare Advantage plan they were in on
+/// January 1, the elections they have already used, and the chosen plan's star rating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MedicareFacts {
     pub birth_date: Date,
@@ -137,6 +140,79 @@ pub struct MedicareFacts {
     pub used_ma_oep_this_year: bool,
     pub used_five_star_this_window: bool,
     pub target_plan_five_star: bool,
+}
+
+/// A Medicare election period a change was made in. It is recorded with the coverage the change
+/// creates, so the "only once" limits (ENR-18, ENR-19) can be checked the next time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Election {
+    /// Initial enrollment period around the 65th birthday (ENR-15).
+    Initial,
+    /// Medicare Advantage initial coverage election period (ENR-16).
+    InitialCoverage,
+    /// General enrollment period, January 1 – March 31 (ENR-15).
+    General,
+    /// Annual election period, October 15 – December 7 (ENR-17).
+    Annual,
+    /// Medicare Advantage open enrollment period, January 1 – March 31, once (ENR-18).
+    MaOpenEnrollment,
+    /// 5-star special enrollment period, December 8 – November 30, once (ENR-19).
+    FiveStar,
+}
+
+impl Election {
+    pub const ALL: [Election; 6] = [
+        Election::Initial,
+        Election::InitialCoverage,
+        Election::General,
+        Election::Annual,
+        Election::MaOpenEnrollment,
+        Election::FiveStar,
+    ];
+
+    /// The code stored with the coverage ("iep", "icep", "gep", "aep", "ma-oep", "five-star").
+    pub fn code(self) -> &'static str {
+        match self {
+            Election::Initial => "iep",
+            Election::InitialCoverage => "icep",
+            Election::General => "gep",
+            Election::Annual => "aep",
+            Election::MaOpenEnrollment => "ma-oep",
+            Election::FiveStar => "five-star",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Election> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    /// Whether the period may be used only once (ENR-18 per year, ENR-19 per window).
+    pub fn once(self) -> bool {
+        matches!(self, Election::MaOpenEnrollment | Election::FiveStar)
+    }
+}
+
+/// A Medicare election already made: which period, and the day it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ElectionUsed {
+    pub election: Election,
+    pub made_on: Date,
+}
+
+/// Whether `used` holds a use of `election` inside the occurrence of its window that contains
+/// `on` (ENR-18: this year's January 1 – March 31; ENR-19: this December 8 – November 30).
+pub fn election_used(used: &[ElectionUsed], election: Election, on: Date, s: &Settings) -> bool {
+    let window = match election {
+        Election::MaOpenEnrollment => s.ma_oep.containing(on),
+        Election::FiveStar => s.five_star.containing(on),
+        Election::Annual => s.aep.containing(on),
+        Election::General => s.gep.containing(on),
+        Election::Initial | Election::InitialCoverage => None,
+    };
+    window.is_some_and(|(start, end)| {
+        used.iter()
+            .any(|u| u.election == election && start <= u.made_on && u.made_on <= end)
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +239,8 @@ pub struct Allowed {
     pub closes: Option<Date>,
     pub rule: &'static str,
     pub notes: Vec<String>,
+    /// The Medicare election period used, to be recorded with the change (ENR-15..19).
+    pub election: Option<Election>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,10 +260,13 @@ pub struct WindowInfo {
     pub end: Option<Date>,
     /// The effective-date rule in plain words.
     pub effective: String,
-    /// Calendar window: `on` is inside it. Event-driven window: always true (open to anyone with
-    /// a qualifying event in time), see `needs_event`.
+    /// Calendar window: `on` is inside it (and, with the member's Medicare facts, it is open to
+    /// them). Event-driven window: always true (open to anyone with a qualifying event in
+    /// time), see `needs_event`.
     pub open: bool,
     pub needs_event: bool,
+    /// A once-only Medicare period (ENR-18, ENR-19) the member has already used.
+    pub used: bool,
     pub rule: &'static str,
 }
 
@@ -200,6 +281,7 @@ pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed,
             closes: None,
             rule: "WS-ENR-01",
             notes: vec!["Contact details can be updated any day.".into()],
+            election: None,
         }),
         Action::RemoveDependent => Ok(Allowed {
             effective: on.last_of_month(),
@@ -210,6 +292,7 @@ pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed,
                 "The dependent stays covered through {}, the end of the month of the request.",
                 on.last_of_month()
             )],
+            election: None,
         }),
         Action::Terminate => {
             let mut notes = vec![format!(
@@ -242,6 +325,7 @@ pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed,
                 closes: None,
                 rule: "WS-ENR-03",
                 notes,
+                election: None,
             })
         }
         Action::Enroll | Action::ChangePlan | Action::AddDependent | Action::AddSpouse => {
@@ -322,6 +406,7 @@ fn individual(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused>
             closes: Some(end),
             rule: rule.rule,
             notes: Vec::new(),
+            election: None,
         });
     }
     let next = next_aca_open_enrollment(on, s);
@@ -416,6 +501,7 @@ fn individual_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refu
         closes: Some(closes),
         rule,
         notes,
+        election: None,
     })
 }
 
@@ -441,6 +527,7 @@ fn group(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
             closes: Some(w.end),
             rule: "SEED-15",
             notes: Vec::new(),
+            election: None,
         });
     }
     Err(match refusal {
@@ -523,6 +610,7 @@ fn group_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refused> 
         closes: Some(closes),
         rule,
         notes,
+        election: None,
     })
 }
 
@@ -574,14 +662,29 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
             "ENR-15",
         ));
     };
+    let (iep_start, iep_month, iep_end) = initial_enrollment_period(m.birth_date, s);
+    // Nobody joins Medicare before they are eligible: without Part A and B, eligibility starts
+    // with the initial enrollment period (ENR-15, ENR-20). The general and annual periods do
+    // not open earlier (issue 13: the GEP admitted people before their initial period).
+    if req.action == Action::Enroll && m.part_a_b_start.is_none() && on < iep_start {
+        return Err(refused(
+            format!(
+                "Medicare enrollment opens with the initial enrollment period, which starts on \
+                 {iep_start} (three months before the month of the 65th birthday)"
+            ),
+            Some(iep_start),
+            "ENR-15",
+        ));
+    }
     let mut first_refusal: Option<Refused> = None;
     let mut next_starts: Vec<Date> = vec![s.aep.next_start_after(on)];
-    let allowed = |effective, window: &str, closes, rule| Allowed {
+    let allowed = |effective, window: &str, closes, rule, election| Allowed {
         effective,
         window: window.into(),
         closes,
         rule,
         notes: Vec::new(),
+        election: Some(election),
     };
 
     if req.action == Action::Enroll {
@@ -595,26 +698,24 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
                         "Initial coverage election period",
                         Some(end),
                         "ENR-16",
+                        Election::InitialCoverage,
                     ));
                 }
             }
             None => {
-                let (start, month, end) = initial_enrollment_period(m.birth_date, s);
-                if start <= on && on <= end {
-                    let effective = if on < month {
-                        month
+                if iep_start <= on && on <= iep_end {
+                    let effective = if on < iep_month {
+                        iep_month
                     } else {
                         first_of_next_month(on)
                     };
                     return Ok(allowed(
                         effective,
                         "Initial enrollment period",
-                        Some(end),
+                        Some(iep_end),
                         "ENR-15",
+                        Election::Initial,
                     ));
-                }
-                if start > on {
-                    next_starts.push(start);
                 }
             }
         }
@@ -626,6 +727,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
             "Medicare annual election period",
             Some(end),
             "ENR-17",
+            Election::Annual,
         );
         a.notes.push(
             "If several choices are made, the last one made by the end of the period counts".into(),
@@ -656,6 +758,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
                 "Medicare Advantage open enrollment period",
                 Some(end),
                 "ENR-18",
+                Election::MaOpenEnrollment,
             );
             a.notes
                 .push("Only one change is allowed in this period".into());
@@ -693,19 +796,23 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
                 "5-star special enrollment period",
                 Some(end),
                 "ENR-19",
+                Election::FiveStar,
             );
             a.notes.push("Usable once in this period".into());
             return Ok(a);
         }
     }
 
-    if req.action == Action::Enroll && m.part_a_b_start.is_none() {
+    // The general enrollment period is for people whose initial period has passed without
+    // signing up (ENR-15); before or during the initial period it does not apply.
+    if req.action == Action::Enroll && m.part_a_b_start.is_none() && on > iep_end {
         if let Some((_, end)) = s.gep.containing(on) {
             return Ok(allowed(
                 first_of_next_month(on),
                 "Medicare general enrollment period",
                 Some(end),
                 "ENR-15",
+                Election::General,
             ));
         }
         next_starts.push(s.gep.next_start_after(on));
@@ -744,6 +851,7 @@ fn medicaid(on: Date, s: &Settings) -> Allowed {
         closes: None,
         rule: "ENR-22",
         notes: vec![note.into()],
+        election: None,
     }
 }
 
@@ -751,6 +859,18 @@ fn medicaid(on: Date, s: &Settings) -> Allowed {
 
 /// Windows for the portal's "when can I change my plan" panel, as of `on`.
 pub fn open_windows(market: Market, on: Date, table: &SettingsTable) -> Vec<WindowInfo> {
+    open_windows_for(market, on, table, None)
+}
+
+/// [`open_windows`] for one member: with their Medicare facts, the initial enrollment period is
+/// their own (dates from their birth date, closed once it has passed), and the once-only
+/// periods say whether they are open to them (ENR-15, ENR-18, ENR-19).
+pub fn open_windows_for(
+    market: Market,
+    on: Date,
+    table: &SettingsTable,
+    medicare: Option<&MedicareFacts>,
+) -> Vec<WindowInfo> {
     let s = table.for_date(on, Some(market.scope_key()));
     let calendar = |name: String, (start, end): (Date, Date), effective: &str, rule| WindowInfo {
         name,
@@ -759,6 +879,7 @@ pub fn open_windows(market: Market, on: Date, table: &SettingsTable) -> Vec<Wind
         effective: effective.into(),
         open: start <= on && on <= end,
         needs_event: false,
+        used: false,
         rule,
     };
     let event = |name: &str, effective: String, rule| WindowInfo {
@@ -768,6 +889,7 @@ pub fn open_windows(market: Market, on: Date, table: &SettingsTable) -> Vec<Wind
         effective,
         open: true,
         needs_event: true,
+        used: false,
         rule,
     };
     let mut out = Vec::new();
@@ -837,38 +959,67 @@ pub fn open_windows(market: Market, on: Date, table: &SettingsTable) -> Vec<Wind
                 w.containing(on)
                     .unwrap_or_else(|| w.occurrence(w.next_start_after(on).year()))
             };
-            out.push(event(
-                "Initial enrollment around your 65th birthday",
-                "1st of your birthday month if you sign up before it; otherwise 1st of the month \
-                 after you sign up"
-                    .into(),
-                "ENR-15",
-            ));
+            let iep_effective = "1st of your birthday month if you sign up before it; otherwise \
+                                 1st of the month after you sign up";
+            let iep = medicare.map(|f| initial_enrollment_period(f.birth_date, s));
+            match iep {
+                // The member's own initial period: open only while it lasts (issue 13: it said
+                // "open" for a 67-year-old).
+                Some((start, _, end)) => out.push(calendar(
+                    "Initial enrollment around your 65th birthday".into(),
+                    (start, end),
+                    iep_effective,
+                    "ENR-15",
+                )),
+                None => out.push(WindowInfo {
+                    open: false,
+                    ..event(
+                        "Initial enrollment around your 65th birthday",
+                        iep_effective.into(),
+                        "ENR-15",
+                    )
+                }),
+            }
             out.push(calendar(
                 "Medicare annual election period".into(),
                 current_or_next(s.aep),
                 "January 1",
                 "ENR-17",
             ));
-            out.push(calendar(
+            let mut oep = calendar(
                 "Medicare Advantage open enrollment period".into(),
                 current_or_next(s.ma_oep),
                 "1st of the month after the request (members of a Medicare Advantage plan on \
                  January 1, one change)",
                 "ENR-18",
-            ));
-            out.push(calendar(
+            );
+            if let Some(f) = medicare {
+                oep.used = oep.open && f.used_ma_oep_this_year;
+                oep.open = oep.open && f.in_ma_on_jan1 && !f.used_ma_oep_this_year;
+            }
+            out.push(oep);
+            let mut gep = calendar(
                 "Medicare general enrollment period".into(),
                 current_or_next(s.gep),
                 "1st of the month after you sign up",
                 "ENR-15",
-            ));
-            out.push(calendar(
+            );
+            if let (Some(f), Some((_, _, iep_end))) = (medicare, iep) {
+                // For people whose initial period passed without Part A and B.
+                gep.open = gep.open && f.part_a_b_start.is_none() && on > iep_end;
+            }
+            out.push(gep);
+            let mut star = calendar(
                 "5-star special enrollment period".into(),
                 current_or_next(s.five_star),
                 "1st of the month after the request (once, into a 5-star plan)",
                 "ENR-19",
-            ));
+            );
+            if let Some(f) = medicare {
+                star.used = star.open && f.used_five_star_this_window;
+                star.open = star.open && !f.used_five_star_this_window;
+            }
+            out.push(star);
         }
         Market::Medicaid => out.push(WindowInfo {
             name: "Medicaid and CHIP: apply any time".into(),
@@ -882,6 +1033,7 @@ pub fn open_windows(market: Market, on: Date, table: &SettingsTable) -> Vec<Wind
             },
             open: true,
             needs_event: false,
+            used: false,
             rule: "ENR-22",
         }),
     }

@@ -130,14 +130,122 @@ fn enr_04_change_plan_splits_family_periods() {
             "{m}"
         );
     }
+    // A change before the family's coverage began has nothing to change.
     let mut next_id = ids();
-    let same_day = Op::ChangePlan {
+    let too_early = Op::ChangePlan {
         subscriber: "S".into(),
         plan: "X".into(),
         group: "G1".into(),
-        effective: date(2028, 3, 1),
+        effective: date(2025, 6, 1),
     };
-    assert!(apply(&h, &same_day, &mut next_id).is_err());
+    assert!(matches!(
+        apply(&h, &too_early, &mut next_id),
+        Err(LedgerError::NothingOpen { .. })
+    ));
+}
+
+// ENR-05 (issue 13): changing plan for a birth right after adding the newborn from the day of
+// birth. The whole family moves on that day: the parents' and siblings' periods end the day
+// before and continue on the new plan; the newborn's period, which starts that day, moves to
+// the new plan with its start kept (before, the change was refused because the newborn's
+// period "cannot be ended before it starts").
+#[test]
+fn enr_05_change_plan_for_birth_after_adding_the_newborn() {
+    let birth = date(2026, 4, 10);
+    let h = run(&[
+        family(),
+        Op::AddDependent {
+            subscriber: "S".into(),
+            member: "B".into(),
+            relationship: R::Child,
+            effective: birth,
+        },
+        Op::ChangePlan {
+            subscriber: "S".into(),
+            plan: "DHMO".into(),
+            group: "G1".into(),
+            effective: birth,
+        },
+    ]);
+    for m in ["S", "P", "C"] {
+        let rows = rows_of(&h, m);
+        assert_eq!(rows.len(), 2, "{m}");
+        assert_eq!(
+            (rows[0].plan.as_str(), rows[0].end),
+            ("THMO", Some(date(2026, 4, 9))),
+            "{m}"
+        );
+        assert_eq!(
+            (rows[1].plan.as_str(), rows[1].start, rows[1].end),
+            ("DHMO", birth, None),
+            "{m}"
+        );
+    }
+    let b = rows_of(&h, "B");
+    assert_eq!(b.len(), 1, "the newborn keeps one period");
+    assert_eq!(
+        (b[0].plan.as_str(), b[0].start, b[0].end),
+        ("DHMO", birth, None)
+    );
+}
+
+// ENR-17 (issue 13): the last election made wins. A second change before the first takes effect
+// replaces the choice in place (no third period, starts kept).
+#[test]
+fn enr_17_last_election_replaces_a_choice_not_yet_in_effect() {
+    let jan1 = date(2027, 1, 1);
+    let change = |plan: &str, effective| Op::ChangePlan {
+        subscriber: "S".into(),
+        plan: plan.into(),
+        group: "G1".into(),
+        effective,
+    };
+    let h = run(&[family(), change("DHMO", jan1), change("MA2", jan1)]);
+    for m in ["S", "P", "C"] {
+        let rows = rows_of(&h, m);
+        assert_eq!(rows.len(), 2, "{m}");
+        assert_eq!(rows[0].end, Some(date(2026, 12, 31)), "{m}");
+        assert_eq!((rows[1].plan.as_str(), rows[1].start), ("MA2", jan1), "{m}");
+    }
+}
+
+// Issue 13: ledger refusals shown to members name people, never record ids or rule ids.
+#[test]
+fn ledger_errors_in_words_name_people_not_ids() {
+    let name = |id: &str| match id {
+        "north-pat-nor400000012" => "Chidi Okafor".to_owned(),
+        "sub" => "Ada Okafor".to_owned(),
+        other => other.to_owned(),
+    };
+    let errors = [
+        LedgerError::LaterCoverage {
+            member: "north-pat-nor400000012".into(),
+            start: date(2026, 4, 10),
+            date: date(2026, 4, 9),
+        },
+        LedgerError::Overlap {
+            member: "north-pat-nor400000012".into(),
+            kind: MEDICAL.into(),
+            start: date(2026, 4, 10),
+        },
+        LedgerError::NothingOpen {
+            subscriber: "sub".into(),
+        },
+        LedgerError::Invariant(Violation::OutsideSubscriber {
+            id: "north-cov-0123456789abcdef-1".into(),
+        }),
+    ];
+    for e in errors {
+        let w = e.words(&name);
+        assert!(
+            !w.contains("north-") && !w.contains("ENR-") && !w.contains("medical coverage"),
+            "{w}"
+        );
+        assert!(
+            w.contains("Okafor") || matches!(e, LedgerError::Invariant(_)),
+            "{w}"
+        );
+    }
 }
 
 // ENR-12 / EX-E8 (DOMAIN §1, §11): group subscriber's death ends the family's periods on the date

@@ -650,9 +650,9 @@ fn enr_15_initial_enrollment_period() {
             Ok((date(2026, 12, 1), "ENR-15")),
         ),
         (
-            "day before IEP",
+            "day before IEP: not yet eligible, the IEP opens next",
             mc(Action::Enroll, date(2026, 4, 30), aug15),
-            Err((Some(date(2026, 5, 1)), "ENR-17")),
+            Err((Some(date(2026, 5, 1)), "ENR-15")),
         ),
         (
             "born on the 1st: May is the birthday month",
@@ -696,6 +696,186 @@ fn enr_15_initial_enrollment_period() {
         ),
     ];
     run(&rows, &t);
+}
+
+// ENR-15 (issue 13): the general enrollment period (and the annual one) does not admit someone
+// before their initial enrollment period: they are not eligible yet, and the refusal names the
+// day the initial period opens. After the initial period has passed, the GEP applies.
+#[test]
+fn enr_15_gep_not_before_the_initial_period() {
+    let t = SettingsTable::default_table();
+    // 65 on 2030-06-10: IEP 2030-03-01 .. 2030-09-30.
+    let young = facts(date(1965, 6, 10));
+    let rows = [
+        (
+            "GEP years before the IEP",
+            mc(Action::Enroll, date(2027, 2, 1), young),
+            Err((Some(date(2030, 3, 1)), "ENR-15")),
+        ),
+        (
+            "GEP just before the IEP",
+            mc(Action::Enroll, date(2030, 2, 28), young),
+            Err((Some(date(2030, 3, 1)), "ENR-15")),
+        ),
+        (
+            "AEP before the IEP",
+            mc(Action::Enroll, date(2029, 11, 1), young),
+            Err((Some(date(2030, 3, 1)), "ENR-15")),
+        ),
+        (
+            "IEP opens",
+            mc(Action::Enroll, date(2030, 3, 1), young),
+            Ok((date(2030, 6, 1), "ENR-15")),
+        ),
+        (
+            "GEP after the IEP passed",
+            mc(Action::Enroll, date(2031, 2, 1), young),
+            Ok((date(2031, 3, 1), "ENR-15")),
+        ),
+    ];
+    run(&rows, &t);
+    let gep = decide(&mc(Action::Enroll, date(2031, 2, 1), young), &t).unwrap();
+    assert_eq!(gep.election, Some(Election::General));
+    let iep = decide(&mc(Action::Enroll, date(2030, 3, 1), young), &t).unwrap();
+    assert_eq!(iep.election, Some(Election::Initial));
+}
+
+// ENR-15 (issue 13): the panel's initial enrollment period is the member's own: at 67 it is
+// long closed ("Open now: No"), around the 65th birthday it is open with its dates; without a
+// birth date it is not shown as open.
+#[test]
+fn enr_15_iep_panel_closed_at_67() {
+    let t = SettingsTable::default_table();
+    let iep = |on: Date, f: Option<&MedicareFacts>| {
+        open_windows_for(Market::Medicare, on, &t, f)
+            .into_iter()
+            .find(|w| w.rule == "ENR-15" && w.name.starts_with("Initial"))
+            .unwrap()
+    };
+    // 67 on 2026-06-10.
+    let old = facts(date(1959, 6, 10));
+    let w = iep(date(2026, 12, 4), Some(&old));
+    assert_eq!(
+        (w.start, w.end, w.open),
+        (Some(date(2024, 3, 1)), Some(date(2024, 9, 30)), false)
+    );
+    // 65 on 2027-01-20: IEP 2026-10-01 .. 2027-04-30.
+    let turning = facts(date(1962, 1, 20));
+    let w = iep(date(2026, 12, 4), Some(&turning));
+    assert_eq!(
+        (w.start, w.end, w.open),
+        (Some(date(2026, 10, 1)), Some(date(2027, 4, 30)), true)
+    );
+    assert!(!iep(date(2026, 12, 4), None).open);
+}
+
+// ENR-18, ENR-19 (issue 13): the once-only periods on the panel: the MA open enrollment period
+// is open only to members in Medicare Advantage on January 1 who have not used it; a used
+// 5-star period says so.
+#[test]
+fn enr_18_enr_19_panel_once_only_periods() {
+    let t = SettingsTable::default_table();
+    let base = MedicareFacts {
+        part_a_b_start: Some(date(2020, 1, 1)),
+        in_ma_on_jan1: true,
+        ..facts(date(1954, 3, 3))
+    };
+    let find = |on: Date, f: &MedicareFacts, rule: &str| {
+        open_windows_for(Market::Medicare, on, &t, Some(f))
+            .into_iter()
+            .find(|w| w.rule == rule)
+            .unwrap()
+    };
+    let w = find(date(2027, 2, 1), &base, "ENR-18");
+    assert!(w.open && !w.used);
+    let used = MedicareFacts {
+        used_ma_oep_this_year: true,
+        ..base
+    };
+    let w = find(date(2027, 2, 1), &used, "ENR-18");
+    assert!(!w.open && w.used);
+    let original = MedicareFacts {
+        in_ma_on_jan1: false,
+        ..base
+    };
+    assert!(!find(date(2027, 2, 1), &original, "ENR-18").open);
+    let star_used = MedicareFacts {
+        used_five_star_this_window: true,
+        ..base
+    };
+    let w = find(date(2027, 6, 1), &star_used, "ENR-19");
+    assert!(!w.open && w.used);
+    assert!(find(date(2027, 6, 1), &base, "ENR-19").open);
+    // The GEP is not open to someone already in Medicare Advantage.
+    assert!(!find(date(2027, 2, 1), &base, "ENR-15").open);
+}
+
+// ENR-17/18/19 (issue 13): each Medicare election names its period, so it can be recorded with
+// the change and the "once" limits checked next time from what was recorded.
+#[test]
+fn enr_17_18_19_elections_recorded_and_once_limits() {
+    let t = SettingsTable::default_table();
+    let s = t.for_date(date(2027, 1, 1), Some("medicare"));
+    let in_ma = MedicareFacts {
+        part_a_b_start: Some(date(2020, 1, 1)),
+        in_ma_on_jan1: true,
+        target_plan_five_star: true,
+        ..facts(date(1954, 3, 3))
+    };
+    let e = |on: Date| {
+        decide(&mc(Action::ChangePlan, on, in_ma), &t)
+            .unwrap()
+            .election
+    };
+    assert_eq!(e(date(2026, 11, 1)), Some(Election::Annual));
+    assert_eq!(e(date(2027, 2, 1)), Some(Election::MaOpenEnrollment));
+    assert_eq!(e(date(2027, 6, 1)), Some(Election::FiveStar));
+    let used = [
+        ElectionUsed {
+            election: Election::MaOpenEnrollment,
+            made_on: date(2027, 2, 1),
+        },
+        ElectionUsed {
+            election: Election::FiveStar,
+            made_on: date(2026, 12, 20),
+        },
+    ];
+    // Used this year / this window…
+    assert!(election_used(
+        &used,
+        Election::MaOpenEnrollment,
+        date(2027, 3, 31),
+        s
+    ));
+    assert!(election_used(
+        &used,
+        Election::FiveStar,
+        date(2027, 11, 30),
+        s
+    ));
+    // …but not next year / the next window, nor outside the period.
+    assert!(!election_used(
+        &used,
+        Election::MaOpenEnrollment,
+        date(2028, 1, 2),
+        s
+    ));
+    assert!(!election_used(
+        &used,
+        Election::MaOpenEnrollment,
+        date(2027, 4, 1),
+        s
+    ));
+    assert!(!election_used(
+        &used,
+        Election::FiveStar,
+        date(2027, 12, 8),
+        s
+    ));
+    for el in Election::ALL {
+        assert_eq!(Election::from_code(el.code()), Some(el));
+    }
+    assert!(Election::FiveStar.once() && !Election::Annual.once());
 }
 
 // ENR-16 (DOMAIN §1): ICEP from 3 months before Part A+B; effective the entitlement month or the
