@@ -8,18 +8,24 @@ use ws_identity::service::ResetError;
 
 // --- account security ------------------------------------------------------------------------
 
-pub(super) async fn security_page(SignedIn { page: r, info }: SignedIn) -> WebResult {
-    let info = &info;
-    let sh = r.shell(Section::Account).await;
-    let view = ui::SecurityView {
-        two_step_on: info.account.totp_secret.is_some(),
-        min_password_len: if info.account.totp_secret.is_some() {
+/// The security page's view for this account: two-step on or off, and the shortest password
+/// it accepts (shorter with two-step on).
+fn security_view(info: &ws_identity::service::SessionInfo) -> ui::SecurityView {
+    let two_step_on = info.account.totp_secret.is_some();
+    ui::SecurityView {
+        two_step_on,
+        min_password_len: if two_step_on {
             super::MIN_PW_TWO_STEP
         } else {
             super::MIN_PW
         },
         ..Default::default()
-    };
+    }
+}
+
+pub(super) async fn security_page(SignedIn { page: r, info }: SignedIn) -> WebResult {
+    let sh = r.shell(Section::Account).await;
+    let view = security_view(&info);
     Ok(r.html(StatusCode::OK, super::render::render_security(&sh, &view)))
 }
 
@@ -31,11 +37,7 @@ pub(super) async fn two_step_setup(
     let r = r.at("/account/security");
     let s = r.state.clone();
     let mut sh = r.shell(Section::Account).await;
-    let mut view = ui::SecurityView {
-        two_step_on: info.account.totp_secret.is_some(),
-        min_password_len: super::MIN_PW,
-        ..Default::default()
-    };
+    let mut view = security_view(info);
     let secret = field(&f, "secret").unwrap_or("");
     let code = field(&f, "code").unwrap_or("");
     if secret.is_empty() {
@@ -132,17 +134,9 @@ pub(super) async fn change_password(
     let info = &info;
     let r = r.at("/account/security");
     let s = r.state.clone();
-    let min = if info.account.totp_secret.is_some() {
-        super::MIN_PW_TWO_STEP
-    } else {
-        super::MIN_PW
-    };
     let mut sh = r.shell(Section::Account).await;
-    let mut view = ui::SecurityView {
-        two_step_on: info.account.totp_secret.is_some(),
-        min_password_len: min,
-        ..Default::default()
-    };
+    let mut view = security_view(info);
+    let min = view.min_password_len;
     let new = field(&f, "password").unwrap_or("");
     if new != field(&f, "password_confirm").unwrap_or("") {
         view.errors.push(FieldError::new(
