@@ -384,12 +384,15 @@ async fn change_refused(a: &Acting, e: CoverageError) -> WebResult {
         CoverageError::Invalid(_) => StatusCode::BAD_REQUEST,
         _ => return Err(e.into()),
     };
+    // A window refusal says when the next window opens; a request that cannot be made as
+    // asked (the plan already chosen, a plan not offered) has no window to wait for.
     let next = match &e {
         CoverageError::Refused {
             next_allowed: Some(d),
             ..
         } => ui::i18n::tf(lang, "refused.next-date", &[("date", &d.to_string())]),
-        _ => ui::t(lang, "refused.no-next").to_owned(),
+        CoverageError::Refused { .. } => ui::t(lang, "refused.no-next").to_owned(),
+        _ => String::new(),
     };
     let why = match &e {
         CoverageError::Refused { reason, .. } => sentence(reason),
