@@ -1,5 +1,6 @@
 //! The health-plan side: the four products (Traditional HMO, Deductible HMO, Medicare
-//! Advantage, Medicaid) as InsurancePlan resources with their cost sharing, a small
+//! Advantage — a 4-star and a 5-star plan, with their star ratings and premiums —, Medicaid)
+//! as InsurancePlan resources with their cost sharing, a small
 //! cost-sharing calculator used to price generated visits, and Coverage periods.
 
 use serde_json::{Value, json};
@@ -15,6 +16,10 @@ type ExtraBenefit = (
     Option<(u32, &'static str)>,
     &'static str,
 );
+
+/// InsurancePlan extension: the Medicare star rating of the plan year (ENR-19).
+pub const STAR_RATING_URL: &str =
+    "http://wellspring.example/fhir/StructureDefinition/medicare-star-rating";
 
 /// The products a member can be enrolled in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -120,6 +125,10 @@ pub struct Plan {
     /// Source of Payment Typology code and display.
     pub sopt: (&'static str, &'static str),
     pub v3: (&'static str, &'static str),
+    /// Medicare star rating for the plan year, in half stars (9 = 4.5 stars; ENR-19).
+    pub half_stars: Option<u8>,
+    /// Monthly premium in dollars, when it is the same for every member (Medicare Advantage).
+    pub premium: Option<u32>,
     rules: [Rule; 12],
 }
 
@@ -148,6 +157,8 @@ impl Plan {
                 v3: ("HMO", "health maintenance organization policy"),
                 // preventive, primary, specialty, video, phone, urgent, emergency, lab,
                 // imaging, generic, brand, mail-order generic
+                half_stars: None,
+                premium: None,
                 rules: [
                     Free,
                     Copay(25),
@@ -174,6 +185,8 @@ impl Plan {
                 oop_max: (6_250, 12_500),
                 sopt: ("511", "Commercial Managed Care - HMO"),
                 v3: ("HMO", "health maintenance organization policy"),
+                half_stars: None,
+                premium: None,
                 rules: [
                     Free,
                     Copay(45),
@@ -200,6 +213,8 @@ impl Plan {
                 oop_max: (3_400, 3_400),
                 sopt: ("111", "Medicare HMO"),
                 v3: ("HMO", "health maintenance organization policy"),
+                half_stars: Some(8),
+                premium: Some(0),
                 rules: [
                     Free,
                     Copay(10),
@@ -215,6 +230,37 @@ impl Plan {
                     Copay(10),
                 ],
             },
+            // A second Medicare Advantage plan, rated 5 stars: members may move into it once
+            // between December 8 and November 30 (ENR-19). Households are never generated on
+            // it (`World::plan` finds the first plan of a kind).
+            Plan {
+                kind: PlanKind::MedicareAdvantage,
+                id: format!("{region}-plan-ma-select"),
+                code: "MA-SELECT",
+                name: format!("Wellspring Medicare Advantage Select HMO {region_title}"),
+                plan_type: "Medicare Advantage",
+                deductible: (0, 0),
+                coinsurance_pct: 0,
+                oop_max: (2_900, 2_900),
+                sopt: ("111", "Medicare HMO"),
+                v3: ("HMO", "health maintenance organization policy"),
+                half_stars: Some(10),
+                premium: Some(39),
+                rules: [
+                    Free,
+                    Copay(0),
+                    Copay(15),
+                    Free,
+                    Free,
+                    Copay(15),
+                    Copay(90),
+                    Free,
+                    Copay(5),
+                    Copay(0),
+                    Copay(35),
+                    Copay(0),
+                ],
+            },
             Plan {
                 kind: PlanKind::Medicaid,
                 id: format!("{region}-plan-mcd"),
@@ -226,6 +272,8 @@ impl Plan {
                 oop_max: (0, 0),
                 sopt: ("211", "Medicaid HMO"),
                 v3: ("HMO", "health maintenance organization policy"),
+                half_stars: None,
+                premium: None,
                 rules: [Free; 12],
             },
         ]
@@ -340,6 +388,9 @@ impl Plan {
             general.push(json!({"type": cost_type("deductible", "Deductible"), "groupSize": 2, "cost": money(self.deductible.1), "comment": "Family (embedded), per calendar year"}));
         }
         general.push(json!({"type": cost_type("oop-max", "Out-of-pocket maximum"), "groupSize": 1, "cost": money(self.oop_max.0), "comment": "Self-only, per calendar year"}));
+        if let Some(p) = self.premium {
+            general.push(json!({"type": cost_type("premium", "Premium"), "groupSize": 1, "cost": money(p), "comment": "Per member, per month"}));
+        }
         if self.kind != PlanKind::MedicareAdvantage {
             general.push(json!({"type": cost_type("oop-max", "Out-of-pocket maximum"), "groupSize": 2, "cost": money(self.oop_max.1), "comment": "Family, per calendar year"}));
         }
@@ -404,7 +455,7 @@ impl Plan {
             );
         }
         let region = owner_org.split('-').next().unwrap_or_default();
-        json!({
+        let mut plan = json!({
             "resourceType": "InsurancePlan",
             "id": self.id,
             "identifier": [
@@ -433,7 +484,14 @@ impl Plan {
                     {"category": cc(&format!("{WS_CS}/coverage-type"), "extra", "Other benefits"), "benefit": extra_costs}
                 ]
             }]
-        })
+        });
+        if let Some(h) = self.half_stars {
+            plan["extension"] = json!([{
+                "url": STAR_RATING_URL,
+                "valueDecimal": f64::from(h) / 2.0
+            }]);
+        }
+        plan
     }
 }
 

@@ -209,7 +209,8 @@ async fn main() -> anyhow::Result<()> {
                 })
             };
             let state = ws_web::AppState {
-                coverage: ws_coverage::service::CoverageService::new(fhir.clone()),
+                coverage: ws_coverage::service::CoverageService::new(fhir.clone())
+                    .with_notices(identity.clone()),
                 fhir,
                 identity,
                 outbox,

@@ -10,6 +10,10 @@
 //!   of the month of the request. (Medicare Advantage members are told that disenrolling outside
 //!   an election period goes through Medicare.)
 //! * `WS-ENR-04` Medicare coverage is individual: nobody is added as a dependent.
+//! * `WS-ENR-05` moving between markets (commercial, Medicare, Medicaid) is a new enrollment,
+//!   which member services arrange, not a plan change.
+//! * `WS-LEDGER` a change the coverage history cannot take (an overlap, a period that would end
+//!   before it starts); `crate::rules::ledger` says which, in words.
 //!
 //! Event dates: [`LifeEvent::LossOfCoverage`] carries the last day of the old coverage (45 CFR
 //! 155.420 counts "the date of the loss of coverage" as the last day the consumer would have

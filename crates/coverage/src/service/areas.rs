@@ -21,7 +21,7 @@ pub struct AreaOfCare {
     pub mrn: String,
 }
 
-fn linked_ids(p: &Value) -> Vec<String> {
+pub(crate) fn linked_ids(p: &Value) -> Vec<String> {
     p["link"]
         .as_array()
         .into_iter()

@@ -7,7 +7,9 @@
 use crate::rules::death::{DependentsAfterDeath, after_death};
 use crate::rules::dependents::last_covered_day;
 use crate::rules::ledger::{self, Change, Op};
-use crate::rules::windows::{Action, Allowed, EnrollmentRequest, GroupWindow, LifeEvent, decide};
+use crate::rules::windows::{
+    Action, Allowed, Election, EnrollmentRequest, GroupWindow, LifeEvent, MedicareFacts, decide,
+};
 use crate::rules::{Market, Product, Relationship};
 use jiff::civil::Date;
 use serde_json::{Value, json};
@@ -15,8 +17,11 @@ use ws_fhir_service::Caller;
 
 use crate::service::family::{
     CoverageRow, Family, PlanSummary, coverage_resource, display_name, strip_meta, with_end,
+    with_plan,
 };
 use crate::service::ids::{identifier, member_id_system, mrn_system, region_of_patient};
+use crate::service::medicare::{medicare_facts, stamp_election, with_entitlement};
+use crate::service::plans::plan_market;
 use crate::service::{CoverageError, CoverageService, Result};
 
 /// What a change did.
@@ -31,6 +36,34 @@ pub struct ChangeOutcome {
     pub mrn: Option<String>,
     /// Coverage ids written.
     pub coverages: Vec<String>,
+}
+
+/// A plan change worked out and not yet made: what the member reviews before confirming.
+#[derive(Clone)]
+pub struct PlanChange {
+    /// The plan the family is on today.
+    pub current: PlanSummary,
+    pub target: PlanSummary,
+    pub market: Market,
+    /// Everyone whose coverage moves to the new plan, subscriber first: (name, relationship).
+    pub members: Vec<(String, Relationship)>,
+    /// A choice not yet in effect that this one replaces (ENR-17): (plan name, its start).
+    pub replaces: Option<(String, Date)>,
+    /// The window, the start date and the notes the rules give.
+    pub allowed: Allowed,
+    svc: Caller,
+    writes: Vec<Value>,
+}
+
+impl std::fmt::Debug for PlanChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanChange")
+            .field("current", &self.current.code)
+            .field("target", &self.target.code)
+            .field("members", &self.members)
+            .field("allowed", &self.allowed)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A person to add to a family's coverage.
@@ -110,11 +143,22 @@ fn coverage_ids(region: &str) -> impl FnMut() -> String + use<> {
     }
 }
 
-fn ledger_err(e: ledger::LedgerError) -> CoverageError {
-    CoverageError::Refused {
-        reason: e.to_string(),
-        next_allowed: None,
-        rule: "ENR-13",
+/// A ledger refusal in words, naming people (never record ids): `names` are the Patients
+/// involved.
+fn ledger_err(
+    names: &std::collections::BTreeMap<String, Value>,
+) -> impl Fn(ledger::LedgerError) -> CoverageError + '_ {
+    move |e| {
+        let name = |id: &str| {
+            names
+                .get(id)
+                .map_or_else(|| "A family member".to_owned(), display_name)
+        };
+        CoverageError::Refused {
+            reason: e.words(&name),
+            next_allowed: None,
+            rule: "WS-LEDGER",
+        }
     }
 }
 
@@ -126,6 +170,7 @@ impl CoverageService {
         event: Option<LifeEvent>,
         today: Date,
         state: Option<String>,
+        medicare: Option<MedicareFacts>,
     ) -> EnrollmentRequest {
         let market = market_of(row);
         EnrollmentRequest {
@@ -134,7 +179,7 @@ impl CoverageService {
             event,
             requested_on: today,
             employer: (market == Market::EmployerGroup).then(|| employer_window(today)),
-            medicare: None,
+            medicare,
             state,
         }
     }
@@ -160,7 +205,9 @@ impl CoverageService {
             })
     }
 
-    /// Resources for the ledger's changes: new Coverage rows copy the family's template.
+    /// Resources for the ledger's changes: new Coverage rows copy the family's template; a row
+    /// moved to another plan keeps its period. `election` (a Medicare election and the day it
+    /// was made) is recorded on every row the change puts on a plan.
     async fn coverage_writes(
         &self,
         svc: &Caller,
@@ -168,54 +215,72 @@ impl CoverageService {
         changes: &[Change],
         member_ids: &(dyn Fn(&str) -> String + Sync),
         region: &str,
+        election: Option<(Election, Date)>,
     ) -> Result<Vec<Value>> {
         let template = family.rows.last().map(|r| &r.resource);
+        let group_name = |group: &str| {
+            family
+                .rows
+                .iter()
+                .find(|r| r.group == group)
+                .map(|r| r.group_name.clone())
+                .unwrap_or_else(|| format!("Employer group {group}"))
+        };
         let mut out = Vec::new();
         for c in changes {
             match c {
                 Change::Insert(p) => {
                     let plan = self.plan_by_code(svc, &p.plan, Some(region)).await?;
                     let plan = PlanSummary::from_resource(&plan);
-                    let group_name = family
-                        .rows
-                        .iter()
-                        .find(|r| r.group == p.group)
-                        .map(|r| r.group_name.clone())
-                        .unwrap_or_else(|| format!("Employer group {}", p.group));
-                    out.push(coverage_resource(
+                    let mut v = coverage_resource(
                         template,
                         p,
                         &member_ids(&p.member),
                         region,
                         &plan,
-                        &group_name,
-                    ));
+                        &group_name(&p.group),
+                    );
+                    if let Some((e, made_on)) = election {
+                        stamp_election(&mut v, e, made_on);
+                    }
+                    out.push(v);
                 }
                 Change::Update { before, after } => {
                     let Some(row) = family.rows.iter().find(|r| r.id == before.id) else {
                         continue;
                     };
-                    out.push(with_end(&row.resource, after.end));
+                    let mut v = with_end(&row.resource, after.end);
+                    if (&before.plan, &before.group) != (&after.plan, &after.group) {
+                        let plan = self.plan_by_code(svc, &after.plan, Some(region)).await?;
+                        let plan = PlanSummary::from_resource(&plan);
+                        v = with_plan(&v, &plan, &after.group, &group_name(&after.group));
+                        if let Some((e, made_on)) = election {
+                            stamp_election(&mut v, e, made_on);
+                        }
+                    }
+                    out.push(v);
                 }
             }
         }
         Ok(out)
     }
 
-    /// Apply `op` to `history` with the ledger; the Coverage resources to write for it.
+    /// Apply `op` to the family's coverage history with the ledger; the Coverage resources to
+    /// write for it.
     async fn ledger_writes(
         &self,
         svc: &Caller,
         family: &Family,
-        history: &[ledger::Period],
         op: &Op,
         region: &str,
         new_member: Option<(&str, String)>,
+        election: Option<(Election, Date)>,
     ) -> Result<Vec<Value>> {
         let mut ids = coverage_ids(region);
-        let changes = ledger::apply(history, op, &mut ids).map_err(ledger_err)?;
+        let changes =
+            ledger::apply(&family.periods(), op, &mut ids).map_err(ledger_err(&family.patients))?;
         let ids_of = Self::member_id_fn(family, new_member);
-        self.coverage_writes(svc, family, &changes, &ids_of, region)
+        self.coverage_writes(svc, family, &changes, &ids_of, region, election)
             .await
     }
 
@@ -236,12 +301,12 @@ impl CoverageService {
             .get(&family.subscriber)
             .cloned()
             .unwrap_or_default();
-        let req = self.request(sub_row, action, None, today, state_of(&sub_patient));
+        let req = self.request(sub_row, action, None, today, state_of(&sub_patient), None);
         let allowed = decide(&req, &self.rules)?;
         let op = op(allowed.effective);
         let region = region_of_patient(&sub_patient).unwrap_or_default();
         let writes = self
-            .ledger_writes(svc, family, &family.periods(), &op, &region, None)
+            .ledger_writes(svc, family, &op, &region, None, None)
             .await?;
         self.commit_change(svc, writes, allowed).await
     }
@@ -350,6 +415,7 @@ impl CoverageService {
             Some(d.event),
             today,
             state_of(&sub_patient),
+            None,
         );
         let allowed = decide(&req, &self.rules)?;
         let settings = self
@@ -426,7 +492,7 @@ impl CoverageService {
         let new_member = Some((patient_id.as_str(), member_id.clone()));
         let mut writes = vec![patient];
         writes.extend(
-            self.ledger_writes(&svc, &family, &family.periods(), &op, &region, new_member)
+            self.ledger_writes(&svc, &family, &op, &region, new_member, None)
                 .await?,
         );
         let mut out = self.commit_change(&svc, writes, allowed).await?;
@@ -435,16 +501,17 @@ impl CoverageService {
         Ok(out)
     }
 
-    /// Change the family's plan (open enrollment, a special enrollment period, or the
-    /// employer's own open enrollment).
-    pub async fn change_plan(
+    /// Work out a change of the family's plan (open enrollment, a special enrollment period,
+    /// the employer's own open enrollment, a Medicare election) without making it: the review
+    /// the member confirms. A refusal says why in words and when the next window opens.
+    pub async fn review_plan_change(
         &self,
         caller: &Caller,
         subscriber: &str,
         plan_code: &str,
         event: Option<LifeEvent>,
         today: Date,
-    ) -> Result<ChangeOutcome> {
+    ) -> Result<PlanChange> {
         Self::authorize_manage(caller, subscriber)?;
         let svc = Self::service_caller(caller, subscriber, "enrollment: change plan");
         let family = self.family_as(&svc, subscriber, today).await?;
@@ -454,28 +521,52 @@ impl CoverageService {
             ));
         }
         let sub_row = Self::subscriber_row(&family, today)?.clone();
-        if sub_row.plan_code == plan_code {
-            return Err(CoverageError::Invalid(format!(
-                "the family is already on {}",
-                sub_row.plan_name
-            )));
+        // The plan the subscriber is on (or has chosen, for a choice not yet in effect).
+        let latest = family
+            .rows
+            .iter()
+            .filter(|r| r.member == subscriber && r.status != "entered-in-error")
+            .max_by_key(|r| r.start)
+            .unwrap_or(&sub_row)
+            .clone();
+        if latest.plan_code == plan_code {
+            return Err(CoverageError::Invalid(if latest.start > today {
+                format!(
+                    "{} from {} is already your choice",
+                    latest.plan_name, latest.start
+                )
+            } else {
+                format!("the family is already on {}", latest.plan_name)
+            }));
         }
         let sub_patient = family.patients.get(subscriber).cloned().unwrap_or_default();
         let region = region_of_patient(&sub_patient).unwrap_or_default();
-        let target = self.plan_by_code(&svc, plan_code, Some(&region)).await?;
-        let target_product = Product::from_code(plan_code);
-        let current_market = market_of(&sub_row);
-        let target_market = match target_product {
-            Some(Product::MedicareAdvantage) => Market::Medicare,
-            Some(Product::Medicaid) => Market::Medicaid,
-            _ => current_market,
+        let target = PlanSummary::from_resource(
+            &self
+                .plan_by_code(&svc, plan_code, Some(&region))
+                .await
+                .map_err(|_| {
+                    CoverageError::Invalid("that plan is not offered in your region".into())
+                })?,
+        );
+        let current = match self
+            .plan_by_code(&svc, &sub_row.plan_code, Some(&region))
+            .await
+        {
+            Ok(p) => PlanSummary::from_resource(&p),
+            Err(_) => PlanSummary {
+                code: sub_row.plan_code.clone(),
+                name: sub_row.plan_name.clone(),
+                ..PlanSummary::default()
+            },
         };
-        if target_market != current_market {
+        let market = market_of(&sub_row);
+        if plan_market(plan_code, market) != market {
             return Err(CoverageError::Refused {
                 reason: format!(
-                    "{} is a {} plan; moving between markets is a new enrollment, which member services arrange",
-                    target["name"].as_str().unwrap_or(plan_code),
-                    match target_market {
+                    "{} is a {} plan: moving to it is a new enrollment, which member services arrange with you",
+                    target.name,
+                    match plan_market(plan_code, market) {
                         Market::Medicare => "Medicare",
                         Market::Medicaid => "Medicaid",
                         Market::EmployerGroup => "employer group",
@@ -483,15 +574,30 @@ impl CoverageService {
                     }
                 ),
                 next_allowed: None,
-                rule: "ENR-15",
+                rule: "WS-ENR-05",
             });
         }
+        let settings = self
+            .rules
+            .for_request(today, state_of(&sub_patient).as_deref(), market);
+        let medicare = if market == Market::Medicare {
+            let own: Vec<CoverageRow> = family
+                .rows
+                .iter()
+                .filter(|r| r.member == subscriber)
+                .cloned()
+                .collect();
+            medicare_facts(&sub_patient, &own, Some(&target), today, settings)
+        } else {
+            None
+        };
         let req = self.request(
             &sub_row,
             Action::ChangePlan,
             event,
             today,
             state_of(&sub_patient),
+            medicare,
         );
         let allowed = decide(&req, &self.rules)?;
         let op = Op::ChangePlan {
@@ -500,10 +606,79 @@ impl CoverageService {
             group: sub_row.group.clone(),
             effective: allowed.effective,
         };
+        let mut ids = coverage_ids(&region);
+        let changes = ledger::apply(&family.periods(), &op, &mut ids)
+            .map_err(ledger_err(&family.patients))?;
+        // Everyone the change moves, subscriber first.
+        let mut moved: Vec<(String, Relationship)> = Vec::new();
+        for c in &changes {
+            let p = match c {
+                Change::Insert(p) => p,
+                Change::Update { before, after } if before.plan != after.plan => after,
+                Change::Update { .. } => continue,
+            };
+            if !moved.iter().any(|(m, _)| *m == p.member) {
+                moved.push((p.member.clone(), p.relationship));
+            }
+        }
+        let since = |m: &str| {
+            family
+                .rows
+                .iter()
+                .filter(|r| r.member == m)
+                .map(|r| r.start)
+                .min()
+        };
+        moved.sort_by_key(|(m, _)| (m != subscriber, since(m), m.clone()));
+        let members = moved
+            .iter()
+            .map(|(m, rel)| (family.name_of(m), *rel))
+            .collect();
+        let replaces = (latest.start > today).then(|| (latest.plan_name.clone(), latest.start));
+        let ids_of = Self::member_id_fn(&family, None);
         let writes = self
-            .ledger_writes(&svc, &family, &family.periods(), &op, &region, None)
+            .coverage_writes(
+                &svc,
+                &family,
+                &changes,
+                &ids_of,
+                &region,
+                allowed.election.map(|e| (e, today)),
+            )
             .await?;
-        self.commit_change(&svc, writes, allowed).await
+        Ok(PlanChange {
+            current,
+            target,
+            market,
+            members,
+            replaces,
+            allowed,
+            svc,
+            writes,
+        })
+    }
+
+    /// Make a reviewed plan change (one transaction; any elections used are recorded on the new
+    /// coverage).
+    pub async fn confirm_plan_change(&self, change: PlanChange) -> Result<ChangeOutcome> {
+        self.commit_change(&change.svc, change.writes, change.allowed)
+            .await
+    }
+
+    /// Change the family's plan: [`CoverageService::review_plan_change`], then
+    /// [`CoverageService::confirm_plan_change`].
+    pub async fn change_plan(
+        &self,
+        caller: &Caller,
+        subscriber: &str,
+        plan_code: &str,
+        event: Option<LifeEvent>,
+        today: Date,
+    ) -> Result<ChangeOutcome> {
+        let change = self
+            .review_plan_change(caller, subscriber, plan_code, event, today)
+            .await?;
+        self.confirm_plan_change(change).await
     }
 
     /// Remove a dependent from the subscriber's coverage (any time; effective the end of the
@@ -631,7 +806,7 @@ impl CoverageService {
             };
             let region = region_of_patient(&p).unwrap_or_default();
             writes.extend(
-                self.ledger_writes(&svc, &family, &family.periods(), &op, &region, None)
+                self.ledger_writes(&svc, &family, &op, &region, None, None)
                     .await?,
             );
             report.coverage_last_day = Some(outcome.coverage_last_day);
@@ -841,26 +1016,42 @@ impl CoverageService {
             (_, Some(_)) => Market::EmployerGroup,
             (_, None) => Market::Individual,
         };
-        let birth = sub["birthDate"]
+        if sub["birthDate"]
             .as_str()
             .and_then(|b| b.parse::<Date>().ok())
-            .ok_or_else(|| CoverageError::Invalid("the member has no birth date".into()))?;
+            .is_none()
+        {
+            return Err(CoverageError::Invalid(
+                "the member has no birth date".into(),
+            ));
+        }
+        // Part A and B start given now is recorded on the member's record (and used at once).
+        let mut sub = sub;
+        if market == Market::Medicare
+            && let Some(ab) = e.part_a_b_start
+        {
+            sub = with_entitlement(&sub, ab, ab);
+        }
+        let own = self.coverages_of(&svc, &e.subscriber).await?;
+        let settings = self
+            .rules
+            .for_request(today, state_of(&sub).as_deref(), market);
+        let medicare = if market == Market::Medicare {
+            let facts = medicare_facts(&sub, &own, Some(&plan), today, settings);
+            Some(
+                facts
+                    .ok_or_else(|| CoverageError::Invalid("the member has no birth date".into()))?,
+            )
+        } else {
+            None
+        };
         let req = EnrollmentRequest {
             market,
             action: Action::Enroll,
             event: e.event,
             requested_on: today,
             employer: (market == Market::EmployerGroup).then(|| employer_window(today)),
-            medicare: (market == Market::Medicare).then_some(
-                crate::rules::windows::MedicareFacts {
-                    birth_date: birth,
-                    part_a_b_start: e.part_a_b_start,
-                    in_ma_on_jan1: false,
-                    used_ma_oep_this_year: false,
-                    used_five_star_this_window: false,
-                    target_plan_five_star: false,
-                },
-            ),
+            medicare,
             state: state_of(&sub),
         };
         let allowed = decide(&req, &self.rules)?;
@@ -890,7 +1081,15 @@ impl CoverageService {
                 }
             }
         }
-        let changes = ledger::apply(&history, &op, &mut ids).map_err(ledger_err)?;
+        let mut names = family.patients.clone();
+        for (pid, _) in &members {
+            if !names.contains_key(pid)
+                && let Ok(p) = self.read_json(&svc, "Patient", pid).await
+            {
+                names.insert(pid.clone(), p);
+            }
+        }
+        let changes = ledger::apply(&history, &op, &mut ids).map_err(ledger_err(&names))?;
         // Member ids: the subscriber's MRN-based base, -01 for the subscriber.
         let mut patients = std::collections::BTreeMap::new();
         for (pid, _) in &members {
@@ -929,15 +1128,22 @@ impl CoverageService {
         let mut writes = Vec::new();
         for c in &changes {
             if let Change::Insert(p) = c {
-                writes.push(coverage_resource(
+                let mut v = coverage_resource(
                     family.rows.last().map(|r| &r.resource),
                     p,
                     &ids_of(&p.member),
                     &region,
                     &plan,
                     &group_name,
-                ));
+                );
+                if let Some(election) = allowed.election {
+                    stamp_election(&mut v, election, today);
+                }
+                writes.push(v);
             }
+        }
+        if market == Market::Medicare && e.part_a_b_start.is_some() {
+            writes.push(strip_meta(&sub));
         }
         self.commit_change(&svc, writes, allowed).await
     }

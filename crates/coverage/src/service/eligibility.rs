@@ -28,6 +28,9 @@ pub struct CoverageStatus {
     pub region: Option<String>,
     /// The day the answer was made (the service clock's today, UTC).
     pub created: Date,
+    /// For an area-of-care record (AWY-01): the home record's region, whose coverage (and plan,
+    /// with its cost sharing) is the answer.
+    pub home_region: Option<String>,
 }
 
 impl CoverageStatus {
@@ -114,8 +117,27 @@ impl CoverageService {
         on: Date,
     ) -> Result<CoverageStatus> {
         let p = self.read_json(svc, "Patient", patient).await?;
-        let rows = self.coverages_of(svc, patient).await?;
-        Ok(self.status_from(svc, &p, rows, on).await)
+        let mut rows = self.coverages_of(svc, patient).await?;
+        let mut home_region = None;
+        if rows.is_empty() {
+            // An area-of-care record has no coverage of its own: the member is covered by their
+            // home plan, whose cost sharing applies away from home (AWY-01). Issue 13: the
+            // regional record said "No coverage on record".
+            for id in crate::service::areas::linked_ids(&p) {
+                let home_rows = self.coverages_of(svc, &id).await?;
+                if !home_rows.is_empty() {
+                    let home = self.read_json(svc, "Patient", &id).await?;
+                    home_region = region_of_patient(&home);
+                    rows = home_rows;
+                    break;
+                }
+            }
+        }
+        let mut st = self
+            .status_from(svc, &p, rows, on, home_region.as_deref())
+            .await;
+        st.home_region = home_region;
+        Ok(st)
     }
 
     pub(crate) async fn status_from(
@@ -124,6 +146,7 @@ impl CoverageService {
         p: &Value,
         rows: Vec<CoverageRow>,
         on: Date,
+        plan_region: Option<&str>,
     ) -> CoverageStatus {
         let patient = p["id"].as_str().unwrap_or_default().to_owned();
         let region = region_of_patient(p);
@@ -167,7 +190,7 @@ impl CoverageService {
             .cloned();
         let plan = match &chosen {
             Some(c) => self
-                .plan_by_code(svc, &c.plan_code, region.as_deref())
+                .plan_by_code(svc, &c.plan_code, plan_region.or(region.as_deref()))
                 .await
                 .ok()
                 .map(|v| PlanSummary::from_resource(&v)),
@@ -193,6 +216,7 @@ impl CoverageService {
             pcp,
             region,
             created: self.clock().today(),
+            home_region: None,
         }
     }
 }

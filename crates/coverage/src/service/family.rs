@@ -16,6 +16,18 @@ pub const PLAN_CODE_SYSTEM: &str = "urn:wellspring:plan-code";
 pub const GROUP_SYSTEM: &str = "urn:wellspring:employer-group";
 pub const REGION_SYSTEM: &str = "urn:wellspring:region";
 pub const X12_RELATIONSHIP: &str = "urn:wellspring:x12-relationship";
+/// Coverage extension: a Medicare election made for this coverage (ENR-15..19): `period` (code:
+/// iep, icep, gep, aep, ma-oep, five-star) and `madeOn` (the day the member chose). Recorded so
+/// the once-only periods (ENR-18, ENR-19) can be enforced; the write is audited like any other.
+pub const ELECTION_URL: &str =
+    "http://wellspring.example/fhir/StructureDefinition/medicare-election";
+/// Patient extension: Medicare Part A and Part B entitlement dates (`partA`, `partB`, dates).
+pub const ENTITLEMENT_URL: &str =
+    "http://wellspring.example/fhir/StructureDefinition/medicare-entitlement";
+/// InsurancePlan extension: the plan's Medicare star rating for its plan year (ENR-19),
+/// `valueDecimal` 1–5.
+pub const STAR_RATING_URL: &str =
+    "http://wellspring.example/fhir/StructureDefinition/medicare-star-rating";
 const COVERAGE_CLASS: &str = "http://terminology.hl7.org/CodeSystem/coverage-class";
 const SUBSCRIBER_RELATIONSHIP: &str =
     "http://terminology.hl7.org/CodeSystem/subscriber-relationship";
@@ -212,6 +224,12 @@ pub struct PlanSummary {
     pub benefits: Vec<(String, String, String)>,
     /// Extra benefits: (display, cost, limit or note).
     pub extras: Vec<(String, String, String)>,
+    /// Medicare star rating for the plan year (ENR-19), when the plan has one.
+    pub stars: Option<f64>,
+    /// Monthly premium in dollars, when the plan data has one (`generalCost` of type
+    /// "premium"); employer and individual premiums depend on the group or the household and
+    /// are not plan data.
+    pub premium: Option<u64>,
 }
 
 impl PlanSummary {
@@ -228,6 +246,16 @@ impl PlanSummary {
                 .and_then(money)
         };
         let deductible = find("deductible", 1).map(|s| (s, find("deductible", 2).unwrap_or(s)));
+        let premium = general
+            .iter()
+            .find(|g| g["type"]["coding"][0]["code"] == "premium")
+            .and_then(money);
+        let stars = p["extension"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["url"] == STAR_RATING_URL)
+            .and_then(|e| e["valueDecimal"].as_f64());
         let oop_max = find("oop-max", 1).map(|s| (s, find("oop-max", 2)));
         let mut benefits = Vec::new();
         let mut extras = Vec::new();
@@ -315,7 +343,14 @@ impl PlanSummary {
             oop_max,
             benefits,
             extras,
+            stars,
+            premium,
         }
+    }
+
+    /// Rated 5 stars for its plan year (ENR-19).
+    pub fn five_star(&self) -> bool {
+        self.stars.is_some_and(|s| s >= 5.0)
     }
 
     /// The member's cost for a benefit code ("primary-care"), in words.
@@ -466,9 +501,16 @@ pub fn coverage_resource(
             "payor": [{"reference": format!("Organization/{region}-org-plan")}]
         })
     });
-    // The template's narrative describes another member.
+    // The template's narrative describes another member, and its elections were that
+    // coverage's own.
     if let Some(o) = v.as_object_mut() {
         o.remove("text");
+        if let Some(Value::Array(ext)) = o.get_mut("extension") {
+            ext.retain(|e| e["url"] != ELECTION_URL);
+            if ext.is_empty() {
+                o.remove("extension");
+            }
+        }
     }
     v["id"] = json!(p.id);
     v["identifier"] = json!([{
@@ -496,6 +538,17 @@ pub fn coverage_resource(
     v["class"] = json!([
         {"type": {"coding": [{"system": COVERAGE_CLASS, "code": "plan", "display": "Plan"}]}, "value": plan.code, "name": plan.name},
         {"type": {"coding": [{"system": COVERAGE_CLASS, "code": "group", "display": "Group"}]}, "value": p.group, "name": group_name}
+    ]);
+    v
+}
+
+/// The same Coverage on another plan and group (a choice not yet in effect, replaced: ENR-17),
+/// with its period and status kept.
+pub fn with_plan(resource: &Value, plan: &PlanSummary, group: &str, group_name: &str) -> Value {
+    let mut v = strip_meta(resource);
+    v["class"] = json!([
+        {"type": {"coding": [{"system": COVERAGE_CLASS, "code": "plan", "display": "Plan"}]}, "value": plan.code, "name": plan.name},
+        {"type": {"coding": [{"system": COVERAGE_CLASS, "code": "group", "display": "Group"}]}, "value": group, "name": group_name}
     ]);
     v
 }

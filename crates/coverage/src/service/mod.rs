@@ -14,6 +14,9 @@ pub mod changes;
 pub mod eligibility;
 pub mod family;
 pub mod ids;
+pub mod medicare;
+pub mod notices;
+pub mod plans;
 pub mod x12;
 
 use crate::rules::settings::SettingsTable;
@@ -47,6 +50,8 @@ pub struct CoverageService {
     pub fhir: Fhir,
     pub rules: std::sync::Arc<SettingsTable>,
     pub contacts: Contacts,
+    /// Where notices to members go (the identity outbox); `None` sends none.
+    pub notices: Option<ws_identity::Identity>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +72,9 @@ pub enum CoverageError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// A notice could not be queued (the change itself is made).
+    #[error("notice not sent: {0}")]
+    Notice(String),
 }
 
 impl From<crate::rules::windows::Refused> for CoverageError {
@@ -86,17 +94,33 @@ impl From<ws_store::StoreError> for CoverageError {
 }
 
 impl CoverageError {
-    /// The message for a person: a refusal says its reason, when the change becomes possible
-    /// and the rule.
+    /// The message for a member: a refusal says its reason and when the change becomes
+    /// possible, in words (no rule ids, no record ids).
     pub fn explain(&self) -> String {
         match self {
             CoverageError::Refused {
                 reason,
                 next_allowed: Some(d),
-                rule,
-            } => format!("{reason} You can make this change from {d}. ({rule})"),
-            CoverageError::Refused { reason, rule, .. } => format!("{reason} ({rule})"),
+                ..
+            } => format!("{}. You can make this change from {d}.", sentence(reason)),
+            CoverageError::Refused { reason, .. } => format!("{}.", sentence(reason)),
             other => other.to_string(),
+        }
+    }
+
+    /// [`CoverageError::explain`] with the rule, for member services.
+    pub fn explain_with_rule(&self) -> String {
+        match self {
+            CoverageError::Refused { rule, .. } => format!("{} ({rule})", self.explain()),
+            other => other.explain(),
+        }
+    }
+
+    /// The rule a refusal is decided by.
+    pub fn rule(&self) -> Option<&'static str> {
+        match self {
+            CoverageError::Refused { rule, .. } => Some(rule),
+            _ => None,
         }
     }
 
@@ -108,11 +132,22 @@ impl CoverageError {
             CoverageError::Forbidden(_) => 403,
             CoverageError::NotFound(_) => 404,
             CoverageError::Invalid(_) => 400,
+            CoverageError::Notice(_) => 500,
         }
     }
 }
 
 pub type Result<T, E = CoverageError> = std::result::Result<T, E>;
+
+/// A reason as a sentence: capital first letter, no final full stop.
+fn sentence(reason: &str) -> String {
+    let r = reason.trim().trim_end_matches('.');
+    let mut c = r.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
 
 impl CoverageService {
     pub fn new(fhir: Fhir) -> CoverageService {
@@ -120,6 +155,7 @@ impl CoverageService {
             fhir,
             rules: std::sync::Arc::new(SettingsTable::default_table()),
             contacts: Contacts::default(),
+            notices: None,
         }
     }
 
@@ -128,6 +164,12 @@ impl CoverageService {
     /// service and its callers take it from here (`clock().today()`, UTC).
     pub fn clock(&self) -> &Clock {
         self.fhir.clock()
+    }
+
+    /// Send notices to members through `identity`'s outbox.
+    pub fn with_notices(mut self, identity: ws_identity::Identity) -> CoverageService {
+        self.notices = Some(identity);
+        self
     }
 
     /// May `caller` change the membership of `patient` (add a dependent, change plan, update

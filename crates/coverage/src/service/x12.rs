@@ -1133,7 +1133,7 @@ impl CoverageService {
         }
         let pid = who["id"].as_str().unwrap_or_default().to_owned();
         let rows = self.coverages_of(svc, &pid).await?;
-        let st = self.status_from(svc, &who, rows, on).await;
+        let st = self.status_from(svc, &who, rows, on, None).await;
         let Some(cov) = &st.coverage else {
             return Ok(EligibilityAnswer::Found {
                 covered: false,

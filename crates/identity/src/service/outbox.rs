@@ -44,3 +44,39 @@ pub async fn deliver_pending(id: &Identity, sink: &FileSink) -> Result<Vec<Outbo
     }
     Ok(out)
 }
+
+impl Identity {
+    /// A notice to a member about their record (for example a plan change), sent by e-mail
+    /// through the outbox to the portal account linked to `patient`, with an audit record
+    /// (action `notice`, by `by`, in the member's compartment) in the same transaction. Returns
+    /// the address it goes to, or `None` when the member has no portal account (nothing is
+    /// queued; the audit record says so).
+    pub async fn send_notice(
+        &self,
+        by: &str,
+        patient: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<Option<String>> {
+        let now = self.clock().now_micros();
+        let mut c = self.store.begin().await?;
+        let to = db::account_by_patient(&mut c, patient)
+            .await?
+            .filter(|a| !a.disabled)
+            .map(|a| a.email);
+        if let Some(email) = &to {
+            db::enqueue(&mut c, "email", email, subject, body, now).await?;
+        }
+        let detail = match &to {
+            Some(_) => format!("e-mail: {subject}"),
+            None => format!("no portal account, not sent: {subject}"),
+        };
+        Self::audit(
+            &mut c,
+            self.event(by, "notice", Some(patient), "success", Some(detail), None),
+        )
+        .await?;
+        c.commit().await?;
+        Ok(to)
+    }
+}

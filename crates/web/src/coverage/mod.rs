@@ -21,6 +21,8 @@ pub fn routes() -> Router<AppState> {
             "/coverage/add-member",
             get(pages::add_member_page).post(pages::add_member),
         )
+        .route("/coverage/plans", get(pages::plans_page))
+        .route("/coverage/change-plan/review", get(pages::review_change))
         .route("/coverage/change-plan", post(pages::change_plan))
         .route("/coverage/contact", post(pages::update_contact))
         .route("/coverage/id-card", get(pages::id_card_page))
@@ -41,4 +43,5 @@ pub fn staff_routes() -> Router<AppState> {
         .route("/staff/contact", post(staff::correct_contact))
         .route("/staff/enroll", post(staff::enroll))
         .route("/staff/terminate", post(staff::terminate))
+        .route("/staff/change-plan", post(staff::change_plan))
 }

@@ -5,7 +5,11 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use jiff::civil::Date;
+use ws_coverage::rules::Relationship;
+use ws_coverage::rules::windows::LifeEvent;
 use ws_coverage::service::changes::NewDependent;
+use ws_coverage::service::family::PlanSummary;
+use ws_coverage::service::notices::Notice;
 use ws_coverage::{CoverageError, CoverageService};
 
 use crate::kit::{Acting, Form, WebError, WebResult, field, form};
@@ -195,8 +199,7 @@ async fn overview_page(
         for row in fam.rows.iter().filter(|x| x.end.is_none_or(|e| e >= on)) {
             v.family.push(render::FamilyRow {
                 name: fam.name_of(&row.member),
-                relationship: format!("{:?}", row.relationship)
-                    .replace("SelfSubscriber", "Subscriber"),
+                relationship: render::relationship_words(lang, row.relationship),
                 plan: row.plan_name.clone(),
                 period: period_words(row.start, row.end),
                 status: ui::t(
@@ -235,43 +238,33 @@ async fn overview_page(
             }));
         }
     }
-    if v.can_manage {
-        let region = st.region.as_deref();
-        if let Ok(plans) = m.plans(caller, region).await {
-            let current = st
-                .coverage
-                .as_ref()
-                .map(|c| c.plan_code.clone())
-                .unwrap_or_default();
-            let cur_product = ws_coverage::rules::Product::from_code(&current);
-            v.plan_choices = plans
-                .into_iter()
-                .filter(|p| p.code != current)
-                .filter(|p| {
-                    let prod = ws_coverage::rules::Product::from_code(&p.code);
-                    matches!(
-                        (cur_product, prod),
-                        (
-                            Some(
-                                ws_coverage::rules::Product::TraditionalHmo
-                                    | ws_coverage::rules::Product::DeductibleHmo
-                            ),
-                            Some(
-                                ws_coverage::rules::Product::TraditionalHmo
-                                    | ws_coverage::rules::Product::DeductibleHmo
-                            )
-                        )
-                    )
-                })
-                .map(|p| (p.code, p.name))
-                .collect();
-        }
+    if let Some(region) = &st.home_region {
+        v.home_coverage = ui::i18n::tf(
+            lang,
+            "cov.home-coverage",
+            &[("region", &ws_coverage::service::card::title_case(region))],
+        );
+    }
+    // The plans open to this member (their market's, Medicare plans for a Medicare member) and
+    // their Medicare facts for the windows panel.
+    let options = m.plan_options(caller, patient, today).await.ok();
+    if v.can_manage
+        && let Some(o) = options.as_ref().filter(|o| o.can_change)
+    {
+        v.plan_choices = o
+            .others
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .collect();
     }
     let market = st.coverage.as_ref().map_or(
         ws_coverage::rules::Market::EmployerGroup,
         ws_coverage::service::changes::market_of,
     );
-    for mut w in ws_coverage::rules::windows::open_windows(market, today, &m.rules) {
+    let facts = options.as_ref().and_then(|o| o.medicare);
+    for mut w in
+        ws_coverage::rules::windows::open_windows_for(market, today, &m.rules, facts.as_ref())
+    {
         // The employer's own open enrollment: the group's dates (Wellspring's default when the
         // group has none of its own), the same ones the rules check a request against.
         if market == ws_coverage::rules::Market::EmployerGroup && w.rule == "SEED-15" {
@@ -286,12 +279,15 @@ async fn overview_page(
             _ if w.needs_event => ui::t(lang, "cov.after-event").to_owned(),
             _ => ui::t(lang, "cov.any-time").to_owned(),
         };
-        v.windows.push((
-            w.name.clone(),
-            dates,
-            w.effective.clone(),
-            ui::t(lang, if w.open { "cov.yes" } else { "cov.no" }).to_owned(),
-        ));
+        let open = if w.used {
+            ui::t(lang, "cov.used")
+        } else if w.open {
+            ui::t(lang, "cov.yes")
+        } else {
+            ui::t(lang, "cov.no")
+        };
+        v.windows
+            .push((w.name.clone(), dates, w.effective.clone(), open.to_owned()));
     }
     let mut sh = a.shell(Section::Coverage).await;
     if let Some(text) = saved {
@@ -358,6 +354,22 @@ pub(super) async fn add_member(a: Acting, Form(f): Form) -> WebResult {
         .await
     {
         Ok(out) => {
+            // A parent adding their own child reaches the child's record from the person
+            // switcher at once (issue 13): a parent link, checked by identity against the
+            // coverage just written (the child is a dependent on the parent's family coverage;
+            // the scope follows the child's age, PRX-02/03). A legal representative acting for
+            // the subscriber gets no such link.
+            if relationship.is_child()
+                && a.me.info.account.patient_id.as_deref() == Some(a.patient.as_str())
+                && let Some(child) = &out.patient
+            {
+                let account = &a.me.info.account;
+                match a.state.identity.request_parent_access(account, child).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(why)) => tracing::info!(?why, "no parent link for the child added"),
+                    Err(e) => tracing::error!(error = %e, "parent link for the child added"),
+                }
+            }
             let mut sh = a.shell(Section::Coverage).await;
             let effective = out.effective.map(|d| d.to_string()).unwrap_or_default();
             let mut text = ui::i18n::tf(
@@ -393,43 +405,321 @@ async fn add_fail(a: &Acting, msg: String, values: [&str; 4]) -> WebResult {
     ))
 }
 
-pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
-    covered(&a)?;
-    let event = match (
-        field(&f, "event").filter(|e| !e.is_empty()),
-        field(&f, "event_date").and_then(|d| d.parse::<Date>().ok()),
-    ) {
-        (Some(k), Some(d)) => ws_coverage::service::changes::life_event(k, d),
-        _ => None,
+/// The plan, reason and event date of a plan-change form (the review page's query, or the
+/// confirmation's body).
+fn change_request(f: &[(String, String)]) -> (String, Option<LifeEvent>, String, String) {
+    let plan = field(f, "plan").unwrap_or("").trim().to_owned();
+    let kind = field(f, "event").unwrap_or("").trim().to_owned();
+    let date = field(f, "event_date").unwrap_or("").trim().to_owned();
+    let event = match (kind.as_str(), date.parse::<Date>()) {
+        ("", _) | (_, Err(_)) => None,
+        (k, Ok(d)) => ws_coverage::service::changes::life_event(k, d),
     };
-    let out = a
+    (plan, event, kind, date)
+}
+
+/// A refused plan change, as its own page: why in words, when the next window opens, and what
+/// the member can do (issue 13: it said "Something went wrong").
+async fn change_refused(a: &Acting, e: CoverageError) -> WebResult {
+    let lang = a.lang;
+    let status = match &e {
+        CoverageError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        CoverageError::Invalid(_) => StatusCode::BAD_REQUEST,
+        _ => return Err(e.into()),
+    };
+    // A window refusal says when the next window opens; a request that cannot be made as
+    // asked (the plan already chosen, a plan not offered) has no window to wait for.
+    let next = match &e {
+        CoverageError::Refused {
+            next_allowed: Some(d),
+            ..
+        } => ui::i18n::tf(lang, "refused.next-date", &[("date", &d.to_string())]),
+        CoverageError::Refused { .. } => ui::t(lang, "refused.no-next").to_owned(),
+        _ => String::new(),
+    };
+    let why = match &e {
+        CoverageError::Refused { reason, .. } => sentence(reason),
+        other => sentence(&other.to_string()),
+    };
+    let v = render::RefusedView {
+        why,
+        next,
+        call: ui::i18n::tf(
+            lang,
+            "refused.call",
+            &[("phone", &a.state.coverage.contacts.member_services)],
+        ),
+    };
+    let sh = a.shell(Section::Coverage).await;
+    Ok(a.html(status, render::render_refused(&sh, &v)))
+}
+
+/// A reason as a sentence: capital first letter, one full stop.
+fn sentence(s: &str) -> String {
+    let s = s.trim().trim_end_matches('.');
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str()),
+        None => String::new(),
+    }
+}
+
+fn members_in_words(lang: ui::Lang, members: &[(String, Relationship)]) -> Vec<(String, String)> {
+    members
+        .iter()
+        .map(|(n, r)| (n.clone(), render::relationship_words(lang, *r)))
+        .collect()
+}
+
+/// The window a change is allowed by, in words, with the day it closes.
+fn window_words(lang: ui::Lang, allowed: &ws_coverage::rules::windows::Allowed) -> String {
+    match allowed.closes {
+        Some(d) => ui::i18n::tf(
+            lang,
+            "review.window-closes",
+            &[("window", &allowed.window), ("date", &d.to_string())],
+        ),
+        None => allowed.window.clone(),
+    }
+}
+
+/// GET /coverage/plans: every plan open to this member, side by side (their market's plans:
+/// Medicare Advantage plans for a Medicare member, the commercial plans otherwise).
+pub(super) async fn plans_page(a: Acting) -> WebResult {
+    covered(&a)?;
+    let lang = a.lang;
+    let today = a.state.coverage.clock().today();
+    let o = a
         .state
         .coverage
-        .change_plan(
+        .plan_options(&a.caller, &a.patient, today)
+        .await?;
+    let medicare = o.market == ws_coverage::rules::Market::Medicare;
+    let mut columns: Vec<(&PlanSummary, bool)> = Vec::new();
+    if let Some(c) = &o.current {
+        columns.push((c, true));
+    }
+    columns.extend(o.others.iter().map(|p| (p, false)));
+    let mut v = render::PlansView {
+        intro: ui::t(
+            lang,
+            if medicare {
+                "plans.intro-medicare"
+            } else {
+                "plans.intro"
+            },
+        )
+        .to_owned(),
+        five_star_note: medicare,
+        ..render::PlansView::default()
+    };
+    if o.others.is_empty() {
+        v.none = ui::i18n::tf(
+            lang,
+            "plans.none",
+            &[("phone", &a.state.coverage.contacts.member_services)],
+        );
+    } else {
+        v.table = Some(render::compare_table(lang, &columns, medicare));
+    }
+    if o.can_change {
+        v.choices = o
+            .others
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .collect();
+    }
+    let sh = a.shell(Section::Coverage).await;
+    Ok(a.html(StatusCode::OK, render::render_plans(&sh, &v)))
+}
+
+/// The review page of a plan change, or its refusal.
+async fn review_view(a: &Acting, f: &[(String, String)], moved: Option<Date>) -> WebResult {
+    let lang = a.lang;
+    let (plan, event, kind, date) = change_request(f);
+    let review = match a
+        .state
+        .coverage
+        .review_plan_change(
             &a.caller,
             &a.patient,
-            field(&f, "plan").unwrap_or(""),
+            &plan,
             event,
             a.state.coverage.clock().today(),
         )
-        .await?;
-    let mut sh = a.shell(Section::Coverage).await;
-    let text = ui::i18n::tf(
-        a.lang,
-        "cov.changed",
-        &[
-            (
-                "date",
-                &out.effective.map(|d| d.to_string()).unwrap_or_default(),
-            ),
-            ("window", &out.window),
-        ],
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return change_refused(a, e).await,
+    };
+    let medicare = review.market == ws_coverage::rules::Market::Medicare;
+    let mut table = render::compare_table(
+        lang,
+        &[(&review.current, false), (&review.target, false)],
+        medicare,
     );
-    sh.flash(ui::FlashKind::Success, text.clone());
-    Ok(a.html(
-        StatusCode::OK,
-        ui::render_error(&sh, 200, &text).replace("Something went wrong", "Plan changed"),
-    ))
+    table.plans = vec![
+        (
+            ui::i18n::tf(lang, "review.now", &[("plan", &review.current.name)]),
+            false,
+        ),
+        (
+            ui::i18n::tf(lang, "review.new", &[("plan", &review.target.name)]),
+            false,
+        ),
+    ];
+    let v = render::ReviewView {
+        table,
+        members: members_in_words(lang, &review.members),
+        starts: review.allowed.effective.to_string(),
+        window: window_words(lang, &review.allowed),
+        notes: review.allowed.notes.clone(),
+        replaces: review.replaces.as_ref().map_or_else(String::new, |(p, d)| {
+            ui::i18n::tf(
+                lang,
+                "review.replaces",
+                &[("plan", p), ("date", &d.to_string())],
+            )
+        }),
+        moved: moved.map_or_else(String::new, |d| {
+            ui::i18n::tf(lang, "review.moved", &[("date", &d.to_string())])
+        }),
+        plan,
+        event: kind,
+        event_date: date,
+        expect: review.allowed.effective.to_string(),
+    };
+    let sh = a.shell(Section::Coverage).await;
+    Ok(a.html(StatusCode::OK, render::render_review(&sh, &v)))
+}
+
+/// GET /coverage/change-plan/review: the old plan and the new one side by side, who the change
+/// affects, the start date and the window the rules give; Confirm or Cancel. Nothing changes.
+pub(super) async fn review_change(a: Acting) -> WebResult {
+    covered(&a)?;
+    let f = form(a.query.as_deref().unwrap_or("").as_bytes());
+    review_view(&a, &f, None).await
+}
+
+/// POST /coverage/change-plan: the confirmed change. Made as reviewed (a start date that moved
+/// since sends the member back to the review), then a notice to the member in their language,
+/// and the confirmation page.
+pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
+    covered(&a)?;
+    let a = a.at("/coverage");
+    let lang = a.lang;
+    let (plan, event, _, _) = change_request(&f);
+    let today = a.state.coverage.clock().today();
+    let svc = &a.state.coverage;
+    let review = match svc
+        .review_plan_change(&a.caller, &a.patient, &plan, event, today)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return change_refused(&a, e).await,
+    };
+    let expected = field(&f, "expect").and_then(|d| d.parse::<Date>().ok());
+    if expected != Some(review.allowed.effective) {
+        return review_view(&a, &f, Some(review.allowed.effective)).await;
+    }
+    let (current, target, members) = (
+        review.current.name.clone(),
+        review.target.name.clone(),
+        review.members.clone(),
+    );
+    let out = match svc.confirm_plan_change(review).await {
+        Ok(o) => o,
+        Err(e) => return change_refused(&a, e).await,
+    };
+    let effective = out.effective.map(|d| d.to_string()).unwrap_or_default();
+    // The notice, in the member's language when their record says, else the page's.
+    let notice_lang = svc
+        .member_language(&a.caller, &a.patient)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|l| ui::Lang::from_tag(&l))
+        .unwrap_or(lang);
+    let notice = plan_change_notice(
+        notice_lang,
+        &PlanChangeFacts {
+            old: &current,
+            new: &target,
+            date: &effective,
+            window: &out.window,
+            members: &members,
+            phone: &svc.contacts.member_services,
+        },
+    );
+    let phone = &svc.contacts.member_services;
+    let notice_line = match svc.notify(&a.caller, &a.patient, &notice).await {
+        Ok(Some(email)) => ui::i18n::tf(lang, "done.notice-sent", &[("email", &email)]),
+        Ok(None) => ui::i18n::tf(lang, "done.notice-none", &[("phone", phone)]),
+        Err(e) => {
+            tracing::error!(error = %e, "plan change notice");
+            ui::i18n::tf(lang, "done.notice-failed", &[("phone", phone)])
+        }
+    };
+    let v = render::DoneView {
+        lead: ui::i18n::tf(
+            lang,
+            "done.lead",
+            &[("date", &effective), ("plan", &target)],
+        ),
+        window: ui::i18n::tf(lang, "done.window", &[("window", &out.window)]),
+        members: members_in_words(lang, &members),
+        notes: out.notes.clone(),
+        notice: notice_line,
+    };
+    let sh = a.shell(Section::Coverage).await;
+    Ok(a.html(StatusCode::OK, render::render_done(&sh, &v)))
+}
+
+/// What a plan-change notice says.
+pub(crate) struct PlanChangeFacts<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+    pub date: &'a str,
+    pub window: &'a str,
+    pub members: &'a [(String, Relationship)],
+    pub phone: &'a str,
+}
+
+/// The notice of a plan change, in `lang` (portal and staff desk alike).
+pub(crate) fn plan_change_notice(lang: ui::Lang, c: &PlanChangeFacts<'_>) -> Notice {
+    let tf = ui::i18n::tf;
+    let subscriber = c
+        .members
+        .iter()
+        .find(|(_, r)| *r == Relationship::SelfSubscriber)
+        .or(c.members.first())
+        .map_or("", |(n, _)| n.as_str());
+    let people = c
+        .members
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let body = [
+        tf(lang, "notice.greeting", &[("name", subscriber)]),
+        tf(
+            lang,
+            "notice.changed",
+            &[
+                ("old", c.old),
+                ("new", c.new),
+                ("date", c.date),
+                ("window", c.window),
+            ],
+        ),
+        tf(lang, "notice.who", &[("people", &people)]),
+        tf(lang, "notice.questions", &[("phone", c.phone)]),
+    ]
+    .join("\n\n");
+    Notice {
+        subject: ui::t(lang, "notice.subject").to_owned(),
+        body: body + "\n",
+    }
 }
 
 async fn card_for(a: &Acting) -> Result<ws_idcard::IdCard, WebError> {

@@ -36,7 +36,7 @@ pub(super) async fn record_death(st: Staff, Form(f): Form) -> WebResult {
             }
             reply(ms, Ok(notice), "").await
         }
-        Err(e) => reply(ms, Err(e.explain()), "date_of_death").await,
+        Err(e) => reply(ms, Err(e.explain_with_rule()), "date_of_death").await,
     }
 }
 
@@ -80,7 +80,7 @@ pub(super) async fn add_member(st: Staff, Form(f): Form) -> WebResult {
             );
             reply(ms, Ok(notice), "").await
         }
-        Err(e) => reply(ms, Err(e.explain()), "given").await,
+        Err(e) => reply(ms, Err(e.explain_with_rule()), "given").await,
     }
 }
 
@@ -95,7 +95,7 @@ pub(super) async fn correct_contact(st: Staff, Form(f): Form) -> WebResult {
         .await
     {
         Ok(()) => reply(ms, Ok("Contact details corrected.".to_owned()), "").await,
-        Err(e) => reply(ms, Err(e.explain()), "line").await,
+        Err(e) => reply(ms, Err(e.explain_with_rule()), "line").await,
     }
 }
 
@@ -132,7 +132,7 @@ pub(super) async fn enroll(st: Staff, Form(f): Form) -> WebResult {
             );
             reply(ms, Ok(notice), "").await
         }
-        Err(e) => reply(ms, Err(e.explain()), "plan").await,
+        Err(e) => reply(ms, Err(e.explain_with_rule()), "plan").await,
     }
 }
 
@@ -153,6 +153,73 @@ pub(super) async fn terminate(st: Staff, Form(f): Form) -> WebResult {
             );
             reply(ms, Ok(notice), "").await
         }
-        Err(e) => reply(ms, Err(e.explain()), "terminate").await,
+        Err(e) => reply(ms, Err(e.explain_with_rule()), "terminate").await,
     }
+}
+
+/// Member services change a member's plan at their request (any market, Medicare elections
+/// included: the rules decide the window from the member's record, and the election used is
+/// recorded); the member gets the notice in their language (English when their record says
+/// none).
+pub(super) async fn change_plan(st: Staff, Form(f): Form) -> WebResult {
+    let s = st.state.clone();
+    let ms = member_services(st, f, "record life events and corrections")?;
+    let (caller, f, patient) = (ms.caller().clone(), ms.f.clone(), ms.patient.clone());
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let event = match (get("event").as_str(), get("event_date").parse().ok()) {
+        ("", _) | (_, None) => None,
+        (kind, Some(d)) => ws_coverage::service::changes::life_event(kind, d),
+    };
+    let today = s.coverage.clock().today();
+    let review = match s
+        .coverage
+        .review_plan_change(&caller, &patient, &get("plan"), event, today)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return reply(ms, Err(e.explain_with_rule()), "change-plan").await,
+    };
+    let (old, new, members) = (
+        review.current.name.clone(),
+        review.target.name.clone(),
+        review.members.clone(),
+    );
+    let out = match s.coverage.confirm_plan_change(review).await {
+        Ok(o) => o,
+        Err(e) => return reply(ms, Err(e.explain_with_rule()), "change-plan").await,
+    };
+    let effective = out.effective.map(|d| d.to_string()).unwrap_or_default();
+    let lang = s
+        .coverage
+        .member_language(&caller, &patient)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|l| crate::portal::Lang::from_tag(&l))
+        .unwrap_or_default();
+    let notice = super::pages::plan_change_notice(
+        lang,
+        &super::pages::PlanChangeFacts {
+            old: &old,
+            new: &new,
+            date: &effective,
+            window: &out.window,
+            members: &members,
+            phone: &s.coverage.contacts.member_services,
+        },
+    );
+    let sent = match s.coverage.notify(&caller, &patient, &notice).await {
+        Ok(Some(to)) => format!("Notice e-mailed to {to}."),
+        Ok(None) => "No portal account: send the notice by post.".to_owned(),
+        Err(e) => format!("The notice could not be queued ({e}): send it by post."),
+    };
+    let mut text = format!(
+        "Plan changed to {new} from {effective} ({}; {}). {sent}",
+        out.window, out.rule
+    );
+    for n in &out.notes {
+        text.push(' ');
+        text.push_str(n);
+    }
+    reply(ms, Ok(text), "").await
 }

@@ -33,6 +33,8 @@ struct MemberRow {
     deceased: Option<String>,
     address: (String, String, String, String),
     mobile: String,
+    /// Medicare members: Part A and B and the elections used, in words.
+    medicare: String,
 }
 
 #[derive(Template)]
@@ -47,6 +49,8 @@ struct StaffPage {
     can_record: bool,
     notice: Option<String>,
     errors: Vec<(String, String)>,
+    /// Every plan on offer (code, name), for the change-plan form.
+    plans: Vec<(String, String)>,
 }
 
 async fn lookup(s: &AppState, caller: &Caller, mrn: &str) -> Result<Vec<MemberRow>, String> {
@@ -111,6 +115,7 @@ async fn lookup(s: &AppState, caller: &Caller, mrn: &str) -> Result<Vec<MemberRo
                 .collect(),
             Err(_) => Vec::new(),
         };
+        let medicare = medicare_line(s, caller, id, r).await;
         let addr = &r["address"][0];
         let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
         out.push(MemberRow {
@@ -132,9 +137,34 @@ async fn lookup(s: &AppState, caller: &Caller, mrn: &str) -> Result<Vec<MemberRo
                 .and_then(|t| t.iter().find(|x| x["use"] == "mobile"))
                 .map(|x| text(&x["value"]))
                 .unwrap_or_default(),
+            medicare,
         });
     }
     Ok(out)
+}
+
+/// Part A and B and the Medicare elections used, for a member with Medicare facts on record.
+async fn medicare_line(s: &AppState, caller: &Caller, id: &str, patient: &Value) -> String {
+    let (a, b) = ws_coverage::service::medicare::entitlement_of(patient);
+    let used = s.coverage.elections(caller, id).await.unwrap_or_default();
+    if a.is_none() && b.is_none() && used.is_empty() {
+        return String::new();
+    }
+    let date =
+        |d: Option<jiff::civil::Date>| d.map_or_else(|| "not recorded".into(), |d| d.to_string());
+    let elections = if used.is_empty() {
+        "none".to_owned()
+    } else {
+        used.iter()
+            .map(|e| format!("{} on {}", e.election.code(), e.made_on))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "Medicare: Part A from {}, Part B from {}; elections used: {elections}.",
+        date(a),
+        date(b)
+    )
 }
 
 /// The staff desk: the search form, the members found, and what was just done.
@@ -157,6 +187,12 @@ pub(crate) async fn render(
             }
         }
     };
+    let mut plans: Vec<(String, String)> = Vec::new();
+    for p in s.coverage.plans(caller, None).await.unwrap_or_default() {
+        if !plans.iter().any(|(c, _)| *c == p.code) {
+            plans.push((p.code, p.name));
+        }
+    }
     let page = StaffPage {
         csrf: st.csrf(),
         staff_name: st.info.account.display_name.clone(),
@@ -167,6 +203,7 @@ pub(crate) async fn render(
         can_record: role == Some(StaffRole::MemberServices),
         notice,
         errors,
+        plans,
     };
     let status = if page.errors.is_empty() {
         StatusCode::OK

@@ -91,6 +91,8 @@ browser_tests!(
     coverage_card_and_newborn,
     acting_for_child_and_teen,
     contact_form_and_phone_width,
+    plan_change_review_and_newborn,
+    compare_plans_and_area_of_care,
 );
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
@@ -496,6 +498,226 @@ mod flows {
         );
         b.goto("/coverage").await;
         b.assert_hides("Nope Okafor").await;
+    }
+
+    /// Issue 13, defects 1–3: a parent adds their newborn and at once finds the baby in the
+    /// person switcher (a parent link is recorded). Changing plan "for the birth of a child"
+    /// shows a review first — the old and the new plan side by side, everyone it affects (the
+    /// baby too), the start date (the day of birth) and the window — with Cancel (nothing
+    /// changes) and Confirm, then a confirmation page and an e-mail notice. Refusals have their
+    /// own page: why in words, when the next window opens, what to do — never "Something went
+    /// wrong", an error code, a rule id or a record id. In Spanish too.
+    pub async fn plan_change_review_and_newborn(app: &TestApp, b: &Browser) {
+        crate::coverage::seed_family(app).await;
+        let email = "ada.okafor@example.org";
+        let input = ws_identity::service::RegisterInput {
+            mrn: "NOR100000017".into(),
+            birth_date: "1988-05-02".into(),
+            given: "Ada".into(),
+            family: "Okafor".into(),
+            email: email.into(),
+            mobile: MOBILE.into(),
+            password: PASSWORD.into(),
+        };
+        app.identity
+            .register(&input, Some("test"))
+            .await
+            .expect("registering")
+            .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
+        sign_in(b, email, PASSWORD).await;
+
+        let today = app.fhir.clock().today();
+        let birth = today
+            .checked_sub(jiff::Span::new().days(3))
+            .expect("date")
+            .to_string();
+        b.goto("/coverage/add-member").await;
+        b.fill("given", "Chidi").await;
+        b.fill("family", "Okafor").await;
+        b.fill("birth_date", &birth).await;
+        b.select("gender", "male").await;
+        b.select("relationship", "19").await;
+        b.select("event", "birth").await;
+        b.fill("event_date", &birth).await;
+        b.click_submit().await;
+        flash(b).await;
+        // The switcher lists the newborn (defect 3).
+        let people = b.texts("#patient option").await.join(" | ");
+        assert!(
+            people.contains("Chidi Okafor"),
+            "the newborn is not in the person switcher: {people}"
+        );
+
+        // Change plan for the birth: the review first (defects 1 and 2).
+        b.goto("/coverage").await;
+        b.select("plan", "DHMO-1500").await;
+        b.select("event", "birth").await;
+        b.fill("event_date", &birth).await;
+        b.click("#change-plan button[type=submit]").await;
+        b.assert_shows("Review your plan change").await;
+        b.assert_shows("Now: Wellspring Traditional HMO North")
+            .await;
+        b.assert_shows("New: Wellspring Deductible HMO North").await;
+        let who = b.texts("#review-who li").await.join(" | ");
+        for name in ["Ada Okafor", "Ben Okafor", "Chidi Okafor"] {
+            assert!(
+                who.contains(name),
+                "{name} missing from who it affects: {who}"
+            );
+        }
+        assert_eq!(b.texts("#review-starts").await.join(""), birth);
+        b.assert_shows("Special enrollment after a birth").await;
+        for bad in ["ENR-", "Error code", "north-pat", "Something went wrong"] {
+            b.assert_hides(bad).await;
+        }
+        // Cancel: nothing changes.
+        b.click("#cancel-change").await;
+        assert_eq!(b.path().await, "/coverage");
+        let result = b.texts("#coverage-result").await.join(" ");
+        assert!(
+            result.contains("Wellspring Traditional HMO North"),
+            "{result}"
+        );
+
+        // Again, and confirm.
+        b.select("plan", "DHMO-1500").await;
+        b.select("event", "birth").await;
+        b.fill("event_date", &birth).await;
+        b.click("#change-plan button[type=submit]").await;
+        b.click("#confirm-change").await;
+        b.assert_shows("Your plan is changing").await;
+        b.assert_shows(&format!(
+            "From {birth}, Wellspring Deductible HMO North covers everyone listed below."
+        ))
+        .await;
+        b.assert_shows(&format!("A notice of this change was sent to {email}"))
+            .await;
+        for bad in ["Something went wrong", "Error code", "Please try again"] {
+            b.assert_hides(bad).await;
+        }
+        let sent = app.run_pending_jobs().await;
+        let notice = sent
+            .iter()
+            .find(|m| m.recipient == email && m.subject == "Your Wellspring plan is changing")
+            .unwrap_or_else(|| panic!("no plan-change notice in the outbox: {sent:?}"));
+        assert!(
+            notice.body.contains("Wellspring Deductible HMO North")
+                && notice.body.contains("Chidi Okafor"),
+            "{}",
+            notice.body
+        );
+        b.goto("/coverage").await;
+        let result = b.texts("#coverage-result").await.join(" ");
+        assert!(
+            result.contains("Wellspring Deductible HMO North"),
+            "{result}"
+        );
+
+        // A refusal that does not depend on the date: another market.
+        b.goto("/coverage/change-plan/review?plan=MCD").await;
+        b.assert_shows("We cannot change your plan now").await;
+        b.assert_shows("member services arrange with you").await;
+        b.assert_shows("1-800-555-0100").await;
+        for bad in ["Something went wrong", "Error code", "WS-ENR", "ENR-"] {
+            b.assert_hides(bad).await;
+        }
+        // A closed window (outside the employer's November open enrollment): when it opens.
+        if today.month() != 11 {
+            let long_ago = today
+                .checked_sub(jiff::Span::new().days(100))
+                .expect("date")
+                .to_string();
+            b.goto(&format!(
+                "/coverage/change-plan/review?plan=THMO-25&event=marriage&event_date={long_ago}"
+            ))
+            .await;
+            b.assert_shows("We cannot change your plan now").await;
+            b.assert_shows("ended on").await;
+            let next_year = if today.month() == 12 {
+                today.year() + 1
+            } else {
+                today.year()
+            };
+            b.assert_shows(&format!(
+                "The next window for this change opens on {next_year}-11-01."
+            ))
+            .await;
+            b.assert_hides("ENR-").await;
+        }
+        b.goto("/coverage/change-plan/review?plan=MCD&lang=es")
+            .await;
+        b.assert_shows("No podemos cambiar su plan ahora").await;
+        b.assert_shows("Lo que puede hacer").await;
+        b.goto("/coverage?lang=en").await;
+    }
+
+    /// Issue 13, defects 4 and 6: plans compared side by side from Coverage (the member's
+    /// market only), usable at 390 px without the page scrolling sideways; after adding an
+    /// area of care, the regional record in the switcher shows the home coverage (before: "Not
+    /// covered … No coverage on record").
+    pub async fn compare_plans_and_area_of_care(app: &TestApp, b: &Browser) {
+        crate::coverage::seed_family(app).await;
+        crate::coverage::seed_medicare_plans(app).await;
+        let email = "ada.okafor@example.org";
+        let input = ws_identity::service::RegisterInput {
+            mrn: "NOR100000017".into(),
+            birth_date: "1988-05-02".into(),
+            given: "Ada".into(),
+            family: "Okafor".into(),
+            email: email.into(),
+            mobile: MOBILE.into(),
+            password: PASSWORD.into(),
+        };
+        app.identity
+            .register(&input, Some("test"))
+            .await
+            .expect("registering")
+            .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
+        sign_in(b, email, PASSWORD).await;
+
+        b.goto("/coverage").await;
+        b.click("#compare-plans").await;
+        assert_eq!(b.path().await, "/coverage/plans");
+        b.assert_shows("Compare plans").await;
+        b.assert_shows("Wellspring Traditional HMO North").await;
+        b.assert_shows("Wellspring Deductible HMO North").await;
+        b.assert_shows("Out-of-pocket maximum").await;
+        b.assert_shows("Monthly premium").await;
+        b.assert_hides("Medicare Advantage").await;
+        b.assert_hides("Medicaid").await;
+        assert_eq!(b.count("#compare thead th").await, 3, "feature + 2 plans");
+        b.set_width(390).await;
+        for path in ["/coverage/plans", "/coverage"] {
+            b.goto(path).await;
+            assert_eq!(
+                b.horizontal_overflow().await,
+                0,
+                "{path} scrolls sideways at 390 px"
+            );
+        }
+        b.set_width(1280).await;
+
+        // Care away from home: the regional record shows the home coverage.
+        b.goto("/coverage/areas").await;
+        b.select("region", "south").await;
+        b.click_submit().await;
+        let home = app.get("/Patient/sub").await.json();
+        let regional = home["link"][0]["other"]["reference"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("Patient/"))
+            .expect("the area-of-care record")
+            .to_owned();
+        b.select("patient", &regional).await;
+        b.click("form.act-as button[type=submit]").await;
+        b.goto("/coverage").await;
+        let result = b.texts("#coverage-result").await.join(" ");
+        assert!(result.contains("Covered on"), "{result}");
+        assert!(
+            result.contains("Wellspring Traditional HMO North"),
+            "home plan: {result}"
+        );
+        assert!(result.contains("home record in North"), "{result}");
+        b.assert_hides("No coverage on record").await;
     }
 
     pub async fn proxy_switching(app: &TestApp, b: &Browser) {

@@ -1242,7 +1242,601 @@ async fn voluntary_termination(app: &TestApp) {
     );
 }
 
+/// Issue 13, defect 2 (ENR-05, ENR-11): a parent adds their newborn (covered from the day of
+/// birth), then changes the family's plan for that birth. Before, the change failed with a 422
+/// naming ENR-13 and record ids ("… has coverage starting …, after …"). Now the whole family —
+/// newborn included — is on the new plan from the day of birth, the newborn keeps one row, and
+/// refusals read as words with no rule or record ids.
+async fn enr_05_change_plan_for_birth_after_adding_the_newborn(app: &TestApp) {
+    let (sub, spouse) = seed_family(app).await;
+    let m = CoverageService::new(app.fhir.clone());
+    let me = person("acct-ada", &sub, Access::Own);
+    let today = date(2026, 6, 15);
+    let birth = date(2026, 6, 12);
+    let out = m
+        .add_dependent(&me, &sub, newborn("Chidi", "male", birth), today)
+        .await
+        .expect("newborn added");
+    let baby = out.patient.unwrap();
+    let review = m
+        .review_plan_change(&me, &sub, "DHMO-1500", Some(LifeEvent::Birth(birth)), today)
+        .await
+        .expect("the change for the birth is allowed");
+    assert_eq!(
+        review.allowed.effective, birth,
+        "ENR-05: from the birth date"
+    );
+    let names: Vec<&str> = review.members.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Ada Okafor", "Ben Okafor", "Chidi Okafor"]);
+    assert_eq!(review.members[0].1, Relationship::SelfSubscriber);
+    assert_eq!(
+        (review.current.code.as_str(), review.target.code.as_str()),
+        ("THMO-25", "DHMO-1500")
+    );
+    let out = m.confirm_plan_change(review).await.expect("plan changed");
+    assert_eq!(out.effective, Some(birth));
+    let rows_of = |who: String| async move {
+        let b = app
+            .search("Coverage", &format!("beneficiary=Patient/{who}"))
+            .await;
+        let mut rows: Vec<(String, String, String)> = b["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let r = &e["resource"];
+                (
+                    r["period"]["start"].as_str().unwrap().to_owned(),
+                    r["period"]["end"].as_str().unwrap_or("").to_owned(),
+                    r["class"][0]["value"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    for who in [&sub, &spouse] {
+        assert_eq!(
+            rows_of(who.clone()).await,
+            vec![
+                ("2024-01-01".into(), "2026-06-11".into(), "THMO-25".into()),
+                ("2026-06-12".into(), String::new(), "DHMO-1500".into()),
+            ],
+            "{who}"
+        );
+    }
+    assert_eq!(
+        rows_of(baby.clone()).await,
+        vec![("2026-06-12".into(), String::new(), "DHMO-1500".into())],
+        "the newborn moves with the family, start kept"
+    );
+    // A refusal, in words: no rule id, no record id.
+    let late = m
+        .change_plan(
+            &me,
+            &sub,
+            "THMO-25",
+            Some(LifeEvent::Marriage(date(2026, 1, 5))),
+            today,
+        )
+        .await
+        .unwrap_err();
+    let words = late.explain();
+    assert!(matches!(late, CoverageError::Refused { .. }), "{late:?}");
+    for bad in ["ENR-", "WS-", "north-", "Patient/", &baby] {
+        assert!(!words.contains(bad), "{bad:?} in {words:?}");
+    }
+    assert!(words.contains("2026-11-01"), "the next window: {words}");
+}
+
+/// Medicare plans for the tests: MA-HMO rated 4 stars, MA-BASIC 3.5, MA-SELECT and MA-PREMIER 5
+/// (the star rating as InsurancePlan data, ENR-19), with monthly premiums.
+pub(crate) async fn seed_medicare_plans(app: &TestApp) {
+    for (code, name, stars, premium, copay) in [
+        ("MA-HMO", "Medicare Advantage", 4.0, 0, 10),
+        ("MA-BASIC", "Medicare Advantage Basic", 3.5, 0, 15),
+        ("MA-SELECT", "Medicare Advantage Select", 5.0, 39, 5),
+        ("MA-PREMIER", "Medicare Advantage Premier", 5.0, 79, 0),
+    ] {
+        let id = format!("north-plan-{}", code.to_lowercase());
+        app.put(
+            &format!("/InsurancePlan/{id}"),
+            &json!({"resourceType": "InsurancePlan", "id": id, "status": "active",
+                "extension": [{"url": ws_coverage::service::family::STAR_RATING_URL, "valueDecimal": stars}],
+                "identifier": [{"system": "urn:wellspring:plan-code", "value": code}, {"system": "urn:wellspring:region", "value": REGION}],
+                "name": format!("Wellspring {name} North"),
+                "plan": [{"type": {"text": name},
+                    "generalCost": [{"type": {"coding": [{"code": "premium"}]}, "groupSize": 1, "cost": {"value": premium, "currency": "USD"}}],
+                    "specificCost": [{"category": {"coding": [{"code": "medical"}]}, "benefit": [
+                    {"type": {"coding": [{"code": "primary-care", "display": "Primary care office visit"}]}, "cost": [{"type": {"coding": [{"code": "copay"}]}, "value": {"value": copay, "unit": "USD"}}]}
+                ]}]}]}),
+        )
+        .await;
+    }
+}
+
+/// One Coverage row's start, plan and recorded elections ((period, made on) pairs).
+type ElectionRow = (String, String, Vec<(String, String)>);
+
+/// The elections recorded on a member's Coverage rows, by start.
+async fn elections(app: &TestApp, who: &str) -> Vec<ElectionRow> {
+    let b = app
+        .search("Coverage", &format!("beneficiary=Patient/{who}"))
+        .await;
+    let mut out: Vec<ElectionRow> = b["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let r = &e["resource"];
+            let els = r["extension"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|x| x["url"] == ws_coverage::service::family::ELECTION_URL)
+                .map(|x| {
+                    let part = |n: &str| {
+                        x["extension"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .find(|p| p["url"] == n)
+                            .map(|p| {
+                                p["valueCode"]
+                                    .as_str()
+                                    .or(p["valueDate"].as_str())
+                                    .unwrap()
+                                    .to_owned()
+                            })
+                            .unwrap()
+                    };
+                    (part("period"), part("madeOn"))
+                })
+                .collect();
+            (
+                r["period"]["start"].as_str().unwrap().to_owned(),
+                r["class"][0]["value"].as_str().unwrap().to_owned(),
+                els,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Issue 13, defect 5 (ENR-15..19): Medicare elections end to end through the service, each
+/// built from the member's own data (birth date, Part A and B from their Medicare Advantage
+/// coverage, the plan on January 1, the elections recorded on their coverage, the plans' star
+/// ratings) and each recorded on the coverage it creates:
+/// IEP enrollment (member services); AEP change (the member), a second AEP choice replaces the
+/// first (ENR-17); MA OEP change, a second one the same year refused (ENR-18); 5-star change, a
+/// second one in the same Dec 8 – Nov 30 window refused, allowed again in the next (ENR-19).
+async fn medicare_elections_recorded_once_limits_enforced(app: &TestApp) {
+    seed_family(app).await;
+    seed_medicare_plans(app).await;
+    app.put(
+        "/Patient/medi",
+        &json!({"resourceType": "Patient", "id": "medi",
+            "identifier": [{"system": "urn:wellspring:mrn:north", "value": "NOR100000033"}],
+            "name": [{"family": "Haddad", "given": ["Rana"]}], "birthDate": "1961-08-10",
+            "address": [{"state": "WA"}]}),
+    )
+    .await
+    .assert_status(201);
+    let m = CoverageService::new(app.fhir.clone());
+    let me = person("acct-rana", "medi", Access::Own);
+    // IEP: 65 on 2026-08-10, IEP 2026-05-01 .. 2026-11-30; chosen before the birthday month.
+    let iep = m
+        .enroll(
+            &member_services(),
+            ws_coverage::service::changes::NewEnrollment {
+                subscriber: "medi".into(),
+                members: vec![],
+                plan_code: "MA-HMO".into(),
+                group: None,
+                event: None,
+                part_a_b_start: None,
+            },
+            date(2026, 6, 1),
+        )
+        .await
+        .expect("IEP enrollment");
+    assert_eq!(iep.effective, Some(date(2026, 8, 1)));
+    // AEP: the member chooses MA-SELECT for January 1, then changes their mind: the last
+    // choice counts, and no third coverage row appears.
+    let aep = m
+        .change_plan(&me, "medi", "MA-SELECT", None, date(2026, 11, 1))
+        .await
+        .expect("AEP change");
+    assert_eq!(
+        (aep.effective, aep.rule),
+        (Some(date(2027, 1, 1)), "ENR-17")
+    );
+    let aep2 = m
+        .change_plan(&me, "medi", "MA-PREMIER", None, date(2026, 12, 1))
+        .await
+        .expect("a second AEP choice replaces the first");
+    assert_eq!(aep2.effective, Some(date(2027, 1, 1)));
+    assert_eq!(
+        elections(app, "medi").await,
+        vec![
+            (
+                "2026-08-01".into(),
+                "MA-HMO".into(),
+                vec![("iep".into(), "2026-06-01".into())]
+            ),
+            (
+                "2027-01-01".into(),
+                "MA-PREMIER".into(),
+                vec![
+                    ("aep".into(), "2026-11-01".into()),
+                    ("aep".into(), "2026-12-01".into())
+                ]
+            ),
+        ]
+    );
+    // MA OEP: in Medicare Advantage on January 1, one change; the second is refused.
+    let oep = m
+        .change_plan(&me, "medi", "MA-HMO", None, date(2027, 2, 10))
+        .await
+        .expect("MA OEP change");
+    assert_eq!(
+        (oep.effective, oep.rule),
+        (Some(date(2027, 3, 1)), "ENR-18")
+    );
+    let again = m
+        .change_plan(&me, "medi", "MA-BASIC", None, date(2027, 3, 15))
+        .await
+        .unwrap_err();
+    assert_eq!(again.rule(), Some("ENR-18"), "{again:?}");
+    assert!(again.explain().contains("already been used"), "{again:?}");
+    assert!(!again.explain().contains("ENR-"));
+    // 5-star SEP: once between December 8 and November 30, only into a 5-star plan.
+    let basic = m
+        .change_plan(&me, "medi", "MA-BASIC", None, date(2027, 6, 1))
+        .await
+        .unwrap_err();
+    assert_eq!(basic.rule(), Some("ENR-17"), "not a 5-star plan: {basic:?}");
+    let star = m
+        .change_plan(&me, "medi", "MA-SELECT", None, date(2027, 6, 1))
+        .await
+        .expect("5-star change");
+    assert_eq!(
+        (star.effective, star.rule),
+        (Some(date(2027, 7, 1)), "ENR-19")
+    );
+    let star2 = m
+        .change_plan(&me, "medi", "MA-PREMIER", None, date(2027, 8, 1))
+        .await
+        .unwrap_err();
+    assert_eq!(star2.rule(), Some("ENR-19"), "{star2:?}");
+    let next = m
+        .change_plan(&me, "medi", "MA-PREMIER", None, date(2027, 12, 10))
+        .await
+        .expect("the next 5-star window");
+    assert_eq!(next.effective, Some(date(2028, 1, 1)));
+    let recorded: Vec<(String, String)> = elections(app, "medi")
+        .await
+        .into_iter()
+        .flat_map(|(_, _, e)| e)
+        .collect();
+    for e in [
+        ("ma-oep", "2027-02-10"),
+        ("five-star", "2027-06-01"),
+        ("five-star", "2027-12-10"),
+    ] {
+        assert!(
+            recorded.contains(&(e.0.to_owned(), e.1.to_owned())),
+            "{e:?} in {recorded:?}"
+        );
+    }
+    // Audited under the member's own name, with what was done.
+    app.flush_audit().await;
+    assert!(app.all_audit_rows().await.iter().any(|r| {
+        r.actor == "account:acct-rana"
+            && r.res_type.as_deref() == Some("Coverage")
+            && r.purpose.as_deref() == Some("enrollment: change plan")
+    }));
+    // Part A and B given at enrollment are recorded on the Patient (ENR-16).
+    app.put(
+        "/Patient/medi2",
+        &json!({"resourceType": "Patient", "id": "medi2",
+            "identifier": [{"system": "urn:wellspring:mrn:north", "value": "NOR100000041"}],
+            "name": [{"family": "Haddad", "given": ["Sami"]}], "birthDate": "1961-09-20"}),
+    )
+    .await
+    .assert_status(201);
+    let icep = m
+        .enroll(
+            &member_services(),
+            ws_coverage::service::changes::NewEnrollment {
+                subscriber: "medi2".into(),
+                members: vec![],
+                plan_code: "MA-HMO".into(),
+                group: None,
+                event: None,
+                part_a_b_start: Some(date(2026, 9, 1)),
+            },
+            date(2026, 7, 1),
+        )
+        .await
+        .expect("ICEP enrollment");
+    assert_eq!(
+        (icep.effective, icep.rule),
+        (Some(date(2026, 9, 1)), "ENR-16")
+    );
+    let p = app.get("/Patient/medi2").await.json();
+    assert_eq!(
+        ws_coverage::service::medicare::entitlement_of(&p),
+        (Some(date(2026, 9, 1)), Some(date(2026, 9, 1)))
+    );
+}
+
+/// Issue 13, defect 4 (AWY-01): the area-of-care record has no coverage of its own; its status
+/// is the home coverage's, with the home plan (before: "No coverage on record").
+async fn area_of_care_record_shows_home_coverage(app: &TestApp) {
+    let (sub, _) = seed_family(app).await;
+    let m = CoverageService::new(app.fhir.clone());
+    let me = person("acct-ada", &sub, Access::Own);
+    let today = app.fhir.clock().today();
+    let a = m.add_area_of_care(&me, &sub, "south", today).await.unwrap();
+    let there = person("acct-ada", &a.patient, Access::Own);
+    let st = m.status(&there, &a.patient, today).await.unwrap();
+    assert!(st.is_active(), "{:?}", st.status);
+    assert_eq!(st.code(), "active");
+    assert_eq!(
+        st.plan.as_ref().map(|p| p.name.as_str()),
+        Some("Wellspring Traditional HMO North"),
+        "home-plan cost sharing"
+    );
+    assert_eq!(st.home_region.as_deref(), Some("north"));
+    assert_eq!(st.mrn.as_deref(), Some(a.mrn.as_str()), "the regional MRN");
+    let card = m.id_card(&there, &a.patient, today).await.expect("a card");
+    assert_eq!(card.mrn, a.mrn);
+}
+
+/// A Medicare Advantage member on MA-HMO since 2024, 67 years old today, whose record says they
+/// prefer Spanish, with a portal account (rana@example.org). Returns the Patient id.
+async fn seed_medicare_member(app: &TestApp, id: &str, mrn: &str, email: &str) -> String {
+    let today = app.fhir.clock().today();
+    let birth = date(today.year() - 67, 3, 12).to_string();
+    app.put(
+        &format!("/Patient/{id}"),
+        &json!({"resourceType": "Patient", "id": id,
+            "identifier": [{"system": "urn:wellspring:mrn:north", "value": mrn}, {"system": "urn:wellspring:member-id:north", "value": format!("{mrn}-01")}],
+            "name": [{"family": "Haddad", "given": ["Rana"]}], "gender": "female", "birthDate": birth,
+            "communication": [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "es-MX"}]}, "preferred": true}],
+            "address": [{"line": ["4 Elm St"], "city": "Cedarton", "state": "WA", "postalCode": "98101"}]}),
+    )
+    .await
+    .assert_status(201);
+    app.put(
+        &format!("/Coverage/cov-{id}"),
+        &json!({"resourceType": "Coverage", "id": format!("cov-{id}"), "status": "active",
+            "identifier": [{"system": "urn:wellspring:member-id:north", "value": format!("{mrn}-01")}],
+            "subscriber": {"reference": format!("Patient/{id}")}, "beneficiary": {"reference": format!("Patient/{id}")},
+            "relationship": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship", "code": "self"}]},
+            "period": {"start": "2024-01-01"},
+            "payor": [{"reference": "Organization/north-org-plan"}],
+            "class": [
+                {"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "plan"}]}, "value": "MA-HMO", "name": "Wellspring Medicare Advantage North"},
+                {"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "group"}]}, "value": "MA-INDIVIDUAL", "name": "Individual Medicare Advantage"}
+            ]}),
+    )
+    .await
+    .assert_status(201);
+    let input = ws_identity::service::RegisterInput {
+        mrn: mrn.into(),
+        birth_date: birth,
+        given: "Rana".into(),
+        family: "Haddad".into(),
+        email: email.into(),
+        mobile: "(206) 555-0142".into(),
+        password: "quiet meadow copper kettle".into(),
+    };
+    app.identity
+        .register(&input, Some("test"))
+        .await
+        .unwrap()
+        .unwrap();
+    id.to_owned()
+}
+
+/// Issue 13, defects 1 and 5 (ENR-15..19, SEED-15) through the portal and the staff desk: a
+/// Medicare member aged 67 sees their initial enrollment period closed, compares and chooses
+/// Medicare Advantage plans only (star ratings and premiums shown), reviews the change
+/// (both plans, who, start date, window) and confirms it: the election is recorded, a notice is
+/// e-mailed in Spanish (the language on their record). Member services change another Medicare
+/// member's plan on the staff desk: the notice goes out, the desk shows the election used.
+async fn medicare_plan_change_in_portal_and_staff_desk(app: &TestApp) {
+    use crate::identity::{browser, csrf_of, page, post_form, sign_in};
+    seed_family(app).await;
+    seed_medicare_plans(app).await;
+    let rana = seed_medicare_member(app, "rana", "NOR100000058", "rana@example.org").await;
+    let c = browser();
+    sign_in(
+        app,
+        &c,
+        "rana@example.org",
+        "quiet meadow copper kettle",
+        "/coverage",
+    )
+    .await;
+    let url = |p: &str| format!("{}{p}", app.base);
+    let (st, html) = page(&c, &url("/coverage?lang=en")).await;
+    assert_eq!(st, 200, "{html}");
+    let iep = html
+        .split("<tr>")
+        .find(|r| r.contains("Initial enrollment around your 65th birthday"))
+        .expect("the IEP row");
+    assert!(iep.contains("<td>No</td>"), "IEP closed at 67: {iep}");
+    assert!(
+        !iep.contains("Within the days after"),
+        "the IEP has the member's own dates: {iep}"
+    );
+    // Compare: Medicare Advantage plans only, with star ratings and premiums.
+    let (st, html) = page(&c, &url("/coverage/plans")).await;
+    assert_eq!(st, 200, "{html}");
+    for want in [
+        "Wellspring Medicare Advantage Select North",
+        "Wellspring Medicare Advantage Basic North",
+        "5 out of 5",
+        "$39 a month",
+        "class=\"table-wrap\"",
+    ] {
+        assert!(html.contains(want), "{want}: {html}");
+    }
+    for not in ["Traditional HMO", "Medicaid", "Deductible HMO"] {
+        assert!(!html.contains(not), "{not} offered to a Medicare member");
+    }
+    assert!(html.contains("value=\"MA-SELECT\""), "offered to change to");
+    // Review, then confirm; a 5-star plan is open all year (the AEP or the 5-star period).
+    let (st, html) = page(
+        &c,
+        &url("/coverage/change-plan/review?plan=MA-SELECT&event="),
+    )
+    .await;
+    assert_eq!(st, 200, "{html}");
+    for want in [
+        "Review your plan change",
+        "Wellspring Medicare Advantage North",
+        "Wellspring Medicare Advantage Select North",
+        "Rana Haddad",
+        "Confirm the change",
+    ] {
+        assert!(html.contains(want), "{want}: {html}");
+    }
+    for bad in ["ENR-", "cov-rana", "Patient/"] {
+        assert!(!html.contains(bad), "{bad} on the review page");
+    }
+    let expect = html
+        .split("name=\"expect\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let r = post_form(
+        &c,
+        &url("/coverage/change-plan"),
+        &[
+            ("csrf", &csrf_of(&html)),
+            ("plan", "MA-SELECT"),
+            ("event", ""),
+            ("event_date", ""),
+            ("expect", &expect),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Your plan is changing"), "{html}");
+    assert!(
+        html.contains("A notice of this change was sent to rana@example.org"),
+        "{html}"
+    );
+    let used = m_elections(app, &rana).await;
+    assert_eq!(used.len(), 1, "{used:?}");
+    assert!(
+        ["aep", "five-star"].contains(&used[0].0.as_str()),
+        "{used:?}"
+    );
+    let sent = app.run_pending_jobs().await;
+    let mail = sent
+        .iter()
+        .find(|m| m.recipient == "rana@example.org" && m.subject.contains("plan"))
+        .unwrap_or_else(|| panic!("no notice to the member: {sent:?}"));
+    assert_eq!(
+        mail.subject, "Su plan de Wellspring va a cambiar",
+        "in the language on the member's record: {mail:?}"
+    );
+    assert!(
+        mail.body
+            .contains("Wellspring Medicare Advantage Select North"),
+        "{}",
+        mail.body
+    );
+    // Staff desk: member services change another Medicare member's plan.
+    let other = seed_medicare_member(app, "omar", "NOR100000066", "omar@example.org").await;
+    let (acct, _) = app
+        .identity
+        .create_staff(
+            "ms@example.org",
+            "Sam Staff",
+            StaffRole::MemberServices,
+            None,
+            "system:test",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    app.identity
+        .set_password(&acct.id, "quiet meadow copper kettle")
+        .await
+        .unwrap()
+        .unwrap();
+    let ms = browser();
+    sign_in(
+        app,
+        &ms,
+        "ms@example.org",
+        "quiet meadow copper kettle",
+        "/staff",
+    )
+    .await;
+    let (_, html) = page(&ms, &url("/staff?mrn=NOR100000066")).await;
+    assert!(html.contains("action=\"/staff/change-plan\""), "{html}");
+    let r = post_form(
+        &ms,
+        &url("/staff/change-plan"),
+        &[
+            ("csrf", &csrf_of(&html)),
+            ("patient", &other),
+            ("mrn", "NOR100000066"),
+            ("plan", "MA-SELECT"),
+            ("event", ""),
+        ],
+    )
+    .await;
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Plan changed to Wellspring Medicare Advantage Select North"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Notice e-mailed to omar@example.org"),
+        "{html}"
+    );
+    assert!(html.contains("elections used: "), "{html}");
+    let sent = app.run_pending_jobs().await;
+    assert!(
+        sent.iter()
+            .any(|m| m.recipient == "omar@example.org" && m.body.contains("Select North")),
+        "{sent:?}"
+    );
+    app.flush_audit().await;
+    assert!(
+        app.all_audit_rows()
+            .await
+            .iter()
+            .any(|r| r.action == "notice" && r.compartment.as_deref() == Some("omar")),
+        "the notice is in the audit log"
+    );
+}
+
+/// The (period, made on) of every election recorded for `who`.
+async fn m_elections(app: &TestApp, who: &str) -> Vec<(String, String)> {
+    elections(app, who)
+        .await
+        .into_iter()
+        .flat_map(|(_, _, e)| e)
+        .collect()
+}
+
 both!(
+    enr_05_change_plan_for_birth_after_adding_the_newborn,
+    medicare_plan_change_in_portal_and_staff_desk,
+    medicare_elections_recorded_once_limits_enforced,
+    area_of_care_record_shows_home_coverage,
     voluntary_termination,
     medicare_enrollment_windows,
     change_plan_in_the_employer_window,

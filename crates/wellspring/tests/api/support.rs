@@ -256,7 +256,8 @@ impl TestApp {
             dir: dir.join("outbox"),
         };
         let state = ws_web::AppState {
-            coverage: ws_coverage::service::CoverageService::new(fhir.clone()),
+            coverage: ws_coverage::service::CoverageService::new(fhir.clone())
+                .with_notices(identity.clone()),
             fhir: fhir.clone(),
             identity: identity.clone(),
             outbox: outbox.clone(),
