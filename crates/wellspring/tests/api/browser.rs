@@ -621,12 +621,14 @@ mod flows {
         for bad in ["Something went wrong", "Error code", "WS-ENR", "ENR-"] {
             b.assert_hides(bad).await;
         }
-        // A closed window (outside the employer's November open enrollment): when it opens.
+        // A late marriage: outside the employer's November open enrollment the window is closed
+        // and the page says when it opens; in November open enrollment takes the change (both
+        // are asserted: which one runs depends on the month).
+        let long_ago = today
+            .checked_sub(jiff::Span::new().days(100))
+            .expect("date")
+            .to_string();
         if today.month() != 11 {
-            let long_ago = today
-                .checked_sub(jiff::Span::new().days(100))
-                .expect("date")
-                .to_string();
             b.goto(&format!(
                 "/coverage/change-plan/review?plan=THMO-25&event=marriage&event_date={long_ago}"
             ))
@@ -642,6 +644,13 @@ mod flows {
                 "The next window for this change opens on {next_year}-11-01."
             ))
             .await;
+            b.assert_hides("ENR-").await;
+        } else {
+            b.goto(&format!(
+                "/coverage/change-plan/review?plan=THMO-25&event=marriage&event_date={long_ago}"
+            ))
+            .await;
+            b.assert_hides("We cannot change your plan now").await;
             b.assert_hides("ENR-").await;
         }
         b.goto("/coverage/change-plan/review?plan=MCD&lang=es")
