@@ -350,7 +350,7 @@ pub struct PlansView {
 }
 
 #[derive(Template)]
-#[template(path = "plans.html")]
+#[template(path = "coverage/plans.html")]
 struct PlansPage<'a> {
     shell: &'a Shell,
     page_title: String,
@@ -387,7 +387,7 @@ pub struct ReviewView {
 }
 
 #[derive(Template)]
-#[template(path = "change_review.html")]
+#[template(path = "coverage/change_review.html")]
 struct ReviewPage<'a> {
     shell: &'a Shell,
     page_title: String,
@@ -413,7 +413,7 @@ pub struct DoneView {
 }
 
 #[derive(Template)]
-#[template(path = "change_done.html")]
+#[template(path = "coverage/change_done.html")]
 struct DonePage<'a> {
     shell: &'a Shell,
     page_title: String,
@@ -437,7 +437,7 @@ pub struct RefusedView {
 }
 
 #[derive(Template)]
-#[template(path = "change_refused.html")]
+#[template(path = "coverage/change_refused.html")]
 struct RefusedPage<'a> {
     shell: &'a Shell,
     page_title: String,

@@ -508,23 +508,8 @@ mod flows {
     /// own page: why in words, when the next window opens, what to do — never "Something went
     /// wrong", an error code, a rule id or a record id. In Spanish too.
     pub async fn plan_change_review_and_newborn(app: &TestApp, b: &Browser) {
-        crate::coverage::seed_family(app).await;
+        sign_in_ada(app, b).await;
         let email = "ada.okafor@example.org";
-        let input = ws_identity::service::RegisterInput {
-            mrn: "NOR100000017".into(),
-            birth_date: "1988-05-02".into(),
-            given: "Ada".into(),
-            family: "Okafor".into(),
-            email: email.into(),
-            mobile: MOBILE.into(),
-            password: PASSWORD.into(),
-        };
-        app.identity
-            .register(&input, Some("test"))
-            .await
-            .expect("registering")
-            .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
-        sign_in(b, email, PASSWORD).await;
 
         let today = app.fhir.clock().today();
         let birth = today
