@@ -650,24 +650,8 @@ mod flows {
     /// area of care, the regional record in the switcher shows the home coverage (before: "Not
     /// covered … No coverage on record").
     pub async fn compare_plans_and_area_of_care(app: &TestApp, b: &Browser) {
-        crate::coverage::seed_family(app).await;
+        sign_in_ada(app, b).await;
         crate::coverage::seed_medicare_plans(app).await;
-        let email = "ada.okafor@example.org";
-        let input = ws_identity::service::RegisterInput {
-            mrn: "NOR100000017".into(),
-            birth_date: "1988-05-02".into(),
-            given: "Ada".into(),
-            family: "Okafor".into(),
-            email: email.into(),
-            mobile: MOBILE.into(),
-            password: PASSWORD.into(),
-        };
-        app.identity
-            .register(&input, Some("test"))
-            .await
-            .expect("registering")
-            .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
-        sign_in(b, email, PASSWORD).await;
 
         b.goto("/coverage").await;
         b.click("#compare-plans").await;
