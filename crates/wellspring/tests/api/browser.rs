@@ -43,6 +43,26 @@ async fn sign_in_ada(app: &TestApp, b: &Browser) {
     sign_in(b, email, PASSWORD).await;
 }
 
+/// In the portal, add Chidi Okafor, born three days ago, as the signed-in subscriber's child
+/// (event: birth); returns (today, the birth date).
+async fn add_newborn(app: &TestApp, b: &Browser) -> (jiff::civil::Date, String) {
+    let today = app.fhir.clock().today();
+    let birth = today
+        .checked_sub(jiff::Span::new().days(3))
+        .expect("date")
+        .to_string();
+    b.goto("/coverage/add-member").await;
+    b.fill("given", "Chidi").await;
+    b.fill("family", "Okafor").await;
+    b.fill("birth_date", &birth).await;
+    b.select("gender", "male").await;
+    b.select("relationship", "19").await;
+    b.select("event", "birth").await;
+    b.fill("event_date", &birth).await;
+    b.click_submit().await;
+    (today, birth)
+}
+
 /// A parent (40s) with a young child (7–8) and a teen (15), parent links recorded; returns
 /// (parent's own patient id, child's, teen's).
 async fn parent_child_teen(
@@ -457,20 +477,7 @@ mod flows {
         assert_eq!(b.count("#card-pdf").await + b.count("#card-png").await, 2);
 
         // Add a newborn born three days ago.
-        let today = app.fhir.clock().today();
-        let birth = today
-            .checked_sub(jiff::Span::new().days(3))
-            .expect("date")
-            .to_string();
-        b.goto("/coverage/add-member").await;
-        b.fill("given", "Chidi").await;
-        b.fill("family", "Okafor").await;
-        b.fill("birth_date", &birth).await;
-        b.select("gender", "male").await;
-        b.select("relationship", "19").await;
-        b.select("event", "birth").await;
-        b.fill("event_date", &birth).await;
-        b.click_submit().await;
+        let (today, birth) = add_newborn(app, b).await;
         let notice = flash(b).await;
         assert!(
             notice.contains(&format!("Chidi Okafor is covered from {birth}")),
@@ -511,20 +518,7 @@ mod flows {
         sign_in_ada(app, b).await;
         let email = "ada.okafor@example.org";
 
-        let today = app.fhir.clock().today();
-        let birth = today
-            .checked_sub(jiff::Span::new().days(3))
-            .expect("date")
-            .to_string();
-        b.goto("/coverage/add-member").await;
-        b.fill("given", "Chidi").await;
-        b.fill("family", "Okafor").await;
-        b.fill("birth_date", &birth).await;
-        b.select("gender", "male").await;
-        b.select("relationship", "19").await;
-        b.select("event", "birth").await;
-        b.fill("event_date", &birth).await;
-        b.click_submit().await;
+        let (today, birth) = add_newborn(app, b).await;
         flash(b).await;
         // The switcher lists the newborn (defect 3).
         let people = b.texts("#patient option").await.join(" | ");

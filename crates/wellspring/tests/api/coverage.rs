@@ -1040,23 +1040,7 @@ async fn change_plan_in_the_employer_window(app: &TestApp) {
         .expect("changed in open enrollment");
     assert_eq!(out.effective, Some(date(2027, 1, 1)));
     for who in [&sub, &spouse] {
-        let b = app
-            .search("Coverage", &format!("beneficiary=Patient/{who}"))
-            .await;
-        let mut rows: Vec<(String, String, String)> = b["entry"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                let r = &e["resource"];
-                (
-                    r["period"]["start"].as_str().unwrap().to_owned(),
-                    r["period"]["end"].as_str().unwrap_or("").to_owned(),
-                    r["class"][0]["value"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect();
-        rows.sort();
+        let rows = coverage_rows(app, who).await;
         assert_eq!(
             rows,
             vec![
@@ -1275,26 +1259,7 @@ async fn enr_05_change_plan_for_birth_after_adding_the_newborn(app: &TestApp) {
     );
     let out = m.confirm_plan_change(review).await.expect("plan changed");
     assert_eq!(out.effective, Some(birth));
-    let rows_of = |who: String| async move {
-        let b = app
-            .search("Coverage", &format!("beneficiary=Patient/{who}"))
-            .await;
-        let mut rows: Vec<(String, String, String)> = b["entry"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                let r = &e["resource"];
-                (
-                    r["period"]["start"].as_str().unwrap().to_owned(),
-                    r["period"]["end"].as_str().unwrap_or("").to_owned(),
-                    r["class"][0]["value"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect();
-        rows.sort();
-        rows
-    };
+    let rows_of = |who: String| async move { coverage_rows(app, &who).await };
     for who in [&sub, &spouse] {
         assert_eq!(
             rows_of(who.clone()).await,
@@ -1851,3 +1816,25 @@ both!(
     x12_834_import,
     x12_270_eligibility,
 );
+
+/// A member's Coverage rows as (start, end or "", plan code), sorted.
+async fn coverage_rows(app: &TestApp, who: &str) -> Vec<(String, String, String)> {
+    let b = app
+        .search("Coverage", &format!("beneficiary=Patient/{who}"))
+        .await;
+    let mut rows: Vec<(String, String, String)> = b["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let r = &e["resource"];
+            (
+                r["period"]["start"].as_str().unwrap().to_owned(),
+                r["period"]["end"].as_str().unwrap_or("").to_owned(),
+                r["class"][0]["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
