@@ -1,0 +1,16 @@
+//! Results and records rules: pure functions, no I/O.
+//!
+//! - [`oru`]: validate an HL7 v2 ORU^R01 and read its patient, orders and results (FMT-04).
+//! - [`to_fhir`]: the results as FHIR DiagnosticReport + Observation transaction entries.
+//! - [`ack`]: the HL7 acknowledgment of one message.
+//! - [`requests`]: the legal clocks of copy, amendment and accounting requests (HIP-01..03).
+//! - [`trend`]: a result's earlier values as an SVG chart.
+
+pub mod ack;
+pub mod oru;
+pub mod requests;
+pub mod to_fhir;
+pub mod trend;
+
+#[cfg(test)]
+mod oru_tests;
