@@ -13,3 +13,4 @@ pub mod rules;
 pub mod service;
 
 
+pub use service::{RecordsError, RecordsService};

@@ -35,6 +35,8 @@ pub struct AppState {
     pub identity: ws_identity::Identity,
     /// Coverage and membership (issue 5).
     pub coverage: ws_coverage::CoverageService,
+    /// Results and records (issue 16).
+    pub records: ws_records::RecordsService,
     /// Where the notification outbox is delivered (the file sink).
     pub outbox: ws_identity::service::FileSink,
     /// Mark cookies `Secure` (the public URL is https).

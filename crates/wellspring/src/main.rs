@@ -61,6 +61,10 @@ enum Command {
         /// Seed a synthetic demo region (about 1,000 members) into an empty store first.
         #[arg(long)]
         demo: bool,
+        /// Also take HL7 v2 lab results over MLLP on this address (e.g. 127.0.0.1:2575); off
+        /// by default.
+        #[arg(long, env = "WELLSPRING_HL7_LISTEN")]
+        hl7_listen: Option<String>,
     },
     /// Generate a deterministic synthetic region and load it through the normal import path.
     Seed(seed::SeedArgs),
@@ -161,6 +165,7 @@ async fn main() -> anyhow::Result<()> {
             listen,
             public_url,
             demo,
+            hl7_listen,
         } => {
             let url = db.database.unwrap_or_else(|| settings.database_url.clone());
             let listen = listen.unwrap_or_else(|| settings.listen.clone());
@@ -208,7 +213,27 @@ async fn main() -> anyhow::Result<()> {
                     }
                 })
             };
+            let records = ws_records::RecordsService::new(fhir.clone()).with_notices(identity.clone());
+            let (hl7_stop, hl7_task) = match &hl7_listen {
+                Some(addr) => {
+                    let l = tokio::net::TcpListener::bind(addr)
+                        .await
+                        .with_context(|| format!("binding the HL7 listener {addr}"))?;
+                    println!("  HL7 v2:    mllp://{} (ORU^R01 lab results)", l.local_addr()?);
+                    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+                    let task = tokio::spawn(ws_records::service::mllp::serve(
+                        l,
+                        records.clone(),
+                        async move {
+                            let _ = rx.await;
+                        },
+                    ));
+                    (Some(tx), Some(task))
+                }
+                None => (None, None),
+            };
             let state = ws_web::AppState {
+                records,
                 coverage: ws_coverage::service::CoverageService::new(fhir.clone())
                     .with_notices(identity.clone()),
                 fhir,
@@ -240,6 +265,12 @@ async fn main() -> anyhow::Result<()> {
             }
             println!("Press Ctrl-C to stop.");
             ws_web::serve(listener, state, shutdown_signal()).await?;
+            if let Some(tx) = hl7_stop {
+                let _ = tx.send(());
+            }
+            if let Some(t) = hl7_task {
+                let _ = t.await;
+            }
             sender.abort();
             // The router (and every Auditor clone in it) is gone: the audit writer drains and stops.
             let _ = tokio::time::timeout(Duration::from_secs(10), audit_task).await;
@@ -372,6 +403,67 @@ async fn import_x12(
     Ok(if rejected > 0 { 3 } else { 0 })
 }
 
+/// Import one file of HL7 v2 messages (ORU^R01 lab results): file each, write the ACKs beside
+/// it (`FILE.ack`, one per message, in order), print one line per message. Exit code 0 all
+/// accepted, 3 some refused.
+async fn import_hl7(fhir: &Fhir, path: &std::path::Path) -> anyhow::Result<i32> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let svc = ws_records::RecordsService::new(fhir.clone());
+    let caller = ws_records::RecordsService::interface_caller(&format!("file:{}", path.display()));
+    let started = std::time::Instant::now();
+    let mut acks = String::new();
+    let (mut accepted, mut refused) = (0usize, 0usize);
+    for (i, m) in ws_records::service::results::split_messages(&text)
+        .iter()
+        .enumerate()
+    {
+        let o = svc.receive_hl7(&caller, m).await;
+        acks.push_str(&o.ack.replace('\r', "\r\n"));
+        acks.push_str("\r\n");
+        match &o.reason {
+            None => {
+                accepted += 1;
+                println!(
+                    "message {:>5}  {}  {:<20}  filed: {} resources",
+                    i + 1,
+                    o.code.as_str(),
+                    o.control_id,
+                    o.stored
+                );
+            }
+            Some(why) => {
+                refused += 1;
+                println!(
+                    "message {:>5}  {}  {:<20}  {why}{}",
+                    i + 1,
+                    o.code.as_str(),
+                    o.control_id,
+                    o.work_item
+                        .as_deref()
+                        .map(|t| format!(" (work item {t})"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    let ack_path = path.with_extension(format!(
+        "{}ack",
+        path.extension()
+            .map(|e| format!("{}.", e.to_string_lossy()))
+            .unwrap_or_default()
+    ));
+    std::fs::write(&ack_path, acks).with_context(|| format!("writing {}", ack_path.display()))?;
+    println!(
+        "{}: HL7 v2, {} messages in {:.1}s: {accepted} accepted, {refused} refused; ACKs written to {}",
+        path.display(),
+        accepted + refused,
+        started.elapsed().as_secs_f64(),
+        ack_path.display()
+    );
+    Ok(if refused > 0 { 3 } else { 0 })
+}
+
 /// Import files with a progress bar; returns the process exit code (0 all loaded, 3 some rejected).
 pub async fn import(
     url: &str,
@@ -405,6 +497,10 @@ pub async fn import(
             use std::io::Read;
             std::fs::File::open(f)?.read(&mut head)?
         };
+        if ws_records::service::results::looks_like_hl7(&head[..n]) {
+            x12_code = x12_code.max(import_hl7(&fhir, f).await?);
+            continue;
+        }
         if !ws_coverage::service::x12::looks_like_x12(&head[..n]) {
             fhir_files.push(f.clone());
             continue;

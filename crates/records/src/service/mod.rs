@@ -1,1 +1,74 @@
-//! placeholder
+//! The records service: results in (HL7 v2), results and the record out (for the portal), and
+//! staff work items. Every read and write goes through the FHIR service, so it is authorized
+//! for the caller and audited there.
+
+pub mod mllp;
+pub mod record;
+pub mod results;
+
+use ws_fhir_service::{Caller, Clock, Fhir, FhirError};
+
+/// The records service. Cheap to clone.
+#[derive(Clone)]
+pub struct RecordsService {
+    pub fhir: Fhir,
+    /// Where "a new result is ready" notices go (the identity outbox); `None` sends none.
+    pub notices: Option<ws_identity::Identity>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordsError {
+    #[error(transparent)]
+    Fhir(#[from] FhirError),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl RecordsError {
+    /// HTTP status for the web layer.
+    pub fn status(&self) -> u16 {
+        match self {
+            RecordsError::Fhir(e) => e.status(),
+            RecordsError::Forbidden(_) => 403,
+            RecordsError::NotFound(_) => 404,
+            RecordsError::Invalid(_) => 400,
+        }
+    }
+}
+
+pub type Result<T, E = RecordsError> = std::result::Result<T, E>;
+
+impl RecordsService {
+    pub fn new(fhir: Fhir) -> RecordsService {
+        RecordsService {
+            fhir,
+            notices: None,
+        }
+    }
+
+    /// Send notices to members through `identity`'s outbox.
+    pub fn with_notices(mut self, identity: ws_identity::Identity) -> RecordsService {
+        self.notices = Some(identity);
+        self
+    }
+
+    /// The FHIR service's clock.
+    pub fn clock(&self) -> &Clock {
+        self.fhir.clock()
+    }
+
+    /// The caller a lab interface acts as: unrestricted (it files results for any patient), named
+    /// in the audit log with where the message came from.
+    pub fn interface_caller(source: &str) -> Caller {
+        Caller {
+            actor: "interface:hl7".into(),
+            source: Some(source.to_owned()),
+            purpose: Some("lab results interface".into()),
+            ..Caller::system()
+        }
+    }
+}

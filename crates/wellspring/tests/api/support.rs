@@ -256,6 +256,7 @@ impl TestApp {
             dir: dir.join("outbox"),
         };
         let state = ws_web::AppState {
+            records: ws_records::RecordsService::new(fhir.clone()).with_notices(identity.clone()),
             coverage: ws_coverage::service::CoverageService::new(fhir.clone())
                 .with_notices(identity.clone()),
             fhir: fhir.clone(),

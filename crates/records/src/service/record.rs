@@ -1,0 +1,1 @@
+//! The member record (placeholder replaced below).

@@ -1,0 +1,327 @@
+//! Results in: one HL7 v2 ORU^R01 message → validated, matched to the patient by MRN (name and
+//! birth date must agree), filed as DiagnosticReport + Observations in one transaction, the
+//! member told, and the ACK. A message that is refused stores nothing of the results; it
+//! becomes a work item (a FHIR `Task` in no patient's compartment) for staff to resolve.
+
+use serde_json::{Value, json};
+
+use crate::rules::ack::{ack, hl7_now};
+use crate::rules::oru::{AckCode, OruMessage, PatientId, Refusal, header_of, parse_oru};
+use crate::rules::to_fhir;
+use crate::service::RecordsService;
+use ws_fhir_service::Caller;
+
+/// The system of the work-item codes.
+pub const WORK_ITEM_SYSTEM: &str = "urn:wellspring:work-item";
+/// A lab message that was not filed.
+pub const HL7_REVIEW: &str = "hl7-result-review";
+/// MRN identifier systems start with this (`urn:wellspring:mrn:<region>`).
+pub const MRN_SYSTEM_PREFIX: &str = "urn:wellspring:mrn:";
+
+/// What became of one message.
+#[derive(Debug, Clone)]
+pub struct Hl7Outcome {
+    /// MSH-10 of the message (empty when it could not be read).
+    pub control_id: String,
+    pub code: AckCode,
+    /// Why it was refused.
+    pub reason: Option<String>,
+    /// The patient it was filed for.
+    pub patient: Option<String>,
+    /// Observations and reports written.
+    pub stored: usize,
+    /// The staff work item made for a refused message (`Task/<id>`).
+    pub work_item: Option<String>,
+    /// The HL7 acknowledgment, segments separated by carriage returns.
+    pub ack: String,
+}
+
+/// Segments separated by carriage returns whatever the file used; MLLP framing bytes and
+/// surrounding blank lines removed.
+pub fn normalise(text: &str) -> String {
+    let t = text.trim_matches(|c: char| c == '\u{0b}' || c == '\u{1c}' || c.is_whitespace());
+    t.replace("\r\n", "\r").replace('\n', "\r")
+}
+
+/// Split a file of messages (each starting `MSH|`, segments separated by CR, LF or CRLF) into
+/// messages.
+pub fn split_messages(text: &str) -> Vec<String> {
+    let t = normalise(text);
+    let mut out: Vec<String> = Vec::new();
+    for seg in t.split('\r') {
+        let seg = seg.trim_matches(|c: char| c == '\u{0b}' || c == '\u{1c}');
+        if seg.trim().is_empty() {
+            continue;
+        }
+        if seg.starts_with("MSH") || out.is_empty() {
+            out.push(seg.to_owned());
+        } else if let Some(last) = out.last_mut() {
+            last.push('\r');
+            last.push_str(seg);
+        }
+    }
+    out
+}
+
+/// Does this look like HL7 v2 (a file's first bytes)?
+pub fn looks_like_hl7(head: &[u8]) -> bool {
+    let t = head.strip_prefix(b"\x0b").unwrap_or(head);
+    let t = t.strip_prefix(b"\xef\xbb\xbf").unwrap_or(t);
+    t.starts_with(b"MSH") && t.len() > 3 && !t[3].is_ascii_alphanumeric()
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    norm(a) == norm(b)
+}
+
+/// Does the Patient resource agree with PID-5 and PID-7? `Err` says how it differs (for staff;
+/// the ACK says only which field).
+fn agrees(patient: &Value, pid: &PatientId) -> Result<(), String> {
+    let names = patient["name"].as_array().cloned().unwrap_or_default();
+    let family_ok = names.iter().any(|n| {
+        n["family"]
+            .as_str()
+            .is_some_and(|f| same_name(f, &pid.family))
+    });
+    if !family_ok {
+        return Err("PID-5 family name does not match the patient with this MRN".into());
+    }
+    if !pid.given.is_empty() {
+        let given_ok = names.iter().any(|n| {
+            n["given"]
+                .as_array()
+                .is_some_and(|g| g.iter().any(|x| x.as_str().is_some_and(|x| same_name(x, &pid.given))))
+        });
+        if !given_ok {
+            return Err("PID-5 given name does not match the patient with this MRN".into());
+        }
+    }
+    if let Some(b) = &pid.birth_date
+        && patient["birthDate"].as_str() != Some(b.as_str())
+    {
+        return Err("PID-7 date of birth does not match the patient with this MRN".into());
+    }
+    Ok(())
+}
+
+impl RecordsService {
+    /// Take one HL7 v2 message from `caller` (a lab interface): file it or refuse it; the
+    /// outcome carries the ACK. Never fails: every problem is an AE/AR ACK.
+    pub async fn receive_hl7(&self, caller: &Caller, text: &str) -> Hl7Outcome {
+        let text = normalise(text);
+        let now = self.clock().now_micros();
+        let header = header_of(&text);
+        let our_id = format!("WS{}", self.clock().now_micros());
+        let result = async {
+            let msg = parse_oru(&text)?;
+            let patient = self.match_patient(caller, &msg).await?;
+            let stored = self.file(caller, &msg, &patient).await?;
+            Ok::<_, Refusal>((msg, patient, stored))
+        }
+        .await;
+        match result {
+            Ok((msg, patient, stored)) => {
+                if msg
+                    .orders
+                    .iter()
+                    .flat_map(|o| &o.results)
+                    .any(|r| r.status.is_released())
+                {
+                    self.notify_result(&patient).await;
+                }
+                Hl7Outcome {
+                    control_id: msg.header.control_id.clone(),
+                    code: AckCode::Accept,
+                    reason: None,
+                    patient: Some(patient),
+                    stored,
+                    work_item: None,
+                    ack: ack(&msg.header, None, &hl7_now(now), &our_id),
+                }
+            }
+            Err(refusal) => {
+                let work_item = self.work_item(caller, &text, &refusal).await;
+                tracing::info!(
+                    code = refusal.code.as_str(),
+                    hl7_error = refusal.hl7_error,
+                    "HL7 message refused"
+                );
+                Hl7Outcome {
+                    control_id: header.control_id.clone(),
+                    code: refusal.code,
+                    reason: Some(refusal.reason.clone()),
+                    patient: None,
+                    stored: 0,
+                    work_item,
+                    ack: ack(&header, Some(&refusal), &hl7_now(now), &our_id),
+                }
+            }
+        }
+    }
+
+    /// The patient whose MRN is PID-3, if PID-5 and PID-7 agree.
+    async fn match_patient(&self, caller: &Caller, msg: &OruMessage) -> Result<String, Refusal> {
+        let pid = &msg.patient;
+        let found = self
+            .fhir
+            .search_resources(caller, "Patient", &[("identifier".into(), pid.mrn.clone())], 5)
+            .await
+            .map_err(|e| Refusal::application(207, format!("patient lookup failed: {e}")))?;
+        let matches: Vec<&Value> = found
+            .iter()
+            .filter(|p| {
+                p["identifier"].as_array().is_some_and(|ids| {
+                    ids.iter().any(|i| {
+                        i["system"]
+                            .as_str()
+                            .is_some_and(|s| s.starts_with(MRN_SYSTEM_PREFIX))
+                            && i["value"].as_str() == Some(pid.mrn.as_str())
+                    })
+                })
+            })
+            .collect();
+        let located = |r: Refusal, f: usize| {
+            let mut r = r;
+            r.location = Some(("PID".into(), 1, f));
+            r
+        };
+        let patient = match matches.as_slice() {
+            [] => {
+                return Err(located(
+                    Refusal::application(204, format!("no patient has MRN {}", pid.mrn)),
+                    3,
+                ));
+            }
+            [p] => *p,
+            _ => {
+                return Err(located(
+                    Refusal::application(
+                        204,
+                        format!("MRN {} belongs to more than one patient", pid.mrn),
+                    ),
+                    3,
+                ));
+            }
+        };
+        agrees(patient, pid).map_err(|why| {
+            let field = if why.starts_with("PID-7") { 7 } else { 5 };
+            located(Refusal::application(204, why), field)
+        })?;
+        patient["id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Refusal::application(207, "the matched patient has no id"))
+    }
+
+    /// File the results in one transaction; the number of resources written.
+    async fn file(&self, caller: &Caller, msg: &OruMessage, patient: &str) -> Result<usize, Refusal> {
+        let received = ws_fhir_service::time::instant(self.clock().now_micros());
+        let bundle = to_fhir::bundle(msg, patient, &received);
+        let n = bundle["entry"].as_array().map_or(0, Vec::len);
+        self.fhir
+            .process_bundle_value(caller, &bundle)
+            .await
+            .map_err(|e| {
+                Refusal::application(207, format!("the results could not be filed: {e}"))
+            })?;
+        Ok(n)
+    }
+
+    /// Tell the member a result is ready (no result in the message: they sign in to see it).
+    async fn notify_result(&self, patient: &str) {
+        let Some(identity) = &self.notices else {
+            return;
+        };
+        let lang = self
+            .fhir
+            .read(&Caller::system(), "Patient", patient)
+            .await
+            .ok()
+            .and_then(|r| r.content)
+            .and_then(|c| serde_json::from_str::<Value>(&c).ok())
+            .and_then(|p| {
+                p["communication"][0]["language"]["coding"][0]["code"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        let (subject, body) = if lang.starts_with("es") {
+            (
+                "Tiene un resultado nuevo",
+                "Tiene un resultado de laboratorio nuevo. Inicie sesión en Wellspring y abra Resultados para verlo.",
+            )
+        } else {
+            (
+                "You have a new test result",
+                "A new lab result is ready. Sign in to Wellspring and open Test results to see it.",
+            )
+        };
+        if let Err(e) = identity
+            .send_notice("interface:hl7", patient, subject, body)
+            .await
+        {
+            tracing::warn!(error = %e, "result notice not queued");
+        }
+    }
+
+    /// Record a refused message for staff: a Task in no patient's compartment (the message is
+    /// not attached to anyone's record), with the reason and the message itself.
+    async fn work_item(&self, caller: &Caller, text: &str, refusal: &Refusal) -> Option<String> {
+        let task = json!({
+            "resourceType": "Task",
+            "status": "requested",
+            "intent": "order",
+            "priority": "routine",
+            "code": {"coding": [{"system": WORK_ITEM_SYSTEM, "code": HL7_REVIEW, "display": "Lab result message not filed"}]},
+            "description": refusal.reason,
+            "businessStatus": {"text": refusal.code.as_str()},
+            "authoredOn": ws_fhir_service::time::instant(self.clock().now_micros()),
+            "input": [{"type": {"text": "HL7 v2 message"}, "valueString": text}],
+        });
+        let body = serde_json::to_vec(&task).ok()?;
+        match self.fhir.create(caller, "Task", &body, None).await {
+            Ok(w) => Some(format!("Task/{}", w.id)),
+            Err(e) => {
+                tracing::warn!(error = %e, "work item not recorded");
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_split_into_messages_whatever_the_line_ends() {
+        let f = "MSH|^~\\&|A\r\nPID|1\r\nOBR|1\nMSH|^~\\&|B\rPID|2\r\n\r\n";
+        let m = split_messages(f);
+        assert_eq!(m, ["MSH|^~\\&|A\rPID|1\rOBR|1", "MSH|^~\\&|B\rPID|2"]);
+        assert!(looks_like_hl7(b"MSH|^~\\&|"));
+        assert!(looks_like_hl7(b"\x0bMSH|^~\\&|"));
+        assert!(!looks_like_hl7(b"ISA*00*"));
+        assert!(!looks_like_hl7(b"MSHX"));
+    }
+
+    #[test]
+    fn names_compare_ignoring_case_hyphens_and_spaces_but_not_accents() {
+        let p = json!({"name": [{"family": "Núñez-Ortega", "given": ["Ana", "María"]}], "birthDate": "1980-02-03"});
+        let pid = |f: &str, g: &str, b: Option<&str>| PatientId {
+            mrn: "X".into(),
+            family: f.into(),
+            given: g.into(),
+            birth_date: b.map(str::to_owned),
+        };
+        assert!(agrees(&p, &pid("NÚÑEZ ORTEGA", "ana", Some("1980-02-03"))).is_ok());
+        assert!(agrees(&p, &pid("Nunez", "Ana", None)).is_err());
+        assert!(agrees(&p, &pid("Núñez-Ortega", "Maria", None)).is_err());
+        assert!(agrees(&p, &pid("Núñez-Ortega", "María", Some("1980-02-04"))).is_err());
+    }
+}
