@@ -270,6 +270,15 @@ static DEFS: &[SearchParamDef] = &[
     p!("Slot", "service-type", Token, ["serviceType"], "The type of appointments that can be booked"),
     p!("Slot", "start", Date, ["start"], "Slot start date/time"),
     p!("Slot", "status", Token, ["status"], "busy | free | busy-unavailable | busy-tentative | entered-in-error"),
+    // Task (staff work items, members' requests about their record)
+    p!("Task", "authored-on", Date, ["authoredOn"], "Search by creation date"),
+    p!("Task", "business-status", Token, ["businessStatus"], "Search by business status"),
+    p!("Task", "code", Token, ["code"], "Search by task code"),
+    p!("Task", "identifier", Token, ["identifier"], "Search for a task instance by its business identifier"),
+    p!("Task", "owner", Reference, ["owner"], "Search by task owner"),
+    p!("Task", "patient", Reference, ["for"], ["Patient"], "Search by patient"),
+    p!("Task", "status", Token, ["status"], "Search by task status"),
+    p!("Task", "subject", Reference, ["for"], "Search by subject"),
 ];
 
 /// All definitions, for the CapabilityStatement and the query parser.
@@ -749,6 +758,7 @@ fn compartment_paths(resource_type: &str) -> &'static [&'static str] {
         "Procedure" => &["subject", "performer.actor"],
         "RelatedPerson" => &["patient"],
         "Schedule" => &["actor"],
+        "Task" => &["for"],
         _ => &[],
     }
 }

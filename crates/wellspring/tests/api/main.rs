@@ -24,6 +24,7 @@ mod logs;
 mod matrix;
 mod misc;
 mod privacy;
+mod records;
 mod search;
 mod seed;
 mod validation;

@@ -1,0 +1,346 @@
+//! Results in over HL7 v2 (issue 16, FMT-04): the MLLP listener on both back ends — accepted,
+//! corrected (a new version, history kept), refused (AE/AR, nothing stored, a staff work item),
+//! a truncated frame — and `wellspring import FILE.hl7` with its ACK file.
+
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::support::TestApp;
+
+const MRN: &str = "NOR100000017";
+
+fn msh(control: &str) -> String {
+    format!("MSH|^~\\&|LABSYS|CENTRAL LAB|WELLSPRING|NORTH|20261204083000||ORU^R01^ORU_R01|{control}|P|2.5.1")
+}
+
+fn oru(control: &str, pid: &str, body: &[&str]) -> String {
+    let mut s = vec![msh(control), pid.to_owned()];
+    s.extend(body.iter().map(|x| (*x).to_owned()));
+    s.join("\r")
+}
+
+const PID: &str = "PID|1||NOR100000017^^^NOR^MR||Rivera^Ana||19800203|F";
+const OBR: &str = "OBR|1|PL77|F77^CENTRAL LAB|24323-8^Comprehensive metabolic panel^LN|||20261203071500||||||||||||||||||F";
+
+async fn patient(app: &TestApp) -> String {
+    app.create_id(json!({
+        "resourceType": "Patient",
+        "identifier": [{"system": "urn:wellspring:mrn:north", "value": MRN}],
+        "name": [{"family": "Rivera", "given": ["Ana"]}],
+        "gender": "female",
+        "birthDate": "1980-02-03"
+    }))
+    .await
+}
+
+/// An MLLP listener on the app's FHIR service; its address.
+async fn listener(app: &TestApp) -> String {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    let svc = ws_records::RecordsService::new(app.fhir.clone());
+    tokio::spawn(ws_records::service::mllp::serve(
+        l,
+        svc,
+        std::future::pending(),
+    ));
+    addr
+}
+
+/// Send framed bytes and read one framed reply.
+async fn exchange(s: &mut TcpStream, framed: &[u8]) -> String {
+    s.write_all(framed).await.unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.ends_with(&[0x1c, 0x0d]) {
+        let n = tokio::time::timeout(Duration::from_secs(20), s.read(&mut buf))
+            .await
+            .expect("an ACK in time")
+            .unwrap();
+        assert!(n > 0, "connection closed before the ACK");
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(got[0], 0x0b);
+    String::from_utf8(got[1..got.len() - 2].to_vec()).unwrap()
+}
+
+async fn send(s: &mut TcpStream, msg: &str) -> String {
+    let mut f = vec![0x0b];
+    f.extend_from_slice(msg.as_bytes());
+    f.extend_from_slice(&[0x1c, 0x0d]);
+    exchange(s, &f).await
+}
+
+fn msa(ack: &str) -> (String, String) {
+    let line = ack
+        .split('\r')
+        .find(|s| s.starts_with("MSA|"))
+        .unwrap_or_else(|| panic!("no MSA in {ack:?}"));
+    let f: Vec<&str> = line.split('|').collect();
+    (f[1].to_owned(), f[2].to_owned())
+}
+
+async fn observations(app: &TestApp, p: &str) -> i64 {
+    app.search("Observation", &format!("patient={p}&_summary=count"))
+        .await["total"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn hl7_results_over_mllp(app: &TestApp) {
+    let p = patient(app).await;
+    let addr = listener(app).await;
+    let mut s = TcpStream::connect(&addr).await.unwrap();
+
+    // A final result: AA, filed, searchable by patient, LOINC code, date and status.
+    let ack = send(
+        &mut s,
+        &oru(
+            "M1",
+            PID,
+            &[
+                OBR,
+                "NTE|1||Fasting specimen.",
+                "OBX|1|NM|2951-2^Sodium^LN||147|mmol/L^mmol/L^UCUM|136-145|H|||F|||20261203071500",
+                "OBX|2|NM|2823-3^Potassium^LN||4.1|mmol/L|3.5-5.1|N|||F|||20261203071500",
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(msa(&ack), ("AA".into(), "M1".into()), "{ack}");
+    assert!(ack.starts_with("MSH|^~\\&|WELLSPRING|NORTH|LABSYS|CENTRAL LAB|"));
+    let b = app
+        .search(
+            "Observation",
+            &format!("patient={p}&code=http://loinc.org|2951-2&date=2026-12-03&status=final"),
+        )
+        .await;
+    assert_eq!(b["total"], 1, "{b}");
+    let obs = &b["entry"][0]["resource"];
+    assert_eq!(obs["valueQuantity"]["value"], 147);
+    assert_eq!(obs["interpretation"][0]["coding"][0]["code"], "H");
+    let id = obs["id"].as_str().unwrap().to_owned();
+    let dr = app
+        .search(
+            "DiagnosticReport",
+            &format!("patient={p}&code=http://loinc.org|24323-8"),
+        )
+        .await;
+    assert_eq!(dr["total"], 1, "{dr}");
+    assert_eq!(dr["entry"][0]["resource"]["conclusion"], "Fasting specimen.");
+    assert_eq!(observations(app, &p).await, 2);
+
+    // The correction: the same Observation, a new version; history keeps the first.
+    let ack = send(
+        &mut s,
+        &oru(
+            "M2",
+            PID,
+            &[
+                OBR,
+                "OBX|1|NM|2951-2^Sodium^LN||141|mmol/L^mmol/L^UCUM|136-145|N|||C|||20261203071500",
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(msa(&ack).0, "AA", "{ack}");
+    let r = app.get(&format!("/Observation/{id}")).await.json();
+    assert_eq!(
+        (r["status"].as_str(), r["valueQuantity"]["value"].as_i64()),
+        (Some("corrected"), Some(141))
+    );
+    assert_eq!(r["meta"]["versionId"], "2");
+    let h = app.get(&format!("/Observation/{id}/_history")).await.json();
+    assert_eq!(h["entry"].as_array().map(Vec::len), Some(2), "{h}");
+    assert_eq!(observations(app, &p).await, 2);
+
+    // Refused: unknown MRN, a name or birth-date mismatch, a bad value, a malformed message.
+    let cases = [
+        (
+            oru(
+                "M3",
+                "PID|1||NOR999999999^^^NOR^MR||Rivera^Ana||19800203",
+                &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F"],
+            ),
+            "AE",
+            "no patient has MRN",
+        ),
+        (
+            oru(
+                "M4",
+                "PID|1||NOR100000017^^^NOR^MR||Rivers^Ana||19800203",
+                &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F"],
+            ),
+            "AE",
+            "family name",
+        ),
+        (
+            oru(
+                "M5",
+                "PID|1||NOR100000017^^^NOR^MR||Rivera^Ana||19800204",
+                &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F"],
+            ),
+            "AE",
+            "date of birth",
+        ),
+        (
+            oru(
+                "M6",
+                PID,
+                &[
+                    OBR,
+                    "OBX|1|NM|2345-7^Glucose^LN||95|mg/dL|||||F",
+                    "OBX|2|NM|2951-2^Sodium^LN||high|mmol/L|||||F",
+                ],
+            ),
+            "AE",
+            "not a number",
+        ),
+        (
+            oru("M7", PID, &["OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F", OBR]),
+            "AR",
+            "OBX before any OBR",
+        ),
+        (
+            oru("M8", PID, &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F"])
+                .replacen("|P|2.5.1", "|P|", 1),
+            "AR",
+            "MSH-12",
+        ),
+    ];
+    for (m, code, why) in &cases {
+        let ack = send(&mut s, m).await;
+        let (c, _) = msa(&ack);
+        assert_eq!(&c, code, "{ack}");
+        let err = ack
+            .split('\r')
+            .find(|x| x.starts_with("ERR|"))
+            .unwrap_or_else(|| panic!("no ERR in {ack}"));
+        assert!(err.contains(why), "{err} !~ {why}");
+    }
+    assert_eq!(observations(app, &p).await, 2, "refused messages store nothing");
+    assert_eq!(app.count("DiagnosticReport").await, 1);
+
+    // Each refusal is a work item for staff, in no patient's record, with the message.
+    let tasks = app
+        .search("Task", "code=urn:wellspring:work-item|hl7-result-review")
+        .await;
+    assert_eq!(tasks["total"], cases.len(), "{tasks}");
+    let t = &tasks["entry"][0]["resource"];
+    assert!(t.get("for").is_none());
+    assert!(
+        t["input"][0]["valueString"]
+            .as_str()
+            .unwrap()
+            .starts_with("MSH|")
+    );
+
+    // A frame cut short by the next one: AR for it, the next one filed.
+    let mut f = vec![0x0b];
+    f.extend_from_slice(b"MSH|^~\\&|LABSYS|CENTRAL LAB|WELLSPRING|NORTH|2026");
+    s.write_all(&f).await.unwrap();
+    let ack = send(
+        &mut s,
+        &oru(
+            "M9",
+            PID,
+            &[
+                "OBR|1||F78|2345-7^Glucose^LN|||20261203",
+                "OBX|1|NM|2345-7^Glucose^LN||95|mg/dL|70-99|N|||F",
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(msa(&ack).0, "AR", "{ack}");
+    assert!(ack.contains("cut short"));
+    let mut next = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !next.ends_with(&[0x1c, 0x0d]) {
+        let n = tokio::time::timeout(Duration::from_secs(20), s.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(n > 0);
+        next.extend_from_slice(&buf[..n]);
+    }
+    let ack2 = String::from_utf8_lossy(&next).to_string();
+    assert_eq!(msa(&ack2), ("AA".into(), "M9".into()), "{ack2}");
+    assert_eq!(observations(app, &p).await, 3);
+
+    // A connection closed mid-frame stores nothing.
+    let mut s2 = TcpStream::connect(&addr).await.unwrap();
+    let whole = oru(
+        "M10",
+        PID,
+        &[
+            "OBR|1||F79|718-7^Hemoglobin^LN|||20261203",
+            "OBX|1|NM|718-7^Hemoglobin^LN||13.1|g/dL|12.0-15.5|N|||F",
+        ],
+    );
+    let mut f = vec![0x0b];
+    f.extend_from_slice(&whole.as_bytes()[..whole.len() - 10]);
+    s2.write_all(&f).await.unwrap();
+    drop(s2);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(observations(app, &p).await, 3);
+
+    // Every write and the work items are in the audit log as the interface.
+    app.flush_audit().await;
+    let rows = app.audit_rows().await;
+    assert!(
+        rows.iter()
+            .any(|r| r.actor == "interface:hl7" && r.res_type.as_deref() == Some("Observation")),
+        "writes audited as the interface"
+    );
+}
+
+both!(hl7_results_over_mllp);
+
+#[test]
+fn import_hl7_file_writes_acks_beside_it() {
+    use std::process::Command;
+    let dir = std::env::temp_dir().join(format!("ws-hl7-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}/r.db", dir.display());
+    let exe = env!("CARGO_BIN_EXE_wellspring");
+    let patient = json!({"resourceType": "Patient", "id": "p-hl7",
+        "identifier": [{"system": "urn:wellspring:mrn:north", "value": MRN}],
+        "name": [{"family": "Rivera", "given": ["Ana"]}], "birthDate": "1980-02-03"});
+    let nd = dir.join("p.ndjson");
+    std::fs::write(&nd, format!("{patient}\n")).unwrap();
+    let st = Command::new(exe)
+        .args(["import", "--quiet", "--database", &db])
+        .arg(&nd)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{st:?}");
+    // Two messages, LF line ends as a text editor writes them: one good, one unknown MRN.
+    let file = dir.join("results.hl7");
+    let good = oru(
+        "F1",
+        PID,
+        &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|136-145|N|||F"],
+    );
+    let bad = oru(
+        "F2",
+        "PID|1||NOR999999999^^^NOR^MR||Rivera^Ana||19800203",
+        &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F"],
+    );
+    std::fs::write(&file, format!("{}\n{}\n", good.replace('\r', "\n"), bad.replace('\r', "\n"))).unwrap();
+    let out = Command::new(exe)
+        .args(["import", "--database", &db])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "some refused: {stdout}");
+    assert!(stdout.contains("AA  F1"), "{stdout}");
+    assert!(stdout.contains("AE  F2") && stdout.contains("no patient has MRN"), "{stdout}");
+    assert!(stdout.contains("1 accepted, 1 refused"), "{stdout}");
+    let acks = std::fs::read_to_string(dir.join("results.hl7.ack")).unwrap();
+    assert!(acks.contains("MSA|AA|F1"), "{acks}");
+    assert!(acks.contains("MSA|AE|F2"), "{acks}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
