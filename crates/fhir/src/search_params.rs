@@ -1105,6 +1105,7 @@ mod tests {
             "RelatedPerson",
             "Schedule",
             "Slot",
+            "Task",
         ]
         .iter()
         .map(|t| params_for(t).count())
