@@ -12,5 +12,4 @@
 pub mod rules;
 pub mod service;
 
-
 pub use service::{RecordsError, RecordsService};

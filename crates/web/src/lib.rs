@@ -8,6 +8,7 @@ mod fhir;
 mod identity;
 pub mod kit;
 pub mod portal;
+mod records;
 mod staff;
 
 use std::net::SocketAddr;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(identity::routes())
         .merge(coverage::routes())
+        .merge(records::routes())
         .merge(staff::routes())
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(

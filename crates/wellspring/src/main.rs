@@ -213,13 +213,17 @@ async fn main() -> anyhow::Result<()> {
                     }
                 })
             };
-            let records = ws_records::RecordsService::new(fhir.clone()).with_notices(identity.clone());
+            let records =
+                ws_records::RecordsService::new(fhir.clone()).with_notices(identity.clone());
             let (hl7_stop, hl7_task) = match &hl7_listen {
                 Some(addr) => {
                     let l = tokio::net::TcpListener::bind(addr)
                         .await
                         .with_context(|| format!("binding the HL7 listener {addr}"))?;
-                    println!("  HL7 v2:    mllp://{} (ORU^R01 lab results)", l.local_addr()?);
+                    println!(
+                        "  HL7 v2:    mllp://{} (ORU^R01 lab results)",
+                        l.local_addr()?
+                    );
                     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
                     let task = tokio::spawn(ws_records::service::mllp::serve(
                         l,

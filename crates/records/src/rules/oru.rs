@@ -107,7 +107,10 @@ pub enum ResultValue {
     },
     /// SN `num1-num2` (a range) or `num1:num2` / `num1/num2` (a ratio).
     Range { low: Number, high: Number },
-    Ratio { numerator: Number, denominator: Number },
+    Ratio {
+        numerator: Number,
+        denominator: Number,
+    },
     /// ST, TX, FT.
     Text(String),
     /// CE, CWE.
@@ -304,7 +307,10 @@ pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 /// Read what MSH says, as far as it can be read (for the ACK of a message that is refused).
 pub fn header_of(text: &str) -> Header {
     match Message::parse(text) {
-        Ok(m) => m.segment("MSH").map(|s| header(s, &m.separators)).unwrap_or_default(),
+        Ok(m) => m
+            .segment("MSH")
+            .map(|s| header(s, &m.separators))
+            .unwrap_or_default(),
         Err(_) => Header::default(),
     }
 }
@@ -499,11 +505,13 @@ pub fn parse_oru(text: &str) -> Result<OruMessage, Refusal> {
     }
     for (i, o) in orders.iter().enumerate() {
         if o.results.is_empty() {
-            return Err(reject(
-                100,
-                format!("OBR segment {} has no OBX results", i + 1),
-            )
-            .at("OBR", i + 1, 0));
+            return Err(
+                reject(100, format!("OBR segment {} has no OBX results", i + 1)).at(
+                    "OBR",
+                    i + 1,
+                    0,
+                ),
+            );
         }
     }
     Ok(OruMessage {
@@ -552,12 +560,10 @@ fn check_encoding(text: &str) -> Result<(), Refusal> {
 
 fn pid(s: &Segment, sep: &Separators) -> Result<PatientId, Refusal> {
     let missing = |f: usize, what: &str| {
-        Err(Refusal::new(
-            AckCode::Error,
-            101,
-            format!("PID-{f} ({what}) is missing"),
+        Err(
+            Refusal::new(AckCode::Error, 101, format!("PID-{f} ({what}) is missing"))
+                .at("PID", 1, f),
         )
-        .at("PID", 1, f))
     };
     // PID-3 may repeat (MRN, then others); the MRN is the repetition typed MR, else the first.
     let ids = s.field(3);
@@ -568,10 +574,7 @@ fn pid(s: &Segment, sep: &Separators) -> Result<PatientId, Refusal> {
                 .component(1)
                 .map(|c| c.display(sep).to_string())
                 .unwrap_or_default();
-            let kind = r
-                .component(5)
-                .map(|c| c.raw_value())
-                .unwrap_or_default();
+            let kind = r.component(5).map(|c| c.raw_value()).unwrap_or_default();
             if mrn.is_empty() || kind == "MR" {
                 mrn = id.trim().to_owned();
             }
@@ -771,8 +774,7 @@ fn obx(
                 return err(
                     102,
                     2,
-                    "encapsulated data (ED) results are not taken; send the report as text"
-                        .into(),
+                    "encapsulated data (ED) results are not taken; send the report as text".into(),
                 );
             }
             other => {

@@ -26,7 +26,9 @@ fn one(obx: &str) -> ObxResult {
 
 #[test]
 fn fmt_04_numeric_final_result_with_units_range_and_flag() {
-    let r = one("OBX|1|NM|2951-2^Sodium^LN||147|mmol/L^mmol/L^UCUM|136-145|H|||F|||20261203071500-0500");
+    let r = one(
+        "OBX|1|NM|2951-2^Sodium^LN||147|mmol/L^mmol/L^UCUM|136-145|H|||F|||20261203071500-0500",
+    );
     assert_eq!(r.code.system.as_deref(), Some("http://loinc.org"));
     assert_eq!(r.code.code, "2951-2");
     assert_eq!(
@@ -102,10 +104,7 @@ fn fmt_04_every_value_type() {
                 high: Number("200".into()),
             },
         ),
-        (
-            "OBX|1|NM|2345-7^Glucose^LN||||||||X",
-            ResultValue::Absent,
-        ),
+        ("OBX|1|NM|2345-7^Glucose^LN||||||||X", ResultValue::Absent),
     ];
     for (obx, want) in table {
         assert_eq!(one(obx).value, want, "{obx}");
@@ -122,9 +121,7 @@ fn fmt_04_statuses_preliminary_final_corrected_and_the_reports() {
         ("W", ResultStatus::EnteredInError, "entered-in-error"),
     ];
     for (code, status, fhir) in table {
-        let r = one(&format!(
-            "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||{code}"
-        ));
+        let r = one(&format!("OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||{code}"));
         assert_eq!(r.status, status);
         assert_eq!(r.status.observation(), fhir);
     }
@@ -154,7 +151,13 @@ fn fmt_04_notes_attach_to_the_report_or_the_result() {
     );
     assert_eq!(m.patient.mrn, "NOR100000017");
     assert_eq!(m.patient.birth_date.as_deref(), Some("1980-02-03"));
-    assert_eq!((m.header.control_id.as_str(), m.header.sending_facility.as_str()), ("MSG00001", "CENTRAL LAB"));
+    assert_eq!(
+        (
+            m.header.control_id.as_str(),
+            m.header.sending_facility.as_str()
+        ),
+        ("MSG00001", "CENTRAL LAB")
+    );
 }
 
 #[test]
@@ -176,7 +179,12 @@ fn fmt_04_malformed_messages_are_refused_with_the_reason() {
     let obx = "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F";
     let table: Vec<(String, AckCode, u16, &str)> = vec![
         // Segment order.
-        (msg(&[obx, &obr("F3")]), AckCode::Reject, 100, "OBX before any OBR"),
+        (
+            msg(&[obx, &obr("F3")]),
+            AckCode::Reject,
+            100,
+            "OBX before any OBR",
+        ),
         (
             [MSH, &obr("F3"), PID, obx].join("\r"),
             AckCode::Reject,
@@ -185,9 +193,24 @@ fn fmt_04_malformed_messages_are_refused_with_the_reason() {
         ),
         (msg(&[]), AckCode::Reject, 100, "no OBR"),
         (msg(&[&obr("F3")]), AckCode::Reject, 100, "no OBX"),
-        ([MSH, &obr("F3"), obx].join("\r"), AckCode::Reject, 100, "OBR before PID"),
-        (msg(&[&obr("F3"), obx, PID]), AckCode::Reject, 100, "one patient"),
-        (msg(&[&obr("F3"), "ABC|1", obx]), AckCode::Reject, 100, "ABC"),
+        (
+            [MSH, &obr("F3"), obx].join("\r"),
+            AckCode::Reject,
+            100,
+            "OBR before PID",
+        ),
+        (
+            msg(&[&obr("F3"), obx, PID]),
+            AckCode::Reject,
+            100,
+            "one patient",
+        ),
+        (
+            msg(&[&obr("F3"), "ABC|1", obx]),
+            AckCode::Reject,
+            100,
+            "ABC",
+        ),
         (format!("PID|1\r{MSH}"), AckCode::Reject, 100, "MSH"),
         // Missing MSH fields.
         (
@@ -285,7 +308,10 @@ fn fmt_04_malformed_messages_are_refused_with_the_reason() {
             "OBX-8",
         ),
         (
-            msg(&[&obr("F3"), "OBX|1|ED|11502-2^Report^LN||^AP^PDF^Base64^JVBERi0||||||F"]),
+            msg(&[
+                &obr("F3"),
+                "OBX|1|ED|11502-2^Report^LN||^AP^PDF^Base64^JVBERi0||||||F",
+            ]),
             AckCode::Error,
             102,
             "ED",
@@ -309,7 +335,13 @@ fn fmt_04_malformed_messages_are_refused_with_the_reason() {
             "PID-3",
         ),
         (
-            [MSH, "PID|1||NOR1^^^^MR||Rivera^Ana||19801340", &obr("F3"), obx].join("\r"),
+            [
+                MSH,
+                "PID|1||NOR1^^^^MR||Rivera^Ana||19801340",
+                &obr("F3"),
+                obx,
+            ]
+            .join("\r"),
             AckCode::Error,
             102,
             "PID-7",
@@ -317,11 +349,7 @@ fn fmt_04_malformed_messages_are_refused_with_the_reason() {
     ];
     for (text, code, hl7, words) in table {
         let r = refused(&text);
-        assert_eq!(
-            (r.code, r.hl7_error),
-            (code, hl7),
-            "{text:?} → {r:?}"
-        );
+        assert_eq!((r.code, r.hl7_error), (code, hl7), "{text:?} → {r:?}");
         assert!(r.reason.contains(words), "{:?} !~ {words}", r.reason);
     }
 }
@@ -382,7 +410,10 @@ fn fmt_04_to_fhir_conditional_updates_on_the_filler_order_and_code() {
         obs["resource"]["valueQuantity"],
         json!({"value": 133, "unit": "mmol/L", "system": "http://unitsofmeasure.org", "code": "mmol/L"})
     );
-    assert_eq!(obs["resource"]["interpretation"][0]["coding"][0]["code"], "L");
+    assert_eq!(
+        obs["resource"]["interpretation"][0]["coding"][0]["code"],
+        "L"
+    );
     assert_eq!(obs["resource"]["referenceRange"][0]["low"]["value"], 136);
     assert_eq!(obs["resource"]["issued"], "2026-12-04T08:00:00-05:00");
     let dr = &e[1]["resource"];

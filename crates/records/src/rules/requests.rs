@@ -179,7 +179,11 @@ mod tests {
             (RequestKind::Amendment, date(2026, 1, 5), date(2026, 3, 6)),
             (RequestKind::Amendment, date(2026, 12, 4), date(2027, 2, 2)),
             (RequestKind::Accounting, date(2026, 1, 5), date(2026, 3, 6)),
-            (RequestKind::Accounting, date(2026, 11, 15), date(2027, 1, 14)),
+            (
+                RequestKind::Accounting,
+                date(2026, 11, 15),
+                date(2027, 1, 14),
+            ),
         ];
         for (kind, received, want) in table {
             assert_eq!(due(kind, received), want, "{kind:?} received {received}");
@@ -192,7 +196,13 @@ mod tests {
         let k = RequestKind::Copy;
         // (notice sent, asked new date, already extended, reasons, expected)
         let table: [(Date, Option<Date>, bool, &str, Result<Date, &str>); 7] = [
-            (date(2026, 1, 20), None, false, "records off site", Ok(date(2026, 3, 6))),
+            (
+                date(2026, 1, 20),
+                None,
+                false,
+                "records off site",
+                Ok(date(2026, 3, 6)),
+            ),
             (
                 date(2026, 2, 4),
                 Some(date(2026, 2, 20)),

@@ -34,7 +34,11 @@ fn slug(s: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() { "unknown".into() } else { out }
+    if out.is_empty() {
+        "unknown".into()
+    } else {
+        out
+    }
 }
 
 fn coding(c: &Code) -> Value {
@@ -228,7 +232,8 @@ fn observation(r: &ObxResult, subject: &Value, issued: &str) -> Value {
     if let Some(range) = &r.range {
         let unit = r.unit.as_ref();
         o["referenceRange"] = json!([match range {
-            Range::Between(lo, hi) => json!({"low": quantity(lo, unit), "high": quantity(hi, unit)}),
+            Range::Between(lo, hi) =>
+                json!({"low": quantity(lo, unit), "high": quantity(hi, unit)}),
             Range::Below(hi) => json!({"high": quantity(hi, unit)}),
             Range::Above(lo) => json!({"low": quantity(lo, unit)}),
             Range::Text(t) => json!({"text": t}),

@@ -134,7 +134,11 @@ fn framed(ack: &str) -> Vec<u8> {
     v
 }
 
-async fn connection(mut stream: TcpStream, peer: String, svc: RecordsService) -> std::io::Result<()> {
+async fn connection(
+    mut stream: TcpStream,
+    peer: String,
+    svc: RecordsService,
+) -> std::io::Result<()> {
     let caller = RecordsService::interface_caller(&peer);
     let mut framer = Framer::default();
     let mut buf = vec![0u8; 64 * 1024];

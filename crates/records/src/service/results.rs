@@ -94,9 +94,10 @@ fn agrees(patient: &Value, pid: &PatientId) -> Result<(), String> {
     }
     if !pid.given.is_empty() {
         let given_ok = names.iter().any(|n| {
-            n["given"]
-                .as_array()
-                .is_some_and(|g| g.iter().any(|x| x.as_str().is_some_and(|x| same_name(x, &pid.given))))
+            n["given"].as_array().is_some_and(|g| {
+                g.iter()
+                    .any(|x| x.as_str().is_some_and(|x| same_name(x, &pid.given)))
+            })
         });
         if !given_ok {
             return Err("PID-5 given name does not match the patient with this MRN".into());
@@ -170,7 +171,12 @@ impl RecordsService {
         let pid = &msg.patient;
         let found = self
             .fhir
-            .search_resources(caller, "Patient", &[("identifier".into(), pid.mrn.clone())], 5)
+            .search_resources(
+                caller,
+                "Patient",
+                &[("identifier".into(), pid.mrn.clone())],
+                5,
+            )
             .await
             .map_err(|e| Refusal::application(207, format!("patient lookup failed: {e}")))?;
         let matches: Vec<&Value> = found
@@ -220,7 +226,12 @@ impl RecordsService {
     }
 
     /// File the results in one transaction; the number of resources written.
-    async fn file(&self, caller: &Caller, msg: &OruMessage, patient: &str) -> Result<usize, Refusal> {
+    async fn file(
+        &self,
+        caller: &Caller,
+        msg: &OruMessage,
+        patient: &str,
+    ) -> Result<usize, Refusal> {
         let received = ws_fhir_service::time::instant(self.clock().now_micros());
         let bundle = to_fhir::bundle(msg, patient, &received);
         let n = bundle["entry"].as_array().map_or(0, Vec::len);

@@ -14,7 +14,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/assets/portal.css", get(css))
-        .route("/record", get(section))
         .route("/messages", get(section))
         .route("/appointments", get(section))
         .route("/pharmacy", get(section))

@@ -113,6 +113,7 @@ browser_tests!(
     contact_form_and_phone_width,
     plan_change_review_and_newborn,
     compare_plans_and_area_of_care,
+    new_result_with_trend,
 );
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
@@ -1041,5 +1042,139 @@ mod flows {
             theirs, 404,
             "another member's Patient must not be found through the app"
         );
+    }
+
+    /// Issue 16: a lab result arrives over HL7 v2; the member is told, finds it under Medical
+    /// Record with the lab's comment and the flag, and sees its trend against earlier results
+    /// (chart and table), at phone width and in Spanish; another member's result answers as a
+    /// missing one.
+    pub async fn new_result_with_trend(app: &TestApp, b: &Browser) {
+        sign_in_ada(app, b).await;
+        let records =
+            ws_records::RecordsService::new(app.fhir.clone()).with_notices(app.identity.clone());
+        let caller = ws_records::RecordsService::interface_caller("test-lab");
+        let pid = "PID|1||NOR100000017^^^NOR^MR||Okafor^Ada||19880502|F";
+        let send = |control: &str,
+                    filler: &str,
+                    day: &str,
+                    value: &str,
+                    flag: &str,
+                    extra: &[&str]| {
+            let mut segs = vec![
+                format!(
+                    "MSH|^~\\&|LABSYS|CENTRAL LAB|WELLSPRING|NORTH|{day}0900||ORU^R01^ORU_R01|{control}|P|2.5.1"
+                ),
+                pid.to_owned(),
+                format!("OBR|1||{filler}|24323-8^Comprehensive metabolic panel^LN|||{day}0715"),
+            ];
+            segs.extend(extra.iter().map(|s| (*s).to_owned()));
+            segs.push(format!("OBX|1|NM|2951-2^Sodium^LN||{value}|mmol/L^mmol/L^UCUM|136-145|{flag}|||F|||{day}0715"));
+            segs.push(format!(
+                "OBX|2|NM|2823-3^Potassium^LN||4.2|mmol/L|3.5-5.1|N|||F|||{day}0715"
+            ));
+            segs.join("\r")
+        };
+        for (c, f, d, v) in [
+            ("E1", "LAB-1", "20250110", "139"),
+            ("E2", "LAB-2", "20250712", "141"),
+        ] {
+            let o = records
+                .receive_hl7(&caller, &send(c, f, d, v, "N", &[]))
+                .await;
+            assert_eq!(o.code.as_str(), "AA", "{}", o.ack);
+        }
+        let before = app.run_pending_jobs().await.len();
+        let o = records
+            .receive_hl7(
+                &caller,
+                &send(
+                    "E3",
+                    "LAB-3",
+                    "20261201",
+                    "147",
+                    "H",
+                    &["NTE|1||Sodium is a little high; drink water and recheck in a month."],
+                ),
+            )
+            .await;
+        assert_eq!(o.code.as_str(), "AA", "{}", o.ack);
+        let sent = app.run_pending_jobs().await;
+        assert!(
+            sent.iter().any(|m| m.recipient == "ada.okafor@example.org"
+                && m.subject.contains("new test result")
+                && !m.body.contains("147")),
+            "the member is told, without the result in the e-mail: {sent:?} (before: {before})"
+        );
+
+        b.goto("/record").await;
+        b.assert_shows("Recent test results").await;
+        b.click("#recent-results a").await;
+        b.assert_shows("Comprehensive metabolic panel").await;
+        b.assert_shows("Sodium is a little high; drink water and recheck in a month.")
+            .await;
+        assert_eq!(
+            b.by_id("report-status")
+                .await
+                .text()
+                .await
+                .unwrap_or_default(),
+            "Final"
+        );
+        b.assert_shows("147 mmol/L").await;
+        b.assert_shows("High").await;
+        b.assert_shows("136–145 mmol/L").await;
+        b.click("#report-results a").await;
+        assert_eq!(
+            b.by_id("result-value")
+                .await
+                .text()
+                .await
+                .unwrap_or_default(),
+            "147 mmol/L High"
+        );
+        b.assert_shows("Earlier results").await;
+        assert_eq!(
+            b.count("#trend svg circle").await,
+            3,
+            "three sodium results on the chart"
+        );
+        assert_eq!(b.count("#trend-values tbody tr").await, 3);
+        let label = b
+            .client()
+            .find(fantoccini::Locator::Css("#trend svg"))
+            .await
+            .expect("the chart")
+            .attr("aria-label")
+            .await
+            .expect("attribute")
+            .unwrap_or_default();
+        assert!(label.contains("Sodium: 3 results"), "{label}");
+        let result_path = b.path().await;
+
+        b.set_width(390).await;
+        b.goto(&result_path).await;
+        assert_eq!(
+            b.horizontal_overflow().await,
+            0,
+            "the result page fits a phone"
+        );
+        b.goto(&format!("{result_path}?lang=es")).await;
+        b.assert_shows("Resultados anteriores").await;
+        b.assert_shows("Alto").await;
+
+        // Another member's result is not found, exactly as a missing one.
+        let stranger = seed_patient(app, "MRN-88001", "Zed", "Stranger", "1970-01-01").await;
+        let theirs = app
+            .create_id(
+                serde_json::json!({"resourceType": "Observation", "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "2951-2"}]},
+                "subject": {"reference": format!("Patient/{stranger}")},
+                "valueQuantity": {"value": 140, "unit": "mmol/L"}}),
+            )
+            .await;
+        b.goto(&format!("/record/result/{theirs}?lang=en")).await;
+        let hidden = b.text().await;
+        b.goto("/record/result/no-such-id?lang=en").await;
+        assert_eq!(b.text().await, hidden, "hidden answers like missing");
     }
 }

@@ -13,7 +13,9 @@ use crate::support::TestApp;
 const MRN: &str = "NOR100000017";
 
 fn msh(control: &str) -> String {
-    format!("MSH|^~\\&|LABSYS|CENTRAL LAB|WELLSPRING|NORTH|20261204083000||ORU^R01^ORU_R01|{control}|P|2.5.1")
+    format!(
+        "MSH|^~\\&|LABSYS|CENTRAL LAB|WELLSPRING|NORTH|20261204083000||ORU^R01^ORU_R01|{control}|P|2.5.1"
+    )
 }
 
 fn oru(control: &str, pid: &str, body: &[&str]) -> String {
@@ -129,7 +131,10 @@ async fn hl7_results_over_mllp(app: &TestApp) {
         )
         .await;
     assert_eq!(dr["total"], 1, "{dr}");
-    assert_eq!(dr["entry"][0]["resource"]["conclusion"], "Fasting specimen.");
+    assert_eq!(
+        dr["entry"][0]["resource"]["conclusion"],
+        "Fasting specimen."
+    );
     assert_eq!(observations(app, &p).await, 2);
 
     // The correction: the same Observation, a new version; history keeps the first.
@@ -199,13 +204,21 @@ async fn hl7_results_over_mllp(app: &TestApp) {
             "not a number",
         ),
         (
-            oru("M7", PID, &["OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F", OBR]),
+            oru(
+                "M7",
+                PID,
+                &["OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F", OBR],
+            ),
             "AR",
             "OBX before any OBR",
         ),
         (
-            oru("M8", PID, &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F"])
-                .replacen("|P|2.5.1", "|P|", 1),
+            oru(
+                "M8",
+                PID,
+                &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F"],
+            )
+            .replacen("|P|2.5.1", "|P|", 1),
             "AR",
             "MSH-12",
         ),
@@ -220,7 +233,11 @@ async fn hl7_results_over_mllp(app: &TestApp) {
             .unwrap_or_else(|| panic!("no ERR in {ack}"));
         assert!(err.contains(why), "{err} !~ {why}");
     }
-    assert_eq!(observations(app, &p).await, 2, "refused messages store nothing");
+    assert_eq!(
+        observations(app, &p).await,
+        2,
+        "refused messages store nothing"
+    );
     assert_eq!(app.count("DiagnosticReport").await, 1);
 
     // Each refusal is a work item for staff, in no patient's record, with the message.
@@ -328,7 +345,15 @@ fn import_hl7_file_writes_acks_beside_it() {
         "PID|1||NOR999999999^^^NOR^MR||Rivera^Ana||19800203",
         &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F"],
     );
-    std::fs::write(&file, format!("{}\n{}\n", good.replace('\r', "\n"), bad.replace('\r', "\n"))).unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n{}\n",
+            good.replace('\r', "\n"),
+            bad.replace('\r', "\n")
+        ),
+    )
+    .unwrap();
     let out = Command::new(exe)
         .args(["import", "--database", &db])
         .arg(&file)
@@ -337,7 +362,10 @@ fn import_hl7_file_writes_acks_beside_it() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "some refused: {stdout}");
     assert!(stdout.contains("AA  F1"), "{stdout}");
-    assert!(stdout.contains("AE  F2") && stdout.contains("no patient has MRN"), "{stdout}");
+    assert!(
+        stdout.contains("AE  F2") && stdout.contains("no patient has MRN"),
+        "{stdout}"
+    );
     assert!(stdout.contains("1 accepted, 1 refused"), "{stdout}");
     let acks = std::fs::read_to_string(dir.join("results.hl7.ack")).unwrap();
     assert!(acks.contains("MSA|AA|F1"), "{acks}");

@@ -1,0 +1,22 @@
+//! Results and records in the portal (issue 16): the Medical Record section — test results
+//! with their trends, problems, allergies, medications, immunizations, procedures, visits and
+//! vitals — for the person chosen in the switcher, read with that person's caller so the
+//! policy decides what shows (a parent of a teen: growth charts only).
+//!
+//! The rules and the service (HL7 v2 in, the record out) are in `crates/records`.
+
+mod pages;
+mod render;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/record", get(pages::overview))
+        .route("/record/results/{id}", get(pages::report))
+        .route("/record/result/{id}", get(pages::result))
+        .route("/record/{section}", get(pages::section))
+}

@@ -1,0 +1,89 @@
+//! The Medical Record pages. Every read goes through the records service with the caller of
+//! the person chosen in the switcher; what the policy hides answers as if it did not exist.
+
+use axum::extract::Path;
+use axum::http::StatusCode;
+use ws_records::RecordsError;
+use ws_records::service::record::RecordSection;
+
+use crate::kit::{Acting, WebError, WebResult};
+use crate::portal::Section;
+
+use super::render;
+
+impl From<RecordsError> for WebError {
+    fn from(e: RecordsError) -> Self {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match status {
+            s if s.is_server_error() => WebError::internal(e),
+            // Hidden and missing answer alike.
+            StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::FORBIDDEN => WebError::NotFound,
+            status => WebError::Refused {
+                status,
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+/// A section is offered only if this person's view of the record includes its type.
+fn offered(a: &Acting, s: RecordSection) -> Result<(), WebError> {
+    a.require_view(s.query().0, "notfor.record")
+}
+
+/// The sections this person may open.
+fn sections(a: &Acting) -> Vec<RecordSection> {
+    RecordSection::ALL
+        .into_iter()
+        .filter(|s| offered(a, *s).is_ok())
+        .collect()
+}
+
+pub(super) async fn overview(a: Acting) -> WebResult {
+    let list = sections(&a);
+    if list.is_empty() {
+        return Err(WebError::NotForThisPerson {
+            key: "notfor.record",
+        });
+    }
+    let recent = if list.contains(&RecordSection::Results) {
+        a.state
+            .records
+            .section(&a.caller, &a.patient, RecordSection::Results)
+            .await?
+            .into_iter()
+            .take(5)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let sh = a.shell(Section::MedicalRecord).await;
+    Ok(a.html(StatusCode::OK, render::render_overview(&sh, &list, &recent)))
+}
+
+pub(super) async fn section(a: Acting, Path(slug): Path<String>) -> WebResult {
+    let s = RecordSection::from_slug(&slug).ok_or(WebError::NotFound)?;
+    offered(&a, s)?;
+    let rows = a.state.records.section(&a.caller, &a.patient, s).await?;
+    let sh = a.shell(Section::MedicalRecord).await;
+    Ok(a.html(StatusCode::OK, render::render_section(&sh, s, &rows)))
+}
+
+pub(super) async fn report(a: Acting, Path(id): Path<String>) -> WebResult {
+    offered(&a, RecordSection::Results)?;
+    let (dr, results) = a.state.records.report(&a.caller, &a.patient, &id).await?;
+    let sh = a.shell(Section::MedicalRecord).await;
+    Ok(a.html(StatusCode::OK, render::render_report(&sh, &dr, &results)))
+}
+
+pub(super) async fn result(a: Acting, Path(id): Path<String>) -> WebResult {
+    a.require_view("Observation", "notfor.record")?;
+    let obs = a
+        .state
+        .records
+        .resource(&a.caller, &a.patient, "Observation", &id)
+        .await?;
+    let trend = a.state.records.trend(&a.caller, &a.patient, &obs).await?;
+    let sh = a.shell(Section::MedicalRecord).await;
+    Ok(a.html(StatusCode::OK, render::render_result(&sh, &obs, &trend)))
+}

@@ -1,0 +1,522 @@
+//! Medical Record views: FHIR resources in plain words, in the member's language (`rec.*`
+//! texts). Values, units and test names are shown as the record holds them.
+
+use askama::Template;
+use serde_json::Value;
+use ws_records::rules::trend::{self, Point};
+use ws_records::service::record::RecordSection;
+
+use crate::portal::Lang;
+use crate::portal::i18n::{fmt_date, t, t_opt, tf};
+use crate::portal::pages::{page_title, render};
+use crate::portal::views::Shell;
+
+/// A table cell: text, and a link when the row opens a page.
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub text: String,
+    pub href: String,
+}
+
+fn cell(text: impl Into<String>) -> Cell {
+    Cell {
+        text: text.into(),
+        href: String::new(),
+    }
+}
+
+fn link(text: impl Into<String>, href: String) -> Cell {
+    Cell {
+        text: text.into(),
+        href,
+    }
+}
+
+/// The words of a CodeableConcept: its text, else its first coding's display, else its code.
+pub fn concept(v: &Value) -> String {
+    if let Some(t) = v["text"].as_str() {
+        return t.to_owned();
+    }
+    let c = &v["coding"][0];
+    c["display"]
+        .as_str()
+        .or_else(|| c["code"].as_str())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn num(v: &Value) -> String {
+    match (v.as_i64(), v.as_f64()) {
+        (Some(i), _) => i.to_string(),
+        (None, Some(f)) => {
+            let s = format!("{f}");
+            s
+        }
+        _ => String::new(),
+    }
+}
+
+fn quantity(q: &Value) -> String {
+    let unit = q["unit"]
+        .as_str()
+        .or_else(|| q["code"].as_str())
+        .unwrap_or("");
+    let cmp = q["comparator"].as_str().unwrap_or("");
+    format!("{cmp}{} {unit}", num(&q["value"]))
+        .trim()
+        .to_owned()
+}
+
+/// An Observation's value in words (components joined: blood pressure "120/80 mm[Hg]").
+pub fn value(o: &Value) -> String {
+    if o["valueQuantity"].is_object() {
+        return quantity(&o["valueQuantity"]);
+    }
+    if let Some(s) = o["valueString"].as_str() {
+        return s.to_owned();
+    }
+    if o["valueCodeableConcept"].is_object() {
+        return concept(&o["valueCodeableConcept"]);
+    }
+    if o["valueRange"].is_object() {
+        return format!(
+            "{}–{}",
+            num(&o["valueRange"]["low"]["value"]),
+            quantity(&o["valueRange"]["high"])
+        );
+    }
+    if o["valueRatio"].is_object() {
+        return format!(
+            "{}:{}",
+            num(&o["valueRatio"]["numerator"]["value"]),
+            num(&o["valueRatio"]["denominator"]["value"])
+        );
+    }
+    if let Some(cs) = o["component"].as_array() {
+        let vals: Vec<&Value> = cs.iter().map(|c| &c["valueQuantity"]).collect();
+        if !vals.is_empty() && vals.iter().all(|q| q.is_object()) {
+            let unit = vals[0]["unit"].as_str().unwrap_or("");
+            let nums: Vec<String> = vals.iter().map(|q| num(&q["value"])).collect();
+            return format!("{} {unit}", nums.join("/")).trim().to_owned();
+        }
+    }
+    String::new()
+}
+
+/// The reference range in words.
+pub fn range(o: &Value) -> String {
+    let r = &o["referenceRange"][0];
+    if let Some(t) = r["text"].as_str() {
+        return t.to_owned();
+    }
+    match (r["low"].is_object(), r["high"].is_object()) {
+        (true, true) => format!("{}–{}", num(&r["low"]["value"]), quantity(&r["high"])),
+        (true, false) => format!("≥ {}", quantity(&r["low"])),
+        (false, true) => format!("≤ {}", quantity(&r["high"])),
+        _ => String::new(),
+    }
+}
+
+/// The low and high of the reference range, for the chart.
+fn range_bounds(o: &Value) -> (Option<f64>, Option<f64>) {
+    let r = &o["referenceRange"][0];
+    (r["low"]["value"].as_f64(), r["high"]["value"].as_f64())
+}
+
+/// The abnormal flag in words ("High", "Critical low"), empty for normal or none.
+pub fn flag(lang: Lang, o: &Value) -> String {
+    let code = o["interpretation"][0]["coding"][0]["code"]
+        .as_str()
+        .unwrap_or("");
+    match code {
+        "" | "N" => String::new(),
+        c => t_opt(lang, &format!("rec.flag.{c}"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| concept(&o["interpretation"][0])),
+    }
+}
+
+/// A status code in words.
+fn status(lang: Lang, code: &str) -> String {
+    t_opt(lang, &format!("rec.status.{code}"))
+        .unwrap_or(code)
+        .to_owned()
+}
+
+fn date(lang: Lang, v: &Value) -> String {
+    v.as_str().map(|d| fmt_date(lang, d)).unwrap_or_default()
+}
+
+fn first_date<'a>(r: &'a Value, paths: &[&str]) -> &'a Value {
+    for p in paths {
+        let mut v = r;
+        for k in p.split('.') {
+            v = &v[k];
+        }
+        if v.is_string() {
+            return v;
+        }
+    }
+    &Value::Null
+}
+
+/// Column headings and rows of one section.
+fn table(lang: Lang, s: RecordSection, rows: &[Value]) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let h = |keys: &[&str]| keys.iter().map(|k| t(lang, k).to_owned()).collect();
+    let id = |r: &Value| r["id"].as_str().unwrap_or("").to_owned();
+    let st = |r: &Value, path: &str| {
+        let v = if path == "status" {
+            r["status"].as_str().unwrap_or("").to_owned()
+        } else {
+            r[path]["coding"][0]["code"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        };
+        status(lang, &v)
+    };
+    match s {
+        RecordSection::Results => (
+            h(&["rec.col.date", "rec.col.test", "rec.col.status"]),
+            rows.iter()
+                .map(|r| {
+                    vec![
+                        cell(date(lang, first_date(r, &["effectiveDateTime", "issued"]))),
+                        link(concept(&r["code"]), format!("/record/results/{}", id(r))),
+                        cell(st(r, "status")),
+                    ]
+                })
+                .collect(),
+        ),
+        RecordSection::Problems => (
+            h(&["rec.col.problem", "rec.col.since", "rec.col.status"]),
+            rows.iter()
+                .map(|r| {
+                    vec![
+                        cell(concept(&r["code"])),
+                        cell(date(
+                            lang,
+                            first_date(r, &["onsetDateTime", "recordedDate"]),
+                        )),
+                        cell(st(r, "clinicalStatus")),
+                    ]
+                })
+                .collect(),
+        ),
+        RecordSection::Allergies => (
+            h(&["rec.col.allergy", "rec.col.reaction", "rec.col.status"]),
+            rows.iter()
+                .map(|r| {
+                    let reactions: Vec<String> = r["reaction"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|x| x["manifestation"].as_array().cloned().unwrap_or_default())
+                        .map(|m| concept(&m))
+                        .collect();
+                    vec![
+                        cell(concept(&r["code"])),
+                        cell(reactions.join(", ")),
+                        cell(st(r, "clinicalStatus")),
+                    ]
+                })
+                .collect(),
+        ),
+        RecordSection::Medications => (
+            h(&[
+                "rec.col.medication",
+                "rec.col.instructions",
+                "rec.col.prescribed",
+                "rec.col.status",
+            ]),
+            rows.iter()
+                .map(|r| {
+                    vec![
+                        cell(concept(&r["medicationCodeableConcept"])),
+                        cell(r["dosageInstruction"][0]["text"].as_str().unwrap_or("")),
+                        cell(date(lang, &r["authoredOn"])),
+                        cell(st(r, "status")),
+                    ]
+                })
+                .collect(),
+        ),
+        RecordSection::Immunizations => (
+            h(&["rec.col.vaccine", "rec.col.date", "rec.col.status"]),
+            rows.iter()
+                .map(|r| {
+                    vec![
+                        cell(concept(&r["vaccineCode"])),
+                        cell(date(lang, &r["occurrenceDateTime"])),
+                        cell(st(r, "status")),
+                    ]
+                })
+                .collect(),
+        ),
+        RecordSection::Procedures => (
+            h(&["rec.col.procedure", "rec.col.date", "rec.col.status"]),
+            rows.iter()
+                .map(|r| {
+                    vec![
+                        cell(concept(&r["code"])),
+                        cell(date(
+                            lang,
+                            first_date(r, &["performedDateTime", "performedPeriod.start"]),
+                        )),
+                        cell(st(r, "status")),
+                    ]
+                })
+                .collect(),
+        ),
+        RecordSection::Visits => (
+            h(&[
+                "rec.col.date",
+                "rec.col.visit",
+                "rec.col.where",
+                "rec.col.status",
+            ]),
+            rows.iter()
+                .map(|r| {
+                    let kind = if r["type"][0].is_object() {
+                        concept(&r["type"][0])
+                    } else {
+                        r["class"]["display"].as_str().unwrap_or("").to_owned()
+                    };
+                    let place = r["serviceProvider"]["display"]
+                        .as_str()
+                        .or_else(|| r["location"][0]["location"]["display"].as_str())
+                        .unwrap_or("");
+                    vec![
+                        cell(date(lang, &r["period"]["start"])),
+                        cell(kind),
+                        cell(place),
+                        cell(st(r, "status")),
+                    ]
+                })
+                .collect(),
+        ),
+        RecordSection::Vitals => (
+            h(&["rec.col.date", "rec.col.measure", "rec.col.value"]),
+            rows.iter()
+                .map(|r| {
+                    vec![
+                        cell(date(lang, &r["effectiveDateTime"])),
+                        link(concept(&r["code"]), format!("/record/result/{}", id(r))),
+                        cell(value(r)),
+                    ]
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "records/overview.html")]
+struct OverviewPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    /// (href, title, description)
+    sections: Vec<(String, String, String)>,
+    recent: Vec<Vec<Cell>>,
+    recent_headers: Vec<String>,
+}
+
+pub fn render_overview(shell: &Shell, sections: &[RecordSection], recent: &[Value]) -> String {
+    let lang = shell.lang;
+    let (recent_headers, recent) = table(lang, RecordSection::Results, recent);
+    render(&OverviewPage {
+        shell,
+        page_title: page_title(shell, t(lang, "section.record"), false),
+        sections: sections
+            .iter()
+            .map(|s| {
+                (
+                    format!("/record/{}", s.slug()),
+                    t(lang, &format!("rec.{}.title", s.slug())).to_owned(),
+                    t(lang, &format!("rec.{}.about", s.slug())).to_owned(),
+                )
+            })
+            .collect(),
+        recent,
+        recent_headers,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "records/list.html")]
+struct ListPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    title: String,
+    about: String,
+    slug: &'static str,
+    headers: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+    pharmacy_link: bool,
+}
+
+pub fn render_section(shell: &Shell, s: RecordSection, rows: &[Value]) -> String {
+    let lang = shell.lang;
+    let title = t(lang, &format!("rec.{}.title", s.slug())).to_owned();
+    let (headers, rows) = table(lang, s, rows);
+    render(&ListPage {
+        shell,
+        page_title: page_title(shell, &title, false),
+        about: t(lang, &format!("rec.{}.about", s.slug())).to_owned(),
+        title,
+        slug: s.slug(),
+        headers,
+        rows,
+        pharmacy_link: s == RecordSection::Medications,
+    })
+}
+
+/// One result row of a report.
+#[derive(Debug, Clone, Default)]
+pub struct ResultRow {
+    pub href: String,
+    pub name: String,
+    pub value: String,
+    pub range: String,
+    pub flag: String,
+    pub status: String,
+    pub notes: Vec<String>,
+}
+
+fn result_row(lang: Lang, o: &Value) -> ResultRow {
+    ResultRow {
+        href: format!("/record/result/{}", o["id"].as_str().unwrap_or("")),
+        name: concept(&o["code"]),
+        value: value(o),
+        range: range(o),
+        flag: flag(lang, o),
+        status: status(lang, o["status"].as_str().unwrap_or("")),
+        notes: o["note"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n["text"].as_str().map(str::to_owned))
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "records/report.html")]
+struct ReportPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    name: String,
+    when: String,
+    status: String,
+    performer: String,
+    conclusion: String,
+    results: Vec<ResultRow>,
+}
+
+pub fn render_report(shell: &Shell, dr: &Value, results: &[Value]) -> String {
+    let lang = shell.lang;
+    let name = concept(&dr["code"]);
+    render(&ReportPage {
+        shell,
+        page_title: page_title(shell, &name, false),
+        when: date(lang, first_date(dr, &["effectiveDateTime", "issued"])),
+        status: status(lang, dr["status"].as_str().unwrap_or("")),
+        performer: dr["performer"][0]["display"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned(),
+        conclusion: dr["conclusion"].as_str().unwrap_or("").to_owned(),
+        results: results.iter().map(|o| result_row(lang, o)).collect(),
+        name,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "records/result.html")]
+struct ResultPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    row: ResultRow,
+    when: String,
+    chart: String,
+    chart_caption: String,
+    /// (date, value) of the trend, newest first, as a table (the chart's text alternative).
+    points: Vec<(String, String)>,
+}
+
+pub fn render_result(shell: &Shell, o: &Value, points: &[Point]) -> String {
+    let lang = shell.lang;
+    let row = result_row(lang, o);
+    let unit = o["valueQuantity"]["unit"].as_str().unwrap_or("");
+    let caption = if points.len() > 1 {
+        tf(
+            lang,
+            "rec.trend.caption",
+            &[
+                ("test", &row.name),
+                ("count", &points.len().to_string()),
+                ("from", &fmt_date(lang, &points[0].date)),
+                ("to", &fmt_date(lang, &points[points.len() - 1].date)),
+            ],
+        )
+    } else {
+        String::new()
+    };
+    let chart = if points.len() > 1 {
+        let label = if unit.is_empty() {
+            caption.clone()
+        } else {
+            format!("{caption} ({unit})")
+        };
+        trend::svg(points, range_bounds(o), &label)
+    } else {
+        String::new()
+    };
+    render(&ResultPage {
+        shell,
+        page_title: page_title(shell, &row.name, false),
+        when: date(lang, first_date(o, &["effectiveDateTime", "issued"])),
+        chart,
+        chart_caption: caption,
+        points: points
+            .iter()
+            .rev()
+            .map(|p| {
+                let v = format!("{}", p.value);
+                (
+                    fmt_date(lang, &p.date),
+                    if unit.is_empty() {
+                        v
+                    } else {
+                        format!("{v} {unit}")
+                    },
+                )
+            })
+            .collect(),
+        row,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn values_and_ranges_in_words() {
+        let o = json!({"valueQuantity": {"value": 147, "unit": "mmol/L"},
+            "referenceRange": [{"low": {"value": 136}, "high": {"value": 145, "unit": "mmol/L"}}],
+            "interpretation": [{"coding": [{"code": "H"}]}]});
+        assert_eq!(value(&o), "147 mmol/L");
+        assert_eq!(range(&o), "136–145 mmol/L");
+        assert_eq!(flag(Lang::En, &o), "High");
+        assert_eq!(flag(Lang::Es, &o), "Alto");
+        let bp = json!({"component": [
+            {"valueQuantity": {"value": 120, "unit": "mm[Hg]"}},
+            {"valueQuantity": {"value": 80, "unit": "mm[Hg]"}}]});
+        assert_eq!(value(&bp), "120/80 mm[Hg]");
+        let sn = json!({"valueQuantity": {"value": 90, "comparator": ">", "unit": "mL/min"}});
+        assert_eq!(value(&sn), ">90 mL/min");
+        assert_eq!(status(Lang::Es, "final"), "Final");
+        assert_eq!(status(Lang::En, "preliminary"), "Preliminary");
+    }
+}
