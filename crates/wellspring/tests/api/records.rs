@@ -372,3 +372,91 @@ fn import_hl7_file_writes_acks_beside_it() {
     assert!(acks.contains("MSA|AE|F2"), "{acks}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn person(patient: &str, access: ws_identity::caller::Access) -> ws_fhir_service::Caller {
+    ws_fhir_service::Caller {
+        actor: "account:a1".into(),
+        principal: ws_fhir_service::Principal::Person {
+            account: "a1".into(),
+            grants: vec![ws_identity::caller::Grant {
+                patient: patient.into(),
+                access,
+            }],
+        },
+        acting_for: Some(patient.into()),
+        purpose: None,
+        source: Some("test".into()),
+    }
+}
+
+/// What a record page reads follows the policy: the member sees their results; a parent of a
+/// teen sees none of them (growth charts only, PRX-03); another member gets exactly what a
+/// missing record gives.
+async fn record_reads_follow_the_policy(app: &TestApp) {
+    use ws_identity::caller::Access;
+    use ws_records::service::record::RecordSection;
+    let p = patient(app).await;
+    let svc = ws_records::RecordsService::new(app.fhir.clone());
+    let iface = ws_records::RecordsService::interface_caller("test");
+    let o = svc
+        .receive_hl7(
+            &iface,
+            &oru(
+                "P1",
+                PID,
+                &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|136-145|N|||F|||20261203"],
+            ),
+        )
+        .await;
+    assert_eq!(o.code.as_str(), "AA", "{}", o.ack);
+    let obs = app.search_ids("Observation", &format!("patient={p}")).await;
+    let own = person(&p, Access::Own);
+    let reports = svc.section(&own, &p, RecordSection::Results).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    let (_, results) = svc
+        .report(&own, &p, reports[0]["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 1);
+    let trend = svc.trend(&own, &p, &results[0]).await.unwrap();
+    assert_eq!(trend.len(), 1);
+
+    let teen_parent = person(&p, Access::ProxyTeen);
+    let hidden = svc.section(&teen_parent, &p, RecordSection::Results).await;
+    assert!(
+        hidden.as_ref().map_or(true, Vec::is_empty),
+        "a parent of a teen sees no lab reports: {hidden:?}"
+    );
+    let read_hidden = svc
+        .resource(&teen_parent, &p, "Observation", &obs[0])
+        .await
+        .unwrap_err();
+    let read_missing = svc
+        .resource(&teen_parent, &p, "Observation", "no-such-id")
+        .await
+        .unwrap_err();
+    assert_eq!(read_hidden.status(), read_missing.status());
+    assert_eq!(read_hidden.status(), 404);
+
+    let stranger = person("someone-else", Access::Own);
+    let theirs = svc
+        .resource(&stranger, "someone-else", "Observation", &obs[0])
+        .await
+        .unwrap_err();
+    assert_eq!(theirs.status(), 404);
+    let list = svc
+        .section(&stranger, &p, RecordSection::Results)
+        .await
+        .map(|v| v.len());
+    let list_missing = svc
+        .section(&stranger, "no-such-patient", RecordSection::Results)
+        .await
+        .map(|v| v.len());
+    assert_eq!(
+        format!("{list:?}"),
+        format!("{list_missing:?}"),
+        "another member's results answer as a missing patient's"
+    );
+}
+
+both!(record_reads_follow_the_policy);
