@@ -114,6 +114,7 @@ pub fn hl7_now(micros: i64) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::rules::oru::Refusal;

@@ -13,4 +13,5 @@ pub mod to_fhir;
 pub mod trend;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod oru_tests;

@@ -269,12 +269,11 @@ impl Order {
             return s;
         }
         let all = |s: ResultStatus| self.results.iter().all(|r| r.status == s);
-        if self.results.is_empty() {
-            ResultStatus::Preliminary
-        } else if self
-            .results
-            .iter()
-            .any(|r| r.status == ResultStatus::Preliminary)
+        if self.results.is_empty()
+            || self
+                .results
+                .iter()
+                .any(|r| r.status == ResultStatus::Preliminary)
         {
             ResultStatus::Preliminary
         } else if all(ResultStatus::EnteredInError) {

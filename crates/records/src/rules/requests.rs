@@ -165,6 +165,7 @@ pub fn accounting_is_free(requested: Date, earlier: &[Date]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use jiff::civil::date;
@@ -195,7 +196,14 @@ mod tests {
         let r = date(2026, 1, 5); // due 2026-02-04
         let k = RequestKind::Copy;
         // (notice sent, asked new date, already extended, reasons, expected)
-        let table: [(Date, Option<Date>, bool, &str, Result<Date, &str>); 7] = [
+        type Row = (
+            Date,
+            Option<Date>,
+            bool,
+            &'static str,
+            Result<Date, &'static str>,
+        );
+        let table: [Row; 7] = [
             (
                 date(2026, 1, 20),
                 None,

@@ -141,6 +141,7 @@ pub fn svg(points: &[Point], range: (Option<f64>, Option<f64>), label: &str) -> 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -497,6 +497,7 @@ pub fn render_result(shell: &Shell, o: &Value, points: &[Point]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -404,7 +404,10 @@ async fn record_reads_follow_the_policy(app: &TestApp) {
             &oru(
                 "P1",
                 PID,
-                &[OBR, "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|136-145|N|||F|||20261203"],
+                &[
+                    OBR,
+                    "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|136-145|N|||F|||20261203",
+                ],
             ),
         )
         .await;
