@@ -61,6 +61,36 @@ pub fn x12(data: &[u8]) {
     }
 }
 
+/// HL7 v2 (issue 16): MLLP framing of any bytes, then the ORU^R01 rules. A message taken must
+/// map to FHIR resources that validate; a refused one gets an ACK that names its code.
+pub fn hl7(data: &[u8]) {
+    let mut framer = ws_records::service::mllp::Framer::default();
+    let _ = framer.push(data);
+    let text = ws_records::service::results::normalise(&String::from_utf8_lossy(data));
+    match ws_records::rules::oru::parse_oru(&text) {
+        Ok(m) => {
+            let b = ws_records::rules::to_fhir::bundle(&m, "p1", "2026-01-01T00:00:00Z");
+            for e in b["entry"].as_array().into_iter().flatten() {
+                let issues = ws_fhir::validate::validate_resource(&e["resource"]);
+                assert!(issues.is_empty(), "{issues:?}: {e}");
+            }
+            let ack = ws_records::rules::ack::ack(&m.header, None, "20260101000000+0000", "X");
+            assert!(ack.contains("MSA|AA|"));
+        }
+        Err(r) => {
+            let h = ws_records::rules::oru::header_of(&text);
+            let ack = ws_records::rules::ack::ack(&h, Some(&r), "20260101000000+0000", "X");
+            assert!(ack.contains(&format!("MSA|{}|", r.code.as_str())));
+            // The reason is escaped: it never adds a segment of its own.
+            assert_eq!(
+                ack.split('\r').filter(|x| !x.is_empty()).count(),
+                3,
+                "{ack:?}"
+            );
+        }
+    }
+}
+
 /// Form inputs: the form parser, the post-sign-in local-path check, redirect-URI registration,
 /// mobile numbers, trusted-proxy lists and the client-address rule.
 pub fn forms(data: &[u8]) {

@@ -333,17 +333,31 @@ fn field_text(s: &Segment, n: usize, sep: &Separators) -> String {
     s.field(n)
         .map(|f| f.display(sep).to_string())
         .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .collect::<String>()
         .trim()
         .to_owned()
 }
 
-/// Component `c` of the first repetition of a field, escapes decoded.
+/// Component `c` of the first repetition of a field, escapes decoded, control characters
+/// other than tab and line feed dropped.
 fn component_text(f: Option<&Field>, c: usize, sep: &Separators) -> String {
     f.and_then(|f| f.component(c))
         .map(|c| c.display(sep).to_string())
         .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .collect::<String>()
         .trim()
         .to_owned()
+}
+
+/// A FHIR `code`: no leading, trailing or doubled spaces, no other whitespace.
+fn valid_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.split(' ')
+            .all(|p| !p.is_empty() && !p.chars().any(char::is_whitespace))
 }
 
 /// Segments that may appear and are not read (patient visit details, specimens, timing,
@@ -614,6 +628,8 @@ fn pid(s: &Segment, sep: &Separators) -> Result<PatientId, Refusal> {
     })
 }
 
+/// A coded element (CE/CWE): `None` when it has no code; a code that is not a valid FHIR
+/// code (whitespace inside) is reported by [`bad_code`].
 fn code_of(f: Option<&Field>, sep: &Separators) -> Option<Code> {
     let code = component_text(f, 1, sep);
     if code.is_empty() {
@@ -663,6 +679,17 @@ fn obr(s: &Segment, n: usize, sep: &Separators) -> Result<Order, Refusal> {
         )
         .at("OBR", n, 4));
     };
+    if !valid_code(&code.code) {
+        return Err(Refusal::new(
+            AckCode::Error,
+            102,
+            format!(
+                "OBR segment {n}: OBR-4 code '{}' is not a valid code",
+                code.code.escape_debug()
+            ),
+        )
+        .at("OBR", n, 4));
+    }
     let when = |f: usize| -> Result<Option<String>, Refusal> {
         let t = field_text(s, f, sep);
         if t.is_empty() {
@@ -714,6 +741,16 @@ fn obx(
     let Some(code) = code_of(s.field(3), sep) else {
         return err(101, 3, "OBX-3 (observation identifier) is missing".into());
     };
+    if !valid_code(&code.code) {
+        return err(
+            102,
+            3,
+            format!(
+                "OBX-3 code '{}' is not a valid code",
+                code.code.escape_debug()
+            ),
+        );
+    }
     let status_text = field_text(s, 11, sep);
     let Some(status) = ResultStatus::parse(&status_text) else {
         return if status_text.is_empty() {
@@ -748,13 +785,26 @@ fn obx(
                 let lines: Vec<String> = raw
                     .map(|f| {
                         f.repeats()
-                            .map(|r| r.display(sep).to_string())
+                            .map(|r| {
+                                r.display(sep)
+                                    .to_string()
+                                    .chars()
+                                    .filter(|c| !c.is_control() || *c == '\t')
+                                    .collect::<String>()
+                            })
                             .collect::<Vec<_>>()
                     })
                     .unwrap_or_default();
                 ResultValue::Text(lines.join("\n").trim().to_owned())
             }
             "CE" | "CWE" => match code_of(raw, sep) {
+                Some(c) if !valid_code(&c.code) => {
+                    return err(
+                        102,
+                        5,
+                        format!("OBX-5 code '{}' is not a valid code", c.code.escape_debug()),
+                    );
+                }
                 Some(c) => ResultValue::Coded(c),
                 None => return err(101, 5, "OBX-5 has no code (CE/CWE)".into()),
             },
@@ -795,6 +845,18 @@ fn obx(
             (code, display)
         })
     };
+    if let Some((code, _)) = &unit
+        && !valid_code(code)
+    {
+        return err(
+            102,
+            6,
+            format!(
+                "OBX-6 unit '{}' is not a valid UCUM code",
+                code.escape_debug()
+            ),
+        );
+    }
     let range = {
         let r = field_text(s, 7, sep);
         (!r.is_empty()).then(|| reference_range(&r))

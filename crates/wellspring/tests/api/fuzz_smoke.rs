@@ -177,6 +177,11 @@ fn fuzz_forms() {
 }
 
 #[test]
+fn fuzz_hl7() {
+    run("hl7", checks::hl7);
+}
+
+#[test]
 fn fuzz_bundle() {
     run("bundle", checks::bundle);
 }
