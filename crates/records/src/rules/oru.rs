@@ -331,9 +331,13 @@ fn header(msh: &Segment, sep: &Separators) -> Header {
 /// The text of a field, escapes decoded (the first repetition, all components as written).
 fn field_text(s: &Segment, n: usize, sep: &Separators) -> String {
     s.field(n)
-        .map(|f| f.display(sep).to_string())
+        .map(|f| clean(&f.display(sep).to_string()))
         .unwrap_or_default()
-        .chars()
+}
+
+/// Trimmed, without control characters other than tab and line feed.
+fn clean(s: &str) -> String {
+    s.chars()
         .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
         .collect::<String>()
         .trim()
@@ -344,13 +348,8 @@ fn field_text(s: &Segment, n: usize, sep: &Separators) -> String {
 /// other than tab and line feed dropped.
 fn component_text(f: Option<&Field>, c: usize, sep: &Separators) -> String {
     f.and_then(|f| f.component(c))
-        .map(|c| c.display(sep).to_string())
+        .map(|c| clean(&c.display(sep).to_string()))
         .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
-        .collect::<String>()
-        .trim()
-        .to_owned()
 }
 
 /// A FHIR `code`: no leading, trailing or doubled spaces, no other whitespace.
