@@ -134,6 +134,19 @@ impl Caller {
         }
     }
 
+    /// The caller a capability service reads and writes as once it has authorized `self` for
+    /// `patient` itself: unrestricted in the policy, but audited under this caller's own name,
+    /// acting for `patient`, with `purpose` saying what was done.
+    pub fn as_service(&self, patient: &str, purpose: &str) -> Caller {
+        Caller {
+            actor: self.actor.clone(),
+            principal: Principal::System,
+            acting_for: Some(patient.to_owned()),
+            purpose: Some(purpose.to_owned()),
+            source: self.source.clone(),
+        }
+    }
+
     /// Build an audit record for an action by this caller, recorded `at` (microseconds since
     /// the epoch, from the service's clock).
     #[allow(clippy::too_many_arguments)]

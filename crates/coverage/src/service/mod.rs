@@ -274,13 +274,7 @@ impl CoverageService {
     /// has been authorized: unrestricted in the policy, but audited under the caller's own
     /// name, acting for `patient`, with `purpose` saying what was done.
     pub fn service_caller(caller: &Caller, patient: &str, purpose: &str) -> Caller {
-        Caller {
-            actor: caller.actor.clone(),
-            principal: Principal::System,
-            acting_for: Some(patient.to_owned()),
-            purpose: Some(purpose.to_owned()),
-            source: caller.source.clone(),
-        }
+        caller.as_service(patient, purpose)
     }
 
     /// Read one resource as a service caller (after authorization).

@@ -4,6 +4,7 @@
 
 pub mod mllp;
 pub mod record;
+pub mod requests;
 pub mod results;
 
 use ws_fhir_service::{Caller, Clock, Fhir, FhirError};

@@ -337,3 +337,94 @@ mod tests {
         assert!(agrees(&p, &pid("Núñez-Ortega", "María", Some("1980-02-04"))).is_err());
     }
 }
+
+/// A lab message that was not filed, waiting for staff.
+#[derive(Debug, Clone)]
+pub struct WorkItem {
+    pub id: String,
+    /// `AE` or `AR`.
+    pub code: String,
+    pub reason: String,
+    /// FHIR instant.
+    pub received: String,
+    pub message: String,
+}
+
+impl RecordsService {
+    /// Open lab work items, oldest first (member services' records desk).
+    pub async fn work_items(&self, caller: &Caller) -> crate::service::Result<Vec<WorkItem>> {
+        Self::authorize_records_staff(caller)?;
+        let svc = staff_queue(caller);
+        let found = self
+            .fhir
+            .search_resources(
+                &svc,
+                "Task",
+                &[
+                    ("code".into(), format!("{WORK_ITEM_SYSTEM}|{HL7_REVIEW}")),
+                    ("status".into(), "requested".into()),
+                    ("_sort".into(), "authored-on".into()),
+                ],
+                500,
+            )
+            .await?;
+        Ok(found
+            .iter()
+            .filter_map(|t| {
+                Some(WorkItem {
+                    id: t["id"].as_str()?.to_owned(),
+                    code: t["businessStatus"]["text"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned(),
+                    reason: t["description"].as_str().unwrap_or("").to_owned(),
+                    received: t["authoredOn"].as_str().unwrap_or("").to_owned(),
+                    message: t["input"][0]["valueString"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned(),
+                })
+            })
+            .collect())
+    }
+
+    /// Close a work item with what was done (resent by the lab, filed by hand, …).
+    pub async fn resolve_work_item(
+        &self,
+        caller: &Caller,
+        id: &str,
+        note: &str,
+    ) -> crate::service::Result<()> {
+        Self::authorize_records_staff(caller)?;
+        if note.trim().is_empty() {
+            return Err(crate::service::RecordsError::Invalid(
+                "say what was done with the message".into(),
+            ));
+        }
+        let svc = staff_queue(caller);
+        let r = self.fhir.read(&svc, "Task", id).await?;
+        let mut t: Value = r
+            .content
+            .and_then(|c| serde_json::from_str(&c).ok())
+            .ok_or_else(|| crate::service::RecordsError::NotFound(format!("Task/{id}")))?;
+        if t["code"]["coding"][0]["code"] != HL7_REVIEW || !r.compartment.is_empty() {
+            return Err(crate::service::RecordsError::NotFound(format!("Task/{id}")));
+        }
+        t["status"] = json!("completed");
+        t["note"] = json!([{"text": note.trim(), "time": ws_fhir_service::time::instant(self.clock().now_micros())}]);
+        let body = serde_json::to_vec(&t)
+            .map_err(|e| crate::service::RecordsError::Invalid(e.to_string()))?;
+        self.fhir.update(&svc, "Task", id, &body, None).await?;
+        Ok(())
+    }
+}
+
+/// Staff read queues across members after the service authorized them: as the service,
+/// audited under their own name.
+pub(crate) fn staff_queue(caller: &Caller) -> Caller {
+    Caller {
+        acting_for: None,
+        purpose: Some("records desk".into()),
+        ..caller.as_service("", "")
+    }
+}

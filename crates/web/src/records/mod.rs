@@ -7,9 +7,11 @@
 
 mod pages;
 mod render;
+mod requests;
+mod staff;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -18,5 +20,19 @@ pub fn routes() -> Router<AppState> {
         .route("/record", get(pages::overview))
         .route("/record/results/{id}", get(pages::report))
         .route("/record/result/{id}", get(pages::result))
+        .route(
+            "/record/requests",
+            get(requests::requests_page).post(requests::file_request),
+        )
         .route("/record/{section}", get(pages::section))
+}
+
+/// Member services' records desk: requests about records with their clocks, and lab messages
+/// that were not filed.
+pub fn staff_routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/records", get(staff::desk))
+        .route("/staff/records/extend", post(staff::extend))
+        .route("/staff/records/close", post(staff::close))
+        .route("/staff/records/work-item", post(staff::resolve))
 }

@@ -58,7 +58,11 @@ pub(super) async fn overview(a: Acting) -> WebResult {
         Vec::new()
     };
     let sh = a.shell(Section::MedicalRecord).await;
-    Ok(a.html(StatusCode::OK, render::render_overview(&sh, &list, &recent)))
+    let can_request = ws_records::RecordsService::authorize_requests(&a.caller, &a.patient).is_ok();
+    Ok(a.html(
+        StatusCode::OK,
+        render::render_overview(&sh, &list, &recent, can_request),
+    ))
 }
 
 pub(super) async fn section(a: Acting, Path(slug): Path<String>) -> WebResult {

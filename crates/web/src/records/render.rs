@@ -320,7 +320,12 @@ struct OverviewPage<'a> {
     recent_headers: Vec<String>,
 }
 
-pub fn render_overview(shell: &Shell, sections: &[RecordSection], recent: &[Value]) -> String {
+pub fn render_overview(
+    shell: &Shell,
+    sections: &[RecordSection],
+    recent: &[Value],
+    can_request: bool,
+) -> String {
     let lang = shell.lang;
     let (recent_headers, recent) = table(lang, RecordSection::Results, recent);
     render(&OverviewPage {
@@ -328,11 +333,13 @@ pub fn render_overview(shell: &Shell, sections: &[RecordSection], recent: &[Valu
         page_title: page_title(shell, t(lang, "section.record"), false),
         sections: sections
             .iter()
-            .map(|s| {
+            .map(|s| s.slug())
+            .chain(can_request.then_some("requests"))
+            .map(|slug| {
                 (
-                    format!("/record/{}", s.slug()),
-                    t(lang, &format!("rec.{}.title", s.slug())).to_owned(),
-                    t(lang, &format!("rec.{}.about", s.slug())).to_owned(),
+                    format!("/record/{slug}"),
+                    t(lang, &format!("rec.{slug}.title")).to_owned(),
+                    t(lang, &format!("rec.{slug}.about")).to_owned(),
                 )
             })
             .collect(),
@@ -493,6 +500,83 @@ pub fn render_result(shell: &Shell, o: &Value, points: &[Point]) -> String {
             })
             .collect(),
         row,
+    })
+}
+
+/// One request about the record, in words.
+#[derive(Debug, Clone)]
+pub struct RequestRow {
+    pub kind: String,
+    pub received: String,
+    pub due: String,
+    pub status: String,
+    pub details: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "records/requests.html")]
+struct RequestsPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    rows: Vec<RequestRow>,
+    typed: &'a super::requests::Typed,
+    errors: &'a [crate::portal::views::FieldError],
+}
+
+impl RequestsPage<'_> {
+    /// The problem of a field, if any.
+    fn error(&self, id: &str) -> String {
+        self.errors
+            .iter()
+            .find(|e| e.field == id)
+            .map(|e| e.message.clone())
+            .unwrap_or_default()
+    }
+
+    /// What was typed in a field of the form of `kind`.
+    fn typed(&self, kind: &str, what: &str) -> &str {
+        if self.typed.kind != kind {
+            return "";
+        }
+        match what {
+            "recipient" => &self.typed.recipient,
+            _ => &self.typed.details,
+        }
+    }
+}
+
+pub fn render_requests(
+    shell: &Shell,
+    list: &[ws_records::service::requests::RecordRequest],
+    typed: &super::requests::Typed,
+    errors: &[crate::portal::views::FieldError],
+) -> String {
+    let lang = shell.lang;
+    let rows = list
+        .iter()
+        .map(|r| {
+            let status = if r.is_open() && r.extended {
+                t(lang, "rec.req.status.extended")
+            } else {
+                t_opt(lang, &format!("rec.req.status.{}", r.status)).unwrap_or(&r.status)
+            };
+            RequestRow {
+                kind: t(lang, &format!("rec.req.kind.{}", r.kind.code())).to_owned(),
+                received: fmt_date(lang, &r.received.to_string()),
+                due: fmt_date(lang, &r.due.to_string()),
+                status: status.to_owned(),
+                details: r.details.clone(),
+                note: r.note.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    render(&RequestsPage {
+        shell,
+        page_title: page_title(shell, t(lang, "rec.req.title"), !errors.is_empty()),
+        rows,
+        typed,
+        errors,
     })
 }
 

@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff", get(staff_page))
         .route("/staff/grants", post(crate::identity::staff::record))
         .merge(crate::coverage::staff_routes())
+        .merge(crate::records::staff_routes())
 }
 
 struct MemberRow {

@@ -463,3 +463,172 @@ async fn record_reads_follow_the_policy(app: &TestApp) {
 }
 
 both!(record_reads_follow_the_policy);
+
+fn member_services() -> ws_fhir_service::Caller {
+    ws_fhir_service::Caller {
+        actor: "staff:ms-1".into(),
+        principal: ws_fhir_service::Principal::Staff {
+            account: "ms-1".into(),
+            role: ws_identity::caller::StaffRole::MemberServices,
+            practitioner: None,
+            panel: vec![],
+            break_glass: None,
+        },
+        acting_for: None,
+        purpose: None,
+        source: Some("test".into()),
+    }
+}
+
+/// HIP-01..03 through the service: the member files requests, each with its legal due date;
+/// member services' queue lists the first due first; one extension with reasons (not after
+/// the first due date, not twice); a denial needs its reasons; the member follows the status;
+/// only the member (or a legal representative, a parent of a young child) files or sees them.
+async fn record_requests_with_their_clocks(app: &TestApp) {
+    use ws_identity::caller::Access;
+    use ws_records::rules::requests::RequestKind;
+    use ws_records::service::requests::RequestInput;
+    let p = patient(app).await;
+    let clock = ws_store::Clock::fixed("2026-01-05T15:00:00Z".parse().unwrap());
+    let svc = ws_records::RecordsService::new(app.fhir.clone().with_clock(clock.clone()))
+        .with_notices(app.identity.clone());
+    let own = person(&p, Access::Own);
+    let ask = |d: &str| RequestInput {
+        details: d.into(),
+        recipient: None,
+    };
+    let amend = svc
+        .file_request(
+            &own,
+            &p,
+            RequestKind::Amendment,
+            &ask("My allergy to penicillin is missing."),
+        )
+        .await
+        .unwrap();
+    assert_eq!(amend.due.to_string(), "2026-03-06", "HIP-02: 60 days");
+    let copy = svc
+        .file_request(
+            &own,
+            &p,
+            RequestKind::Copy,
+            &RequestInput {
+                details: "Lab results of 2025".into(),
+                recipient: Some("Dr. Lee, 1 Main St".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(copy.due.to_string(), "2026-02-04", "HIP-01: 30 days");
+    assert_eq!(copy.recipient.as_deref(), Some("Dr. Lee, 1 Main St"));
+    let acc = svc
+        .file_request(&own, &p, RequestKind::Accounting, &ask(""))
+        .await
+        .unwrap();
+    assert_eq!(acc.due.to_string(), "2026-03-06", "HIP-03: 60 days");
+    // An amendment must say what to change.
+    assert!(matches!(
+        svc.file_request(&own, &p, RequestKind::Amendment, &ask("  "))
+            .await,
+        Err(ws_records::RecordsError::Invalid(_))
+    ));
+    // Nobody else files or reads them: the same answer as for a missing record.
+    for (who, access) in [
+        ("caregiver", Access::Caregiver),
+        ("parent of a teen", Access::ProxyTeen),
+    ] {
+        let c = person(&p, access);
+        let e = svc.requests_for(&c, &p).await.unwrap_err();
+        assert_eq!(e.status(), 404, "{who}");
+        let e = svc
+            .file_request(&c, &p, RequestKind::Copy, &ask("x"))
+            .await
+            .unwrap_err();
+        assert_eq!(e.status(), 404, "{who}");
+    }
+    assert_eq!(
+        svc.requests_for(&person("other", Access::Own), &p)
+            .await
+            .unwrap_err()
+            .status(),
+        404
+    );
+    // Members cannot work the queue.
+    assert_eq!(svc.request_queue(&own).await.unwrap_err().status(), 403);
+
+    // The queue: first due first.
+    let ms = member_services();
+    let q = svc.request_queue(&ms).await.unwrap();
+    let order: Vec<RequestKind> = q.iter().map(|r| r.kind).collect();
+    assert_eq!(order[0], RequestKind::Copy, "{order:?}");
+    assert_eq!(q.len(), 3);
+
+    // Near the deadline it is flagged; an extension needs reasons, is once, within 30 days.
+    clock.set("2026-02-01T12:00:00Z".parse().unwrap());
+    let q = svc.request_queue(&ms).await.unwrap();
+    assert!(q[0].clock.near && !q[0].clock.overdue && q[0].clock.days_left == 3);
+    let e = svc
+        .extend_request(&ms, &copy.id, " ", None)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("written reasons"), "{e}");
+    let ext = svc
+        .extend_request(&ms, &copy.id, "records are in off-site storage", None)
+        .await
+        .unwrap();
+    assert_eq!(ext.due.to_string(), "2026-03-06");
+    assert!(ext.extended);
+    // The notice is recorded for the member (this one has no portal account, so no e-mail).
+    let rows = app.all_audit_rows().await;
+    assert!(
+        rows.iter().any(|r| r.action == "notice"
+            && r.compartment.as_deref() == Some(p.as_str())
+            && r.detail
+                .as_deref()
+                .is_some_and(|d| d.contains("needs more time"))),
+        "a notice about the extension"
+    );
+    let twice = svc
+        .extend_request(&ms, &copy.id, "still off site", None)
+        .await
+        .unwrap_err();
+    assert!(twice.to_string().contains("only once"), "{twice}");
+    // The accounting's first period ends 2026-03-06: a notice after that is too late.
+    clock.set("2026-03-07T12:00:00Z".parse().unwrap());
+    let late = svc
+        .extend_request(&ms, &acc.id, "volume", None)
+        .await
+        .unwrap_err();
+    assert!(late.to_string().contains("first due date"), "{late}");
+    let q = svc.request_queue(&ms).await.unwrap();
+    assert!(q.iter().any(|r| r.id == acc.id && r.clock.overdue));
+
+    // A denial says why; then the member sees it closed, with the reason.
+    let e = svc
+        .close_request(&ms, &amend.id, false, "")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("why"), "{e}");
+    svc.close_request(
+        &ms,
+        &amend.id,
+        false,
+        "The allergy list is accurate: no reaction to penicillin is on record. You may file a statement of disagreement.",
+    )
+    .await
+    .unwrap();
+    let mine = svc.requests_for(&own, &p).await.unwrap();
+    let a = mine.iter().find(|r| r.id == amend.id).unwrap();
+    assert_eq!(a.status, "rejected");
+    assert!(
+        a.note
+            .as_deref()
+            .unwrap()
+            .contains("statement of disagreement")
+    );
+    assert_eq!(svc.request_queue(&ms).await.unwrap().len(), 2);
+    // Closed is closed.
+    assert!(svc.close_request(&ms, &amend.id, true, "").await.is_err());
+}
+
+both!(record_requests_with_their_clocks);

@@ -1,0 +1,170 @@
+//! Member services' records desk: the open requests about records, the first due first, with
+//! the ones near or past their legal deadline flagged (HIP-01..03); extend once with reasons,
+//! complete or deny; and lab messages that were not filed (work items) to resolve.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use serde_json::Value;
+use ws_records::service::requests::RecordRequest;
+use ws_records::service::results::WorkItem;
+
+use crate::kit::{Form, Staff, WebError, WebResult, field};
+
+struct Row {
+    r: RecordRequest,
+    member: String,
+    /// "overdue", "near" or "".
+    urgency: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "records/staff.html")]
+struct DeskPage {
+    csrf: String,
+    staff_name: String,
+    notice: Option<String>,
+    errors: Vec<(String, String)>,
+    rows: Vec<Row>,
+    items: Vec<WorkItem>,
+}
+
+impl DeskPage {
+    fn kind_words(&self, r: &RecordRequest) -> &'static str {
+        match r.kind {
+            ws_records::rules::requests::RequestKind::Copy => "Copies (HIP-01)",
+            ws_records::rules::requests::RequestKind::Amendment => "Amendment (HIP-02)",
+            ws_records::rules::requests::RequestKind::Accounting => {
+                "Accounting of disclosures (HIP-03)"
+            }
+        }
+    }
+}
+
+async fn render(st: &Staff, notice: Option<String>, errors: Vec<(String, String)>) -> WebResult {
+    let svc = &st.state.records;
+    let queue = svc.request_queue(&st.caller).await?;
+    let items = svc.work_items(&st.caller).await?;
+    let mut rows = Vec::new();
+    for r in queue {
+        let member = member_name(st, &r.patient).await;
+        let urgency = if r.clock.overdue {
+            "overdue"
+        } else if r.clock.near {
+            "near"
+        } else {
+            ""
+        };
+        rows.push(Row { r, member, urgency });
+    }
+    let page = DeskPage {
+        csrf: st.csrf(),
+        staff_name: st.info.account.display_name.clone(),
+        notice,
+        errors,
+        rows,
+        items,
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let html = page.render().map_err(WebError::internal)?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// The member's name and MRN, read as the records desk (audited under the staff member).
+async fn member_name(st: &Staff, patient: &str) -> String {
+    let svc = st.caller.as_service(patient, "records desk: member name");
+    match st.state.fhir.read(&svc, "Patient", patient).await {
+        Ok(r) => {
+            let p: Value = r
+                .content
+                .and_then(|c| serde_json::from_str(&c).ok())
+                .unwrap_or_default();
+            let name = &p["name"][0];
+            let given = name["given"][0].as_str().unwrap_or("");
+            let family = name["family"].as_str().unwrap_or("");
+            format!("{given} {family}").trim().to_owned()
+        }
+        Err(_) => patient.to_owned(),
+    }
+}
+
+pub(super) async fn desk(st: Staff) -> WebResult {
+    render(&st, None, Vec::new()).await
+}
+
+/// The outcome of a desk action: the notice, or the refusal in words at the request's row.
+async fn reply(st: Staff, id: &str, res: ws_records::service::Result<String>) -> WebResult {
+    match res {
+        Ok(n) => render(&st, Some(n), Vec::new()).await,
+        Err(ws_records::RecordsError::Invalid(m)) => {
+            render(&st, None, vec![(format!("row-{id}"), m)]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) async fn extend(st: Staff, Form(f): Form) -> WebResult {
+    let id = field(&f, "id").unwrap_or("").to_owned();
+    let reasons = field(&f, "reasons").unwrap_or("").to_owned();
+    let new_due = match field(&f, "new_due")
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        None => None,
+        Some(d) => match d.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                return reply(
+                    st,
+                    &id,
+                    Err(ws_records::RecordsError::Invalid(format!(
+                        "'{d}' is not a date (YYYY-MM-DD)"
+                    ))),
+                )
+                .await;
+            }
+        },
+    };
+    let res = st
+        .state
+        .records
+        .extend_request(&st.caller, &id, &reasons, new_due)
+        .await
+        .map(|r| format!("Extended to {}; the member was sent the reasons.", r.due));
+    reply(st, &id, res).await
+}
+
+pub(super) async fn close(st: Staff, Form(f): Form) -> WebResult {
+    let id = field(&f, "id").unwrap_or("").to_owned();
+    let granted = field(&f, "outcome") == Some("done");
+    let message = field(&f, "message").unwrap_or("").to_owned();
+    let res = st
+        .state
+        .records
+        .close_request(&st.caller, &id, granted, &message)
+        .await
+        .map(|_| {
+            if granted {
+                "Closed as done; the member was told.".to_owned()
+            } else {
+                "Denied in writing; the member was told.".to_owned()
+            }
+        });
+    reply(st, &id, res).await
+}
+
+pub(super) async fn resolve(st: Staff, Form(f): Form) -> WebResult {
+    let id = field(&f, "id").unwrap_or("").to_owned();
+    let note = field(&f, "note").unwrap_or("").to_owned();
+    let res = st
+        .state
+        .records
+        .resolve_work_item(&st.caller, &id, &note)
+        .await
+        .map(|()| "The lab message is marked resolved.".to_owned());
+    reply(st, &id, res).await
+}
