@@ -114,6 +114,7 @@ browser_tests!(
     plan_change_review_and_newborn,
     compare_plans_and_area_of_care,
     new_result_with_trend,
+    request_an_amendment,
 );
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
@@ -1176,5 +1177,60 @@ mod flows {
         let hidden = b.text().await;
         b.goto("/record/result/no-such-id?lang=en").await;
         assert_eq!(b.text().await, hidden, "hidden answers like missing");
+    }
+
+    /// Issue 16 (HIP-02): the member asks to correct their record. An empty request comes back
+    /// with the problem at the field and focus on the summary; a real one is listed with its
+    /// legal due date (60 days), in English and in Spanish. (Who may file: the API test
+    /// `records::record_requests_with_their_clocks`.)
+    pub async fn request_an_amendment(app: &TestApp, b: &Browser) {
+        sign_in_ada(app, b).await;
+        b.goto("/record").await;
+        b.click("a[href='/record/requests']").await;
+        b.assert_shows("Ask to correct your record").await;
+        b.click("form:has(input[value=amendment]) button[type=submit]")
+            .await;
+        b.assert_shows("Say what is wrong in your record and what it should say.")
+            .await;
+        assert_eq!(
+            b.focused().await,
+            "error-summary",
+            "focus moves to the problem"
+        );
+        b.fill(
+            "amendment-details",
+            "My address on the 2025 visit note is wrong: it should say 12 Oak St.",
+        )
+        .await;
+        b.click("form:has(input[value=amendment]) button[type=submit]")
+            .await;
+        let due = app
+            .fhir
+            .clock()
+            .today()
+            .checked_add(jiff::Span::new().days(60))
+            .expect("date");
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let due_words = format!(
+            "{} {}, {}",
+            MONTHS[usize::try_from(due.month() - 1).expect("month")],
+            due.day(),
+            due.year()
+        );
+        b.assert_shows(&format!("We will answer by {due_words}"))
+            .await;
+        let row = b.texts("#requests tbody tr").await;
+        assert_eq!(row.len(), 1, "{row:?}");
+        assert!(
+            row[0].contains("Correct my record")
+                && row[0].contains(&due_words)
+                && row[0].contains("12 Oak St"),
+            "{row:?}"
+        );
+        b.goto("/record/requests?lang=es").await;
+        b.assert_shows("Corregir mi expediente").await;
+        b.assert_shows("Recibida").await;
     }
 }
