@@ -772,3 +772,6 @@ rec-req-need-copy = Say what you want copies of.
 rec-req-need-amendment = Say what is wrong in your record and what it should say.
 rec-req-filed = We received your request. We will answer by { $due }.
 notfor-requests = Requests about a record are made by the person themself, a parent for a young child, or a legal representative. Questions: member services at { $phone }.
+rec-take-title = Take your record with you
+rec-take-fhir = Download your record (FHIR file)
+rec-take-fhir-about = A standard health-data file (FHIR R4 JSON) that other doctors' systems and health apps can read. Every download is recorded in who looked at your record.

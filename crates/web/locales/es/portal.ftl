@@ -773,3 +773,6 @@ rec-req-need-copy = Diga de qué quiere copias.
 rec-req-need-amendment = Diga qué está mal en su expediente y qué debería decir.
 rec-req-filed = Recibimos su solicitud. Responderemos a más tardar el { $due }.
 notfor-requests = Las solicitudes sobre un expediente las hace la propia persona, un padre o una madre por un hijo pequeño, o un representante legal. Preguntas: servicios para miembros al { $phone }.
+rec-take-title = Lleve su expediente consigo
+rec-take-fhir = Descargar su expediente (archivo FHIR)
+rec-take-fhir-about = Un archivo estándar de datos de salud (FHIR R4 JSON) que pueden leer los sistemas de otros médicos y las aplicaciones de salud. Cada descarga queda registrada en quién vio su expediente.

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
             "/record/requests",
             get(requests::requests_page).post(requests::file_request),
         )
+        .route("/record/download.json", get(pages::download))
         .route("/record/{section}", get(pages::section))
 }
 

@@ -2,7 +2,8 @@
 //! the person chosen in the switcher; what the policy hides answers as if it did not exist.
 
 use axum::extract::Path;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
 use ws_records::RecordsError;
 use ws_records::service::record::RecordSection;
 
@@ -90,4 +91,27 @@ pub(super) async fn result(a: Acting, Path(id): Path<String>) -> WebResult {
     let trend = a.state.records.trend(&a.caller, &a.patient, &obs).await?;
     let sh = a.shell(Section::MedicalRecord).await;
     Ok(a.html(StatusCode::OK, render::render_result(&sh, &obs, &trend)))
+}
+
+/// "Take it with you": the whole record this person may see, as a FHIR Bundle (the same
+/// policy and audit as `Patient/$everything`).
+pub(super) async fn download(a: Acting) -> WebResult {
+    if sections(&a).is_empty() {
+        return Err(WebError::NotForThisPerson {
+            key: "notfor.record",
+        });
+    }
+    let bundle = a.state.fhir.everything(&a.caller, &a.patient).await?;
+    let mut r = (StatusCode::OK, bundle).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/fhir+json"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"health-record.json\""),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
 }

@@ -1163,6 +1163,26 @@ mod flows {
         b.assert_shows("Resultados anteriores").await;
         b.assert_shows("Alto").await;
 
+        // Take it with you: the record as a FHIR Bundle, with the new result in it.
+        let got = b
+            .client()
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; fetch('/record/download.json').then(r => r.json().then(j => done([r.status, r.headers.get('content-disposition'), j.resourceType, (j.entry || []).filter(e => e.resource.resourceType === 'DiagnosticReport').length])));",
+                vec![],
+            )
+            .await
+            .expect("downloading the record");
+        assert_eq!(
+            got,
+            serde_json::json!([
+                200,
+                "attachment; filename=\"health-record.json\"",
+                "Bundle",
+                3
+            ]),
+            "the download holds the three lab reports"
+        );
+
         // Another member's result is not found, exactly as a missing one.
         let stranger = seed_patient(app, "MRN-88001", "Zed", "Stranger", "1970-01-01").await;
         let theirs = app

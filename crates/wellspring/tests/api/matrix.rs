@@ -71,6 +71,7 @@ const ROUTES: &[(&str, Guard, &str)] = &[
     ("/record/results/{id}", Guard::Portal, "GET"),
     ("/record/result/{id}", Guard::Portal, "GET"),
     ("/record/requests", Guard::Portal, "GET"),
+    ("/record/download.json", Guard::Portal, "GET"),
     ("/support", Guard::Portal, "GET"),
     ("/privacy/access-log", Guard::Portal, "GET"),
     ("/privacy/apps", Guard::Portal, "GET"),
