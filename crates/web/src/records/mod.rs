@@ -25,6 +25,8 @@ pub fn routes() -> Router<AppState> {
             get(requests::requests_page).post(requests::file_request),
         )
         .route("/record/download.json", get(pages::download))
+        .route("/record/print", get(pages::print_page))
+        .route("/record/print.pdf", get(pages::print_pdf))
         .route("/record/{section}", get(pages::section))
 }
 

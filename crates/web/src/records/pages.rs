@@ -115,3 +115,74 @@ pub(super) async fn download(a: Acting) -> WebResult {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)
 }
+
+/// "Print my record": choose the sections and the period.
+pub(super) async fn print_page(a: Acting) -> WebResult {
+    let list = sections(&a);
+    if list.is_empty() {
+        return Err(WebError::NotForThisPerson {
+            key: "notfor.record",
+        });
+    }
+    let sh = a.shell(Section::MedicalRecord).await;
+    Ok(a.html(StatusCode::OK, render::render_print(&sh, &list)))
+}
+
+/// The printed record: the chosen sections (those this person may see) of the chosen period,
+/// typeset as PDF. Every section read is a search through the policy, audited.
+pub(super) async fn print_pdf(a: Acting) -> WebResult {
+    let f = crate::kit::form(a.query.as_deref().unwrap_or("").as_bytes());
+    let allowed = sections(&a);
+    if allowed.is_empty() {
+        return Err(WebError::NotForThisPerson {
+            key: "notfor.record",
+        });
+    }
+    let chosen: Vec<RecordSection> = f
+        .iter()
+        .filter(|(k, _)| k == "section")
+        .filter_map(|(_, v)| RecordSection::from_slug(v))
+        .filter(|s| allowed.contains(s))
+        .collect();
+    let chosen = if chosen.is_empty() { allowed } else { chosen };
+    let day = |k: &str| {
+        crate::kit::field(&f, k)
+            .map(str::trim)
+            .filter(|d| d.parse::<jiff::civil::Date>().is_ok())
+            .map(str::to_owned)
+    };
+    let (from, to) = (day("from"), day("to"));
+    let mut parts = Vec::new();
+    for s in chosen {
+        let rows = a.state.records.section(&a.caller, &a.patient, s).await?;
+        parts.push((s, render::within(s, rows, from.as_deref(), to.as_deref())));
+    }
+    let patient = a
+        .state
+        .records
+        .resource(&a.caller, &a.patient, "Patient", &a.patient)
+        .await
+        .ok();
+    let today = a.state.records.clock().today().to_string();
+    let doc = render::record_doc(
+        a.lang,
+        patient.as_ref(),
+        &parts,
+        from.as_deref(),
+        to.as_deref(),
+        &today,
+    );
+    let pdf = ws_printout::record_pdf(&doc).map_err(WebError::internal)?;
+    let mut r = (StatusCode::OK, pdf).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline; filename=\"health-record.pdf\""),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}

@@ -503,6 +503,143 @@ pub fn render_result(shell: &Shell, o: &Value, points: &[Point]) -> String {
     })
 }
 
+/// The date a row of a section is filed under (for the period of a printout).
+fn row_date(s: RecordSection, r: &Value) -> Option<&str> {
+    let paths: &[&str] = match s {
+        RecordSection::Results => &["effectiveDateTime", "issued"],
+        RecordSection::Problems => &["onsetDateTime", "recordedDate"],
+        RecordSection::Allergies => &["recordedDate", "onsetDateTime"],
+        RecordSection::Medications => &["authoredOn"],
+        RecordSection::Immunizations => &["occurrenceDateTime"],
+        RecordSection::Procedures => &["performedDateTime", "performedPeriod.start"],
+        RecordSection::Visits => &["period.start"],
+        RecordSection::Vitals => &["effectiveDateTime"],
+    };
+    first_date(r, paths).as_str()
+}
+
+/// The rows of `s` dated within `from..=to` (`YYYY-MM-DD`; either open). Undated rows (an
+/// allergy with no date) are kept: they are current.
+pub fn within(
+    s: RecordSection,
+    rows: Vec<Value>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Vec<Value> {
+    rows.into_iter()
+        .filter(|r| match row_date(s, r).and_then(|d| d.get(..10)) {
+            None => true,
+            Some(d) => from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t),
+        })
+        .collect()
+}
+
+/// The printout of the chosen sections, in the member's language.
+pub fn record_doc(
+    lang: Lang,
+    patient: Option<&Value>,
+    parts: &[(RecordSection, Vec<Value>)],
+    from: Option<&str>,
+    to: Option<&str>,
+    today: &str,
+) -> ws_printout::RecordDoc {
+    let name = patient
+        .map(|p| {
+            let n = &p["name"][0];
+            let given: Vec<&str> = n["given"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            format!("{} {}", given.join(" "), n["family"].as_str().unwrap_or(""))
+                .trim()
+                .to_owned()
+        })
+        .unwrap_or_default();
+    let birth = patient
+        .and_then(|p| p["birthDate"].as_str())
+        .map(|b| fmt_date(lang, b))
+        .unwrap_or_default();
+    let period = match (from, to) {
+        (None, None) => t(lang, "rec.print.all-dates").to_owned(),
+        (f, t_) => tf(
+            lang,
+            "rec.print.period",
+            &[
+                (
+                    "from",
+                    &f.map(|d| fmt_date(lang, d)).unwrap_or_else(|| "…".into()),
+                ),
+                (
+                    "to",
+                    &t_.map(|d| fmt_date(lang, d)).unwrap_or_else(|| "…".into()),
+                ),
+            ],
+        ),
+    };
+    ws_printout::RecordDoc {
+        lang: lang.code().to_owned(),
+        title: t(lang, "rec.print.title").to_owned(),
+        issuer: t(lang, "brand").to_owned(),
+        member: name.clone(),
+        member_line: tf(
+            lang,
+            "rec.print.member",
+            &[("name", &name), ("birth", &birth)],
+        ),
+        period_line: period,
+        generated: tf(
+            lang,
+            "rec.print.generated",
+            &[("date", &fmt_date(lang, today))],
+        ),
+        page_word: t(lang, "rec.print.page").to_owned(),
+        none_word: t(lang, "rec.none").to_owned(),
+        note: t(lang, "rec.print.note").to_owned(),
+        sections: parts
+            .iter()
+            .map(|(s, rows)| {
+                let (headers, rows) = table(lang, *s, rows);
+                ws_printout::Section {
+                    title: t(lang, &format!("rec.{}.title", s.slug())).to_owned(),
+                    headers,
+                    rows: rows
+                        .into_iter()
+                        .map(|r| r.into_iter().map(|c| c.text).collect())
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "records/print.html")]
+struct PrintPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    /// (slug, title)
+    sections: Vec<(&'static str, String)>,
+}
+
+pub fn render_print(shell: &Shell, sections: &[RecordSection]) -> String {
+    let lang = shell.lang;
+    render(&PrintPage {
+        shell,
+        page_title: page_title(shell, t(lang, "rec.print.title"), false),
+        sections: sections
+            .iter()
+            .map(|s| {
+                (
+                    s.slug(),
+                    t(lang, &format!("rec.{}.title", s.slug())).to_owned(),
+                )
+            })
+            .collect(),
+    })
+}
+
 /// One request about the record, in words.
 #[derive(Debug, Clone)]
 pub struct RequestRow {

@@ -115,6 +115,7 @@ browser_tests!(
     compare_plans_and_area_of_care,
     new_result_with_trend,
     request_an_amendment,
+    print_the_record,
 );
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
@@ -1252,5 +1253,93 @@ mod flows {
         b.goto("/record/requests?lang=es").await;
         b.assert_shows("Corregir mi expediente").await;
         b.assert_shows("Recibida").await;
+    }
+
+    /// Issue 16: "Print my record" — the member chooses sections and dates; the PDF (typeset by
+    /// Typst) holds those sections of that period and nothing else, in their language, and is
+    /// read back by an independent PDF reader.
+    pub async fn print_the_record(app: &TestApp, b: &Browser) {
+        sign_in_ada(app, b).await;
+        let records = ws_records::RecordsService::new(app.fhir.clone());
+        let caller = ws_records::RecordsService::interface_caller("test-lab");
+        for (c, day, v) in [("P1", "20240110", "139"), ("P2", "20261201", "147")] {
+            let m = format!(
+                "MSH|^~\\&|LABSYS|CENTRAL LAB|WELLSPRING|NORTH|{day}0900||ORU^R01^ORU_R01|{c}|P|2.5.1\rPID|1||NOR100000017^^^NOR^MR||Okafor^Ada||19880502|F\rOBR|1||LAB-{c}|2951-2^Sodium^LN|||{day}0715\rOBX|1|NM|2951-2^Sodium^LN||{v}|mmol/L|136-145|N|||F|||{day}0715"
+            );
+            let o = records.receive_hl7(&caller, &m).await;
+            assert_eq!(o.code.as_str(), "AA", "{}", o.ack);
+        }
+        b.goto("/record").await;
+        b.click("a[href='/record/print']").await;
+        b.assert_shows("Choose what to print").await;
+        // Only test results, from 2025 on.
+        b.client()
+            .execute(
+                "for (const id of ['problems', 'allergies', 'medications', 'immunizations', 'procedures', 'visits', 'vitals']) document.getElementById('section-' + id).click();",
+                vec![],
+            )
+            .await
+            .expect("unticking sections");
+        b.client()
+            .execute(
+                "document.getElementById('from').value = '2025-01-01';",
+                vec![],
+            )
+            .await
+            .expect("setting the date");
+        b.click("#print-form button[type=submit]").await;
+        let url = b.url().await;
+        assert!(
+            url.contains("/record/print.pdf?")
+                && url.contains("section=results")
+                && !url.contains("section=vitals"),
+            "{url}"
+        );
+        let query = url
+            .split_once('?')
+            .map(|(_, q)| q.to_owned())
+            .unwrap_or_default();
+        let text = fetch_pdf_text(b, &format!("/record/print.pdf?{query}")).await;
+        for w in [
+            "Your health record",
+            "Ada Okafor",
+            "Test results",
+            "Sodium",
+            "From Jan 1, 2025",
+        ] {
+            assert!(text.contains(w), "{w:?} not in the PDF: {text}");
+        }
+        assert!(
+            !text.contains("Jan 10, 2024"),
+            "the 2024 result is outside the period: {text}"
+        );
+        assert!(!text.contains("Immunizations"), "{text}");
+        // In Spanish.
+        let es = fetch_pdf_text(b, "/record/print.pdf?section=results&lang=es").await;
+        assert!(
+            es.contains("Su expediente de salud") && es.contains("Resultados de pruebas"),
+            "{es}"
+        );
+    }
+
+    /// Fetch a PDF in the signed-in browser and read its text with lopdf.
+    async fn fetch_pdf_text(b: &Browser, path: &str) -> String {
+        use base64::Engine;
+        let got = b
+            .client()
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.arrayBuffer().then(buf => { let s = ''; const u = new Uint8Array(buf); for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); done([r.status, r.headers.get('content-type'), btoa(s)]); }));",
+                vec![serde_json::json!(path)],
+            )
+            .await
+            .expect("fetching the PDF");
+        assert_eq!(got[0], 200, "{path}");
+        assert_eq!(got[1], "application/pdf");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(got[2].as_str().unwrap_or(""))
+            .expect("base64");
+        let doc = lopdf::Document::load_mem(&bytes).expect("a PDF lopdf opens");
+        let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+        doc.extract_text(&pages).unwrap_or_default()
     }
 }

@@ -72,6 +72,8 @@ const ROUTES: &[(&str, Guard, &str)] = &[
     ("/record/result/{id}", Guard::Portal, "GET"),
     ("/record/requests", Guard::Portal, "GET"),
     ("/record/download.json", Guard::Portal, "GET"),
+    ("/record/print", Guard::Portal, "GET"),
+    ("/record/print.pdf", Guard::Portal, "GET"),
     ("/support", Guard::Portal, "GET"),
     ("/privacy/access-log", Guard::Portal, "GET"),
     ("/privacy/apps", Guard::Portal, "GET"),
