@@ -65,6 +65,10 @@ enum Command {
         /// by default.
         #[arg(long, env = "WELLSPRING_HL7_LISTEN")]
         hl7_listen: Option<String>,
+        /// Lab interfaces allowed to send over MLLP: addresses or CIDR blocks, comma-separated
+        /// (default: this machine only).
+        #[arg(long, env = "WELLSPRING_HL7_ALLOW", default_value = "")]
+        hl7_allow: String,
     },
     /// Generate a deterministic synthetic region and load it through the normal import path.
     Seed(seed::SeedArgs),
@@ -166,6 +170,7 @@ async fn main() -> anyhow::Result<()> {
             public_url,
             demo,
             hl7_listen,
+            hl7_allow,
         } => {
             let url = db.database.unwrap_or_else(|| settings.database_url.clone());
             let listen = listen.unwrap_or_else(|| settings.listen.clone());
@@ -225,9 +230,14 @@ async fn main() -> anyhow::Result<()> {
                         l.local_addr()?
                     );
                     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+                    let peers = ws_records::service::mllp::Peers(
+                        ws_identity::rules::address::Trusted::parse_list(&hl7_allow)
+                            .map_err(|e| anyhow::anyhow!("hl7_allow: {e}"))?,
+                    );
                     let task = tokio::spawn(ws_records::service::mllp::serve(
                         l,
                         records.clone(),
+                        peers,
                         async move {
                             let _ = rx.await;
                         },

@@ -21,10 +21,28 @@ const CR: u8 = 0x0d;
 /// A connection that sends nothing for this long is closed.
 pub const IDLE: Duration = Duration::from_secs(60);
 
-/// Serve MLLP on `listener` until `shutdown` resolves.
+/// Which peers may send results: MLLP has no authentication of its own, so the listener
+/// takes connections only from the lab interfaces' addresses (`WELLSPRING_HL7_ALLOW`, addresses
+/// or CIDR blocks), and from this machine when none are listed. Anyone else is disconnected
+/// before a byte is read (and the attempt logged without its content).
+#[derive(Debug, Clone, Default)]
+pub struct Peers(pub Vec<ws_identity::rules::address::Trusted>);
+
+impl Peers {
+    pub fn allows(&self, ip: std::net::IpAddr) -> bool {
+        if self.0.is_empty() {
+            ip.is_loopback()
+        } else {
+            self.0.iter().any(|t| t.contains(ip))
+        }
+    }
+}
+
+/// Serve MLLP on `listener` until `shutdown` resolves, to the `peers` allowed.
 pub async fn serve(
     listener: TcpListener,
     svc: RecordsService,
+    peers: Peers,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
@@ -33,6 +51,11 @@ pub async fn serve(
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
+                    if !peers.allows(peer.ip()) {
+                        tracing::warn!(peer = %peer.ip(), "MLLP connection refused: not an allowed lab interface");
+                        drop(stream);
+                        continue;
+                    }
                     let svc = svc.clone();
                     tokio::spawn(async move {
                         if let Err(e) = connection(stream, peer.to_string(), svc).await {
@@ -185,6 +208,17 @@ async fn connection(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_allowed_peers_and_by_default_only_this_machine() {
+        let local: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let lab: std::net::IpAddr = "10.1.2.3".parse().unwrap();
+        assert!(Peers::default().allows(local));
+        assert!(!Peers::default().allows(lab));
+        let p = Peers(ws_identity::rules::address::Trusted::parse_list("10.1.0.0/16").unwrap());
+        assert!(p.allows(lab));
+        assert!(!p.allows(local));
+    }
 
     #[test]
     fn frames_split_across_reads_and_back_to_back() {

@@ -46,6 +46,7 @@ async fn listener(app: &TestApp) -> String {
     tokio::spawn(ws_records::service::mllp::serve(
         l,
         svc,
+        ws_records::service::mllp::Peers::default(),
         std::future::pending(),
     ));
     addr
