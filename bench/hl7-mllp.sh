@@ -10,7 +10,7 @@ c=${2:-4}
 work=data/bench-hl7
 mkdir -p "$work"
 db=${3:-sqlite://$work/bench.db}
-bin=target/release/wellspring
+bin=${WELLSPRING_BIN:-target/release/wellspring}
 [ -x "$bin" ] || cargo build --release --locked -p wellspring
 if [[ "$db" == sqlite://* ]]; then rm -f "${db#sqlite://}" "${db#sqlite://}"-wal "${db#sqlite://}"-shm; fi
 python3 - "$work" <<'PY'
