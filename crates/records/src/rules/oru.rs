@@ -56,7 +56,8 @@ impl Refusal {
         }
     }
 
-    fn at(mut self, segment: &str, n: usize, field: usize) -> Refusal {
+    /// Where: segment, its position among segments of that name, field.
+    pub fn at(mut self, segment: &str, n: usize, field: usize) -> Refusal {
         self.location = Some((segment.to_owned(), n, field));
         self
     }
@@ -131,8 +132,7 @@ impl Number {
         let ok = !body.is_empty()
             && (!int.is_empty() || !frac.is_empty())
             && int.bytes().all(|b| b.is_ascii_digit())
-            && frac.bytes().all(|b| b.is_ascii_digit())
-            && (body.contains('.') || !int.is_empty());
+            && frac.bytes().all(|b| b.is_ascii_digit());
         ok.then(|| {
             let mut n = t.trim_start_matches('+').to_owned();
             if n.starts_with('.') {

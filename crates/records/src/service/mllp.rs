@@ -187,17 +187,20 @@ async fn connection(
                     let text = String::from_utf8_lossy(&bytes);
                     svc.receive_hl7(&caller, &text).await.ack
                 }
-                Frame::Broken(reason) => ack(
-                    &Header::default(),
-                    Some(&Refusal {
-                        code: AckCode::Reject,
-                        hl7_error: 100,
-                        location: None,
-                        reason,
-                    }),
-                    &hl7_now(svc.clock().now_micros()),
-                    &format!("WS{}", svc.clock().now_micros()),
-                ),
+                Frame::Broken(reason) => {
+                    let now = svc.clock().now_micros();
+                    ack(
+                        &Header::default(),
+                        Some(&Refusal {
+                            code: AckCode::Reject,
+                            hl7_error: 100,
+                            location: None,
+                            reason,
+                        }),
+                        &hl7_now(now),
+                        &format!("WS{now}"),
+                    )
+                }
             };
             stream.write_all(&framed(&reply)).await?;
         }

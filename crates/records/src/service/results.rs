@@ -118,23 +118,23 @@ impl RecordsService {
         let text = normalise(text);
         let now = self.clock().now_micros();
         let header = header_of(&text);
-        let our_id = format!("WS{}", self.clock().now_micros());
+        let our_id = format!("WS{now}");
         let result = async {
             let msg = parse_oru(&text)?;
             let patient = self.match_patient(caller, &msg).await?;
-            let stored = self.file(caller, &msg, &patient).await?;
+            let stored = self.file(caller, &msg, &patient.0).await?;
             Ok::<_, Refusal>((msg, patient, stored))
         }
         .await;
         match result {
-            Ok((msg, patient, stored)) => {
+            Ok((msg, (patient, patient_json), stored)) => {
                 if msg
                     .orders
                     .iter()
                     .flat_map(|o| &o.results)
                     .any(|r| r.status.is_released())
                 {
-                    self.notify_result(&patient).await;
+                    self.notify_result(&patient, &patient_json).await;
                 }
                 Hl7Outcome {
                     control_id: msg.header.control_id.clone(),
@@ -166,8 +166,12 @@ impl RecordsService {
         }
     }
 
-    /// The patient whose MRN is PID-3, if PID-5 and PID-7 agree.
-    async fn match_patient(&self, caller: &Caller, msg: &OruMessage) -> Result<String, Refusal> {
+    /// The patient whose MRN is PID-3, if PID-5 and PID-7 agree: their id and resource.
+    async fn match_patient(
+        &self,
+        caller: &Caller,
+        msg: &OruMessage,
+    ) -> Result<(String, Value), Refusal> {
         let pid = &msg.patient;
         let found = self
             .fhir
@@ -192,37 +196,31 @@ impl RecordsService {
                 })
             })
             .collect();
-        let located = |r: Refusal, f: usize| {
-            let mut r = r;
-            r.location = Some(("PID".into(), 1, f));
-            r
-        };
         let patient = match matches.as_slice() {
             [] => {
-                return Err(located(
-                    Refusal::application(204, format!("no patient has MRN {}", pid.mrn)),
-                    3,
-                ));
+                return Err(
+                    Refusal::application(204, format!("no patient has MRN {}", pid.mrn))
+                        .at("PID", 1, 3),
+                );
             }
             [p] => *p,
             _ => {
-                return Err(located(
-                    Refusal::application(
-                        204,
-                        format!("MRN {} belongs to more than one patient", pid.mrn),
-                    ),
-                    3,
-                ));
+                return Err(Refusal::application(
+                    204,
+                    format!("MRN {} belongs to more than one patient", pid.mrn),
+                )
+                .at("PID", 1, 3));
             }
         };
         agrees(patient, pid).map_err(|why| {
             let field = if why.starts_with("PID-7") { 7 } else { 5 };
-            located(Refusal::application(204, why), field)
+            Refusal::application(204, why).at("PID", 1, field)
         })?;
-        patient["id"]
+        let id = patient["id"]
             .as_str()
             .map(str::to_owned)
-            .ok_or_else(|| Refusal::application(207, "the matched patient has no id"))
+            .ok_or_else(|| Refusal::application(207, "the matched patient has no id"))?;
+        Ok((id, patient.clone()))
     }
 
     /// File the results in one transaction; the number of resources written.
@@ -244,23 +242,14 @@ impl RecordsService {
         Ok(n)
     }
 
-    /// Tell the member a result is ready (no result in the message: they sign in to see it).
-    async fn notify_result(&self, patient: &str) {
+    /// Tell the member a result is ready (no result in the message: they sign in to see it),
+    /// in the language of their record (`resource`, the Patient matched for the message).
+    async fn notify_result(&self, patient: &str, resource: &Value) {
         let Some(identity) = &self.notices else {
             return;
         };
-        let lang = self
-            .fhir
-            .read(&Caller::system(), "Patient", patient)
-            .await
-            .ok()
-            .and_then(|r| r.content)
-            .and_then(|c| serde_json::from_str::<Value>(&c).ok())
-            .and_then(|p| {
-                p["communication"][0]["language"]["coding"][0]["code"]
-                    .as_str()
-                    .map(str::to_owned)
-            })
+        let lang = resource["communication"][0]["language"]["coding"][0]["code"]
+            .as_str()
             .unwrap_or_default();
         let (subject, body) = if lang.starts_with("es") {
             (

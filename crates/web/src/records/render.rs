@@ -48,10 +48,7 @@ pub fn concept(v: &Value) -> String {
 fn num(v: &Value) -> String {
     match (v.as_i64(), v.as_f64()) {
         (Some(i), _) => i.to_string(),
-        (None, Some(f)) => {
-            let s = format!("{f}");
-            s
-        }
+        (None, Some(f)) => format!("{f}"),
         _ => String::new(),
     }
 }
