@@ -345,6 +345,35 @@ impl Fhir {
         res
     }
 
+    /// Create under an id the service chose, only if no resource of that type ever had it:
+    /// `Conflict` otherwise. Services make an action happen once however often (and however
+    /// concurrently) it is asked by giving its result a deterministic id — the store's primary
+    /// key lets exactly one writer create it, on SQLite and PostgreSQL alike.
+    pub async fn create_once(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+        body: &[u8],
+    ) -> Result<Written, FhirError> {
+        let res = async {
+            check_type(res_type)?;
+            check_id(res_type, id)?;
+            let value = parse_resource(body, Some(res_type))?;
+            let mut tx = self.db.begin().await?;
+            let w = self
+                .create_in(&mut tx, caller, value, Some(id.to_owned()), None)
+                .await?;
+            tx.commit().await?;
+            Ok(w)
+        }
+        .await;
+        if let Err(e) = &res {
+            self.audit_failure(caller, "create", Some(res_type), Some(id), e);
+        }
+        res
+    }
+
     /// Create inside a transaction. `id`: a server-chosen id (transaction bundles pre-assign them).
     pub(crate) async fn create_in(
         &self,

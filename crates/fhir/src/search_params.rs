@@ -71,6 +71,11 @@ macro_rules! p {
 /// All definitions, sorted by (resource, name) — `lookup` and `params_for` rely on it.
 #[rustfmt::skip]
 static DEFS: &[SearchParamDef] = &[
+    // Account (the member's card on file for mail order: brand, last four digits, expiry)
+    p!("Account", "patient", Reference, ["subject"], ["Patient"], "The entity that caused the expenses"),
+    p!("Account", "status", Token, ["status"], "active | inactive | entered-in-error | on-hold | unknown"),
+    p!("Account", "subject", Reference, ["subject"], "The entity that caused the expenses"),
+    p!("Account", "type", Token, ["type"], "E.g. patient, expense, depreciation"),
     // AllergyIntolerance
     p!("AllergyIntolerance", "category", Token, ["category"], "food | medication | environment | biologic"),
     p!("AllergyIntolerance", "clinical-status", Token, ["clinicalStatus"], "active | inactive | resolved"),
@@ -188,6 +193,9 @@ static DEFS: &[SearchParamDef] = &[
     p!("MedicationDispense", "status", Token, ["status"], "Status of the dispense"),
     p!("MedicationDispense", "subject", Reference, ["subject"], "The subject of the dispense"),
     p!("MedicationDispense", "whenhandedover", Date, ["whenHandedOver"], "When the medication was handed over"),
+    // MedicationKnowledge (the plan's formulary, PDEX US Drug Formulary)
+    p!("MedicationKnowledge", "code", Token, ["code"], "Code that identifies this medication"),
+    p!("MedicationKnowledge", "status", Token, ["status"], "active | inactive | entered-in-error"),
     // MedicationRequest
     p!("MedicationRequest", "authoredon", Date, ["authoredOn"], "When the prescription was written"),
     p!("MedicationRequest", "code", Token, ["medication[x]"], "Code of the medication requested"),
@@ -199,6 +207,12 @@ static DEFS: &[SearchParamDef] = &[
     p!("MedicationRequest", "requester", Reference, ["requester"], "Who asked for the medication"),
     p!("MedicationRequest", "status", Token, ["status"], "Status of the prescription"),
     p!("MedicationRequest", "subject", Reference, ["subject"], "The subject of the request"),
+    // MedicationStatement (what the member reports taking)
+    p!("MedicationStatement", "code", Token, ["medication[x]"], "Return statements of this medication code"),
+    p!("MedicationStatement", "effective", Date, ["effective[x]"], "Date when patient was taking (or not taking) the medication"),
+    p!("MedicationStatement", "patient", Reference, ["subject"], ["Patient"], "Returns statements for a specific patient"),
+    p!("MedicationStatement", "status", Token, ["status"], "Return statements that match the given status"),
+    p!("MedicationStatement", "subject", Reference, ["subject"], "The identity of a patient, animal or group to list statements for"),
     // Observation
     p!("Observation", "category", Token, ["category"], "The classification of the observation"),
     p!("Observation", "code", Token, ["code"], "The code of the observation"),
@@ -274,6 +288,7 @@ static DEFS: &[SearchParamDef] = &[
     p!("Task", "authored-on", Date, ["authoredOn"], "Search by creation date"),
     p!("Task", "business-status", Token, ["businessStatus"], "Search by business status"),
     p!("Task", "code", Token, ["code"], "Search by task code"),
+    p!("Task", "focus", Reference, ["focus"], "Search by task focus"),
     p!("Task", "identifier", Token, ["identifier"], "Search for a task instance by its business identifier"),
     p!("Task", "owner", Reference, ["owner"], "Search by task owner"),
     p!("Task", "patient", Reference, ["for"], ["Patient"], "Search by patient"),
@@ -740,6 +755,7 @@ fn parse_date_at(def: &SearchParamDef, s: &str, path: &str) -> Result<(i64, i64)
 /// compartment a resource belongs to, in priority order.
 fn compartment_paths(resource_type: &str) -> &'static [&'static str] {
     match resource_type {
+        "Account" => &["subject"],
         "AllergyIntolerance" => &["patient", "recorder", "asserter"],
         "Appointment" => &["participant.actor"],
         "Communication" => &["subject", "sender", "recipient"],
@@ -753,6 +769,7 @@ fn compartment_paths(resource_type: &str) -> &'static [&'static str] {
         "Invoice" => &["subject", "recipient"],
         "MedicationDispense" => &["subject", "receiver"],
         "MedicationRequest" => &["subject"],
+        "MedicationStatement" => &["subject"],
         "Observation" => &["subject", "performer"],
         "Person" => &["link.target"],
         "Procedure" => &["subject", "performer.actor"],
@@ -1080,6 +1097,7 @@ mod tests {
         assert_eq!(params_for("Nope").count(), 0);
         assert_eq!(params_for("").count(), 0);
         let total: usize = [
+            "Account",
             "AllergyIntolerance",
             "Appointment",
             "Communication",
@@ -1094,7 +1112,9 @@ mod tests {
             "Invoice",
             "Location",
             "MedicationDispense",
+            "MedicationKnowledge",
             "MedicationRequest",
+            "MedicationStatement",
             "Observation",
             "Organization",
             "Patient",

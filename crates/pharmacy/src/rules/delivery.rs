@@ -1,0 +1,241 @@
+//! Business days and the dates the member is promised: mail-order delivery in 3–5 business days
+//! (SEED-07, up to 7 at the outside, RX-07), a renewal answer within 2 working days (RX-06), and
+//! the card on file that mail order needs even at $0 (RX-08).
+
+use jiff::ToSpan;
+use jiff::civil::{Date, Weekday};
+
+use super::cost::{Channel, Charge};
+
+/// The US federal holidays of `year`, each on the day it is observed (a Saturday holiday on the
+/// Friday before, a Sunday one on the Monday after).
+pub fn federal_holidays(year: i16) -> Vec<Date> {
+    let fixed = |m: i8, d: i8| {
+        let date = Date::new(year, m, d).unwrap_or(Date::MIN);
+        match date.weekday() {
+            Weekday::Saturday => date.yesterday().unwrap_or(date),
+            Weekday::Sunday => date.tomorrow().unwrap_or(date),
+            _ => date,
+        }
+    };
+    // The n-th `wd` of month `m` (n = -1: the last).
+    let nth = |m: i8, wd: Weekday, n: i8| {
+        let first = Date::new(year, m, 1).unwrap_or(Date::MIN);
+        if n > 0 {
+            first.nth_weekday_of_month(n, wd).unwrap_or(first)
+        } else {
+            first.last_of_month().nth_weekday(-1, wd).unwrap_or(first)
+        }
+    };
+    let mut days = vec![
+        fixed(1, 1),
+        nth(1, Weekday::Monday, 3),
+        nth(2, Weekday::Monday, 3),
+        nth(5, Weekday::Monday, -1),
+        fixed(6, 19),
+        fixed(7, 4),
+        nth(9, Weekday::Monday, 1),
+        nth(10, Weekday::Monday, 2),
+        fixed(11, 11),
+        nth(11, Weekday::Thursday, 4),
+        fixed(12, 25),
+    ];
+    // New Year's Day of the next year observed on this year's December 31.
+    let next_new_year = Date::new(year.saturating_add(1), 1, 1).unwrap_or(Date::MAX);
+    if next_new_year.weekday() == Weekday::Saturday {
+        days.push(next_new_year.yesterday().unwrap_or(next_new_year));
+    }
+    days
+}
+
+/// Monday to Friday and not a federal holiday.
+pub fn is_business_day(d: Date) -> bool {
+    !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
+        && !federal_holidays(d.year()).contains(&d)
+}
+
+/// The `n`-th business day after `from` (`from` itself never counts).
+pub fn add_business_days(from: Date, n: u32) -> Date {
+    let mut d = from;
+    let mut left = n;
+    while left > 0 {
+        d = d.checked_add(1.day()).unwrap_or(Date::MAX);
+        if d == Date::MAX {
+            break;
+        }
+        if is_business_day(d) {
+            left -= 1;
+        }
+    }
+    d
+}
+
+/// When a mail order placed on `ordered` arrives: between the 3rd and the 5th business day
+/// (SEED-07), and no later than the 7th (RX-07).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Estimate {
+    pub earliest: Date,
+    pub latest: Date,
+    pub at_the_outside: Date,
+}
+
+pub fn mail_estimate(ordered: Date) -> Estimate {
+    Estimate {
+        earliest: add_business_days(ordered, 3),
+        latest: add_business_days(ordered, 5),
+        at_the_outside: add_business_days(ordered, 7),
+    }
+}
+
+/// The day by which a renewal request made on `requested` is answered (RX-06: 2 working days).
+pub fn renewal_answer_by(requested: Date) -> Date {
+    add_business_days(requested, 2)
+}
+
+/// Why an order cannot be placed as asked, before any rule about the drug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// Mail order needs a card on file, even when nothing is charged (RX-08): the cost share
+    /// is charged when the order ships, and some shipments (express) are paid.
+    CardNeeded { charge_cents: Option<u64> },
+    /// This drug does not ship by mail (SEED-07).
+    NoMail,
+}
+
+/// May an order of a drug (`mail_ok` from the formulary) go by `channel` with this charge?
+pub fn check_channel(
+    channel: Channel,
+    mail_ok: bool,
+    card_on_file: bool,
+    charge: &Charge,
+) -> Option<Hold> {
+    match channel {
+        Channel::PickUp => None,
+        Channel::Mail if !mail_ok => Some(Hold::NoMail),
+        Channel::Mail if !card_on_file => Some(Hold::CardNeeded {
+            charge_cents: charge.cents(),
+        }),
+        Channel::Mail => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::rules::cost::Cost;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn federal_holidays_2026_observed() {
+        let h = federal_holidays(2026);
+        for day in [
+            "2026-01-01",
+            "2026-01-19",
+            "2026-02-16",
+            "2026-05-25",
+            "2026-06-19",
+            // July 4, 2026 is a Saturday: observed Friday July 3.
+            "2026-07-03",
+            "2026-09-07",
+            "2026-10-12",
+            "2026-11-11",
+            "2026-11-26",
+            "2026-12-25",
+        ] {
+            assert!(h.contains(&d(day)), "{day}");
+        }
+        assert!(!h.contains(&d("2026-07-04")));
+        // January 1, 2028 is a Saturday: observed Friday December 31, 2027.
+        assert!(federal_holidays(2027).contains(&d("2027-12-31")));
+    }
+
+    #[test]
+    fn seed_07_mail_estimate_table() {
+        // (case, ordered, earliest, latest, outside)
+        let rows = [
+            (
+                "a Monday",
+                "2026-03-02",
+                "2026-03-05",
+                "2026-03-09",
+                "2026-03-11",
+            ),
+            (
+                "a Friday skips the weekend",
+                "2026-03-06",
+                "2026-03-11",
+                "2026-03-13",
+                "2026-03-17",
+            ),
+            (
+                "a Saturday",
+                "2026-03-07",
+                "2026-03-11",
+                "2026-03-13",
+                "2026-03-17",
+            ),
+            (
+                "Thanksgiving week",
+                "2026-11-24",
+                "2026-11-30",
+                "2026-12-02",
+                "2026-12-04",
+            ),
+            (
+                "Christmas and New Year",
+                "2026-12-23",
+                "2026-12-29",
+                "2026-12-31",
+                "2027-01-05",
+            ),
+            (
+                "leap year February",
+                "2028-02-25",
+                "2028-03-01",
+                "2028-03-03",
+                "2028-03-07",
+            ),
+        ];
+        for (case, ordered, e, l, o) in rows {
+            let est = mail_estimate(d(ordered));
+            assert_eq!(
+                (est.earliest, est.latest, est.at_the_outside),
+                (d(e), d(l), d(o)),
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn rx_06_renewal_in_two_working_days() {
+        assert_eq!(renewal_answer_by(d("2026-03-02")), d("2026-03-04"));
+        assert_eq!(renewal_answer_by(d("2026-03-05")), d("2026-03-09"));
+        // Friday before Memorial Day.
+        assert_eq!(renewal_answer_by(d("2026-05-22")), d("2026-05-27"));
+    }
+
+    #[test]
+    fn rx_08_card_needed_for_mail_even_at_zero() {
+        let free = Charge {
+            days: 90,
+            periods: 1,
+            cost: Cost::Copay(0),
+        };
+        assert_eq!(
+            check_channel(Channel::Mail, true, false, &free),
+            Some(Hold::CardNeeded {
+                charge_cents: Some(0)
+            })
+        );
+        assert_eq!(check_channel(Channel::Mail, true, true, &free), None);
+        assert_eq!(check_channel(Channel::PickUp, true, false, &free), None);
+        assert_eq!(
+            check_channel(Channel::Mail, false, true, &free),
+            Some(Hold::NoMail)
+        );
+    }
+}

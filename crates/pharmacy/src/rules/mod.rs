@@ -1,0 +1,14 @@
+//! Pharmacy rules: pure functions, no I/O.
+//!
+//! - [`refill`]: may this prescription be refilled today, and if not, why and until when
+//!   (RX-01, RX-04, RX-05, RX-06).
+//! - [`formulary`]: the plan's drug list — tier, controlled-substance schedule, mail-order and
+//!   auto-refill eligibility, prior authorization.
+//! - [`cost`]: what the member pays for a fill (generic, brand, mail tiers; day-supply limits).
+//! - [`delivery`]: business days, the mail-order delivery estimate and the renewal answer date
+//!   (SEED-07, RX-06, RX-07); card on file for mail order (RX-08).
+
+pub mod cost;
+pub mod delivery;
+pub mod formulary;
+pub mod refill;

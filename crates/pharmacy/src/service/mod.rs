@@ -1,0 +1,261 @@
+//! The pharmacy service: the medication list, refill orders (exactly once), renewal requests
+//! and their answers, the member's own reports (MedicationStatement), and the pharmacists'
+//! queue. Every read and write goes through the FHIR service, so it is authorized for the
+//! caller and audited there; writes a member may not make through the FHIR API directly are
+//! made as the service, audited under the member's name (`Caller::as_service`).
+
+pub mod list;
+pub mod orders;
+pub mod refills;
+pub mod renewals;
+pub mod statements;
+
+use serde_json::Value;
+use ws_fhir_service::{Caller, Clock, Fhir, FhirError, Principal};
+use ws_identity::caller::{Access, StaffRole};
+use ws_identity::rules::policy::{Action, scope_allows};
+
+use crate::rules::refill::RefillSettings;
+
+/// The code system of the pharmacy's work items (`Task.code`).
+pub const TASK_SYSTEM: &str = "urn:wellspring:pharmacy-task";
+/// Extension URLs on the orders (MedicationDispense) the portal and `$refill` create.
+pub const EXT_ORDERED: &str = "urn:wellspring:fhir:pharmacy-ordered";
+pub const EXT_STAGE: &str = "urn:wellspring:fhir:pharmacy-stage";
+pub const EXT_CHANNEL: &str = "urn:wellspring:fhir:pharmacy-channel";
+/// A stop reason that says the prescription moved to another pharmacy.
+pub const TRANSFERRED: &str = "transferred";
+
+/// The pharmacy service. Cheap to clone.
+#[derive(Clone)]
+pub struct PharmacyService {
+    pub fhir: Fhir,
+    pub settings: RefillSettings,
+    /// Where "your renewal was answered" notices go (the identity outbox); `None` sends none.
+    pub notices: Option<ws_identity::Identity>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PharmacyError {
+    #[error(transparent)]
+    Fhir(#[from] FhirError),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl PharmacyError {
+    /// HTTP status for the web layer.
+    pub fn status(&self) -> u16 {
+        match self {
+            PharmacyError::Fhir(e) => e.status(),
+            PharmacyError::Forbidden(_) => 403,
+            PharmacyError::NotFound(_) => 404,
+            PharmacyError::Invalid(_) => 400,
+        }
+    }
+}
+
+pub type Result<T, E = PharmacyError> = std::result::Result<T, E>;
+
+/// What a caller may do with a member's medicines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Right {
+    /// See the list, order refills, ask for renewals, report what they take.
+    Member,
+    /// A pharmacist (or an integration): order and work fills for anyone.
+    Pharmacy,
+}
+
+impl PharmacyService {
+    pub fn new(fhir: Fhir) -> PharmacyService {
+        PharmacyService {
+            fhir,
+            settings: RefillSettings::default(),
+            notices: None,
+        }
+    }
+
+    /// Send notices to members through `identity`'s outbox.
+    pub fn with_notices(mut self, identity: ws_identity::Identity) -> PharmacyService {
+        self.notices = Some(identity);
+        self
+    }
+
+    pub fn clock(&self) -> &Clock {
+        self.fhir.clock()
+    }
+
+    /// May `caller` act on `patient`'s medicines (order refills, renewals, report)? The member,
+    /// a teen for themselves, a parent of a young child, a caregiver or legal representative —
+    /// not a parent of a teen (PRX-03 hides the medication list and refills); an app with a
+    /// write scope for medication orders; a pharmacist. Anyone else gets the answer for a
+    /// record that does not exist (or 403 for an app that lacks the scope, naming it).
+    pub fn authorize(caller: &Caller, patient: &str) -> Result<Right> {
+        let person_ok = |grants: &[ws_identity::caller::Grant]| {
+            grants.iter().any(|g| {
+                g.patient == patient
+                    && matches!(
+                        g.access,
+                        Access::Own
+                            | Access::OwnTeen
+                            | Access::ProxyFull
+                            | Access::Legal
+                            | Access::Caregiver
+                    )
+            })
+        };
+        match &caller.principal {
+            Principal::System | Principal::Integration { .. } => Ok(Right::Pharmacy),
+            Principal::Staff {
+                role: StaffRole::Pharmacist,
+                ..
+            } => Ok(Right::Pharmacy),
+            Principal::Person { grants, .. } if person_ok(grants) => Ok(Right::Member),
+            Principal::App { grants, scopes, .. } if person_ok(grants) => {
+                if scope_allows(scopes, "MedicationDispense", Action::Create)
+                    || scope_allows(scopes, "MedicationRequest", Action::Update)
+                {
+                    Ok(Right::Member)
+                } else {
+                    Err(PharmacyError::Forbidden(
+                        "ordering a refill needs the scope patient/MedicationDispense.c (or \
+                         patient/MedicationRequest.write)"
+                            .into(),
+                    ))
+                }
+            }
+            Principal::Staff { .. } => Err(PharmacyError::Forbidden(
+                "refills are ordered by the member or a pharmacist".into(),
+            )),
+            _ => Err(PharmacyError::NotFound(format!("Patient/{patient}"))),
+        }
+    }
+
+    /// Pharmacists (and in-process callers) work the pharmacy queue.
+    pub fn authorize_pharmacist(caller: &Caller) -> Result<()> {
+        match &caller.principal {
+            Principal::System | Principal::Integration { .. } => Ok(()),
+            Principal::Staff {
+                role: StaffRole::Pharmacist,
+                ..
+            } => Ok(()),
+            _ => Err(PharmacyError::Forbidden(
+                "the pharmacy queue is worked by pharmacists".into(),
+            )),
+        }
+    }
+
+    /// Clinicians answer renewal requests (for the patients of their panel).
+    pub fn authorize_clinician(caller: &Caller) -> Result<()> {
+        match &caller.principal {
+            Principal::System | Principal::Integration { .. } => Ok(()),
+            Principal::Staff {
+                role: StaffRole::Clinician,
+                ..
+            } => Ok(()),
+            _ => Err(PharmacyError::Forbidden(
+                "renewal requests are answered by clinicians".into(),
+            )),
+        }
+    }
+
+    /// Read one resource as `caller` and parse it.
+    pub(crate) async fn read_json(&self, caller: &Caller, ty: &str, id: &str) -> Result<Value> {
+        let r = self.fhir.read(caller, ty, id).await?;
+        let text = r
+            .content
+            .as_deref()
+            .ok_or_else(|| PharmacyError::NotFound(format!("{ty}/{id}")))?;
+        serde_json::from_str(text).map_err(|e| PharmacyError::Invalid(e.to_string()))
+    }
+
+    pub(crate) async fn search(
+        &self,
+        caller: &Caller,
+        ty: &str,
+        pairs: &[(&str, &str)],
+    ) -> Result<Vec<Value>> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Ok(self.fhir.search_resources(caller, ty, &pairs, 1000).await?)
+    }
+
+    /// Tell the member something changed (no health detail in the message: they sign in to
+    /// see it), in the language of their record.
+    pub(crate) async fn notify(&self, by: &str, patient: &str, lang: &str, what: Notice) {
+        let Some(identity) = &self.notices else {
+            return;
+        };
+        let es = lang.starts_with("es");
+        let (subject, body) = match (what, es) {
+            (Notice::RenewalAnswered, false) => (
+                "Your prescription renewal request was answered",
+                "Your care team answered a prescription renewal request. Sign in to Wellspring and open Pharmacy to see the answer.",
+            ),
+            (Notice::RenewalAnswered, true) => (
+                "Su solicitud de renovación fue respondida",
+                "Su equipo de atención respondió una solicitud de renovación de receta. Inicie sesión en Wellspring y abra Farmacia para ver la respuesta.",
+            ),
+            (Notice::OrderReady, false) => (
+                "Your pharmacy order has news",
+                "A pharmacy order has shipped or is ready for pick-up. Sign in to Wellspring and open Pharmacy for the details.",
+            ),
+            (Notice::OrderReady, true) => (
+                "Su pedido de farmacia tiene novedades",
+                "Un pedido de farmacia fue enviado o está listo para recoger. Inicie sesión en Wellspring y abra Farmacia para ver los detalles.",
+            ),
+        };
+        if let Err(e) = identity.send_notice(by, patient, subject, body).await {
+            tracing::warn!(error = %e, "pharmacy notice not queued");
+        }
+    }
+
+    /// The language of a Patient record (`communication[0]`), for notices.
+    pub(crate) async fn language_of(&self, svc: &Caller, patient: &str) -> String {
+        self.read_json(svc, "Patient", patient)
+            .await
+            .ok()
+            .and_then(|p| {
+                p["communication"][0]["language"]["coding"][0]["code"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Notice {
+    RenewalAnswered,
+    OrderReady,
+}
+
+/// The first ten characters of a FHIR date or dateTime as a date.
+pub(crate) fn date_of(v: &Value) -> Option<jiff::civil::Date> {
+    v.as_str()?.get(..10)?.parse().ok()
+}
+
+/// `Type/id` → `id` when the reference is to `ty`.
+pub(crate) fn ref_id<'a>(v: &'a Value, ty: &str) -> Option<&'a str> {
+    v["reference"].as_str()?.strip_prefix(ty)?.strip_prefix('/')
+}
+
+/// A deterministic id for the `n`-th item of a kind about `of` (FHIR ids: ≤ 64 of
+/// `[A-Za-z0-9-.]`): two requests that race for the same item compute the same id, and the
+/// store lets only one create it.
+pub(crate) fn item_id(prefix: &str, of: &str, n: usize) -> String {
+    let id = format!("{prefix}-{of}-{n}");
+    if id.len() <= 64 {
+        return id;
+    }
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(of.as_bytes());
+    let hex: String = h.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}-{hex}-{n}")
+}
