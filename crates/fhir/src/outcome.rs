@@ -46,6 +46,8 @@ pub enum IssueCode {
     Timeout,
     Throttled,
     Informational,
+    /// A business rule refused the request (a refill too soon, a full panel).
+    BusinessRule,
 }
 
 impl IssueCode {
@@ -58,6 +60,7 @@ impl IssueCode {
             IssueCode::Invariant => "invariant",
             IssueCode::Security => "security",
             IssueCode::Login => "login",
+            IssueCode::BusinessRule => "business-rule",
             IssueCode::Forbidden => "forbidden",
             IssueCode::Processing => "processing",
             IssueCode::NotSupported => "not-supported",

@@ -7,6 +7,7 @@ mod coverage;
 mod fhir;
 mod identity;
 pub mod kit;
+mod pharmacy;
 pub mod portal;
 mod records;
 mod staff;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub coverage: ws_coverage::CoverageService,
     /// Results and records (issue 16).
     pub records: ws_records::RecordsService,
+    /// Pharmacy (issue 15).
+    pub pharmacy: ws_pharmacy::PharmacyService,
     /// Where the notification outbox is delivered (the file sink).
     pub outbox: ws_identity::service::FileSink,
     /// Mark cookies `Secure` (the public URL is https).
@@ -58,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(identity::routes())
         .merge(coverage::routes())
         .merge(records::routes())
+        .merge(pharmacy::routes())
         .merge(staff::routes())
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -248,6 +248,8 @@ async fn main() -> anyhow::Result<()> {
             };
             let state = ws_web::AppState {
                 records,
+                pharmacy: ws_pharmacy::PharmacyService::new(fhir.clone())
+                    .with_notices(identity.clone()),
                 coverage: ws_coverage::service::CoverageService::new(fhir.clone())
                     .with_notices(identity.clone()),
                 fhir,

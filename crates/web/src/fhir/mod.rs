@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/Patient/$export", get(export_patient))
         .route("/Patient/{id}/$everything", get(everything))
         .route(
+            "/MedicationRequest/{id}/$refill",
+            post(crate::pharmacy::api::refill),
+        )
+        .route(
             "/{rtype}",
             get(search)
                 .post(create)
@@ -74,6 +78,13 @@ pub(crate) struct Ctx {
     pretty: bool,
     lenient: bool,
     prefer_return: Option<String>,
+}
+
+impl Ctx {
+    /// Who is calling.
+    pub(crate) fn caller(&self) -> &Caller {
+        &self.caller
+    }
 }
 
 impl axum::extract::FromRequestParts<AppState> for Ctx {

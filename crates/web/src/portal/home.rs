@@ -16,7 +16,6 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/portal.css", get(css))
         .route("/messages", get(section))
         .route("/appointments", get(section))
-        .route("/pharmacy", get(section))
         .route("/billing", get(section))
         .route("/get-care", get(section))
         .route("/support", get(section))

@@ -66,6 +66,11 @@ const ROUTES: &[(&str, Guard, &str)] = &[
     ("/get-care", Guard::Portal, "GET"),
     ("/messages", Guard::Portal, "GET"),
     ("/pharmacy", Guard::Portal, "GET"),
+    ("/pharmacy/refill", Guard::Portal, "POST"),
+    ("/pharmacy/renew", Guard::Portal, "POST"),
+    ("/pharmacy/not-taking", Guard::Portal, "POST"),
+    ("/pharmacy/add", Guard::Portal, "GET"),
+    ("/pharmacy/card", Guard::Portal, "GET"),
     ("/record", Guard::Portal, "GET"),
     ("/record/{section}", Guard::Portal, "GET"),
     ("/record/results/{id}", Guard::Portal, "GET"),
@@ -103,6 +108,11 @@ const ROUTES: &[(&str, Guard, &str)] = &[
     ("/staff/records/extend", Guard::Staff, "POST"),
     ("/staff/records/close", Guard::Staff, "POST"),
     ("/staff/records/work-item", Guard::Staff, "POST"),
+    ("/staff/pharmacy", Guard::Staff, "GET"),
+    ("/staff/pharmacy/advance", Guard::Staff, "POST"),
+    ("/staff/renewals", Guard::Staff, "GET"),
+    ("/staff/renewals/answer", Guard::Staff, "POST"),
+    ("/staff/renewals/reviewed", Guard::Staff, "POST"),
     ("/oauth2/authorize", Guard::OAuth, "GET"),
     ("/oauth2/token", Guard::OAuth, "POST"),
     ("/oauth2/introspect", Guard::OAuth, "POST"),
@@ -119,6 +129,7 @@ const ROUTES: &[(&str, Guard, &str)] = &[
     ("/{rtype}/{id}/_history/{vid}", Guard::Fhir, "GET"),
     ("/_history", Guard::Fhir, "GET"),
     ("/Patient/{id}/$everything", Guard::Fhir, "GET"),
+    ("/MedicationRequest/{id}/$refill", Guard::Fhir, "POST"),
     ("/$export", Guard::Fhir, "GET"),
     ("/Patient/$export", Guard::Fhir, "GET"),
     ("/$export-file/{job}/{file}", Guard::Fhir, "GET"),
@@ -383,7 +394,7 @@ fn hidden_writes(
     t: &str,
     id: &str,
 ) -> Vec<(&'static str, reqwest::RequestBuilder)> {
-    vec![
+    let mut v = vec![
         ("delete", c.delete(format!("{base}/{t}/{id}"))),
         (
             "conditional delete",
@@ -402,7 +413,14 @@ fn hidden_writes(
                 &format!("{t}?_id={id}"),
             )),
         ),
-    ]
+    ];
+    if t == "MedicationRequest" {
+        v.push((
+            "$refill",
+            c.post(format!("{base}/MedicationRequest/{id}/$refill")),
+        ));
+    }
+    v
 }
 
 /// Did the answer grant the read?

@@ -257,6 +257,8 @@ impl TestApp {
         };
         let state = ws_web::AppState {
             records: ws_records::RecordsService::new(fhir.clone()).with_notices(identity.clone()),
+            pharmacy: ws_pharmacy::PharmacyService::new(fhir.clone())
+                .with_notices(identity.clone()),
             coverage: ws_coverage::service::CoverageService::new(fhir.clone())
                 .with_notices(identity.clone()),
             fhir: fhir.clone(),

@@ -1,0 +1,238 @@
+//! The Pharmacy pages. Every read goes through the pharmacy service with the caller of the
+//! person chosen in the switcher (a parent of a teen is refused with the reason, PRX-03);
+//! orders, renewals and reports are made by the service, exactly once.
+
+use axum::http::StatusCode;
+use ws_pharmacy::PharmacyError;
+use ws_pharmacy::rules::cost::Channel;
+use ws_pharmacy::service::refills::Fulfilment;
+use ws_pharmacy::service::statements::OutsideMed;
+
+use crate::kit::{Acting, Form, WebError, WebResult, field};
+use crate::portal::{self as ui, FieldError, Section};
+
+use super::render::{self, Done};
+
+impl From<PharmacyError> for WebError {
+    fn from(e: PharmacyError) -> Self {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match status {
+            s if s.is_server_error() => WebError::internal(e),
+            // Hidden and missing answer alike.
+            StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::FORBIDDEN => WebError::NotFound,
+            status => WebError::Refused {
+                status,
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+fn offered(a: &Acting) -> Result<(), WebError> {
+    a.require_view("MedicationRequest", "notfor.pharmacy")?;
+    ws_pharmacy::PharmacyService::authorize(&a.caller, &a.patient).map_err(|_| {
+        WebError::NotForThisPerson {
+            key: "notfor.pharmacy",
+        }
+    })?;
+    Ok(())
+}
+
+async fn view(a: &Acting, done: Vec<Done>, flash: Option<String>) -> WebResult {
+    let list = a.state.pharmacy.medications(&a.caller, &a.patient).await?;
+    let svc = a.caller.as_service(&a.patient, "pharmacy: card on file");
+    let card = a.state.pharmacy.card_on_file(&svc, &a.patient).await?;
+    let mut sh = a.shell(Section::Pharmacy).await;
+    if let Some(f) = flash {
+        sh.flash(ui::FlashKind::Success, f);
+    }
+    let today = a.state.pharmacy.clock().today();
+    Ok(a.html(
+        StatusCode::OK,
+        render::render_list(&sh, &list, card.as_ref(), &done, today),
+    ))
+}
+
+pub(super) async fn list(a: Acting) -> WebResult {
+    offered(&a)?;
+    view(&a, Vec::new(), None).await
+}
+
+/// Refill the checked prescriptions; each answered on its own.
+pub(super) async fn refill(a: Acting, Form(f): Form) -> WebResult {
+    offered(&a)?;
+    let ids: Vec<String> = f
+        .iter()
+        .filter(|(k, _)| k == "rx")
+        .map(|(_, v)| v.clone())
+        .take(20)
+        .collect();
+    if ids.is_empty() {
+        let mut sh = a.shell(Section::Pharmacy).await;
+        sh.flash(ui::FlashKind::Error, a.t("rx.pick-one"));
+        let list = a.state.pharmacy.medications(&a.caller, &a.patient).await?;
+        let svc = a.caller.as_service(&a.patient, "pharmacy: card on file");
+        let card = a.state.pharmacy.card_on_file(&svc, &a.patient).await?;
+        let today = a.state.pharmacy.clock().today();
+        return Ok(a.html(
+            StatusCode::BAD_REQUEST,
+            render::render_list(&sh, &list, card.as_ref(), &[], today),
+        ));
+    }
+    let how = Fulfilment {
+        channel: Channel::parse(field(&f, "channel").unwrap_or("pick-up"))
+            .unwrap_or(Channel::PickUp),
+        pharmacy: None,
+        ship_to: None,
+    };
+    let results = a
+        .state
+        .pharmacy
+        .order_refills(&a.caller, &ids, &how)
+        .await?;
+    let svc = a.caller.as_service(&a.patient, "pharmacy: cost of a fill");
+    let benefits = a.state.pharmacy.benefits(&svc, &a.patient).await;
+    let today = a.state.pharmacy.clock().today();
+    let mut done = Vec::new();
+    for (id, r) in results {
+        match r {
+            Ok((med, outcome)) => done.push(render::done(
+                a.lang,
+                &med,
+                &outcome,
+                how.channel,
+                benefits.as_ref(),
+                today,
+            )),
+            // A prescription this person may not see answers as one that does not exist.
+            Err(e) if e.status() == 404 || e.status() == 403 => {
+                done.push(Done::unknown(a.lang, &id));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    view(&a, done, None).await
+}
+
+pub(super) async fn renew(a: Acting, Form(f): Form) -> WebResult {
+    offered(&a)?;
+    let id = field(&f, "rx").unwrap_or("");
+    let note = field(&f, "note");
+    let r = a
+        .state
+        .pharmacy
+        .request_renewal(&a.caller, id, note)
+        .await?;
+    let by = r
+        .answer_by
+        .map(|d| ui::i18n::fmt_date(a.lang, &d.to_string()))
+        .unwrap_or_default();
+    let msg = ui::i18n::tf(a.lang, "rx.renewal-sent", &[("name", &r.name), ("by", &by)]);
+    view(&a, Vec::new(), Some(msg)).await
+}
+
+pub(super) async fn not_taking(a: Acting, Form(f): Form) -> WebResult {
+    offered(&a)?;
+    let id = field(&f, "rx").unwrap_or("");
+    let reason = field(&f, "reason").unwrap_or("");
+    a.state
+        .pharmacy
+        .report_not_taking(&a.caller, id, reason)
+        .await?;
+    view(&a, Vec::new(), Some(a.t("rx.not-taking-saved").to_owned())).await
+}
+
+/// What was typed in the "add a medicine" form.
+#[derive(Debug, Clone, Default)]
+pub struct Typed {
+    pub name: String,
+    pub dose: String,
+    pub otc: bool,
+}
+
+pub(super) async fn add_page(a: Acting) -> WebResult {
+    offered(&a)?;
+    let sh = a.shell(Section::Pharmacy).await;
+    Ok(a.html(
+        StatusCode::OK,
+        render::render_add(&sh, &Typed::default(), &[]),
+    ))
+}
+
+pub(super) async fn add(a: Acting, Form(f): Form) -> WebResult {
+    offered(&a)?;
+    let typed = Typed {
+        name: field(&f, "name").unwrap_or("").trim().to_owned(),
+        dose: field(&f, "dose").unwrap_or("").trim().to_owned(),
+        otc: field(&f, "otc") == Some("yes"),
+    };
+    if typed.name.is_empty() {
+        let sh = a.shell(Section::Pharmacy).await;
+        let e = FieldError::new("name", a.t("rx.add.need-name"));
+        return Ok(a.html(
+            StatusCode::BAD_REQUEST,
+            render::render_add(&sh, &typed, &[e]),
+        ));
+    }
+    let m = OutsideMed {
+        name: typed.name.clone(),
+        dose: typed.dose.clone(),
+        otc: typed.otc,
+        since: None,
+    };
+    match a
+        .state
+        .pharmacy
+        .add_outside(&a.caller, &a.patient, &m)
+        .await
+    {
+        Ok(_) => {
+            let msg = ui::i18n::tf(a.lang, "rx.add.saved", &[("name", &typed.name)]);
+            view(&a, Vec::new(), Some(msg)).await
+        }
+        Err(PharmacyError::Invalid(msg)) => {
+            let sh = a.shell(Section::Pharmacy).await;
+            Ok(a.html(
+                StatusCode::BAD_REQUEST,
+                render::render_add(&sh, &typed, &[FieldError::new("name", msg)]),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) async fn card_page(a: Acting) -> WebResult {
+    offered(&a)?;
+    let sh = a.shell(Section::Pharmacy).await;
+    Ok(a.html(StatusCode::OK, render::render_card(&sh, &[])))
+}
+
+pub(super) async fn save_card(a: Acting, Form(f): Form) -> WebResult {
+    offered(&a)?;
+    let brand = field(&f, "brand").unwrap_or("");
+    let last4 = field(&f, "last4").unwrap_or("");
+    let expires = field(&f, "expires").unwrap_or("");
+    match a
+        .state
+        .pharmacy
+        .save_card(&a.caller, &a.patient, brand, last4, expires)
+        .await
+    {
+        Ok(c) => {
+            let msg = ui::i18n::tf(
+                a.lang,
+                "rx.card.saved",
+                &[("brand", &c.brand), ("last4", &c.last4)],
+            );
+            view(&a, Vec::new(), Some(msg)).await
+        }
+        Err(PharmacyError::Invalid(msg)) => {
+            let sh = a.shell(Section::Pharmacy).await;
+            Ok(a.html(
+                StatusCode::BAD_REQUEST,
+                render::render_card(&sh, &[FieldError::new("last4", msg)]),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

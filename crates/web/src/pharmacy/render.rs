@@ -1,0 +1,364 @@
+//! Pharmacy views: the medication list, the answers to a refill order, the forms — in the
+//! member's language (`rx.*` texts). Medicine names and doses are shown as the record holds them.
+
+use askama::Template;
+use jiff::civil::Date;
+use ws_pharmacy::rules::cost::{self, Channel, Cost, DrugBenefits};
+use ws_pharmacy::rules::delivery::{self, Hold};
+use ws_pharmacy::rules::refill::{Answer, ControlledWhy, Pending};
+use ws_pharmacy::service::list::{Med, MedList};
+use ws_pharmacy::service::orders::{BRANDS, Card};
+use ws_pharmacy::service::refills::RefillOutcome;
+
+use crate::portal::Lang;
+use crate::portal::i18n::{fmt_date, t, tf};
+use crate::portal::pages::{page_title, render};
+use crate::portal::views::{FieldError, Shell};
+
+fn date(lang: Lang, d: Date) -> String {
+    fmt_date(lang, &d.to_string())
+}
+
+/// Today's refill answer in words.
+pub fn answer_words(lang: Lang, a: Answer) -> String {
+    match a {
+        Answer::May { refills_left } => {
+            tf(lang, "rx.ans.may", &[("left", &refills_left.to_string())])
+        }
+        Answer::TooSoon { first } => tf(lang, "rx.ans.too-soon", &[("date", &date(lang, first))]),
+        Answer::NoRefills => t(lang, "rx.ans.no-refills").to_owned(),
+        Answer::Expired { ended } => tf(lang, "rx.ans.expired", &[("date", &date(lang, ended))]),
+        Answer::Controlled(ControlledWhy::ScheduleII) => t(lang, "rx.ans.controlled-ii").to_owned(),
+        Answer::Controlled(ControlledWhy::SixMonths { ended }) => tf(
+            lang,
+            "rx.ans.controlled-six",
+            &[("date", &date(lang, ended))],
+        ),
+        Answer::Controlled(ControlledWhy::FiveRefills) => {
+            t(lang, "rx.ans.controlled-five").to_owned()
+        }
+        Answer::InProcess(Pending::Order { since }) => tf(
+            lang,
+            "rx.ans.in-process-order",
+            &[("date", &date(lang, since))],
+        ),
+        Answer::InProcess(Pending::Renewal { since }) => tf(
+            lang,
+            "rx.ans.in-process-renewal",
+            &[("date", &date(lang, since))],
+        ),
+        Answer::Discontinued { transferred: true } => t(lang, "rx.ans.transferred").to_owned(),
+        Answer::Discontinued { transferred: false } => t(lang, "rx.ans.stopped").to_owned(),
+        Answer::NotCovered => t(lang, "rx.ans.not-covered").to_owned(),
+        Answer::PriorAuth => t(lang, "rx.ans.prior-auth").to_owned(),
+    }
+}
+
+fn money(cents: u64) -> String {
+    format!("${}.{:02}", cents / 100, cents % 100)
+}
+
+/// What a fill costs, in words.
+fn cost_words(lang: Lang, c: &cost::Charge) -> String {
+    match c.cost {
+        Cost::Copay(_) => tf(
+            lang,
+            "rx.cost.copay",
+            &[
+                ("amount", &money(c.cents().unwrap_or(0))),
+                ("days", &c.days.to_string()),
+            ],
+        ),
+        Cost::Coinsurance(p) => tf(
+            lang,
+            "rx.cost.coinsurance",
+            &[("pct", &p.to_string()), ("days", &c.days.to_string())],
+        ),
+    }
+}
+
+/// The answer to one prescription of a refill order.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub id: String,
+    pub name: String,
+    /// `ordered`, `refused`, `held`.
+    pub kind: &'static str,
+    pub lines: Vec<String>,
+}
+
+impl Done {
+    pub fn unknown(lang: Lang, id: &str) -> Done {
+        Done {
+            id: id.to_owned(),
+            name: t(lang, "rx.unknown").to_owned(),
+            kind: "refused",
+            lines: Vec::new(),
+        }
+    }
+}
+
+pub fn done(
+    lang: Lang,
+    med: &Med,
+    outcome: &RefillOutcome,
+    channel: Channel,
+    benefits: Option<&DrugBenefits>,
+    today: Date,
+) -> Done {
+    let mut lines = Vec::new();
+    let kind = match outcome {
+        RefillOutcome::Ordered { created, order } => {
+            lines.push(if *created {
+                t(lang, "rx.done.ordered").to_owned()
+            } else {
+                t(lang, "rx.done.already").to_owned()
+            });
+            let by_mail = order["extension"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|e| e["valueCode"] == "mail");
+            if by_mail {
+                let est = delivery::mail_estimate(today);
+                lines.push(tf(
+                    lang,
+                    "rx.done.mail",
+                    &[
+                        ("from", &date(lang, est.earliest)),
+                        ("to", &date(lang, est.latest)),
+                    ],
+                ));
+            } else {
+                let place = order["location"]["display"]
+                    .as_str()
+                    .unwrap_or(t(lang, "rx.done.your-pharmacy"));
+                lines.push(tf(lang, "rx.done.pickup", &[("place", place)]));
+            }
+            if let Some(b) = benefits {
+                let ch = if by_mail { Channel::Mail } else { channel };
+                lines.push(cost_words(
+                    lang,
+                    &cost::charge(b, med.listing.tier, ch, med.days_supply),
+                ));
+            }
+            "ordered"
+        }
+        RefillOutcome::Refused { answer, renewal } => {
+            lines.push(answer_words(lang, *answer));
+            if let Some(r) = renewal {
+                let by = r.answer_by.map(|d| date(lang, d)).unwrap_or_default();
+                lines.push(tf(lang, "rx.done.renewal", &[("by", &by)]));
+            }
+            "refused"
+        }
+        RefillOutcome::Held(Hold::CardNeeded { .. }) => {
+            lines.push(t(lang, "rx.done.card").to_owned());
+            "held"
+        }
+        RefillOutcome::Held(Hold::NoMail) => {
+            lines.push(t(lang, "rx.done.no-mail").to_owned());
+            "held"
+        }
+    };
+    Done {
+        id: med.id.clone(),
+        name: med.name.clone(),
+        kind,
+        lines,
+    }
+}
+
+/// One prescription on the page.
+struct Row {
+    id: String,
+    name: String,
+    sig: String,
+    prescriber: String,
+    last_fill: String,
+    refills_left: String,
+    expires: String,
+    answer: String,
+    /// The checkbox is offered (a refill may be ordered today).
+    can_order: bool,
+    /// "Request renewal" is offered.
+    can_renew: bool,
+    renewal: String,
+    not_taking: String,
+    mail: bool,
+}
+
+struct ReportedRow {
+    name: String,
+    dose: String,
+    since: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "pharmacy/list.html")]
+struct ListPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    done: &'a [Done],
+    current: Vec<Row>,
+    past: Vec<Row>,
+    reported: Vec<ReportedRow>,
+    card: String,
+    has_card: bool,
+}
+
+fn row(lang: Lang, m: &Med) -> Row {
+    let renewal = match &m.renewal {
+        Some(r) => match r.outcome.as_deref() {
+            Some("approved") => t(lang, "rx.renewal.approved").to_owned(),
+            Some(code @ ("denied" | "visit-needed")) => tf(
+                lang,
+                &format!("rx.renewal.{code}"),
+                &[("message", r.message.as_deref().unwrap_or(""))],
+            ),
+            _ if r.is_open() => tf(
+                lang,
+                "rx.renewal.open",
+                &[(
+                    "by",
+                    &r.answer_by.map(|d| date(lang, d)).unwrap_or_default(),
+                )],
+            ),
+            _ => String::new(),
+        },
+        None => String::new(),
+    };
+    Row {
+        id: m.id.clone(),
+        name: m.name.clone(),
+        sig: m.sig.clone(),
+        prescriber: m.prescriber.clone().unwrap_or_default(),
+        last_fill: m
+            .last_fill
+            .map(|f| {
+                tf(
+                    lang,
+                    "rx.last-fill",
+                    &[
+                        ("date", &date(lang, f.on)),
+                        ("days", &f.days_supply.to_string()),
+                    ],
+                )
+            })
+            .unwrap_or_else(|| t(lang, "rx.never-filled").to_owned()),
+        refills_left: m.refills_left.to_string(),
+        expires: date(lang, m.expires),
+        answer: answer_words(lang, m.answer),
+        can_order: matches!(m.answer, Answer::May { .. }),
+        can_renew: m.answer.needs_renewal() && m.renewal.as_ref().is_none_or(|r| !r.is_open()),
+        renewal,
+        not_taking: m
+            .not_taking
+            .map(|d| tf(lang, "rx.not-taking-since", &[("date", &date(lang, d))]))
+            .unwrap_or_default(),
+        mail: m.listing.mail,
+    }
+}
+
+pub fn render_list(
+    shell: &Shell,
+    list: &MedList,
+    card: Option<&Card>,
+    done: &[Done],
+    _today: Date,
+) -> String {
+    let lang = shell.lang;
+    let reported = list
+        .reported
+        .iter()
+        .filter(|r| r.about.is_none())
+        .map(|r| ReportedRow {
+            name: r.name.clone(),
+            dose: r.dose.clone(),
+            since: r.since.map(|d| date(lang, d)).unwrap_or_default(),
+            status: if r.reviewed {
+                t(lang, "rx.reported.reviewed").to_owned()
+            } else {
+                t(lang, "rx.reported.pending").to_owned()
+            },
+        })
+        .collect();
+    render(&ListPage {
+        shell,
+        page_title: page_title(shell, t(lang, "rx.title"), false),
+        done,
+        current: list.current.iter().map(|m| row(lang, m)).collect(),
+        past: list.past.iter().map(|m| row(lang, m)).collect(),
+        reported,
+        card: match card {
+            Some(c) => tf(
+                lang,
+                "rx.card.on-file",
+                &[
+                    ("brand", &c.brand),
+                    ("last4", &c.last4),
+                    ("expires", &c.expires),
+                ],
+            ),
+            None => t(lang, "rx.card.none").to_owned(),
+        },
+        has_card: card.is_some(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pharmacy/add.html")]
+struct AddPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    typed: &'a super::pages::Typed,
+    errors: &'a [FieldError],
+}
+
+impl AddPage<'_> {
+    fn error(&self, id: &str) -> String {
+        self.errors
+            .iter()
+            .find(|e| e.field == id)
+            .map(|e| e.message.clone())
+            .unwrap_or_default()
+    }
+}
+
+pub fn render_add(shell: &Shell, typed: &super::pages::Typed, errors: &[FieldError]) -> String {
+    render(&AddPage {
+        shell,
+        page_title: page_title(shell, t(shell.lang, "rx.add.title"), !errors.is_empty()),
+        typed,
+        errors,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pharmacy/card.html")]
+struct CardPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    brands: &'static [&'static str],
+    errors: &'a [FieldError],
+}
+
+impl CardPage<'_> {
+    fn error(&self, id: &str) -> String {
+        self.errors
+            .iter()
+            .find(|e| e.field == id)
+            .map(|e| e.message.clone())
+            .unwrap_or_default()
+    }
+}
+
+pub fn render_card(shell: &Shell, errors: &[FieldError]) -> String {
+    render(&CardPage {
+        shell,
+        page_title: page_title(shell, t(shell.lang, "rx.card.title"), !errors.is_empty()),
+        brands: BRANDS,
+        errors,
+    })
+}
