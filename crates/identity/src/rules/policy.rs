@@ -281,6 +281,28 @@ pub fn scope_allows(scopes: &[String], res_type: &str, action: Action) -> bool {
     })
 }
 
+/// The one write an app may be granted: ordering a refill (`$refill` creates a
+/// MedicationDispense through the pharmacy service and its rules). `patient/MedicationDispense.c`
+/// (SMART v2, any permissions that include `c`) or `.write`. Generic FHIR writes stay closed
+/// to apps ([`scope_allows`] grants no create or update).
+pub fn is_operation_scope(res_type: &str, perm: &str) -> bool {
+    res_type == "MedicationDispense"
+        && (perm == "write" || v2_permissions(perm).is_some_and(|p| p.contains('c')))
+}
+
+/// Whether `scopes` let an app order a refill ([`is_operation_scope`]).
+pub fn scope_allows_refill(scopes: &[String]) -> bool {
+    scopes.iter().any(|s| {
+        let Some((context, rest)) = s.split_once('/') else {
+            return false;
+        };
+        let Some((ty, perm)) = rest.split_once('.') else {
+            return false;
+        };
+        matches!(context, "patient" | "user") && is_operation_scope(ty, perm)
+    })
+}
+
 /// SMART v2 permissions: non-empty, each of c, r, u, d, s at most once and in that order.
 fn v2_permissions(p: &str) -> Option<&str> {
     let mut order = "cruds".chars();

@@ -38,7 +38,8 @@ fn scope_known(s: &str) -> bool {
     matches!(ctx, "patient" | "user")
         && !ty.is_empty()
         && ty.chars().all(|c| c.is_ascii_alphanumeric())
-        && matches!(perm, "read" | "rs" | "r" | "s")
+        && (matches!(perm, "read" | "rs" | "r" | "s")
+            || crate::rules::policy::is_operation_scope(ty, perm))
 }
 
 /// Errors of the authorization server, with the RFC 6749 error code and a description.

@@ -13,7 +13,7 @@ pub mod statements;
 use serde_json::Value;
 use ws_fhir_service::{Caller, Clock, Fhir, FhirError, Principal};
 use ws_identity::caller::{Access, StaffRole};
-use ws_identity::rules::policy::{Action, scope_allows};
+use ws_identity::rules::policy::scope_allows_refill;
 
 use crate::rules::refill::RefillSettings;
 
@@ -116,15 +116,11 @@ impl PharmacyService {
             } => Ok(Right::Pharmacy),
             Principal::Person { grants, .. } if person_ok(grants) => Ok(Right::Member),
             Principal::App { grants, scopes, .. } if person_ok(grants) => {
-                if scope_allows(scopes, "MedicationDispense", Action::Create)
-                    || scope_allows(scopes, "MedicationRequest", Action::Update)
-                {
+                if scope_allows_refill(scopes) {
                     Ok(Right::Member)
                 } else {
                     Err(PharmacyError::Forbidden(
-                        "ordering a refill needs the scope patient/MedicationDispense.c (or \
-                         patient/MedicationRequest.write)"
-                            .into(),
+                        "ordering a refill needs the scope patient/MedicationDispense.c".into(),
                     ))
                 }
             }

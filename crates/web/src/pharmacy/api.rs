@@ -151,20 +151,16 @@ pub(crate) async fn refill(
             };
             refused(answer.code().unwrap_or("refused"), &text, diagnostics)
         }
-        RefillOutcome::Held(Hold::NoMail) => outcome_response(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &[Issue::error(
-                IssueCode::BusinessRule,
-                "this medicine is not sent by mail; choose pick-up at a pharmacy",
-            )],
+        RefillOutcome::Held(Hold::NoMail) => refused(
+            "no-mail",
+            "This medicine is not sent by mail; choose pick-up at a pharmacy.",
+            None,
         ),
-        RefillOutcome::Held(Hold::CardNeeded { .. }) => outcome_response(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &[Issue::error(
-                IssueCode::BusinessRule,
-                "mail order needs a payment card on file, even when nothing is charged: the cost \
-                 share is charged when the order ships; add one in the portal's Pharmacy section",
-            )],
+        RefillOutcome::Held(Hold::CardNeeded { .. }) => refused(
+            "card-needed",
+            "Mail order needs a payment card on file, even when nothing is charged: the cost \
+             share is charged when the order ships. Add one in the portal's Pharmacy section.",
+            None,
         ),
     }
 }

@@ -179,7 +179,7 @@ struct Row {
     refills_left: String,
     expires: String,
     answer: String,
-    /// The checkbox is offered (a refill may be ordered today).
+    /// The checkbox is offered.
     can_order: bool,
     /// "Request renewal" is offered.
     can_renew: bool,
@@ -250,7 +250,12 @@ fn row(lang: Lang, m: &Med) -> Row {
         refills_left: m.refills_left.to_string(),
         expires: date(lang, m.expires),
         answer: answer_words(lang, m.answer),
-        can_order: matches!(m.answer, Answer::May { .. }),
+        // Every current prescription can be ticked: each one ticked gets its own answer, the
+        // "no"s with their reason and date.
+        can_order: !matches!(
+            m.answer,
+            Answer::InProcess(Pending::Order { .. }) | Answer::Discontinued { .. }
+        ),
         can_renew: m.answer.needs_renewal() && m.renewal.as_ref().is_none_or(|r| !r.is_open()),
         renewal,
         not_taking: m

@@ -23,6 +23,7 @@ mod identity;
 mod logs;
 mod matrix;
 mod misc;
+mod pharmacy;
 mod privacy;
 mod records;
 mod search;

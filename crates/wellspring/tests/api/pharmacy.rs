@@ -1,0 +1,878 @@
+//! `POST /fhir/MedicationRequest/<id>/$refill` through the HTTP API, on both back ends: an order
+//! is placed exactly once (a repeat, or twenty at once, answer with the same
+//! `MedicationDispense`); every "no" is a 422 whose `issue[0].details.coding[0].code` says why
+//! (DOMAIN RX-01 too soon — EX-R1: a 30-day fill may be refilled from day 21 —, RX-04
+//! controlled, RX-05 expired, RX-06 / EX-R3 no refills → a renewal request instead, exactly
+//! once); and the caller must be the member, a proxy with full access, an app with a write scope,
+//! a pharmacist or an integration — anyone else gets the answer for a missing prescription
+//! (PRX-03: a parent of a teen does not see the teen's medicines).
+//!
+//! Fills are `MedicationDispense` resources with `status: completed` written directly with the
+//! integration client; every date is relative to the real today in UTC (the server's clock).
+
+use std::sync::Arc;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde_json::{Value, json};
+
+use crate::authz::{PW, date_years_ago, register, session};
+use crate::support::{Resp, TestApp, answer, client_with_token, id_of, match_ids};
+
+const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
+const MRN: &str = "http://wellspring.example/fhir/sid/mrn";
+const TASK_SYSTEM: &str = "urn:wellspring:pharmacy-task";
+/// Not on any list: covered, not controlled.
+const LISINOPRIL: (&str, &str) = ("314076", "lisinopril 10 mg oral tablet");
+/// Schedule II (RX-04).
+const OXYCODONE: (&str, &str) = ("1049621", "oxycodone 5 mg oral tablet");
+/// Not on the formulary.
+const NOT_COVERED: (&str, &str) = ("1665685", "a drug the plan does not cover");
+/// Needs prior authorization.
+const PRIOR_AUTH: (&str, &str) = ("1991306", "a drug that needs prior authorization");
+
+/// Today as the server sees it (its clock, in UTC).
+fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+fn days_ago(n: i64) -> Date {
+    today().checked_sub(n.days()).unwrap()
+}
+
+/// A Patient a member can register for (MRN, name, birth date).
+fn person(mrn: &str, given: &str, family: &str, birth: &str) -> Value {
+    json!({"resourceType": "Patient",
+        "identifier": [{"system": MRN, "value": mrn}],
+        "name": [{"use": "official", "family": family, "given": [given]}],
+        "birthDate": birth,
+        "address": [{"state": "WA"}]})
+}
+
+/// A prescription for `drug`, written on `authored`, with `refills` refills of a 30-day supply.
+fn prescription(
+    patient: &str,
+    drug: (&str, &str),
+    refills: u32,
+    authored: Date,
+    valid_until: Option<Date>,
+    status: &str,
+) -> Value {
+    let mut validity = json!({"start": authored.to_string()});
+    if let Some(end) = valid_until {
+        validity["end"] = json!(end.to_string());
+    }
+    json!({"resourceType": "MedicationRequest", "status": status, "intent": "order",
+        "medicationCodeableConcept": {
+            "coding": [{"system": RXNORM, "code": drug.0, "display": drug.1}],
+            "text": drug.1},
+        "subject": {"reference": format!("Patient/{patient}")},
+        "authoredOn": authored.to_string(),
+        "dosageInstruction": [{"text": "Take 1 tablet by mouth daily"}],
+        "dispenseRequest": {
+            "validityPeriod": validity,
+            "numberOfRepeatsAllowed": refills,
+            "quantity": {"value": 30, "unit": "tablet"},
+            "expectedSupplyDuration": {"value": 30, "unit": "days",
+                "system": "http://unitsofmeasure.org", "code": "d"}}})
+}
+
+/// A fill handed over on `on` (whoever writes it, the refill rules read it).
+fn fill(patient: &str, mr: &str, drug: (&str, &str), on: Date, days: u32) -> Value {
+    json!({"resourceType": "MedicationDispense", "status": "completed",
+        "medicationCodeableConcept": {
+            "coding": [{"system": RXNORM, "code": drug.0, "display": drug.1}],
+            "text": drug.1},
+        "subject": {"reference": format!("Patient/{patient}")},
+        "authorizingPrescription": [{"reference": format!("MedicationRequest/{mr}")}],
+        "quantity": {"value": days, "unit": "tablet"},
+        "daysSupply": {"value": days, "unit": "days",
+            "system": "http://unitsofmeasure.org", "code": "d"},
+        "whenHandedOver": on.to_string()})
+}
+
+/// Create a prescription and its fills (`(handed over, days' supply)`); its id.
+async fn rx_with_fills(app: &TestApp, mr: Value, fills: &[(Date, u32)]) -> String {
+    let patient = mr["subject"]["reference"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("Patient/"))
+        .unwrap()
+        .to_owned();
+    let drug_code = mr["medicationCodeableConcept"]["coding"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let drug_name = mr["medicationCodeableConcept"]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = app.create_id(mr).await;
+    for (on, days) in fills {
+        app.create_id(fill(&patient, &id, (&drug_code, &drug_name), *on, *days))
+            .await;
+    }
+    id
+}
+
+fn refill_url(app: &TestApp, mr: &str) -> String {
+    format!("{}/MedicationRequest/{mr}/$refill", app.fhir_base)
+}
+
+/// `$refill` as `c`, with an optional `Parameters` body.
+async fn refill(app: &TestApp, c: &reqwest::Client, mr: &str, body: Option<&Value>) -> Resp {
+    let mut req = c.post(refill_url(app, mr));
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/fhir+json")
+            .body(b.to_string());
+    }
+    app.send(req).await
+}
+
+fn pick_up() -> Value {
+    json!({"resourceType": "Parameters",
+        "parameter": [{"name": "channel", "valueCode": "pick-up"}]})
+}
+
+/// The dispenses (fills and orders) of a prescription, as the integration sees them.
+async fn dispenses(app: &TestApp, mr: &str) -> Vec<String> {
+    let b = app
+        .search(
+            "MedicationDispense",
+            &format!("prescription=MedicationRequest/{mr}&_count=1000"),
+        )
+        .await;
+    let ids = match_ids(&b);
+    if let Some(total) = b["total"].as_u64() {
+        assert_eq!(total as usize, ids.len(), "search total vs entries: {b}");
+    }
+    ids
+}
+
+/// The renewal requests (`Task`, code `renewal`) filed about a prescription.
+async fn renewals(app: &TestApp, mr: &str) -> Vec<Value> {
+    let b = app
+        .search(
+            "Task",
+            &format!("focus=MedicationRequest/{mr}&code={TASK_SYSTEM}|renewal&_count=1000"),
+        )
+        .await;
+    b["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["search"]["mode"] == "match")
+        .map(|e| e["resource"].clone())
+        .collect()
+}
+
+/// Assert a 201 `MedicationDispense` order for `mr`; returns its id.
+#[track_caller]
+fn assert_ordered(r: &Resp, app: &TestApp, mr: &str) -> String {
+    assert_eq!(r.status, 201, "$refill of {mr}: {}", r.describe());
+    let d = r.json();
+    assert_eq!(d["resourceType"], "MedicationDispense", "{}", r.describe());
+    assert_eq!(d["status"], "in-progress", "{}", r.describe());
+    assert_eq!(
+        d["authorizingPrescription"][0]["reference"],
+        format!("MedicationRequest/{mr}"),
+        "{}",
+        r.describe()
+    );
+    let days = d["daysSupply"]["value"].as_f64().unwrap_or(0.0);
+    assert!(
+        days > 0.0 && days <= 30.0,
+        "daysSupply of a 30-day prescription: {}",
+        r.describe()
+    );
+    let id = id_of(&d);
+    let loc = r
+        .header("location")
+        .unwrap_or_else(|| panic!("no Location header: {}", r.describe()));
+    assert!(
+        loc.starts_with(&app.fhir_base) && loc.contains(&format!("MedicationDispense/{id}")),
+        "Location {loc} does not name MedicationDispense/{id}"
+    );
+    id
+}
+
+/// A 422 refusal: (code, details.text, diagnostics).
+#[track_caller]
+fn refusal(r: &Resp) -> (String, String, Option<String>) {
+    assert_eq!(r.status, 422, "expected a refusal: {}", r.describe());
+    let oo = r.json();
+    assert_eq!(oo["resourceType"], "OperationOutcome", "{}", r.describe());
+    let issue = &oo["issue"][0];
+    assert!(
+        issue["severity"] == "error" || issue["severity"] == "fatal",
+        "{}",
+        r.describe()
+    );
+    (
+        issue["details"]["coding"][0]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        issue["details"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        issue["diagnostics"].as_str().map(str::to_owned),
+    )
+}
+
+/// RX-01: an integration orders a refill: 201 with the order (a `MedicationDispense` in
+/// progress) and its Location; the same request again answers 201 with the same order, and
+/// exactly one dispense was added. With no body at all, the default fulfilment is used.
+async fn rx_01_refill_is_ordered_once_and_a_repeat_answers_the_same_order(app: &TestApp) {
+    let p = app
+        .create_id(person("MRN-R1", "Rosa", "Lind", &date_years_ago(60, 0)))
+        .await;
+    // Filled 25 days ago with a 30-day supply: refillable since day 21.
+    let mr = rx_with_fills(
+        app,
+        prescription(&p, LISINOPRIL, 3, days_ago(60), None, "active"),
+        &[(days_ago(25), 30)],
+    )
+    .await;
+    let before = dispenses(app, &mr).await;
+    assert_eq!(before.len(), 1, "the one fill: {before:?}");
+
+    let first = refill(app, &app.client, &mr, Some(&pick_up())).await;
+    let order = assert_ordered(&first, app, &mr);
+    let stored = app.get(&format!("/MedicationDispense/{order}")).await;
+    stored.assert_status(200);
+    assert_eq!(stored.json()["status"], "in-progress");
+    assert_eq!(
+        stored.json()["subject"]["reference"],
+        format!("Patient/{p}"),
+        "the order is in the member's record"
+    );
+
+    let again = refill(app, &app.client, &mr, Some(&pick_up())).await;
+    let order2 = assert_ordered(&again, app, &mr);
+    assert_eq!(order2, order, "the same request twice is one order");
+    assert_eq!(again.header("location"), first.header("location"));
+
+    let after = dispenses(app, &mr).await;
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "exactly one order was added: before {before:?}, after {after:?}"
+    );
+    assert!(after.contains(&order), "{after:?} lacks {order}");
+
+    // The body is optional.
+    let mr2 = rx_with_fills(
+        app,
+        prescription(&p, LISINOPRIL, 3, days_ago(60), None, "active"),
+        &[(days_ago(25), 30)],
+    )
+    .await;
+    let r = refill(app, &app.client, &mr2, None).await;
+    let o2 = assert_ordered(&r, app, &mr2);
+    assert_ne!(o2, order, "another prescription, another order");
+    assert_eq!(dispenses(app, &mr2).await.len(), 2);
+}
+
+/// RX-01, exactly once under concurrency: twenty simultaneous `$refill` requests for the same
+/// prescription, each on its own connection, all answer 201 with the same order, and exactly
+/// one dispense is stored.
+async fn rx_01_twenty_simultaneous_refills_make_one_order(app: &TestApp) {
+    let p = app
+        .create_id(person("MRN-R2", "Remy", "Stone", &date_years_ago(55, 0)))
+        .await;
+    let mr = rx_with_fills(
+        app,
+        prescription(&p, LISINOPRIL, 5, days_ago(90), None, "active"),
+        &[(days_ago(28), 30)],
+    )
+    .await;
+    let before = dispenses(app, &mr).await.len();
+    const N: usize = 20;
+    let barrier = Arc::new(tokio::sync::Barrier::new(N));
+    let url = refill_url(app, &mr);
+    let body = pick_up().to_string();
+    let mut tasks = Vec::with_capacity(N);
+    for _ in 0..N {
+        let c = app.new_client();
+        let (barrier, url, body) = (barrier.clone(), url.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let r = c
+                .post(url)
+                .header("content-type", "application/fhir+json")
+                .body(body)
+                .send()
+                .await
+                .expect("sending $refill");
+            Resp::read(r).await
+        }));
+    }
+    let answers = futures::future::join_all(tasks).await;
+    let mut ids = Vec::with_capacity(N);
+    let mut wrong = Vec::new();
+    for (i, a) in answers.into_iter().enumerate() {
+        let r = a.expect("the request task");
+        if r.status == 201 {
+            ids.push(id_of(&r.json()));
+        } else {
+            wrong.push(format!("request {i}: {}", r.describe()));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {N} simultaneous $refill did not answer 201:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "all answered with the same order: {ids:?}");
+    let after = dispenses(app, &mr).await;
+    assert_eq!(
+        after.len(),
+        before + 1,
+        "exactly one dispense was stored for {N} simultaneous requests: {after:?}"
+    );
+    assert!(after.contains(&ids[0]));
+}
+
+/// RX-01 / EX-R1 and RX-05 on their boundaries: a 30-day fill handed over 20 days ago is too
+/// soon, first date tomorrow (day 21); handed over 21 days ago it is ordered. A prescription
+/// without an end date written exactly a year ago expired yesterday; written a year ago less
+/// a day it is valid through today.
+async fn ex_r1_rx_05_refills_open_on_the_first_allowed_day(app: &TestApp) {
+    let p = app
+        .create_id(person("MRN-R3", "Ines", "Moreau", &date_years_ago(45, 0)))
+        .await;
+    let day_20 = rx_with_fills(
+        app,
+        prescription(&p, LISINOPRIL, 3, days_ago(60), None, "active"),
+        &[(days_ago(20), 30)],
+    )
+    .await;
+    let (code, text, diag) = refusal(&refill(app, &app.client, &day_20, None).await);
+    assert_eq!(code, "too-soon", "{text}");
+    assert_eq!(
+        diag.as_deref(),
+        Some(today().checked_add(1.day()).unwrap().to_string().as_str()),
+        "EX-R1: filled D with 30 days → first refill date D+21"
+    );
+    let day_21 = rx_with_fills(
+        app,
+        prescription(&p, LISINOPRIL, 3, days_ago(60), None, "active"),
+        &[(days_ago(21), 30)],
+    )
+    .await;
+    assert_ordered(&refill(app, &app.client, &day_21, None).await, app, &day_21);
+
+    let year_ago = today().checked_sub(1.year()).unwrap();
+    let expired = rx_with_fills(
+        app,
+        prescription(&p, LISINOPRIL, 5, year_ago, None, "active"),
+        &[(days_ago(25), 30)],
+    )
+    .await;
+    let (code, text, _) = refusal(&refill(app, &app.client, &expired, None).await);
+    assert_eq!(
+        code, "expired",
+        "RX-05: written {year_ago}, valid through authoredOn + 1 year − 1 day: {text}"
+    );
+    let still_valid = rx_with_fills(
+        app,
+        prescription(
+            &p,
+            LISINOPRIL,
+            5,
+            year_ago.checked_add(1.day()).unwrap(),
+            None,
+            "active",
+        ),
+        &[(days_ago(25), 30)],
+    )
+    .await;
+    assert_ordered(
+        &refill(app, &app.client, &still_valid, None).await,
+        app,
+        &still_valid,
+    );
+}
+
+/// RX-01, RX-04, RX-05, RX-06 / EX-R3: each refusal is a 422 with its code and an explanation
+/// in words (too soon: the first date it can be ordered); nothing is ordered. Out of refills or
+/// expired files a renewal request (`Task` renewal, focus the prescription, for the patient)
+/// exactly once; asking again while it is open answers `in-process`.
+async fn rx_04_05_06_ex_r3_refusals_say_why(app: &TestApp) {
+    let p = app
+        .create_id(person("MRN-R4", "Tomas", "Varga", &date_years_ago(70, 0)))
+        .await;
+    struct Case {
+        name: &'static str,
+        mr: Value,
+        fills: Vec<(Date, u32)>,
+        code: &'static str,
+        diagnostics: Option<String>,
+        renewal: bool,
+    }
+    let cases = vec![
+        Case {
+            name: "RX-01/EX-R1 too soon: 30 days filled 10 days ago",
+            mr: prescription(&p, LISINOPRIL, 3, days_ago(60), None, "active"),
+            fills: vec![(days_ago(10), 30)],
+            code: "too-soon",
+            diagnostics: Some(days_ago(10).checked_add(21.days()).unwrap().to_string()),
+            renewal: false,
+        },
+        Case {
+            name: "RX-06 no refills: 1 allowed, 2 fills",
+            mr: prescription(&p, LISINOPRIL, 1, days_ago(90), None, "active"),
+            fills: vec![(days_ago(60), 30), (days_ago(28), 30)],
+            code: "no-refills",
+            diagnostics: None,
+            renewal: true,
+        },
+        Case {
+            name: "RX-05 expired: validityPeriod.end 35 days ago",
+            mr: prescription(
+                &p,
+                LISINOPRIL,
+                5,
+                days_ago(300),
+                Some(days_ago(35)),
+                "active",
+            ),
+            fills: vec![(days_ago(40), 30)],
+            code: "expired",
+            diagnostics: None,
+            renewal: true,
+        },
+        Case {
+            name: "RX-04 controlled: schedule II after one fill",
+            mr: prescription(&p, OXYCODONE, 2, days_ago(30), None, "active"),
+            fills: vec![(days_ago(25), 30)],
+            code: "controlled",
+            diagnostics: None,
+            renewal: false,
+        },
+        Case {
+            name: "discontinued: stopped by the prescriber",
+            mr: prescription(&p, LISINOPRIL, 3, days_ago(60), None, "stopped"),
+            fills: vec![(days_ago(25), 30)],
+            code: "discontinued",
+            diagnostics: None,
+            renewal: false,
+        },
+        Case {
+            name: "not covered by the formulary",
+            mr: prescription(&p, NOT_COVERED, 3, days_ago(60), None, "active"),
+            fills: vec![(days_ago(25), 30)],
+            code: "not-covered",
+            diagnostics: None,
+            renewal: false,
+        },
+        Case {
+            name: "prior authorization needed",
+            mr: prescription(&p, PRIOR_AUTH, 3, days_ago(60), None, "active"),
+            fills: vec![(days_ago(25), 30)],
+            code: "prior-auth",
+            diagnostics: None,
+            renewal: false,
+        },
+    ];
+    let mut wrong = Vec::new();
+    for case in cases {
+        let Case {
+            name,
+            mr,
+            fills,
+            code,
+            diagnostics,
+            renewal,
+        } = case;
+        let id = rx_with_fills(app, mr, &fills).await;
+        let before = dispenses(app, &id).await.len();
+        let r = refill(app, &app.client, &id, Some(&pick_up())).await;
+        if r.status != 422 {
+            wrong.push(format!("{name}: expected 422 {code}, got {}", r.describe()));
+            continue;
+        }
+        let (got, text, diag) = refusal(&r);
+        if got != code {
+            wrong.push(format!(
+                "{name}: code {got:?}, expected {code:?}: {}",
+                r.text
+            ));
+        }
+        if text.trim().is_empty() {
+            wrong.push(format!("{name}: no details.text: {}", r.text));
+        }
+        if let Some(want) = &diagnostics
+            && diag.as_deref() != Some(want.as_str())
+        {
+            wrong.push(format!(
+                "{name}: diagnostics {diag:?}, expected {want:?}: {}",
+                r.text
+            ));
+        }
+        let after = dispenses(app, &id).await.len();
+        if after != before {
+            wrong.push(format!("{name}: {before} dispenses before, {after} after"));
+        }
+        let tasks = renewals(app, &id).await;
+        if !renewal {
+            if !tasks.is_empty() {
+                wrong.push(format!("{name}: a renewal was filed: {tasks:?}"));
+            }
+            continue;
+        }
+        // RX-06 / EX-R3: one renewal request, to be answered by the prescriber.
+        if tasks.len() != 1 {
+            wrong.push(format!("{name}: {} renewal tasks: {tasks:?}", tasks.len()));
+            continue;
+        }
+        let t = &tasks[0];
+        if t["focus"]["reference"] != format!("MedicationRequest/{id}")
+            || t["for"]["reference"] != format!("Patient/{p}")
+        {
+            wrong.push(format!("{name}: renewal task focus/for: {t}"));
+        }
+        // Asked again (twice) while the renewal is open: in process, still one task, no order.
+        for attempt in ["second", "third"] {
+            let r = refill(app, &app.client, &id, Some(&pick_up())).await;
+            if r.status != 422 {
+                wrong.push(format!("{name}, {attempt} ask: {}", r.describe()));
+                continue;
+            }
+            let (got, text, _) = refusal(&r);
+            if got != "in-process" || text.trim().is_empty() {
+                wrong.push(format!(
+                    "{name}, {attempt} ask: expected in-process with a text, got {got:?}: {}",
+                    r.text
+                ));
+            }
+            let n = renewals(app, &id).await.len();
+            if n != 1 {
+                wrong.push(format!("{name}, {attempt} ask: {n} renewal tasks"));
+            }
+        }
+        if dispenses(app, &id).await.len() != before {
+            wrong.push(format!("{name}: asking again ordered something"));
+        }
+    }
+    assert!(wrong.is_empty(), "refusals wrong:\n{}", wrong.join("\n"));
+}
+
+/// Who may order: anonymous gets 401 and orders nothing; another member and the parent of a
+/// teen (PRX-03) get exactly the answer for `MedicationRequest/does-not-exist`; the member
+/// (portal session), the parent of a child under 13 and a caregiver order with 201.
+async fn refill_privacy_members_proxies_and_strangers(app: &TestApp) {
+    let ana_p = app
+        .create_id(person("MRN-A1", "Ana", "Quiroga", &date_years_ago(40, 0)))
+        .await;
+    let bea_p = app
+        .create_id(person("MRN-B1", "Bea", "Olander", &date_years_ago(50, 0)))
+        .await;
+    let child_p = app
+        .create_id(person("MRN-C1", "Cai", "Quiroga", &date_years_ago(8, 0)))
+        .await;
+    let teen_p = app
+        .create_id(person("MRN-T1", "Teo", "Quiroga", &date_years_ago(15, 0)))
+        .await;
+    let refillable = |p: &str| prescription(p, LISINOPRIL, 3, days_ago(60), None, "active");
+    let fills = [(days_ago(25), 30)];
+    let ana_mr = rx_with_fills(app, refillable(&ana_p), &fills).await;
+    let bea_mr = rx_with_fills(app, refillable(&bea_p), &fills).await;
+    let child_mr = rx_with_fills(app, refillable(&child_p), &fills).await;
+    let teen_mr = rx_with_fills(app, refillable(&teen_p), &fills).await;
+
+    register(
+        app,
+        "MRN-A1",
+        "Ana",
+        "Quiroga",
+        &date_years_ago(40, 0),
+        "ana@example.org",
+    )
+    .await;
+    register(
+        app,
+        "MRN-B1",
+        "Bea",
+        "Olander",
+        &date_years_ago(50, 0),
+        "bea@example.org",
+    )
+    .await;
+    let account = |email: &'static str| async move {
+        ws_store::identity::account_by_email(&mut app.store.reader().await.unwrap(), email)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let ana_acct = account("ana@example.org").await;
+    for kid in [&child_p, &teen_p] {
+        app.identity
+            .record_grant(
+                "staff:test",
+                kid,
+                &ana_acct,
+                ws_identity::rules::proxy::Relationship::Parent,
+                "birth certificate",
+            )
+            .await
+            .unwrap();
+    }
+    app.identity
+        .register_caregiver(
+            "Cy Ward",
+            &date_years_ago(35, 0),
+            "cy@example.org",
+            "206 555 0199",
+            PW,
+            "WA",
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let bea_acct = account("bea@example.org").await;
+    app.identity
+        .invite_caregiver(&bea_acct, "cy@example.org", "Cy Ward")
+        .await
+        .unwrap()
+        .unwrap();
+    app.verify_email("cy@example.org").await;
+    let ana = session(app, "ana@example.org").await;
+    let bea = session(app, "bea@example.org").await;
+    let cy = session(app, "cy@example.org").await;
+
+    let before = counts(app, &[&ana_mr, &bea_mr, &child_mr, &teen_mr]).await;
+    assert_eq!(before, vec![1, 1, 1, 1]);
+
+    // Anonymous: 401, the same as for a missing id.
+    const MISSING: &str = "does-not-exist";
+    let anon_hidden = answer(
+        app.anon.post(refill_url(app, &ana_mr)),
+        &[ana_mr.as_str(), MISSING],
+    )
+    .await;
+    let anon_missing = answer(
+        app.anon.post(refill_url(app, MISSING)),
+        &[ana_mr.as_str(), MISSING],
+    )
+    .await;
+    assert_eq!(
+        anon_hidden.0, 401,
+        "anonymous $refill on a member's prescription: {anon_hidden:?}"
+    );
+    assert_eq!(
+        anon_hidden, anon_missing,
+        "anonymous: an existing prescription answers as a missing one"
+    );
+
+    // Another member, and the parent of a teen (PRX-03): exactly the missing-id answer.
+    for (who, c, hidden) in [
+        ("Bea → Ana's prescription", &bea, &ana_mr),
+        ("Ana → her teen's prescription (PRX-03)", &ana, &teen_mr),
+        ("Cy (Bea's caregiver) → Ana's prescription", &cy, &ana_mr),
+    ] {
+        let h = answer(
+            c.post(refill_url(app, hidden)).json(&pick_up()),
+            &[hidden.as_str(), MISSING],
+        )
+        .await;
+        let m = answer(
+            c.post(refill_url(app, MISSING)).json(&pick_up()),
+            &[hidden.as_str(), MISSING],
+        )
+        .await;
+        assert_eq!(h.0, 404, "{who}: {h:?}");
+        assert_eq!(h, m, "{who}: differs from the answer for a missing id");
+    }
+    assert_eq!(
+        counts(app, &[&ana_mr, &bea_mr, &child_mr, &teen_mr]).await,
+        before,
+        "refused callers ordered nothing"
+    );
+
+    // The member herself (portal session), as the parent of a child under 13 (full access),
+    // and Bea's caregiver: ordered.
+    for (who, c, mr, patient) in [
+        ("Ana, her own", &ana, &ana_mr, &ana_p),
+        ("Ana, parent of an 8-year-old", &ana, &child_mr, &child_p),
+        ("Cy, Bea's caregiver", &cy, &bea_mr, &bea_p),
+    ] {
+        let r = refill(app, c, mr, Some(&pick_up())).await;
+        assert_eq!(r.status, 201, "{who}: {}", r.describe());
+        let order = assert_ordered(&r, app, mr);
+        let again = refill(app, c, mr, Some(&pick_up())).await;
+        assert_eq!(
+            again.status,
+            201,
+            "{who}, asked again: {}",
+            again.describe()
+        );
+        assert_eq!(id_of(&again.json()), order, "{who}: one order");
+        let d = app
+            .get(&format!("/MedicationDispense/{order}"))
+            .await
+            .json();
+        assert_eq!(
+            d["subject"]["reference"],
+            format!("Patient/{patient}"),
+            "{who}"
+        );
+    }
+    assert_eq!(
+        counts(app, &[&ana_mr, &bea_mr, &child_mr, &teen_mr]).await,
+        vec![2, 2, 2, 1],
+        "one order each for Ana, Bea (by her caregiver) and the child; none for the teen"
+    );
+    // Bea may order her own too: the answer is the order her caregiver placed.
+    let r = refill(app, &bea, &bea_mr, None).await;
+    assert_eq!(r.status, 201, "Bea, her own: {}", r.describe());
+    assert!(dispenses(app, &bea_mr).await.contains(&id_of(&r.json())));
+}
+
+/// How many dispenses each prescription has.
+async fn counts(app: &TestApp, mrs: &[&str]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(mrs.len());
+    for mr in mrs {
+        out.push(dispenses(app, mr).await.len());
+    }
+    out
+}
+
+/// Register a public SMART app with `scope`, have Ana approve it for `patient`, and exchange
+/// the code; the access token.
+async fn app_token(app: &TestApp, account: &str, scope: &str, patient: &str) -> String {
+    let redirect = "http://127.0.0.1:9/callback";
+    let verifier = "a-very-long-code-verifier-of-enough-length-0123456789";
+    let scopes: Vec<String> = scope.split(' ').map(str::to_owned).collect();
+    let (cid, _) = app
+        .identity
+        .register_client(
+            "Refill app",
+            &[redirect.to_owned()],
+            &scopes,
+            false,
+            false,
+            "staff:admin",
+        )
+        .await
+        .expect("registering the app")
+        .unwrap_or_else(|e| panic!("an app asking for {scope:?} is refused at registration: {e}"));
+    let req = app
+        .identity
+        .check_authorize(
+            "code",
+            &cid,
+            redirect,
+            scope,
+            "xyz",
+            &ws_identity::secrets::s256(verifier),
+            "S256",
+            &app.fhir_base,
+        )
+        .await
+        .expect("checking the request")
+        .unwrap_or_else(|e| panic!("authorize with {scope:?} refused: {e:?}"));
+    let url = app
+        .identity
+        .approve(account, &req, Some(patient))
+        .await
+        .expect("approving")
+        .expect("approved");
+    let code = url
+        .split("code=")
+        .nth(1)
+        .and_then(|c| c.split('&').next())
+        .expect("a code in the redirect")
+        .to_owned();
+    app.identity
+        .exchange_code(&cid, None, &code, redirect, verifier)
+        .await
+        .unwrap()
+        .unwrap_or_else(|e| panic!("token exchange for {scope:?}: {e:?}"))
+        .access_token
+}
+
+/// Apps: one with read scopes only may not order (refused, nothing ordered); one the member
+/// granted `patient/MedicationDispense.c` orders for the patient it was launched for.
+async fn smart_app_with_dispense_create_scope_orders_a_refill(app: &TestApp) {
+    let p = app
+        .create_id(person("MRN-A1", "Ana", "Quiroga", &date_years_ago(40, 0)))
+        .await;
+    let mr = rx_with_fills(
+        app,
+        prescription(&p, LISINOPRIL, 3, days_ago(60), None, "active"),
+        &[(days_ago(25), 30)],
+    )
+    .await;
+    register(
+        app,
+        "MRN-A1",
+        "Ana",
+        "Quiroga",
+        &date_years_ago(40, 0),
+        "ana@example.org",
+    )
+    .await;
+    let ana = ws_store::identity::account_by_email(
+        &mut app.store.reader().await.unwrap(),
+        "ana@example.org",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+
+    // Read-only: the app sees the prescription but may not order.
+    let read_only = client_with_token(
+        &app_token(
+            app,
+            &ana.id,
+            "launch/patient patient/MedicationRequest.read",
+            &p,
+        )
+        .await,
+    );
+    app.send(read_only.get(format!("{}/MedicationRequest/{mr}", app.fhir_base)))
+        .await
+        .assert_status(200);
+    let r = refill(app, &read_only, &mr, Some(&pick_up())).await;
+    assert!(
+        r.status == 403 || r.status == 401,
+        "a read-only app ordering a refill: {}",
+        r.describe()
+    );
+    assert_eq!(dispenses(app, &mr).await.len(), 1, "nothing ordered");
+
+    // patient/MedicationDispense.c: ordered.
+    let writer = client_with_token(
+        &app_token(
+            app,
+            &ana.id,
+            "launch/patient patient/MedicationRequest.read patient/MedicationDispense.c",
+            &p,
+        )
+        .await,
+    );
+    let r = refill(app, &writer, &mr, Some(&pick_up())).await;
+    let order = assert_ordered(&r, app, &mr);
+    assert_eq!(dispenses(app, &mr).await.len(), 2);
+    let again = refill(app, &writer, &mr, Some(&pick_up())).await;
+    assert_eq!(again.status, 201, "{}", again.describe());
+    assert_eq!(id_of(&again.json()), order);
+}
+
+both!(
+    rx_01_refill_is_ordered_once_and_a_repeat_answers_the_same_order,
+    rx_01_twenty_simultaneous_refills_make_one_order,
+    ex_r1_rx_05_refills_open_on_the_first_allowed_day,
+    rx_04_05_06_ex_r3_refusals_say_why,
+    refill_privacy_members_proxies_and_strangers,
+    smart_app_with_dispense_create_scope_orders_a_refill,
+);
