@@ -116,6 +116,7 @@ browser_tests!(
     new_result_with_trend,
     request_an_amendment,
     print_the_record,
+    refill_renewal_and_otc,
 );
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
@@ -1255,6 +1256,189 @@ mod flows {
         b.assert_shows("Recibida").await;
     }
 
+    /// Issue 15: at phone width, a member refills two prescriptions at once — one is ordered,
+    /// the other is too soon and says from which date (RX-01, EX-R1) —, asks for the renewal
+    /// of one with no refills left (RX-06), adds an over-the-counter medicine; a clinician of
+    /// her panel approves the renewal on the staff page and she sees the answer; in Spanish too.
+    pub async fn refill_renewal_and_otc(app: &TestApp, b: &Browser) {
+        sign_in_ada(app, b).await;
+        let ada = app
+            .search_ids("Patient", "identifier=NOR100000017")
+            .await
+            .pop()
+            .expect("Ada's record");
+        // Her doctor, on whose panel she is.
+        let dr = app
+            .create_id(json!({"resourceType": "Practitioner", "name": [{"family": "Lindqvist", "given": ["Maja"], "prefix": ["Dr."]}]}))
+            .await;
+        let mut p = app.get(&format!("/Patient/{ada}")).await.json();
+        p["generalPractitioner"] = json!([{"reference": format!("Practitioner/{dr}")}]);
+        app.put(&format!("/Patient/{ada}"), &p)
+            .await
+            .assert_status(200);
+        let today = app.fhir.clock().today();
+        let day = |n: i64| {
+            today
+                .checked_sub(jiff::Span::new().days(n))
+                .expect("date")
+                .to_string()
+        };
+        let rx = |code: &str, name: &str, refills: u32| {
+            json!({
+                "resourceType": "MedicationRequest", "status": "active", "intent": "order",
+                "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": code, "display": name}], "text": name},
+                "subject": {"reference": format!("Patient/{ada}")},
+                "requester": {"reference": format!("Practitioner/{dr}"), "display": "Dr. Maja Lindqvist"},
+                "authoredOn": day(60),
+                "dosageInstruction": [{"text": "1 tablet by mouth daily"}],
+                "dispenseRequest": {"numberOfRepeatsAllowed": refills, "quantity": {"value": 30, "unit": "tablet"},
+                    "expectedSupplyDuration": {"value": 30, "unit": "days", "system": "http://unitsofmeasure.org", "code": "d"}}
+            })
+        };
+        let ready = app
+            .create_id(rx("314076", "lisinopril 10 MG Oral Tablet", 3))
+            .await;
+        let soon = app
+            .create_id(rx("617310", "atorvastatin 20 MG Oral Tablet", 3))
+            .await;
+        let empty = app
+            .create_id(rx(
+                "860975",
+                "metformin 500 MG Extended Release Oral Tablet",
+                0,
+            ))
+            .await;
+        for (id, handed) in [(&ready, 25), (&soon, 5), (&empty, 28)] {
+            app.create(json!({
+                "resourceType": "MedicationDispense", "status": "completed",
+                "subject": {"reference": format!("Patient/{ada}")},
+                "authorizingPrescription": [{"reference": format!("MedicationRequest/{id}")}],
+                "daysSupply": {"value": 30, "unit": "days", "system": "http://unitsofmeasure.org", "code": "d"},
+                "whenHandedOver": format!("{}T10:00:00Z", day(handed))
+            }))
+            .await;
+        }
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let words = |d: jiff::civil::Date| {
+            format!(
+                "{} {}, {}",
+                MONTHS[usize::try_from(d.month() - 1).expect("month")],
+                d.day(),
+                d.year()
+            )
+        };
+        let first = today
+            .checked_sub(jiff::Span::new().days(5))
+            .and_then(|d| d.checked_add(jiff::Span::new().days(21)))
+            .expect("date");
+
+        b.set_width(375).await;
+        b.goto("/pharmacy").await;
+        b.assert_shows("Your medicines").await;
+        b.client()
+            .execute(
+                &format!("document.getElementById('pick-{ready}').click(); document.getElementById('pick-{soon}').click();"),
+                vec![],
+            )
+            .await
+            .expect("ticking two prescriptions");
+        b.click("#refill-submit").await;
+        let ordered = b.texts(&format!("#done-{ready}")).await.join(" ");
+        assert!(ordered.contains("Ordered."), "{ordered}");
+        let refused = b.texts(&format!("#done-{soon}")).await.join(" ");
+        assert!(
+            refused.contains("Too soon") && refused.contains(&words(first)),
+            "{refused} (expected {})",
+            words(first)
+        );
+        assert_eq!(
+            b.horizontal_overflow().await,
+            0,
+            "no sideways scrolling at phone width"
+        );
+        // Pressing Refill again for the ordered one: the same order, not a second one.
+        let dispenses = app
+            .search_ids(
+                "MedicationDispense",
+                &format!("prescription=MedicationRequest/{ready}"),
+            )
+            .await;
+        assert_eq!(
+            dispenses.len(),
+            2,
+            "the earlier fill and one new order: {dispenses:?}"
+        );
+
+        // The one with no refills left: ask for a renewal.
+        b.click(&format!("#renew-{empty}")).await;
+        assert!(flash(b).await.contains("requested"), "renewal requested");
+        let tasks = app
+            .search_ids("Task", &format!("focus=MedicationRequest/{empty}"))
+            .await;
+        assert_eq!(tasks.len(), 1, "{tasks:?}");
+
+        // An over-the-counter medicine.
+        b.goto("/pharmacy/add").await;
+        b.fill("name", "ibuprofen 200 mg").await;
+        b.fill("dose", "1 tablet when needed").await;
+        b.client()
+            .execute("document.getElementById('otc-yes').click();", vec![])
+            .await
+            .expect("choosing over the counter");
+        b.click("#add-submit").await;
+        b.assert_shows("ibuprofen 200 mg is on your list").await;
+        let rows = b.texts("#reported tbody tr").await.join(" ");
+        assert!(rows.contains("Waiting for your care team"), "{rows}");
+
+        // Her clinician approves the renewal on the staff page.
+        let (acct, _) = app
+            .identity
+            .create_staff(
+                "maja.lindqvist@example.org",
+                "Maja Lindqvist",
+                ws_identity::caller::StaffRole::Clinician,
+                Some(&dr),
+                "system:test",
+            )
+            .await
+            .expect("creating the clinician")
+            .expect("clinician accepted");
+        app.identity
+            .set_password(&acct.id, "quiet meadow copper kettle")
+            .await
+            .expect("setting the password")
+            .expect("password accepted");
+        // A fresh session (the member's menu is folded at phone width).
+        b.client()
+            .delete_all_cookies()
+            .await
+            .expect("clearing cookies");
+        sign_in(
+            b,
+            "maja.lindqvist@example.org",
+            "quiet meadow copper kettle",
+        )
+        .await;
+        b.goto("/staff/renewals").await;
+        b.assert_shows("metformin").await;
+        b.click(&format!("#answer-{}", tasks[0])).await;
+        b.assert_shows("approved: a new prescription was written")
+            .await;
+        // A fresh session (the member's menu is folded at phone width).
+        b.client()
+            .delete_all_cookies()
+            .await
+            .expect("clearing cookies");
+
+        sign_in(b, "ada.okafor@example.org", PASSWORD).await;
+        b.goto("/pharmacy").await;
+        b.assert_shows("Renewal approved").await;
+        b.goto("/pharmacy?lang=es").await;
+        b.assert_shows("Sus medicamentos").await;
+        b.assert_shows("Renovación aprobada").await;
+    }
     /// Issue 16: "Print my record" — the member chooses sections and dates; the PDF (typeset by
     /// Typst) holds those sections of that period and nothing else, in their language, and is
     /// read back by an independent PDF reader.
