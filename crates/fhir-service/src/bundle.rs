@@ -327,6 +327,7 @@ impl Fhir {
                     parsed.ignored.join(", ")
                 ),
                 expression: None,
+                details: None,
             }]);
             s.push_str(if first { r#","entry":["# } else { "," });
             first = false;

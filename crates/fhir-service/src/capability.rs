@@ -59,6 +59,13 @@ pub fn capability_statement(base_url: &str, software_version: &str) -> Value {
             {
                 o.insert("operation".into(), json!([{"name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"}, {"name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"}]));
             }
+            if *t == "MedicationRequest"
+                && let Some(o) = r.as_object_mut()
+            {
+                // Order a refill: 201 with the order (MedicationDispense), 422 with the reason
+                // coded in issue.details (crates/pharmacy).
+                o.insert("operation".into(), json!([{"name": "refill", "definition": "urn:wellspring:OperationDefinition:MedicationRequest-refill"}]));
+            }
             r
         })
         .collect();

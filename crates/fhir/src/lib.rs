@@ -9,7 +9,7 @@ pub mod outcome;
 pub mod search_params;
 pub mod validate;
 
-pub use outcome::{Issue, IssueCode, Severity, operation_outcome};
+pub use outcome::{Details, Issue, IssueCode, Severity, operation_outcome};
 
 /// The FHIR version this server speaks.
 pub const FHIR_VERSION: &str = "4.0.1";

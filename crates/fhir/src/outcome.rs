@@ -84,8 +84,19 @@ impl IssueCode {
 pub struct Issue {
     pub severity: Severity,
     pub code: IssueCode,
+    /// Emitted only when not empty.
     pub diagnostics: String,
     pub expression: Option<String>,
+    /// `issue.details`: a machine-readable reason (system, code) and its text for people.
+    pub details: Option<Details>,
+}
+
+/// `issue.details` of an OperationOutcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Details {
+    pub system: String,
+    pub code: String,
+    pub text: String,
 }
 
 impl Issue {
@@ -95,7 +106,23 @@ impl Issue {
             code,
             diagnostics: diagnostics.into(),
             expression: None,
+            details: None,
         }
+    }
+
+    /// Say why in `issue.details` (a coded reason and its words).
+    pub fn with_details(
+        mut self,
+        system: impl Into<String>,
+        code: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        self.details = Some(Details {
+            system: system.into(),
+            code: code.into(),
+            text: text.into(),
+        });
+        self
     }
 
     pub fn at(mut self, expression: impl Into<String>) -> Self {
@@ -109,6 +136,7 @@ impl Issue {
             code: IssueCode::Informational,
             diagnostics: diagnostics.into(),
             expression: None,
+            details: None,
         }
     }
 }
@@ -130,10 +158,16 @@ pub fn operation_outcome(issues: &[Issue]) -> Value {
             let mut v = json!({
                 "severity": i.severity.as_str(),
                 "code": i.code.as_str(),
-                "diagnostics": i.diagnostics,
             });
-            if let (Some(e), Some(obj)) = (&i.expression, v.as_object_mut()) {
-                obj.insert("expression".into(), json!([e]));
+            if let Some(d) = &i.details {
+                v["details"] =
+                    json!({"coding": [{"system": d.system, "code": d.code}], "text": d.text});
+            }
+            if !i.diagnostics.is_empty() {
+                v["diagnostics"] = json!(i.diagnostics);
+            }
+            if let Some(e) = &i.expression {
+                v["expression"] = json!([e]);
             }
             v
         })
@@ -144,4 +178,28 @@ pub fn operation_outcome(issues: &[Issue]) -> Value {
         );
     }
     json!({"resourceType": "OperationOutcome", "issue": list})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_are_coded_and_empty_diagnostics_are_left_out() {
+        let oo = operation_outcome(&[Issue::error(IssueCode::BusinessRule, "").with_details(
+            "urn:x",
+            "too-soon",
+            "Too soon.",
+        )]);
+        let i = &oo["issue"][0];
+        assert_eq!(i["code"], "business-rule");
+        assert_eq!(i["details"]["coding"][0]["system"], "urn:x");
+        assert_eq!(i["details"]["coding"][0]["code"], "too-soon");
+        assert_eq!(i["details"]["text"], "Too soon.");
+        assert!(i.get("diagnostics").is_none(), "{oo}");
+        let oo = operation_outcome(&[Issue::error(IssueCode::Invalid, "bad").at("Patient.name")]);
+        assert_eq!(oo["issue"][0]["diagnostics"], "bad");
+        assert_eq!(oo["issue"][0]["expression"][0], "Patient.name");
+        assert!(oo["issue"][0].get("details").is_none());
+    }
 }

@@ -7,7 +7,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 use ws_fhir::{Issue, IssueCode};
 use ws_pharmacy::PharmacyError;
 use ws_pharmacy::rules::cost::Channel;
@@ -50,13 +50,10 @@ fn fulfilment(body: &[u8]) -> Result<Fulfilment, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(how);
     }
-    let bad = |msg: String| msg;
     let v: Value =
-        serde_json::from_slice(body).map_err(|e| bad(format!("the body is not JSON: {e}")))?;
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
     if v["resourceType"] != "Parameters" {
-        return Err(bad(
-            "the body of $refill is a Parameters resource (or empty)".into(),
-        ));
+        return Err("the body of $refill is a Parameters resource (or empty)".into());
     }
     for p in v["parameter"].as_array().into_iter().flatten() {
         match p["name"].as_str() {
@@ -66,7 +63,7 @@ fn fulfilment(body: &[u8]) -> Result<Fulfilment, String> {
                     .or(p["valueString"].as_str())
                     .unwrap_or("");
                 how.channel = Channel::parse(c)
-                    .ok_or_else(|| bad(format!("channel '{c}': use pick-up or mail")))?;
+                    .ok_or_else(|| format!("channel '{c}': use pick-up or mail"))?;
             }
             Some("pharmacy") => {
                 how.pharmacy = p["valueReference"]["reference"]
@@ -74,8 +71,8 @@ fn fulfilment(body: &[u8]) -> Result<Fulfilment, String> {
                     .and_then(|r| r.strip_prefix("Location/"))
                     .map(str::to_owned);
             }
-            Some(other) => return Err(bad(format!("unknown parameter '{other}'"))),
-            None => return Err(bad("a parameter without a name".into())),
+            Some(other) => return Err(format!("unknown parameter '{other}'")),
+            None => return Err("a parameter without a name".into()),
         }
     }
     Ok(how)
@@ -83,21 +80,16 @@ fn fulfilment(body: &[u8]) -> Result<Fulfilment, String> {
 
 /// The 422 answer: the code, the explanation in plain words, the date where one applies.
 fn refused(code: &str, text: &str, diagnostics: Option<String>) -> Response {
-    let mut issue = json!({
-        "severity": "error",
-        "code": "business-rule",
-        "details": {"coding": [{"system": REFILL_OUTCOME_SYSTEM, "code": code}], "text": text},
-    });
-    if let Some(d) = diagnostics {
-        issue["diagnostics"] = json!(d);
-    }
-    let body = json!({"resourceType": "OperationOutcome", "issue": [issue]});
-    (
+    outcome_response(
         StatusCode::UNPROCESSABLE_ENTITY,
-        [(header::CONTENT_TYPE, FHIR_JSON)],
-        body.to_string(),
+        &[
+            Issue::error(IssueCode::BusinessRule, diagnostics.unwrap_or_default()).with_details(
+                REFILL_OUTCOME_SYSTEM,
+                code,
+                text,
+            ),
+        ],
     )
-        .into_response()
 }
 
 pub(crate) async fn refill(

@@ -150,7 +150,7 @@ const INTERACTIONS: &[&str] = &[
     "batch",
     "history-system",
 ];
-const OPERATIONS: &[&str] = &["export", "everything"];
+const OPERATIONS: &[&str] = &["export", "everything", "refill"];
 
 /// Every `.route("…"` literal in the web crate's sources.
 fn route_literals() -> BTreeSet<String> {
