@@ -65,6 +65,32 @@ fn first(issues: &[Issue]) -> String {
     issues.first().map(ToString::to_string).unwrap_or_default()
 }
 
+/// Errors of the capability services built on the FHIR service (records, pharmacy): the FHIR
+/// service's own, or a refusal in words. One type, so the web crate maps it once.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Fhir(#[from] FhirError),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl ServiceError {
+    /// HTTP status for the web layer.
+    pub fn status(&self) -> u16 {
+        match self {
+            ServiceError::Fhir(e) => e.status(),
+            ServiceError::Forbidden(_) => 403,
+            ServiceError::NotFound(_) => 404,
+            ServiceError::Invalid(_) => 400,
+        }
+    }
+}
+
 impl FhirError {
     pub fn bad(code: IssueCode, msg: impl Into<String>) -> FhirError {
         FhirError::BadRequest(vec![Issue::error(code, msg)])

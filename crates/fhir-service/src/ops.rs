@@ -328,19 +328,35 @@ impl Fhir {
         body: &[u8],
         if_none_exist: Option<&str>,
     ) -> Result<Written, FhirError> {
+        self.create_one(caller, res_type, body, None, if_none_exist)
+            .await
+    }
+
+    /// One create in its own transaction, audited as a failure if it fails.
+    async fn create_one(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        body: &[u8],
+        id: Option<&str>,
+        if_none_exist: Option<&str>,
+    ) -> Result<Written, FhirError> {
         let res = async {
             check_type(res_type)?;
+            if let Some(id) = id {
+                check_id(res_type, id)?;
+            }
             let value = parse_resource(body, Some(res_type))?;
             let mut tx = self.db.begin().await?;
             let w = self
-                .create_in(&mut tx, caller, value, None, if_none_exist)
+                .create_in(&mut tx, caller, value, id.map(str::to_owned), if_none_exist)
                 .await?;
             tx.commit().await?;
             Ok(w)
         }
         .await;
         if let Err(e) = &res {
-            self.audit_failure(caller, "create", Some(res_type), None, e);
+            self.audit_failure(caller, "create", Some(res_type), id, e);
         }
         res
     }
@@ -356,22 +372,8 @@ impl Fhir {
         id: &str,
         body: &[u8],
     ) -> Result<Written, FhirError> {
-        let res = async {
-            check_type(res_type)?;
-            check_id(res_type, id)?;
-            let value = parse_resource(body, Some(res_type))?;
-            let mut tx = self.db.begin().await?;
-            let w = self
-                .create_in(&mut tx, caller, value, Some(id.to_owned()), None)
-                .await?;
-            tx.commit().await?;
-            Ok(w)
-        }
-        .await;
-        if let Err(e) = &res {
-            self.audit_failure(caller, "create", Some(res_type), Some(id), e);
-        }
-        res
+        self.create_one(caller, res_type, body, Some(id), None)
+            .await
     }
 
     /// Create inside a transaction. `id`: a server-chosen id (transaction bundles pre-assign them).
@@ -498,6 +500,22 @@ impl Fhir {
         .await;
         self.audit_read(caller, "read", res_type, id, &res).await;
         res
+    }
+
+    /// [`Fhir::read`] for services: the resource as JSON.
+    pub async fn read_value(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+    ) -> Result<Value, FhirError> {
+        let r = self.read(caller, res_type, id).await?;
+        let text = r
+            .content
+            .ok_or_else(|| FhirError::NotFound(format!("{res_type}/{id}")))?;
+        serde_json::from_str(&text).map_err(|e| {
+            FhirError::bad(IssueCode::Exception, format!("stored {res_type}/{id}: {e}"))
+        })
     }
 
     /// `vread`: one version.

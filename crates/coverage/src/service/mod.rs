@@ -284,12 +284,7 @@ impl CoverageService {
         res_type: &str,
         id: &str,
     ) -> Result<Value> {
-        let r = self.fhir.read(caller, res_type, id).await?;
-        let content = r
-            .content
-            .ok_or_else(|| CoverageError::NotFound(format!("{res_type}/{id}")))?;
-        serde_json::from_str(&content)
-            .map_err(|e| CoverageError::Invalid(format!("stored {res_type}/{id}: {e}")))
+        Ok(self.fhir.read_value(caller, res_type, id).await?)
     }
 
     /// Run a transaction Bundle of PUTs (`(type, id, resource)`) as one unit.

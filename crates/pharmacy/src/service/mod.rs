@@ -11,7 +11,7 @@ pub mod renewals;
 pub mod statements;
 
 use serde_json::Value;
-use ws_fhir_service::{Caller, Clock, Fhir, FhirError, Principal};
+use ws_fhir_service::{Caller, Clock, Fhir, Principal};
 use ws_identity::caller::{Access, StaffRole};
 use ws_identity::rules::policy::scope_allows_refill;
 
@@ -35,29 +35,8 @@ pub struct PharmacyService {
     pub notices: Option<ws_identity::Identity>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum PharmacyError {
-    #[error(transparent)]
-    Fhir(#[from] FhirError),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl PharmacyError {
-    /// HTTP status for the web layer.
-    pub fn status(&self) -> u16 {
-        match self {
-            PharmacyError::Fhir(e) => e.status(),
-            PharmacyError::Forbidden(_) => 403,
-            PharmacyError::NotFound(_) => 404,
-            PharmacyError::Invalid(_) => 400,
-        }
-    }
-}
+/// The service's errors: the one capability-service error of the FHIR service.
+pub use ws_fhir_service::ServiceError as PharmacyError;
 
 pub type Result<T, E = PharmacyError> = std::result::Result<T, E>;
 
@@ -159,16 +138,6 @@ impl PharmacyService {
         }
     }
 
-    /// Read one resource as `caller` and parse it.
-    pub(crate) async fn read_json(&self, caller: &Caller, ty: &str, id: &str) -> Result<Value> {
-        let r = self.fhir.read(caller, ty, id).await?;
-        let text = r
-            .content
-            .as_deref()
-            .ok_or_else(|| PharmacyError::NotFound(format!("{ty}/{id}")))?;
-        serde_json::from_str(text).map_err(|e| PharmacyError::Invalid(e.to_string()))
-    }
-
     pub(crate) async fn search(
         &self,
         caller: &Caller,
@@ -214,7 +183,8 @@ impl PharmacyService {
 
     /// The language of a Patient record (`communication[0]`), for notices.
     pub(crate) async fn language_of(&self, svc: &Caller, patient: &str) -> String {
-        self.read_json(svc, "Patient", patient)
+        self.fhir
+            .read_value(svc, "Patient", patient)
             .await
             .ok()
             .and_then(|p| {

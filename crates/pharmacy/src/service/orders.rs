@@ -85,7 +85,8 @@ impl PharmacyService {
             return None;
         }
         let plan = self
-            .read_json(svc, "InsurancePlan", &st.plan?.id)
+            .fhir
+            .read_value(svc, "InsurancePlan", &st.plan?.id)
             .await
             .ok()?;
         benefits_of(&plan)
@@ -158,7 +159,7 @@ impl PharmacyService {
         }
         let svc = caller.as_service(patient, "pharmacy: card on file");
         if let Some(old) = self.card_on_file(&svc, patient).await? {
-            let mut a = self.read_json(&svc, "Account", &old.id).await?;
+            let mut a = self.fhir.read_value(&svc, "Account", &old.id).await?;
             a["status"] = json!("inactive");
             let body = serde_json::to_vec(&a).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
             self.fhir
@@ -213,7 +214,10 @@ impl PharmacyService {
         filled_quantity: Option<f64>,
     ) -> Result<Order> {
         Self::authorize_pharmacist(caller)?;
-        let mut d = self.read_json(caller, "MedicationDispense", id).await?;
+        let mut d = self
+            .fhir
+            .read_value(caller, "MedicationDispense", id)
+            .await?;
         let o = Order::from_dispense(&d)
             .ok_or_else(|| PharmacyError::NotFound(format!("MedicationDispense/{id}")))?;
         if !o.is_open() || !allowed_next(&o).contains(&stage) {

@@ -62,7 +62,10 @@ impl PharmacyService {
         how: &Fulfilment,
     ) -> Result<(Med, RefillOutcome)> {
         // The caller must see the prescription: a hidden one answers as a missing one.
-        let mr = self.read_json(caller, "MedicationRequest", id).await?;
+        let mr = self
+            .fhir
+            .read_value(caller, "MedicationRequest", id)
+            .await?;
         let patient = ref_id(&mr["subject"], "Patient")
             .ok_or_else(|| PharmacyError::NotFound(format!("MedicationRequest/{id}")))?
             .to_owned();
@@ -229,7 +232,8 @@ impl PharmacyService {
             // Someone placed this same order a moment ago: it is the answer.
             Err(FhirError::Conflict(_)) => {
                 let existing = self
-                    .read_json(&svc, "MedicationDispense", &order_id)
+                    .fhir
+                    .read_value(&svc, "MedicationDispense", &order_id)
                     .await?;
                 Ok((
                     med,
@@ -302,7 +306,7 @@ impl PharmacyService {
                 .as_deref()
                 .and_then(|c| serde_json::from_str(c).ok())
                 .unwrap_or(task),
-            Err(FhirError::Conflict(_)) => self.read_json(svc, "Task", &task_id).await?,
+            Err(FhirError::Conflict(_)) => self.fhir.read_value(svc, "Task", &task_id).await?,
             Err(e) => return Err(e.into()),
         };
         Renewal::from_task(&stored)
@@ -316,7 +320,10 @@ impl PharmacyService {
         id: &str,
         note: Option<&str>,
     ) -> Result<Renewal> {
-        let mr = self.read_json(caller, "MedicationRequest", id).await?;
+        let mr = self
+            .fhir
+            .read_value(caller, "MedicationRequest", id)
+            .await?;
         let patient = ref_id(&mr["subject"], "Patient")
             .ok_or_else(|| PharmacyError::NotFound(format!("MedicationRequest/{id}")))?
             .to_owned();

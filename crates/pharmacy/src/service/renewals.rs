@@ -94,7 +94,8 @@ impl PharmacyService {
     }
 
     async fn patient_name(&self, caller: &Caller, patient: &str) -> String {
-        self.read_json(caller, "Patient", patient)
+        self.fhir
+            .read_value(caller, "Patient", patient)
             .await
             .ok()
             .map(|p| {
@@ -122,7 +123,7 @@ impl PharmacyService {
         answer: &RenewalAnswer,
     ) -> Result<Renewal> {
         Self::authorize_clinician(caller)?;
-        let mut t = self.read_json(caller, "Task", task).await?;
+        let mut t = self.fhir.read_value(caller, "Task", task).await?;
         let r = Renewal::from_task(&t)
             .ok_or_else(|| PharmacyError::NotFound(format!("Task/{task}")))?;
         if !r.is_open() {
@@ -147,7 +148,8 @@ impl PharmacyService {
                     ));
                 }
                 let old = self
-                    .read_json(caller, "MedicationRequest", &r.prescription)
+                    .fhir
+                    .read_value(caller, "MedicationRequest", &r.prescription)
                     .await?;
                 let mut new = json!({
                     "resourceType": "MedicationRequest",
@@ -243,13 +245,14 @@ impl PharmacyService {
     /// Mark a member-reported medicine reviewed.
     pub async fn mark_reviewed(&self, caller: &Caller, task: &str) -> Result<()> {
         Self::authorize_clinician(caller)?;
-        let mut t = self.read_json(caller, "Task", task).await?;
+        let mut t = self.fhir.read_value(caller, "Task", task).await?;
         let statement = ref_id(&t["focus"], "MedicationStatement")
             .ok_or_else(|| PharmacyError::NotFound(format!("Task/{task}")))?
             .to_owned();
         let now = ws_fhir_service::time::instant(self.clock().now_micros());
         let mut st = self
-            .read_json(caller, "MedicationStatement", &statement)
+            .fhir
+            .read_value(caller, "MedicationStatement", &statement)
             .await?;
         let mut ext = st["extension"].as_array().cloned().unwrap_or_default();
         ext.push(json!({"url": EXT_REVIEWED, "valueDateTime": now}));

@@ -79,7 +79,10 @@ impl PharmacyService {
         id: &str,
         reason: &str,
     ) -> Result<String> {
-        let mr = self.read_json(caller, "MedicationRequest", id).await?;
+        let mr = self
+            .fhir
+            .read_value(caller, "MedicationRequest", id)
+            .await?;
         let patient = ref_id(&mr["subject"], "Patient")
             .ok_or_else(|| PharmacyError::NotFound(format!("MedicationRequest/{id}")))?
             .to_owned();

@@ -7,7 +7,7 @@ pub mod record;
 pub mod requests;
 pub mod results;
 
-use ws_fhir_service::{Caller, Clock, Fhir, FhirError};
+use ws_fhir_service::{Caller, Clock, Fhir};
 
 /// The records service. Cheap to clone.
 #[derive(Clone)]
@@ -17,29 +17,8 @@ pub struct RecordsService {
     pub notices: Option<ws_identity::Identity>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum RecordsError {
-    #[error(transparent)]
-    Fhir(#[from] FhirError),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl RecordsError {
-    /// HTTP status for the web layer.
-    pub fn status(&self) -> u16 {
-        match self {
-            RecordsError::Fhir(e) => e.status(),
-            RecordsError::Forbidden(_) => 403,
-            RecordsError::NotFound(_) => 404,
-            RecordsError::Invalid(_) => 400,
-        }
-    }
-}
+/// The service's errors: the one capability-service error of the FHIR service.
+pub use ws_fhir_service::ServiceError as RecordsError;
 
 pub type Result<T, E = RecordsError> = std::result::Result<T, E>;
 

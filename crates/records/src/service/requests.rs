@@ -225,14 +225,10 @@ impl RecordsService {
 
     async fn request_task(&self, caller: &Caller, id: &str) -> Result<(Value, RecordRequest)> {
         Self::authorize_records_staff(caller)?;
-        let r = self
+        let t = self
             .fhir
-            .read(&crate::service::results::staff_queue(caller), "Task", id)
+            .read_value(&crate::service::results::staff_queue(caller), "Task", id)
             .await?;
-        let t: Value = r
-            .content
-            .and_then(|c| serde_json::from_str(&c).ok())
-            .ok_or_else(|| RecordsError::NotFound(format!("Task/{id}")))?;
         let req = from_task(&t, self.clock().today())
             .ok_or_else(|| RecordsError::NotFound(format!("Task/{id}")))?;
         Ok((t, req))

@@ -76,6 +76,22 @@ impl From<ws_fhir_service::FhirError> for WebError {
     }
 }
 
+/// The capability services' error (records, pharmacy): hidden and missing answer alike; a
+/// refusal keeps its status and its words.
+impl From<ws_fhir_service::ServiceError> for WebError {
+    fn from(e: ws_fhir_service::ServiceError) -> Self {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match status {
+            s if s.is_server_error() => WebError::internal(e),
+            StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::FORBIDDEN => WebError::NotFound,
+            status => WebError::Refused {
+                status,
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
 /// The marker a [`WebError`] leaves on its response for [`frame`] to render.
 #[derive(Clone, Debug)]
 pub struct ErrorPage(Arc<WebError>);

@@ -13,21 +13,6 @@ use crate::portal::{self as ui, FieldError, Section};
 
 use super::render::{self, Done};
 
-impl From<PharmacyError> for WebError {
-    fn from(e: PharmacyError) -> Self {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        match status {
-            s if s.is_server_error() => WebError::internal(e),
-            // Hidden and missing answer alike.
-            StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::FORBIDDEN => WebError::NotFound,
-            status => WebError::Refused {
-                status,
-                message: e.to_string(),
-            },
-        }
-    }
-}
-
 fn offered(a: &Acting) -> Result<(), WebError> {
     a.require_view("MedicationRequest", "notfor.pharmacy")?;
     ws_pharmacy::PharmacyService::authorize(&a.caller, &a.patient).map_err(|_| {

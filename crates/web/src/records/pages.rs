@@ -4,28 +4,12 @@
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use ws_records::RecordsError;
 use ws_records::service::record::RecordSection;
 
 use crate::kit::{Acting, WebError, WebResult};
 use crate::portal::Section;
 
 use super::render;
-
-impl From<RecordsError> for WebError {
-    fn from(e: RecordsError) -> Self {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        match status {
-            s if s.is_server_error() => WebError::internal(e),
-            // Hidden and missing answer alike.
-            StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::FORBIDDEN => WebError::NotFound,
-            status => WebError::Refused {
-                status,
-                message: e.to_string(),
-            },
-        }
-    }
-}
 
 /// A section is offered only if this person's view of the record includes its type.
 fn offered(a: &Acting, s: RecordSection) -> Result<(), WebError> {

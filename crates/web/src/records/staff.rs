@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
-use serde_json::Value;
 use ws_records::service::requests::RecordRequest;
 use ws_records::service::results::WorkItem;
 
@@ -77,17 +76,8 @@ async fn render(st: &Staff, notice: Option<String>, errors: Vec<(String, String)
 /// The member's name and MRN, read as the records desk (audited under the staff member).
 async fn member_name(st: &Staff, patient: &str) -> String {
     let svc = st.caller.as_service(patient, "records desk: member name");
-    match st.state.fhir.read(&svc, "Patient", patient).await {
-        Ok(r) => {
-            let p: Value = r
-                .content
-                .and_then(|c| serde_json::from_str(&c).ok())
-                .unwrap_or_default();
-            let name = &p["name"][0];
-            let given = name["given"][0].as_str().unwrap_or("");
-            let family = name["family"].as_str().unwrap_or("");
-            format!("{given} {family}").trim().to_owned()
-        }
+    match st.state.fhir.read_value(&svc, "Patient", patient).await {
+        Ok(p) => ws_coverage::service::family::display_name(&p),
         Err(_) => patient.to_owned(),
     }
 }
