@@ -88,7 +88,7 @@ pub struct Issue {
     pub diagnostics: String,
     pub expression: Option<String>,
     /// `issue.details`: a machine-readable reason (system, code) and its text for people.
-    pub details: Option<Details>,
+    pub details: Option<Box<Details>>,
 }
 
 /// `issue.details` of an OperationOutcome.
@@ -117,11 +117,11 @@ impl Issue {
         code: impl Into<String>,
         text: impl Into<String>,
     ) -> Self {
-        self.details = Some(Details {
+        self.details = Some(Box::new(Details {
             system: system.into(),
             code: code.into(),
             text: text.into(),
-        });
+        }));
         self
     }
 
