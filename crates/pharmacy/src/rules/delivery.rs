@@ -5,7 +5,7 @@
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 
-use super::cost::{Channel, Charge};
+use super::cost::Channel;
 
 /// The US federal holidays of `year`, each on the day it is observed (a Saturday holiday on the
 /// Friday before, a Sunday one on the Monday after).
@@ -97,24 +97,18 @@ pub fn renewal_answer_by(requested: Date) -> Date {
 pub enum Hold {
     /// Mail order needs a card on file, even when nothing is charged (RX-08): the cost share
     /// is charged when the order ships, and some shipments (express) are paid.
-    CardNeeded { charge_cents: Option<u64> },
+    CardNeeded,
     /// This drug does not ship by mail (SEED-07).
     NoMail,
 }
 
-/// May an order of a drug (`mail_ok` from the formulary) go by `channel` with this charge?
-pub fn check_channel(
-    channel: Channel,
-    mail_ok: bool,
-    card_on_file: bool,
-    charge: &Charge,
-) -> Option<Hold> {
+/// May an order of a drug (`mail_ok` from the formulary) go by `channel`? Mail needs a card on
+/// file whatever the member's share (RX-08).
+pub fn check_channel(channel: Channel, mail_ok: bool, card_on_file: bool) -> Option<Hold> {
     match channel {
         Channel::PickUp => None,
         Channel::Mail if !mail_ok => Some(Hold::NoMail),
-        Channel::Mail if !card_on_file => Some(Hold::CardNeeded {
-            charge_cents: charge.cents(),
-        }),
+        Channel::Mail if !card_on_file => Some(Hold::CardNeeded),
         Channel::Mail => None,
     }
 }
@@ -123,7 +117,6 @@ pub fn check_channel(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::rules::cost::Cost;
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
@@ -220,21 +213,15 @@ mod tests {
 
     #[test]
     fn rx_08_card_needed_for_mail_even_at_zero() {
-        let free = Charge {
-            days: 90,
-            periods: 1,
-            cost: Cost::Copay(0),
-        };
+        // Whatever the member's share — $0 included — mail needs a card on file.
         assert_eq!(
-            check_channel(Channel::Mail, true, false, &free),
-            Some(Hold::CardNeeded {
-                charge_cents: Some(0)
-            })
+            check_channel(Channel::Mail, true, false),
+            Some(Hold::CardNeeded)
         );
-        assert_eq!(check_channel(Channel::Mail, true, true, &free), None);
-        assert_eq!(check_channel(Channel::PickUp, true, false, &free), None);
+        assert_eq!(check_channel(Channel::Mail, true, true), None);
+        assert_eq!(check_channel(Channel::PickUp, true, false), None);
         assert_eq!(
-            check_channel(Channel::Mail, false, true, &free),
+            check_channel(Channel::Mail, false, true),
             Some(Hold::NoMail)
         );
     }

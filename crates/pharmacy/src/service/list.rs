@@ -2,6 +2,8 @@
 //! left, expiry) and today's refill answer; what the member reported taking (or not taking).
 //! Read with the caller's own rights, so the policy decides what shows.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 use serde_json::Value;
 use ws_fhir_service::Caller;
@@ -103,11 +105,13 @@ impl Renewal {
     }
 
     pub fn from_task(t: &Value) -> Option<Renewal> {
-        let coding = t["code"]["coding"]
+        let renewal = t["code"]["coding"]
             .as_array()?
             .iter()
-            .find(|c| c["system"] == TASK_SYSTEM && c["code"] == "renewal")?;
-        let _ = coding;
+            .any(|c| c["system"] == TASK_SYSTEM && c["code"] == "renewal");
+        if !renewal {
+            return None;
+        }
         Some(Renewal {
             id: t["id"].as_str()?.to_owned(),
             prescription: ref_id(&t["focus"], "MedicationRequest")?.to_owned(),
@@ -224,7 +228,7 @@ pub fn supply_of(mr: &Value) -> u32 {
 }
 
 /// Completed fills of one prescription.
-pub fn fills_of(dispenses: &[Value], default_days: u32) -> Vec<Fill> {
+pub fn fills_of(dispenses: &[&Value], default_days: u32) -> Vec<Fill> {
     dispenses
         .iter()
         .filter(|d| d["status"] == "completed")
@@ -253,11 +257,10 @@ pub fn facts(
     let p = prescription_of(mr)?;
     let id = mr["id"].as_str()?.to_owned();
     let supply = supply_of(mr);
-    let owned: Vec<Value> = dispenses.iter().map(|d| (*d).clone()).collect();
-    let fills = fills_of(&owned, supply);
-    let order = owned
+    let fills = fills_of(dispenses, supply);
+    let order = dispenses
         .iter()
-        .filter_map(Order::from_dispense)
+        .filter_map(|d| Order::from_dispense(d))
         .filter(Order::is_open)
         .max_by_key(|o| o.ordered);
     let renewal = renewals
@@ -372,20 +375,24 @@ impl PharmacyService {
             .filter_map(|r| ref_id(&r["priorPrescription"], "MedicationRequest"))
             .collect();
         let today = self.clock().today();
+        // Each prescription's dispenses, found in one pass.
+        let mut by_rx: HashMap<&str, Vec<&Value>> = HashMap::new();
+        for d in &dispenses {
+            for r in d["authorizingPrescription"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if let Some(rx) = ref_id(r, "MedicationRequest") {
+                    by_rx.entry(rx).or_default().push(d);
+                }
+            }
+        }
         let mut out = MedList::default();
         for mr in &requests {
             let id = mr["id"].as_str().unwrap_or_default();
-            let mine: Vec<&Value> = dispenses
-                .iter()
-                .filter(|d| {
-                    d["authorizingPrescription"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .any(|r| ref_id(r, "MedicationRequest") == Some(id))
-                })
-                .collect();
-            let Some(mut m) = facts(mr, &mine, &renewals, &reported, today, &self.settings) else {
+            let mine = by_rx.get(id).map_or(&[][..], Vec::as_slice);
+            let Some(mut m) = facts(mr, mine, &renewals, &reported, today, &self.settings) else {
                 continue;
             };
             if replaced.contains(&id) && !matches!(m.answer, Answer::InProcess(_)) {

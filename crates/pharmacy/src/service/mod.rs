@@ -11,7 +11,7 @@ pub mod renewals;
 pub mod statements;
 
 use serde_json::Value;
-use ws_fhir_service::{Caller, Clock, Fhir, Principal};
+use ws_fhir_service::{Caller, Clock, Fhir, FhirError, Principal};
 use ws_identity::caller::{Access, StaffRole};
 use ws_identity::rules::policy::scope_allows_refill;
 
@@ -30,6 +30,8 @@ pub const TRANSFERRED: &str = "transferred";
 #[derive(Clone)]
 pub struct PharmacyService {
     pub fhir: Fhir,
+    /// The member's plan and its pharmacy benefits (cost of a fill).
+    pub coverage: ws_coverage::CoverageService,
     pub settings: RefillSettings,
     /// Where "your renewal was answered" notices go (the identity outbox); `None` sends none.
     pub notices: Option<ws_identity::Identity>,
@@ -52,6 +54,7 @@ pub enum Right {
 impl PharmacyService {
     pub fn new(fhir: Fhir) -> PharmacyService {
         PharmacyService {
+            coverage: ws_coverage::CoverageService::new(fhir.clone()),
             fhir,
             settings: RefillSettings::default(),
             notices: None,
@@ -151,6 +154,32 @@ impl PharmacyService {
         Ok(self.fhir.search_resources(caller, ty, &pairs, 1000).await?)
     }
 
+    /// Create `value` under the deterministic `id`, once: the stored resource, and whether
+    /// this call created it (`false`: another request made it first, and that one is the
+    /// answer).
+    pub(crate) async fn once(
+        &self,
+        caller: &Caller,
+        ty: &str,
+        id: &str,
+        value: &Value,
+    ) -> Result<(Value, bool)> {
+        match self
+            .fhir
+            .create_once(caller, ty, id, &json_body(value))
+            .await
+        {
+            Ok(w) => Ok((
+                w.content
+                    .and_then(|c| serde_json::from_str(&c).ok())
+                    .unwrap_or_else(|| value.clone()),
+                true,
+            )),
+            Err(FhirError::Conflict(_)) => Ok((self.fhir.read_value(caller, ty, id).await?, false)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Tell the member something changed (no health detail in the message: they sign in to
     /// see it), in the language of their record.
     pub(crate) async fn notify(&self, by: &str, patient: &str, lang: &str, what: Notice) {
@@ -200,6 +229,11 @@ impl PharmacyService {
 pub(crate) enum Notice {
     RenewalAnswered,
     OrderReady,
+}
+
+/// A resource as the request body the FHIR service takes.
+pub(crate) fn json_body(v: &Value) -> Vec<u8> {
+    v.to_string().into_bytes()
 }
 
 /// The first ten characters of a FHIR date or dateTime as a date.

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 use ws_fhir_service::Caller;
 
+use super::json_body;
 use super::list::Order;
 use super::{EXT_STAGE, Notice, PharmacyError, PharmacyService, Result, item_id, ref_id};
 use crate::rules::cost::{Cost, DrugBenefits};
@@ -76,8 +77,8 @@ pub fn benefits_of(plan: &Value) -> Option<DrugBenefits> {
 impl PharmacyService {
     /// The member's plan's pharmacy benefits today, read as the service for `patient`.
     pub async fn benefits(&self, svc: &Caller, patient: &str) -> Option<DrugBenefits> {
-        let coverage = ws_coverage::CoverageService::new(self.fhir.clone());
-        let st = coverage
+        let st = self
+            .coverage
             .status(svc, patient, self.clock().today())
             .await
             .ok()?;
@@ -161,7 +162,7 @@ impl PharmacyService {
         if let Some(old) = self.card_on_file(&svc, patient).await? {
             let mut a = self.fhir.read_value(&svc, "Account", &old.id).await?;
             a["status"] = json!("inactive");
-            let body = serde_json::to_vec(&a).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+            let body = json_body(&a);
             self.fhir
                 .update(&svc, "Account", &old.id, &body, None)
                 .await?;
@@ -179,8 +180,7 @@ impl PharmacyService {
                 {"url": "expires", "valueString": expires},
             ]}],
         });
-        let body =
-            serde_json::to_vec(&account).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+        let body = json_body(&account);
         let w = self.fhir.create(&svc, "Account", &body, None).await?;
         Ok(Card {
             id: w.id,
@@ -227,15 +227,7 @@ impl PharmacyService {
             )));
         }
         let now = ws_fhir_service::time::instant(self.clock().now_micros());
-        let mut ext: Vec<Value> = d["extension"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|e| e["url"] != EXT_STAGE)
-            .collect();
-        ext.push(json!({"url": EXT_STAGE, "valueCode": stage}));
-        d["extension"] = Value::Array(ext);
+        set_stage(&mut d, stage);
         let mut rest = None;
         match stage {
             "filled" => {
@@ -252,42 +244,7 @@ impl PharmacyService {
                         )));
                     }
                     if q < ordered {
-                        let share = q / ordered;
-                        let days = f64::from(o.days_supply);
-                        d["quantity"]["value"] = json!(q);
-                        d["daysSupply"]["value"] = json!((days * share).floor().max(1.0));
-                        let first = d["type"]["coding"][0]["code"] == "FF";
-                        d["type"] = json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-                            "code": if first { "FFP" } else { "RFP" },
-                            "display": if first { "First Fill - Part Fill" } else { "Refill - Part Fill" }}]});
-                        let mut r = d.clone();
-                        let rest_id = item_id("pf", id, 1);
-                        r["id"] = json!(rest_id);
-                        if let Some(m) = r.as_object_mut() {
-                            m.remove("meta");
-                            m.remove("whenPrepared");
-                            m.remove("performer");
-                        }
-                        r["quantity"]["value"] = json!(((ordered - q) * 100.0).round() / 100.0);
-                        r["daysSupply"]["value"] = json!((days - (days * share).floor()).max(1.0));
-                        r["type"] = json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-                            "code": if first { "FFC" } else { "RFC" },
-                            "display": if first { "First Fill - Complete" } else { "Refill - Complete" }}]});
-                        r["extension"] = json!(
-                            r["extension"]
-                                .as_array()
-                                .cloned()
-                                .unwrap_or_default()
-                                .into_iter()
-                                .map(|e| if e["url"] == EXT_STAGE {
-                                    json!({"url": EXT_STAGE, "valueCode": "received"})
-                                } else {
-                                    e
-                                })
-                                .collect::<Vec<_>>()
-                        );
-                        r["note"] = json!([{"text": "The rest of a partial fill."}]);
-                        rest = Some((rest_id, r));
+                        rest = Some(split_partial(&mut d, id, q, ordered, o.days_supply));
                     }
                 }
             }
@@ -300,7 +257,7 @@ impl PharmacyService {
             }
             _ => {}
         }
-        let body = serde_json::to_vec(&d).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+        let body = json_body(&d);
         let version = d["meta"]["versionId"]
             .as_str()
             .map(|v| format!("W/\"{v}\""));
@@ -308,15 +265,8 @@ impl PharmacyService {
             .update(caller, "MedicationDispense", id, &body, version.as_deref())
             .await?;
         if let Some((rest_id, r)) = rest {
-            let body = serde_json::to_vec(&r).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
-            match self
-                .fhir
-                .create_once(caller, "MedicationDispense", &rest_id, &body)
-                .await
-            {
-                Ok(_) | Err(ws_fhir_service::FhirError::Conflict(_)) => {}
-                Err(e) => return Err(e.into()),
-            }
+            self.once(caller, "MedicationDispense", &rest_id, &r)
+                .await?;
         }
         if matches!(stage, "shipped" | "ready") {
             let patient = ref_id(&d["subject"], "Patient")
@@ -331,9 +281,86 @@ impl PharmacyService {
     }
 }
 
+/// Set an order's stage (the extension the queue and the member's list read).
+fn set_stage(d: &mut Value, stage: &str) {
+    let mut ext: Vec<Value> = d["extension"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["url"] != EXT_STAGE)
+        .cloned()
+        .collect();
+    ext.push(json!({"url": EXT_STAGE, "valueCode": stage}));
+    d["extension"] = Value::Array(ext);
+}
+
+/// A partial fill: order `d` (of `ordered` units over `days` days) now carries the `filled`
+/// units and their share of the days (FFP/RFP); the rest becomes a new order, received, with
+/// the remaining units and days (FFC/RFC). The new order's id and body.
+fn split_partial(d: &mut Value, id: &str, filled: f64, ordered: f64, days: u32) -> (String, Value) {
+    const ACT: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+    let days = f64::from(days);
+    let filled_days = (days * filled / ordered).floor();
+    let first = d["type"]["coding"][0]["code"] == "FF";
+    d["quantity"]["value"] = json!(filled);
+    d["daysSupply"]["value"] = json!(filled_days.max(1.0));
+    d["type"] = json!({"coding": [{"system": ACT,
+        "code": if first { "FFP" } else { "RFP" },
+        "display": if first { "First Fill - Part Fill" } else { "Refill - Part Fill" }}]});
+    let mut r = d.clone();
+    let rest_id = item_id("pf", id, 1);
+    r["id"] = json!(rest_id);
+    if let Some(m) = r.as_object_mut() {
+        m.remove("meta");
+        m.remove("whenPrepared");
+        m.remove("performer");
+    }
+    r["quantity"]["value"] = json!(((ordered - filled) * 100.0).round() / 100.0);
+    r["daysSupply"]["value"] = json!((days - filled_days).max(1.0));
+    r["type"] = json!({"coding": [{"system": ACT,
+        "code": if first { "FFC" } else { "RFC" },
+        "display": if first { "First Fill - Complete" } else { "Refill - Complete" }}]});
+    set_stage(&mut r, "received");
+    r["note"] = json!([{"text": "The rest of a partial fill."}]);
+    (rest_id, r)
+}
+
 fn practitioner_of(caller: &Caller) -> Option<String> {
     match &caller.principal {
         ws_fhir_service::Principal::Staff { practitioner, .. } => practitioner.clone(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_fill_splits_quantity_and_days_and_leaves_the_rest_received() {
+        let mut d = json!({"resourceType": "MedicationDispense", "id": "rf-1-2",
+            "meta": {"versionId": "2"}, "status": "in-progress",
+            "type": {"coding": [{"code": "RF"}]},
+            "quantity": {"value": 90.0}, "daysSupply": {"value": 90},
+            "whenPrepared": "2026-03-02T10:00:00Z",
+            "extension": [{"url": EXT_STAGE, "valueCode": "filled"}]});
+        let (rest_id, rest) = split_partial(&mut d, "rf-1-2", 30.0, 90.0, 90);
+        assert_eq!(d["quantity"]["value"], 30.0);
+        assert_eq!(d["daysSupply"]["value"], 30.0);
+        assert_eq!(d["type"]["coding"][0]["code"], "RFP");
+        assert_eq!(rest_id, "pf-rf-1-2-1");
+        assert_eq!(rest["id"], "pf-rf-1-2-1");
+        assert_eq!(rest["quantity"]["value"], 60.0);
+        assert_eq!(rest["daysSupply"]["value"], 60.0);
+        assert_eq!(rest["type"]["coding"][0]["code"], "RFC");
+        assert!(rest.get("meta").is_none() && rest.get("whenPrepared").is_none());
+        let stages: Vec<&Value> = rest["extension"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["url"] == EXT_STAGE)
+            .map(|e| &e["valueCode"])
+            .collect();
+        assert_eq!(stages, [&json!("received")], "one stage, received");
     }
 }

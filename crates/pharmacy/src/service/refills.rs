@@ -6,16 +6,16 @@
 //! (RX-06), also exactly once.
 
 use serde_json::{Value, json};
-use ws_fhir_service::{Caller, FhirError};
+use ws_fhir_service::Caller;
 
-use super::list::{Med, Order, Renewal, facts, med_name};
+use super::list::{Med, Renewal, facts, med_name};
 use super::{
     EXT_CHANNEL, EXT_ORDERED, EXT_STAGE, PharmacyError, PharmacyService, Result, TASK_SYSTEM,
     item_id, ref_id,
 };
 use crate::rules::cost::Channel;
 use crate::rules::delivery::{self, Hold};
-use crate::rules::refill::Answer;
+use crate::rules::refill::{Answer, Pending};
 
 /// How the member wants the fill.
 #[derive(Debug, Clone)]
@@ -89,11 +89,12 @@ impl PharmacyService {
             .ok_or_else(|| PharmacyError::Invalid(format!("{prescription} has no issue date")))?;
 
         match med.answer {
-            Answer::InProcess(crate::rules::refill::Pending::Order { .. }) => {
+            Answer::InProcess(Pending::Order { .. }) => {
+                // The same request again: the open order is the answer.
+                let open = med.order.as_ref().map(|o| o.id.as_str());
                 let existing = dispenses
                     .iter()
-                    .filter(|d| Order::from_dispense(d).is_some_and(|o| o.is_open()))
-                    .max_by_key(|d| d["meta"]["lastUpdated"].as_str().map(str::to_owned))
+                    .find(|d| d["id"].as_str() == open)
                     .cloned()
                     .unwrap_or(Value::Null);
                 return Ok((
@@ -132,16 +133,8 @@ impl PharmacyService {
         let days = med.days_supply.min(how.channel.max_days());
         if how.channel == Channel::Mail {
             let card = self.card_on_file(&svc, &patient).await?;
-            let charge = match self.benefits(&svc, &patient).await {
-                Some(b) => crate::rules::cost::charge(&b, med.listing.tier, how.channel, days),
-                None => crate::rules::cost::Charge {
-                    days,
-                    periods: 1,
-                    cost: crate::rules::cost::Cost::Copay(0),
-                },
-            };
             if let Some(hold) =
-                delivery::check_channel(how.channel, med.listing.mail, card.is_some(), &charge)
+                delivery::check_channel(how.channel, med.listing.mail, card.is_some())
             {
                 return Ok((med, RefillOutcome::Held(hold)));
             }
@@ -209,42 +202,11 @@ impl PharmacyService {
                 )}]);
             }
         }
-        let body = serde_json::to_vec(&order).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
-        match self
-            .fhir
-            .create_once(&svc, "MedicationDispense", &order_id, &body)
-            .await
-        {
-            Ok(w) => {
-                let stored = w
-                    .content
-                    .as_deref()
-                    .and_then(|c| serde_json::from_str(c).ok())
-                    .unwrap_or(order);
-                Ok((
-                    med,
-                    RefillOutcome::Ordered {
-                        order: stored,
-                        created: true,
-                    },
-                ))
-            }
-            // Someone placed this same order a moment ago: it is the answer.
-            Err(FhirError::Conflict(_)) => {
-                let existing = self
-                    .fhir
-                    .read_value(&svc, "MedicationDispense", &order_id)
-                    .await?;
-                Ok((
-                    med,
-                    RefillOutcome::Ordered {
-                        order: existing,
-                        created: false,
-                    },
-                ))
-            }
-            Err(e) => Err(e.into()),
-        }
+        // Someone who placed this same order a moment ago made it: that one is the answer.
+        let (order, created) = self
+            .once(&svc, "MedicationDispense", &order_id, &order)
+            .await?;
+        Ok((med, RefillOutcome::Ordered { order, created }))
     }
 
     /// Order refills of several prescriptions of one patient at once; each answered on its own.
@@ -299,16 +261,7 @@ impl PharmacyService {
         if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
             task["note"] = json!([{"text": n.chars().take(1000).collect::<String>()}]);
         }
-        let body = serde_json::to_vec(&task).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
-        let stored = match self.fhir.create_once(svc, "Task", &task_id, &body).await {
-            Ok(w) => w
-                .content
-                .as_deref()
-                .and_then(|c| serde_json::from_str(c).ok())
-                .unwrap_or(task),
-            Err(FhirError::Conflict(_)) => self.fhir.read_value(svc, "Task", &task_id).await?,
-            Err(e) => return Err(e.into()),
-        };
+        let (stored, _) = self.once(svc, "Task", &task_id, &task).await?;
         Renewal::from_task(&stored)
             .ok_or_else(|| PharmacyError::Invalid("stored renewal unreadable".into()))
     }

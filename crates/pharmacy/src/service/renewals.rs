@@ -7,6 +7,7 @@ use jiff::ToSpan;
 use serde_json::{Value, json};
 use ws_fhir_service::{Caller, Principal};
 
+use super::json_body;
 use super::list::Renewal;
 use super::statements::EXT_REVIEWED;
 use super::{Notice, PharmacyError, PharmacyService, Result, TASK_SYSTEM, ref_id};
@@ -94,23 +95,10 @@ impl PharmacyService {
     }
 
     async fn patient_name(&self, caller: &Caller, patient: &str) -> String {
-        self.fhir
-            .read_value(caller, "Patient", patient)
-            .await
-            .ok()
-            .map(|p| {
-                let n = &p["name"][0];
-                let given: Vec<&str> = n["given"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
-                format!("{} {}", given.join(" "), n["family"].as_str().unwrap_or(""))
-                    .trim()
-                    .to_owned()
-            })
-            .unwrap_or_else(|| format!("Patient/{patient}"))
+        match self.fhir.read_value(caller, "Patient", patient).await {
+            Ok(p) => ws_coverage::service::family::display_name(&p),
+            Err(_) => format!("Patient/{patient}"),
+        }
     }
 
     /// Answer renewal request `task`. Approving writes a new prescription (the old one's
@@ -184,8 +172,7 @@ impl PharmacyService {
                     Some(p) => json!({"reference": format!("Practitioner/{p}")}),
                     None => old["requester"].clone(),
                 };
-                let body =
-                    serde_json::to_vec(&new).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+                let body = json_body(&new);
                 let w = self
                     .fhir
                     .create(caller, "MedicationRequest", &body, None)
@@ -193,8 +180,7 @@ impl PharmacyService {
                 let mut old = old;
                 if old["status"] == "active" {
                     old["status"] = json!("completed");
-                    let body = serde_json::to_vec(&old)
-                        .map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+                    let body = json_body(&old);
                     self.fhir
                         .update(caller, "MedicationRequest", &r.prescription, &body, None)
                         .await?;
@@ -228,7 +214,7 @@ impl PharmacyService {
         if let Some(p) = &practitioner {
             t["owner"] = json!({"reference": format!("Practitioner/{p}")});
         }
-        let body = serde_json::to_vec(&t).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+        let body = json_body(&t);
         let version = t["meta"]["versionId"]
             .as_str()
             .map(|v| format!("W/\"{v}\""));
@@ -257,13 +243,13 @@ impl PharmacyService {
         let mut ext = st["extension"].as_array().cloned().unwrap_or_default();
         ext.push(json!({"url": EXT_REVIEWED, "valueDateTime": now}));
         st["extension"] = Value::Array(ext);
-        let body = serde_json::to_vec(&st).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+        let body = json_body(&st);
         self.fhir
             .update(caller, "MedicationStatement", &statement, &body, None)
             .await?;
         t["status"] = json!("completed");
         t["lastModified"] = json!(now);
-        let body = serde_json::to_vec(&t).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+        let body = json_body(&t);
         self.fhir.update(caller, "Task", task, &body, None).await?;
         Ok(())
     }

@@ -6,6 +6,7 @@
 use serde_json::json;
 use ws_fhir_service::Caller;
 
+use super::json_body;
 use super::list::med_name;
 use super::{PharmacyError, PharmacyService, Result, TASK_SYSTEM, item_id, ref_id};
 
@@ -62,7 +63,7 @@ impl PharmacyService {
             st["dosage"] = json!([{"text": m.dose.trim()}]);
         }
         let svc = caller.as_service(patient, "pharmacy: member-reported medicine");
-        let body = serde_json::to_vec(&st).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+        let body = json_body(&st);
         let w = self
             .fhir
             .create(&svc, "MedicationStatement", &body, None)
@@ -111,18 +112,10 @@ impl PharmacyService {
             + i64::from(today.month()) * 100
             + i64::from(today.day());
         let st_id = item_id("nt", id, usize::try_from(day).unwrap_or(0));
-        let body = serde_json::to_vec(&st).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
-        match self
-            .fhir
-            .create_once(&svc, "MedicationStatement", &st_id, &body)
-            .await
-        {
-            Ok(_) => {
-                self.review_task(&svc, &patient, &st_id, &med_name(&mr))
-                    .await?;
-            }
-            Err(ws_fhir_service::FhirError::Conflict(_)) => {}
-            Err(e) => return Err(e.into()),
+        let (_, created) = self.once(&svc, "MedicationStatement", &st_id, &st).await?;
+        if created {
+            self.review_task(&svc, &patient, &st_id, &med_name(&mr))
+                .await?;
         }
         Ok(st_id)
     }
@@ -145,7 +138,7 @@ impl PharmacyService {
             "for": {"reference": format!("Patient/{patient}")},
             "authoredOn": ws_fhir_service::time::instant(self.clock().now_micros()),
         });
-        let body = serde_json::to_vec(&task).map_err(|e| PharmacyError::Invalid(e.to_string()))?;
+        let body = json_body(&task);
         self.fhir.create(svc, "Task", &body, None).await?;
         Ok(())
     }

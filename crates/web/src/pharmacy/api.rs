@@ -148,7 +148,7 @@ pub(crate) async fn refill(
             "This medicine is not sent by mail; choose pick-up at a pharmacy.",
             None,
         ),
-        RefillOutcome::Held(Hold::CardNeeded { .. }) => refused(
+        RefillOutcome::Held(Hold::CardNeeded) => refused(
             "card-needed",
             "Mail order needs a payment card on file, even when nothing is charged: the cost \
              share is charged when the order ships. Add one in the portal's Pharmacy section.",

@@ -23,24 +23,34 @@ fn offered(a: &Acting) -> Result<(), WebError> {
     Ok(())
 }
 
-async fn view(a: &Acting, done: Vec<Done>, flash: Option<String>) -> WebResult {
+/// The Pharmacy page: the list, the answers to an order just placed, and a notice.
+async fn view(
+    a: &Acting,
+    status: StatusCode,
+    done: Vec<Done>,
+    flash: Option<(ui::FlashKind, String)>,
+) -> WebResult {
     let list = a.state.pharmacy.medications(&a.caller, &a.patient).await?;
     let svc = a.caller.as_service(&a.patient, "pharmacy: card on file");
     let card = a.state.pharmacy.card_on_file(&svc, &a.patient).await?;
     let mut sh = a.shell(Section::Pharmacy).await;
-    if let Some(f) = flash {
-        sh.flash(ui::FlashKind::Success, f);
+    if let Some((kind, text)) = flash {
+        sh.flash(kind, text);
     }
-    let today = a.state.pharmacy.clock().today();
     Ok(a.html(
-        StatusCode::OK,
-        render::render_list(&sh, &list, card.as_ref(), &done, today),
+        status,
+        render::render_list(&sh, &list, card.as_ref(), &done),
     ))
+}
+
+/// A notice after a change.
+fn done_notice(text: impl Into<String>) -> Option<(ui::FlashKind, String)> {
+    Some((ui::FlashKind::Success, text.into()))
 }
 
 pub(super) async fn list(a: Acting) -> WebResult {
     offered(&a)?;
-    view(&a, Vec::new(), None).await
+    view(&a, StatusCode::OK, Vec::new(), None).await
 }
 
 /// Refill the checked prescriptions; each answered on its own.
@@ -53,16 +63,8 @@ pub(super) async fn refill(a: Acting, Form(f): Form) -> WebResult {
         .take(20)
         .collect();
     if ids.is_empty() {
-        let mut sh = a.shell(Section::Pharmacy).await;
-        sh.flash(ui::FlashKind::Error, a.t("rx.pick-one"));
-        let list = a.state.pharmacy.medications(&a.caller, &a.patient).await?;
-        let svc = a.caller.as_service(&a.patient, "pharmacy: card on file");
-        let card = a.state.pharmacy.card_on_file(&svc, &a.patient).await?;
-        let today = a.state.pharmacy.clock().today();
-        return Ok(a.html(
-            StatusCode::BAD_REQUEST,
-            render::render_list(&sh, &list, card.as_ref(), &[], today),
-        ));
+        let problem = Some((ui::FlashKind::Error, a.t("rx.pick-one").to_owned()));
+        return view(&a, StatusCode::BAD_REQUEST, Vec::new(), problem).await;
     }
     let how = Fulfilment {
         channel: Channel::parse(field(&f, "channel").unwrap_or("pick-up"))
@@ -96,7 +98,7 @@ pub(super) async fn refill(a: Acting, Form(f): Form) -> WebResult {
             Err(e) => return Err(e.into()),
         }
     }
-    view(&a, done, None).await
+    view(&a, StatusCode::OK, done, None).await
 }
 
 pub(super) async fn renew(a: Acting, Form(f): Form) -> WebResult {
@@ -113,7 +115,7 @@ pub(super) async fn renew(a: Acting, Form(f): Form) -> WebResult {
         .map(|d| ui::i18n::fmt_date(a.lang, &d.to_string()))
         .unwrap_or_default();
     let msg = ui::i18n::tf(a.lang, "rx.renewal-sent", &[("name", &r.name), ("by", &by)]);
-    view(&a, Vec::new(), Some(msg)).await
+    view(&a, StatusCode::OK, Vec::new(), done_notice(msg)).await
 }
 
 pub(super) async fn not_taking(a: Acting, Form(f): Form) -> WebResult {
@@ -124,7 +126,13 @@ pub(super) async fn not_taking(a: Acting, Form(f): Form) -> WebResult {
         .pharmacy
         .report_not_taking(&a.caller, id, reason)
         .await?;
-    view(&a, Vec::new(), Some(a.t("rx.not-taking-saved").to_owned())).await
+    view(
+        &a,
+        StatusCode::OK,
+        Vec::new(),
+        done_notice(a.t("rx.not-taking-saved")),
+    )
+    .await
 }
 
 /// What was typed in the "add a medicine" form.
@@ -173,7 +181,7 @@ pub(super) async fn add(a: Acting, Form(f): Form) -> WebResult {
     {
         Ok(_) => {
             let msg = ui::i18n::tf(a.lang, "rx.add.saved", &[("name", &typed.name)]);
-            view(&a, Vec::new(), Some(msg)).await
+            view(&a, StatusCode::OK, Vec::new(), done_notice(msg)).await
         }
         Err(PharmacyError::Invalid(msg)) => {
             let sh = a.shell(Section::Pharmacy).await;
@@ -209,7 +217,7 @@ pub(super) async fn save_card(a: Acting, Form(f): Form) -> WebResult {
                 "rx.card.saved",
                 &[("brand", &c.brand), ("last4", &c.last4)],
             );
-            view(&a, Vec::new(), Some(msg)).await
+            view(&a, StatusCode::OK, Vec::new(), done_notice(msg)).await
         }
         Err(PharmacyError::Invalid(msg)) => {
             let sh = a.shell(Section::Pharmacy).await;

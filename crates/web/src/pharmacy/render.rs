@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use ws_pharmacy::rules::cost::{self, Channel, Cost, DrugBenefits};
 use ws_pharmacy::rules::delivery::{self, Hold};
 use ws_pharmacy::rules::refill::{Answer, ControlledWhy, Pending};
-use ws_pharmacy::service::list::{Med, MedList};
+use ws_pharmacy::service::list::{Med, MedList, Order};
 use ws_pharmacy::service::orders::{BRANDS, Card};
 use ws_pharmacy::service::refills::RefillOutcome;
 
@@ -114,11 +114,7 @@ pub fn done(
             } else {
                 t(lang, "rx.done.already").to_owned()
             });
-            let by_mail = order["extension"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|e| e["valueCode"] == "mail");
+            let by_mail = Order::from_dispense(order).is_some_and(|o| o.channel == "mail");
             if by_mail {
                 let est = delivery::mail_estimate(today);
                 lines.push(tf(
@@ -152,7 +148,7 @@ pub fn done(
             }
             "refused"
         }
-        RefillOutcome::Held(Hold::CardNeeded { .. }) => {
+        RefillOutcome::Held(Hold::CardNeeded) => {
             lines.push(t(lang, "rx.done.card").to_owned());
             "held"
         }
@@ -266,13 +262,7 @@ fn row(lang: Lang, m: &Med) -> Row {
     }
 }
 
-pub fn render_list(
-    shell: &Shell,
-    list: &MedList,
-    card: Option<&Card>,
-    done: &[Done],
-    _today: Date,
-) -> String {
+pub fn render_list(shell: &Shell, list: &MedList, card: Option<&Card>, done: &[Done]) -> String {
     let lang = shell.lang;
     let reported = list
         .reported
