@@ -20,7 +20,7 @@ pub(crate) fn date_years_ago(years: i16, days_after: i64) -> String {
     d.to_string()
 }
 
-fn person(mrn: &str, given: &str, family: &str, birth: &str) -> Value {
+pub(crate) fn person(mrn: &str, given: &str, family: &str, birth: &str) -> Value {
     json!({"resourceType": "Patient",
         "identifier": [{"system": MRN, "value": mrn}],
         "name": [{"use": "official", "family": family, "given": [given]}],

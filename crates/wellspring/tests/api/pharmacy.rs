@@ -16,11 +16,10 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use crate::authz::{PW, date_years_ago, register, session};
+use crate::authz::{date_years_ago, person, register};
 use crate::support::{Resp, TestApp, answer, client_with_token, id_of, match_ids};
 
 const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
-const MRN: &str = "http://wellspring.example/fhir/sid/mrn";
 const TASK_SYSTEM: &str = "urn:wellspring:pharmacy-task";
 /// Not on any list: covered, not controlled.
 const LISINOPRIL: (&str, &str) = ("314076", "lisinopril 10 mg oral tablet");
@@ -40,15 +39,6 @@ fn today() -> Date {
 
 fn days_ago(n: i64) -> Date {
     today().checked_sub(n.days()).unwrap()
-}
-
-/// A Patient a member can register for (MRN, name, birth date).
-fn person(mrn: &str, given: &str, family: &str, birth: &str) -> Value {
-    json!({"resourceType": "Patient",
-        "identifier": [{"system": MRN, "value": mrn}],
-        "name": [{"use": "official", "family": family, "given": [given]}],
-        "birthDate": birth,
-        "address": [{"state": "WA"}]})
 }
 
 /// A prescription for `drug`, written on `authored`, with `refills` refills of a 30-day supply.
@@ -569,85 +559,22 @@ async fn rx_04_05_06_ex_r3_refusals_say_why(app: &TestApp) {
 /// teen (PRX-03) get exactly the answer for `MedicationRequest/does-not-exist`; the member
 /// (portal session), the parent of a child under 13 and a caregiver order with 201.
 async fn refill_privacy_members_proxies_and_strangers(app: &TestApp) {
-    let ana_p = app
-        .create_id(person("MRN-A1", "Ana", "Quiroga", &date_years_ago(40, 0)))
-        .await;
-    let bea_p = app
-        .create_id(person("MRN-B1", "Bea", "Olander", &date_years_ago(50, 0)))
-        .await;
-    let child_p = app
-        .create_id(person("MRN-C1", "Cai", "Quiroga", &date_years_ago(8, 0)))
-        .await;
-    let teen_p = app
-        .create_id(person("MRN-T1", "Teo", "Quiroga", &date_years_ago(15, 0)))
-        .await;
+    // Ana (parent of a child and a teen), Bea, Cy (Bea's caregiver), as in the privacy tests.
+    let people = crate::privacy::people(app).await;
+    let (ana, bea, cy) = (&people.ana, &people.bea, &people.cy);
+    let w = &people.w;
+    let (ana_p, bea_p, child_p, teen_p) = (
+        w.adult.patient.clone(),
+        w.other.patient.clone(),
+        w.child.patient.clone(),
+        w.teen.patient.clone(),
+    );
     let refillable = |p: &str| prescription(p, LISINOPRIL, 3, days_ago(60), None, "active");
     let fills = [(days_ago(25), 30)];
     let ana_mr = rx_with_fills(app, refillable(&ana_p), &fills).await;
     let bea_mr = rx_with_fills(app, refillable(&bea_p), &fills).await;
     let child_mr = rx_with_fills(app, refillable(&child_p), &fills).await;
     let teen_mr = rx_with_fills(app, refillable(&teen_p), &fills).await;
-
-    register(
-        app,
-        "MRN-A1",
-        "Ana",
-        "Quiroga",
-        &date_years_ago(40, 0),
-        "ana@example.org",
-    )
-    .await;
-    register(
-        app,
-        "MRN-B1",
-        "Bea",
-        "Olander",
-        &date_years_ago(50, 0),
-        "bea@example.org",
-    )
-    .await;
-    let account = |email: &'static str| async move {
-        ws_store::identity::account_by_email(&mut app.store.reader().await.unwrap(), email)
-            .await
-            .unwrap()
-            .unwrap()
-    };
-    let ana_acct = account("ana@example.org").await;
-    for kid in [&child_p, &teen_p] {
-        app.identity
-            .record_grant(
-                "staff:test",
-                kid,
-                &ana_acct,
-                ws_identity::rules::proxy::Relationship::Parent,
-                "birth certificate",
-            )
-            .await
-            .unwrap();
-    }
-    app.identity
-        .register_caregiver(
-            "Cy Ward",
-            &date_years_ago(35, 0),
-            "cy@example.org",
-            "206 555 0199",
-            PW,
-            "WA",
-            None,
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    let bea_acct = account("bea@example.org").await;
-    app.identity
-        .invite_caregiver(&bea_acct, "cy@example.org", "Cy Ward")
-        .await
-        .unwrap()
-        .unwrap();
-    app.verify_email("cy@example.org").await;
-    let ana = session(app, "ana@example.org").await;
-    let bea = session(app, "bea@example.org").await;
-    let cy = session(app, "cy@example.org").await;
 
     let before = counts(app, &[&ana_mr, &bea_mr, &child_mr, &teen_mr]).await;
     assert_eq!(before, vec![1, 1, 1, 1]);
@@ -732,7 +659,7 @@ async fn refill_privacy_members_proxies_and_strangers(app: &TestApp) {
         "one order each for Ana, Bea (by her caregiver) and the child; none for the teen"
     );
     // Bea may order her own too: the answer is the order her caregiver placed.
-    let r = refill(app, &bea, &bea_mr, None).await;
+    let r = refill(app, bea, &bea_mr, None).await;
     assert_eq!(r.status, 201, "Bea, her own: {}", r.describe());
     assert!(dispenses(app, &bea_mr).await.contains(&id_of(&r.json())));
 }
@@ -746,52 +673,14 @@ async fn counts(app: &TestApp, mrs: &[&str]) -> Vec<usize> {
     out
 }
 
-/// Register a public SMART app with `scope`, have Ana approve it for `patient`, and exchange
-/// the code; the access token.
+/// A SMART app with `scope`, approved by `account` for `patient` (as `TestApp::authorize_app`
+/// does), and its access token.
 async fn app_token(app: &TestApp, account: &str, scope: &str, patient: &str) -> String {
     let redirect = "http://127.0.0.1:9/callback";
     let verifier = "a-very-long-code-verifier-of-enough-length-0123456789";
-    let scopes: Vec<String> = scope.split(' ').map(str::to_owned).collect();
-    let (cid, _) = app
-        .identity
-        .register_client(
-            "Refill app",
-            &[redirect.to_owned()],
-            &scopes,
-            false,
-            false,
-            "staff:admin",
-        )
-        .await
-        .expect("registering the app")
-        .unwrap_or_else(|e| panic!("an app asking for {scope:?} is refused at registration: {e}"));
-    let req = app
-        .identity
-        .check_authorize(
-            "code",
-            &cid,
-            redirect,
-            scope,
-            "xyz",
-            &ws_identity::secrets::s256(verifier),
-            "S256",
-            &app.fhir_base,
-        )
-        .await
-        .expect("checking the request")
-        .unwrap_or_else(|e| panic!("authorize with {scope:?} refused: {e:?}"));
-    let url = app
-        .identity
-        .approve(account, &req, Some(patient))
-        .await
-        .expect("approving")
-        .expect("approved");
-    let code = url
-        .split("code=")
-        .nth(1)
-        .and_then(|c| c.split('&').next())
-        .expect("a code in the redirect")
-        .to_owned();
+    let (cid, code) = app
+        .authorize_app(account, scope, patient, redirect, verifier)
+        .await;
     app.identity
         .exchange_code(&cid, None, &code, redirect, verifier)
         .await

@@ -10,15 +10,15 @@ use crate::support::{TestApp, answer, bundle};
 
 /// The people of the authz world with accounts: Ana (parent of a child and a teen), Bea (no
 /// relation to Ana), Cy (Bea's caregiver), Teo (the teen).
-struct People {
-    w: World,
-    ana: reqwest::Client,
-    bea: reqwest::Client,
-    cy: reqwest::Client,
-    anon: reqwest::Client,
+pub(crate) struct People {
+    pub(crate) w: World,
+    pub(crate) ana: reqwest::Client,
+    pub(crate) bea: reqwest::Client,
+    pub(crate) cy: reqwest::Client,
+    pub(crate) anon: reqwest::Client,
 }
 
-async fn people(app: &TestApp) -> People {
+pub(crate) async fn people(app: &TestApp) -> People {
     let w = world(app).await;
     register(
         app,
