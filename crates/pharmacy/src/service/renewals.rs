@@ -232,7 +232,13 @@ impl PharmacyService {
     pub async fn mark_reviewed(&self, caller: &Caller, task: &str) -> Result<()> {
         Self::authorize_clinician(caller)?;
         let mut t = self.fhir.read_value(caller, "Task", task).await?;
+        let is_review = t["code"]["coding"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["system"] == TASK_SYSTEM && c["code"] == "med-review");
         let statement = ref_id(&t["focus"], "MedicationStatement")
+            .filter(|_| is_review && t["status"] == "requested")
             .ok_or_else(|| PharmacyError::NotFound(format!("Task/{task}")))?
             .to_owned();
         let now = ws_fhir_service::time::instant(self.clock().now_micros());

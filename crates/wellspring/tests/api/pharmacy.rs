@@ -757,6 +757,207 @@ async fn smart_app_with_dispense_create_scope_orders_a_refill(app: &TestApp) {
     assert_eq!(id_of(&again.json()), order);
 }
 
+fn staff(role: ws_identity::caller::StaffRole, panel: Vec<String>) -> ws_fhir_service::Caller {
+    ws_fhir_service::Caller {
+        actor: "staff:s-1".into(),
+        principal: ws_fhir_service::Principal::Staff {
+            account: "s-1".into(),
+            role,
+            practitioner: Some("pr-1".into()),
+            panel,
+            break_glass: None,
+        },
+        acting_for: None,
+        purpose: None,
+        source: Some("test".into()),
+    }
+}
+
+/// Fulfilment through the service (RX-07, RX-08, SEED-07): mail order needs a card on file
+/// (only brand, last four and expiry are taken); the pharmacists' queue moves an order through
+/// its stages, a smaller quantity at "filled" is a partial fill whose rest is a new order, and
+/// only allowed steps are taken; "not taking" is one report a day with one review task; a
+/// renewal denied needs words and the member sees them; the review action takes review tasks
+/// only.
+async fn fulfilment_card_queue_partial_fill_and_answers(app: &TestApp) {
+    use ws_identity::caller::{Access, StaffRole};
+    use ws_pharmacy::rules::delivery::Hold;
+    use ws_pharmacy::service::refills::{Fulfilment, RefillOutcome};
+    use ws_pharmacy::service::renewals::RenewalAnswer;
+    let svc = ws_pharmacy::PharmacyService::new(app.fhir.clone());
+    let p = app
+        .create_id(person("MRN-F1", "Fay", "Holm", &date_years_ago(50, 0)))
+        .await;
+    let member = crate::records::person(&p, Access::Own);
+    let pharmacist = staff(StaffRole::Pharmacist, vec![]);
+    let clinician = staff(StaffRole::Clinician, vec![p.clone()]);
+    let mr = rx_with_fills(
+        app,
+        prescription(&p, LISINOPRIL, 3, days_ago(60), None, "active"),
+        &[(days_ago(25), 30)],
+    )
+    .await;
+    let mail = Fulfilment {
+        channel: ws_pharmacy::rules::cost::Channel::Mail,
+        ..Fulfilment::default()
+    };
+
+    // RX-08: no card on file, no mail order — nothing ordered.
+    let (_, o) = svc.order_refill(&member, &mr, &mail).await.unwrap();
+    assert!(matches!(o, RefillOutcome::Held(Hold::CardNeeded)), "{o:?}");
+    assert_eq!(dispenses(app, &mr).await.len(), 1);
+    for (brand, last4, exp) in [
+        ("Visa", "42", "04/2099"),
+        ("Diners", "4242", "04/2099"),
+        ("Visa", "4242", "13/2099"),
+        ("Visa", "4242", "01/2001"),
+    ] {
+        let e = svc.save_card(&member, &p, brand, last4, exp).await;
+        assert!(e.is_err(), "{brand} {last4} {exp} accepted");
+    }
+    let card = svc
+        .save_card(&member, &p, "visa", "4242", "4/2099")
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            card.brand.as_str(),
+            card.last4.as_str(),
+            card.expires.as_str()
+        ),
+        ("Visa", "4242", "04/2099")
+    );
+    let (_, o) = svc.order_refill(&member, &mr, &mail).await.unwrap();
+    let RefillOutcome::Ordered { order, created } = o else {
+        panic!("mail order with a card: {o:?}")
+    };
+    assert!(created);
+    let id = id_of(&order);
+
+    // The pharmacists' queue, and only pharmacists reach it.
+    assert!(svc.order_queue(&member).await.is_err());
+    let queue = svc.order_queue(&pharmacist).await.unwrap();
+    let mine = queue
+        .iter()
+        .find(|o| o.id == id)
+        .expect("the order is queued");
+    assert_eq!(
+        (mine.stage.as_str(), mine.channel.as_str()),
+        ("received", "mail")
+    );
+    assert!(
+        svc.advance_order(&pharmacist, &id, "shipped", None)
+            .await
+            .is_err(),
+        "received → shipped skips verifying and filling"
+    );
+    svc.advance_order(&pharmacist, &id, "verified", None)
+        .await
+        .unwrap();
+    assert!(
+        svc.advance_order(&pharmacist, &id, "filled", Some(31.0))
+            .await
+            .is_err(),
+        "more than ordered"
+    );
+    let filled = svc
+        .advance_order(&pharmacist, &id, "filled", Some(10.0))
+        .await
+        .unwrap();
+    assert_eq!(filled.quantity, Some(10.0));
+    assert_eq!(filled.days_supply, 10);
+    let queue = svc.order_queue(&pharmacist).await.unwrap();
+    let rest = queue
+        .iter()
+        .find(|o| o.prescription == mr && o.id != id)
+        .expect("the rest of the partial fill is a new order");
+    assert_eq!(
+        (rest.stage.as_str(), rest.quantity),
+        ("received", Some(20.0))
+    );
+    let rest_id = rest.id.clone();
+    svc.advance_order(&pharmacist, &id, "shipped", None)
+        .await
+        .unwrap();
+    let done = svc
+        .advance_order(&pharmacist, &id, "delivered", None)
+        .await
+        .unwrap();
+    assert_eq!(done.status, "completed");
+    let stored = app.get(&format!("/MedicationDispense/{id}")).await.json();
+    assert!(stored["whenHandedOver"].is_string(), "{stored}");
+    // The rest is still open: asking again answers with it, nothing new.
+    let before = dispenses(app, &mr).await.len();
+    let (_, o) = svc
+        .order_refill(&member, &mr, &Fulfilment::default())
+        .await
+        .unwrap();
+    let RefillOutcome::Ordered { order, created } = o else {
+        panic!("{o:?}")
+    };
+    assert!(!created);
+    assert_eq!(id_of(&order), rest_id);
+    assert_eq!(dispenses(app, &mr).await.len(), before);
+
+    // "Not taking": one report a day, one review task; the prescription is unchanged.
+    let a = svc
+        .report_not_taking(&member, &mr, "makes me dizzy")
+        .await
+        .unwrap();
+    let b = svc.report_not_taking(&member, &mr, "").await.unwrap();
+    assert_eq!(a, b);
+    let reviews = svc.review_queue(&clinician).await.unwrap();
+    assert_eq!(reviews.iter().filter(|r| r.statement == a).count(), 1);
+    assert_eq!(
+        app.get(&format!("/MedicationRequest/{mr}")).await.json()["status"],
+        "active"
+    );
+    let list = svc.medications(&member, &p).await.unwrap();
+    assert!(
+        list.current
+            .iter()
+            .any(|m| m.id == mr && m.not_taking.is_some())
+    );
+
+    // A renewal denied: words are needed, and the member sees them.
+    let renewal = svc.request_renewal(&member, &mr, None).await.unwrap();
+    let empty = RenewalAnswer::Deny {
+        message: " ".into(),
+    };
+    assert!(
+        svc.answer_renewal(&clinician, &renewal.id, &empty)
+            .await
+            .is_err()
+    );
+    let deny = RenewalAnswer::Deny {
+        message: "Please book a blood pressure check first.".into(),
+    };
+    svc.answer_renewal(&clinician, &renewal.id, &deny)
+        .await
+        .unwrap();
+    let list = svc.medications(&member, &p).await.unwrap();
+    let r = list
+        .current
+        .iter()
+        .chain(&list.past)
+        .find(|m| m.id == mr)
+        .and_then(|m| m.renewal.clone())
+        .expect("the renewal on the list");
+    assert_eq!(r.outcome.as_deref(), Some("denied"));
+    assert_eq!(
+        r.message.as_deref(),
+        Some("Please book a blood pressure check first.")
+    );
+    // "Mark reviewed" takes the review tasks only.
+    assert!(svc.mark_reviewed(&clinician, &renewal.id).await.is_err());
+    let task = &reviews.iter().find(|r| r.statement == a).unwrap().task;
+    svc.mark_reviewed(&clinician, task).await.unwrap();
+    assert!(
+        svc.mark_reviewed(&clinician, task).await.is_err(),
+        "reviewed once"
+    );
+}
+
 both!(
     rx_01_refill_is_ordered_once_and_a_repeat_answers_the_same_order,
     rx_01_twenty_simultaneous_refills_make_one_order,
@@ -764,4 +965,5 @@ both!(
     rx_04_05_06_ex_r3_refusals_say_why,
     refill_privacy_members_proxies_and_strangers,
     smart_app_with_dispense_create_scope_orders_a_refill,
+    fulfilment_card_queue_partial_fill_and_answers,
 );

@@ -374,7 +374,10 @@ fn import_hl7_file_writes_acks_beside_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn person(patient: &str, access: ws_identity::caller::Access) -> ws_fhir_service::Caller {
+pub(crate) fn person(
+    patient: &str,
+    access: ws_identity::caller::Access,
+) -> ws_fhir_service::Caller {
     ws_fhir_service::Caller {
         actor: "account:a1".into(),
         principal: ws_fhir_service::Principal::Person {
