@@ -619,6 +619,39 @@ async fn refill_privacy_members_proxies_and_strangers(app: &TestApp) {
         assert_eq!(h.0, 404, "{who}: {h:?}");
         assert_eq!(h, m, "{who}: differs from the answer for a missing id");
     }
+    // The portal's forms, as Bea about Ana's prescription: the renewal and "not taking" answer
+    // the not-found page a missing prescription gets; a refill of it is "not on this list".
+    let (st, html) = crate::identity::page(bea, &format!("{}/pharmacy", app.base)).await;
+    assert_eq!(st, 200, "{html}");
+    let csrf = crate::identity::csrf_of(&html);
+    for path in ["/pharmacy/renew", "/pharmacy/not-taking"] {
+        let url = format!("{}{path}", app.base);
+        let hidden =
+            crate::identity::post_form(bea, &url, &[("csrf", &csrf), ("rx", &ana_mr)]).await;
+        let missing =
+            crate::identity::post_form(bea, &url, &[("csrf", &csrf), ("rx", MISSING)]).await;
+        assert_eq!(
+            (hidden.status().as_u16(), missing.status().as_u16()),
+            (404, 404),
+            "{path} about another member's prescription"
+        );
+    }
+    let r = crate::identity::post_form(
+        bea,
+        &format!("{}/pharmacy/refill", app.base),
+        &[("csrf", &csrf), ("rx", &ana_mr), ("channel", "pick-up")],
+    )
+    .await;
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains("A prescription that is not on this list"),
+        "{text}"
+    );
+    assert!(!text.contains("Ordered."), "nothing ordered: {text}");
+    assert!(
+        renewals(app, &ana_mr).await.is_empty(),
+        "no renewal filed for Ana by Bea"
+    );
     assert_eq!(
         counts(app, &[&ana_mr, &bea_mr, &child_mr, &teen_mr]).await,
         before,
