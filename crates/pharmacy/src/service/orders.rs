@@ -193,13 +193,14 @@ impl PharmacyService {
     /// The pharmacists' queue: open orders, oldest first.
     pub async fn order_queue(&self, caller: &Caller) -> Result<Vec<Order>> {
         Self::authorize_pharmacist(caller)?;
-        let mut out: Vec<Order> = Vec::new();
-        for status in ["in-progress", "preparation", "on-hold"] {
-            let found = self
-                .search(caller, "MedicationDispense", &[("status", status)])
-                .await?;
-            out.extend(found.iter().filter_map(Order::from_dispense));
-        }
+        let open = self
+            .search(
+                caller,
+                "MedicationDispense",
+                &[("status", "in-progress,preparation,on-hold")],
+            )
+            .await?;
+        let mut out: Vec<Order> = open.iter().filter_map(Order::from_dispense).collect();
         out.sort_by(|a, b| (a.ordered, &a.id).cmp(&(b.ordered, &b.id)));
         Ok(out)
     }
