@@ -154,6 +154,28 @@ impl PharmacyService {
         Ok(self.fhir.search_resources(caller, ty, &pairs, 1000).await?)
     }
 
+    /// Prescription `id` as `caller` sees it (a hidden one answers as a missing one), once the
+    /// caller may act on its patient's medicines ([`Self::authorize`]): the prescription, its
+    /// patient, and the service caller for the writes that follow, audited under the caller's
+    /// name with `purpose`.
+    pub(crate) async fn prescription_for(
+        &self,
+        caller: &Caller,
+        id: &str,
+        purpose: &str,
+    ) -> Result<(Value, String, Caller)> {
+        let mr = self
+            .fhir
+            .read_value(caller, "MedicationRequest", id)
+            .await?;
+        let patient = ref_id(&mr["subject"], "Patient")
+            .ok_or_else(|| PharmacyError::NotFound(format!("MedicationRequest/{id}")))?
+            .to_owned();
+        Self::authorize(caller, &patient)?;
+        let svc = caller.as_service(&patient, purpose);
+        Ok((mr, patient, svc))
+    }
+
     /// Create `value` under the deterministic `id`, once: the stored resource, and whether
     /// this call created it (`false`: another request made it first, and that one is the
     /// answer).

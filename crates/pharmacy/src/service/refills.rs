@@ -11,7 +11,7 @@ use ws_fhir_service::Caller;
 use super::list::{Med, Renewal, facts, med_name};
 use super::{
     EXT_CHANNEL, EXT_ORDERED, EXT_STAGE, PharmacyError, PharmacyService, Result, TASK_SYSTEM,
-    item_id, ref_id,
+    item_id,
 };
 use crate::rules::cost::Channel;
 use crate::rules::delivery::{self, Hold};
@@ -62,15 +62,9 @@ impl PharmacyService {
         how: &Fulfilment,
     ) -> Result<(Med, RefillOutcome)> {
         // The caller must see the prescription: a hidden one answers as a missing one.
-        let mr = self
-            .fhir
-            .read_value(caller, "MedicationRequest", id)
+        let (mr, patient, svc) = self
+            .prescription_for(caller, id, "pharmacy: refill")
             .await?;
-        let patient = ref_id(&mr["subject"], "Patient")
-            .ok_or_else(|| PharmacyError::NotFound(format!("MedicationRequest/{id}")))?
-            .to_owned();
-        Self::authorize(caller, &patient)?;
-        let svc = caller.as_service(&patient, "pharmacy: refill");
         let prescription = format!("MedicationRequest/{id}");
         let dispenses = self
             .search(
@@ -273,15 +267,9 @@ impl PharmacyService {
         id: &str,
         note: Option<&str>,
     ) -> Result<Renewal> {
-        let mr = self
-            .fhir
-            .read_value(caller, "MedicationRequest", id)
+        let (mr, patient, svc) = self
+            .prescription_for(caller, id, "pharmacy: renewal request")
             .await?;
-        let patient = ref_id(&mr["subject"], "Patient")
-            .ok_or_else(|| PharmacyError::NotFound(format!("MedicationRequest/{id}")))?
-            .to_owned();
-        Self::authorize(caller, &patient)?;
-        let svc = caller.as_service(&patient, "pharmacy: renewal request");
         let tasks = self
             .search(
                 &svc,

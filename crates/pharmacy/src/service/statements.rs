@@ -8,7 +8,7 @@ use ws_fhir_service::Caller;
 
 use super::json_body;
 use super::list::med_name;
-use super::{PharmacyError, PharmacyService, Result, TASK_SYSTEM, item_id, ref_id};
+use super::{PharmacyError, PharmacyService, Result, TASK_SYSTEM, item_id};
 
 /// Set on a statement once a clinician reviewed it (valueDateTime: when).
 pub const EXT_REVIEWED: &str = "urn:wellspring:fhir:reviewed";
@@ -80,15 +80,9 @@ impl PharmacyService {
         id: &str,
         reason: &str,
     ) -> Result<String> {
-        let mr = self
-            .fhir
-            .read_value(caller, "MedicationRequest", id)
+        let (mr, patient, svc) = self
+            .prescription_for(caller, id, "pharmacy: not taking")
             .await?;
-        let patient = ref_id(&mr["subject"], "Patient")
-            .ok_or_else(|| PharmacyError::NotFound(format!("MedicationRequest/{id}")))?
-            .to_owned();
-        Self::authorize(caller, &patient)?;
-        let svc = caller.as_service(&patient, "pharmacy: not taking");
         let today = self.clock().today();
         let mut st = json!({
             "resourceType": "MedicationStatement",

@@ -12,7 +12,7 @@ use ws_pharmacy::service::refills::RefillOutcome;
 
 use crate::portal::Lang;
 use crate::portal::i18n::{fmt_date, t, tf};
-use crate::portal::pages::{page_title, render};
+use crate::portal::pages::{Input, page_title, render};
 use crate::portal::views::{FieldError, Shell};
 
 fn date(lang: Lang, d: Date) -> String {
@@ -307,26 +307,23 @@ pub fn render_list(shell: &Shell, list: &MedList, card: Option<&Card>, done: &[D
 struct AddPage<'a> {
     shell: &'a Shell,
     page_title: String,
-    typed: &'a super::pages::Typed,
     errors: &'a [FieldError],
-}
-
-impl AddPage<'_> {
-    fn error(&self, id: &str) -> String {
-        self.errors
-            .iter()
-            .find(|e| e.field == id)
-            .map(|e| e.message.clone())
-            .unwrap_or_default()
-    }
+    name: Input,
+    dose: Input,
+    otc: bool,
 }
 
 pub fn render_add(shell: &Shell, typed: &super::pages::Typed, errors: &[FieldError]) -> String {
+    let lang = shell.lang;
     render(&AddPage {
         shell,
-        page_title: page_title(shell, t(shell.lang, "rx.add.title"), !errors.is_empty()),
-        typed,
+        page_title: page_title(shell, t(lang, "rx.add.title"), !errors.is_empty()),
         errors,
+        name: Input::new(lang, errors, "name", "rx.add.name", "text").value(&typed.name),
+        dose: Input::new(lang, errors, "dose", "rx.add.dose", "text")
+            .value(&typed.dose)
+            .hint(t(lang, "rx.add.dose-hint")),
+        otc: typed.otc,
     })
 }
 
@@ -337,23 +334,22 @@ struct CardPage<'a> {
     page_title: String,
     brands: &'static [&'static str],
     errors: &'a [FieldError],
-}
-
-impl CardPage<'_> {
-    fn error(&self, id: &str) -> String {
-        self.errors
-            .iter()
-            .find(|e| e.field == id)
-            .map(|e| e.message.clone())
-            .unwrap_or_default()
-    }
+    last4: Input,
+    expires: Input,
 }
 
 pub fn render_card(shell: &Shell, errors: &[FieldError]) -> String {
+    let lang = shell.lang;
     render(&CardPage {
         shell,
-        page_title: page_title(shell, t(shell.lang, "rx.card.title"), !errors.is_empty()),
+        page_title: page_title(shell, t(lang, "rx.card.title"), !errors.is_empty()),
         brands: BRANDS,
         errors,
+        last4: Input::new(lang, errors, "last4", "rx.card.last4", "text")
+            .inputmode("numeric")
+            .autocomplete("off"),
+        expires: Input::new(lang, errors, "expires", "rx.card.expires", "text")
+            .autocomplete("cc-exp")
+            .hint(t(lang, "rx.card.expires-hint")),
     })
 }
