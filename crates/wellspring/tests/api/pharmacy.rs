@@ -991,9 +991,64 @@ async fn fulfilment_card_queue_partial_fill_and_answers(app: &TestApp) {
     );
 }
 
+/// Two proxies at once (the "two proxies press Refill together"): both parents of a
+/// child send `$refill` for the same prescription at the same moment, several times over;
+/// every answer is 201 with one and the same order, and one dispense is stored.
+async fn rx_01_two_proxies_at_once_make_one_order(app: &TestApp) {
+    let people = crate::privacy::people(app).await;
+    let child = people.w.child.patient.clone();
+    // Bea is the child's other parent here.
+    let bea = ws_store::identity::account_by_email(
+        &mut app.store.reader().await.unwrap(),
+        "bea@example.org",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    app.identity
+        .record_grant(
+            "staff:test",
+            &child,
+            &bea,
+            ws_identity::rules::proxy::Relationship::Parent,
+            "birth certificate",
+        )
+        .await
+        .unwrap();
+    let mr = rx_with_fills(
+        app,
+        prescription(&child, LISINOPRIL, 3, days_ago(60), None, "active"),
+        &[(days_ago(25), 30)],
+    )
+    .await;
+    let before = dispenses(app, &mr).await.len();
+    let body = pick_up();
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let (a, b) = tokio::join!(
+            refill(app, &people.ana, &mr, Some(&body)),
+            refill(app, &people.bea, &mr, Some(&body)),
+        );
+        assert_eq!(
+            (a.status, b.status),
+            (201, 201),
+            "{} / {}",
+            a.describe(),
+            b.describe()
+        );
+        ids.push(id_of(&a.json()));
+        ids.push(id_of(&b.json()));
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one order for both parents: {ids:?}");
+    assert_eq!(dispenses(app, &mr).await.len(), before + 1);
+}
+
 both!(
     rx_01_refill_is_ordered_once_and_a_repeat_answers_the_same_order,
     rx_01_twenty_simultaneous_refills_make_one_order,
+    rx_01_two_proxies_at_once_make_one_order,
     ex_r1_rx_05_refills_open_on_the_first_allowed_day,
     rx_04_05_06_ex_r3_refusals_say_why,
     refill_privacy_members_proxies_and_strangers,
