@@ -675,6 +675,21 @@ fn restrict_has(caller: &Caller, filters: &mut [Filter]) {
                 };
                 **inner = Filter::AnyOf(group);
             }
+            // A chain reads the target type: only what the caller may search there counts.
+            Filter::Chain {
+                target_type, inner, ..
+            } => {
+                restrict_has(caller, std::slice::from_mut(inner.as_mut()));
+                let group = match search_restriction(caller, target_type, &[]) {
+                    Ok(extra) => {
+                        let mut g = vec![(**inner).clone()];
+                        g.extend(extra);
+                        vec![g]
+                    }
+                    Err(_) => Vec::new(),
+                };
+                **inner = Filter::AnyOf(group);
+            }
             Filter::Not(inner) => restrict_has(caller, std::slice::from_mut(inner.as_mut())),
             Filter::AnyOf(groups) => {
                 for g in groups.iter_mut() {

@@ -6,7 +6,7 @@
 //! versions — but reads the current versions with one query per type, builds the writes on every
 //! core, and stores them with one multi-row write and one audit insert. Everything else
 //! (deletes, reads, searches, `If-Match`, conditional creates that matched, the same resource
-//! twice) takes the entry-by-entry path.
+//! twice, a type a write guard watches) takes the entry-by-entry path.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -138,6 +138,17 @@ impl Fhir {
         entries: &[Entry],
         preassigned: &[Option<(String, bool)>],
     ) -> Result<Option<Vec<Value>>, FhirError> {
+        // A type a write guard watches (a booked slot, a doctor's panel) goes entry by entry,
+        // so its invariant is checked in this transaction like on every other path.
+        if entries.iter().any(|e| {
+            e.resource
+                .as_ref()
+                .and_then(|r| r.get("resourceType"))
+                .and_then(Value::as_str)
+                .is_some_and(|t| self.guards.iter().any(|g| g.watches(t)))
+        }) {
+            return Ok(None);
+        }
         let Some(planned) = plan(entries, preassigned)? else {
             return Ok(None);
         };
@@ -315,6 +326,33 @@ impl Fhir {
             entry,
             now,
         } = built;
+        // Guarded types (a patient's personal doctor, a booked slot) are checked here, in the
+        // writing transaction, against what is stored now.
+        for (i, w) in writes.iter().enumerate() {
+            if !self.guards.iter().any(|g| g.watches(&w.res_type)) {
+                continue;
+            }
+            let before = crate::guards::Facts::new(tx, now)
+                .read(&w.res_type, &w.id)
+                .await?
+                .map(|(v, _)| v.to_string());
+            let kind = if created[i] {
+                crate::guards::ChangeKind::Create
+            } else {
+                crate::guards::ChangeKind::Update
+            };
+            self.run_guards(
+                tx,
+                caller,
+                kind,
+                &w.res_type,
+                &w.id,
+                before.as_deref(),
+                w.content.as_deref(),
+            )
+            .await
+            .map_err(|err| at_entry(err, entry[i]))?;
+        }
         let outcomes = tx.put_many(&writes).await.map_err(|e| {
             let entry = match &e {
                 ws_store::StoreError::VersionConflict { res_type, id, .. } => writes

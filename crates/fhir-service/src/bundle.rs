@@ -190,6 +190,31 @@ impl Fhir {
         res
     }
 
+    /// How many resources match a search, under the caller's authorization (no content is
+    /// read or returned; a count reveals no more than the caller could list).
+    pub async fn search_count(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        pairs: &[(String, String)],
+    ) -> Result<i64, FhirError> {
+        let res = async {
+            self.gate(caller, res_type)?;
+            let mut parsed = parse_search(res_type, pairs, false)?;
+            parsed.query.count = 0;
+            parsed.query.want_total = true;
+            let mut conn = self.db.snapshot().await?;
+            let page = conn.search(caller, pairs, &parsed.query).await?;
+            conn.commit().await?;
+            Ok(page.total.unwrap_or(0))
+        }
+        .await;
+        if let Err(e) = &res {
+            self.audit_failure(caller, "search", Some(res_type), None, e);
+        }
+        res
+    }
+
     async fn collect_includes(
         &self,
         conn: &mut Tx,

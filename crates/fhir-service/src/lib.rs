@@ -9,7 +9,9 @@ mod access;
 mod batched;
 pub mod bulk;
 pub mod bundle;
+pub mod calendar;
 pub mod capability;
+pub mod guards;
 mod ops;
 pub mod query;
 pub mod time;
@@ -176,6 +178,8 @@ pub struct Fhir {
     pub export_dir: std::path::PathBuf,
     /// Where "now" comes from (`meta.lastUpdated`, audit times, export jobs).
     clock: Clock,
+    /// Capabilities' invariants on writes ([`guards`]).
+    guards: guards::Guards,
 }
 
 impl Fhir {
@@ -191,7 +195,17 @@ impl Fhir {
             base_url: base_url.trim_end_matches('/').to_owned(),
             export_dir,
             clock: Clock::system(),
+            guards: std::sync::Arc::new(Vec::new()),
         }
+    }
+
+    /// The same service with one more write guard (a capability's invariants on its types).
+    #[must_use]
+    pub fn with_guard(mut self, guard: std::sync::Arc<dyn guards::WriteGuard>) -> Fhir {
+        let mut list: Vec<_> = self.guards.iter().cloned().collect();
+        list.push(guard);
+        self.guards = std::sync::Arc::new(list);
+        self
     }
 
     /// The same service on another clock (tests use a fixed one).

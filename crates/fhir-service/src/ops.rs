@@ -7,6 +7,7 @@ use ws_identity::rules::policy::Action;
 use ws_store::{StoreError, StoredResource, Write};
 
 use crate::access::Tx;
+use crate::guards::{Change, ChangeKind, Facts};
 
 use crate::{Fhir, FhirError, time};
 
@@ -259,6 +260,75 @@ pub(crate) fn conflict_to_error(e: StoreError, if_match: bool) -> FhirError {
 }
 
 impl Fhir {
+    /// Ask every guard watching `res_type` about this write; write the companion updates they
+    /// ask for in the same transaction, each at the version the guard read.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn run_guards(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: ChangeKind,
+        res_type: &str,
+        id: &str,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> Result<(), FhirError> {
+        if !self.guards.iter().any(|g| g.watches(res_type)) {
+            return Ok(());
+        }
+        let parse = |s: Option<&str>| -> Result<Option<Value>, FhirError> {
+            s.map(|s| {
+                serde_json::from_str(s)
+                    .map_err(|e| FhirError::bad(IssueCode::Exception, e.to_string()))
+            })
+            .transpose()
+        };
+        let (before, after) = (parse(before)?, parse(after)?);
+        let change = Change {
+            kind,
+            res_type,
+            id,
+            before: before.as_ref(),
+            after: after.as_ref(),
+        };
+        let now = self.clock.now_micros();
+        for guard in self.guards.iter().filter(|g| g.watches(res_type)) {
+            let companions = {
+                let mut facts = Facts::new(tx, now);
+                guard.check(&mut facts, caller, change).await?
+            };
+            for c in companions {
+                let c_type = type_of(&c.value);
+                let c_id = c
+                    .value
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let (write, _) = build_write(c.value, &c_type, &c_id, Some(c.version), now)?;
+                let system = Caller::system();
+                let u = crate::access::Unrestricted::of(&system).ok_or_else(|| {
+                    FhirError::bad(IssueCode::Exception, "system caller not available")
+                })?;
+                let write = crate::access::Checked::unrestricted(&u, write);
+                tx.put(&write)
+                    .await
+                    .map_err(|e| conflict_to_error(e, false))?;
+                tx.append_audit(&[caller.record(
+                    now,
+                    "update",
+                    Some(&c_type),
+                    Some(&c_id),
+                    write.index.compartment.as_deref(),
+                    "success",
+                    Some(format!("follows from the write of {res_type}/{id}")),
+                )])
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Record a failed attempt (the transaction that failed recorded nothing).
     pub fn audit_failure(
         &self,
@@ -416,6 +486,16 @@ impl Fhir {
         let now = self.clock.now_micros();
         let (write, content) = build_write(value, &res_type, &id, None, now)?;
         let write = self.check_content(caller, Action::Create, &res_type, &id, write, &content)?;
+        self.run_guards(
+            tx,
+            caller,
+            ChangeKind::Create,
+            &res_type,
+            &id,
+            None,
+            Some(&content),
+        )
+        .await?;
         let out = tx
             .put(&write)
             .await
@@ -653,6 +733,17 @@ impl Fhir {
             Action::Update
         };
         let write = self.check_content(caller, action, res_type, id, write, &content)?;
+        let before = current
+            .as_ref()
+            .filter(|c| !c.deleted)
+            .and_then(|c| c.content.as_deref());
+        let kind = if created {
+            ChangeKind::Create
+        } else {
+            ChangeKind::Update
+        };
+        self.run_guards(tx, caller, kind, res_type, id, before, Some(&content))
+            .await?;
         let out = tx
             .put(&write)
             .await
@@ -829,6 +920,16 @@ impl Fhir {
         let comp = Some(current.compartment.clone()).filter(|c| !c.is_empty());
         let now = self.clock.now_micros();
         let write = crate::access::tombstone(caller, &current, now)?;
+        self.run_guards(
+            tx,
+            caller,
+            ChangeKind::Delete,
+            res_type,
+            id,
+            current.content.as_deref(),
+            None,
+        )
+        .await?;
         let out = tx
             .put(&write)
             .await

@@ -183,6 +183,51 @@ fn param_filter(res_type: &str, key: &str, value: &str) -> Result<Option<Filter>
         }
         _ => {}
     }
+    // A chained parameter: `schedule.actor=Practitioner/1`, `subject:Patient.name=x`.
+    if let Some((head, rest)) = key.split_once('.') {
+        let (ref_name, ref_type) = match head.split_once(':') {
+            Some((n, t)) => (n, Some(t)),
+            None => (head, None),
+        };
+        let def = search_params::lookup(res_type, ref_name)
+            .filter(|d| d.kind == ParamType::Reference)
+            .ok_or_else(|| {
+                bad_param(
+                    key,
+                    format!("{res_type} has no reference parameter '{ref_name}' to chain from"),
+                )
+            })?;
+        let target = match (ref_type, def.targets) {
+            (Some(t), targets)
+                if validate::is_resource_type(t)
+                    && (targets.is_empty() || targets.contains(&t)) =>
+            {
+                t
+            }
+            (Some(t), _) => {
+                return Err(bad_param(
+                    key,
+                    format!("'{t}' is not a target of {res_type}:{ref_name}"),
+                ));
+            }
+            (None, [one]) => *one,
+            (None, _) => {
+                return Err(bad_param(
+                    key,
+                    format!(
+                        "{res_type}:{ref_name} may refer to several types; name one, as in {ref_name}:Type.{rest}"
+                    ),
+                ));
+            }
+        };
+        let inner = param_filter(target, rest, value)?
+            .ok_or_else(|| bad_param(key, format!("{target} has no search parameter '{rest}'")))?;
+        return Ok(Some(Filter::Chain {
+            ref_param: def.name.to_owned(),
+            target_type: target.to_owned(),
+            inner: Box::new(inner),
+        }));
+    }
     // Practitioner?specialty= is answered through PractitionerRole (R4 keeps specialty there).
     if res_type == "Practitioner" && name == "specialty" {
         let inner = param_filter("PractitionerRole", key, value)?;

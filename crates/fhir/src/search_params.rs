@@ -156,6 +156,15 @@ static DEFS: &[SearchParamDef] = &[
     p!("ExplanationOfBenefit", "patient", Reference, ["patient"], ["Patient"], "The reference to the patient"),
     p!("ExplanationOfBenefit", "provider", Reference, ["provider"], "The reference to the provider"),
     p!("ExplanationOfBenefit", "status", Token, ["status"], "Status of the instance"),
+    // HealthcareService (the directory's services, PDEX Plan-Net)
+    p!("HealthcareService", "active", Token, ["active"], "The Healthcare Service is currently marked as active"),
+    p!("HealthcareService", "identifier", Token, ["identifier"], "External identifiers for this item"),
+    p!("HealthcareService", "location", Reference, ["location"], ["Location"], "The location of the Healthcare Service"),
+    p!("HealthcareService", "name", String, ["name"], "A portion of the Healthcare service name"),
+    p!("HealthcareService", "organization", Reference, ["providedBy"], ["Organization"], "The organization that provides this Healthcare Service"),
+    p!("HealthcareService", "service-category", Token, ["category"], "Service Category of the Healthcare Service"),
+    p!("HealthcareService", "service-type", Token, ["type"], "The type of service provided by this healthcare service"),
+    p!("HealthcareService", "specialty", Token, ["specialty"], "The specialty of the service provided by this healthcare service"),
     // Immunization
     p!("Immunization", "date", Date, ["occurrence[x]"], "Vaccination administration date"),
     p!("Immunization", "identifier", Token, ["identifier"], "Business identifier"),
@@ -251,6 +260,7 @@ static DEFS: &[SearchParamDef] = &[
     p!("Practitioner", "gender", Token, ["gender"], "Gender of the practitioner"),
     p!("Practitioner", "given", String, ["name.given"], "A portion of a given name"),
     p!("Practitioner", "identifier", Token, ["identifier"], "A practitioner's identifier"),
+    p!("Practitioner", "communication", Token, ["communication"], "One of the languages that the practitioner can communicate with"),
     p!("Practitioner", "name", String, ["name"], "A portion of any name part"),
     // PractitionerRole
     p!("PractitionerRole", "active", Token, ["active"], "Whether this role record is active"),
@@ -278,10 +288,12 @@ static DEFS: &[SearchParamDef] = &[
     p!("Schedule", "date", Date, ["planningHorizon"], "Search for schedules with slots in this period"),
     p!("Schedule", "identifier", Token, ["identifier"], "A schedule identifier"),
     p!("Schedule", "service-type", Token, ["serviceType"], "The type of appointments that can be booked"),
+    p!("Schedule", "specialty", Token, ["specialty"], "Type of specialty needed"),
     // Slot
     p!("Slot", "identifier", Token, ["identifier"], "A slot identifier"),
     p!("Slot", "schedule", Reference, ["schedule"], ["Schedule"], "The schedule this slot belongs to"),
     p!("Slot", "service-type", Token, ["serviceType"], "The type of appointments that can be booked"),
+    p!("Slot", "specialty", Token, ["specialty"], "The specialty of a practitioner that would be required to perform the service requested in this appointment"),
     p!("Slot", "start", Date, ["start"], "Slot start date/time"),
     p!("Slot", "status", Token, ["status"], "busy | free | busy-unavailable | busy-tentative | entered-in-error"),
     // Task (staff work items, members' requests about their record)

@@ -39,6 +39,12 @@ pub fn random_token() -> Secret {
     Secret(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
 }
 
+/// A six-digit code to prove a phone number (sent by text).
+pub fn six_digits() -> Secret {
+    let b = random_bytes::<8>();
+    Secret(format!("{:06}", u64::from_le_bytes(b) % 1_000_000))
+}
+
 /// SHA-256 in hex: how tokens, codes and session ids are stored.
 pub fn token_hash(token: &str) -> String {
     hex(&sha2::Sha256::digest(token.as_bytes()))

@@ -7,6 +7,7 @@ mod db;
 pub mod identity;
 pub mod resources;
 pub mod search;
+pub mod texts;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -73,6 +73,13 @@ pub enum Filter {
         ref_param: String,
         inner: Box<Filter>,
     },
+    /// A chained parameter (`schedule.actor=Practitioner/1`): resources whose `ref_param`
+    /// refers to a `target_type` resource matching `inner`.
+    Chain {
+        ref_param: String,
+        target_type: String,
+        inner: Box<Filter>,
+    },
     /// Only resources in this patient's compartment.
     Compartment(String),
     /// Only resources in one of these patients' compartments (authorization).
@@ -244,7 +251,7 @@ fn rank(f: &Filter) -> u8 {
             _ => 5,
         },
         Filter::Compartments(_) => 2,
-        Filter::Has { .. } => 3,
+        Filter::Has { .. } | Filter::Chain { .. } => 3,
         Filter::LastUpdated(_) => 6,
         Filter::Not(_) => 7,
         Filter::AnyOf(_) => 8,
@@ -421,6 +428,21 @@ fn filter_sql(sql: &mut Sql, res_type: &str, f: &Filter, alias: &str, correlated
                  AND h.target_type = {tt} AND h.res_id IN (SELECT s.id FROM resources s WHERE s.res_type = {st} AND s.deleted = FALSE AND {inner_sql}))"
             )
         }
+        Filter::Chain {
+            ref_param,
+            target_type,
+            inner,
+        } => {
+            let rt = sql.bind(res_type);
+            let rp = sql.bind(ref_param.as_str());
+            let tt = sql.bind(target_type.as_str());
+            let tt2 = sql.bind(target_type.as_str());
+            let inner_sql = filter_sql(sql, target_type, inner, "t", false);
+            format!(
+                "{alias}.id IN (SELECT c.res_id FROM idx_reference c WHERE c.res_type = {rt} AND c.param = {rp} \
+                 AND c.target_type = {tt} AND c.target_id IN (SELECT t.id FROM resources t WHERE t.res_type = {tt2} AND t.deleted = FALSE AND {inner_sql}))"
+            )
+        }
     }
 }
 
@@ -433,7 +455,10 @@ fn where_clause(sql: &mut Sql, q: &SearchQuery) -> String {
     for f in ordered {
         let correlated = have_driver && matches!(f, Filter::Param { .. });
         parts.push(filter_sql(sql, &q.res_type, f, "r", correlated));
-        have_driver |= matches!(f, Filter::Id(_) | Filter::Param { .. } | Filter::Has { .. });
+        have_driver |= matches!(
+            f,
+            Filter::Id(_) | Filter::Param { .. } | Filter::Has { .. } | Filter::Chain { .. }
+        );
     }
     parts.join(" AND ")
 }

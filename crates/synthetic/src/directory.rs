@@ -1271,6 +1271,7 @@ pub fn clinician_resources(
             "serviceType": [cc(&format!("{WS_CS}/service-type"), c.specialty.service().describe().0, c.specialty.service().describe().1)],
             "specialty": [cc(SNOMED, sct, sct_display)],
             "actor": [
+                {"reference": format!("Practitioner/{}", c.practitioner_id), "display": c.display},
                 {"reference": format!("PractitionerRole/{}", c.role_id), "display": c.display},
                 {"reference": format!("Location/{}", site.map_or("", |s| s.loc_id.as_str()))}
             ],

@@ -7,6 +7,7 @@ mod oauth;
 mod oidc;
 mod outbox;
 mod proxy_grants;
+pub mod texts;
 
 use std::sync::Arc;
 
