@@ -550,7 +550,36 @@ impl Fhir {
             })?;
             let mut tx = self.db.begin().await?;
             let writes = self.versioned_writes(tx.raw(&u), &items, now).await?;
-            tx.raw(&u).put_many(&writes).await?;
+            // Types a write guard watches (appointments taking slots, personal doctors) are
+            // written after the rest of the segment, each through its guard in this
+            // transaction: a booked Appointment takes a free Slot loaded beside it, and one that
+            // names a taken slot is rejected like any other bad line.
+            let (guarded, plain): (Vec<&Write>, Vec<&Write>) = writes
+                .iter()
+                .partition(|w| self.guards.iter().any(|g| g.watches(&w.res_type)));
+            tx.raw(&u).put_many(&plain).await?;
+            for w in guarded {
+                let before = crate::guards::Facts::new(&mut tx, now)
+                    .read(&w.res_type, &w.id)
+                    .await?
+                    .map(|(v, _)| v.to_string());
+                let kind = if w.prev_version.is_none() {
+                    crate::guards::ChangeKind::Create
+                } else {
+                    crate::guards::ChangeKind::Update
+                };
+                self.run_guards(
+                    &mut tx,
+                    caller,
+                    kind,
+                    &w.res_type,
+                    &w.id,
+                    before.as_deref(),
+                    w.content.as_deref(),
+                )
+                .await?;
+                tx.raw(&u).put_many(std::slice::from_ref(w)).await?;
+            }
             let mut per_comp: HashMap<String, u64> = HashMap::new();
             for w in &writes {
                 *per_comp

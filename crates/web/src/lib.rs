@@ -41,6 +41,8 @@ pub struct AppState {
     pub records: ws_records::RecordsService,
     /// Pharmacy (issue 15).
     pub pharmacy: ws_pharmacy::PharmacyService,
+    /// Getting care: directory, personal doctor, booking, reminders (issue 14).
+    pub scheduling: ws_scheduling::SchedulingService,
     /// Where the notification outbox is delivered (the file sink).
     pub outbox: ws_identity::service::FileSink,
     /// Mark cookies `Secure` (the public URL is https).

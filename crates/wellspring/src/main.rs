@@ -193,7 +193,10 @@ async fn main() -> anyhow::Result<()> {
                 auditor,
                 format!("{}/fhir", public.trim_end_matches('/')),
                 settings.export_dir.clone(),
-            );
+            )
+            .with_guard(std::sync::Arc::new(
+                ws_scheduling::service::guard::SchedulingGuard,
+            ));
             let identity = ws_identity::Identity::new(
                 store.clone(),
                 admin::identity_config(&settings, Some(&public)),
@@ -246,7 +249,10 @@ async fn main() -> anyhow::Result<()> {
                 }
                 None => (None, None),
             };
+            let scheduling =
+                ws_scheduling::SchedulingService::new(fhir.clone()).with_texts(identity.clone());
             let state = ws_web::AppState {
+                scheduling,
                 records,
                 pharmacy: ws_pharmacy::PharmacyService::new(fhir.clone())
                     .with_notices(identity.clone()),
@@ -503,7 +509,10 @@ pub async fn import(
         auditor,
         "urn:wellspring:cli".into(),
         settings.export_dir.clone(),
-    );
+    )
+    .with_guard(std::sync::Arc::new(
+        ws_scheduling::service::guard::SchedulingGuard,
+    ));
     // X12 files (recognised from the content) go to the membership service.
     let mut fhir_files = Vec::new();
     let mut x12_code = 0;

@@ -41,7 +41,7 @@ pub struct SchedulingGuard;
 
 impl WriteGuard for SchedulingGuard {
     fn watches(&self, res_type: &str) -> bool {
-        matches!(res_type, "Appointment" | "Patient")
+        matches!(res_type, "Appointment" | "Patient" | "Slot")
     }
 
     fn check<'a>(
@@ -54,6 +54,7 @@ impl WriteGuard for SchedulingGuard {
             match change.res_type {
                 "Appointment" => appointment(facts, change).await,
                 "Patient" => patient(facts, caller, change).await,
+                "Slot" => slot(facts, change).await,
                 _ => Ok(Vec::new()),
             }
         })
@@ -148,6 +149,35 @@ async fn appointment(
         }
     }
     Ok(out)
+}
+
+/// A slot an appointment holds stays busy: only the appointment (cancelled, moved) frees it.
+/// A direct write that would free a booked slot — or overwrite it, as a late slot generator
+/// would — is refused.
+async fn slot(facts: &mut Facts<'_>, change: Change<'_>) -> Result<Vec<Companion>, FhirError> {
+    let was_busy = change.before.and_then(|b| b["status"].as_str()) == Some("busy");
+    let stays_busy = change.after.and_then(|a| a["status"].as_str()) == Some("busy");
+    if !was_busy || stays_busy {
+        return Ok(Vec::new());
+    }
+    let holders = facts
+        .search(
+            "Appointment",
+            &format!(
+                "slot=Slot/{}&status=pending,booked,arrived,checked-in,fulfilled",
+                change.id
+            ),
+            1,
+        )
+        .await?;
+    if holders.is_empty() {
+        Ok(Vec::new())
+    } else {
+        Err(FhirError::Conflict(format!(
+            "Slot/{} is booked; cancel or move its appointment to free it",
+            change.id
+        )))
+    }
 }
 
 fn same_instant(a: &str, b: &str) -> bool {

@@ -183,8 +183,10 @@ impl SchedulingService {
                 "Slot",
                 &[
                     ("schedule", format!("Schedule/{sid}")),
-                    ("start", format!("ge{from}")),
-                    ("start", format!("lt{until}")),
+                    // A day either side: local clinic days straddle UTC dates. Any slot that
+                    // exists is left alone (booked, blocked or held), never written again.
+                    ("start", format!("ge{}", from.yesterday().unwrap_or(from))),
+                    ("start", format!("lt{}", until.tomorrow().unwrap_or(until))),
                 ],
                 10_000,
             )

@@ -26,6 +26,7 @@ mod misc;
 mod pharmacy;
 mod privacy;
 mod records;
+mod scheduling;
 mod search;
 mod seed;
 mod validation;

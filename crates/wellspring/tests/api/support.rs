@@ -113,6 +113,8 @@ pub struct TestApp {
     pub fhir: Fhir,
     /// The identity service the router uses.
     pub identity: ws_identity::Identity,
+    /// The scheduling service the router uses (slot generation, reminders on a fixed clock).
+    pub scheduling: ws_scheduling::SchedulingService,
     /// Where the outbox's file sink writes (see [`TestApp::run_pending_jobs`]).
     pub outbox: ws_identity::service::FileSink,
     pub store: Store,
@@ -221,7 +223,10 @@ impl TestApp {
             auditor,
             fhir_base.clone(),
             dir.join("exports"),
-        );
+        )
+        .with_guard(std::sync::Arc::new(
+            ws_scheduling::service::guard::SchedulingGuard,
+        ));
         let identity = ws_identity::Identity::new(
             store.clone(),
             ws_identity::IdentityConfig {
@@ -255,7 +260,10 @@ impl TestApp {
         let outbox = ws_identity::service::FileSink {
             dir: dir.join("outbox"),
         };
+        let scheduling =
+            ws_scheduling::SchedulingService::new(fhir.clone()).with_texts(identity.clone());
         let state = ws_web::AppState {
+            scheduling: scheduling.clone(),
             records: ws_records::RecordsService::new(fhir.clone()).with_notices(identity.clone()),
             pharmacy: ws_pharmacy::PharmacyService::new(fhir.clone())
                 .with_notices(identity.clone()),
@@ -282,6 +290,7 @@ impl TestApp {
             token,
             fhir,
             identity,
+            scheduling,
             outbox,
             store,
             dir,

@@ -1,0 +1,464 @@
+//! Getting care through the FHIR API, on both back ends (issue 14's interfaces):
+//!
+//! - `GET /fhir/Slot?schedule.actor=Practitioner/<id>&start=ge<date>&status=free` (and by
+//!   `service-type`, `schedule.actor=Location/<id>`), public like the rest of the directory.
+//! - `POST /fhir/Appointment` (booked, a `slot`, the patient as participant) → 201 and the slot
+//!   turns busy; a taken slot → 409 with an OperationOutcome; `PUT` with `status: cancelled`
+//!   frees it — also inside transaction Bundles and bulk imports (the write guard).
+//! - SCH-03 under concurrency: 1,000 simultaneous bookings by different members for 50 slots
+//!   book exactly 50 visits; no member holds two visits in one slot.
+//! - SCH-01: `PUT /fhir/Patient/<id>` changing `generalPractitioner` passes the PCP rules
+//!   (full panel → 422 saying so; pediatrics for an adult → 422; members already on a closed
+//!   panel stay).
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, id_of, match_ids};
+
+pub const SERVICE_TYPE: &str = "http://wellspring.example/fhir/CodeSystem/service-type";
+const SNOMED: &str = "http://snomed.info/sct";
+
+/// The clinic, its family doctor (role with a template Mon–Fri 9–17), the doctor's schedule.
+pub struct Clinic {
+    pub location: String,
+    pub practitioner: String,
+    pub role: String,
+    #[allow(dead_code)]
+    pub schedule: String,
+}
+
+fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// A clinic with one doctor of `specialty` (SNOMED code) and `panel_capacity` (when given).
+pub async fn clinic(app: &TestApp, specialty: (&str, &str), panel_capacity: Option<i64>) -> Clinic {
+    let location = app
+        .create_id(json!({"resourceType": "Location", "status": "active", "name": "Cedar Hill Medical Offices",
+            "address": {"line": ["137 Main St"], "city": "Cedar Hill", "state": "WA", "postalCode": "98101"},
+            "position": {"latitude": 47.6, "longitude": -122.3},
+            "telecom": [{"system": "phone", "value": "+12065550142"}],
+            "hoursOfOperation": [{"daysOfWeek": ["mon","tue","wed","thu","fri"], "openingTime": "08:00:00", "closingTime": "18:00:00"}]}))
+        .await;
+    let practitioner = app
+        .create_id(json!({"resourceType": "Practitioner", "active": true, "gender": "female",
+            "name": [{"family": "Okafor", "given": ["Ada"], "prefix": ["Dr."], "suffix": ["MD"]}],
+            "communication": [{"coding": [{"system": "urn:ietf:bcp:47", "code": "en", "display": "English"}]},
+                              {"coding": [{"system": "urn:ietf:bcp:47", "code": "es", "display": "Spanish"}]}]}))
+        .await;
+    let mut role = json!({"resourceType": "PractitionerRole", "active": true,
+        "practitioner": {"reference": format!("Practitioner/{practitioner}"), "display": "Dr. Ada Okafor"},
+        "code": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/practitioner-role", "code": "doctor"}]}],
+        "specialty": [{"coding": [{"system": SNOMED, "code": specialty.0, "display": specialty.1}]}],
+        "location": [{"reference": format!("Location/{location}")}],
+        "availableTime": [{"daysOfWeek": ["mon","tue","wed","thu","fri"], "availableStartTime": "09:00:00", "availableEndTime": "17:00:00"}]});
+    if let Some(c) = panel_capacity {
+        role["extension"] =
+            json!([{"url": "urn:wellspring:fhir:panel-capacity", "valueInteger": c}]);
+    }
+    let role = app.create_id(role).await;
+    let code = if specialty.0 == "394537008" {
+        "pediatrics"
+    } else {
+        "primary-care"
+    };
+    let schedule = app
+        .create_id(json!({"resourceType": "Schedule", "active": true,
+            "serviceType": [{"coding": [{"system": SERVICE_TYPE, "code": code}]}],
+            "actor": [{"reference": format!("Practitioner/{practitioner}"), "display": "Dr. Ada Okafor"},
+                      {"reference": format!("PractitionerRole/{role}")},
+                      {"reference": format!("Location/{location}")}]}))
+        .await;
+    Clinic {
+        location,
+        practitioner,
+        role,
+        schedule,
+    }
+}
+
+/// Free slots of the clinic's schedule from tomorrow on, soonest first.
+pub async fn free_slots(app: &TestApp, c: &Clinic, n: usize) -> Vec<Value> {
+    let from = today().checked_add(1.day()).unwrap();
+    let b = app
+        .search(
+            "Slot",
+            &format!(
+                "schedule.actor=Practitioner/{}&start=ge{from}&status=free&_sort=start&_count={n}",
+                c.practitioner
+            ),
+        )
+        .await;
+    b["entry"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e["resource"].clone())
+        .collect()
+}
+
+fn booking(patient: &str, slot: &Value) -> Value {
+    json!({"resourceType": "Appointment", "status": "booked",
+        "slot": [{"reference": format!("Slot/{}", id_of(slot))}],
+        "start": slot["start"], "end": slot["end"],
+        "participant": [{"actor": {"reference": format!("Patient/{patient}")}, "status": "accepted"}]})
+}
+
+async fn patients(app: &TestApp, n: usize, birth: &str) -> Vec<String> {
+    let list: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"resourceType": "Patient", "id": format!("sch-p{i}"),
+                "name": [{"family": format!("Member{i}"), "given": ["Test"]}],
+                "gender": "female", "birthDate": birth})
+        })
+        .collect();
+    for chunk in list.chunks(500) {
+        app.fhir
+            .put_resources(&ws_fhir_service::Caller::system(), chunk)
+            .await
+            .unwrap();
+    }
+    (0..n).map(|i| format!("sch-p{i}")).collect()
+}
+
+async fn slot_status(app: &TestApp, id: &str) -> String {
+    app.get(&format!("/Slot/{id}")).await.json()["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Slots come from the template and are found by practitioner, location and service type,
+/// anonymously (directory data is public).
+async fn slots_are_generated_and_searched(app: &TestApp) {
+    let c = clinic(app, ("419772000", "Family practice"), None).await;
+    // Two weeks: ten weekdays (minus federal holidays) of 9–17 in 20-minute visits without
+    // the lunch hour = 21 a day.
+    let from = today();
+    let added = app.scheduling.ensure_slots(from, 14).await.unwrap();
+    assert!(added >= 21 * 8, "{added} slots");
+    // Idempotent: the same window adds nothing.
+    assert_eq!(app.scheduling.ensure_slots(from, 14).await.unwrap(), 0);
+    let tomorrow = from.checked_add(1.day()).unwrap();
+    for q in [
+        format!(
+            "schedule.actor=Practitioner/{}&start=ge{tomorrow}&status=free",
+            c.practitioner
+        ),
+        format!(
+            "schedule.actor=Location/{}&start=ge{tomorrow}&status=free",
+            c.location
+        ),
+        format!("service-type={SERVICE_TYPE}|primary-care&start=ge{tomorrow}&status=free"),
+    ] {
+        let r = app
+            .anon
+            .get(app.url(&format!("/Slot?{q}&_count=500")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{q}");
+        let b: Value = r.json().await.unwrap();
+        let entries = b["entry"].as_array().cloned().unwrap_or_default();
+        assert!(entries.len() >= 21 * 7, "{q}: {}", entries.len());
+        for e in &entries {
+            assert_eq!(e["resource"]["status"], "free");
+            assert!(e["resource"]["start"].as_str().unwrap() >= tomorrow.to_string().as_str());
+        }
+    }
+    // Another practitioner's slots are not in the answer.
+    let other = app
+        .create_id(json!({"resourceType": "Practitioner", "name": [{"family": "Else"}]}))
+        .await;
+    assert!(
+        app.search_ids(
+            "Slot",
+            &format!("schedule.actor=Practitioner/{other}&status=free")
+        )
+        .await
+        .is_empty()
+    );
+    // A chain into a patient's record is refused to callers who may not search it there.
+    let r = app
+        .anon
+        .get(app.url("/Appointment?patient.name=Member"))
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(r.status().as_u16(), 401 | 403), "{}", r.status());
+}
+
+/// Booking takes the slot (201, busy); the same slot again is 409 with an OperationOutcome;
+/// cancelling frees it and it can be booked again; a transaction Bundle obeys the same rule.
+async fn book_take_cancel_free(app: &TestApp) {
+    let c = clinic(app, ("419772000", "Family practice"), None).await;
+    app.scheduling.ensure_slots(today(), 14).await.unwrap();
+    let ps = patients(app, 3, "1980-04-02").await;
+    let slots = free_slots(app, &c, 3).await;
+    let s0 = &slots[0];
+    let r = app.post("/Appointment", &booking(&ps[0], s0)).await;
+    r.assert_status(201);
+    let appt = r.json();
+    assert_eq!(slot_status(app, &id_of(s0)).await, "busy");
+    // Taken: 409 and an OperationOutcome that says so; nothing written.
+    let before = app.count("Appointment").await;
+    let oo = app
+        .post("/Appointment", &booking(&ps[1], s0))
+        .await
+        .assert_outcome(409, "already booked");
+    assert_eq!(oo["resourceType"], "OperationOutcome");
+    assert_eq!(app.count("Appointment").await, before);
+    // A slot that does not exist: 422.
+    let mut ghost = booking(&ps[1], s0);
+    ghost["slot"] = json!([{"reference": "Slot/no-such-slot"}]);
+    app.post("/Appointment", &ghost)
+        .await
+        .assert_outcome(422, "does not exist");
+    // Cancel: PUT with status cancelled frees the slot.
+    let mut cancelled = appt.clone();
+    cancelled["status"] = json!("cancelled");
+    app.put(&format!("/Appointment/{}", id_of(&appt)), &cancelled)
+        .await
+        .assert_status(200);
+    assert_eq!(slot_status(app, &id_of(s0)).await, "free");
+    // Cancelling again changes nothing about the slot.
+    app.put(&format!("/Appointment/{}", id_of(&appt)), &cancelled)
+        .await
+        .assert_status(200);
+    assert_eq!(slot_status(app, &id_of(s0)).await, "free");
+    // Freeing a booked slot by writing the Slot itself is refused: only its appointment frees it.
+    let r = app.post("/Appointment", &booking(&ps[2], s0)).await;
+    r.assert_status(201);
+    let mut slot = app.get(&format!("/Slot/{}", id_of(s0))).await.json();
+    slot["status"] = json!("free");
+    app.put(&format!("/Slot/{}", id_of(s0)), &slot)
+        .await
+        .assert_outcome(409, "cancel or move its appointment");
+    let mut undo = r.json();
+    undo["status"] = json!("cancelled");
+    app.put(&format!("/Appointment/{}", id_of(&undo)), &undo)
+        .await
+        .assert_status(200);
+    // Someone else books it now.
+    app.post("/Appointment", &booking(&ps[1], s0))
+        .await
+        .assert_status(201);
+    assert_eq!(slot_status(app, &id_of(s0)).await, "busy");
+    // Moving a visit (PUT with another slot) takes the new slot and frees the old one at once.
+    let r = app.post("/Appointment", &booking(&ps[2], &slots[1])).await;
+    r.assert_status(201);
+    let mut moved = r.json();
+    moved["slot"] = json!([{"reference": format!("Slot/{}", id_of(&slots[2]))}]);
+    moved["start"] = slots[2]["start"].clone();
+    moved["end"] = slots[2]["end"].clone();
+    app.put(&format!("/Appointment/{}", id_of(&moved)), &moved)
+        .await
+        .assert_status(200);
+    assert_eq!(slot_status(app, &id_of(&slots[1])).await, "free");
+    assert_eq!(slot_status(app, &id_of(&slots[2])).await, "busy");
+    // A transaction Bundle cannot take a busy slot either: the whole Bundle fails.
+    let tx = json!({"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"fullUrl": "urn:uuid:1b4f0a52-0d3c-4c44-9a55-4b8f2b0e1a01",
+         "resource": {"resourceType": "Patient", "name": [{"family": "Bundled"}]},
+         "request": {"method": "POST", "url": "Patient"}},
+        {"resource": booking(&ps[0], &slots[2]), "request": {"method": "POST", "url": "Appointment"}}
+    ]});
+    let r = app.post("/", &tx).await;
+    assert_eq!(r.status, 409, "{}", r.describe());
+    assert!(app.search_ids("Patient", "family=Bundled").await.is_empty());
+    // A booked Appointment imported in bulk takes its slot too; one naming a taken slot is
+    // rejected as a bad line, the rest of the file loads.
+    let file = app.dir.join("appointments.ndjson");
+    let lines = [
+        booking(&ps[0], &slots[2]).to_string(),
+        booking(&ps[0], &slots[1]).to_string(),
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let report = app
+        .fhir
+        .import_files(
+            &ws_fhir_service::Caller::system(),
+            &[file],
+            std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.loaded, 1, "{report:?}");
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert!(
+        report.rejected[0].reason.contains("already booked"),
+        "{report:?}"
+    );
+    assert_eq!(slot_status(app, &id_of(&slots[1])).await, "busy");
+}
+
+/// SCH-03: 1,000 simultaneous bookings by different members for 50 slots book exactly 50.
+async fn sch_03_thousand_members_fifty_slots(app: &TestApp) {
+    let c = clinic(app, ("419772000", "Family practice"), None).await;
+    app.scheduling.ensure_slots(today(), 21).await.unwrap();
+    let slots = free_slots(app, &c, 50).await;
+    assert_eq!(slots.len(), 50);
+    let ps = patients(app, 1_000, "1975-01-01").await;
+    let client = app.client.clone();
+    let url = app.url("/Appointment");
+    let mut tasks = Vec::new();
+    for (i, p) in ps.iter().enumerate() {
+        let body = booking(p, &slots[i % 50]);
+        let (client, url) = (client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = client.post(url).json(&body).send().await.unwrap();
+            let status = r.status().as_u16();
+            let v: Value = r.json().await.unwrap_or(Value::Null);
+            (status, v)
+        }));
+    }
+    let mut created = 0;
+    let mut conflicts = 0;
+    for t in tasks {
+        let (status, v) = t.await.unwrap();
+        match status {
+            201 => created += 1,
+            409 => {
+                assert_eq!(v["resourceType"], "OperationOutcome");
+                conflicts += 1;
+            }
+            other => panic!("unexpected {other}: {v}"),
+        }
+    }
+    assert_eq!((created, conflicts), (50, 950));
+    // Every slot is busy and named by exactly one booked Appointment.
+    let booked = app.search("Appointment", "status=booked&_count=1000").await;
+    let mut per_slot = std::collections::HashMap::new();
+    let mut per_member = std::collections::HashSet::new();
+    for e in booked["entry"].as_array().unwrap() {
+        let a = &e["resource"];
+        *per_slot
+            .entry(a["slot"][0]["reference"].as_str().unwrap().to_owned())
+            .or_insert(0) += 1;
+        per_member.insert(
+            a["participant"][0]["actor"]["reference"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(per_slot.len(), 50);
+    assert!(per_slot.values().all(|n| *n == 1), "{per_slot:?}");
+    assert_eq!(per_member.len(), 50);
+    for s in &slots {
+        assert_eq!(slot_status(app, &id_of(s)).await, "busy");
+    }
+}
+
+/// SCH-01 through `PUT /fhir/Patient`: a full panel is 422 saying so; a pediatrician for an
+/// adult is 422; re-saving a member already on a closed panel is fine; the role's panel figures
+/// follow.
+async fn sch_01_pcp_rules_on_patient_update(app: &TestApp) {
+    let family = clinic(app, ("419772000", "Family practice"), Some(1)).await;
+    let peds = clinic(app, ("394537008", "Pediatric specialty"), None).await;
+    let ps = patients(app, 3, "1980-04-02").await;
+    let set_pcp = |p: &str, role: &str| {
+        let p = p.to_owned();
+        let role = role.to_owned();
+        let app = app;
+        async move {
+            let mut v = app.get(&format!("/Patient/{p}")).await.json();
+            v["generalPractitioner"] = json!([{"reference": format!("PractitionerRole/{role}")}]);
+            app.put(&format!("/Patient/{p}"), &v).await
+        }
+    };
+    set_pcp(&ps[0], &family.role).await.assert_status(200);
+    let role: Value = app
+        .get(&format!("/PractitionerRole/{}", family.role))
+        .await
+        .json();
+    let ext = |url: &str| {
+        role["extension"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["url"] == url)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(ext("urn:wellspring:fhir:panel-size")["valueInteger"], 1);
+    assert_eq!(
+        ext("http://wellspring.example/fhir/StructureDefinition/accepting-new-patients")["valueBoolean"],
+        false
+    );
+    // The panel (capacity 1) is full.
+    let oo = set_pcp(&ps[1], &family.role)
+        .await
+        .assert_outcome(422, "panel is full");
+    assert_eq!(oo["issue"][0]["code"], "business-rule");
+    // Pediatrics does not take an adult.
+    set_pcp(&ps[1], &peds.role)
+        .await
+        .assert_outcome(422, "does not see members of this age");
+    // A member already on the panel saves their record with it unchanged.
+    let mut v = app.get(&format!("/Patient/{}", ps[0])).await.json();
+    v["telecom"] = json!([{"system": "phone", "value": "+12065550199"}]);
+    app.put(&format!("/Patient/{}", ps[0]), &v)
+        .await
+        .assert_status(200);
+    // Leaving frees the place: the next member gets in.
+    let mut v = app.get(&format!("/Patient/{}", ps[0])).await.json();
+    v.as_object_mut().unwrap().remove("generalPractitioner");
+    app.put(&format!("/Patient/{}", ps[0]), &v)
+        .await
+        .assert_status(200);
+    set_pcp(&ps[1], &family.role).await.assert_status(200);
+    // Ten members choosing one doctor with room for one at the same time: one gets in.
+    let many = patients(app, 10, "1990-01-01").await;
+    let big = clinic(app, ("419772000", "Family practice"), Some(1)).await;
+    let mut tasks = Vec::new();
+    for p in many {
+        let (client, base, role) = (app.client.clone(), app.fhir_base.clone(), big.role.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut v: Value = client
+                .get(format!("{base}/Patient/{p}"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["generalPractitioner"] = json!([{"reference": format!("PractitionerRole/{role}")}]);
+            client
+                .put(format!("{base}/Patient/{p}"))
+                .json(&v)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let s = t.await.unwrap();
+        assert!(matches!(s, 200 | 409 | 422), "{s}");
+        ok += usize::from(s == 200);
+    }
+    assert_eq!(ok, 1);
+    let on = match_ids(
+        &app.search(
+            "Patient",
+            &format!("general-practitioner=PractitionerRole/{}", big.role),
+        )
+        .await,
+    );
+    assert_eq!(on.len(), 1);
+}
+
+both!(
+    slots_are_generated_and_searched,
+    book_take_cancel_free,
+    sch_03_thousand_members_fifty_slots,
+    sch_01_pcp_rules_on_patient_update,
+);
