@@ -10,6 +10,7 @@ pub mod kit;
 mod pharmacy;
 pub mod portal;
 mod records;
+mod scheduling;
 mod staff;
 
 use std::net::SocketAddr;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(coverage::routes())
         .merge(records::routes())
         .merge(pharmacy::routes())
+        .merge(scheduling::routes())
         .merge(staff::routes())
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(

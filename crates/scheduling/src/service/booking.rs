@@ -90,9 +90,12 @@ pub struct Visit {
     pub end: Option<Timestamp>,
     pub visit: String,
     pub mode: Mode,
+    pub practitioner: Option<String>,
     pub practitioner_name: String,
     pub location: Option<String>,
     pub location_name: String,
+    /// The clinic's state (its time zone); filled by the service.
+    pub state: String,
     pub instructions: Option<String>,
     pub video_link: Option<String>,
     pub late: bool,
@@ -620,14 +623,39 @@ impl SchedulingService {
                 500,
             )
             .await?;
-        Ok(rows.iter().map(visit_of).collect())
+        let mut out: Vec<Visit> = rows.iter().map(visit_of).collect();
+        self.fill_states(&mut out).await?;
+        Ok(out)
+    }
+
+    /// Each visit's clinic state (for its local time).
+    async fn fill_states(&self, visits: &mut [Visit]) -> Result<()> {
+        let mut states: HashMap<String, String> = HashMap::new();
+        for v in visits.iter_mut() {
+            let Some(l) = v.location.clone() else {
+                continue;
+            };
+            if !states.contains_key(&l) {
+                let st = self
+                    .shared("Location", &l)
+                    .await?
+                    .and_then(|x| x["address"]["state"].as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                states.insert(l.clone(), st);
+            }
+            v.state = states.get(&l).cloned().unwrap_or_default();
+        }
+        Ok(())
     }
 
     /// One visit (for the `.ics` download and the detail page).
     pub async fn visit(&self, caller: &Caller, patient: &str, id: &str) -> Result<Visit> {
         Self::authorize(caller, patient)?;
         let a = self.own_appointment(caller, patient, id).await?;
-        Ok(visit_of(&a))
+        let mut v = [visit_of(&a)];
+        self.fill_states(&mut v).await?;
+        let [v] = v;
+        Ok(v)
     }
 }
 
@@ -686,6 +714,8 @@ pub fn visit_of(a: &Value) -> Visit {
         mode: ext(EXT_MODE)
             .and_then(|e| e["valueCode"].as_str().and_then(Mode::from_code))
             .unwrap_or(Mode::InPerson),
+        practitioner: who("Practitioner")
+            .and_then(|x| ref_id(&x["actor"], "Practitioner").map(str::to_owned)),
         practitioner_name: who("Practitioner")
             .and_then(|x| x["actor"]["display"].as_str().map(str::to_owned))
             .unwrap_or_default(),
@@ -695,6 +725,7 @@ pub fn visit_of(a: &Value) -> Visit {
         location_name: loc
             .and_then(|x| x["actor"]["display"].as_str().map(str::to_owned))
             .unwrap_or_default(),
+        state: String::new(),
         instructions: a["patientInstruction"].as_str().map(str::to_owned),
         video_link: ext(EXT_VIDEO_LINK).and_then(|e| e["valueUrl"].as_str().map(str::to_owned)),
         late: ext(EXT_LATE_CANCEL).is_some(),

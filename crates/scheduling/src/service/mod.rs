@@ -30,6 +30,9 @@ pub struct SchedulingService {
     pub texts: Option<ws_identity::Identity>,
     /// Days of slots kept ahead of today.
     pub slot_days: i64,
+    /// The shared secret the SMS gateway sends with inbound replies (`None`: the inbound
+    /// webhook is off).
+    pub inbound_key: Option<String>,
 }
 
 /// What a caller may do with a member's visits.
@@ -51,7 +54,14 @@ impl SchedulingService {
             fhir,
             texts: None,
             slot_days: 35,
+            inbound_key: None,
         }
+    }
+
+    /// Accept inbound texts from a gateway that sends `key`.
+    pub fn with_inbound_key(mut self, key: impl Into<String>) -> SchedulingService {
+        self.inbound_key = Some(key.into()).filter(|k: &String| !k.is_empty());
+        self
     }
 
     /// Send texts through `identity`'s outbox.

@@ -15,9 +15,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/assets/portal.css", get(css))
         .route("/messages", get(section))
-        .route("/appointments", get(section))
         .route("/billing", get(section))
-        .route("/get-care", get(section))
         .route("/support", get(section))
 }
 
