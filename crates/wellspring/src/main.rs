@@ -249,8 +249,47 @@ async fn main() -> anyhow::Result<()> {
                 }
                 None => (None, None),
             };
-            let scheduling =
+            let inbound_key = settings
+                .sms_inbound_key
+                .clone()
+                .or_else(|| demo.then(|| ws_identity::secrets::random_token().expose().to_owned()));
+            let mut scheduling =
                 ws_scheduling::SchedulingService::new(fhir.clone()).with_texts(identity.clone());
+            if let Some(k) = &inbound_key {
+                scheduling = scheduling.with_inbound_key(k.clone());
+            }
+            // Slots for the weeks ahead, holds that ended, reminders that are due: now, then
+            // every minute (idempotent; any number of servers may run it).
+            let ticker = {
+                let s = scheduling.clone();
+                tokio::spawn(async move {
+                    let mut slots_for = None;
+                    loop {
+                        let today = s.clock().today();
+                        if slots_for != Some(today) {
+                            match s.ensure_slots(today, s.slot_days).await {
+                                Ok(n) => {
+                                    if n > 0 {
+                                        tracing::info!(
+                                            slots = n,
+                                            "slots added for the weeks ahead"
+                                        );
+                                    }
+                                    slots_for = Some(today);
+                                }
+                                Err(e) => tracing::warn!(error = %e, "adding slots"),
+                            }
+                        }
+                        if let Err(e) = s.expire_holds().await {
+                            tracing::warn!(error = %e, "waitlist holds");
+                        }
+                        if let Err(e) = s.send_reminders().await {
+                            tracing::warn!(error = %e, "visit reminders");
+                        }
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                    }
+                })
+            };
             let state = ws_web::AppState {
                 scheduling,
                 records,
@@ -278,6 +317,13 @@ async fn main() -> anyhow::Result<()> {
             println!("  portal:    {public}/");
             println!("  FHIR API:  {public}/fhir/metadata");
             println!("  health:    {public}/healthz");
+            if let Some(k) = &inbound_key
+                && demo
+            {
+                println!(
+                    "  texts in:  POST {public}/texts/inbound (From, Body; header X-Gateway-Key: {k})"
+                );
+            }
             println!(
                 "  messages:  {} (password resets and notices, one file each)",
                 settings.outbox_dir.display()
@@ -294,6 +340,7 @@ async fn main() -> anyhow::Result<()> {
                 let _ = t.await;
             }
             sender.abort();
+            ticker.abort();
             // The router (and every Auditor clone in it) is gone: the audit writer drains and stops.
             let _ = tokio::time::timeout(Duration::from_secs(10), audit_task).await;
             store.close().await;

@@ -26,6 +26,11 @@ pub struct Settings {
     pub log_level: String,
     /// `WELLSPRING_LOG_FORMAT`: `text` or `json`
     pub log_format: String,
+    /// `WELLSPRING_SMS_INBOUND_KEY` (optional): the shared secret the SMS gateway sends in
+    /// `X-Gateway-Key` with members' replies to `POST /texts/inbound`. Unset: the webhook is
+    /// off (with `--demo`, a random key is made and printed).
+    #[serde(default)]
+    pub sms_inbound_key: Option<String>,
 }
 
 impl Settings {

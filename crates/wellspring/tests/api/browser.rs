@@ -117,6 +117,7 @@ browser_tests!(
     request_an_amendment,
     print_the_record,
     refill_renewal_and_otc,
+    find_doctor_pcp_book_move_cancel,
 );
 
 /// The date `years` years before today (UTC), as `YYYY-MM-DD`.
@@ -1439,6 +1440,178 @@ mod flows {
         b.assert_shows("Sus medicamentos").await;
         b.assert_shows("Renovación aprobada").await;
     }
+    /// Getting care (issue 14): find a doctor, make them the personal doctor, book a visit,
+    /// move it, add it to a calendar and cancel it; then, at phone width and in Spanish, as a
+    /// parent acting for a young child, book a pediatric visit; a parent of a teen may book
+    /// only routine in-person visits (PRX-03). Public pages work signed out.
+    pub async fn find_doctor_pcp_book_move_cancel(app: &TestApp, b: &Browser) {
+        crate::coverage::seed_family(app).await;
+        let input = ws_identity::service::RegisterInput {
+            mrn: "NOR100000017".into(),
+            birth_date: "1988-05-02".into(),
+            given: "Ada".into(),
+            family: "Okafor".into(),
+            email: "ada.okafor@example.org".into(),
+            mobile: MOBILE.into(),
+            password: PASSWORD.into(),
+        };
+        let ada = app
+            .identity
+            .register(&input, Some("test"))
+            .await
+            .expect("registering")
+            .expect("Ada registers");
+        // Her young child and her teen, covered under her plan.
+        let mut kids = Vec::new();
+        for (id, given, age) in [("kid", "Kofi", 6), ("teen", "Ama", 15)] {
+            app.put(
+                &format!("/Patient/{id}"),
+                &json!({"resourceType": "Patient", "id": id, "name": [{"family": "Okafor", "given": [given]}],
+                    "gender": "male", "birthDate": years_ago(age)}),
+            )
+            .await
+            .assert_status(201);
+            app.put(
+                &format!("/Coverage/cov-{id}"),
+                &json!({"resourceType": "Coverage", "id": format!("cov-{id}"), "status": "active",
+                    "subscriber": {"reference": "Patient/sub"}, "beneficiary": {"reference": format!("Patient/{id}")},
+                    "relationship": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship", "code": "child"}]},
+                    "period": {"start": "2024-01-01"}, "payor": [{"reference": "Organization/north-org-plan"}],
+                    "class": [{"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "plan"}]}, "value": "THMO-25", "name": "Wellspring Traditional HMO North"}]}),
+            )
+            .await
+            .assert_status(201);
+            app.identity
+                .record_grant(
+                    "staff:test",
+                    id,
+                    &ada,
+                    Relationship::Parent,
+                    "birth certificate",
+                )
+                .await
+                .expect("recording the parent link");
+            kids.push(id);
+        }
+        let family = crate::scheduling::clinic(app, ("419772000", "Family practice"), None).await;
+        let peds = crate::scheduling::clinic(app, ("394537008", "Pediatric specialty"), None).await;
+        app.scheduling
+            .ensure_slots(app.fhir.clock().today(), 21)
+            .await
+            .expect("slots");
+
+        // Signed out: Get Care and the directory are public.
+        b.goto("/get-care").await;
+        b.assert_shows("In an emergency, call 911").await;
+        b.goto("/doctors").await;
+        b.select("specialty", "419772000").await;
+        b.click("#doctor-search-submit").await;
+        b.assert_shows("Doctors found").await;
+        b.click(&format!("#doctor-{} a", family.role)).await;
+        b.assert_shows("Next available visit").await;
+        b.assert_shows("Sign in to choose this doctor").await;
+
+        sign_in(b, "ada.okafor@example.org", PASSWORD).await;
+        b.goto(&format!("/doctors/{}", family.role)).await;
+        b.click("#choose-pcp").await;
+        b.assert_shows("is now your personal doctor").await;
+        assert_eq!(
+            app.get("/Patient/sub").await.json()["generalPractitioner"][0]["reference"],
+            format!("PractitionerRole/{}", family.role)
+        );
+
+        // Book: the first time with her own doctor.
+        b.click("#book-visit").await;
+        b.assert_shows("Open times").await;
+        b.click("#book-submit").await;
+        b.assert_shows("Your visit is booked for").await;
+        let booked = app
+            .search("Appointment", "patient=Patient/sub&status=booked")
+            .await;
+        let appt = booked["entry"][0]["resource"].clone();
+        let appt_id = id_of(&appt);
+        let first_slot = appt["slot"][0]["reference"].as_str().unwrap().to_owned();
+        assert_eq!(
+            app.get(&format!("/{first_slot}")).await.json()["status"],
+            "busy"
+        );
+        // The calendar file is offered.
+        assert_eq!(b.count(&format!("#ics-{appt_id}")).await, 1);
+
+        // Move it to another time: the old slot frees, the new one is taken.
+        b.click(&format!("#reschedule-{appt_id}")).await;
+        b.assert_shows("Changing:").await;
+        b.client()
+            .execute(
+                "document.querySelectorAll('input[name=slot]')[1].click();",
+                vec![],
+            )
+            .await
+            .expect("choosing the second time");
+        b.click("#book-submit").await;
+        b.assert_shows("Your visit is moved to").await;
+        let moved = app.get(&format!("/Appointment/{appt_id}")).await.json();
+        assert_ne!(moved["slot"][0]["reference"], first_slot.as_str());
+        assert_eq!(
+            app.get(&format!("/{first_slot}")).await.json()["status"],
+            "free"
+        );
+
+        // Cancel it.
+        b.click(&format!("#cancel-{appt_id}")).await;
+        b.assert_shows("Your visit is cancelled.").await;
+        assert_eq!(
+            app.get(&format!("/Appointment/{appt_id}")).await.json()["status"],
+            "cancelled"
+        );
+
+        // As a parent for the young child, at phone width and in Spanish.
+        b.set_width(375).await;
+        b.goto("/").await;
+        b.select("patient", kids[0]).await;
+        b.click("form.act-as button[type=submit]").await;
+        b.goto(&format!(
+            "/appointments/new?visit=pediatrics&practitioner={}&lang=es",
+            peds.practitioner
+        ))
+        .await;
+        b.assert_shows("Horarios libres").await;
+        assert!(
+            b.horizontal_overflow().await <= 0,
+            "no sideways scrolling at 375 px"
+        );
+        b.click("#book-submit").await;
+        b.assert_shows("Su visita quedó programada").await;
+        assert_eq!(
+            app.search_ids("Appointment", "patient=Patient/kid&status=booked")
+                .await
+                .len(),
+            1
+        );
+        // The personal doctor for a child: family medicine fits every age.
+        b.goto("/appointments/pcp?lang=es").await;
+        b.click(&format!("#choose-{}", peds.role)).await;
+        b.assert_shows("es ahora su médico personal").await;
+
+        // As a parent of the teen: a video visit is refused with the reason (PRX-03).
+        b.set_width(1200).await;
+        b.goto("/?lang=en").await;
+        b.select("patient", kids[1]).await;
+        b.click("form.act-as button[type=submit]").await;
+        b.goto(&format!(
+            "/appointments/new?visit=primary-care&practitioner={}&mode=video",
+            family.practitioner
+        ))
+        .await;
+        b.click("#book-submit").await;
+        b.assert_shows("routine in-person visits only").await;
+        assert!(
+            app.search_ids("Appointment", "patient=Patient/teen")
+                .await
+                .is_empty()
+        );
+    }
+
     /// Issue 16: "Print my record" — the member chooses sections and dates; the PDF (typeset by
     /// Typst) holds those sections of that period and nothing else, in their language, and is
     /// read back by an independent PDF reader.

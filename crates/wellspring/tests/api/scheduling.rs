@@ -56,9 +56,12 @@ pub async fn clinic(app: &TestApp, specialty: (&str, &str), panel_capacity: Opti
         "specialty": [{"coding": [{"system": SNOMED, "code": specialty.0, "display": specialty.1}]}],
         "location": [{"reference": format!("Location/{location}")}],
         "availableTime": [{"daysOfWeek": ["mon","tue","wed","thu","fri"], "availableStartTime": "09:00:00", "availableEndTime": "17:00:00"}]});
+    role["extension"] = json!([{"url": "http://wellspring.example/fhir/StructureDefinition/accepting-new-patients", "valueBoolean": true}]);
     if let Some(c) = panel_capacity {
-        role["extension"] =
-            json!([{"url": "urn:wellspring:fhir:panel-capacity", "valueInteger": c}]);
+        role["extension"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"url": "urn:wellspring:fhir:panel-capacity", "valueInteger": c}));
     }
     let role = app.create_id(role).await;
     let code = if specialty.0 == "394537008" {
