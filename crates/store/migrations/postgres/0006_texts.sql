@@ -7,7 +7,7 @@ CREATE TABLE text_numbers (
     patient      TEXT    NOT NULL,             -- whose visits it is told about
     code_hash    TEXT,                          -- SHA-256 of the pending verification code
     code_expires BIGINT,
-    attempts     INTEGER NOT NULL DEFAULT 0,
+    attempts     BIGINT  NOT NULL DEFAULT 0,
     verified_at  BIGINT,
     opted_in     BOOLEAN NOT NULL DEFAULT FALSE,
     stopped_at   BIGINT,                        -- STOP: nothing but the one confirmation

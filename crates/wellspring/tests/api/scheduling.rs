@@ -459,9 +459,221 @@ async fn sch_01_pcp_rules_on_patient_update(app: &TestApp) {
     assert_eq!(on.len(), 1);
 }
 
+/// A proven, opted-in number for `patient` (the code read from the text the outbox sent).
+async fn proven_number(app: &TestApp, id: &ws_identity::Identity, patient: &str, mobile: &str) {
+    id.text_start("test", patient, mobile).await.unwrap();
+    let sent = app.run_pending_jobs().await;
+    let body = &sent
+        .iter()
+        .rev()
+        .find(|m| m.recipient == mobile)
+        .expect("a code was texted")
+        .body;
+    let code: String = body
+        .split("code: ")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(6)
+        .collect();
+    // A wrong code first: refused, nothing proven.
+    assert!(
+        id.text_confirm("test", patient, mobile, "000000x")
+            .await
+            .unwrap()
+            .is_err()
+    );
+    id.text_confirm("test", patient, mobile, &code)
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+/// SCH-04, SMS-01, SMS-02 on a fixed clock: reminders 3 days and 1 day before, once each, only
+/// to proven opted-in numbers; X cancels (the slot frees once), C confirms, STOP stops with one
+/// confirmation, HELP answers; late X says "call us"; the gateway webhook needs its key.
+async fn sch_04_reminders_on_a_fixed_clock(app: &TestApp) {
+    use ws_store::Clock;
+    let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+    // Monday 2026-12-07, 11:30 in Washington (PST, UTC-8).
+    let clock = Clock::fixed(at("2026-12-07T19:30:00Z"));
+    let id = app.identity.clone().with_clock(clock.clone());
+    let s = ws_scheduling::SchedulingService::new(app.fhir.clone().with_clock(clock.clone()))
+        .with_texts(id.clone());
+    let c = clinic(app, ("419772000", "Family practice"), None).await;
+    s.ensure_slots("2026-12-07".parse().unwrap(), 14)
+        .await
+        .unwrap();
+    let ps = patients(app, 4, "1970-06-01").await;
+    let mobiles = [
+        "+12065550101",
+        "+12065550102",
+        "+12065550103",
+        "+12065550104",
+    ];
+    // 0: proven and on. 1: added, never proven. 2: proven, then turned off. 3: proven, STOP.
+    proven_number(app, &id, &ps[0], mobiles[0]).await;
+    id.text_start("test", &ps[1], mobiles[1]).await.unwrap();
+    proven_number(app, &id, &ps[2], mobiles[2]).await;
+    id.text_opt("test", &ps[2], mobiles[2], false)
+        .await
+        .unwrap();
+    proven_number(app, &id, &ps[3], mobiles[3]).await;
+    assert_eq!(s.text_reply(mobiles[3], "STOP").await.unwrap(), "stopped");
+    let stop_confirmations: Vec<_> = app
+        .run_pending_jobs()
+        .await
+        .into_iter()
+        .filter(|m| m.recipient == mobiles[3])
+        .collect();
+    assert_eq!(stop_confirmations.len(), 1, "one confirmation of STOP");
+    assert!(stop_confirmations[0].body.contains("START"));
+    // Thursday 2026-12-10 from 10:00 local: one visit each.
+    let thursday = app
+        .search(
+            "Slot",
+            &format!(
+                "schedule.actor=Practitioner/{}&start=ge2026-12-10T18:00:00Z&start=lt2026-12-11&status=free&_sort=start&_count=4",
+                c.practitioner
+            ),
+        )
+        .await;
+    let slots: Vec<Value> = thursday["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["resource"].clone())
+        .collect();
+    assert_eq!(slots[0]["start"], "2026-12-10T18:00:00Z");
+    let mut appts = Vec::new();
+    for (p, slot) in ps.iter().zip(&slots) {
+        let mut body = booking(p, slot);
+        body["participant"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"actor": {"reference": format!("Location/{}", c.location), "display": "Cedar Hill Medical Offices"}, "status": "accepted"}));
+        let r = app.post("/Appointment", &body).await;
+        r.assert_status(201);
+        appts.push(r.json());
+    }
+    // Monday 11:30: the 3-day reminders of all four visits are due; only number 0 gets one.
+    assert_eq!(s.send_reminders().await.unwrap(), 1);
+    let sms: Vec<_> = app
+        .run_pending_jobs()
+        .await
+        .into_iter()
+        .filter(|m| m.channel == "sms")
+        .collect();
+    assert_eq!(sms.len(), 1, "{sms:?}");
+    assert_eq!(sms[0].recipient, mobiles[0]);
+    assert!(sms[0].body.contains("Reply STOP"), "{}", sms[0].body);
+    assert!(
+        sms[0].body.contains("Thu Dec 10 10:00 AM"),
+        "{}",
+        sms[0].body
+    );
+    assert!(sms[0].body.chars().count() <= 160, "{}", sms[0].body);
+    // Sent once: running again (another server, a restart) sends nothing.
+    assert_eq!(s.send_reminders().await.unwrap(), 0);
+    // Tuesday: nothing due. Wednesday 11:30: the 1-day reminder.
+    clock.set(at("2026-12-08T19:30:00Z"));
+    assert_eq!(s.send_reminders().await.unwrap(), 0);
+    clock.set(at("2026-12-09T19:30:00Z"));
+    assert_eq!(s.send_reminders().await.unwrap(), 1);
+    assert_eq!(s.send_reminders().await.unwrap(), 0);
+    app.run_pending_jobs().await;
+    // C confirms; X cancels and frees the slot, once.
+    assert_eq!(s.text_reply(mobiles[0], "c").await.unwrap(), "confirmed");
+    let a0 = app
+        .get(&format!("/Appointment/{}", id_of(&appts[0])))
+        .await
+        .json();
+    assert!(a0.to_string().contains("confirmed-by-member"));
+    assert_eq!(s.text_reply(mobiles[0], " X ").await.unwrap(), "cancelled");
+    assert_eq!(
+        s.text_reply(mobiles[0], "CANCEL").await.unwrap(),
+        "already-cancelled"
+    );
+    let a0 = app
+        .get(&format!("/Appointment/{}", id_of(&appts[0])))
+        .await
+        .json();
+    assert_eq!(a0["status"], "cancelled");
+    let slot0 = id_of(&slots[0]);
+    assert_eq!(slot_status(app, &slot0).await, "free");
+    // Created free, taken, freed — once: version 3 is free and there is no version 4.
+    let v3 = app.get(&format!("/Slot/{slot0}/_history/3")).await;
+    v3.assert_status(200);
+    assert_eq!(v3.json()["status"], "free");
+    app.get(&format!("/Slot/{slot0}/_history/4"))
+        .await
+        .assert_status(404);
+    // HELP answers; an unknown reply is kept, nothing changes.
+    assert_eq!(s.text_reply(mobiles[0], "help").await.unwrap(), "help");
+    assert_eq!(
+        s.text_reply(mobiles[0], "can I come at 3?").await.unwrap(),
+        "unknown"
+    );
+    // A reminder to number 3 is never sent after STOP; START turns it back on.
+    assert_eq!(s.text_reply(mobiles[3], "START").await.unwrap(), "started");
+    // Late: less than two hours before the visit, X says "call us" and cancels nothing.
+    let mut late_body = booking(&ps[0], &slots[0]);
+    late_body["participant"].as_array_mut().unwrap().push(
+        json!({"actor": {"reference": format!("Location/{}", c.location)}, "status": "accepted"}),
+    );
+    let late = app.post("/Appointment", &late_body).await;
+    late.assert_status(201);
+    clock.set(at("2026-12-10T17:00:00Z"));
+    // The 1-day reminder of the new booking is due (and the daily cap is clear).
+    assert_eq!(
+        s.send_reminders().await.unwrap(),
+        2,
+        "numbers 0 and 3 (restarted)"
+    );
+    assert_eq!(s.text_reply(mobiles[0], "X").await.unwrap(), "late");
+    assert_eq!(
+        app.get(&format!("/Appointment/{}", id_of(&late.json())))
+            .await
+            .json()["status"],
+        "booked"
+    );
+    // The gateway webhook: the key is required; with it, replies are handled.
+    let url = format!("{}/texts/inbound", app.base);
+    let r = app
+        .anon
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("From=%2B12065550101&Body=HELP")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let r = app
+        .anon
+        .post(&url)
+        .header("x-gateway-key", "test-gateway-key")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("From=%2B12065550101&Body=HELP")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.text().await.unwrap().trim(), "help");
+    let r = app
+        .anon
+        .post(&url)
+        .header("x-gateway-key", "test-gateway-key")
+        .body("Body=HELP")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+}
+
 both!(
     slots_are_generated_and_searched,
     book_take_cancel_free,
     sch_03_thousand_members_fifty_slots,
     sch_01_pcp_rules_on_patient_update,
+    sch_04_reminders_on_a_fixed_clock,
 );

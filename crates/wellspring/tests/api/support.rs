@@ -260,8 +260,9 @@ impl TestApp {
         let outbox = ws_identity::service::FileSink {
             dir: dir.join("outbox"),
         };
-        let scheduling =
-            ws_scheduling::SchedulingService::new(fhir.clone()).with_texts(identity.clone());
+        let scheduling = ws_scheduling::SchedulingService::new(fhir.clone())
+            .with_texts(identity.clone())
+            .with_inbound_key("test-gateway-key");
         let state = ws_web::AppState {
             scheduling: scheduling.clone(),
             records: ws_records::RecordsService::new(fhir.clone()).with_notices(identity.clone()),
