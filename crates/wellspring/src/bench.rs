@@ -10,6 +10,7 @@
 //!
 //! See docs/BENCHMARKS.md for the figures and how to read them.
 
+pub mod booking;
 mod data;
 mod load;
 mod report;

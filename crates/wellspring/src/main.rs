@@ -104,6 +104,9 @@ enum Command {
     },
     /// Measure ingest, reads and searches (see docs/BENCHMARKS.md).
     Bench(bench::BenchArgs),
+    /// Getting care under load: open-slot search and contended booking on a synthetic region
+    /// (see docs/BENCHMARKS.md).
+    BenchBooking(bench::booking::BookingArgs),
     /// Staff accounts.
     Staff(admin::StaffArgs),
     /// SMART apps and back-end integrations.
@@ -394,6 +397,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Seed(args) => seed::run(args, &settings).await,
         Command::Bench(args) => bench::run(args, &settings).await,
+        Command::BenchBooking(args) => bench::booking::run(args).await,
         Command::Staff(args) => admin::staff(args, &settings).await,
         Command::Apps(args) => admin::apps(args, &settings).await,
         Command::Coverage(args) => coverage_cmd::run(args, &settings).await,

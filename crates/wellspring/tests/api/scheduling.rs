@@ -368,7 +368,6 @@ async fn sch_01_pcp_rules_on_patient_update(app: &TestApp) {
     let set_pcp = |p: &str, role: &str| {
         let p = p.to_owned();
         let role = role.to_owned();
-        let app = app;
         async move {
             let mut v = app.get(&format!("/Patient/{p}")).await.json();
             v["generalPractitioner"] = json!([{"reference": format!("PractitionerRole/{role}")}]);
