@@ -669,10 +669,72 @@ async fn sch_04_reminders_on_a_fixed_clock(app: &TestApp) {
     assert_eq!(r.status().as_u16(), 400);
 }
 
+/// Another member's visit, through the portal's forms and pages, answers exactly as a missing
+/// one (404) and stays as it was: cancel, reschedule, the calendar file, the waitlist.
+async fn visits_of_others_answer_as_missing(app: &TestApp) {
+    let people = crate::privacy::people(app).await;
+    let (ana_p, bea) = (people.w.adult.patient.clone(), &people.bea);
+    let c = clinic(app, ("419772000", "Family practice"), None).await;
+    app.scheduling.ensure_slots(today(), 14).await.unwrap();
+    let slots = free_slots(app, &c, 2).await;
+    let r = app.post("/Appointment", &booking(&ana_p, &slots[0])).await;
+    r.assert_status(201);
+    let ana_appt = id_of(&r.json());
+    let (st, html) = crate::identity::page(bea, &format!("{}/appointments", app.base)).await;
+    assert_eq!(st, 200, "{html}");
+    let csrf = crate::identity::csrf_of(&html);
+    for (method, path) in [
+        ("POST", "cancel"),
+        ("GET", "reschedule"),
+        ("GET", "calendar.ics"),
+        ("POST", "waitlist"),
+    ] {
+        let mut answers = Vec::new();
+        for id in [ana_appt.as_str(), "does-not-exist"] {
+            let url = format!("{}/appointments/{id}/{path}", app.base);
+            let status = if method == "GET" {
+                bea.get(&url).send().await.unwrap().status().as_u16()
+            } else {
+                crate::identity::post_form(bea, &url, &[("csrf", &csrf)])
+                    .await
+                    .status()
+                    .as_u16()
+            };
+            answers.push(status);
+        }
+        assert_eq!(answers, [404, 404], "{method} {path}");
+    }
+    let url = format!("{}/appointments/{ana_appt}/reschedule", app.base);
+    let r = crate::identity::post_form(
+        bea,
+        &url,
+        &[
+            ("csrf", &csrf),
+            ("slot", &id_of(&slots[1])),
+            ("mode", "in-person"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 404);
+    let a = app.get(&format!("/Appointment/{ana_appt}")).await.json();
+    assert_eq!(a["status"], "booked");
+    assert_eq!(
+        a["slot"][0]["reference"],
+        format!("Slot/{}", id_of(&slots[0]))
+    );
+    assert!(
+        app.search_ids("Appointment", "status=waitlist")
+            .await
+            .is_empty(),
+        "no waitlist entry made for Ana by Bea"
+    );
+}
+
 both!(
     slots_are_generated_and_searched,
     book_take_cancel_free,
     sch_03_thousand_members_fifty_slots,
     sch_01_pcp_rules_on_patient_update,
     sch_04_reminders_on_a_fixed_clock,
+    visits_of_others_answer_as_missing,
 );
