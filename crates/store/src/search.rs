@@ -251,7 +251,9 @@ fn rank(f: &Filter) -> u8 {
             _ => 5,
         },
         Filter::Compartments(_) => 2,
-        Filter::Has { .. } | Filter::Chain { .. } => 3,
+        // A chain ends in a reference lookup (`schedule.actor=Practitioner/1`): as selective as one.
+        Filter::Chain { .. } => 1,
+        Filter::Has { .. } => 3,
         Filter::LastUpdated(_) => 6,
         Filter::Not(_) => 7,
         Filter::AnyOf(_) => 8,
