@@ -657,6 +657,21 @@ impl Tx {
 
 /// Restrict the inner search of every `_has` to what the caller may read of its source type:
 /// otherwise `_has` answers "does a hidden resource match?" (an existence oracle).
+/// The inner search of a `_has` or a chain reads `res_type`: add the caller's restriction there.
+/// No restriction (shared types, unrestricted callers) leaves the inner filter as it is, so it
+/// stays an index lookup; a type the caller may not search matches nothing, silently.
+fn restrict_inner(caller: &Caller, res_type: &str, inner: &mut Box<Filter>) {
+    match search_restriction(caller, res_type, &[]) {
+        Ok(extra) if extra.is_empty() => {}
+        Ok(extra) => {
+            let mut g = vec![(**inner).clone()];
+            g.extend(extra);
+            **inner = Filter::AnyOf(vec![g]);
+        }
+        Err(_) => **inner = Filter::AnyOf(Vec::new()),
+    }
+}
+
 fn restrict_has(caller: &Caller, filters: &mut [Filter]) {
     for f in filters.iter_mut() {
         match f {
@@ -664,31 +679,14 @@ fn restrict_has(caller: &Caller, filters: &mut [Filter]) {
                 source_type, inner, ..
             } => {
                 restrict_has(caller, std::slice::from_mut(inner.as_mut()));
-                let group = match search_restriction(caller, source_type, &[]) {
-                    Ok(extra) => {
-                        let mut g = vec![(**inner).clone()];
-                        g.extend(extra);
-                        vec![g]
-                    }
-                    // A type the caller may not search matches nothing, silently.
-                    Err(_) => Vec::new(),
-                };
-                **inner = Filter::AnyOf(group);
+                restrict_inner(caller, source_type, inner);
             }
             // A chain reads the target type: only what the caller may search there counts.
             Filter::Chain {
                 target_type, inner, ..
             } => {
                 restrict_has(caller, std::slice::from_mut(inner.as_mut()));
-                let group = match search_restriction(caller, target_type, &[]) {
-                    Ok(extra) => {
-                        let mut g = vec![(**inner).clone()];
-                        g.extend(extra);
-                        vec![g]
-                    }
-                    Err(_) => Vec::new(),
-                };
-                **inner = Filter::AnyOf(group);
+                restrict_inner(caller, target_type, inner);
             }
             Filter::Not(inner) => restrict_has(caller, std::slice::from_mut(inner.as_mut())),
             Filter::AnyOf(groups) => {

@@ -220,6 +220,15 @@ impl Fhir {
         &self.clock
     }
 
+    /// Fresh planner statistics after many writes outside a bulk import (slot generation):
+    /// for the system and integrations only.
+    pub async fn refresh_statistics(&self, caller: &Caller) -> Result<(), FhirError> {
+        let u = access::Unrestricted::of(caller)
+            .ok_or_else(|| FhirError::Forbidden("statistics are refreshed by the system".into()))?;
+        self.db.raw(&u).optimize().await?;
+        Ok(())
+    }
+
     /// Is the database reachable? (Health checks.)
     pub async fn ping(&self) -> Result<(), FhirError> {
         self.db.ping().await

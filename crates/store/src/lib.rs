@@ -163,7 +163,14 @@ impl Store {
                 pools: Pools::Sqlite { read, write },
             })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let o = PgConnectOptions::from_str(url)?.statement_cache_capacity(256);
+            // Custom plans for every execution: statements are prepared and cached per
+            // connection, and after five runs PostgreSQL would switch to a generic plan that
+            // cannot see which filter is selective (`target_id = $8` of a chained or reference
+            // search); a search that takes 4 ms with its values took 7 s that way. Planning each
+            // time costs about a millisecond. See docs/BENCHMARKS.md.
+            let o = PgConnectOptions::from_str(url)?
+                .statement_cache_capacity(256)
+                .options([("plan_cache_mode", "force_custom_plan")]);
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections.max(2))
                 .acquire_timeout(opts.acquire_timeout)

@@ -123,6 +123,10 @@ impl SchedulingService {
         for s in &schedules {
             added += self.ensure_schedule_slots(s, from, days).await?;
         }
+        if added > 0 {
+            // Many new rows: give the planner fresh statistics (slot searches depend on them).
+            self.fhir.refresh_statistics(&Caller::system()).await?;
+        }
         Ok(added)
     }
 
@@ -178,22 +182,20 @@ impl SchedulingService {
         if spans.is_empty() {
             return Ok(0);
         }
-        let existing: HashSet<String> = self
-            .shared_search(
-                "Slot",
-                &[
-                    ("schedule", format!("Schedule/{sid}")),
-                    // A day either side: local clinic days straddle UTC dates. Any slot that
-                    // exists is left alone (booked, blocked or held), never written again.
-                    ("start", format!("ge{}", from.yesterday().unwrap_or(from))),
-                    ("start", format!("lt{}", until.tomorrow().unwrap_or(until))),
-                ],
-                10_000,
-            )
-            .await?
-            .iter()
-            .filter_map(|s| s["id"].as_str().map(str::to_owned))
-            .collect();
+        // Which of these slots exist already: looked up by id (the primary key), so the answer
+        // is fast however stale the planner's statistics are while slots are being added.
+        let candidates: Vec<String> = spans.iter().map(|(st, _)| slot_id(sid, *st)).collect();
+        let mut existing: HashSet<String> = HashSet::new();
+        for chunk in candidates.chunks(500) {
+            let found = self
+                .shared_search("Slot", &[("_id", chunk.join(","))], 1_000)
+                .await?;
+            existing.extend(
+                found
+                    .iter()
+                    .filter_map(|s| s["id"].as_str().map(str::to_owned)),
+            );
+        }
         let modes: &[Mode] = match visit {
             VisitType::Lab | VisitType::Radiology => &[Mode::InPerson],
             _ => &[Mode::InPerson, Mode::Video, Mode::Phone],

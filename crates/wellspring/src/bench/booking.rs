@@ -23,7 +23,9 @@ use clap::Args;
 use serde_json::{Value, json};
 use ws_fhir_service::{Caller, Fhir};
 
-use super::{integration_token, prepare_database, sqlite_path, start_server};
+use super::{
+    analyze_if_no_autovacuum, integration_token, prepare_database, sqlite_path, start_server,
+};
 
 #[derive(Args, Debug, Clone)]
 pub struct BookingArgs {
@@ -45,6 +47,9 @@ pub struct BookingArgs {
     /// Free slots in the sliding window the booking clients fight over
     #[arg(long, default_value_t = 64)]
     pub hot_slots: usize,
+    /// Reuse the region and slots an earlier run loaded into --database (skips steps 1 and 2)
+    #[arg(long)]
+    pub reuse: bool,
     /// Where the server's log goes
     #[arg(long, default_value = "target/bench-booking")]
     pub workdir: std::path::PathBuf,
@@ -62,6 +67,13 @@ const KEEP: &[&str] = &[
     "Patient",
     "Coverage",
 ];
+
+/// `ANALYZE` on PostgreSQL (autovacuum reaches a freshly loaded table only later); nothing on
+/// SQLite.
+async fn analyze(store: &ws_store::Store) -> anyhow::Result<()> {
+    store.optimize().await?;
+    Ok(())
+}
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -81,7 +93,9 @@ pub async fn run(args: BookingArgs) -> anyhow::Result<()> {
     if cfg!(debug_assertions) {
         eprintln!("warning: a debug build; figures are only meaningful from --release");
     }
-    prepare_database(&args.database, true).await?;
+    if !args.reuse {
+        prepare_database(&args.database, true).await?;
+    }
     let store = ws_store::Store::connect(&args.database).await?;
     store.migrate().await?;
 
@@ -94,41 +108,47 @@ pub async fn run(args: BookingArgs) -> anyhow::Result<()> {
         "urn:wellspring:bench".into(),
         args.workdir.join("exports"),
     );
-    let cfg = ws_synthetic::SeedConfig::new(args.members, 1);
-    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<ws_fhir_service::bulk::ImportItem>>(4);
-    let generator = tokio::task::spawn_blocking(move || {
-        let mut batch = Vec::with_capacity(5_000);
-        let mut n = 0u64;
-        let r = ws_synthetic::generate(&cfg, &mut |v| {
-            let t = v.get("resourceType").and_then(Value::as_str).unwrap_or("");
-            if KEEP.contains(&t) {
-                n += 1;
-                batch.push(ws_fhir_service::bulk::ImportItem::value(n, v));
-                if batch.len() >= 5_000 {
-                    tx.blocking_send(std::mem::take(&mut batch))
-                        .map_err(|_| "import stopped")?;
+    let loaded = if args.reuse {
+        0
+    } else {
+        let cfg = ws_synthetic::SeedConfig::new(args.members, 1);
+        let (tx, rx) = tokio::sync::mpsc::channel::<Vec<ws_fhir_service::bulk::ImportItem>>(4);
+        let generator = tokio::task::spawn_blocking(move || {
+            let mut batch = Vec::with_capacity(5_000);
+            let mut n = 0u64;
+            let r = ws_synthetic::generate(&cfg, &mut |v| {
+                let t = v.get("resourceType").and_then(Value::as_str).unwrap_or("");
+                if KEEP.contains(&t) {
+                    n += 1;
+                    batch.push(ws_fhir_service::bulk::ImportItem::value(n, v));
+                    if batch.len() >= 5_000 {
+                        tx.blocking_send(std::mem::take(&mut batch))
+                            .map_err(|_| "import stopped")?;
+                    }
                 }
+                Ok::<(), &'static str>(())
+            });
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(batch);
             }
-            Ok::<(), &'static str>(())
+            r.map(|_| n)
         });
-        if !batch.is_empty() {
-            let _ = tx.blocking_send(batch);
-        }
-        r.map(|_| n)
-    });
-    let mut report = ws_fhir_service::bulk::ImportReport::default();
-    fhir.import_batches(&Caller::system(), "region", rx, &mut report)
-        .await?;
-    let loaded = generator
-        .await?
-        .map_err(|e| anyhow::anyhow!("generator: {e}"))?;
+        let mut report = ws_fhir_service::bulk::ImportReport::default();
+        fhir.import_batches(&Caller::system(), "region", rx, &mut report)
+            .await?;
+        generator
+            .await?
+            .map_err(|e| anyhow::anyhow!("generator: {e}"))?
+    };
     let load_s = t0.elapsed().as_secs_f64();
     eprintln!(
         "bench-booking: {} members, {loaded} resources loaded in {load_s:.1} s",
         args.members
     );
 
-    // 2. Slots.
+    // 2. Slots (on fresh statistics: the region was just bulk-loaded).
+    analyze_if_no_autovacuum(&args.database).await?;
+    analyze(&store).await?;
     let t1 = Instant::now();
     let guarded = fhir
         .clone()
@@ -137,6 +157,8 @@ pub async fn run(args: BookingArgs) -> anyhow::Result<()> {
     let today = scheduling.clock().today();
     let slots = scheduling.ensure_slots(today, args.days).await?;
     let slots_s = t1.elapsed().as_secs_f64();
+    // Fresh statistics for the planner (PostgreSQL without autovacuum, like `wellspring bench`).
+    analyze_if_no_autovacuum(&args.database).await?;
     let practitioners: Vec<String> = fhir
         .search_resources(
             &Caller::system(),
@@ -232,12 +254,11 @@ pub async fn run(args: BookingArgs) -> anyhow::Result<()> {
     // 3b. Booking under contention: every client tries a random slot of a small window of the
     // soonest free slots; the window slides on as slots are taken, so clients keep colliding.
     let mut hot: Vec<Value> = Vec::new();
-    let mut next = Some(format!(
-        "{fhir_base}/Slot?start=ge{today}&status=free&_sort=start&_count=1000&_total=none"
-    ));
-    while let Some(url) = next.take() {
+    for pr in practitioners.iter().take(40) {
         let page = client
-            .get(&url)
+            .get(format!(
+                "{fhir_base}/Slot?schedule.actor=Practitioner/{pr}&start=ge{today}&status=free&_sort=start&_count=1000&_total=none"
+            ))
             .header("authorization", &auth)
             .send()
             .await?
@@ -251,15 +272,13 @@ pub async fn run(args: BookingArgs) -> anyhow::Result<()> {
                 .into_iter()
                 .map(|e| e["resource"].clone()),
         );
-        if hot.len() < 20_000 {
-            next = page["link"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|l| l["relation"] == "next")
-                .and_then(|l| l["url"].as_str().map(str::to_owned));
-        }
     }
+    hot.sort_by(|a, b| {
+        a["start"]
+            .as_str()
+            .cmp(&b["start"].as_str())
+            .then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+    });
     anyhow::ensure!(!hot.is_empty(), "no free slots to book");
     let hot = Arc::new(hot);
     let patients = Arc::new(patients);
