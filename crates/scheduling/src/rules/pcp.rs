@@ -2,6 +2,20 @@
 //! rights chooses or changes it at any time, among doctors whose specialty fits the member's
 //! age and whose panel has room. An administrator may close a panel; members already on it stay.
 
+/// Age in whole years on `on` of someone born on `birth` (a FHIR date: `YYYY-MM-DD…`); `None`
+/// when it is not a date.
+pub fn age_on(birth: &str, on: jiff::civil::Date) -> Option<i64> {
+    let b: jiff::civil::Date = birth.get(..10)?.parse().ok()?;
+    let mut age = i64::from(on.year() - b.year());
+    if (on.month(), on.day()) < (b.month(), b.day()) {
+        age -= 1;
+    }
+    Some(age)
+}
+
+/// The age the rules use for a record without a birth date: an adult's.
+pub const UNKNOWN_AGE: i64 = 30;
+
 /// The specialties that can be a personal doctor, by SNOMED code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrimaryCare {

@@ -270,14 +270,8 @@ impl SchedulingService {
         let p = self.fhir.read_value(svc, "Patient", patient).await?;
         let age = p["birthDate"]
             .as_str()
-            .and_then(|b| b.get(..10)?.parse::<jiff::civil::Date>().ok())
-            .map_or(30, |b| {
-                let mut a = i64::from(visit_day.year() - b.year());
-                if (visit_day.month(), visit_day.day()) < (b.month(), b.day()) {
-                    a -= 1;
-                }
-                a
-            });
+            .and_then(|b| crate::rules::pcp::age_on(b, visit_day))
+            .unwrap_or(crate::rules::pcp::UNKNOWN_AGE);
         let covered = self
             .coverage
             .status(svc, patient, visit_day)

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use ws_fhir_service::guards::{Change, ChangeKind, Companion, Facts, GuardFuture, WriteGuard};
 use ws_fhir_service::{Caller, FhirError, Principal};
 
-use crate::rules::pcp::{self, Panel, PrimaryCare};
+use crate::rules::pcp::{self, Panel, PrimaryCare, UNKNOWN_AGE, age_on};
 
 /// `PractitionerRole` extensions: the panel's capacity (when not the default), closed to new
 /// members by an administrator, its size now, and "accepting new patients" (derived).
@@ -297,15 +297,6 @@ fn with_panel(mut role: Value, size: i64) -> Value {
     role
 }
 
-fn age_on(birth: &str, today: jiff::civil::Date) -> Option<i64> {
-    let b: jiff::civil::Date = birth.get(..10)?.parse().ok()?;
-    let mut age = i64::from(today.year() - b.year());
-    if (today.month(), today.day()) < (b.month(), b.day()) {
-        age -= 1;
-    }
-    Some(age)
-}
-
 async fn patient(
     facts: &mut Facts<'_>,
     caller: &Caller,
@@ -335,7 +326,7 @@ async fn patient(
                     .after
                     .and_then(|p| p["birthDate"].as_str())
                     .and_then(|b| age_on(b, today))
-                    .unwrap_or(30);
+                    .unwrap_or(UNKNOWN_AGE);
                 if !loader && let Err(r) = pcp::decide(specialty(&role), age, panel, false) {
                     return Err(unprocessable(r.message()));
                 }

@@ -91,15 +91,8 @@ impl SchedulingService {
             }
             let age = p["birthDate"]
                 .as_str()
-                .and_then(|b| b.get(..10)?.parse::<jiff::civil::Date>().ok())
-                .map_or(30, |b| {
-                    let t = self.clock().today();
-                    let mut a = i64::from(t.year() - b.year());
-                    if (t.month(), t.day()) < (b.month(), b.day()) {
-                        a -= 1;
-                    }
-                    a
-                });
+                .and_then(|b| pcp::age_on(b, self.clock().today()))
+                .unwrap_or(pcp::UNKNOWN_AGE);
             let panel = self.panel(&role).await?;
             if let Err(r) = pcp::decide(specialty(&role), age, panel, false) {
                 return Ok(Err(r));

@@ -255,14 +255,8 @@ async fn age(a: &Acting) -> Result<i64, WebError> {
     let today = a.state.scheduling.clock().today();
     Ok(p["birthDate"]
         .as_str()
-        .and_then(|b| b.get(..10)?.parse::<jiff::civil::Date>().ok())
-        .map_or(30, |b| {
-            let mut n = i64::from(today.year() - b.year());
-            if (today.month(), today.day()) < (b.month(), b.day()) {
-                n -= 1;
-            }
-            n
-        }))
+        .and_then(|b| ws_scheduling::rules::pcp::age_on(b, today))
+        .unwrap_or(ws_scheduling::rules::pcp::UNKNOWN_AGE))
 }
 
 async fn pcp_view(a: &Acting, status: StatusCode, problem: Option<String>) -> WebResult {
