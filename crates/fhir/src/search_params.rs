@@ -256,11 +256,11 @@ static DEFS: &[SearchParamDef] = &[
     p!("Person", "name", String, ["name"], "A portion of any name part"),
     // Practitioner
     p!("Practitioner", "active", Token, ["active"], "Whether the practitioner record is active"),
+    p!("Practitioner", "communication", Token, ["communication"], "One of the languages that the practitioner can communicate with"),
     p!("Practitioner", "family", String, ["name.family"], "A portion of the family name"),
     p!("Practitioner", "gender", Token, ["gender"], "Gender of the practitioner"),
     p!("Practitioner", "given", String, ["name.given"], "A portion of a given name"),
     p!("Practitioner", "identifier", Token, ["identifier"], "A practitioner's identifier"),
-    p!("Practitioner", "communication", Token, ["communication"], "One of the languages that the practitioner can communicate with"),
     p!("Practitioner", "name", String, ["name"], "A portion of any name part"),
     // PractitionerRole
     p!("PractitionerRole", "active", Token, ["active"], "Whether this role record is active"),
@@ -1104,7 +1104,7 @@ mod tests {
         let names: Vec<_> = params_for("Person").map(|d| d.name).collect();
         assert_eq!(names, ["identifier", "name"]);
         assert!(params_for("Practitioner").all(|d| d.resource == "Practitioner"));
-        assert_eq!(params_for("Practitioner").count(), 6);
+        assert_eq!(params_for("Practitioner").count(), 7);
         assert_eq!(params_for("PractitionerRole").count(), 7);
         assert_eq!(params_for("Nope").count(), 0);
         assert_eq!(params_for("").count(), 0);
@@ -1119,6 +1119,7 @@ mod tests {
             "DiagnosticReport",
             "Encounter",
             "ExplanationOfBenefit",
+            "HealthcareService",
             "Immunization",
             "InsurancePlan",
             "Invoice",
