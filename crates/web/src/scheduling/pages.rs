@@ -88,7 +88,16 @@ pub(super) async fn new_visit(a: Acting) -> WebResult {
     let sh = a.shell(Section::Appointments).await;
     Ok(a.html(
         StatusCode::OK,
-        render::book(&sh, &types, &sq, &slots, pcp.as_ref(), None, None),
+        render::book(
+            &sh,
+            &types,
+            &sq,
+            &slots,
+            pcp.as_ref(),
+            None,
+            None,
+            s.clock().now(),
+        ),
     ))
 }
 
@@ -178,7 +187,16 @@ pub(super) async fn reschedule_page(a: Acting, Path(id): Path<String>) -> WebRes
     let sh = a.shell(Section::Appointments).await;
     Ok(a.html(
         StatusCode::OK,
-        render::book(&sh, &types, &sq, &slots, None, Some(&v), None),
+        render::book(
+            &sh,
+            &types,
+            &sq,
+            &slots,
+            None,
+            Some(&v),
+            None,
+            s.clock().now(),
+        ),
     ))
 }
 

@@ -480,6 +480,7 @@ const STATES: &[&str] = &[
     "WI", "WV", "WY",
 ];
 
+#[allow(clippy::too_many_arguments)]
 pub fn book(
     shell: &Shell,
     types: &[String],
@@ -488,6 +489,7 @@ pub fn book(
     pcp: Option<&Doctor>,
     moving: Option<&Visit>,
     error: Option<&str>,
+    now: Timestamp,
 ) -> String {
     let lang = shell.lang;
     let visit = q.visit.clone().unwrap_or_default();
@@ -530,7 +532,7 @@ pub fn book(
             }
         })
         .collect();
-    let moving_row = moving.map(|v| visit_row(lang, v, Timestamp::now()));
+    let moving_row = moving.map(|v| visit_row(lang, v, now));
     render(&BookPage {
         shell,
         page_title: page_title(
