@@ -119,6 +119,17 @@ pub fn redirect(to: &str) -> Response {
     res
 }
 
+/// A staff desk's page (English, its own frame): 400 when the form it answers had errors.
+pub fn staff_page(html: Result<String, askama::Error>, has_errors: bool) -> WebResult {
+    let html = html.map_err(WebError::internal)?;
+    let status = if has_errors {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(html)).into_response())
+}
+
 /// What the [`Page`] extractor learned, shared with [`frame`] for after the handler.
 #[derive(Clone, Default)]
 pub(crate) struct FrameSlot(Arc<Mutex<Frame>>);

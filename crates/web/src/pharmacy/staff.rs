@@ -4,13 +4,11 @@
 //! only, like the other staff desks.
 
 use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
 use ws_pharmacy::service::list::{Order, Renewal};
 use ws_pharmacy::service::orders::allowed_next;
 use ws_pharmacy::service::renewals::{RenewalAnswer, ReviewItem};
 
-use crate::kit::{Form, Staff, WebError, WebResult, field};
+use crate::kit::{Form, Staff, WebError, WebResult, field, staff_page};
 
 struct OrderRow {
     o: Order,
@@ -38,16 +36,6 @@ struct RenewalsPage {
     reviews: Vec<ReviewItem>,
 }
 
-fn page(html: Result<String, askama::Error>, has_errors: bool) -> WebResult {
-    let html = html.map_err(WebError::internal)?;
-    let status = if has_errors {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Html(html)).into_response())
-}
-
 async fn render_queue(
     st: &Staff,
     notice: Option<String>,
@@ -62,7 +50,7 @@ async fn render_queue(
         })
         .collect();
     let has = !errors.is_empty();
-    page(
+    staff_page(
         QueuePage {
             csrf: st.csrf(),
             staff_name: st.info.account.display_name.clone(),
@@ -83,7 +71,7 @@ async fn render_renewals(
     let renewals = st.state.pharmacy.renewal_queue(&st.caller).await?;
     let reviews = st.state.pharmacy.review_queue(&st.caller).await?;
     let has = !errors.is_empty();
-    page(
+    staff_page(
         RenewalsPage {
             csrf: st.csrf(),
             staff_name: st.info.account.display_name.clone(),

@@ -3,12 +3,10 @@
 //! complete or deny; and lab messages that were not filed (work items) to resolve.
 
 use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
 use ws_records::service::requests::RecordRequest;
 use ws_records::service::results::WorkItem;
 
-use crate::kit::{Form, Staff, WebError, WebResult, field};
+use crate::kit::{Form, Staff, WebResult, field};
 
 struct Row {
     r: RecordRequest,
@@ -64,13 +62,8 @@ async fn render(st: &Staff, notice: Option<String>, errors: Vec<(String, String)
         rows,
         items,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let html = page.render().map_err(WebError::internal)?;
-    Ok((status, Html(html)).into_response())
+    let has_errors = !page.errors.is_empty();
+    crate::kit::staff_page(page.render(), has_errors)
 }
 
 /// The member's name and MRN, read as the records desk (audited under the staff member).

@@ -5,8 +5,6 @@
 //! English only, like the other staff desks.
 
 use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
 use jiff::civil::Date;
 use serde_json::Value;
 use ws_fhir_service::Caller;
@@ -15,7 +13,7 @@ use ws_scheduling::rules::slots::zone_of_state;
 use ws_scheduling::service::booking::ScheduleInfo;
 use ws_scheduling::service::{first_code, ref_id, version_of};
 
-use crate::kit::{Form, Staff, WebError, WebResult, field};
+use crate::kit::{Form, Staff, WebError, WebResult, field, staff_page};
 
 struct SlotRow {
     id: String,
@@ -68,16 +66,6 @@ struct PanelsPage {
     notice: Option<String>,
     errors: Vec<(String, String)>,
     rows: Vec<PanelRow>,
-}
-
-fn page(html: Result<String, askama::Error>, has_errors: bool) -> WebResult {
-    let html = html.map_err(WebError::internal)?;
-    let status = if has_errors {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Html(html)).into_response())
 }
 
 fn desk(st: &Staff) -> Result<(), WebError> {
@@ -220,7 +208,7 @@ async fn render_schedule(
         info.practitioner_name.clone()
     };
     let has_errors = !errors.is_empty();
-    page(
+    staff_page(
         SchedulePage {
             csrf: st.csrf(),
             staff_name: st.info.account.display_name.clone(),
@@ -460,7 +448,7 @@ async fn render_panels(
     }
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     let has_errors = !errors.is_empty();
-    page(
+    staff_page(
         PanelsPage {
             csrf: st.csrf(),
             staff_name: st.info.account.display_name.clone(),

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use serde_json::Value;
 use ws_identity::{Caller, StaffRole};
@@ -206,13 +205,8 @@ pub(crate) async fn render(
         errors,
         plans,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let html = page.render().map_err(WebError::internal)?;
-    Ok((status, Html(html)).into_response())
+    let has_errors = !page.errors.is_empty();
+    crate::kit::staff_page(page.render(), has_errors)
 }
 
 async fn staff_page(st: Staff) -> WebResult {
