@@ -24,6 +24,15 @@ pub struct Written {
     pub status: u16,
 }
 
+impl Written {
+    /// The stored resource as JSON (`None` after a delete).
+    pub fn value(&self) -> Option<Value> {
+        self.content
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+    }
+}
+
 /// How a conditional create or update resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Conditional {

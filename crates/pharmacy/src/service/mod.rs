@@ -191,12 +191,7 @@ impl PharmacyService {
             .create_once(caller, ty, id, &json_body(value))
             .await
         {
-            Ok(w) => Ok((
-                w.content
-                    .and_then(|c| serde_json::from_str(&c).ok())
-                    .unwrap_or_else(|| value.clone()),
-                true,
-            )),
+            Ok(w) => Ok((w.value().unwrap_or_else(|| value.clone()), true)),
             Err(FhirError::Conflict(_)) => Ok((self.fhir.read_value(caller, ty, id).await?, false)),
             Err(e) => Err(e.into()),
         }

@@ -12,7 +12,8 @@ use ws_fhir_service::{Caller, FhirError};
 
 use super::guard::{holds_slot, specialty};
 use super::{
-    Result, Right, SchedulingError, SchedulingService, first_code, iso, ref_id, version_of,
+    Result, Right, SchedulingError, SchedulingService, first_code, iso, patient_of, ref_id,
+    version_of,
 };
 use crate::rules::booking::{self, BookingFacts, BookingRefusal, Cancel};
 use crate::rules::pcp::PrimaryCare;
@@ -429,28 +430,21 @@ impl SchedulingService {
             .create(&svc, "Appointment", body.to_string().as_bytes(), None)
             .await
         {
-            Ok(w) => {
-                let v: Value = w
-                    .content
-                    .as_deref()
-                    .and_then(|c| serde_json::from_str(c).ok())
-                    .unwrap_or(Value::Null);
-                Ok(Booked::Booked(v))
-            }
+            Ok(w) => Ok(Booked::Booked(w.value().unwrap_or(Value::Null))),
             Err(FhirError::Conflict(_)) => Ok(Booked::Taken),
             Err(e) => Err(e.into()),
         }
     }
 
     /// Read one of `patient`'s appointments as `caller` (anyone else's is "not found").
-    async fn own_appointment(&self, caller: &Caller, patient: &str, id: &str) -> Result<Value> {
+    pub(crate) async fn own_appointment(
+        &self,
+        caller: &Caller,
+        patient: &str,
+        id: &str,
+    ) -> Result<Value> {
         let a = self.fhir.read_value(caller, "Appointment", id).await?;
-        let mine = a["participant"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|x| ref_id(&x["actor"], "Patient") == Some(patient));
-        if !mine {
+        if patient_of(&a) != Some(patient) {
             return Err(SchedulingError::NotFound(format!("Appointment/{id}")));
         }
         Ok(a)
@@ -587,11 +581,7 @@ impl SchedulingService {
                 if let Some(s) = old_slot {
                     self.offer_freed(&s).await?;
                 }
-                let v: Value = w
-                    .content
-                    .as_deref()
-                    .and_then(|c| serde_json::from_str(c).ok())
-                    .unwrap_or(Value::Null);
+                let v = w.value().unwrap_or(Value::Null);
                 Ok(Booked::Booked(v))
             }
             Err(FhirError::Conflict(_)) => Ok(Booked::Taken),

@@ -36,6 +36,8 @@ pub struct Doctor {
     pub hours: String,
     pub distance_km: Option<f64>,
     pub next_available: Option<Timestamp>,
+    /// The site's position (latitude, longitude), for distances.
+    pub position: Option<(f64, f64)>,
 }
 
 /// What to look for.
@@ -330,6 +332,7 @@ impl SchedulingService {
             hours: hours_lines(&role["availableTime"]).join("; "),
             distance_km: None,
             next_available: None,
+            position: loc.as_ref().and_then(position),
         }))
     }
 
@@ -360,7 +363,6 @@ impl SchedulingService {
             None => None,
         };
         let mut out = Vec::new();
-        let mut positions = std::collections::HashMap::new();
         for role in &roles {
             let Some(mut d) = self.doctor_of(role).await? else {
                 continue;
@@ -373,21 +375,7 @@ impl SchedulingService {
             {
                 continue;
             }
-            if let Some(o) = origin {
-                if !positions.contains_key(&d.location_id) {
-                    let pos = self
-                        .shared("Location", &d.location_id)
-                        .await?
-                        .as_ref()
-                        .and_then(position);
-                    positions.insert(d.location_id.clone(), pos);
-                }
-                d.distance_km = positions
-                    .get(&d.location_id)
-                    .copied()
-                    .flatten()
-                    .map(|p| distance_km(o, p));
-            }
+            d.distance_km = origin.zip(d.position).map(|(o, p)| distance_km(o, p));
             out.push(d);
         }
         if origin.is_some() {

@@ -102,13 +102,7 @@ async fn appointment(
                 "Slot/{id} does not exist; book one of the free slots"
             )));
         };
-        let patient = change
-            .after
-            .and_then(|a| a["participant"].as_array())
-            .into_iter()
-            .flatten()
-            .find_map(|x| x["actor"]["reference"].as_str()?.strip_prefix("Patient/"))
-            .unwrap_or_default();
+        let patient = change.after.and_then(super::patient_of).unwrap_or_default();
         let now = jiff::Timestamp::from_microsecond(facts.now_micros()).unwrap_or_default();
         let held_for_them = super::waitlist::held_for(&slot, patient, now);
         if slot["status"].as_str() != Some("free") && !held_for_them {

@@ -123,6 +123,17 @@ impl SchedulingService {
         }
     }
 
+    /// The caller the desk's changes to shared resources (slots, panels) are made as, once
+    /// [`SchedulingService::authorize_desk`] let `caller` in: the service, audited under the
+    /// staff member's own name with `purpose`.
+    pub(crate) fn desk_caller(caller: &Caller, purpose: &str) -> Caller {
+        let mut c = Caller::system();
+        c.actor = caller.actor.clone();
+        c.purpose = Some(purpose.to_owned());
+        c.source = caller.source.clone();
+        c
+    }
+
     /// Shared (directory) resources, read as the system: they are public.
     pub(crate) async fn shared(&self, res_type: &str, id: &str) -> Result<Option<Value>> {
         match self.fhir.read_value(&Caller::system(), res_type, id).await {
@@ -158,6 +169,14 @@ pub fn ref_id<'a>(v: &'a Value, res_type: &str) -> Option<&'a str> {
         .as_str()?
         .strip_prefix(res_type)?
         .strip_prefix('/')
+}
+
+/// The patient an Appointment is for (its Patient participant).
+pub fn patient_of(appointment: &Value) -> Option<&str> {
+    appointment["participant"]
+        .as_array()?
+        .iter()
+        .find_map(|x| ref_id(&x["actor"], "Patient"))
 }
 
 /// The first coding code of a CodeableConcept list (`serviceType`, `specialty`).

@@ -167,7 +167,7 @@ impl SchedulingService {
             match self
                 .fhir
                 .update(
-                    &ws_fhir_service::Caller::system(),
+                    &Self::desk_caller(caller, "scheduling: open or close a panel"),
                     "PractitionerRole",
                     role_id,
                     role.to_string().as_bytes(),

@@ -8,7 +8,7 @@ use ws_fhir_service::{Caller, FhirError};
 use ws_identity::service::texts::Keyword;
 
 use super::booking::{Cancelled, visit_of};
-use super::{Result, SchedulingService, ref_id, version_of};
+use super::{Result, SchedulingService, version_of};
 use crate::rules::booking::{self as rules_booking, Cancel};
 use crate::rules::reminders::{self, LEAD_DAYS, Reply};
 use crate::rules::slots::zone_of_state;
@@ -56,12 +56,7 @@ impl SchedulingService {
         for a in &appts {
             let v = visit_of(a);
             let Some(start) = v.start else { continue };
-            let Some(patient) = a["participant"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find_map(|x| ref_id(&x["actor"], "Patient"))
-            else {
+            let Some(patient) = super::patient_of(a) else {
                 continue;
             };
             let loc = match &v.location {
@@ -309,12 +304,7 @@ impl SchedulingService {
         );
         for a in &appts {
             let v = visit_of(a);
-            let Some(patient) = a["participant"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find_map(|x| ref_id(&x["actor"], "Patient"))
-            else {
+            let Some(patient) = super::patient_of(a) else {
                 continue;
             };
             if let Some(texts) = &self.texts {

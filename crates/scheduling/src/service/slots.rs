@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use ws_fhir_service::Caller;
 use ws_fhir_service::calendar::federal_holidays;
 
-use super::{Result, SchedulingError, SchedulingService, first_code, ref_id};
+use super::{Result, SchedulingError, SchedulingService, first_code, iso, ref_id};
 use crate::rules::slots::{Hours, generate, weekday, zone_of_state};
 use crate::rules::visit::{EXT_MODE, Mode, SERVICE_TYPE_SYSTEM, VisitType};
 
@@ -55,12 +55,6 @@ pub fn slot_id(schedule: &str, start: Timestamp) -> String {
             .to_zoned(jiff::tz::TimeZone::UTC)
             .strftime("%Y%m%d%H%M")
     )
-}
-
-fn iso(t: Timestamp) -> String {
-    t.to_zoned(jiff::tz::TimeZone::UTC)
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
 }
 
 impl SchedulingService {
@@ -264,7 +258,8 @@ impl SchedulingService {
         to: &str,
         comment: Option<String>,
     ) -> Result<()> {
-        let mut v = self.fhir.read_value(caller, "Slot", slot).await?;
+        let desk = Self::desk_caller(caller, "scheduling: block or reopen a slot");
+        let mut v = self.fhir.read_value(&desk, "Slot", slot).await?;
         let version = super::version_of(&v);
         if v["status"].as_str() != Some(from) {
             return Err(SchedulingError::Invalid(format!(
@@ -283,7 +278,7 @@ impl SchedulingService {
         }
         self.fhir
             .update(
-                caller,
+                &desk,
                 "Slot",
                 slot,
                 v.to_string().as_bytes(),
@@ -331,7 +326,12 @@ impl SchedulingService {
             });
             match self
                 .fhir
-                .create_once(caller, "Slot", &id, v.to_string().as_bytes())
+                .create_once(
+                    &Self::desk_caller(caller, "scheduling: overbook"),
+                    "Slot",
+                    &id,
+                    v.to_string().as_bytes(),
+                )
                 .await
             {
                 Ok(_) => return Ok(id),

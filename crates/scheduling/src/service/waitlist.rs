@@ -50,18 +50,8 @@ impl SchedulingService {
     ) -> Result<String> {
         Self::authorize(caller, patient)?;
         let svc = caller.as_service(patient, "scheduling: join the waitlist");
-        let a = self
-            .fhir
-            .read_value(&svc, "Appointment", appointment)
-            .await?;
-        let v = visit_of(&a);
-        if !a["participant"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|x| ref_id(&x["actor"], "Patient") == Some(patient))
-            || v.status != "booked"
-        {
+        let a = self.own_appointment(&svc, patient, appointment).await?;
+        if visit_of(&a).status != "booked" {
             return Err(SchedulingError::NotFound(format!(
                 "Appointment/{appointment}"
             )));
@@ -159,13 +149,7 @@ impl SchedulingService {
         let Some(entry) = entries.iter().find(|e| e["id"].as_str() == Some(&next.id)) else {
             return Ok(None);
         };
-        let Some(patient) = entry["participant"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find_map(|x| ref_id(&x["actor"], "Patient"))
-            .map(str::to_owned)
-        else {
+        let Some(patient) = super::patient_of(entry).map(str::to_owned) else {
             return Ok(None);
         };
         let until = now.checked_add(waitlist::hold(now, start)).unwrap_or(now);
@@ -329,7 +313,7 @@ impl SchedulingService {
     ) -> Result<Booked> {
         Self::authorize(caller, patient)?;
         let svc = caller.as_service(patient, "scheduling: take a waitlist offer");
-        let e = self.fhir.read_value(&svc, "Appointment", entry).await?;
+        let e = self.own_appointment(&svc, patient, entry).await?;
         let Some(target) = ext_values(&e, EXT_WAITING_FOR)
             .find_map(|x| {
                 x["valueReference"]["reference"]

@@ -16,6 +16,18 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::kit::{Acting, WebError};
+
+/// The Appointments pages are offered to whoever may book for the person chosen in the switcher
+/// (PRX-03 lets a teen's parent in, for routine visits); anyone else is told why, in words.
+fn offered(a: &Acting) -> Result<ws_scheduling::service::Right, WebError> {
+    a.require_view("Appointment", "notfor.appointments")?;
+    ws_scheduling::SchedulingService::authorize(&a.caller, &a.patient).map_err(|_| {
+        WebError::NotForThisPerson {
+            key: "notfor.appointments",
+        }
+    })
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

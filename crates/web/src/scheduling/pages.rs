@@ -14,16 +14,7 @@ use crate::kit::{Acting, Form, WebError, WebResult, field};
 use crate::portal::{self as ui, Section};
 
 use super::public::{q, query};
-use super::render;
-
-fn offered(a: &Acting) -> Result<ws_scheduling::service::Right, WebError> {
-    a.require_view("Appointment", "notfor.appointments")?;
-    ws_scheduling::SchedulingService::authorize(&a.caller, &a.patient).map_err(|_| {
-        WebError::NotForThisPerson {
-            key: "notfor.appointments",
-        }
-    })
-}
+use super::{offered, render};
 
 async fn view(a: &Acting, status: StatusCode, flash: Option<(ui::FlashKind, String)>) -> WebResult {
     let s = &a.state.scheduling;

@@ -72,13 +72,6 @@ fn desk(st: &Staff) -> Result<(), WebError> {
     SchedulingService::authorize_desk(&st.caller).map_err(|_| WebError::Forbidden)
 }
 
-fn query(st: &Staff) -> Vec<(String, String)> {
-    st.query
-        .as_deref()
-        .map(ws_fhir_service::query::parse_query_string)
-        .unwrap_or_default()
-}
-
 async fn render_schedule(
     st: &Staff,
     schedule: Option<String>,
@@ -151,32 +144,41 @@ async fn render_schedule(
                 500,
             )
             .await?;
-        for sl in slots {
-            let Some(start) = sl["start"]
-                .as_str()
-                .and_then(|x| x.parse::<jiff::Timestamp>().ok())
-            else {
-                continue;
-            };
-            let local = start.to_zoned(tz.clone());
-            if local.date() != day {
-                continue;
-            }
-            let id = sl["id"].as_str().unwrap_or_default().to_owned();
-            // Who holds it (staff see appointments; member services and clinicians may).
-            let appts = st
-                .state
+        let day_slots: Vec<(Value, jiff::Zoned)> = slots
+            .into_iter()
+            .filter_map(|sl| {
+                let start = sl["start"].as_str()?.parse::<jiff::Timestamp>().ok()?;
+                let local = start.to_zoned(tz.clone());
+                (local.date() == day).then_some((sl, local))
+            })
+            .collect();
+        // Who holds them, in one search (member services and clinicians see appointments).
+        let refs: Vec<String> = day_slots
+            .iter()
+            .filter_map(|(sl, _)| sl["id"].as_str().map(|id| format!("Slot/{id}")))
+            .collect();
+        let appts = if refs.is_empty() {
+            Vec::new()
+        } else {
+            st.state
                 .fhir
                 .search_resources(
                     &st.caller,
                     "Appointment",
-                    &[("slot".into(), format!("Slot/{id}"))],
-                    5,
+                    &[("slot".into(), refs.join(","))],
+                    1_000,
                 )
-                .await
-                .unwrap_or_default();
+                .await?
+        };
+        for (sl, local) in day_slots {
+            let id = sl["id"].as_str().unwrap_or_default().to_owned();
             let holder = appts.iter().find(|a| {
                 ws_scheduling::service::guard::holds_slot(a["status"].as_str().unwrap_or_default())
+                    && a["slot"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|r| ref_id(r, "Slot") == Some(id.as_str()))
             });
             rows.push(SlotRow {
                 id,
@@ -229,7 +231,7 @@ async fn render_schedule(
 }
 
 pub(super) async fn schedule(st: Staff) -> WebResult {
-    let pairs = query(&st);
+    let pairs = super::public::query(&st);
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let day = get("day").and_then(|d| d.parse().ok());
     render_schedule(&st, get("schedule"), day, None, Vec::new()).await
@@ -329,11 +331,7 @@ async fn set_status(st: &Staff, id: &str, status: &str) -> Result<String, (Strin
         .read_value(&st.caller, "Appointment", id)
         .await
         .map_err(|e| ("appointment".into(), e.to_string()))?;
-    let patient = a["participant"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find_map(|x| ref_id(&x["actor"], "Patient"))
+    let patient = ws_scheduling::service::patient_of(&a)
         .unwrap_or_default()
         .to_owned();
     if status == "cancelled" {

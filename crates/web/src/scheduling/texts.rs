@@ -8,20 +8,10 @@ use axum::response::IntoResponse;
 use ws_identity::service::parse_mobile;
 
 use crate::AppState;
-use crate::kit::{Acting, Form, WebError, WebResult, field};
+use crate::kit::{Acting, Form, WebResult, field};
 use crate::portal::{self as ui, Section};
 
-use super::render;
-
-fn offered(a: &Acting) -> Result<(), WebError> {
-    a.require_view("Appointment", "notfor.appointments")?;
-    ws_scheduling::SchedulingService::authorize(&a.caller, &a.patient).map_err(|_| {
-        WebError::NotForThisPerson {
-            key: "notfor.appointments",
-        }
-    })?;
-    Ok(())
-}
+use super::{offered, render};
 
 async fn view(
     a: &Acting,

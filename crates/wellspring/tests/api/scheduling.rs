@@ -25,7 +25,6 @@ pub struct Clinic {
     pub location: String,
     pub practitioner: String,
     pub role: String,
-    #[allow(dead_code)]
     pub schedule: String,
 }
 
@@ -730,6 +729,156 @@ async fn visits_of_others_answer_as_missing(app: &TestApp) {
     );
 }
 
+/// The staff schedule desk: the day's slots with who holds them, check-in, blocked time with a
+/// reason (none: refused), an extra slot; members do not reach it.
+async fn staff_schedule_desk(app: &TestApp) {
+    use crate::identity::{browser, csrf_of, page, post_form, sign_in};
+    let c = clinic(app, ("419772000", "Family practice"), None).await;
+    app.scheduling.ensure_slots(today(), 14).await.unwrap();
+    let ps = patients(app, 1, "1980-04-02").await;
+    let slots = free_slots(app, &c, 3).await;
+    let mut body = booking(&ps[0], &slots[0]);
+    body["participant"][0]["actor"]["display"] = json!("Test Member0");
+    let r = app.post("/Appointment", &body).await;
+    r.assert_status(201);
+    let appt = id_of(&r.json());
+    let day = slots[0]["start"]
+        .as_str()
+        .unwrap()
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .to_zoned(ws_scheduling::rules::slots::zone_of_state("WA"))
+        .date();
+    let (acct, _) = app
+        .identity
+        .create_staff(
+            "desk@example.org",
+            "Dana Desk",
+            ws_identity::StaffRole::MemberServices,
+            None,
+            "system:test",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let pw = "quiet meadow copper kettle";
+    app.identity
+        .set_password(&acct.id, pw)
+        .await
+        .unwrap()
+        .unwrap();
+    let ms = browser();
+    sign_in(app, &ms, "desk@example.org", pw, "/staff").await;
+    let url = |p: &str| format!("{}{p}", app.base);
+    let desk = url(&format!(
+        "/staff/schedule?schedule={}&day={day}",
+        c.schedule
+    ));
+    let (st, html) = page(&ms, &desk).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(
+        html.contains("Test Member0"),
+        "the booked member is shown: {html}"
+    );
+    assert!(html.contains(&format!("id=\"check-in-{appt}\"")), "{html}");
+    let form = |extra: &[(&'static str, String)]| {
+        let mut f = vec![
+            ("csrf", csrf_of(&html)),
+            ("schedule", c.schedule.clone()),
+            ("day", day.to_string()),
+        ];
+        f.extend(extra.iter().cloned());
+        f
+    };
+    let send = |path: &'static str, f: Vec<(&'static str, String)>| {
+        let ms = &ms;
+        let u = url(path);
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post_form(ms, &u, &pairs).await
+        }
+    };
+    // Check in.
+    let r = send(
+        "/staff/schedule/check-in",
+        form(&[("appointment", appt.clone())]),
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        app.get(&format!("/Appointment/{appt}")).await.json()["status"],
+        "arrived"
+    );
+    // Block a free slot: a reason is required and kept.
+    let free = id_of(&slots[1]);
+    let r = send("/staff/schedule/block", form(&[("slot", free.clone())])).await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(slot_status(app, &free).await, "free");
+    let r = send(
+        "/staff/schedule/block",
+        form(&[("slot", free.clone()), ("reason", "staff meeting".into())]),
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let blocked = app.get(&format!("/Slot/{free}")).await.json();
+    assert_eq!(blocked["status"], "busy-unavailable");
+    assert_eq!(blocked["comment"], "Blocked: staff meeting");
+    // A blocked slot is not booked.
+    app.post("/Appointment", &booking(&ps[0], &blocked))
+        .await
+        .assert_status(409);
+    // Overbook: an extra slot at 12:30 local, with its reason.
+    let r = send(
+        "/staff/schedule/overbook",
+        form(&[
+            ("time", "12:30".into()),
+            ("reason", "urgent follow-up".into()),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let extra = app
+        .search(
+            "Slot",
+            &format!("schedule=Schedule/{}&status=free&_count=500", c.schedule),
+        )
+        .await;
+    assert!(
+        extra["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["resource"]["overbooked"] == true
+                && e["resource"]["comment"] == "Overbook: urgent follow-up"),
+        "the extra slot"
+    );
+    // Panels: closing one keeps its members out of new choices (SCH-01).
+    let (st, html) = page(&ms, &url("/staff/panels")).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains(&format!("id=\"panel-{}\"", c.role)), "{html}");
+    let r = post_form(
+        &ms,
+        &url("/staff/panels"),
+        &[
+            ("csrf", &csrf_of(&html)),
+            ("role", &c.role),
+            ("closed", "yes"),
+            ("capacity", "2000"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let mut p = app.get(&format!("/Patient/{}", ps[0])).await.json();
+    p["generalPractitioner"] = json!([{"reference": format!("PractitionerRole/{}", c.role)}]);
+    app.put(&format!("/Patient/{}", ps[0]), &p)
+        .await
+        .assert_outcome(422, "closed to new members");
+    // A member does not reach the desk.
+    let people = crate::privacy::people(app).await;
+    let (st, _) = page(&people.ana, &desk).await;
+    assert_eq!(st, 403);
+}
+
 both!(
     slots_are_generated_and_searched,
     book_take_cancel_free,
@@ -737,4 +886,5 @@ both!(
     sch_01_pcp_rules_on_patient_update,
     sch_04_reminders_on_a_fixed_clock,
     visits_of_others_answer_as_missing,
+    staff_schedule_desk,
 );
