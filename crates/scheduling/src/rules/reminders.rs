@@ -109,13 +109,12 @@ pub fn text(provider: &str, when: &str, place: &str, phone: &str) -> String {
     if short.chars().count() <= MAX_CHARS {
         return short;
     }
-    let mut s: String = format!("{provider}: visit {when}. C confirm, X cancel. STOP to end.")
-        .chars()
-        .collect();
-    if s.chars().count() > MAX_CHARS {
-        s = format!("Visit {when}. C confirm, X cancel. STOP to end.");
+    let shortest = format!("{provider}: visit {when}. C confirm, X cancel. STOP to end.");
+    if shortest.chars().count() <= MAX_CHARS {
+        shortest
+    } else {
+        format!("Visit {when}. C confirm, X cancel. STOP to end.")
     }
-    s
 }
 
 /// What a member's reply means (SCH-04, SMS-02). Carriers' keywords are matched whole, in any

@@ -259,23 +259,32 @@ pub fn panel_of(role: &Value, size: i64) -> Panel {
 }
 
 /// Members on the panel of `role` now (by role or by its practitioner).
-pub async fn panel_size(facts: &mut Facts<'_>, role: &Value) -> Result<i64, FhirError> {
-    let mut refs = Vec::new();
-    if let Some(id) = role["id"].as_str() {
-        refs.push(format!("PractitionerRole/{id}"));
-    }
-    if let Some(p) = role["practitioner"]["reference"].as_str() {
-        refs.push(p.to_owned());
-    }
-    if refs.is_empty() {
-        return Ok(0);
-    }
-    facts
-        .count(
-            "Patient",
-            &format!("general-practitioner={}", refs.join(",")),
+/// The `general-practitioner` search value that finds a role's panel: members who chose the role,
+/// or its practitioner (`PractitionerRole/x,Practitioner/y`); `None` for a role naming neither.
+pub fn panel_refs(role: &Value) -> Option<String> {
+    let refs: Vec<String> = role["id"]
+        .as_str()
+        .map(|id| format!("PractitionerRole/{id}"))
+        .into_iter()
+        .chain(
+            role["practitioner"]["reference"]
+                .as_str()
+                .map(str::to_owned),
         )
-        .await
+        .collect();
+    (!refs.is_empty()).then(|| refs.join(","))
+}
+
+/// Members on the panel of `role` now (by role or by its practitioner).
+pub async fn panel_size(facts: &mut Facts<'_>, role: &Value) -> Result<i64, FhirError> {
+    match panel_refs(role) {
+        Some(refs) => {
+            facts
+                .count("Patient", &format!("general-practitioner={refs}"))
+                .await
+        }
+        None => Ok(0),
+    }
 }
 
 /// Write the panel's figures onto the role (the companion update that serializes choices).

@@ -39,21 +39,18 @@ impl SchedulingService {
 
     /// A doctor's panel now.
     pub async fn panel(&self, role: &Value) -> Result<Panel> {
-        let mut refs = Vec::new();
-        if let Some(id) = role["id"].as_str() {
-            refs.push(format!("PractitionerRole/{id}"));
-        }
-        if let Some(p) = role["practitioner"]["reference"].as_str() {
-            refs.push(p.to_owned());
-        }
-        let size = self
-            .fhir
-            .search_count(
-                &ws_fhir_service::Caller::system(),
-                "Patient",
-                &[("general-practitioner".into(), refs.join(","))],
-            )
-            .await?;
+        let size = match super::guard::panel_refs(role) {
+            Some(refs) => {
+                self.fhir
+                    .search_count(
+                        &ws_fhir_service::Caller::system(),
+                        "Patient",
+                        &[("general-practitioner".into(), refs)],
+                    )
+                    .await?
+            }
+            None => 0,
+        };
         Ok(panel_of(role, size))
     }
 

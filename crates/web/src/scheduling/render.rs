@@ -191,6 +191,20 @@ fn specialty_name(lang: Lang, code: &str, fallback: &str) -> String {
 
 const LANGUAGES: &[&str] = &["en", "es", "zh", "vi", "tl", "ko", "ru", "ar"];
 
+/// The language and gender choices of the doctor searches, in the member's language.
+type Options = Vec<(&'static str, String)>;
+fn language_and_gender_options(lang: Lang) -> (Options, Options) {
+    let langs = LANGUAGES
+        .iter()
+        .map(|c| (*c, t(lang, &format!("language.{c}")).to_owned()))
+        .collect();
+    let genders = vec![
+        ("female", t(lang, "care.gender.female").to_owned()),
+        ("male", t(lang, "care.gender.male").to_owned()),
+    ];
+    (langs, genders)
+}
+
 #[derive(Template)]
 #[template(path = "scheduling/doctors.html")]
 struct DoctorsPage<'a> {
@@ -226,14 +240,7 @@ pub fn doctors(shell: &Shell, q: &DoctorQuery, found: &[Doctor], searched: bool)
         .iter()
         .map(|(c, l)| (*c, specialty_name(lang, c, l)))
         .collect();
-    let langs: Vec<(&str, String)> = LANGUAGES
-        .iter()
-        .map(|c| (*c, t(lang, &format!("language.{c}")).to_owned()))
-        .collect();
-    let genders = vec![
-        ("female", t(lang, "care.gender.female").to_owned()),
-        ("male", t(lang, "care.gender.male").to_owned()),
-    ];
+    let (langs, genders) = language_and_gender_options(lang);
     render(&DoctorsPage {
         shell,
         page_title: page_title(shell, t(lang, "care.find-doctor"), false),
@@ -581,14 +588,7 @@ struct PcpPage<'a> {
 
 pub fn pcp(shell: &Shell, q: &DoctorQuery, found: &[Doctor], current: Option<&Doctor>) -> String {
     let lang = shell.lang;
-    let langs: Vec<(&str, String)> = LANGUAGES
-        .iter()
-        .map(|c| (*c, t(lang, &format!("language.{c}")).to_owned()))
-        .collect();
-    let genders = vec![
-        ("female", t(lang, "care.gender.female").to_owned()),
-        ("male", t(lang, "care.gender.male").to_owned()),
-    ];
+    let (langs, genders) = language_and_gender_options(lang);
     render(&PcpPage {
         shell,
         page_title: page_title(shell, t(lang, "pcp.title"), false),
