@@ -1442,7 +1442,7 @@ mod flows {
     }
     /// Getting care (issue 14): find a doctor, make them the personal doctor, book a visit,
     /// move it, add it to a calendar and cancel it; then, at phone width and in Spanish, as a
-    /// parent acting for a young child, book a pediatric visit; a parent of a teen may book
+    /// parent acting for a young child, book, move and cancel a pediatric visit; a parent of a teen may book
     /// only routine in-person visits (PRX-03). Public pages work signed out.
     pub async fn find_doctor_pcp_book_move_cancel(app: &TestApp, b: &Browser) {
         crate::coverage::seed_family(app).await;
@@ -1582,12 +1582,28 @@ mod flows {
         );
         b.click("#book-submit").await;
         b.assert_shows("Su visita quedó programada").await;
+        let kid_appt = app
+            .search_ids("Appointment", "patient=Patient/kid&status=booked")
+            .await;
+        assert_eq!(kid_appt.len(), 1);
+        let kid_appt = &kid_appt[0];
+        // Move the child's visit, then cancel it, still at phone width in Spanish.
+        b.goto("/appointments?lang=es").await;
+        b.click(&format!("#reschedule-{kid_appt}")).await;
+        b.assert_shows("Cambiando:").await;
+        b.client()
+            .execute("document.querySelectorAll('input[name=slot]')[1].click();", vec![])
+            .await
+            .expect("choosing another time");
+        b.click("#book-submit").await;
+        b.assert_shows("Su visita se movió al").await;
+        b.click(&format!("#cancel-{kid_appt}")).await;
+        b.assert_shows("Su visita quedó cancelada.").await;
         assert_eq!(
-            app.search_ids("Appointment", "patient=Patient/kid&status=booked")
-                .await
-                .len(),
-            1
+            app.get(&format!("/Appointment/{kid_appt}")).await.json()["status"],
+            "cancelled"
         );
+        assert!(b.horizontal_overflow().await <= 0, "no sideways scrolling at 375 px");
         // The personal doctor for a child: family medicine fits every age.
         b.goto("/appointments/pcp?lang=es").await;
         b.click(&format!("#choose-{}", peds.role)).await;
