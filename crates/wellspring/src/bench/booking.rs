@@ -23,9 +23,7 @@ use clap::Args;
 use serde_json::{Value, json};
 use ws_fhir_service::{Caller, Fhir};
 
-use super::{
-    analyze_if_no_autovacuum, integration_token, prepare_database, sqlite_path, start_server,
-};
+use super::{integration_token, prepare_database, sqlite_path, start_server};
 
 #[derive(Args, Debug, Clone)]
 pub struct BookingArgs {
@@ -67,13 +65,6 @@ const KEEP: &[&str] = &[
     "Patient",
     "Coverage",
 ];
-
-/// `ANALYZE` on PostgreSQL (autovacuum reaches a freshly loaded table only later); nothing on
-/// SQLite.
-async fn analyze(store: &ws_store::Store) -> anyhow::Result<()> {
-    store.optimize().await?;
-    Ok(())
-}
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -146,9 +137,7 @@ pub async fn run(args: BookingArgs) -> anyhow::Result<()> {
         args.members
     );
 
-    // 2. Slots (on fresh statistics: the region was just bulk-loaded).
-    analyze_if_no_autovacuum(&args.database).await?;
-    analyze(&store).await?;
+    // 2. Slots (the bulk load left fresh statistics; slot generation refreshes them after).
     let t1 = Instant::now();
     let guarded = fhir
         .clone()
@@ -157,8 +146,6 @@ pub async fn run(args: BookingArgs) -> anyhow::Result<()> {
     let today = scheduling.clock().today();
     let slots = scheduling.ensure_slots(today, args.days).await?;
     let slots_s = t1.elapsed().as_secs_f64();
-    // Fresh statistics for the planner (PostgreSQL without autovacuum, like `wellspring bench`).
-    analyze_if_no_autovacuum(&args.database).await?;
     let practitioners: Vec<String> = fhir
         .search_resources(
             &Caller::system(),

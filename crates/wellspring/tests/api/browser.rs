@@ -1592,7 +1592,10 @@ mod flows {
         b.click(&format!("#reschedule-{kid_appt}")).await;
         b.assert_shows("Cambiando:").await;
         b.client()
-            .execute("document.querySelectorAll('input[name=slot]')[1].click();", vec![])
+            .execute(
+                "document.querySelectorAll('input[name=slot]')[1].click();",
+                vec![],
+            )
             .await
             .expect("choosing another time");
         b.click("#book-submit").await;
@@ -1603,7 +1606,10 @@ mod flows {
             app.get(&format!("/Appointment/{kid_appt}")).await.json()["status"],
             "cancelled"
         );
-        assert!(b.horizontal_overflow().await <= 0, "no sideways scrolling at 375 px");
+        assert!(
+            b.horizontal_overflow().await <= 0,
+            "no sideways scrolling at 375 px"
+        );
         // The personal doctor for a child: family medicine fits every age.
         b.goto("/appointments/pcp?lang=es").await;
         b.click(&format!("#choose-{}", peds.role)).await;
