@@ -316,10 +316,16 @@ async fn patient(
     // In-process loaders (the synthetic region, imports run as the system itself) place members
     // on panels as the data says; every other caller goes through the rules.
     let loader = matches!(caller.principal, Principal::System) && caller.acting_for.is_none();
+    let unrestricted = matches!(
+        caller.principal,
+        Principal::System | Principal::Integration { .. }
+    );
     let mut out = Vec::new();
     if let Some(new) = &new {
         match role_of(facts, new).await? {
-            Some((role, version)) => {
+            // One of our primary-care panels: the PCP rules, and the panel's figures follow.
+            // A person choosing any other doctor is refused by the rules too (not primary care).
+            Some((role, version)) if specialty(&role).is_some() || !unrestricted => {
                 let size = panel_size(facts, &role).await?;
                 let panel = panel_of(&role, size);
                 let today = jiff::Timestamp::from_microsecond(facts.now_micros())
@@ -338,11 +344,10 @@ async fn patient(
                     version,
                 });
             }
-            None if matches!(
-                caller.principal,
-                Principal::System | Principal::Integration { .. }
-            ) => {}
-            None => {
+            // An integration recording a doctor who keeps no primary-care panel here (or is not
+            // in the directory): recorded as the source system has it.
+            _ if unrestricted => {}
+            _ => {
                 return Err(unprocessable(format!(
                     "{new} is not a doctor in this organisation's directory"
                 )));
@@ -351,6 +356,7 @@ async fn patient(
     }
     if let Some(old) = &old
         && let Some((role, version)) = role_of(facts, old).await?
+        && specialty(&role).is_some()
         && out.first().is_none_or(|c| c.value["id"] != role["id"])
     {
         let size = panel_size(facts, &role).await?;

@@ -401,6 +401,20 @@ async fn sch_01_pcp_rules_on_patient_update(app: &TestApp) {
     set_pcp(&ps[1], &peds.role)
         .await
         .assert_outcome(422, "does not see members of this age");
+    // An integration recording a doctor who keeps no primary-care panel here (an outside
+    // record's cardiologist) is recorded as sent; the cardiologist's role gets no panel figures.
+    let cardio = clinic(app, ("394579002", "Cardiology"), None).await;
+    let mut v = app.get(&format!("/Patient/{}", ps[2])).await.json();
+    v["generalPractitioner"] =
+        json!([{"reference": format!("Practitioner/{}", cardio.practitioner)}]);
+    app.put(&format!("/Patient/{}", ps[2]), &v)
+        .await
+        .assert_status(200);
+    let r: Value = app
+        .get(&format!("/PractitionerRole/{}", cardio.role))
+        .await
+        .json();
+    assert!(!r.to_string().contains("panel-size"), "{r}");
     // A member already on the panel saves their record with it unchanged.
     let mut v = app.get(&format!("/Patient/{}", ps[0])).await.json();
     v["telecom"] = json!([{"system": "phone", "value": "+12065550199"}]);
