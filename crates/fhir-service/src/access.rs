@@ -386,6 +386,33 @@ impl Db {
     pub(crate) fn raw(&self, _: &Unrestricted) -> &ws_store::Store {
         &self.store
     }
+    /// [`Tx::read`] without holding a connection: on SQLite a point read on the calling
+    /// thread.
+    pub(crate) async fn read(
+        &self,
+        caller: &Caller,
+        action: Action,
+        res_type: &str,
+        id: &str,
+    ) -> Result<Option<StoredResource>, FhirError> {
+        type_gate(caller, action, res_type)?;
+        let found = self.store.read_resource(res_type, id).await?;
+        admit_current(caller, action, res_type, id, found)
+    }
+
+    /// [`Tx::vread`] without holding a connection.
+    pub(crate) async fn vread(
+        &self,
+        caller: &Caller,
+        res_type: &str,
+        id: &str,
+        version: i64,
+    ) -> Result<Option<StoredResource>, FhirError> {
+        type_gate(caller, Action::Read, res_type)?;
+        let found = self.store.vread_resource(res_type, id, version).await?;
+        admit_version(caller, res_type, id, version, found)
+    }
+
     pub(crate) async fn ping(&self) -> Result<(), FhirError> {
         Ok(self.store.ping().await?)
     }
@@ -400,6 +427,61 @@ fn hidden_as_missing(e: FhirError, what: &str) -> FhirError {
         FhirError::Forbidden(_) | FhirError::NotFound(_) => FhirError::NotFound(what.to_owned()),
         other => other,
     }
+}
+
+/// What [`Tx::read`] answers for a current version `found`: a resource the caller may not even
+/// read is missing to them; one they may read but not change gets the reasoned refusal.
+fn admit_current(
+    caller: &Caller,
+    action: Action,
+    res_type: &str,
+    id: &str,
+    found: Option<StoredResource>,
+) -> Result<Option<StoredResource>, FhirError> {
+    let Some(r) = found else {
+        return Ok(None);
+    };
+    let what = format!("{res_type}/{id}");
+    if r.deleted {
+        check(caller, action, res_type, Some(id), &r.compartment, None)
+            .map_err(|e| hidden_as_missing(e, &what))?;
+        return Ok(Some(r));
+    }
+    // What the caller may not read is missing to them; what they may read but not change
+    // gets the reasoned refusal.
+    check_stored(caller, Action::Read, &r).map_err(|e| hidden_as_missing(e, &what))?;
+    if action != Action::Read {
+        check_stored(caller, action, &r)?;
+    }
+    Ok(Some(r))
+}
+
+/// What [`Tx::vread`] answers for a version `found`.
+fn admit_version(
+    caller: &Caller,
+    res_type: &str,
+    id: &str,
+    version: i64,
+    found: Option<StoredResource>,
+) -> Result<Option<StoredResource>, FhirError> {
+    let Some(r) = found else {
+        return Ok(None);
+    };
+    let what = format!("{res_type}/{id}/_history/{version}");
+    if r.deleted {
+        check(
+            caller,
+            Action::Read,
+            res_type,
+            Some(id),
+            &r.compartment,
+            None,
+        )
+        .map_err(|e| hidden_as_missing(e, &what))?;
+    } else {
+        check_stored(caller, Action::Read, &r).map_err(|e| hidden_as_missing(e, &what))?;
+    }
+    Ok(Some(r))
 }
 
 impl Tx {
@@ -490,22 +572,8 @@ impl Tx {
         id: &str,
     ) -> Result<Option<StoredResource>, FhirError> {
         type_gate(caller, action, res_type)?;
-        let Some(r) = self.conn.read(res_type, id).await? else {
-            return Ok(None);
-        };
-        let what = format!("{res_type}/{id}");
-        if r.deleted {
-            check(caller, action, res_type, Some(id), &r.compartment, None)
-                .map_err(|e| hidden_as_missing(e, &what))?;
-            return Ok(Some(r));
-        }
-        // What the caller may not read is missing to them; what they may read but not change
-        // gets the reasoned refusal.
-        check_stored(caller, Action::Read, &r).map_err(|e| hidden_as_missing(e, &what))?;
-        if action != Action::Read {
-            check_stored(caller, action, &r)?;
-        }
-        Ok(Some(r))
+        let found = self.conn.read(res_type, id).await?;
+        admit_current(caller, action, res_type, id, found)
     }
 
     /// One version, if the caller may read it (tombstones as in [`Tx::read`]).
@@ -517,24 +585,8 @@ impl Tx {
         version: i64,
     ) -> Result<Option<StoredResource>, FhirError> {
         type_gate(caller, Action::Read, res_type)?;
-        let Some(r) = self.conn.vread(res_type, id, version).await? else {
-            return Ok(None);
-        };
-        let what = format!("{res_type}/{id}/_history/{version}");
-        if r.deleted {
-            check(
-                caller,
-                Action::Read,
-                res_type,
-                Some(id),
-                &r.compartment,
-                None,
-            )
-            .map_err(|e| hidden_as_missing(e, &what))?;
-        } else {
-            check_stored(caller, Action::Read, &r).map_err(|e| hidden_as_missing(e, &what))?;
-        }
-        Ok(Some(r))
+        let found = self.conn.vread(res_type, id, version).await?;
+        admit_version(caller, res_type, id, version, found)
     }
 
     /// The current versions (tombstones included) of several resources a batch of updates will

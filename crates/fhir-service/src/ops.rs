@@ -579,8 +579,7 @@ impl Fhir {
             check_type(res_type)?;
             check_id(res_type, id)?;
             self.gate(caller, res_type)?;
-            let mut c = self.db.reader().await?;
-            match c.read(caller, Action::Read, res_type, id).await? {
+            match self.db.read(caller, Action::Read, res_type, id).await? {
                 None => Err(FhirError::NotFound(format!("{res_type}/{id}"))),
                 Some(r) if r.deleted => Err(FhirError::Gone(format!("{res_type}/{id}"))),
                 Some(r) => Ok(r),
@@ -625,8 +624,7 @@ impl Fhir {
                 )
             })?;
             self.gate(caller, res_type)?;
-            let mut c = self.db.reader().await?;
-            match c.vread(caller, res_type, id, v).await? {
+            match self.db.vread(caller, res_type, id, v).await? {
                 None => Err(FhirError::NotFound(format!("{res_type}/{id}/_history/{v}"))),
                 Some(r) if r.deleted => {
                     Err(FhirError::Gone(format!("{res_type}/{id}/_history/{v}")))

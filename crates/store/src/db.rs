@@ -7,7 +7,10 @@
 use sqlx::pool::PoolConnection;
 use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction};
 
+use std::sync::Arc;
+
 use crate::StoreError;
+use crate::callers::Watch;
 
 /// A bound parameter value.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +110,15 @@ impl Cell {
 pub type Row = Vec<Cell>;
 
 /// A connection or transaction on either back end.
-pub enum Conn {
+pub struct Conn {
+    pub(crate) link: Link,
+    /// Where a change to what callers may reach is announced (see [`crate::callers`]).
+    pub(crate) watch: Option<Arc<Watch>>,
+    /// This transaction changed what callers may reach: announce it once it commits.
+    pub(crate) callers_changed: bool,
+}
+
+pub(crate) enum Link {
     SqliteTx(Transaction<'static, Sqlite>),
     PgTx(Transaction<'static, Postgres>),
     Sqlite(PoolConnection<Sqlite>),
@@ -170,20 +181,20 @@ macro_rules! decode_row {
 
 macro_rules! on_conn {
     ($self:expr, $c:ident, $body:expr) => {
-        match $self {
-            Conn::SqliteTx(t) => {
+        match &mut $self.link {
+            Link::SqliteTx(t) => {
                 let $c = &mut **t;
                 $body
             }
-            Conn::Sqlite(p) => {
+            Link::Sqlite(p) => {
                 let $c = &mut **p;
                 $body
             }
-            Conn::PgTx(t) => {
+            Link::PgTx(t) => {
                 let $c = &mut **t;
                 $body
             }
-            Conn::Pg(p) => {
+            Link::Pg(p) => {
                 let $c = &mut **p;
                 $body
             }
@@ -192,8 +203,48 @@ macro_rules! on_conn {
 }
 
 impl Conn {
+    pub(crate) fn new(link: Link, watch: Option<Arc<Watch>>) -> Conn {
+        Conn {
+            link,
+            watch,
+            callers_changed: false,
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
-        matches!(self, Conn::PgTx(_) | Conn::Pg(_))
+        matches!(self.link, Link::PgTx(_) | Link::Pg(_))
+    }
+
+    fn in_transaction(&self) -> bool {
+        matches!(self.link, Link::PgTx(_) | Link::SqliteTx(_))
+    }
+
+    /// Record that this write changes what some caller may reach (a token, a grant, an
+    /// account, a Patient). On SQLite the epoch row moves inside the transaction, so other
+    /// processes see the change and the new epoch together; every cache of resolved callers
+    /// in this process is invalidated when the transaction commits (at once for a plain
+    /// connection).
+    pub(crate) async fn callers_changed(&mut self) -> Result<(), StoreError> {
+        if self.callers_changed {
+            return Ok(());
+        }
+        if !self.is_postgres() {
+            self.execute("UPDATE callers_epoch SET n = n + 1 WHERE id = 1", &[])
+                .await?;
+        }
+        self.callers_changed = true;
+        if !self.in_transaction() {
+            self.announce().await;
+        }
+        Ok(())
+    }
+
+    /// After the commit of a change to callers: advance the epoch here and for the others.
+    async fn announce(&mut self) {
+        self.callers_changed = false;
+        if let Some(w) = self.watch.clone() {
+            w.changed().await;
+        }
     }
 
     /// Run a statement; returns the number of rows affected.
@@ -254,20 +305,28 @@ impl Conn {
 
     /// Commit a transaction (a no-op for a plain connection).
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            Conn::SqliteTx(t) => t.commit().await?,
-            Conn::PgTx(t) => t.commit().await?,
-            Conn::Sqlite(_) | Conn::Pg(_) => {}
+        let Conn {
+            link,
+            watch,
+            callers_changed,
+        } = self;
+        match link {
+            Link::SqliteTx(t) => t.commit().await?,
+            Link::PgTx(t) => t.commit().await?,
+            Link::Sqlite(_) | Link::Pg(_) => {}
+        }
+        if callers_changed && let Some(w) = watch {
+            w.changed().await;
         }
         Ok(())
     }
 
     /// Roll back explicitly (dropping a transaction also rolls it back).
     pub async fn rollback(self) -> Result<(), StoreError> {
-        match self {
-            Conn::SqliteTx(t) => t.rollback().await?,
-            Conn::PgTx(t) => t.rollback().await?,
-            Conn::Sqlite(_) | Conn::Pg(_) => {}
+        match self.link {
+            Link::SqliteTx(t) => t.rollback().await?,
+            Link::PgTx(t) => t.rollback().await?,
+            Link::Sqlite(_) | Link::Pg(_) => {}
         }
         Ok(())
     }

@@ -164,6 +164,7 @@ pub async fn set_password(c: &mut Conn, id: &str, hash: &str, now: i64) -> Resul
         &[hash.into(), now.into(), id.into()],
     )
     .await?;
+    c.callers_changed().await?;
     Ok(())
 }
 
@@ -594,6 +595,7 @@ pub async fn insert_proxy_grant(c: &mut Conn, g: &ProxyGrantRow) -> Result<(), S
         ],
     )
     .await?;
+    c.callers_changed().await?;
     Ok(())
 }
 
@@ -634,12 +636,13 @@ pub async fn revoke_proxy_grant(
     by: &str,
     now: i64,
 ) -> Result<bool, StoreError> {
-    Ok(c.execute(
+    let n = c.execute(
         "UPDATE proxy_grants SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL",
         &[now.into(), by.into(), id.into()],
     )
-    .await?
-        == 1)
+    .await?;
+    c.callers_changed().await?;
+    Ok(n == 1)
 }
 
 /// Attach pending invitations sent to `email` to the account that just registered with it.
@@ -651,12 +654,16 @@ pub async fn claim_invitations(
     account: &str,
     not_before: i64,
 ) -> Result<u64, StoreError> {
-    c.execute(
+    let n = c.execute(
         "UPDATE proxy_grants SET grantee_account = $1 WHERE grantee_email = $2 AND grantee_account IS NULL \
          AND revoked_at IS NULL AND created_at >= $3",
         &[account.into(), email.into(), not_before.into()],
     )
-    .await
+    .await?;
+    if n > 0 {
+        c.callers_changed().await?;
+    }
+    Ok(n)
 }
 
 /// Has the account proven its email address?
@@ -678,6 +685,7 @@ pub async fn set_email_verified(c: &mut Conn, account: &str, now: i64) -> Result
         &[now.into(), account.into()],
     )
     .await?;
+    c.callers_changed().await?;
     Ok(())
 }
 
@@ -843,6 +851,7 @@ pub async fn revoke_oauth_grant(c: &mut Conn, id: &str, now: i64) -> Result<bool
         &[now.into(), id.into()],
     )
     .await?;
+    c.callers_changed().await?;
     Ok(n == 1)
 }
 
@@ -961,12 +970,14 @@ pub async fn token_by_hash(c: &mut Conn, hash: &str) -> Result<Option<TokenRow>,
 }
 
 pub async fn revoke_token(c: &mut Conn, hash: &str, now: i64) -> Result<bool, StoreError> {
-    Ok(c.execute(
-        "UPDATE oauth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
-        &[now.into(), hash.into()],
-    )
-    .await?
-        == 1)
+    let n = c
+        .execute(
+            "UPDATE oauth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+            &[now.into(), hash.into()],
+        )
+        .await?;
+    c.callers_changed().await?;
+    Ok(n == 1)
 }
 
 /// One notification waiting in (or sent from) the outbox.

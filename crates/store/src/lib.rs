@@ -2,9 +2,11 @@
 //! time, plus the operational tables (audit log, export jobs) — on SQLite or PostgreSQL, chosen by
 //! the database URL. The only crate that speaks SQL.
 
+mod callers;
 mod clock;
 mod db;
 pub mod identity;
+mod point_reads;
 pub mod resources;
 pub mod search;
 pub mod texts;
@@ -16,6 +18,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use callers::{POLL as CALLERS_POLL, STALE as CALLERS_STALE};
 pub use clock::Clock;
 pub use db::{Cell, Conn, Kind, Row, Val};
 pub use resources::{
@@ -45,6 +48,8 @@ pub enum StoreError {
     BadCursor,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Point(#[from] rusqlite::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("i/o error: {0}")]
@@ -80,7 +85,7 @@ impl Backend {
 }
 
 #[derive(Clone)]
-enum Pools {
+pub(crate) enum Pools {
     /// SQLite: one writer connection (writers queue in-process instead of spinning on
     /// SQLITE_BUSY) and a pool of readers (WAL lets them run beside the writer).
     Sqlite {
@@ -110,6 +115,9 @@ impl Default for StoreOptions {
 #[derive(Clone)]
 pub struct Store {
     pools: Pools,
+    watch: std::sync::Arc<callers::Watch>,
+    /// SQLite: reads by id on the calling thread (see `point_reads`).
+    point: Option<std::sync::Arc<point_reads::PointReads>>,
 }
 
 impl Store {
@@ -159,9 +167,13 @@ impl Store {
                 .acquire_timeout(opts.acquire_timeout)
                 .connect_with(base)
                 .await?;
-            Ok(Store {
-                pools: Pools::Sqlite { read, write },
-            })
+            let cores = std::thread::available_parallelism().map_or(2, usize::from);
+            let n = (cores * 2).clamp(2, opts.max_connections.max(2) as usize);
+            let mut store = Store::with_pools(Pools::Sqlite { read, write });
+            if !path.contains(":memory:") && !url.contains("mode=memory") {
+                store.point = Some(std::sync::Arc::new(point_reads::PointReads::open(path, n)?));
+            }
+            Ok(store)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // Custom plans for every execution: statements are prepared and cached per
             // connection, and after five runs PostgreSQL would switch to a generic plan that
@@ -176,12 +188,58 @@ impl Store {
                 .acquire_timeout(opts.acquire_timeout)
                 .connect_with(o)
                 .await?;
-            Ok(Store {
-                pools: Pools::Pg(pool),
-            })
+            Ok(Store::with_pools(Pools::Pg(pool)))
         } else {
             Err(StoreError::BadUrl(url.to_owned()))
         }
+    }
+
+    fn with_pools(pools: Pools) -> Store {
+        Store {
+            watch: std::sync::Arc::new(callers::Watch::new(pools.clone())),
+            pools,
+            point: None,
+        }
+    }
+
+    fn conn(&self, link: db::Link) -> Conn {
+        Conn::new(link, Some(self.watch.clone()))
+    }
+
+    /// The callers' epoch (see [`callers`]): a cache of resolved callers may serve an entry only
+    /// while this is the epoch it was computed under; `None` means cache nothing now.
+    pub async fn callers_epoch(&self) -> Option<u64> {
+        self.watch.epoch().await
+    }
+
+    /// The current version of a resource, tombstones included (what [`Conn::read`] answers), on
+    /// SQLite without a trip through the pool when a point-read connection is free.
+    pub async fn read_resource(
+        &self,
+        res_type: &str,
+        id: &str,
+    ) -> Result<Option<StoredResource>, StoreError> {
+        if let Some(r) = self.point.as_ref().and_then(|p| p.read(res_type, id)) {
+            return r;
+        }
+        self.reader().await?.read(res_type, id).await
+    }
+
+    /// One version of a resource (what [`Conn::vread`] answers), as [`Store::read_resource`].
+    pub async fn vread_resource(
+        &self,
+        res_type: &str,
+        id: &str,
+        version: i64,
+    ) -> Result<Option<StoredResource>, StoreError> {
+        if let Some(r) = self
+            .point
+            .as_ref()
+            .and_then(|p| p.vread(res_type, id, version))
+        {
+            return r;
+        }
+        self.reader().await?.vread(res_type, id, version).await
     }
 
     pub fn backend(&self) -> Backend {
@@ -212,29 +270,29 @@ impl Store {
     /// write lock at once (`BEGIN IMMEDIATE`), so it can never fail half-way on a lock upgrade.
     pub async fn begin(&self) -> Result<Conn, StoreError> {
         Ok(match &self.pools {
-            Pools::Sqlite { write, .. } => {
-                Conn::SqliteTx(write.begin_with("BEGIN IMMEDIATE").await?)
-            }
-            Pools::Pg(p) => Conn::PgTx(p.begin().await?),
+            Pools::Sqlite { write, .. } => self.conn(db::Link::SqliteTx(
+                write.begin_with("BEGIN IMMEDIATE").await?,
+            )),
+            Pools::Pg(p) => self.conn(db::Link::PgTx(p.begin().await?)),
         })
     }
 
     /// A connection for reads (no transaction).
     pub async fn reader(&self) -> Result<Conn, StoreError> {
         Ok(match &self.pools {
-            Pools::Sqlite { read, .. } => Conn::Sqlite(read.acquire().await?),
-            Pools::Pg(p) => Conn::Pg(p.acquire().await?),
+            Pools::Sqlite { read, .. } => self.conn(db::Link::Sqlite(read.acquire().await?)),
+            Pools::Pg(p) => self.conn(db::Link::Pg(p.acquire().await?)),
         })
     }
 
     /// A read-only snapshot transaction (consistent reads across several queries).
     pub async fn snapshot(&self) -> Result<Conn, StoreError> {
         Ok(match &self.pools {
-            Pools::Sqlite { read, .. } => Conn::SqliteTx(read.begin().await?),
-            Pools::Pg(p) => Conn::PgTx(
+            Pools::Sqlite { read, .. } => self.conn(db::Link::SqliteTx(read.begin().await?)),
+            Pools::Pg(p) => self.conn(db::Link::PgTx(
                 p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
-            ),
+            )),
         })
     }
 
@@ -244,12 +302,12 @@ impl Store {
     pub async fn optimize(&self) -> Result<(), StoreError> {
         match &self.pools {
             Pools::Sqlite { write, .. } => {
-                let mut c = Conn::Sqlite(write.acquire().await?);
+                let mut c = self.conn(db::Link::Sqlite(write.acquire().await?));
                 c.execute("PRAGMA analysis_limit = 2000", &[]).await?;
                 c.execute("ANALYZE", &[]).await?;
             }
             Pools::Pg(p) => {
-                let mut c = Conn::Pg(p.acquire().await?);
+                let mut c = self.conn(db::Link::Pg(p.acquire().await?));
                 c.execute("ANALYZE", &[]).await?;
             }
         }
@@ -260,6 +318,9 @@ impl Store {
     pub async fn close(&self) {
         match &self.pools {
             Pools::Sqlite { read, write } => {
+                if let Some(p) = &self.point {
+                    p.close();
+                }
                 read.close().await;
                 write.close().await;
             }

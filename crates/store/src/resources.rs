@@ -534,6 +534,11 @@ impl Conn {
             return Err(e);
         }
         idx.insert(self).await?;
+        // A Patient's birth date, state, links and doctor decide what proxies and clinicians
+        // may reach: resolved callers cached anywhere must be recomputed.
+        if writes.iter().any(|w| w.borrow().res_type == "Patient") {
+            self.callers_changed().await?;
+        }
         Ok(outcomes)
     }
 

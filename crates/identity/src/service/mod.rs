@@ -2,6 +2,7 @@
 //! writes its own audit record.
 
 mod accounts;
+mod bearer_cache;
 mod bulk;
 mod oauth;
 mod oidc;
@@ -71,6 +72,8 @@ pub struct Identity {
     pub cfg: Arc<IdentityConfig>,
     /// Where "now" comes from (expiries, lockouts, ages, audit times).
     clock: Clock,
+    /// Bearer tokens already resolved (see `bearer_cache`).
+    bearers: bearer_cache::BearerCache,
 }
 
 /// Errors that are not an expected answer of an operation.
@@ -172,6 +175,7 @@ impl Identity {
             store,
             cfg: Arc::new(cfg),
             clock: Clock::system(),
+            bearers: bearer_cache::BearerCache::default(),
         }
     }
 

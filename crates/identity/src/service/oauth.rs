@@ -672,8 +672,38 @@ impl Identity {
     /// today (a revoked proxy grant or a birthday applies to tokens at once).
     pub async fn bearer(&self, token: &str, source: Option<String>) -> Result<Option<Caller>> {
         let now = self.clock.now_micros();
+        let hash = secrets::token_hash(token);
+        let day = super::date_of(now);
+        // Read before resolving: a change committed meanwhile makes what we compute stale.
+        let epoch = self.store.callers_epoch().await;
+        if let Some(e) = epoch
+            && let Some(mut caller) = self.bearers.get(&hash, e, day, now)
+        {
+            caller.source = source;
+            return Ok(Some(caller));
+        }
+        let Some((mut caller, expires_at)) = self.resolve_bearer(&hash, now).await? else {
+            return Ok(None);
+        };
+        if let Some(epoch) = epoch {
+            self.bearers.put(
+                hash,
+                super::bearer_cache::Entry {
+                    caller: caller.clone(),
+                    epoch,
+                    day,
+                    expires_at,
+                    made: std::time::Instant::now(),
+                },
+            );
+        }
+        caller.source = source;
+        Ok(Some(caller))
+    }
+
+    async fn resolve_bearer(&self, hash: &str, now: i64) -> Result<Option<(Caller, i64)>> {
         let mut r = self.store.reader().await?;
-        let found = db::bearer_lookup(&mut r, &secrets::token_hash(token)).await?;
+        let found = db::bearer_lookup(&mut r, hash).await?;
         drop(r);
         let Some((t, grant, client)) = found else {
             return Ok(None);
@@ -686,15 +716,18 @@ impl Identity {
         }
         let scopes: Vec<String> = grant.scope.split_whitespace().map(str::to_owned).collect();
         if client.integration {
-            return Ok(Some(Caller {
-                actor: format!("app:{}", client.client_id),
-                principal: Principal::Integration {
-                    client_id: client.client_id,
+            return Ok(Some((
+                Caller {
+                    actor: format!("app:{}", client.client_id),
+                    principal: Principal::Integration {
+                        client_id: client.client_id,
+                    },
+                    acting_for: None,
+                    purpose: Some("operations".into()),
+                    source: None,
                 },
-                acting_for: None,
-                purpose: Some("operations".into()),
-                source,
-            }));
+                t.expires_at,
+            )));
         }
         let Some(account) = grant.account_id.as_deref() else {
             return Ok(None);
@@ -711,18 +744,21 @@ impl Identity {
             .into_iter()
             .filter(|g| user_level || grant.patient.as_deref() == Some(g.patient.as_str()))
             .collect();
-        Ok(Some(Caller {
-            actor: format!("app:{}", client.client_id),
-            principal: Principal::App {
-                client_id: client.client_id,
-                account: acct.id,
-                grants,
-                scopes,
+        Ok(Some((
+            Caller {
+                actor: format!("app:{}", client.client_id),
+                principal: Principal::App {
+                    client_id: client.client_id,
+                    account: acct.id,
+                    grants,
+                    scopes,
+                },
+                acting_for: grant.patient,
+                purpose: Some("patient-request".into()),
+                source: None,
             },
-            acting_for: grant.patient,
-            purpose: Some("patient-request".into()),
-            source,
-        }))
+            t.expires_at,
+        )))
     }
 
     /// RFC 7662. The caller must be a registered client; it learns only about its own tokens

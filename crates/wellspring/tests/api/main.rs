@@ -15,6 +15,7 @@ mod authz;
 mod browser;
 mod bulk;
 mod bundles;
+mod caches;
 mod concurrency;
 mod coverage;
 mod crud;

@@ -118,6 +118,8 @@ pub struct TestApp {
     /// Where the outbox's file sink writes (see [`TestApp::run_pending_jobs`]).
     pub outbox: ws_identity::service::FileSink,
     pub store: Store,
+    /// The database URL (a second process or app server opens the same database with it).
+    pub db_url: String,
     /// Temporary directory of this app (SQLite file, export files, import files).
     pub dir: PathBuf,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -169,13 +171,13 @@ impl TestApp {
             "wellspring-api-test-{}",
             uuid::Uuid::new_v4().simple()
         ));
-        let (store, pg) = match backend {
+        let (store, pg, db_url) = match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}", dir.join("wellspring.db").display());
                 let store = Store::connect_with(&url, &store_options())
                     .await
                     .expect("opening the SQLite test database");
-                (store, None)
+                (store, None, url)
             }
             Backend::Postgres => {
                 let admin_url = pg_base_url();
@@ -204,7 +206,7 @@ impl TestApp {
                     .unwrap_or_else(|e| {
                         panic!("PostgreSQL: cannot connect with search_path={schema}: {e}")
                     });
-                (store, Some(PgSchema { admin_url, schema }))
+                (store, Some(PgSchema { admin_url, schema }), url)
             }
         };
         // Created only now, so a failed start leaves nothing behind (SQLite made it already).
@@ -294,6 +296,7 @@ impl TestApp {
             scheduling,
             outbox,
             store,
+            db_url,
             dir,
             shutdown: Some(tx),
             server: Some(server),
