@@ -285,6 +285,15 @@ impl IndexBatch {
     }
 }
 
+/// Does this write change what some caller may reach (see [`Conn::callers_changed`])?
+fn changes_callers(w: &Write) -> bool {
+    w.res_type == "Patient"
+        && (w.prev_version.is_some()
+            || w.content
+                .as_deref()
+                .is_none_or(|c| c.contains("\"generalPractitioner\"")))
+}
+
 impl Conn {
     /// The current version of a resource, tombstones included.
     pub async fn read(
@@ -535,8 +544,10 @@ impl Conn {
         }
         idx.insert(self).await?;
         // A Patient's birth date, state, links and doctor decide what proxies and clinicians
-        // may reach: resolved callers cached anywhere must be recomputed.
-        if writes.iter().any(|w| w.borrow().res_type == "Patient") {
+        // may reach: resolved callers cached anywhere must be recomputed. A new Patient that
+        // names no doctor changes nobody's reach (grants and accounts name existing records),
+        // so creating members in bulk does not empty the caches.
+        if writes.iter().any(|w| changes_callers(w.borrow())) {
             self.callers_changed().await?;
         }
         Ok(outcomes)
@@ -851,5 +862,42 @@ impl Conn {
             .into_iter()
             .filter_map(|r| r.into_iter().next().map(Cell::text))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod callers_tests {
+    use super::*;
+
+    fn w(res_type: &str, prev: Option<i64>, content: Option<&str>) -> Write {
+        Write {
+            res_type: res_type.into(),
+            id: "1".into(),
+            prev_version: prev,
+            content: content.map(str::to_owned),
+            index: Extracted::default(),
+            last_updated: 0,
+        }
+    }
+
+    #[test]
+    fn which_writes_change_what_callers_reach() {
+        let plain = r#"{"resourceType":"Patient","birthDate":"2010-01-01"}"#;
+        let with_gp =
+            r#"{"resourceType":"Patient","generalPractitioner":[{"reference":"Practitioner/1"}]}"#;
+        assert!(
+            !changes_callers(&w("Patient", None, Some(plain))),
+            "a new member"
+        );
+        assert!(
+            changes_callers(&w("Patient", None, Some(with_gp))),
+            "a clinician's panel grows"
+        );
+        assert!(
+            changes_callers(&w("Patient", Some(1), Some(plain))),
+            "a birth date may change"
+        );
+        assert!(changes_callers(&w("Patient", Some(1), None)), "a deletion");
+        assert!(!changes_callers(&w("Observation", Some(1), None)));
     }
 }

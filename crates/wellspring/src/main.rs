@@ -293,7 +293,7 @@ async fn main() -> anyhow::Result<()> {
                     }
                 })
             };
-            let state = ws_web::AppState {
+            let state = ws_web::AppState::from(ws_web::Services {
                 scheduling,
                 records,
                 pharmacy: ws_pharmacy::PharmacyService::new(fhir.clone())
@@ -310,7 +310,7 @@ async fn main() -> anyhow::Result<()> {
                 )
                 .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?,
                 version: env!("CARGO_PKG_VERSION"),
-            };
+            });
             println!(
                 "Wellspring {} is running on {} ({} store)",
                 env!("CARGO_PKG_VERSION"),

@@ -241,9 +241,11 @@ fn ok_json(ctx: &Ctx, status: StatusCode, body: String) -> Response {
         .into_response()
 }
 
-fn resource_response(ctx: &Ctx, r: &StoredResource) -> Response {
-    let mut res = ok_json(ctx, StatusCode::OK, r.content.clone().unwrap_or_default());
-    set_version_headers(res.headers_mut(), r.version, r.last_updated);
+fn resource_response(ctx: &Ctx, r: StoredResource) -> Response {
+    let (version, last_updated) = (r.version, r.last_updated);
+    // The stored JSON goes out as stored: no parse, no copy.
+    let mut res = ok_json(ctx, StatusCode::OK, r.content.unwrap_or_default());
+    set_version_headers(res.headers_mut(), version, last_updated);
     res
 }
 
@@ -400,7 +402,7 @@ async fn read(
                 set_version_headers(res.headers_mut(), r.version, r.last_updated);
                 return res;
             }
-            resource_response(&ctx, &r)
+            resource_response(&ctx, r)
         }
         Err(e) => fhir_error(&e),
     }
@@ -412,7 +414,7 @@ async fn vread(
     Path((rtype, id, vid)): Path<(String, String, String)>,
 ) -> Response {
     match s.fhir.vread(&ctx.caller, &rtype, &id, &vid).await {
-        Ok(r) => resource_response(&ctx, &r),
+        Ok(r) => resource_response(&ctx, r),
         Err(e) => fhir_error(&e),
     }
 }

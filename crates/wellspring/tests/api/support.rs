@@ -265,7 +265,7 @@ impl TestApp {
         let scheduling = ws_scheduling::SchedulingService::new(fhir.clone())
             .with_texts(identity.clone())
             .with_inbound_key("test-gateway-key");
-        let state = ws_web::AppState {
+        let state = ws_web::AppState::from(ws_web::Services {
             scheduling: scheduling.clone(),
             records: ws_records::RecordsService::new(fhir.clone()).with_notices(identity.clone()),
             pharmacy: ws_pharmacy::PharmacyService::new(fhir.clone())
@@ -279,7 +279,7 @@ impl TestApp {
             demo: false,
             trusted_proxies: Vec::new(),
             version: "test",
-        };
+        });
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(ws_web::serve(listener, state, async move {
             let _ = rx.await;
