@@ -517,18 +517,15 @@ impl Conn {
             args: Vec::new(),
         };
         let wc = where_clause(&mut sql, q);
-        let total = if q.want_total {
-            let count_sql = format!("SELECT COUNT(*) FROM resources r WHERE {wc}");
-            Some(
-                self.fetch_opt(&count_sql, &sql.args, &[Kind::Int])
-                    .await?
-                    .and_then(|r| r.first().map(Cell::int))
-                    .unwrap_or(0),
-            )
-        } else {
-            None
-        };
+        let count_sql = format!("SELECT COUNT(*) FROM resources r WHERE {wc}");
+        // The total costs a second pass over every match; a first page that holds them all
+        // already knows it, so the count runs only when there is more than one page.
+        let count_args = q.want_total.then(|| sql.args.clone());
         if q.count <= 0 {
+            let total = match count_args {
+                Some(args) => Some(self.count_rows(&count_sql, &args).await?),
+                None => None,
+            };
             return Ok(SearchPage {
                 rows: Vec::new(),
                 total,
@@ -599,6 +596,11 @@ impl Conn {
         let mut rows = self.fetch(&sql.text, &sql.args, &kinds).await?;
         let has_more = rows.len() as i64 > q.count;
         rows.truncate(usize::try_from(q.count).unwrap_or(0));
+        let total = match count_args {
+            Some(_) if q.after.is_none() && !has_more => Some(rows.len() as i64),
+            Some(args) => Some(self.count_rows(&count_sql, &args).await?),
+            None => None,
+        };
         let next = if has_more {
             rows.last().map(|r| Cursor {
                 keys: r.iter().skip(RES_KINDS.len()).cloned().collect(),
@@ -618,6 +620,14 @@ impl Conn {
             })
             .collect();
         Ok(SearchPage { rows, total, next })
+    }
+
+    async fn count_rows(&mut self, sql: &str, args: &[Val]) -> Result<i64, StoreError> {
+        Ok(self
+            .fetch_opt(sql, args, &[Kind::Int])
+            .await?
+            .and_then(|r| r.first().map(Cell::int))
+            .unwrap_or(0))
     }
 
     /// References from `ids` (of `res_type`) through `param` (`None` = any parameter): for `_include`.
