@@ -81,7 +81,7 @@ pub fn capability_statement(base_url: &str, software_version: &str) -> Value {
         "format": ["application/fhir+json", "json"],
         "rest": [{
             "mode": "server",
-            "documentation": "Search supports string (default, :exact, :contains), token (code, system|code, |code, system|), reference (Type/id, id, :Type) and date (eq, ne, lt, le, gt, ge, sa, eb; partial dates) parameters, _count, _sort (date and string parameters, _id, _lastUpdated), _include, _revinclude, _has (one level), _summary=count, _elements and _total. Unknown parameters are rejected with 400 unless 'Prefer: handling=lenient'.",
+            "documentation": "Search supports string (default, :exact, :contains), token (code, system|code, |code, system|), reference (Type/id, id, :Type) and date (eq, ne, lt, le, gt, ge, sa, eb; partial dates) parameters, _count, _sort (date and string parameters, _id, _lastUpdated), _include, _revinclude, _has (one level), _summary=count, _elements and _total (Bundle.total is given when the first page holds every match, or when asked with _total=accurate or _count=0). Unknown parameters are rejected with 400 unless 'Prefer: handling=lenient'.",
             "resource": resources,
             "interaction": [{"code": "transaction"}, {"code": "batch"}, {"code": "history-system"}],
             "operation": [{"name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"}],

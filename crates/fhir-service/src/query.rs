@@ -475,6 +475,7 @@ pub fn parse_search(
         count: DEFAULT_COUNT,
         after: None,
         want_total: true,
+        free_total: true,
     };
     let mut out = ParsedSearch {
         query: q.clone(),
@@ -486,6 +487,7 @@ pub fn parse_search(
         echo: Vec::new(),
     };
     let mut total_none = false;
+    let mut total_accurate = false;
     for (k, v) in pairs {
         if k.chars().chain(v.chars()).any(char::is_control) {
             return Err(bad_param(
@@ -527,7 +529,8 @@ pub fn parse_search(
                 }
                 "_total" => match v.as_str() {
                     "none" => total_none = true,
-                    "accurate" | "estimate" => {}
+                    "accurate" => total_accurate = true,
+                    "estimate" => {}
                     other => {
                         return Err(bad_param(
                             k,
@@ -598,7 +601,12 @@ pub fn parse_search(
         q.count = 0;
         q.want_total = true;
     } else {
-        q.want_total = !total_none && q.after.is_none();
+        // Counting every match is a second pass over all of them: done when asked for
+        // (`_total=accurate`, or `_count=0`: nothing but the total), otherwise the total is
+        // given only when the first page holds every match (FHIR makes `Bundle.total`
+        // optional; `_total=none` drops even that).
+        q.want_total = (total_accurate || (q.count == 0 && !total_none)) && q.after.is_none();
+        q.free_total = !total_none && q.after.is_none();
     }
     out.query = q;
     Ok(out)

@@ -178,7 +178,10 @@ pub struct SearchQuery {
     pub sort: Vec<SortKey>,
     pub count: i64,
     pub after: Option<Cursor>,
+    /// Count every match (`_total=accurate`, `_summary=count`, services that need it).
     pub want_total: bool,
+    /// Report the total when it costs nothing: a first page that holds every match.
+    pub free_total: bool,
 }
 
 /// One page of results.
@@ -521,6 +524,7 @@ impl Conn {
         // The total costs a second pass over every match; a first page that holds them all
         // already knows it, so the count runs only when there is more than one page.
         let count_args = q.want_total.then(|| sql.args.clone());
+        let free_total = q.want_total || q.free_total;
         if q.count <= 0 {
             let total = match count_args {
                 Some(args) => Some(self.count_rows(&count_sql, &args).await?),
@@ -597,7 +601,7 @@ impl Conn {
         let has_more = rows.len() as i64 > q.count;
         rows.truncate(usize::try_from(q.count).unwrap_or(0));
         let total = match count_args {
-            Some(_) if q.after.is_none() && !has_more => Some(rows.len() as i64),
+            _ if free_total && q.after.is_none() && !has_more => Some(rows.len() as i64),
             Some(args) => Some(self.count_rows(&count_sql, &args).await?),
             None => None,
         };

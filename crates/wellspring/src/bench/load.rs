@@ -49,20 +49,21 @@ fn search_path(ds: &Dataset, rng: &mut SplitMix64, which: usize) -> String {
             let chars: Vec<char> = family.chars().collect();
             let len = rng.range(3, chars.len() as i64 + 1) as usize;
             let prefix: String = chars.iter().take(len.max(3)).collect();
-            format!("/fhir/Patient?name={}", encode(&prefix))
+            // `_total=accurate`: the report gives how much each search matched.
+            format!("/fhir/Patient?name={}&_total=accurate", encode(&prefix))
         }
         1 => {
             let p = rng.below(ds.count(Kind::Patient));
             let code = rng.pick(SEARCH_LOINC);
             format!(
-                "/fhir/Observation?patient=Patient/{}&code=http://loinc.org%7C{code}&date=ge2020-01-01&date=lt2023-01-01",
+                "/fhir/Observation?patient=Patient/{}&code=http://loinc.org%7C{code}&date=ge2020-01-01&date=lt2023-01-01&_total=accurate",
                 ds.id(Kind::Patient, p)
             )
         }
         _ => {
             let pr = rng.below(ds.scheduled_practitioners());
             format!(
-                "/fhir/Appointment?practitioner=Practitioner/{}&date=ge2025-01-01&date=lt2025-02-01",
+                "/fhir/Appointment?practitioner=Practitioner/{}&date=ge2025-01-01&date=lt2025-02-01&_total=accurate",
                 ds.id(Kind::Practitioner, pr)
             )
         }
