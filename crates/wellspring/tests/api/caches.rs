@@ -10,7 +10,7 @@ use serde_json::Value;
 use ws_identity::{Identity, IdentityConfig, Principal};
 
 use crate::authz::{date_years_ago, person, record, register};
-use crate::support::{TestApp, client_with_token};
+use crate::support::{TestApp, authorize_app_on, client_with_token};
 
 /// Run the SMART authorization steps on `identity` for `account` choosing `patient`; the tokens.
 async fn smart_token(
@@ -22,44 +22,10 @@ async fn smart_token(
 ) -> (String, ws_identity::service::TokenResponse) {
     let redirect = "http://127.0.0.1:9/callback";
     let verifier = "a-very-long-code-verifier-of-enough-length-0123456789";
-    let scopes: Vec<String> = scope.split(' ').map(str::to_owned).collect();
-    let (cid, _) = identity
-        .register_client(
-            "Cache test app",
-            &[redirect.to_owned()],
-            &scopes,
-            false,
-            false,
-            "staff:admin",
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    let req = identity
-        .check_authorize(
-            "code",
-            &cid,
-            redirect,
-            scope,
-            "xyz",
-            &ws_identity::secrets::s256(verifier),
-            "S256",
-            fhir_base,
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    let url = identity
-        .approve(account, &req, Some(patient))
-        .await
-        .unwrap()
-        .unwrap();
-    let code = url
-        .split("code=")
-        .nth(1)
-        .and_then(|c| c.split('&').next())
-        .unwrap()
-        .to_owned();
+    let (cid, code) = authorize_app_on(
+        identity, fhir_base, account, scope, patient, redirect, verifier,
+    )
+    .await;
     let t = identity
         .exchange_code(&cid, None, &code, redirect, verifier)
         .await
@@ -68,43 +34,52 @@ async fn smart_token(
     (cid, t)
 }
 
-async fn status(c: &reqwest::Client, url: &str) -> u16 {
-    c.get(url).send().await.unwrap().status().as_u16()
-}
-
-async fn account_id(app: &TestApp, email: &str) -> ws_store::identity::AccountRow {
-    ws_store::identity::account_by_email(&mut app.store.reader().await.unwrap(), email)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-/// A parent's app (user/*.read) reads the child's record; every change below is seen by the next
-/// request although the token was already resolved and cached.
-async fn bearer_cache_follows_every_change(app: &TestApp) {
-    let base = app.fhir_base.clone();
-    let adult = record(app, "MRN-CA1", "Ana", "Quiroga", &date_years_ago(40, 0)).await;
-    let child = record(app, "MRN-CC1", "Cai", "Quiroga", &date_years_ago(8, 0)).await;
+/// Ana (MRN `mrn`, 40) registered, with her record, and recorded as `child`'s parent.
+async fn parent_of(
+    app: &TestApp,
+    mrn: &str,
+    child: &str,
+) -> (ws_store::identity::AccountRow, crate::authz::Record) {
+    let adult = record(app, mrn, "Ana", "Quiroga", &date_years_ago(40, 0)).await;
     register(
         app,
-        "MRN-CA1",
+        mrn,
         "Ana",
         "Quiroga",
         &date_years_ago(40, 0),
         "ana@example.org",
     )
     .await;
-    let ana = account_id(app, "ana@example.org").await;
+    let ana = ws_store::identity::account_by_email(
+        &mut app.store.reader().await.unwrap(),
+        "ana@example.org",
+    )
+    .await
+    .unwrap()
+    .unwrap();
     app.identity
         .record_grant(
             "staff:test",
-            &child.patient,
+            child,
             &ana,
             ws_identity::rules::proxy::Relationship::Parent,
             "birth certificate",
         )
         .await
         .unwrap();
+    (ana, adult)
+}
+
+async fn status(c: &reqwest::Client, url: &str) -> u16 {
+    c.get(url).send().await.unwrap().status().as_u16()
+}
+
+/// A parent's app (user/*.read) reads the child's record; every change below is seen by the next
+/// request although the token was already resolved and cached.
+async fn bearer_cache_follows_every_change(app: &TestApp) {
+    let base = app.fhir_base.clone();
+    let child = record(app, "MRN-CC1", "Cai", "Quiroga", &date_years_ago(8, 0)).await;
+    let (ana, adult) = parent_of(app, "MRN-CA1", &child.patient).await;
     let child_obs = format!("{base}/Observation/{}", child.glucose);
     let own_obs = format!("{base}/Observation/{}", adult.glucose);
 
@@ -202,27 +177,7 @@ async fn bearer_cache_follows_the_calendar(app: &TestApp) {
     let child = app
         .create_id(person("MRN-CK1", "Kai", "Quiroga", "2009-03-15"))
         .await;
-    let adult = record(app, "MRN-CK2", "Ana", "Quiroga", &date_years_ago(40, 0)).await;
-    register(
-        app,
-        "MRN-CK2",
-        "Ana",
-        "Quiroga",
-        &date_years_ago(40, 0),
-        "ana@example.org",
-    )
-    .await;
-    let ana = account_id(app, "ana@example.org").await;
-    app.identity
-        .record_grant(
-            "staff:test",
-            &child,
-            &ana,
-            ws_identity::rules::proxy::Relationship::Parent,
-            "birth certificate",
-        )
-        .await
-        .unwrap();
+    let (ana, adult) = parent_of(app, "MRN-CK2", &child).await;
     let (_, t) = smart_token(
         &identity,
         &app.fhir_base,
@@ -231,29 +186,27 @@ async fn bearer_cache_follows_the_calendar(app: &TestApp) {
         &adult.patient,
     )
     .await;
-    let reaches = |c: &ws_identity::Caller| match &c.principal {
-        Principal::App { grants, .. } => grants.iter().any(|g| g.patient == child),
-        _ => false,
-    };
-    for _ in 0..2 {
+    // Whether the token, resolved now (from the cache when it may), reaches the child.
+    let reaches_child = async || {
         let c = identity
             .bearer(&t.access_token, None)
             .await
             .unwrap()
-            .unwrap();
+            .expect("the token is valid");
+        match &c.principal {
+            Principal::App { grants, .. } => grants.iter().any(|g| g.patient == child),
+            _ => false,
+        }
+    };
+    for _ in 0..2 {
         assert!(
-            reaches(&c),
+            reaches_child().await,
             "17 years old: the parent's app reaches the child"
         );
     }
     clock.advance(jiff::SignedDuration::from_mins(3));
-    let c = identity
-        .bearer(&t.access_token, None)
-        .await
-        .unwrap()
-        .unwrap();
     assert!(
-        !reaches(&c),
+        !reaches_child().await,
         "midnight of the 18th birthday: not any more, although the token was cached"
     );
     // The token's own expiry is honoured from the cache too.

@@ -392,48 +392,16 @@ impl TestApp {
         redirect: &str,
         verifier: &str,
     ) -> (String, String) {
-        let scopes: Vec<String> = scope.split(' ').map(str::to_owned).collect();
-        let (cid, _) = self
-            .identity
-            .register_client(
-                "Test app",
-                &[redirect.to_owned()],
-                &scopes,
-                false,
-                false,
-                "staff:admin",
-            )
-            .await
-            .expect("registering the app")
-            .expect("app accepted");
-        let req = self
-            .identity
-            .check_authorize(
-                "code",
-                &cid,
-                redirect,
-                scope,
-                "xyz",
-                &ws_identity::secrets::s256(verifier),
-                "S256",
-                &self.fhir_base,
-            )
-            .await
-            .expect("checking the request")
-            .expect("a valid request");
-        let url = self
-            .identity
-            .approve(account, &req, Some(patient))
-            .await
-            .expect("approving")
-            .expect("approved");
-        let code = url
-            .split("code=")
-            .nth(1)
-            .and_then(|c| c.split('&').next())
-            .expect("a code in the redirect")
-            .to_owned();
-        (cid, code)
+        authorize_app_on(
+            &self.identity,
+            &self.fhir_base,
+            account,
+            scope,
+            patient,
+            redirect,
+            verifier,
+        )
+        .await
     }
 
     /// A URL under the FHIR base (`/Patient/1`), or an absolute URL as is.
@@ -833,4 +801,55 @@ fn scrub(v: &mut Value) {
 pub fn bundle(kind: &str, method: &str, url: &str) -> Value {
     json!({"resourceType": "Bundle", "type": kind,
         "entry": [{"request": {"method": method, "url": url}}]})
+}
+
+/// [`TestApp::authorize_app`] on any identity service (one on a fixed clock, say).
+pub async fn authorize_app_on(
+    identity: &ws_identity::Identity,
+    fhir_base: &str,
+    account: &str,
+    scope: &str,
+    patient: &str,
+    redirect: &str,
+    verifier: &str,
+) -> (String, String) {
+    let scopes: Vec<String> = scope.split(' ').map(str::to_owned).collect();
+    let (cid, _) = identity
+        .register_client(
+            "Test app",
+            &[redirect.to_owned()],
+            &scopes,
+            false,
+            false,
+            "staff:admin",
+        )
+        .await
+        .expect("registering the app")
+        .expect("app accepted");
+    let req = identity
+        .check_authorize(
+            "code",
+            &cid,
+            redirect,
+            scope,
+            "xyz",
+            &ws_identity::secrets::s256(verifier),
+            "S256",
+            fhir_base,
+        )
+        .await
+        .expect("checking the request")
+        .expect("a valid request");
+    let url = identity
+        .approve(account, &req, Some(patient))
+        .await
+        .expect("approving")
+        .expect("approved");
+    let code = url
+        .split("code=")
+        .nth(1)
+        .and_then(|c| c.split('&').next())
+        .expect("a code in the redirect")
+        .to_owned();
+    (cid, code)
 }
