@@ -5,7 +5,7 @@
 //! never see what the caller may not.
 
 use serde_json::Value;
-use ws_identity::rules::labels::LABEL_SYSTEM;
+use ws_identity::rules::labels;
 use ws_identity::rules::policy::{self, Action, Decision, SearchScope, Target};
 use ws_identity::{Caller, Principal};
 use ws_store::{Cond, Filter, StoredResource};
@@ -17,16 +17,7 @@ fn facts(content: Option<&Value>) -> (Vec<String>, Vec<(String, String)>) {
     let Some(v) = content else {
         return (Vec::new(), Vec::new());
     };
-    let labels = v
-        .pointer("/meta/security")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter(|l| l.get("system").and_then(Value::as_str) == Some(LABEL_SYSTEM))
-                .filter_map(|l| l.get("code").and_then(Value::as_str).map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let labels = labels::policy_labels(v);
     let codes = v
         .pointer("/code/coding")
         .and_then(Value::as_array)
@@ -143,7 +134,7 @@ fn rule_filters(r: &policy::CompartmentRule) -> Vec<Filter> {
                 .exclude_labels
                 .iter()
                 .map(|l| Cond::Token {
-                    system: Some(LABEL_SYSTEM.into()),
+                    system: Some(labels::system_of(l).into()),
                     code: Some((*l).to_owned()),
                 })
                 .collect(),

@@ -21,6 +21,7 @@ pub fn capability_statement(base_url: &str, software_version: &str) -> Value {
             let mut params: Vec<Value> = vec![
                 json!({"name": "_id", "type": "token", "documentation": "Logical id"}),
                 json!({"name": "_lastUpdated", "type": "date", "documentation": "When the resource last changed"}),
+                json!({"name": "_security", "type": "token", "documentation": "Security labels (only those of resources the caller may see)"}),
             ];
             for d in search_params::params_for(t) {
                 params.push(json!({"name": d.name, "type": d.kind.as_str(), "documentation": d.description}));

@@ -237,8 +237,13 @@ fn param_filter(res_type: &str, key: &str, value: &str) -> Result<Option<Filter>
             inner: Box::new(inner),
         }));
     }
-    let Some(def) = search_params::lookup(res_type, name) else {
-        return Ok(None);
+    let def = if name == search_params::SECURITY_PARAM {
+        &search_params::SECURITY_DEF
+    } else {
+        let Some(def) = search_params::lookup(res_type, name) else {
+            return Ok(None);
+        };
+        def
     };
     let values = split_values(value);
     let mut any_of = Vec::with_capacity(values.len());

@@ -323,6 +323,17 @@ pub fn params_for(resource_type: &str) -> impl Iterator<Item = &'static SearchPa
 /// The index name of `meta.security` labels (extracted for every resource type).
 pub const SECURITY_PARAM: &str = "_security";
 
+/// `_security` (a token on `meta.security`), searchable on every type. Searching by a label
+/// reveals nothing hidden: the policy's own label filters apply in the same query.
+pub static SECURITY_DEF: SearchParamDef = SearchParamDef {
+    resource: "Resource",
+    name: SECURITY_PARAM,
+    kind: ParamType::Token,
+    paths: &["meta.security"],
+    targets: &[],
+    description: "Security labels applied to this resource",
+};
+
 /// The definition of `name` on `resource_type`, if supported.
 pub fn lookup(resource_type: &str, name: &str) -> Option<&'static SearchParamDef> {
     DEFS.binary_search_by(|d| (d.resource, d.name).cmp(&(resource_type, name)))

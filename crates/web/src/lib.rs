@@ -73,6 +73,16 @@ pub struct Services {
     pub version: &'static str,
 }
 
+/// The FHIR service with every capability's write guard (scheduling: slots and panels;
+/// records: result holds, HIP-08). Every process that writes health data builds its FHIR
+/// service through this, so no path writes without the capabilities' invariants.
+pub fn with_capability_guards(fhir: Fhir) -> Fhir {
+    fhir.with_guard(std::sync::Arc::new(
+        ws_scheduling::service::guard::SchedulingGuard,
+    ))
+    .with_guard(std::sync::Arc::new(ws_records::service::hold::HoldGuard))
+}
+
 /// Build the whole application router.
 pub fn router(state: AppState) -> Router {
     // The pages (and the capabilities' small APIs) run inside the frame that renders a

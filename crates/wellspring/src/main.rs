@@ -191,14 +191,11 @@ async fn main() -> anyhow::Result<()> {
                 .or_else(|| settings.public_url.clone())
                 .unwrap_or_else(|| format!("http://{addr}"));
             let (auditor, audit_task) = Auditor::start(store.clone());
-            let fhir = Fhir::new(
+            let fhir = ws_web::with_capability_guards(Fhir::new(
                 store.clone(),
                 auditor,
                 format!("{}/fhir", public.trim_end_matches('/')),
                 settings.export_dir.clone(),
-            )
-            .with_guard(std::sync::Arc::new(
-                ws_scheduling::service::guard::SchedulingGuard,
             ));
             let identity = ws_identity::Identity::new(
                 store.clone(),
@@ -555,14 +552,11 @@ pub async fn import(
         .sum();
     let store = open_store(url).await?;
     let (auditor, audit_task) = Auditor::start(store.clone());
-    let fhir = Fhir::new(
+    let fhir = ws_web::with_capability_guards(Fhir::new(
         store.clone(),
         auditor,
         "urn:wellspring:cli".into(),
         settings.export_dir.clone(),
-    )
-    .with_guard(std::sync::Arc::new(
-        ws_scheduling::service::guard::SchedulingGuard,
     ));
     // X12 files (recognised from the content) go to the membership service.
     let mut fhir_files = Vec::new();

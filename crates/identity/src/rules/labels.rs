@@ -19,6 +19,46 @@ pub const SEX: &str = "SEX";
 /// The labels hidden from teen proxies and caregivers (PRX-03, PRX-05).
 pub const SENSITIVE: [&str; 3] = [ETH, PSY, SEX];
 
+/// Code system of result-release holds (HIP-08): a licensed clinician's individual
+/// determination that releasing one result now would cause harm. Placed and lifted only by a
+/// clinician (the records capability's write guard), never by a rule or an interface.
+pub const HOLD_SYSTEM: &str = "urn:wellspring:release-hold";
+/// Held from the patient and from everyone acting for them: the only basis on which a result
+/// may be held from the patient themself is a danger to life or physical safety (45 CFR
+/// 171.201(d)).
+pub const HOLD_ALL: &str = "hold-all";
+/// Held from people acting for the patient (parents, caregivers, representatives) only: a
+/// substantial harm to the patient or another person; the patient sees it.
+pub const HOLD_REPRESENTATIVES: &str = "hold-representatives";
+/// Both hold labels.
+pub const HOLDS: [&str; 2] = [HOLD_ALL, HOLD_REPRESENTATIVES];
+
+/// The code system a policy label is written in (`meta.security`).
+pub fn system_of(label: &str) -> &'static str {
+    if HOLDS.contains(&label) {
+        HOLD_SYSTEM
+    } else {
+        LABEL_SYSTEM
+    }
+}
+
+/// The labels the policy reads from `meta.security`: sensitivity labels (v3-ActCode) and
+/// release holds ([`HOLD_SYSTEM`]).
+pub fn policy_labels(res: &Value) -> Vec<String> {
+    res.pointer("/meta/security")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|l| {
+                    let code = l.get("code").and_then(Value::as_str)?;
+                    let system = l.get("system").and_then(Value::as_str)?;
+                    (system == system_of(code)).then(|| code.to_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub const ICD10CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
 pub const ICD10: &str = "http://hl7.org/fhir/sid/icd-10";
 pub const SNOMED: &str = "http://snomed.info/sct";

@@ -11,6 +11,8 @@
 //!   `Own`, `OwnTeen`, `ProxyFull`, `Legal` see everything (a parent of a child under the teen
 //!   age sees the child's confidential care too: DOMAIN.md gives full access, PRX-02);
 //!   `Caregiver` sees everything but PSY/ETH/SEX-labelled resources (PRX-05);
+//!   results a clinician holds (HIP-08, `labels::HOLDS`) are hidden from the patient
+//!   (`hold-all`) or only from those acting for them (`hold-representatives`);
 //!   `ProxyTeen` sees only [`TEEN_PROXY_TYPES`], Observations only with growth-chart codes, and
 //!   nothing labelled PSY/ETH/SEX (PRX-03).
 //! - **App** additionally needs a SMART scope for the type and action ([`scope_allows`]);
@@ -28,7 +30,7 @@
 //! - A patient-data resource in no compartment (`compartment: None`) is reachable by staff
 //!   whose role covers the type, never by a Person or App.
 
-use super::labels::{LOINC, SENSITIVE};
+use super::labels::{HOLD_ALL, HOLDS, LOINC, SENSITIVE};
 use crate::caller::{Access, Grant, Principal, StaffRole};
 
 /// What the caller wants to do.
@@ -213,18 +215,29 @@ pub struct View {
 }
 
 /// The view an access gives of a patient-compartment type (PRX-02, PRX-03, PRX-05).
+///
+/// Results a clinician holds (HIP-08) are hidden like a missing record: `hold-all` from the
+/// patient and everyone acting for them, `hold-representatives` from those acting for them.
 pub fn view(access: Access, res_type: &str) -> Option<View> {
+    let for_others = |mut labels: Vec<&'static str>| {
+        labels.extend(HOLDS);
+        labels
+    };
     match access {
-        Access::Own | Access::OwnTeen | Access::ProxyFull | Access::Legal => Some(View {
-            exclude_labels: Vec::new(),
+        Access::Own | Access::OwnTeen => Some(View {
+            exclude_labels: vec![HOLD_ALL],
+            only_codes: None,
+        }),
+        Access::ProxyFull | Access::Legal => Some(View {
+            exclude_labels: for_others(Vec::new()),
             only_codes: None,
         }),
         Access::Caregiver => Some(View {
-            exclude_labels: SENSITIVE.to_vec(),
+            exclude_labels: for_others(SENSITIVE.to_vec()),
             only_codes: None,
         }),
         Access::ProxyTeen => TEEN_PROXY_TYPES.contains(&res_type).then(|| View {
-            exclude_labels: SENSITIVE.to_vec(),
+            exclude_labels: for_others(SENSITIVE.to_vec()),
             only_codes: (res_type == "Observation").then(|| GROWTH_CHART_CODES.to_vec()),
         }),
     }
@@ -820,6 +833,12 @@ mod tests {
             "Observation#lab" => ("Observation", vec![], loinc("2951-2")),
             "Immunization#HPV" => ("Immunization", vec!["SEX".into()], vec![]),
             "Condition#PSY" => ("Condition", vec!["PSY".into()], vec![]),
+            "DiagnosticReport#hold-all" => ("DiagnosticReport", vec![HOLD_ALL.into()], vec![]),
+            "DiagnosticReport#hold-reps" => (
+                "DiagnosticReport",
+                vec![super::super::labels::HOLD_REPRESENTATIVES.into()],
+                vec![],
+            ),
             other => (other, vec![], vec![]),
         }
     }
@@ -858,6 +877,8 @@ mod tests {
             ("Coverage",            "AAA AAA 111 AA3 333 AA3 AA3 333 333 AAA AA3 AAA BBB"),
             ("Encounter",           "AAA AAA 111 AA3 333 AA3 AA3 333 333 333 333 AAA BBB"),
             ("DiagnosticReport",    "AAA AAA 111 AA3 333 AA3 AA3 333 333 333 333 AAA BBB"),
+            ("DiagnosticReport#hold-all", "AAA AAA 111 333 333 333 333 333 333 333 333 AAA BBB"),
+            ("DiagnosticReport#hold-reps","AAA AAA 111 AA3 333 333 AA3 333 333 333 333 AAA BBB"),
             ("DocumentReference",   "AAA AAA 111 AA3 333 AA3 AA3 333 333 333 333 AAA BBB"),
             ("Consent",             "AAA AAA 111 AA3 333 AA3 AA3 333 333 AAA 333 AAA BBB"),
             ("Invoice",             "AAA AAA 111 AA3 333 AA3 AA3 333 333 AAA 333 333 333"),
@@ -1178,7 +1199,8 @@ mod tests {
     #[test]
     fn search_scopes() {
         use Access::*;
-        let excl = SENSITIVE.to_vec();
+        let excl: Vec<&'static str> = SENSITIVE.iter().chain(&HOLDS).copied().collect();
+        let own = vec![HOLD_ALL];
         let r = |p: &str,
                  exclude: Vec<&'static str>,
                  only: Option<Vec<(&'static str, &'static str)>>,
@@ -1223,7 +1245,7 @@ mod tests {
                 "Observation",
                 None,
                 SearchScope::Compartments(vec![
-                    r("me", vec![], None, false),
+                    r("me", own.clone(), None, false),
                     r(
                         "kid",
                         excl.clone(),
@@ -1239,7 +1261,7 @@ mod tests {
                 "Condition",
                 None,
                 SearchScope::Compartments(vec![
-                    r("me", vec![], None, false),
+                    r("me", own.clone(), None, false),
                     r("mom", excl.clone(), None, false),
                 ]),
             ),
@@ -1276,7 +1298,7 @@ mod tests {
                 app(vec![grant("me", Own)], &["patient/*.rs"]),
                 "Condition",
                 None,
-                SearchScope::Compartments(vec![r("me", vec![], None, false)]),
+                SearchScope::Compartments(vec![r("me", own.clone(), None, false)]),
             ),
             (
                 "clinician panel",
@@ -1351,7 +1373,7 @@ mod tests {
         let both = person(vec![grant("kid", ProxyTeen), grant("kid", Legal)]);
         assert_eq!(
             search_scope(&both, "Observation", None),
-            SearchScope::Compartments(vec![r("kid", vec![], None, false)])
+            SearchScope::Compartments(vec![r("kid", HOLDS.to_vec(), None, false)])
         );
         let t = Target {
             res_type: "Condition",
@@ -1360,5 +1382,55 @@ mod tests {
             codes: &[],
         };
         assert!(decide(&both, Action::Read, &t).is_allowed());
+    }
+
+    /// HIP-08: a clinician's hold hides one result like a missing record — `hold-all` from the
+    /// patient and everyone acting for them, `hold-representatives` only from those acting for
+    /// them; staff are never hidden from.
+    #[test]
+    fn hip_08_holds_hide_a_result_by_access() {
+        use super::super::labels::HOLD_REPRESENTATIVES;
+        use Access::*;
+        #[rustfmt::skip]
+        let rows: &[(Access, bool, bool)] = &[
+            // access      sees hold-all  sees hold-representatives
+            (Own,          false,         true),
+            (OwnTeen,      false,         true),
+            (ProxyFull,    false,         false),
+            (Legal,        false,         false),
+            (Caregiver,    false,         false),
+            (ProxyTeen,    false,         false),
+        ];
+        for &(access, all, reps) in rows {
+            let p = person(vec![grant("p1", access)]);
+            for (label, want) in [(HOLD_ALL, all), (HOLD_REPRESENTATIVES, reps)] {
+                let labels = vec![label.to_owned()];
+                let t = Target {
+                    res_type: "Immunization",
+                    compartment: Some("p1"),
+                    labels: &labels,
+                    codes: &[],
+                };
+                assert_eq!(
+                    decide(&p, Action::Read, &t).is_allowed(),
+                    want,
+                    "{access:?} {label}"
+                );
+                let hidden = match search_scope(&p, "Immunization", None) {
+                    SearchScope::Compartments(rules) => rules[0].exclude_labels.contains(&label),
+                    other => unreachable!("{access:?}: {other:?}"),
+                };
+                assert_eq!(hidden, !want, "{access:?} {label}");
+            }
+        }
+        let clinician = staff(StaffRole::Clinician, &["p1"], None);
+        let labels = vec![HOLD_ALL.to_owned()];
+        let t = Target {
+            res_type: "DiagnosticReport",
+            compartment: Some("p1"),
+            labels: &labels,
+            codes: &[],
+        };
+        assert!(decide(&clinician, Action::Read, &t).is_allowed());
     }
 }

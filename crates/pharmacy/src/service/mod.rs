@@ -9,6 +9,7 @@ pub mod orders;
 pub mod refills;
 pub mod renewals;
 pub mod statements;
+pub mod transfers;
 
 use serde_json::Value;
 use ws_fhir_service::{Caller, Clock, Fhir, FhirError, Principal};
@@ -217,6 +218,14 @@ impl PharmacyService {
                 "Your pharmacy order has news",
                 "A pharmacy order has shipped or is ready for pick-up. Sign in to Wellspring and open Pharmacy for the details.",
             ),
+            (Notice::TransferAnswered, false) => (
+                "Your prescription transfer request was answered",
+                "Our pharmacy answered your request to transfer a prescription from another pharmacy. Sign in to Wellspring and open Pharmacy to see the answer.",
+            ),
+            (Notice::TransferAnswered, true) => (
+                "Su solicitud de traslado de receta fue respondida",
+                "Nuestra farmacia respondió su solicitud de trasladar una receta desde otra farmacia. Inicie sesión en Wellspring y abra Farmacia para ver la respuesta.",
+            ),
             (Notice::OrderReady, true) => (
                 "Su pedido de farmacia tiene novedades",
                 "Un pedido de farmacia fue enviado o está listo para recoger. Inicie sesión en Wellspring y abra Farmacia para ver los detalles.",
@@ -246,6 +255,7 @@ impl PharmacyService {
 pub(crate) enum Notice {
     RenewalAnswered,
     OrderReady,
+    TransferAnswered,
 }
 
 /// A resource as the request body the FHIR service takes.

@@ -94,7 +94,7 @@ impl PharmacyService {
         Ok(out)
     }
 
-    async fn patient_name(&self, caller: &Caller, patient: &str) -> String {
+    pub(crate) async fn patient_name(&self, caller: &Caller, patient: &str) -> String {
         match self.fhir.read_value(caller, "Patient", patient).await {
             Ok(p) => ws_coverage::service::family::display_name(&p),
             Err(_) => format!("Patient/{patient}"),

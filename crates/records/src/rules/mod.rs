@@ -4,9 +4,11 @@
 //! - [`to_fhir`]: the results as FHIR DiagnosticReport + Observation transaction entries.
 //! - [`ack`]: the HL7 acknowledgment of one message.
 //! - [`requests`]: the legal clocks of copy, amendment and accounting requests (HIP-01..03).
+//! - [`hold`]: a clinician's individual harm determination holding one result (HIP-08).
 //! - [`trend`]: a result's earlier values as an SVG chart.
 
 pub mod ack;
+pub mod hold;
 pub mod oru;
 pub mod requests;
 pub mod to_fhir;

@@ -7,9 +7,10 @@ use serde_json::{Value, json};
 
 use crate::rules::ack::{ack, hl7_now};
 use crate::rules::oru::{AckCode, OruMessage, PatientId, Refusal, header_of, parse_oru};
-use crate::rules::to_fhir;
+use crate::rules::{hold, to_fhir};
 use crate::service::RecordsService;
 use ws_fhir_service::Caller;
+use ws_identity::rules::labels;
 
 /// The system of the work-item codes.
 pub const WORK_ITEM_SYSTEM: &str = "urn:wellspring:work-item";
@@ -122,18 +123,13 @@ impl RecordsService {
         let result = async {
             let msg = parse_oru(&text)?;
             let patient = self.match_patient(caller, &msg).await?;
-            let stored = self.file(caller, &msg, &patient.0).await?;
-            Ok::<_, Refusal>((msg, patient, stored))
+            let (stored, member_sees) = self.file(caller, &msg, &patient.0).await?;
+            Ok::<_, Refusal>((msg, patient, stored, member_sees))
         }
         .await;
         match result {
-            Ok((msg, (patient, patient_json), stored)) => {
-                if msg
-                    .orders
-                    .iter()
-                    .flat_map(|o| &o.results)
-                    .any(|r| r.status.is_released())
-                {
+            Ok((msg, (patient, patient_json), stored, member_sees)) => {
+                if member_sees {
                     self.notify_result(&patient, &patient_json).await;
                 }
                 Hl7Outcome {
@@ -223,28 +219,94 @@ impl RecordsService {
         Ok((id, patient.clone()))
     }
 
-    /// File the results in one transaction; the number of resources written.
+    /// File the results in one transaction: the number of resources written, and whether the
+    /// member now has a released result to see (not one a clinician holds from them, HIP-08).
     async fn file(
         &self,
         caller: &Caller,
         msg: &OruMessage,
         patient: &str,
-    ) -> Result<usize, Refusal> {
+    ) -> Result<(usize, bool), Refusal> {
         let received = ws_fhir_service::time::instant(self.clock().now_micros());
-        let bundle = to_fhir::bundle(msg, patient, &received);
-        let n = bundle["entry"].as_array().map_or(0, Vec::len);
+        let mut bundle = to_fhir::bundle(msg, patient, &received);
+        self.keep_holds(caller, &mut bundle).await?;
+        let entries = bundle["entry"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let n = entries.len();
+        let member_sees = entries.iter().any(|e| {
+            let r = &e["resource"];
+            r["resourceType"] == "Observation"
+                && matches!(r["status"].as_str(), Some("final" | "corrected"))
+                && !hold::held_labels(r).contains(&labels::HOLD_ALL)
+        });
         self.fhir
             .process_bundle_value(caller, &bundle)
             .await
             .map_err(|e| {
                 Refusal::application(207, format!("the results could not be filed: {e}"))
             })?;
-        Ok(n)
+        Ok((n, member_sees))
+    }
+
+    /// A correction of a report a clinician holds stays held (HIP-08): the hold on the stored
+    /// report is put on the new versions of the report and of its results.
+    async fn keep_holds(&self, caller: &Caller, bundle: &mut Value) -> Result<(), Refusal> {
+        let Some(entries) = bundle["entry"].as_array_mut() else {
+            return Ok(());
+        };
+        let mut holds: Vec<(Vec<String>, hold::Hold)> = Vec::new();
+        for e in entries.iter() {
+            if e["resource"]["resourceType"] != "DiagnosticReport" {
+                continue;
+            }
+            let Some(ident) = e["request"]["url"]
+                .as_str()
+                .and_then(|u| u.strip_prefix("DiagnosticReport?identifier="))
+            else {
+                continue;
+            };
+            let ident = percent_encoding::percent_decode_str(ident)
+                .decode_utf8_lossy()
+                .into_owned();
+            let stored = self
+                .fhir
+                .search_resources(
+                    caller,
+                    "DiagnosticReport",
+                    &[("identifier".into(), ident)],
+                    2,
+                )
+                .await
+                .map_err(|e| Refusal::application(207, format!("report lookup failed: {e}")))?;
+            if let Some(h) = stored.iter().find_map(hold::hold_of) {
+                let mut urls: Vec<String> = e["resource"]["result"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r["reference"].as_str().map(str::to_owned))
+                    .collect();
+                urls.extend(e["fullUrl"].as_str().map(str::to_owned));
+                holds.push((urls, h));
+            }
+        }
+        for (urls, h) in &holds {
+            for e in entries.iter_mut() {
+                if e["fullUrl"]
+                    .as_str()
+                    .is_some_and(|u| urls.iter().any(|x| x == u))
+                {
+                    hold::place(&mut e["resource"], h);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Tell the member a result is ready (no result in the message: they sign in to see it),
     /// in the language of their record (`resource`, the Patient matched for the message).
-    async fn notify_result(&self, patient: &str, resource: &Value) {
+    pub(crate) async fn notify_result(&self, patient: &str, resource: &Value) {
         let Some(identity) = &self.notices else {
             return;
         };

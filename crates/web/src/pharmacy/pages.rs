@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use ws_pharmacy::PharmacyError;
 use ws_pharmacy::rules::cost::Channel;
+use ws_pharmacy::rules::transfer::check_request;
 use ws_pharmacy::service::refills::Fulfilment;
 use ws_pharmacy::service::statements::OutsideMed;
 
@@ -33,13 +34,18 @@ async fn view(
     let list = a.state.pharmacy.medications(&a.caller, &a.patient).await?;
     let svc = a.caller.as_service(&a.patient, "pharmacy: card on file");
     let card = a.state.pharmacy.card_on_file(&svc, &a.patient).await?;
+    let transfers = a
+        .state
+        .pharmacy
+        .transfers_for(&a.caller, &a.patient)
+        .await?;
     let mut sh = a.shell(Section::Pharmacy).await;
     if let Some((kind, text)) = flash {
         sh.flash(kind, text);
     }
     Ok(a.html(
         status,
-        render::render_list(&sh, &list, card.as_ref(), &done),
+        render::render_list(&sh, &list, card.as_ref(), &done, &transfers),
     ))
 }
 
@@ -228,4 +234,62 @@ pub(super) async fn save_card(a: Acting, Form(f): Form) -> WebResult {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+pub(super) async fn transfer_page(a: Acting) -> WebResult {
+    offered(&a)?;
+    let sh = a.shell(Section::Pharmacy).await;
+    Ok(a.html(
+        StatusCode::OK,
+        render::render_transfer(&sh, &render::TransferTyped::default(), &[]),
+    ))
+}
+
+/// Ask to transfer a prescription in from another pharmacy (once, however often it is sent).
+pub(super) async fn transfer(a: Acting, Form(f): Form) -> WebResult {
+    offered(&a)?;
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let typed = render::TransferTyped {
+        drug: get("drug"),
+        pharmacy: get("pharmacy"),
+        phone: get("phone"),
+        rx_number: get("rx_number"),
+    };
+    let req = match check_request(&typed.drug, &typed.pharmacy, &typed.phone, &typed.rx_number) {
+        Ok(r) => r,
+        Err(problems) => {
+            let errors: Vec<FieldError> = problems
+                .iter()
+                .map(|(field, key)| FieldError::new(field, transfer_text(&a, key)))
+                .collect();
+            let sh = a.shell(Section::Pharmacy).await;
+            return Ok(a.html(
+                StatusCode::BAD_REQUEST,
+                render::render_transfer(&sh, &typed, &errors),
+            ));
+        }
+    };
+    let (t, _) = a
+        .state
+        .pharmacy
+        .request_transfer(&a.caller, &a.patient, &req)
+        .await?;
+    let msg = ui::i18n::tf(
+        a.lang,
+        "rx.transfer.sent",
+        &[("name", &t.drug), ("pharmacy", &t.pharmacy)],
+    );
+    view(&a, StatusCode::OK, Vec::new(), done_notice(msg)).await
+}
+
+/// The words for a transfer-form problem (the rule names it by key).
+fn transfer_text(a: &Acting, key: &str) -> String {
+    let k = match key {
+        "transfer.need-drug" => "rx.transfer.need-drug",
+        "transfer.need-pharmacy" => "rx.transfer.need-pharmacy",
+        "transfer.bad-phone" => "rx.transfer.bad-phone",
+        "transfer.bad-rx-number" => "rx.transfer.bad-rx-number",
+        _ => "rx.transfer.too-long",
+    };
+    a.t(k).to_owned()
 }

@@ -9,9 +9,11 @@ use ws_pharmacy::rules::refill::{Answer, ControlledWhy, Pending};
 use ws_pharmacy::service::list::{Med, MedList, Order};
 use ws_pharmacy::service::orders::{BRANDS, Card};
 use ws_pharmacy::service::refills::RefillOutcome;
+use ws_pharmacy::service::transfers::{Transfer, TransferStatus};
 
 use crate::portal::Lang;
 use crate::portal::i18n::{fmt_date, t, tf};
+
 use crate::portal::pages::{Input, page_title, render};
 use crate::portal::views::{FieldError, Shell};
 
@@ -197,6 +199,7 @@ struct ListPage<'a> {
     shell: &'a Shell,
     page_title: String,
     done: &'a [Done],
+    transfers: Vec<TransferRow>,
     current: Vec<Row>,
     past: Vec<Row>,
     reported: Vec<ReportedRow>,
@@ -262,7 +265,48 @@ fn row(lang: Lang, m: &Med) -> Row {
     }
 }
 
-pub fn render_list(shell: &Shell, list: &MedList, card: Option<&Card>, done: &[Done]) -> String {
+/// A transfer request on the list page.
+struct TransferRow {
+    drug: String,
+    from: String,
+    requested: String,
+    status: String,
+}
+
+fn transfer_row(lang: Lang, x: &Transfer) -> TransferRow {
+    let status = match x.status {
+        TransferStatus::Requested => t(lang, "rx.transfer.status-requested").to_owned(),
+        TransferStatus::Completed => t(lang, "rx.transfer.status-completed").to_owned(),
+        TransferStatus::Rejected => {
+            let key = match x.reason_code.as_deref() {
+                Some("schedule-ii") => Some("rx.transfer.why-schedule-ii"),
+                Some("transferred-once") => Some("rx.transfer.why-transferred-once"),
+                Some("no-refills") => Some("rx.transfer.why-no-refills"),
+                Some("expired") => Some("rx.transfer.why-expired"),
+                _ => None,
+            };
+            let why = match key {
+                Some(k) => t(lang, k).to_owned(),
+                None => x.reason.clone().unwrap_or_default(),
+            };
+            tf(lang, "rx.transfer.status-rejected", &[("why", &why)])
+        }
+    };
+    TransferRow {
+        drug: x.drug.clone(),
+        from: format!("{}, {}", x.pharmacy, x.phone_display()),
+        requested: date(lang, x.requested),
+        status,
+    }
+}
+
+pub fn render_list(
+    shell: &Shell,
+    list: &MedList,
+    card: Option<&Card>,
+    done: &[Done],
+    transfers: &[Transfer],
+) -> String {
     let lang = shell.lang;
     let reported = list
         .reported
@@ -283,6 +327,7 @@ pub fn render_list(shell: &Shell, list: &MedList, card: Option<&Card>, done: &[D
         shell,
         page_title: page_title(shell, t(lang, "rx.title"), false),
         done,
+        transfers: transfers.iter().map(|x| transfer_row(lang, x)).collect(),
         current: list.current.iter().map(|m| row(lang, m)).collect(),
         past: list.past.iter().map(|m| row(lang, m)).collect(),
         reported,
@@ -351,5 +396,47 @@ pub fn render_card(shell: &Shell, errors: &[FieldError]) -> String {
         expires: Input::new(lang, errors, "expires", "rx.card.expires", "text")
             .autocomplete("cc-exp")
             .hint(t(lang, "rx.card.expires-hint")),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pharmacy/transfer.html")]
+struct TransferPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    errors: &'a [FieldError],
+    drug: Input,
+    pharmacy: Input,
+    phone: Input,
+    rx_number: Input,
+}
+
+/// What was typed in the transfer form.
+#[derive(Debug, Clone, Default)]
+pub struct TransferTyped {
+    pub drug: String,
+    pub pharmacy: String,
+    pub phone: String,
+    pub rx_number: String,
+}
+
+pub fn render_transfer(shell: &Shell, typed: &TransferTyped, errors: &[FieldError]) -> String {
+    let lang = shell.lang;
+    render(&TransferPage {
+        shell,
+        page_title: page_title(shell, t(lang, "rx.transfer.title"), !errors.is_empty()),
+        errors,
+        drug: Input::new(lang, errors, "drug", "rx.transfer.drug", "text")
+            .value(&typed.drug)
+            .hint(t(lang, "rx.transfer.drug-hint")),
+        pharmacy: Input::new(lang, errors, "pharmacy", "rx.transfer.pharmacy", "text")
+            .value(&typed.pharmacy),
+        phone: Input::new(lang, errors, "phone", "rx.transfer.phone", "tel")
+            .value(&typed.phone)
+            .autocomplete("off"),
+        rx_number: Input::new(lang, errors, "rx_number", "rx.transfer.rx-number", "text")
+            .value(&typed.rx_number)
+            .hint(t(lang, "rx.transfer.rx-number-hint"))
+            .autocomplete("off"),
     })
 }

@@ -1,12 +1,15 @@
 //! Staff screens of the pharmacy: the pharmacists' queue (verify, fill — partial fills too —,
-//! ship or ready for pick-up, hand over) and the care team's queue (renewal requests to approve,
+//! ship or ready for pick-up, hand over; transfers in from other pharmacies, completed with what
+//! the other pharmacy reports or rejected) and the care team's queue (renewal requests to approve,
 //! deny or answer with "please book a visit"; medicines members reported, to review). English
 //! only, like the other staff desks.
 
 use askama::Template;
+use ws_pharmacy::rules::formulary::Schedule;
 use ws_pharmacy::service::list::{Order, Renewal};
 use ws_pharmacy::service::orders::allowed_next;
 use ws_pharmacy::service::renewals::{RenewalAnswer, ReviewItem};
+use ws_pharmacy::service::transfers::{Completed, Completion, Transfer};
 
 use crate::kit::{Form, Staff, WebError, WebResult, field, staff_page};
 
@@ -23,6 +26,7 @@ struct QueuePage {
     notice: Option<String>,
     errors: Vec<(String, String)>,
     rows: Vec<OrderRow>,
+    transfers: Vec<(Transfer, String)>,
 }
 
 #[derive(Template)]
@@ -42,6 +46,7 @@ async fn render_queue(
     errors: Vec<(String, String)>,
 ) -> WebResult {
     let orders = st.state.pharmacy.order_queue(&st.caller).await?;
+    let transfers = st.state.pharmacy.transfer_queue(&st.caller).await?;
     let rows = orders
         .into_iter()
         .map(|o| OrderRow {
@@ -57,6 +62,7 @@ async fn render_queue(
             notice,
             errors,
             rows,
+            transfers,
         }
         .render(),
         has,
@@ -186,4 +192,76 @@ pub(super) async fn reviewed(st: Staff, Form(f): Form) -> WebResult {
     let id = field(&f, "id").unwrap_or("").to_owned();
     st.state.pharmacy.mark_reviewed(&st.caller, &id).await?;
     render_renewals(&st, Some("Marked reviewed.".into()), Vec::new()).await
+}
+
+/// Complete or reject a transfer in. Completing passes what the other pharmacy reported through
+/// the transfer rules; one they refuse is rejected with their reason.
+pub(super) async fn transfer(st: Staff, Form(f): Form) -> WebResult {
+    let id = field(&f, "id").unwrap_or("").to_owned();
+    let err = |m: String| vec![(format!("transfer-{id}"), m)];
+    let get = |k: &str| field(&f, k).unwrap_or("").trim().to_owned();
+    let res = match field(&f, "action") {
+        Some("reject") => st
+            .state
+            .pharmacy
+            .reject_transfer(&st.caller, &id, &get("reason"))
+            .await
+            .map(|()| "Transfer rejected; the member was told why.".to_owned()),
+        Some("complete") => {
+            let date = |k: &str| get(k).parse::<jiff::civil::Date>().ok();
+            let num = |k: &str| get(k).parse::<u32>().ok();
+            let (Some(written), Some(last_fill), Some(days), Some(left), Ok(quantity)) = (
+                date("written"),
+                date("last_fill"),
+                num("days_supply"),
+                num("refills_left"),
+                get("quantity").parse::<f64>(),
+            ) else {
+                return render_queue(
+                    &st,
+                    None,
+                    err("give the dates (YYYY-MM-DD), the quantity, the days' supply and the refills left".into()),
+                )
+                .await;
+            };
+            let schedule = match get("schedule").as_str() {
+                "II" => Some(Schedule::II),
+                "III" => Some(Schedule::III),
+                "IV" => Some(Schedule::IV),
+                "V" => Some(Schedule::V),
+                _ => None,
+            };
+            let c = Completion {
+                drug: get("drug"),
+                rxnorm: Some(get("rxnorm")).filter(|s| !s.is_empty()),
+                sig: get("sig"),
+                quantity,
+                days_supply: days,
+                refills_left: left,
+                written,
+                prescriber: get("prescriber"),
+                last_fill,
+                schedule,
+                transferred_before: field(&f, "transferred_before") == Some("yes"),
+            };
+            st.state
+                .pharmacy
+                .complete_transfer(&st.caller, &id, &c)
+                .await
+                .map(|done| match done {
+                    Completed::Moved(_) => {
+                        format!("{} transferred in; the member was told.", c.drug)
+                    }
+                    Completed::Refused(r) => {
+                        format!("Not transferred: {} The member was told.", r.explain())
+                    }
+                })
+        }
+        _ => return Err(WebError::BadRequest),
+    };
+    match res {
+        Ok(notice) => render_queue(&st, Some(notice), Vec::new()).await,
+        Err(ws_pharmacy::PharmacyError::Invalid(m)) => render_queue(&st, None, err(m)).await,
+        Err(e) => Err(e.into()),
+    }
 }

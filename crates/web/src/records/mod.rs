@@ -5,6 +5,7 @@
 //!
 //! The rules and the service (HL7 v2 in, the record out) are in `crates/records`.
 
+mod holds;
 mod pages;
 mod render;
 mod requests;
@@ -31,11 +32,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Member services' records desk: requests about records with their clocks, and lab messages
-/// that were not filed.
+/// that were not filed; the clinicians' results screen (holds, HIP-08).
 pub fn staff_routes() -> Router<AppState> {
     Router::new()
         .route("/staff/records", get(staff::desk))
         .route("/staff/records/extend", post(staff::extend))
         .route("/staff/records/close", post(staff::close))
         .route("/staff/records/work-item", post(staff::resolve))
+        .route("/staff/results", get(holds::screen))
+        .route("/staff/results/hold", post(holds::place))
+        .route("/staff/results/release", post(holds::release))
 }

@@ -1055,3 +1055,149 @@ both!(
     smart_app_with_dispense_create_scope_orders_a_refill,
     fulfilment_card_queue_partial_fill_and_answers,
 );
+
+/// Transfers in (issue 15 §5) through the service, on both back ends: the member asks once
+/// however often the form is sent; a parent of a teen and member services cannot; the
+/// pharmacists' queue lists it; completing it makes a prescription here with the refills left
+/// and the outside fill, so `$refill` answers "too soon" with the date the outside fill gives
+/// (RX-01); a schedule II prescription is rejected by the rule with its reason (RX-04); a
+/// pharmacist's rejection carries their words; a closed request cannot be completed again.
+async fn transfer_in_once_completed_refused_and_rejected(app: &TestApp) {
+    use ws_identity::caller::{Access, StaffRole};
+    use ws_pharmacy::rules::formulary::Schedule;
+    use ws_pharmacy::rules::transfer::{TransferRefusal, check_request};
+    use ws_pharmacy::service::transfers::{Completed, Completion, TransferStatus};
+    let svc =
+        ws_pharmacy::PharmacyService::new(app.fhir.clone()).with_notices(app.identity.clone());
+    let p = app
+        .create_id(person("MRN-T1", "Tove", "Lund", &date_years_ago(40, 0)))
+        .await;
+    let member = crate::records::person(&p, Access::Own);
+    let teen_parent = crate::records::person(&p, Access::ProxyTeen);
+    let pharmacist = staff(StaffRole::Pharmacist, vec![]);
+    let ms = staff(StaffRole::MemberServices, vec![]);
+    let req = check_request(
+        "Lisinopril 10 mg tablet",
+        "Corner Drug",
+        "(360) 555-0100",
+        "48213",
+    )
+    .unwrap();
+    let (first, created) = svc.request_transfer(&member, &p, &req).await.unwrap();
+    assert!(created);
+    let (again, created) = svc.request_transfer(&member, &p, &req).await.unwrap();
+    assert!(!created, "the same request twice is one request");
+    assert_eq!(again.id, first.id);
+    let refused = svc
+        .request_transfer(&teen_parent, &p, &req)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), 404, "PRX-03: as if there were no record");
+    assert!(svc.transfer_queue(&ms).await.is_err(), "pharmacists only");
+
+    let queue = svc.transfer_queue(&pharmacist).await.unwrap();
+    let mine: Vec<_> = queue.iter().filter(|(t, _)| t.patient == p).collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].1, "Tove Lund");
+    assert_eq!(mine[0].0.phone_display(), "(360) 555-0100");
+
+    let completion = |schedule: Option<Schedule>, left: u32| Completion {
+        drug: "Lisinopril 10 mg tablet".into(),
+        rxnorm: Some(LISINOPRIL.0.into()),
+        sig: "1 tablet by mouth daily".into(),
+        quantity: 30.0,
+        days_supply: 30,
+        refills_left: left,
+        written: days_ago(40),
+        prescriber: "Dr. Ines Park".into(),
+        last_fill: days_ago(10),
+        schedule,
+        transferred_before: false,
+    };
+    let bad = Completion {
+        last_fill: days_ago(50),
+        ..completion(None, 2)
+    };
+    let e = svc
+        .complete_transfer(&pharmacist, &first.id, &bad)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.status(),
+        400,
+        "a fill before the prescription was written: {e}"
+    );
+    let done = svc
+        .complete_transfer(&pharmacist, &first.id, &completion(None, 2))
+        .await
+        .unwrap();
+    let Completed::Moved(mr) = done else {
+        panic!("moved: {done:?}")
+    };
+    let twice = svc
+        .complete_transfer(&pharmacist, &first.id, &completion(None, 2))
+        .await
+        .unwrap_err();
+    assert!(twice.to_string().contains("already completed"), "{twice}");
+    let list = svc.medications(&member, &p).await.unwrap();
+    let m = list
+        .current
+        .iter()
+        .find(|m| m.id == mr)
+        .expect("on the list");
+    assert_eq!(m.refills_left, 2);
+    assert_eq!(m.prescriber.as_deref(), Some("Dr. Ines Park"));
+    // RX-01 from the outside fill: 30 days at 70 % → 21 days after it.
+    let r = refill(app, &app.client, &mr, Some(&pick_up())).await;
+    let (code, _, diag) = refusal(&r);
+    assert_eq!(code, "too-soon");
+    assert_eq!(
+        diag,
+        Some(days_ago(10).checked_add(21.days()).unwrap().to_string())
+    );
+    let mine = svc.transfers_for(&member, &p).await.unwrap();
+    assert_eq!(mine[0].status, TransferStatus::Completed);
+    assert_eq!(mine[0].prescription.as_deref(), Some(mr.as_str()));
+
+    // A schedule II prescription: the rule rejects it, with its reason.
+    let req2 = check_request("Oxycodone 5 mg", "Corner Drug", "3605550100", "48299").unwrap();
+    let (second, _) = svc.request_transfer(&member, &p, &req2).await.unwrap();
+    let done = svc
+        .complete_transfer(&pharmacist, &second.id, &completion(Some(Schedule::II), 0))
+        .await
+        .unwrap();
+    assert_eq!(done, Completed::Refused(TransferRefusal::ScheduleII));
+    // A pharmacist's own rejection needs words.
+    let req3 = check_request("Metformin 500 mg", "Hilltop Pharmacy", "2065550199", "A-77").unwrap();
+    let (third, _) = svc.request_transfer(&member, &p, &req3).await.unwrap();
+    assert!(
+        svc.reject_transfer(&pharmacist, &third.id, " ")
+            .await
+            .is_err()
+    );
+    svc.reject_transfer(
+        &pharmacist,
+        &third.id,
+        "Hilltop has no record of this number",
+    )
+    .await
+    .unwrap();
+    let all = svc.transfers_for(&member, &p).await.unwrap();
+    let by = |id: &str| all.iter().find(|t| t.id == id).unwrap().clone();
+    assert_eq!(by(&second.id).status, TransferStatus::Rejected);
+    assert_eq!(by(&second.id).reason_code.as_deref(), Some("schedule-ii"));
+    assert_eq!(
+        by(&third.id).reason.as_deref(),
+        Some("Hilltop has no record of this number")
+    );
+    assert!(
+        svc.transfer_queue(&pharmacist)
+            .await
+            .unwrap()
+            .iter()
+            .all(|(t, _)| t.patient != p),
+        "nothing left open"
+    );
+}
+
+both!(transfer_in_once_completed_refused_and_rejected);

@@ -636,3 +636,341 @@ async fn record_requests_with_their_clocks(app: &TestApp) {
 }
 
 both!(record_requests_with_their_clocks);
+
+fn clinician(panel: &[&str], break_glass: Option<&str>) -> ws_fhir_service::Caller {
+    ws_fhir_service::Caller {
+        actor: "staff:doc-1".into(),
+        principal: ws_fhir_service::Principal::Staff {
+            account: "doc-1".into(),
+            role: ws_identity::caller::StaffRole::Clinician,
+            practitioner: Some("pr-1".into()),
+            panel: panel.iter().map(|p| (*p).to_owned()).collect(),
+            break_glass: break_glass.map(|p| (p.to_owned(), "unconscious in the ED".to_owned())),
+        },
+        acting_for: None,
+        purpose: None,
+        source: Some("test".into()),
+    }
+}
+
+/// "A new result" notices recorded for `patient`.
+async fn result_notices(app: &TestApp, patient: &str) -> usize {
+    app.all_audit_rows()
+        .await
+        .iter()
+        .filter(|r| {
+            r.action == "notice"
+                && r.compartment.as_deref() == Some(patient)
+                && r.detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("new test result"))
+        })
+        .count()
+}
+
+/// HIP-08 through the service on both back ends: a treating clinician holds one report with a
+/// reason; the member then gets exactly what a missing result gives (list, read, search,
+/// count, trend); a lab correction stays held and tells nobody; an interface cannot lift the
+/// hold; release tells the member; "representatives only" hides it from a parent, not the
+/// member. Member services, a break-the-glass clinician and a clinician of another panel
+/// cannot hold.
+async fn hip_08_a_clinician_holds_one_result(app: &TestApp) {
+    use ws_identity::caller::Access;
+    use ws_records::rules::hold::Basis;
+    use ws_records::service::record::RecordSection;
+    let p = patient(app).await;
+    let svc = ws_records::RecordsService::new(app.fhir.clone()).with_notices(app.identity.clone());
+    let iface = ws_records::RecordsService::interface_caller("test");
+    let sodium = |control: &str, value: &str, status: &str| {
+        oru(
+            control,
+            PID,
+            &[
+                OBR,
+                &format!(
+                    "OBX|1|NM|2951-2^Sodium^LN||{value}|mmol/L|136-145|N|||{status}|||20261203"
+                ),
+            ],
+        )
+    };
+    let o = svc.receive_hl7(&iface, &sodium("H1", "140", "F")).await;
+    assert_eq!(o.code.as_str(), "AA", "{}", o.ack);
+    assert_eq!(result_notices(app, &p).await, 1);
+    let dr = app
+        .search_ids("DiagnosticReport", &format!("patient={p}"))
+        .await;
+    let [dr] = dr.as_slice() else {
+        panic!("one report: {dr:?}")
+    };
+    let obs = app.search_ids("Observation", &format!("patient={p}")).await;
+    let own = person(&p, Access::Own);
+    let parent = person(&p, Access::ProxyFull);
+    let doc = clinician(&[&p], None);
+    let why = "Malignant biopsy; the member must hear it in person first";
+
+    // Who may not hold it, and a hold without a reason.
+    let refusals = [
+        (member_services(), "member services"),
+        (clinician(&["another"], Some(&p)), "break the glass"),
+        (clinician(&["another"], None), "another panel"),
+    ];
+    for (c, who) in &refusals {
+        let e = svc
+            .hold_result(c, dr, Basis::LifeOrSafety, why)
+            .await
+            .unwrap_err();
+        assert!(matches!(e.status(), 403 | 404), "{who}: {e}");
+    }
+    let e = svc
+        .hold_result(&doc, dr, Basis::LifeOrSafety, "review")
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 400, "{e}");
+    assert!(e.to_string().contains("individual determination"), "{e}");
+
+    let h = svc
+        .hold_result(&doc, dr, Basis::LifeOrSafety, why)
+        .await
+        .unwrap();
+    assert_eq!(h.clinician, "Practitioner/pr-1");
+    let again = svc.hold_result(&doc, dr, Basis::SubstantialHarm, why).await;
+    assert!(again.is_err(), "held twice: {again:?}");
+
+    // The member sees nothing, exactly as if it did not exist.
+    let sees = |c: ws_fhir_service::Caller| {
+        let svc = svc.clone();
+        let p = p.clone();
+        async move {
+            svc.section(&c, &p, RecordSection::Results)
+                .await
+                .map_or(0, |v| v.len())
+        }
+    };
+    assert_eq!(sees(own.clone()).await, 0);
+    for (t, id) in [
+        ("DiagnosticReport", dr.as_str()),
+        ("Observation", obs[0].as_str()),
+    ] {
+        let held = svc.resource(&own, &p, t, id).await.unwrap_err();
+        let missing = svc.resource(&own, &p, t, "no-such-id").await.unwrap_err();
+        assert_eq!((held.status(), missing.status()), (404, 404), "{t}");
+    }
+    let count = |c: &ws_fhir_service::Caller, t: &'static str| {
+        let f = app.fhir.clone();
+        let c = c.clone();
+        let p = p.clone();
+        async move {
+            f.search_count(&c, t, &[("patient".into(), p)])
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count(&own, "Observation").await, 0);
+    assert_eq!(count(&own, "DiagnosticReport").await, 0);
+    assert_eq!(
+        count(&doc, "Observation").await,
+        1,
+        "staff are never hidden from"
+    );
+    let held = svc.held_reports(&doc).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].hold.reason, why);
+    assert!(
+        svc.held_reports(&clinician(&["another"], None))
+            .await
+            .map_or(true, |v| v.is_empty()),
+        "another panel's clinician does not list it"
+    );
+
+    // A correction from the lab stays held and tells nobody.
+    let o = svc.receive_hl7(&iface, &sodium("H2", "141", "C")).await;
+    assert_eq!(o.code.as_str(), "AA", "{}", o.ack);
+    assert_eq!(result_notices(app, &p).await, 1);
+    assert_eq!(count(&own, "Observation").await, 0);
+    let stored = app.get(&format!("/Observation/{}", obs[0])).await.json();
+    assert_eq!(stored["valueQuantity"]["value"], 141);
+    assert_eq!(stored["meta"]["versionId"], "3", "held, then corrected");
+    assert!(ws_records::rules::hold::is_held(&stored));
+
+    // An interface cannot lift it.
+    let mut lifted = stored.clone();
+    ws_records::rules::hold::lift(&mut lifted);
+    let e = app
+        .fhir
+        .update(
+            &iface,
+            "Observation",
+            &obs[0],
+            &serde_json::to_vec(&lifted).unwrap(),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 422, "{e}");
+    assert_eq!(count(&own, "Observation").await, 0);
+
+    // Released: the member sees it and is told.
+    svc.release_result(&doc, dr).await.unwrap();
+    assert_eq!(result_notices(app, &p).await, 2);
+    assert_eq!(sees(own.clone()).await, 1);
+    assert_eq!(count(&own, "Observation").await, 1);
+    let twice = svc.release_result(&doc, dr).await.unwrap_err();
+    assert_eq!(twice.status(), 400, "{twice}");
+
+    // Held from representatives only: the member sees it, a parent does not.
+    svc.hold_result(&doc, dr, Basis::SubstantialHarm, why)
+        .await
+        .unwrap();
+    assert_eq!(sees(own.clone()).await, 1);
+    assert_eq!(count(&own, "Observation").await, 1);
+    assert_eq!(sees(parent.clone()).await, 0);
+    assert_eq!(count(&parent, "Observation").await, 0);
+}
+
+both!(hip_08_a_clinician_holds_one_result);
+
+/// The clinicians' results screen: a clinician finds a member of their panel by MRN, is
+/// refused a hold without a reason, holds one, sees it listed, releases it; member services
+/// are refused the screen.
+async fn hip_08_results_hold_screen(app: &TestApp) {
+    use crate::identity::{browser, csrf_of, page, post_form, sign_in};
+    const PW: &str = "quiet meadow copper kettle";
+    let p = patient(app).await;
+    let pr = app
+        .create_id(json!({"resourceType": "Practitioner", "name": [{"family": "Osei", "given": ["Kwame"]}]}))
+        .await;
+    let mut pat = app.get(&format!("/Patient/{p}")).await.json();
+    pat["generalPractitioner"] = json!([{"reference": format!("Practitioner/{pr}")}]);
+    app.put(&format!("/Patient/{p}"), &pat)
+        .await
+        .assert_status(200);
+    let svc = ws_records::RecordsService::new(app.fhir.clone());
+    let iface = ws_records::RecordsService::interface_caller("test");
+    let o = svc
+        .receive_hl7(
+            &iface,
+            &oru(
+                "S1",
+                PID,
+                &[
+                    OBR,
+                    "OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|136-145|N|||F|||20261203",
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(o.code.as_str(), "AA", "{}", o.ack);
+    let dr = app
+        .search_ids("DiagnosticReport", &format!("patient={p}"))
+        .await[0]
+        .clone();
+    for (email, role, practitioner) in [
+        (
+            "doc@example.org",
+            ws_identity::StaffRole::Clinician,
+            Some(pr.as_str()),
+        ),
+        (
+            "ms@example.org",
+            ws_identity::StaffRole::MemberServices,
+            None,
+        ),
+    ] {
+        let (acct, _) = app
+            .identity
+            .create_staff(email, "Staff Person", role, practitioner, "system:test")
+            .await
+            .unwrap()
+            .unwrap();
+        app.identity
+            .set_password(&acct.id, PW)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let url = |path: &str| format!("{}{path}", app.base);
+    let ms = browser();
+    sign_in(app, &ms, "ms@example.org", PW, "/staff").await;
+    let (st, html) = page(&ms, &url("/staff/results")).await;
+    assert_eq!(st, 403, "{html}");
+    assert!(html.contains("Only clinicians"), "{html}");
+
+    let doc = browser();
+    sign_in(app, &doc, "doc@example.org", PW, "/staff").await;
+    let (st, html) = page(&doc, &url(&format!("/staff/results?mrn={MRN}"))).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains("Rivera"), "{html}");
+    assert!(html.contains("Comprehensive metabolic panel"), "{html}");
+    assert!(html.contains("No results are held"), "{html}");
+    let csrf = csrf_of(&html);
+    let hold = |reason: &'static str| {
+        let doc = doc.clone();
+        let csrf = csrf.clone();
+        let dr = dr.clone();
+        let u = url("/staff/results/hold");
+        async move {
+            let r = post_form(
+                &doc,
+                &u,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("id", dr.as_str()),
+                    ("mrn", MRN),
+                    ("basis", "life-or-safety"),
+                    ("reason", reason),
+                ],
+            )
+            .await;
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (st, html) = hold("review").await;
+    assert_eq!(st, 400, "{html}");
+    assert!(html.contains("individual determination"), "{html}");
+    let (st, html) = hold("Malignant biopsy; tell the member in person").await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains("Result held from the member"), "{html}");
+    assert!(
+        html.contains("id=\"held-"),
+        "listed among held results: {html}"
+    );
+    let own = person(&p, ws_identity::caller::Access::Own);
+    assert_eq!(
+        app.fhir
+            .search_count(&own, "DiagnosticReport", &[("patient".into(), p.clone())])
+            .await
+            .unwrap(),
+        0
+    );
+    let r = post_form(
+        &doc,
+        &url("/staff/results/release"),
+        &[("csrf", csrf.as_str()), ("id", dr.as_str()), ("mrn", MRN)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("Result released"));
+    assert_eq!(
+        app.fhir
+            .search_count(&own, "DiagnosticReport", &[("patient".into(), p.clone())])
+            .await
+            .unwrap(),
+        1
+    );
+    // Member services cannot post a hold either.
+    let (_, html) = page(&ms, &url("/staff")).await;
+    let r = post_form(
+        &ms,
+        &url("/staff/results/hold"),
+        &[
+            ("csrf", csrf_of(&html).as_str()),
+            ("id", dr.as_str()),
+            ("basis", "life-or-safety"),
+            ("reason", "Malignant biopsy; tell the member in person"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 403);
+}
+
+both!(hip_08_results_hold_screen);

@@ -220,14 +220,11 @@ impl TestApp {
         let base = format!("http://{addr}");
         let fhir_base = format!("{base}/fhir");
         let (auditor, audit_task) = Auditor::start(store.clone());
-        let fhir = Fhir::new(
+        let fhir = ws_web::with_capability_guards(Fhir::new(
             store.clone(),
             auditor,
             fhir_base.clone(),
             dir.join("exports"),
-        )
-        .with_guard(std::sync::Arc::new(
-            ws_scheduling::service::guard::SchedulingGuard,
         ));
         let identity = ws_identity::Identity::new(
             store.clone(),
