@@ -258,10 +258,13 @@ async fn main() -> anyhow::Result<()> {
             if let Some(k) = &inbound_key {
                 scheduling = scheduling.with_inbound_key(k.clone());
             }
-            // Slots for the weeks ahead, holds that ended, reminders that are due: now, then
-            // every minute (idempotent; any number of servers may run it).
+            let pharmacy =
+                ws_pharmacy::PharmacyService::new(fhir.clone()).with_notices(identity.clone());
+            // Slots for the weeks ahead, holds that ended, visit and refill reminders that are
+            // due: now, then every minute (idempotent; any number of servers may run it).
             let ticker = {
                 let s = scheduling.clone();
+                let rx = pharmacy.clone();
                 tokio::spawn(async move {
                     let mut slots_for = None;
                     loop {
@@ -286,6 +289,10 @@ async fn main() -> anyhow::Result<()> {
                         if let Err(e) = s.send_reminders().await {
                             tracing::warn!(error = %e, "visit reminders");
                         }
+                        // Refill reminders and auto-refills (once per fill, whatever reruns).
+                        if let Err(e) = rx.run_refill_plans().await {
+                            tracing::warn!(error = %e, "refill plans");
+                        }
                         tokio::time::sleep(Duration::from_secs(60)).await;
                     }
                 })
@@ -293,8 +300,7 @@ async fn main() -> anyhow::Result<()> {
             let state = ws_web::AppState::from(ws_web::Services {
                 scheduling,
                 records,
-                pharmacy: ws_pharmacy::PharmacyService::new(fhir.clone())
-                    .with_notices(identity.clone()),
+                pharmacy,
                 coverage: ws_coverage::service::CoverageService::new(fhir.clone())
                     .with_notices(identity.clone()),
                 fhir,

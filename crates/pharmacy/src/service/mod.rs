@@ -6,6 +6,7 @@
 
 pub mod list;
 pub mod orders;
+pub mod plans;
 pub mod refills;
 pub mod renewals;
 pub mod statements;
@@ -204,34 +205,8 @@ impl PharmacyService {
         let Some(identity) = &self.notices else {
             return;
         };
-        let es = lang.starts_with("es");
-        let (subject, body) = match (what, es) {
-            (Notice::RenewalAnswered, false) => (
-                "Your prescription renewal request was answered",
-                "Your care team answered a prescription renewal request. Sign in to Wellspring and open Pharmacy to see the answer.",
-            ),
-            (Notice::RenewalAnswered, true) => (
-                "Su solicitud de renovación fue respondida",
-                "Su equipo de atención respondió una solicitud de renovación de receta. Inicie sesión en Wellspring y abra Farmacia para ver la respuesta.",
-            ),
-            (Notice::OrderReady, false) => (
-                "Your pharmacy order has news",
-                "A pharmacy order has shipped or is ready for pick-up. Sign in to Wellspring and open Pharmacy for the details.",
-            ),
-            (Notice::TransferAnswered, false) => (
-                "Your prescription transfer request was answered",
-                "Our pharmacy answered your request to transfer a prescription from another pharmacy. Sign in to Wellspring and open Pharmacy to see the answer.",
-            ),
-            (Notice::TransferAnswered, true) => (
-                "Su solicitud de traslado de receta fue respondida",
-                "Nuestra farmacia respondió su solicitud de trasladar una receta desde otra farmacia. Inicie sesión en Wellspring y abra Farmacia para ver la respuesta.",
-            ),
-            (Notice::OrderReady, true) => (
-                "Su pedido de farmacia tiene novedades",
-                "Un pedido de farmacia fue enviado o está listo para recoger. Inicie sesión en Wellspring y abra Farmacia para ver los detalles.",
-            ),
-        };
-        if let Err(e) = identity.send_notice(by, patient, subject, body).await {
+        let (subject, body) = what.email(lang.starts_with("es"));
+        if let Err(e) = identity.send_notice(by, patient, &subject, &body).await {
             tracing::warn!(error = %e, "pharmacy notice not queued");
         }
     }
@@ -256,6 +231,89 @@ pub(crate) enum Notice {
     RenewalAnswered,
     OrderReady,
     TransferAnswered,
+    /// A refill may be ordered now (refill plan reminder).
+    RefillDue,
+    /// An auto-refill will be ordered on this day.
+    AutoRefillSoon(jiff::civil::Date),
+    AutoRefillOrdered,
+    /// An auto-refill could not be ordered (mail order needs a card on file).
+    AutoRefillHeld,
+}
+
+impl Notice {
+    /// The e-mail: subject and body (no medicine named: the member signs in to see it).
+    fn email(self, es: bool) -> (String, String) {
+        let (s, b): (&str, String) = match (self, es) {
+            (Notice::RenewalAnswered, false) => (
+                "Your prescription renewal request was answered",
+                "Your care team answered a prescription renewal request. Sign in to Wellspring and open Pharmacy to see the answer.".into(),
+            ),
+            (Notice::RenewalAnswered, true) => (
+                "Su solicitud de renovación fue respondida",
+                "Su equipo de atención respondió una solicitud de renovación de receta. Inicie sesión en Wellspring y abra Farmacia para ver la respuesta.".into(),
+            ),
+            (Notice::OrderReady, false) => (
+                "Your pharmacy order has news",
+                "A pharmacy order has shipped or is ready for pick-up. Sign in to Wellspring and open Pharmacy for the details.".into(),
+            ),
+            (Notice::OrderReady, true) => (
+                "Su pedido de farmacia tiene novedades",
+                "Un pedido de farmacia fue enviado o está listo para recoger. Inicie sesión en Wellspring y abra Farmacia para ver los detalles.".into(),
+            ),
+            (Notice::TransferAnswered, false) => (
+                "Your prescription transfer request was answered",
+                "Our pharmacy answered your request to transfer a prescription from another pharmacy. Sign in to Wellspring and open Pharmacy to see the answer.".into(),
+            ),
+            (Notice::TransferAnswered, true) => (
+                "Su solicitud de traslado de receta fue respondida",
+                "Nuestra farmacia respondió su solicitud de trasladar una receta desde otra farmacia. Inicie sesión en Wellspring y abra Farmacia para ver la respuesta.".into(),
+            ),
+            (Notice::RefillDue, false) => (
+                "A refill is due",
+                "A refill of one of your prescriptions can be ordered now. Sign in to Wellspring and open Pharmacy to order it.".into(),
+            ),
+            (Notice::RefillDue, true) => (
+                "Puede pedir un resurtido",
+                "Ya puede pedir el resurtido de una de sus recetas. Inicie sesión en Wellspring y abra Farmacia para pedirlo.".into(),
+            ),
+            (Notice::AutoRefillSoon(on), false) => (
+                "Your automatic refill will be ordered soon",
+                format!("An automatic refill of one of your prescriptions will be ordered on {on} and sent by mail; your cost share is charged when it ships. To skip it, sign in to Wellspring, open Pharmacy and turn off automatic refill."),
+            ),
+            (Notice::AutoRefillSoon(on), true) => (
+                "Pronto se pedirá su resurtido automático",
+                format!("El {on} se pedirá un resurtido automático de una de sus recetas y se enviará por correo; su parte del costo se cobra al enviarlo. Para omitirlo, inicie sesión en Wellspring, abra Farmacia y desactive el resurtido automático."),
+            ),
+            (Notice::AutoRefillOrdered, false) => (
+                "Your automatic refill was ordered",
+                "An automatic refill of one of your prescriptions was ordered for mail delivery. Sign in to Wellspring and open Pharmacy for the details.".into(),
+            ),
+            (Notice::AutoRefillOrdered, true) => (
+                "Se pidió su resurtido automático",
+                "Se pidió un resurtido automático de una de sus recetas para envío por correo. Inicie sesión en Wellspring y abra Farmacia para ver los detalles.".into(),
+            ),
+            (Notice::AutoRefillHeld, false) => (
+                "Your automatic refill could not be ordered",
+                "An automatic refill could not be ordered: mail order needs a card on file, even when you pay nothing. Sign in to Wellspring and open Pharmacy to add one.".into(),
+            ),
+            (Notice::AutoRefillHeld, true) => (
+                "No se pudo pedir su resurtido automático",
+                "No se pudo pedir un resurtido automático: el pedido por correo necesita una tarjeta registrada, aunque no pague nada. Inicie sesión en Wellspring y abra Farmacia para agregarla.".into(),
+            ),
+        };
+        (s.to_owned(), b)
+    }
+
+    /// The text message (short; no medicine named).
+    pub(crate) fn text(self, es: bool) -> String {
+        let (_, body) = self.email(es);
+        let stop = if es {
+            " Responda STOP para no recibir más."
+        } else {
+            " Reply STOP to end."
+        };
+        format!("Wellspring Health: {body}{stop}")
+    }
 }
 
 /// A resource as the request body the FHIR service takes.

@@ -260,7 +260,7 @@ impl PharmacyService {
                     .into(),
             ));
         }
-        if !(c.quantity > 0.0) || c.days_supply == 0 || c.days_supply > 365 {
+        if !c.quantity.is_finite() || c.quantity <= 0.0 || !(1..=365).contains(&c.days_supply) {
             return Err(PharmacyError::Invalid(
                 "give the quantity and the days' supply of one fill".into(),
             ));

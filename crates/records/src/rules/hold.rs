@@ -146,11 +146,9 @@ pub fn hold_of(res: &Value) -> Option<Hold> {
         .iter()
         .find(|e| e["url"].as_str() == Some(EXT_HOLD))?;
     let part = |name: &str| {
-        ext["extension"].as_array().and_then(|a| {
-            a.iter()
-                .find(|e| e["url"].as_str() == Some(name))
-                .map(|e| e.clone())
-        })
+        ext["extension"]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| e["url"].as_str() == Some(name)).cloned())
     };
     let text = |name: &str, key: &str| {
         part(name)
@@ -222,12 +220,12 @@ pub fn place(res: &mut Value, hold: &Hold) {
 
 /// Take any hold off `res` (label and determination).
 pub fn lift(res: &mut Value) {
-    if let Some(meta) = res.get_mut("meta").and_then(Value::as_object_mut) {
-        if let Some(sec) = meta.get_mut("security").and_then(Value::as_array_mut) {
-            sec.retain(|c| c["system"].as_str() != Some(HOLD_SYSTEM));
-            if sec.is_empty() {
-                meta.remove("security");
-            }
+    if let Some(meta) = res.get_mut("meta").and_then(Value::as_object_mut)
+        && let Some(sec) = meta.get_mut("security").and_then(Value::as_array_mut)
+    {
+        sec.retain(|c| c["system"].as_str() != Some(HOLD_SYSTEM));
+        if sec.is_empty() {
+            meta.remove("security");
         }
     }
     if let Some(list) = res.get_mut("extension").and_then(Value::as_array_mut) {
@@ -374,8 +372,15 @@ mod tests {
         let all: &[&str] = &[HOLD_ALL];
         let reps: &[&str] = &[HOLD_REPRESENTATIVES];
         let refused = Err(HoldRefusal::NotTreatingClinician);
+        type Row<'a> = (
+            &'a [&'a str],
+            &'a [&'a str],
+            bool,
+            Writer,
+            Result<(), HoldRefusal>,
+        );
         #[rustfmt::skip]
-        let rows: &[(&[&str], &[&str], bool, Writer, Result<(), HoldRefusal>)] = &[
+        let rows: &[Row] = &[
             // before  after  created  writer              outcome
             (none,     none,  false,   Interface,          Ok(())),
             (none,     none,  false,   OtherStaff,         Ok(())),

@@ -23,6 +23,10 @@ pub fn routes() -> Router<AppState> {
         .route("/pharmacy/not-taking", post(pages::not_taking))
         .route("/pharmacy/add", get(pages::add_page).post(pages::add))
         .route(
+            "/pharmacy/reminders",
+            get(pages::plans_page).post(pages::save_plans),
+        )
+        .route(
             "/pharmacy/transfer",
             get(pages::transfer_page).post(pages::transfer),
         )

@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use ws_pharmacy::PharmacyError;
 use ws_pharmacy::rules::cost::Channel;
+use ws_pharmacy::rules::reminders::Plan;
 use ws_pharmacy::rules::transfer::check_request;
 use ws_pharmacy::service::refills::Fulfilment;
 use ws_pharmacy::service::statements::OutsideMed;
@@ -292,4 +293,57 @@ fn transfer_text(a: &Acting, key: &str) -> String {
         _ => "rx.transfer.too-long",
     };
     a.t(k).to_owned()
+}
+
+pub(super) async fn plans_page(a: Acting) -> WebResult {
+    offered(&a)?;
+    let rows = a.state.pharmacy.refill_plans(&a.caller, &a.patient).await?;
+    let sh = a.shell(Section::Pharmacy).await;
+    Ok(a.html(StatusCode::OK, render::render_plans(&sh, &rows, &[])))
+}
+
+/// Save refill reminders and auto-refills: every listed prescription gets the boxes as ticked.
+pub(super) async fn save_plans(a: Acting, Form(f): Form) -> WebResult {
+    offered(&a)?;
+    let ticked = |name: &str, id: &str| f.iter().any(|(k, v)| k == name && v == id);
+    let choices: Vec<(String, Plan)> = f
+        .iter()
+        .filter(|(k, _)| k == "rx")
+        .take(50)
+        .map(|(_, id)| {
+            (
+                id.clone(),
+                Plan {
+                    remind: ticked("remind", id),
+                    auto: ticked("auto", id),
+                },
+            )
+        })
+        .collect();
+    match a
+        .state
+        .pharmacy
+        .set_refill_plans(&a.caller, &a.patient, &choices)
+        .await
+    {
+        Ok(_) => {
+            view(
+                &a,
+                StatusCode::OK,
+                Vec::new(),
+                done_notice(a.t("rx.plans.saved")),
+            )
+            .await
+        }
+        Err(PharmacyError::Invalid(_)) => {
+            let rows = a.state.pharmacy.refill_plans(&a.caller, &a.patient).await?;
+            let sh = a.shell(Section::Pharmacy).await;
+            let e = FieldError::new("plans", a.t("rx.plans.auto-refused"));
+            Ok(a.html(
+                StatusCode::BAD_REQUEST,
+                render::render_plans(&sh, &rows, &[e]),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

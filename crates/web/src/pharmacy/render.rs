@@ -6,8 +6,10 @@ use jiff::civil::Date;
 use ws_pharmacy::rules::cost::{self, Channel, Cost, DrugBenefits};
 use ws_pharmacy::rules::delivery::{self, Hold};
 use ws_pharmacy::rules::refill::{Answer, ControlledWhy, Pending};
+use ws_pharmacy::rules::reminders::NoAuto;
 use ws_pharmacy::service::list::{Med, MedList, Order};
 use ws_pharmacy::service::orders::{BRANDS, Card};
+use ws_pharmacy::service::plans::PlanRow;
 use ws_pharmacy::service::refills::RefillOutcome;
 use ws_pharmacy::service::transfers::{Transfer, TransferStatus};
 
@@ -438,5 +440,53 @@ pub fn render_transfer(shell: &Shell, typed: &TransferTyped, errors: &[FieldErro
             .value(&typed.rx_number)
             .hint(t(lang, "rx.transfer.rx-number-hint"))
             .autocomplete("off"),
+    })
+}
+
+struct PlanView {
+    id: String,
+    name: String,
+    remind: bool,
+    auto: bool,
+    /// Why auto-refill is not offered, in words.
+    no_auto: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pharmacy/plans.html")]
+struct PlansPage<'a> {
+    shell: &'a Shell,
+    page_title: String,
+    errors: &'a [FieldError],
+    rows: Vec<PlanView>,
+}
+
+pub fn render_plans(shell: &Shell, rows: &[PlanRow], errors: &[FieldError]) -> String {
+    let lang = shell.lang;
+    let rows = rows
+        .iter()
+        .map(|r| PlanView {
+            id: r.med.id.clone(),
+            name: r.med.name.clone(),
+            remind: r.plan.remind,
+            auto: r.plan.auto,
+            no_auto: r.auto.err().map(|why| {
+                t(
+                    lang,
+                    match why {
+                        NoAuto::Controlled => "rx.plans.no-auto-controlled",
+                        NoAuto::NoMail => "rx.plans.no-auto-mail",
+                        NoAuto::NotMaintenance => "rx.plans.no-auto-maintenance",
+                    },
+                )
+                .to_owned()
+            }),
+        })
+        .collect();
+    render(&PlansPage {
+        shell,
+        page_title: page_title(shell, t(lang, "rx.plans.title"), !errors.is_empty()),
+        errors,
+        rows,
     })
 }

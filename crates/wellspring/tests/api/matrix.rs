@@ -89,6 +89,7 @@ const ROUTES: &[(&str, Guard, &str)] = &[
     ("/pharmacy/not-taking", Guard::Portal, "POST"),
     ("/pharmacy/add", Guard::Portal, "GET"),
     ("/pharmacy/transfer", Guard::Portal, "GET"),
+    ("/pharmacy/reminders", Guard::Portal, "GET"),
     ("/pharmacy/card", Guard::Portal, "GET"),
     ("/record", Guard::Portal, "GET"),
     ("/record/{section}", Guard::Portal, "GET"),

@@ -1201,3 +1201,157 @@ async fn transfer_in_once_completed_refused_and_rejected(app: &TestApp) {
 }
 
 both!(transfer_in_once_completed_refused_and_rejected);
+
+/// "E-mail notices" recorded for `patient` whose detail contains `needle`.
+async fn notices_with(app: &TestApp, patient: &str, needle: &str) -> usize {
+    app.all_audit_rows()
+        .await
+        .iter()
+        .filter(|r| {
+            r.action == "notice"
+                && r.compartment.as_deref() == Some(patient)
+                && r.detail.as_deref().is_some_and(|d| d.contains(needle))
+        })
+        .count()
+}
+
+/// Refill plans (issue 15 §6; RX-01, RX-07) on a fixed clock, both back ends: a reminder on the
+/// first day a refill may be ordered, once; an auto-refill announced two days before, held
+/// (and told once) while no card is on file, ordered by mail once a card is there, never
+/// twice; auto-refill refused for a controlled drug with nothing saved; a parent of a teen
+/// cannot set plans.
+async fn refill_plans_remind_and_auto_refill_once(app: &TestApp) {
+    use ws_identity::caller::Access;
+    use ws_pharmacy::rules::reminders::Plan;
+    let d = |s: &str| s.parse::<Date>().unwrap();
+    let clock = ws_store::Clock::fixed("2026-11-19T15:00:00Z".parse().unwrap());
+    let svc = ws_pharmacy::PharmacyService::new(app.fhir.clone().with_clock(clock.clone()))
+        .with_notices(app.identity.clone());
+    let p = app
+        .create_id(person("MRN-P1", "Pia", "Berg", &date_years_ago(55, 0)))
+        .await;
+    let member = crate::records::person(&p, Access::Own);
+    let teen_parent = crate::records::person(&p, Access::ProxyTeen);
+    // Filled 2026-11-01 for 30 days: a refill may be ordered from 2026-11-22 (RX-01).
+    let auto_rx = rx_with_fills(
+        app,
+        prescription(&p, LISINOPRIL, 3, d("2026-10-01"), None, "active"),
+        &[(d("2026-11-01"), 30)],
+    )
+    .await;
+    const AMLODIPINE: (&str, &str) = ("197361", "amlodipine 5 MG Oral Tablet");
+    let remind_rx = rx_with_fills(
+        app,
+        prescription(&p, AMLODIPINE, 3, d("2026-10-01"), None, "active"),
+        &[(d("2026-11-01"), 30)],
+    )
+    .await;
+    let oxy = rx_with_fills(
+        app,
+        prescription(&p, OXYCODONE, 0, d("2026-11-10"), None, "active"),
+        &[(d("2026-11-10"), 10)],
+    )
+    .await;
+    let plan = |remind, auto| Plan { remind, auto };
+
+    // Refused for a controlled drug, and nothing else saved with it.
+    let refused = svc
+        .set_refill_plans(
+            &member,
+            &p,
+            &[
+                (remind_rx.clone(), plan(true, false)),
+                (oxy.clone(), plan(false, true)),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), 400, "{refused}");
+    let rows = svc.refill_plans(&member, &p).await.unwrap();
+    assert!(
+        rows.iter().all(|r| r.plan == Plan::default()),
+        "nothing saved"
+    );
+    assert!(rows.iter().find(|r| r.med.id == oxy).unwrap().auto.is_err());
+    let e = svc
+        .set_refill_plans(&teen_parent, &p, &[(auto_rx.clone(), plan(false, true))])
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 404, "PRX-03");
+
+    svc.set_refill_plans(
+        &member,
+        &p,
+        &[
+            (auto_rx.clone(), plan(false, true)),
+            (remind_rx.clone(), plan(true, false)),
+        ],
+    )
+    .await
+    .unwrap();
+    let rows = svc.refill_plans(&member, &p).await.unwrap();
+    let plan_of = |id: &str| rows.iter().find(|r| r.med.id == id).unwrap().plan;
+    assert_eq!(plan_of(&auto_rx), plan(false, true));
+    assert_eq!(plan_of(&remind_rx), plan(true, false));
+
+    let run_on = |day: &str| {
+        clock.set(format!("{day}T15:00:00Z").parse().unwrap());
+        svc.run_refill_plans()
+    };
+    assert_eq!(
+        run_on("2026-11-19").await.unwrap(),
+        0,
+        "three days before: nothing"
+    );
+    assert_eq!(
+        run_on("2026-11-20").await.unwrap(),
+        1,
+        "the auto-refill notice"
+    );
+    assert_eq!(run_on("2026-11-21").await.unwrap(), 0, "told once");
+    assert_eq!(
+        notices_with(app, &p, "automatic refill will be ordered").await,
+        1
+    );
+
+    // The first day: the reminder, and the auto-refill held for want of a card (told once).
+    assert_eq!(run_on("2026-11-22").await.unwrap(), 2);
+    assert_eq!(run_on("2026-11-22").await.unwrap(), 0);
+    assert_eq!(notices_with(app, &p, "A refill is due").await, 1);
+    assert_eq!(notices_with(app, &p, "could not be ordered").await, 1);
+    assert_eq!(
+        dispenses(app, &auto_rx).await.len(),
+        1,
+        "not ordered without a card"
+    );
+
+    // With a card on file the next run orders it by mail, once.
+    svc.save_card(&member, &p, "visa", "4242", "4/2099")
+        .await
+        .unwrap();
+    assert_eq!(run_on("2026-11-23").await.unwrap(), 1);
+    assert_eq!(run_on("2026-11-23").await.unwrap(), 0);
+    assert_eq!(run_on("2026-11-24").await.unwrap(), 0);
+    let all = dispenses(app, &auto_rx).await;
+    assert_eq!(all.len(), 2, "one order added: {all:?}");
+    let order = app
+        .get(&format!(
+            "/MedicationDispense/{}",
+            all.iter().find(|i| i.starts_with("rf-")).unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(order["status"], "in-progress");
+    assert!(order.to_string().contains("\"mail\""), "by mail: {order}");
+    assert_eq!(
+        notices_with(app, &p, "automatic refill was ordered").await,
+        1
+    );
+    assert_eq!(
+        dispenses(app, &remind_rx).await.len(),
+        1,
+        "a reminder orders nothing"
+    );
+}
+
+both!(refill_plans_remind_and_auto_refill_once);
