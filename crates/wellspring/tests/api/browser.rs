@@ -117,6 +117,7 @@ browser_tests!(
     request_an_amendment,
     print_the_record,
     refill_renewal_and_otc,
+    transfer_in_and_refill_reminders,
     find_doctor_pcp_book_move_cancel,
 );
 
@@ -1439,6 +1440,155 @@ mod flows {
         b.goto("/pharmacy?lang=es").await;
         b.assert_shows("Sus medicamentos").await;
         b.assert_shows("Renovación aprobada").await;
+    }
+    /// Pharmacy (issue 15 §5, §6) at phone width and in Spanish: a transfer request refused for
+    /// a wrong phone number, then sent; refill reminders and an automatic refill chosen and
+    /// kept; a controlled medicine offers no automatic refill, with the reason; the pharmacist
+    /// completes the transfer on the staff page and the member sees it moved.
+    pub async fn transfer_in_and_refill_reminders(app: &TestApp, b: &Browser) {
+        sign_in_ada(app, b).await;
+        let ada = app
+            .search_ids("Patient", "identifier=NOR100000017")
+            .await
+            .pop()
+            .expect("Ada's record");
+        let today = app.fhir.clock().today();
+        let day = |n: i64| {
+            today
+                .checked_sub(jiff::Span::new().days(n))
+                .expect("date")
+                .to_string()
+        };
+        let rx = |code: &str, name: &str| {
+            json!({
+                "resourceType": "MedicationRequest", "status": "active", "intent": "order",
+                "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": code, "display": name}], "text": name},
+                "subject": {"reference": format!("Patient/{ada}")},
+                "authoredOn": day(20),
+                "dosageInstruction": [{"text": "1 tablet by mouth daily"}],
+                "dispenseRequest": {"numberOfRepeatsAllowed": 2, "quantity": {"value": 30, "unit": "tablet"},
+                    "expectedSupplyDuration": {"value": 30, "unit": "days", "system": "http://unitsofmeasure.org", "code": "d"}}
+            })
+        };
+        let lisinopril = app
+            .create_id(rx("314076", "lisinopril 10 MG Oral Tablet"))
+            .await;
+        let alprazolam = app
+            .create_id(rx("308048", "alprazolam 0.5 MG Oral Tablet"))
+            .await;
+
+        b.set_width(375).await;
+        b.goto("/pharmacy/transfer?lang=es").await;
+        b.assert_shows("Trasladar una receta desde otra farmacia")
+            .await;
+        b.fill("drug", "Metformina 500 mg").await;
+        b.fill("pharmacy", "Farmacia del Puente").await;
+        b.fill("phone", "555-0142").await;
+        b.fill("rx_number", "RX-77120").await;
+        b.click("#transfer-submit").await;
+        b.assert_shows("Escriba el teléfono de 10 dígitos").await;
+        assert_eq!(
+            b.value("drug").await,
+            "Metformina 500 mg",
+            "what was typed is kept"
+        );
+        b.fill("phone", "(509) 555-0142").await;
+        b.click("#transfer-submit").await;
+        let done = flash(b).await;
+        assert!(
+            done.contains("Pedimos el traslado de Metformina 500 mg"),
+            "{done}"
+        );
+        let rows = b.texts("#transfers tbody tr").await.join(" ");
+        assert!(
+            rows.contains("Farmacia del Puente, (509) 555-0142")
+                && rows.contains("Nuestro farmacéutico lo está tramitando"),
+            "{rows}"
+        );
+        assert_eq!(b.horizontal_overflow().await, 0, "no sideways scrolling");
+
+        b.click("#plans-link").await;
+        b.assert_shows("Recordatorios de resurtido").await;
+        let no_auto = b.texts(&format!("#auto-{alprazolam}")).await.join(" ");
+        assert!(no_auto.contains("controlados"), "{no_auto}");
+        b.client()
+            .execute(
+                &format!("document.getElementById('remind-{alprazolam}').click(); document.getElementById('auto-{lisinopril}').click();"),
+                vec![],
+            )
+            .await
+            .expect("ticking the boxes");
+        b.click("#plans-submit").await;
+        assert!(flash(b).await.contains("Se guardaron"), "saved");
+        b.goto("/pharmacy/reminders").await;
+        let checked = |id: String| async move {
+            b.client()
+                .execute(
+                    &format!("return document.getElementById('{id}').checked;"),
+                    vec![],
+                )
+                .await
+                .expect("reading a checkbox")
+        };
+        assert_eq!(checked(format!("auto-{lisinopril}")).await, json!(true));
+        assert_eq!(checked(format!("remind-{alprazolam}")).await, json!(true));
+        assert_eq!(checked(format!("remind-{lisinopril}")).await, json!(false));
+        assert_eq!(b.horizontal_overflow().await, 0, "no sideways scrolling");
+
+        // The pharmacist completes the transfer.
+        let (acct, _) = app
+            .identity
+            .create_staff(
+                "rx.desk@example.org",
+                "Rhea Pharmacist",
+                ws_identity::caller::StaffRole::Pharmacist,
+                None,
+                "system:test",
+            )
+            .await
+            .expect("creating the pharmacist")
+            .expect("pharmacist accepted");
+        app.identity
+            .set_password(&acct.id, "quiet meadow copper kettle")
+            .await
+            .expect("setting the password")
+            .expect("password accepted");
+        b.client()
+            .delete_all_cookies()
+            .await
+            .expect("clearing cookies");
+        sign_in(b, "rx.desk@example.org", "quiet meadow copper kettle").await;
+        b.goto("/staff/pharmacy").await;
+        b.assert_shows("Metformina 500 mg for Ada Okafor").await;
+        let task = app
+            .search_ids(
+                "Task",
+                &format!("patient={ada}&code=urn:wellspring:pharmacy-task|rx-transfer-in"),
+            )
+            .await
+            .pop()
+            .expect("the transfer request");
+        b.fill(&format!("sig-{task}"), "1 tablet twice daily").await;
+        b.fill(&format!("quantity-{task}"), "60").await;
+        b.fill(&format!("days-{task}"), "30").await;
+        b.fill(&format!("left-{task}"), "3").await;
+        b.fill(&format!("written-{task}"), &day(40)).await;
+        b.fill(&format!("last-{task}"), &day(12)).await;
+        b.fill(&format!("prescriber-{task}"), "Dr. Elena Ruiz")
+            .await;
+        b.click(&format!("#complete-{task}")).await;
+        b.assert_shows("Metformina 500 mg transferred in").await;
+
+        b.client()
+            .delete_all_cookies()
+            .await
+            .expect("clearing cookies");
+        sign_in(b, "ada.okafor@example.org", PASSWORD).await;
+        b.goto("/pharmacy?lang=es").await;
+        let rows = b.texts("#transfers tbody tr").await.join(" ");
+        assert!(rows.contains("Trasladada"), "{rows}");
+        b.assert_shows("Metformina 500 mg").await;
+        b.assert_shows("Dr. Elena Ruiz").await;
     }
     /// Getting care (issue 14): find a doctor, make them the personal doctor, book a visit,
     /// move it, add it to a calendar and cancel it; then, at phone width and in Spanish, as a
