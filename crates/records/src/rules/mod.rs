@@ -5,12 +5,14 @@
 //! - [`ack`]: the HL7 acknowledgment of one message.
 //! - [`requests`]: the legal clocks of copy, amendment and accounting requests (HIP-01..03).
 //! - [`hold`]: a clinician's individual harm determination holding one result (HIP-08).
+//! - [`share`]: a one-time share link's life: expiry, one viewing, turned off.
 //! - [`trend`]: a result's earlier values as an SVG chart.
 
 pub mod ack;
 pub mod hold;
 pub mod oru;
 pub mod requests;
+pub mod share;
 pub mod to_fhir;
 pub mod trend;
 

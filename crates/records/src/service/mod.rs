@@ -7,6 +7,7 @@ pub mod mllp;
 pub mod record;
 pub mod requests;
 pub mod results;
+pub mod share;
 
 use ws_fhir_service::{Caller, Clock, Fhir};
 

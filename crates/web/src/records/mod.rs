@@ -9,6 +9,7 @@ mod holds;
 mod pages;
 mod render;
 mod requests;
+mod share;
 mod staff;
 
 use axum::Router;
@@ -28,6 +29,12 @@ pub fn routes() -> Router<AppState> {
         .route("/record/download.json", get(pages::download))
         .route("/record/print", get(pages::print_page))
         .route("/record/print.pdf", get(pages::print_pdf))
+        .route(
+            "/record/share",
+            get(share::share_page).post(share::share_create),
+        )
+        .route("/record/share/revoke", post(share::share_revoke))
+        .route("/shared/{token}", get(share::shared))
         .route("/record/{section}", get(pages::section))
 }
 

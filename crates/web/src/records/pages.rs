@@ -17,7 +17,7 @@ fn offered(a: &Acting, s: RecordSection) -> Result<(), WebError> {
 }
 
 /// The sections this person may open.
-fn sections(a: &Acting) -> Vec<RecordSection> {
+pub(super) fn sections(a: &Acting) -> Vec<RecordSection> {
     RecordSection::ALL
         .into_iter()
         .filter(|s| offered(a, *s).is_ok())

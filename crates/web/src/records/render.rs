@@ -158,7 +158,7 @@ fn first_date<'a>(r: &'a Value, paths: &[&str]) -> &'a Value {
 }
 
 /// Column headings and rows of one section.
-fn table(lang: Lang, s: RecordSection, rows: &[Value]) -> (Vec<String>, Vec<Vec<Cell>>) {
+pub(super) fn table(lang: Lang, s: RecordSection, rows: &[Value]) -> (Vec<String>, Vec<Vec<Cell>>) {
     let h = |keys: &[&str]| keys.iter().map(|k| t(lang, k).to_owned()).collect();
     let id = |r: &Value| r["id"].as_str().unwrap_or("").to_owned();
     let st = |r: &Value, path: &str| {

@@ -116,6 +116,7 @@ browser_tests!(
     new_result_with_trend,
     request_an_amendment,
     print_the_record,
+    share_the_record,
     refill_renewal_and_otc,
     transfer_in_and_refill_reminders,
     find_doctor_pcp_book_move_cancel,
@@ -1589,6 +1590,62 @@ mod flows {
         assert!(rows.contains("Trasladada"), "{rows}");
         b.assert_shows("Metformina 500 mg").await;
         b.assert_shows("Dr. Elena Ruiz").await;
+    }
+    /// "Share with a clinician" (issue 16 §4) at phone width: a link needs a section and a
+    /// recipient; made, it is shown once, listed as not opened, opens without signing in for
+    /// the outside clinician, shows as being viewed, and once turned off answers "does not
+    /// work".
+    pub async fn share_the_record(app: &TestApp, b: &Browser) {
+        sign_in_ada(app, b).await;
+        let ada = app
+            .search_ids("Patient", "identifier=NOR100000017")
+            .await
+            .pop()
+            .expect("Ada's record");
+        app.create(json!({"resourceType": "AllergyIntolerance", "patient": {"reference": format!("Patient/{ada}")},
+            "code": {"text": "Penicillin"}, "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]}}))
+            .await;
+        b.set_width(375).await;
+        b.goto("/record").await;
+        b.click("#share-link").await;
+        b.click("#share-submit").await;
+        b.assert_shows("Choose at least one part of your record to share")
+            .await;
+        b.client()
+            .execute(
+                "document.getElementById('share-allergies').click();",
+                vec![],
+            )
+            .await
+            .expect("ticking allergies");
+        b.fill("recipient", "Dr. Ines Park, Lakeside Clinic").await;
+        b.click("#share-submit").await;
+        b.assert_shows("Your link is ready").await;
+        let url = b.value("made-link").await;
+        assert!(url.contains("/shared/"), "{url}");
+        let rows = b.texts("#links tbody tr").await.join(" ");
+        assert!(
+            rows.contains("Dr. Ines Park") && rows.contains("Not opened yet"),
+            "{rows}"
+        );
+        assert_eq!(b.horizontal_overflow().await, 0, "no sideways scrolling");
+
+        // The outside clinician opens it (no session needed).
+        let path = url
+            .split_once("/shared/")
+            .map(|(_, t)| format!("/shared/{t}"))
+            .expect("path");
+        b.goto(&path).await;
+        b.assert_shows("Health record shared by a member").await;
+        b.assert_shows("Penicillin").await;
+        b.goto("/record/share").await;
+        let rows = b.texts("#links tbody tr").await.join(" ");
+        assert!(rows.contains("Being viewed now"), "{rows}");
+        b.click("#links button[type=submit]").await;
+        let rows = b.texts("#links tbody tr").await.join(" ");
+        assert!(rows.contains("Turned off"), "{rows}");
+        b.goto(&path).await;
+        b.assert_shows("This link does not work").await;
     }
     /// Getting care (issue 14): find a doctor, make them the personal doctor, book a visit,
     /// move it, add it to a calendar and cancel it; then, at phone width and in Spanish, as a

@@ -974,3 +974,195 @@ async fn hip_08_results_hold_screen(app: &TestApp) {
 }
 
 both!(hip_08_results_hold_screen);
+
+/// One-time share links (issue 16 §4) on both back ends: the member makes a link to chosen
+/// sections; anyone with it reads exactly those sections (what the member could see: a result
+/// a clinician holds stays hidden) without signing in, audited as the link; it works for one
+/// viewing hour, until it expires, or until the member turns it off, and every dead link
+/// answers like an unknown one. A caregiver and a parent of a teen cannot make links.
+async fn share_link_once_expiring_and_revocable(app: &TestApp) {
+    use ws_identity::caller::Access;
+    use ws_records::rules::hold::Basis;
+    use ws_records::rules::share::LinkState;
+    use ws_records::service::record::RecordSection;
+    let p = patient(app).await;
+    let iface = ws_records::RecordsService::interface_caller("test");
+    let svc = ws_records::RecordsService::new(app.fhir.clone());
+    for (control, filler, test, loinc, name) in [
+        ("SH1", "F91", "Lipid panel", "57698-3", "Cholesterol"),
+        ("SH2", "F92", "Biopsy report", "22637-3", "Pathology"),
+    ] {
+        let obr = format!(
+            "OBR|1|P{filler}|{filler}^CENTRAL LAB|{loinc}^{test}^LN|||20261203071500||||||||||||||||||F"
+        );
+        let o = svc
+            .receive_hl7(
+                &iface,
+                &oru(
+                    control,
+                    PID,
+                    &[
+                        &obr,
+                        &format!("OBX|1|NM|2093-3^{name}^LN||180|mg/dL|0-199|N|||F|||20261203"),
+                    ],
+                ),
+            )
+            .await;
+        assert_eq!(o.code.as_str(), "AA", "{}", o.ack);
+    }
+    app.create(json!({"resourceType": "Condition", "subject": {"reference": format!("Patient/{p}")},
+        "code": {"text": "Seasonal allergic rhinitis"}, "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]}}))
+        .await;
+    let biopsy = app
+        .search_ids(
+            "DiagnosticReport",
+            &format!("patient={p}&code=http://loinc.org|22637-3"),
+        )
+        .await;
+    svc.hold_result(
+        &clinician(&[&p], None),
+        &biopsy[0],
+        Basis::LifeOrSafety,
+        "Malignant; the member must hear it in person first",
+    )
+    .await
+    .unwrap();
+
+    let own = person(&p, Access::Own);
+    for who in [Access::Caregiver, Access::ProxyTeen] {
+        let e = svc
+            .create_share(
+                &person(&p, who),
+                &p,
+                &[RecordSection::Results],
+                7,
+                "Dr. Park",
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.status(), 404, "{who:?}");
+    }
+    let problems = svc
+        .create_share(&own, &p, &[], 30, " ")
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    let (token, link) = svc
+        .create_share(
+            &own,
+            &p,
+            &[RecordSection::Results],
+            7,
+            "Dr. Ines Park, Lakeside Clinic",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(link.state, LinkState::Waiting);
+    let stored = app
+        .search("Consent", &format!("patient={p}"))
+        .await
+        .to_string();
+    assert!(!stored.contains(&token), "only the token's hash is kept");
+
+    let anon = crate::support::new_client();
+    let open = |t: String| {
+        let anon = anon.clone();
+        let url = format!("{}/shared/{t}", app.base);
+        async move {
+            let r = anon.get(url).send().await.unwrap();
+            let cache = r
+                .headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (r.status().as_u16(), cache, r.text().await.unwrap())
+        }
+    };
+    let (st, cache, html) = open(token.clone()).await;
+    assert_eq!(st, 200, "{html}");
+    assert_eq!(cache, "no-store");
+    assert!(html.contains("Lipid panel"), "the shared result: {html}");
+    assert!(html.contains("Dr. Ines Park, Lakeside Clinic"));
+    assert!(
+        !html.contains("Biopsy report"),
+        "a held result stays hidden"
+    );
+    assert!(
+        !html.contains("allergic rhinitis"),
+        "problems were not shared"
+    );
+    assert!(!html.contains("/record/result/"), "nothing to follow");
+    let (st, _, _) = open(token.clone()).await;
+    assert_eq!(st, 200, "reloaded within the viewing hour");
+    app.flush_audit().await;
+    let rows = app.all_audit_rows().await;
+    assert!(
+        rows.iter()
+            .any(|r| r.actor == format!("share-link:{}", link.id)
+                && r.compartment.as_deref() == Some(p.as_str())
+                && r.action == "search"),
+        "the reads are audited as the link"
+    );
+    let unknown = "x".repeat(43);
+    let (gone_status, _, gone) = open(unknown.clone()).await;
+    assert_eq!(gone_status, 404);
+    // The page links back to its own address (the language switch): compare without it.
+    let gone = gone.replace(&unknown, "TOKEN");
+
+    // Turned off: the same answer as an unknown link.
+    let (t2, l2) = svc
+        .create_share(&own, &p, &[RecordSection::Results], 1, "Dr. Park")
+        .await
+        .unwrap()
+        .unwrap();
+    svc.revoke_share(&own, &p, &l2.id).await.unwrap();
+    let (st, _, html) = open(t2.clone()).await;
+    assert_eq!((st, html.replace(&t2, "TOKEN")), (404, gone.clone()));
+
+    // The viewing hour and the expiry, on a fixed clock.
+    let clock = ws_store::Clock::fixed(jiff::Timestamp::now());
+    let timed = ws_records::RecordsService::new(app.fhir.clone().with_clock(clock.clone()));
+    let (t3, _) = timed
+        .create_share(&own, &p, &[RecordSection::Results], 3, "Dr. Park")
+        .await
+        .unwrap()
+        .unwrap();
+    let (t4, _) = timed
+        .create_share(&own, &p, &[RecordSection::Results], 3, "Dr. Park")
+        .await
+        .unwrap()
+        .unwrap();
+    clock.advance(jiff::SignedDuration::from_hours(24));
+    timed.open_share(&t3, None).await.unwrap();
+    clock.advance(jiff::SignedDuration::from_mins(59));
+    timed.open_share(&t3, None).await.unwrap();
+    clock.advance(jiff::SignedDuration::from_mins(1));
+    assert_eq!(
+        timed.open_share(&t3, None).await.unwrap_err().status(),
+        404,
+        "used"
+    );
+    clock.advance(jiff::SignedDuration::from_hours(48));
+    assert_eq!(
+        timed.open_share(&t4, None).await.unwrap_err().status(),
+        404,
+        "expired"
+    );
+    let states: Vec<LinkState> = timed
+        .shares_for(&own, &p)
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| l.state)
+        .collect();
+    assert!(
+        states.contains(&LinkState::Used) && states.contains(&LinkState::Expired),
+        "{states:?}"
+    );
+    assert!(states.contains(&LinkState::Revoked), "{states:?}");
+}
+
+both!(share_link_once_expiring_and_revocable);
