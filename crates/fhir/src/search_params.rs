@@ -139,6 +139,13 @@ static DEFS: &[SearchParamDef] = &[
     p!("DiagnosticReport", "result", Reference, ["result"], ["Observation"], "Link to an atomic result"),
     p!("DiagnosticReport", "status", Token, ["status"], "The status of the report"),
     p!("DiagnosticReport", "subject", Reference, ["subject"], "The subject of the report"),
+    // DocumentReference
+    p!("DocumentReference", "date", Date, ["date"], "When this document reference was created"),
+    p!("DocumentReference", "identifier", Token, ["masterIdentifier", "identifier"], "Master Version Specific Identifier"),
+    p!("DocumentReference", "patient", Reference, ["subject"], ["Patient"], "Who/what is the subject of the document"),
+    p!("DocumentReference", "status", Token, ["status"], "current | superseded | entered-in-error"),
+    p!("DocumentReference", "subject", Reference, ["subject"], "Who/what is the subject of the document"),
+    p!("DocumentReference", "type", Token, ["type"], "Kind of document (LOINC if possible)"),
     // Encounter
     p!("Encounter", "class", Token, ["class"], "Classification of patient encounter"),
     p!("Encounter", "date", Date, ["period"], "A date within the period the Encounter lasted"),
@@ -278,6 +285,10 @@ static DEFS: &[SearchParamDef] = &[
     p!("Procedure", "patient", Reference, ["subject"], ["Patient"], "Search by subject, a patient"),
     p!("Procedure", "status", Token, ["status"], "Status of the procedure"),
     p!("Procedure", "subject", Reference, ["subject"], "Search by subject"),
+    // Provenance
+    p!("Provenance", "entity", Reference, ["entity.what"], "Identity of entity"),
+    p!("Provenance", "recorded", Date, ["recorded"], "When the activity was recorded / updated"),
+    p!("Provenance", "target", Reference, ["target"], "Target Reference(s) (usually version specific)"),
     // RelatedPerson
     p!("RelatedPerson", "identifier", Token, ["identifier"], "A related person identifier"),
     p!("RelatedPerson", "name", String, ["name"], "A portion of any name part"),
@@ -786,6 +797,7 @@ fn compartment_paths(resource_type: &str) -> &'static [&'static str] {
         "Consent" => &["patient"],
         "Coverage" => &["beneficiary", "subscriber", "policyHolder", "payor"],
         "DiagnosticReport" => &["subject"],
+        "DocumentReference" => &["subject", "author"],
         "Encounter" => &["subject"],
         "ExplanationOfBenefit" => &["patient", "payee.party"],
         "Immunization" => &["patient"],
@@ -1128,6 +1140,7 @@ mod tests {
             "Consent",
             "Coverage",
             "DiagnosticReport",
+            "DocumentReference",
             "Encounter",
             "ExplanationOfBenefit",
             "HealthcareService",
@@ -1146,6 +1159,7 @@ mod tests {
             "Practitioner",
             "PractitionerRole",
             "Procedure",
+            "Provenance",
             "RelatedPerson",
             "Schedule",
             "Slot",

@@ -4,6 +4,7 @@
 
 pub mod hold;
 pub mod mllp;
+pub mod reconcile;
 pub mod record;
 pub mod requests;
 pub mod results;

@@ -8,6 +8,7 @@
 //!   switcher — every page acts on *that* person, never silently on the account holder.
 //! - [`Staff`]: a signed-in staff account with its caller and role.
 //! - [`Form`]: a posted form whose CSRF token checked out (the last argument: it reads the body).
+//! - [`Upload`]: the same for a `multipart/form-data` form with a file.
 
 use std::net::SocketAddr;
 
@@ -449,6 +450,49 @@ impl Form {
     /// The first value of field `name`, if sent.
     pub fn opt(&self, name: &str) -> Option<&str> {
         field(&self.0, name)
+    }
+}
+
+/// A posted `multipart/form-data` form (a file upload) whose CSRF token checked out: its text
+/// fields, and the file sent, if any (its name and bytes). The route sets the body limit.
+pub struct Upload {
+    pub fields: Fields,
+    pub file: Option<(String, Bytes)>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Upload {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, s: &S) -> Result<Self, WebError> {
+        let headers = req.headers().clone();
+        let mut parts = axum::extract::Multipart::from_request(req, s)
+            .await
+            .map_err(|_| WebError::BadRequest)?;
+        let mut fields = Vec::new();
+        let mut file = None;
+        while let Some(part) = parts.next_field().await.map_err(|_| WebError::BadRequest)? {
+            let name = part.name().unwrap_or_default().to_owned();
+            match part.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let bytes = part.bytes().await.map_err(|_| WebError::BadRequest)?;
+                    if !bytes.is_empty() || !file_name.is_empty() {
+                        file = Some((file_name, bytes));
+                    }
+                }
+                None => {
+                    let text = part.text().await.map_err(|_| WebError::BadRequest)?;
+                    fields.push((name, text));
+                }
+            }
+        }
+        let given = field(&fields, "csrf").unwrap_or("");
+        let ok = [SESSION_COOKIE, PRE_COOKIE]
+            .into_iter()
+            .any(|c| auth::csrf_ok(auth::cookie(&headers, c), given));
+        if !ok {
+            return Err(WebError::Csrf);
+        }
+        Ok(Upload { fields, file })
     }
 }
 

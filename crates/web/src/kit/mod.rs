@@ -11,5 +11,5 @@ mod extract;
 pub mod form;
 
 pub use error::{ErrorPage, WebError, WebResult, frame, redirect, staff_page};
-pub use extract::{Acting, Form, Page, SignedIn, Staff, relationship_code, with_cookies};
+pub use extract::{Acting, Form, Page, SignedIn, Staff, Upload, relationship_code, with_cookies};
 pub use form::{Fields, field, form, pct};

@@ -5,6 +5,7 @@
 //!
 //! The rules and the service (HL7 v2 in, the record out) are in `crates/records`.
 
+mod bring_in;
 mod holds;
 mod pages;
 mod render;
@@ -34,6 +35,14 @@ pub fn routes() -> Router<AppState> {
             get(share::share_page).post(share::share_create),
         )
         .route("/record/share/revoke", post(share::share_revoke))
+        .route(
+            "/record/bring-in",
+            get(bring_in::page)
+                .post(bring_in::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    ws_records::rules::reconcile::MAX_BYTES + 64 * 1024,
+                )),
+        )
         .route("/shared/{token}", get(share::shared))
         .route("/record/{section}", get(pages::section))
 }
@@ -49,4 +58,8 @@ pub fn staff_routes() -> Router<AppState> {
         .route("/staff/results", get(holds::screen))
         .route("/staff/results/hold", post(holds::place))
         .route("/staff/results/release", post(holds::release))
+        .route(
+            "/staff/reconcile",
+            get(bring_in::queue).post(bring_in::decide),
+        )
 }

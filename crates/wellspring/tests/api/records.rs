@@ -1166,3 +1166,234 @@ async fn share_link_once_expiring_and_revocable(app: &TestApp) {
 }
 
 both!(share_link_once_expiring_and_revocable);
+
+/// A `multipart/form-data` body by hand: text fields, then one file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----wellspring-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/json\r\n\r\n", file.0)
+            .as_bytes(),
+    );
+    body.extend(file.1);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Records brought in (issue 16 §6) on both back ends: the member uploads a previous
+/// provider's FHIR export through the portal (a C-CDA file and a non-Bundle are refused with
+/// the reason, nothing stored); the file is kept and each medicine, allergy, problem and
+/// immunization waits for a clinician; an item already in the record is not added silently;
+/// what is added keeps its source (Provenance); the member follows each item's status. A
+/// caregiver cannot upload; another panel's clinician cannot decide.
+async fn records_brought_in_are_reconciled_by_a_clinician(app: &TestApp) {
+    use crate::identity::{browser, csrf_of, page, sign_in};
+    use ws_identity::caller::Access;
+    use ws_records::service::reconcile::{Decision, ItemStatus};
+    const PW: &str = "quiet meadow copper kettle";
+    let p = app
+        .create_id(json!({"resourceType": "Patient",
+            "identifier": [{"system": "urn:wellspring:mrn:north", "value": "NOR200000031"}],
+            "name": [{"family": "Lund", "given": ["Tove"]}], "birthDate": "1981-04-09",
+            "address": [{"state": "WA"}]}))
+        .await;
+    app.identity
+        .register(
+            &ws_identity::service::RegisterInput {
+                mrn: "NOR200000031".into(),
+                birth_date: "1981-04-09".into(),
+                given: "Tove".into(),
+                family: "Lund".into(),
+                email: "tove@example.org".into(),
+                mobile: "(206) 555-0123".into(),
+                password: PW.into(),
+            },
+            Some("test"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    app.verify_email("tove@example.org").await;
+    // Already in the record: a penicillin allergy.
+    app.create(json!({"resourceType": "AllergyIntolerance", "patient": {"reference": format!("Patient/{p}")},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "91936005"}], "text": "Penicillin allergy"}}))
+        .await;
+    let export = json!({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "old-7"}},
+        {"resource": {"resourceType": "AllergyIntolerance", "id": "a1", "patient": {"reference": "Patient/old-7"},
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "91936005", "display": "Allergy to penicillin"}]}}},
+        {"resource": {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/old-7"},
+            "code": {"text": "Hypothyroidism"}, "recorder": {"reference": "Practitioner/12", "display": "Dr. Old"}}},
+        {"resource": {"resourceType": "MedicationStatement", "id": "m1", "status": "active", "subject": {"reference": "Patient/old-7"},
+            "medicationCodeableConcept": {"text": "Levothyroxine 75 mcg"}}},
+        {"resource": {"resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "Weight"}}},
+    ]});
+
+    let c = browser();
+    sign_in(app, &c, "tove@example.org", PW, "/record/bring-in").await;
+    let (st, html) = page(&c, &format!("{}/record/bring-in", app.base)).await;
+    assert_eq!(st, 200, "{html}");
+    let csrf = csrf_of(&html);
+    let upload = |bytes: Vec<u8>| {
+        let c = c.clone();
+        let csrf = csrf.clone();
+        let url = format!("{}/record/bring-in", app.base);
+        async move {
+            let (ct, body) = multipart(
+                &[("csrf", &csrf), ("source", "Lakeside Clinic")],
+                ("export.json", &bytes),
+            );
+            let r = c
+                .post(url)
+                .header("content-type", ct)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (st, html) = upload(b"<?xml version=\"1.0\"?><ClinicalDocument/>".to_vec()).await;
+    assert_eq!(st, 400);
+    assert!(html.contains("C-CDA"), "{html}");
+    let (st, _) = upload(br#"{"resourceType": "Patient"}"#.to_vec()).await;
+    assert_eq!(st, 400);
+    assert_eq!(
+        app.search_ids("DocumentReference", &format!("patient={p}"))
+            .await
+            .len(),
+        0,
+        "nothing stored"
+    );
+    let (st, html) = upload(serde_json::to_vec(&export).unwrap()).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains("3 of the 5 items"), "{html}");
+    let docs = app
+        .search_ids("DocumentReference", &format!("patient={p}"))
+        .await;
+    assert_eq!(docs.len(), 1, "the file is kept");
+
+    let svc = ws_records::RecordsService::new(app.fhir.clone());
+    let e = svc
+        .bring_in(
+            &person(&p, Access::Caregiver),
+            &p,
+            &serde_json::to_vec(&export).unwrap(),
+            "x",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 404, "a caregiver cannot upload");
+    let mut doc = clinician(&[&p], None);
+    if let ws_fhir_service::Principal::Staff { practitioner, .. } = &mut doc.principal {
+        *practitioner = Some("pr-9".into());
+    }
+    let queue = svc.reconcile_queue(&doc).await.unwrap();
+    assert_eq!(queue.len(), 3);
+    let find = |name: &str| {
+        queue
+            .iter()
+            .find(|(i, _)| i.display.contains(name))
+            .unwrap_or_else(|| panic!("{name} in {queue:?}"))
+            .clone()
+    };
+    let (allergy, dups) = find("penicillin");
+    assert_eq!(
+        dups,
+        vec!["Penicillin allergy".to_owned()],
+        "the match is shown"
+    );
+    let (cond, _) = find("Hypothyroidism");
+    let (med, _) = find("Levothyroxine");
+
+    let other = clinician(&["someone-else"], None);
+    assert!(
+        svc.reconcile(&other, &cond.id, &Decision::Add { anyway: false })
+            .await
+            .is_err()
+    );
+    let silent = svc
+        .reconcile(&doc, &allergy.id, &Decision::Add { anyway: false })
+        .await
+        .unwrap_err();
+    assert!(
+        silent
+            .to_string()
+            .contains("already has Penicillin allergy"),
+        "{silent}"
+    );
+    svc.reconcile(&doc, &allergy.id, &Decision::AlreadyRecorded)
+        .await
+        .unwrap();
+    svc.reconcile(&doc, &cond.id, &Decision::Add { anyway: false })
+        .await
+        .unwrap();
+    assert!(
+        svc.reconcile(&doc, &med.id, &Decision::Dismiss { reason: " ".into() })
+            .await
+            .is_err()
+    );
+    svc.reconcile(
+        &doc,
+        &med.id,
+        &Decision::Dismiss {
+            reason: "Stopped in 2024, per the member".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        svc.reconcile(&doc, &cond.id, &Decision::AlreadyRecorded)
+            .await
+            .is_err(),
+        "decided once"
+    );
+
+    let allergies = app
+        .search_ids("AllergyIntolerance", &format!("patient={p}"))
+        .await;
+    assert_eq!(allergies.len(), 1, "no silent duplicate");
+    let conds = app.search("Condition", &format!("patient={p}")).await;
+    let added = &conds["entry"][0]["resource"];
+    assert_eq!(added["code"]["text"], "Hypothyroidism");
+    assert_eq!(added["recorder"], json!({"display": "Dr. Old"}));
+    assert_eq!(
+        added["meta"]["source"],
+        format!("DocumentReference/{}", docs[0])
+    );
+    let prov = app
+        .search(
+            "Provenance",
+            &format!("target=Condition/{}", added["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(
+        prov["entry"][0]["resource"]["entity"][0]["what"]["reference"],
+        format!("DocumentReference/{}", docs[0])
+    );
+    assert_eq!(
+        app.search_ids("MedicationStatement", &format!("patient={p}"))
+            .await
+            .len(),
+        0
+    );
+
+    let mine = svc.brought_in(&person(&p, Access::Own), &p).await.unwrap();
+    let status = |id: &str| mine.iter().find(|i| i.id == id).unwrap().status;
+    assert_eq!(status(&allergy.id), ItemStatus::AlreadyRecorded);
+    assert_eq!(status(&cond.id), ItemStatus::Added);
+    assert_eq!(status(&med.id), ItemStatus::Dismissed);
+    let (_, html) = page(&c, &format!("{}/record/bring-in", app.base)).await;
+    assert!(
+        html.contains("Not added: Stopped in 2024, per the member"),
+        "{html}"
+    );
+}
+
+both!(records_brought_in_are_reconciled_by_a_clinician);
