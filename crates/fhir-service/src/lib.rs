@@ -14,6 +14,7 @@ pub mod capability;
 pub mod guards;
 mod ops;
 pub mod query;
+pub mod task;
 pub mod time;
 
 use serde_json::Value;

@@ -10,9 +10,9 @@
 
 use jiff::civil::Date;
 use serde_json::{Value, json};
-use ws_fhir_service::{Caller, FhirError};
+use ws_fhir_service::{Caller, FhirError, task};
 
-use super::list::{Med, Renewal, facts};
+use super::list::Med;
 use super::refills::{Fulfilment, RefillOutcome};
 use super::{
     Notice, PharmacyError, PharmacyService, Result, TASK_SYSTEM, date_of, item_id, json_body,
@@ -42,11 +42,7 @@ pub struct PlanRow {
 fn plan_of(t: &Value) -> Plan {
     let on = t["status"] == "in-progress";
     let input = |name: &str| {
-        t["input"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|i| i["type"]["text"] == name)
+        task::input(t, name)
             .and_then(|i| i["valueBoolean"].as_bool())
             .unwrap_or(false)
     };
@@ -85,11 +81,7 @@ fn set_done(t: &mut Value, url: &str, fill: Date) {
 }
 
 fn is_plan(t: &Value) -> bool {
-    t["code"]["coding"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|c| c["system"] == TASK_SYSTEM && c["code"] == PLAN_CODE)
+    task::has_code(t, TASK_SYSTEM, PLAN_CODE)
 }
 
 /// The caller of the daily run: the service itself, named in the audit log.
@@ -223,20 +215,7 @@ impl PharmacyService {
             .fhir
             .read_value(&svc, "MedicationRequest", mr_id)
             .await?;
-        let prescription = format!("MedicationRequest/{mr_id}");
-        let dispenses = self
-            .search(
-                &svc,
-                "MedicationDispense",
-                &[("prescription", &prescription)],
-            )
-            .await?;
-        let tasks = self
-            .search(&svc, "Task", &[("focus", &prescription)])
-            .await?;
-        let renewals: Vec<Renewal> = tasks.iter().filter_map(Renewal::from_task).collect();
-        let refs: Vec<&Value> = dispenses.iter().collect();
-        let Some(med) = facts(&mr, &refs, &renewals, &[], today, &self.settings) else {
+        let Some(med) = self.facts_today(&svc, &mr, mr_id).await?.2 else {
             return Ok(false);
         };
         let due = reminders::due(

@@ -66,21 +66,10 @@ impl PharmacyService {
             .prescription_for(caller, id, "pharmacy: refill")
             .await?;
         let prescription = format!("MedicationRequest/{id}");
-        let dispenses = self
-            .search(
-                &svc,
-                "MedicationDispense",
-                &[("prescription", &prescription)],
-            )
-            .await?;
-        let tasks = self
-            .search(&svc, "Task", &[("focus", &prescription)])
-            .await?;
-        let renewals: Vec<Renewal> = tasks.iter().filter_map(Renewal::from_task).collect();
         let today = self.clock().today();
-        let refs: Vec<&Value> = dispenses.iter().collect();
-        let med = facts(&mr, &refs, &renewals, &[], today, &self.settings)
-            .ok_or_else(|| PharmacyError::Invalid(format!("{prescription} has no issue date")))?;
+        let (dispenses, renewals, med) = self.facts_today(&svc, &mr, id).await?;
+        let med =
+            med.ok_or_else(|| PharmacyError::Invalid(format!("{prescription} has no issue date")))?;
 
         match med.answer {
             Answer::InProcess(Pending::Order { .. }) => {
@@ -201,6 +190,38 @@ impl PharmacyService {
             .once(&svc, "MedicationDispense", &order_id, &order)
             .await?;
         Ok((med, RefillOutcome::Ordered { order, created }))
+    }
+
+    /// Prescription `mr` (id `id`) as the rules see it today, read as `svc`: its dispenses
+    /// (fills and orders), its renewal requests, and its facts (`None` without an issue date).
+    pub(crate) async fn facts_today(
+        &self,
+        svc: &Caller,
+        mr: &Value,
+        id: &str,
+    ) -> Result<(Vec<Value>, Vec<Renewal>, Option<Med>)> {
+        let prescription = format!("MedicationRequest/{id}");
+        let dispenses = self
+            .search(
+                svc,
+                "MedicationDispense",
+                &[("prescription", &prescription)],
+            )
+            .await?;
+        let tasks = self
+            .search(svc, "Task", &[("focus", &prescription)])
+            .await?;
+        let renewals: Vec<Renewal> = tasks.iter().filter_map(Renewal::from_task).collect();
+        let refs: Vec<&Value> = dispenses.iter().collect();
+        let med = facts(
+            mr,
+            &refs,
+            &renewals,
+            &[],
+            self.clock().today(),
+            &self.settings,
+        );
+        Ok((dispenses, renewals, med))
     }
 
     /// Order refills of several prescriptions of one patient at once; each answered on its own.

@@ -9,7 +9,7 @@
 
 use jiff::civil::Date;
 use serde_json::{Value, json};
-use ws_fhir_service::{Caller, Principal};
+use ws_fhir_service::{Caller, Principal, task};
 
 use super::{
     Notice, PharmacyError, PharmacyService, Result, TASK_SYSTEM, date_of, item_id, json_body,
@@ -63,23 +63,10 @@ pub struct Transfer {
 
 impl Transfer {
     pub fn from_task(t: &Value) -> Option<Transfer> {
-        let ours = t["code"]["coding"]
-            .as_array()?
-            .iter()
-            .any(|c| c["system"] == TASK_SYSTEM && c["code"] == TRANSFER_CODE);
-        if !ours {
+        if !task::has_code(t, TASK_SYSTEM, TRANSFER_CODE) {
             return None;
         }
-        let input = |name: &str| {
-            t["input"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|i| i["type"]["text"] == name)
-                .and_then(|i| i["valueString"].as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let input = |name: &str| task::input_text(t, name).to_owned();
         let status = match t["status"].as_str()? {
             "completed" => TransferStatus::Completed,
             "rejected" | "cancelled" | "failed" => TransferStatus::Rejected,

@@ -8,7 +8,7 @@
 
 use base64::Engine;
 use serde_json::{Value, json};
-use ws_fhir_service::{Caller, Principal};
+use ws_fhir_service::{Caller, Principal, task};
 use ws_identity::StaffRole;
 use ws_identity::caller::Access;
 
@@ -48,23 +48,10 @@ pub struct OutsideItem {
 
 impl OutsideItem {
     fn from_task(t: &Value) -> Option<OutsideItem> {
-        let ours = t["code"]["coding"]
-            .as_array()?
-            .iter()
-            .any(|c| c["system"] == TASK_SYSTEM && c["code"] == ITEM_CODE);
-        if !ours {
+        if !task::has_code(t, TASK_SYSTEM, ITEM_CODE) {
             return None;
         }
-        let input = |name: &str| {
-            t["input"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|i| i["type"]["text"] == name)
-                .and_then(|i| i["valueString"].as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let input = |name: &str| task::input_text(t, name).to_owned();
         let item: Value = serde_json::from_str(&input("item")).ok()?;
         let status = match (
             t["status"].as_str()?,

@@ -11,7 +11,7 @@ use ws_records::service::reconcile::{Decision, ItemStatus, OutsideItem};
 use crate::kit::{Acting, Form, Staff, Upload, WebError, WebResult, field, staff_page};
 use crate::portal::Section;
 use crate::portal::i18n::{fmt_date, t, tf};
-use crate::portal::pages::{page_title, render};
+use crate::portal::pages::{Input, page_title, render};
 use crate::portal::views::{FieldError, Shell};
 
 struct ItemRow {
@@ -28,7 +28,7 @@ struct BringInPage<'a> {
     shell: &'a Shell,
     page_title: String,
     errors: &'a [FieldError],
-    source: String,
+    source: Input,
     rows: Vec<ItemRow>,
 }
 
@@ -83,7 +83,9 @@ async fn view(
         shell: &sh,
         page_title: page_title(&sh, t(lang, "rec.bring.title"), !errors.is_empty()),
         errors,
-        source: source.to_owned(),
+        source: Input::new(lang, errors, "source", "rec.bring.source", "text")
+            .value(source)
+            .hint(t(lang, "rec.bring.source-hint")),
         rows,
     };
     Ok(a.html(status, render(&page)))

@@ -14,7 +14,7 @@ use ws_records::service::share::{ShareLink, Shared};
 
 use crate::kit::{Acting, Form, Page, WebError, WebResult, field};
 use crate::portal::i18n::{fmt_date, t, tf};
-use crate::portal::pages::{page_title, render};
+use crate::portal::pages::{Input, page_title, render};
 use crate::portal::views::{FieldError, Shell};
 use crate::portal::{Lang, Section};
 
@@ -37,7 +37,7 @@ struct SharePage<'a> {
     errors: &'a [FieldError],
     /// (slug, title, ticked)
     sections: Vec<(&'static str, String, bool)>,
-    recipient: String,
+    recipient: Input,
     /// (days, in words, chosen)
     days: Vec<(i64, String, bool)>,
     links: Vec<LinkRow>,
@@ -111,7 +111,10 @@ async fn view(
             .iter()
             .map(|s| (s.slug(), section_title(lang, *s), typed.chosen.contains(s)))
             .collect(),
-        recipient: typed.recipient.clone(),
+        recipient: Input::new(lang, errors, "recipient", "rec.share.recipient", "text")
+            .value(&typed.recipient)
+            .hint(t(lang, "rec.share.recipient-hint"))
+            .autocomplete("off"),
         days: [1_i64, 3, 7, 14]
             .into_iter()
             .map(|d| {

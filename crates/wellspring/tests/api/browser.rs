@@ -1396,23 +1396,13 @@ mod flows {
         assert!(rows.contains("Waiting for your care team"), "{rows}");
 
         // Her clinician approves the renewal on the staff page.
-        let (acct, _) = app
-            .identity
-            .create_staff(
-                "maja.lindqvist@example.org",
-                "Maja Lindqvist",
-                ws_identity::caller::StaffRole::Clinician,
-                Some(&dr),
-                "system:test",
-            )
-            .await
-            .expect("creating the clinician")
-            .expect("clinician accepted");
-        app.identity
-            .set_password(&acct.id, "quiet meadow copper kettle")
-            .await
-            .expect("setting the password")
-            .expect("password accepted");
+        app.staff_account(
+            "maja.lindqvist@example.org",
+            "Maja Lindqvist",
+            ws_identity::caller::StaffRole::Clinician,
+            Some(&dr),
+        )
+        .await;
         // A fresh session (the member's menu is folded at phone width).
         b.client()
             .delete_all_cookies()
@@ -1537,28 +1527,18 @@ mod flows {
         assert_eq!(b.horizontal_overflow().await, 0, "no sideways scrolling");
 
         // The pharmacist completes the transfer.
-        let (acct, _) = app
-            .identity
-            .create_staff(
-                "rx.desk@example.org",
-                "Rhea Pharmacist",
-                ws_identity::caller::StaffRole::Pharmacist,
-                None,
-                "system:test",
-            )
-            .await
-            .expect("creating the pharmacist")
-            .expect("pharmacist accepted");
-        app.identity
-            .set_password(&acct.id, "quiet meadow copper kettle")
-            .await
-            .expect("setting the password")
-            .expect("password accepted");
+        app.staff_account(
+            "rx.desk@example.org",
+            "Rhea Pharmacist",
+            ws_identity::caller::StaffRole::Pharmacist,
+            None,
+        )
+        .await;
         b.client()
             .delete_all_cookies()
             .await
             .expect("clearing cookies");
-        sign_in(b, "rx.desk@example.org", "quiet meadow copper kettle").await;
+        sign_in(b, "rx.desk@example.org", crate::support::STAFF_PASSWORD).await;
         b.goto("/staff/pharmacy").await;
         b.assert_shows("Metformina 500 mg for Ada Okafor").await;
         let task = app

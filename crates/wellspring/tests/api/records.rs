@@ -834,7 +834,7 @@ both!(hip_08_a_clinician_holds_one_result);
 /// are refused the screen.
 async fn hip_08_results_hold_screen(app: &TestApp) {
     use crate::identity::{browser, csrf_of, page, post_form, sign_in};
-    const PW: &str = "quiet meadow copper kettle";
+    use crate::support::STAFF_PASSWORD as PW;
     let p = patient(app).await;
     let pr = app
         .create_id(json!({"resourceType": "Practitioner", "name": [{"family": "Osei", "given": ["Kwame"]}]}))
@@ -876,17 +876,8 @@ async fn hip_08_results_hold_screen(app: &TestApp) {
             None,
         ),
     ] {
-        let (acct, _) = app
-            .identity
-            .create_staff(email, "Staff Person", role, practitioner, "system:test")
-            .await
-            .unwrap()
-            .unwrap();
-        app.identity
-            .set_password(&acct.id, PW)
-            .await
-            .unwrap()
-            .unwrap();
+        app.staff_account(email, "Staff Person", role, practitioner)
+            .await;
     }
     let url = |path: &str| format!("{}{path}", app.base);
     let ms = browser();

@@ -47,6 +47,9 @@ pub enum Backend {
 const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 /// The PostgreSQL server the tests use (`WELLSPRING_TEST_DATABASE_URL`, or a local default).
+/// The password of staff accounts made by [`TestApp::staff_account`].
+pub const STAFF_PASSWORD: &str = "quiet meadow copper kettle";
+
 pub fn pg_base_url() -> String {
     std::env::var("WELLSPRING_TEST_DATABASE_URL")
         .ok()
@@ -357,6 +360,29 @@ impl TestApp {
         ws_identity::service::deliver_pending(&self.identity, &self.outbox)
             .await
             .expect("delivering the outbox")
+    }
+
+    /// A staff account with `role` (a clinician names their practitioner) whose password is
+    /// [`STAFF_PASSWORD`]; its account id.
+    pub async fn staff_account(
+        &self,
+        email: &str,
+        name: &str,
+        role: ws_identity::StaffRole,
+        practitioner: Option<&str>,
+    ) -> String {
+        let (acct, _) = self
+            .identity
+            .create_staff(email, name, role, practitioner, "system:test")
+            .await
+            .expect("creating the staff account")
+            .expect("staff account accepted");
+        self.identity
+            .set_password(&acct.id, STAFF_PASSWORD)
+            .await
+            .expect("setting the password")
+            .expect("password accepted");
+        acct.id
     }
 
     /// Follow the newest email-verification link sent to `email` (delivers the outbox first), as
