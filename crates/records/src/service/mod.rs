@@ -55,3 +55,24 @@ impl RecordsService {
         }
     }
 }
+
+/// How a person acts on `patient`'s record for requests, share links and records brought in:
+/// the member (a teen for their own record too), a parent with full access to a young child,
+/// a legal representative — the people who may also read who looked at the record
+/// (`policy::may_see_access_log_as`). Anyone else gets the answer for a record that does not
+/// exist.
+pub(crate) fn representative(
+    caller: &Caller,
+    patient: &str,
+) -> Result<ws_identity::caller::Access> {
+    match &caller.principal {
+        ws_fhir_service::Principal::Person { grants, .. } => grants
+            .iter()
+            .find(|g| {
+                g.patient == patient && ws_identity::rules::policy::may_see_access_log_as(g.access)
+            })
+            .map(|g| g.access)
+            .ok_or_else(|| RecordsError::NotFound(format!("Patient/{patient}"))),
+        _ => Err(RecordsError::NotFound(format!("Patient/{patient}"))),
+    }
+}

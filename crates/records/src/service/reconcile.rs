@@ -10,7 +10,6 @@ use base64::Engine;
 use serde_json::{Value, json};
 use ws_fhir_service::{Caller, Principal, task};
 use ws_identity::StaffRole;
-use ws_identity::caller::Access;
 
 use super::{RecordsError, RecordsService, Result};
 use crate::rules::reconcile::{self, FileProblem, RECONCILED};
@@ -111,26 +110,9 @@ pub struct BroughtIn {
     pub total: usize,
 }
 
-/// Who may bring records in for `patient`: the member (a teen too), a parent of a young child,
-/// a legal representative.
+/// Who may bring records in for `patient`: the member or their representative.
 fn uploader(caller: &Caller, patient: &str) -> Result<()> {
-    match &caller.principal {
-        Principal::Person { grants, .. }
-            if grants.iter().any(|g| {
-                g.patient == patient
-                    && matches!(
-                        g.access,
-                        Access::Own | Access::OwnTeen | Access::ProxyFull | Access::Legal
-                    )
-            }) =>
-        {
-            Ok(())
-        }
-        Principal::Person { .. } => Err(RecordsError::NotFound(format!("Patient/{patient}"))),
-        _ => Err(RecordsError::Forbidden(
-            "records are brought in by the member or their representative".into(),
-        )),
-    }
+    super::representative(caller, patient).map(|_| ())
 }
 
 /// The practitioner of a clinician who treats `patient`.

@@ -7,7 +7,7 @@
 use jiff::civil::Date;
 use serde_json::{Value, json};
 use ws_fhir_service::{Caller, Principal};
-use ws_identity::caller::{Access, StaffRole};
+use ws_identity::caller::StaffRole;
 
 use crate::rules::requests::{self as clocks, ClockState, RequestKind};
 use crate::service::{RecordsError, RecordsService, Result};
@@ -95,19 +95,7 @@ impl RecordsService {
     pub fn authorize_requests(caller: &Caller, patient: &str) -> Result<()> {
         match &caller.principal {
             Principal::System | Principal::Integration { .. } => Ok(()),
-            Principal::Person { grants, .. }
-                if grants.iter().any(|g| {
-                    g.patient == patient
-                        && matches!(
-                            g.access,
-                            Access::Own | Access::OwnTeen | Access::ProxyFull | Access::Legal
-                        )
-                }) =>
-            {
-                Ok(())
-            }
-            // Answer as for a record that does not exist.
-            _ => Err(RecordsError::NotFound(format!("Patient/{patient}"))),
+            _ => super::representative(caller, patient).map(|_| ()),
         }
     }
 

@@ -108,20 +108,10 @@ fn link_of(c: &Value, now: Timestamp) -> Option<ShareLink> {
     })
 }
 
-/// The access of the person making or listing links for `patient`: only those who may read
-/// who looked at the record may share it (the member, a teen, a parent of a young child, a
-/// legal representative — not a caregiver, not a parent of a teen).
+/// Who may make or list links for `patient`: the member or their representative (not a
+/// caregiver, not a parent of a teen).
 fn sharer(caller: &Caller, patient: &str) -> Result<Access> {
-    match &caller.principal {
-        Principal::Person { grants, .. } => grants
-            .iter()
-            .filter(|g| g.patient == patient)
-            .find_map(|g| access_code(g.access).map(|_| g.access))
-            .ok_or_else(|| RecordsError::NotFound(format!("Patient/{patient}"))),
-        _ => Err(RecordsError::Forbidden(
-            "share links are made by the member or their representative".into(),
-        )),
-    }
+    super::representative(caller, patient)
 }
 
 impl RecordsService {
