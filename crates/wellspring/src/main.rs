@@ -260,6 +260,12 @@ async fn main() -> anyhow::Result<()> {
             }
             let pharmacy =
                 ws_pharmacy::PharmacyService::new(fhir.clone()).with_notices(identity.clone());
+            // The formulary, readable by apps without signing in (unchanged drugs are skipped).
+            match pharmacy.publish_formulary().await {
+                Ok(n) if n > 0 => tracing::info!(drugs = n, "formulary published"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "formulary not published"),
+            }
             // Slots for the weeks ahead, holds that ended, visit and refill reminders that are
             // due: now, then every minute (idempotent; any number of servers may run it).
             let ticker = {

@@ -4,6 +4,7 @@
 //! caller and audited there; writes a member may not make through the FHIR API directly are
 //! made as the service, audited under the member's name (`Caller::as_service`).
 
+pub mod formulary;
 pub mod list;
 pub mod orders;
 pub mod plans;

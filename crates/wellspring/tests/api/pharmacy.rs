@@ -1355,3 +1355,58 @@ async fn refill_plans_remind_and_auto_refill_once(app: &TestApp) {
 }
 
 both!(refill_plans_remind_and_auto_refill_once);
+
+/// The formulary (issue 15 §7) is published as PDEX US Drug Formulary `FormularyDrug`
+/// resources that anyone may read without signing in; publishing again writes nothing.
+async fn formulary_is_published_and_readable_without_signing_in(app: &TestApp) {
+    use ws_pharmacy::rules::formulary::FORMULARY;
+    let svc = ws_pharmacy::PharmacyService::new(app.fhir.clone());
+    assert_eq!(svc.publish_formulary().await.unwrap(), FORMULARY.len());
+    assert_eq!(
+        svc.publish_formulary().await.unwrap(),
+        0,
+        "unchanged: no new versions"
+    );
+    let anon = crate::support::new_client();
+    let r = app
+        .send(anon.get(format!(
+            "{}/MedicationKnowledge?code={RXNORM}|{}",
+            app.fhir_base, LISINOPRIL.0
+        )))
+        .await;
+    r.assert_status(200);
+    let drug = &r.json()["entry"][0]["resource"];
+    assert_eq!(drug["resourceType"], "MedicationKnowledge");
+    assert_eq!(drug["meta"]["versionId"], "1");
+    let ext = drug["extension"].to_string();
+    assert!(
+        ext.contains("usdf-DrugTierID-extension") && ext.contains("\"generic\""),
+        "{ext}"
+    );
+    assert!(ext.contains("wellspring-open-formulary"), "{ext}");
+    let oxy = app
+        .send(anon.get(format!(
+            "{}/MedicationKnowledge/formulary-{}",
+            app.fhir_base, OXYCODONE.0
+        )))
+        .await;
+    oxy.assert_status(200);
+    assert_eq!(
+        oxy.json()["regulatory"][0]["schedule"][0]["schedule"]["text"],
+        "Schedule II"
+    );
+    // Writing it stays closed to members and anonymous callers.
+    let put = app
+        .send(
+            anon.put(format!(
+                "{}/MedicationKnowledge/formulary-{}",
+                app.fhir_base, OXYCODONE.0
+            ))
+            .header("content-type", "application/fhir+json")
+            .body(oxy.json().to_string()),
+        )
+        .await;
+    assert_eq!(put.status, 401);
+}
+
+both!(formulary_is_published_and_readable_without_signing_in);
