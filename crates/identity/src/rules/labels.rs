@@ -33,10 +33,19 @@ pub const HOLD_REPRESENTATIVES: &str = "hold-representatives";
 /// Both hold labels.
 pub const HOLDS: [&str; 2] = [HOLD_ALL, HOLD_REPRESENTATIVES];
 
+/// Code system of Wellspring's confidentiality labels for minors.
+pub const MINOR_SYSTEM: &str = "urn:wellspring:minor-confidential";
+/// A minor's visit that a parent of a teen did not book: its details are hidden from a parent
+/// of a teen (PRX-03 hides "past/future visit details"; the parent still books routine visits
+/// and sees those).
+pub const MINOR_VISIT: &str = "minor-visit";
+
 /// The code system a policy label is written in (`meta.security`).
 pub fn system_of(label: &str) -> &'static str {
     if HOLDS.contains(&label) {
         HOLD_SYSTEM
+    } else if label == MINOR_VISIT {
+        MINOR_SYSTEM
     } else {
         LABEL_SYSTEM
     }

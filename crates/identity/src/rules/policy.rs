@@ -13,8 +13,9 @@
 //!   `Caregiver` sees everything but PSY/ETH/SEX-labelled resources (PRX-05);
 //!   results a clinician holds (HIP-08, `labels::HOLDS`) are hidden from the patient
 //!   (`hold-all`) or only from those acting for them (`hold-representatives`);
-//!   `ProxyTeen` sees only [`TEEN_PROXY_TYPES`], Observations only with growth-chart codes, and
-//!   nothing labelled PSY/ETH/SEX (PRX-03).
+//!   `ProxyTeen` sees only [`TEEN_PROXY_TYPES`], Observations only with growth-chart codes,
+//!   nothing labelled PSY/ETH/SEX, and no visit they did not book themselves (label
+//!   `minor-visit`, PRX-03).
 //! - **App** additionally needs a SMART scope for the type and action ([`scope_allows`]);
 //!   without one: 403 naming the scope.
 //! - **Staff** (HIP-04 minimum necessary): all read shared types; only Administrators write
@@ -30,7 +31,7 @@
 //! - A patient-data resource in no compartment (`compartment: None`) is reachable by staff
 //!   whose role covers the type, never by a Person or App.
 
-use super::labels::{HOLD_ALL, HOLDS, LOINC, SENSITIVE};
+use super::labels::{HOLD_ALL, HOLDS, LOINC, MINOR_VISIT, SENSITIVE};
 use crate::caller::{Access, Grant, Principal, StaffRole};
 
 /// What the caller wants to do.
@@ -237,7 +238,7 @@ pub fn view(access: Access, res_type: &str) -> Option<View> {
             only_codes: None,
         }),
         Access::ProxyTeen => TEEN_PROXY_TYPES.contains(&res_type).then(|| View {
-            exclude_labels: for_others(SENSITIVE.to_vec()),
+            exclude_labels: for_others(SENSITIVE.iter().copied().chain([MINOR_VISIT]).collect()),
             only_codes: (res_type == "Observation").then(|| GROWTH_CHART_CODES.to_vec()),
         }),
     }
@@ -1200,6 +1201,12 @@ mod tests {
     fn search_scopes() {
         use Access::*;
         let excl: Vec<&'static str> = SENSITIVE.iter().chain(&HOLDS).copied().collect();
+        let teen_excl: Vec<&'static str> = SENSITIVE
+            .iter()
+            .copied()
+            .chain([MINOR_VISIT])
+            .chain(HOLDS)
+            .collect();
         let own = vec![HOLD_ALL];
         let r = |p: &str,
                  exclude: Vec<&'static str>,
@@ -1248,7 +1255,7 @@ mod tests {
                     r("me", own.clone(), None, false),
                     r(
                         "kid",
-                        excl.clone(),
+                        teen_excl.clone(),
                         Some(GROWTH_CHART_CODES.to_vec()),
                         false,
                     ),
@@ -1270,7 +1277,7 @@ mod tests {
                 family.clone(),
                 "Immunization",
                 Some("Patient/kid"),
-                SearchScope::Compartments(vec![r("kid", excl.clone(), None, false)]),
+                SearchScope::Compartments(vec![r("kid", teen_excl.clone(), None, false)]),
             ),
             (
                 "kid conditions",

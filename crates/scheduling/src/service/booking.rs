@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use ws_fhir_service::{Caller, FhirError};
+use ws_identity::rules::labels::{MINOR_SYSTEM, MINOR_VISIT};
 
 use super::guard::{holds_slot, specialty};
 use super::{
@@ -309,7 +310,15 @@ impl SchedulingService {
                 200,
             )
             .await?;
-        let holds_same = upcoming.iter().any(|a| {
+        // A parent of a teen is not told of visits hidden from them (PRX-03): those do not
+        // count against the parent's booking.
+        let hidden_from_parent = |a: &Value| {
+            right == Right::TeenParent
+                && a.pointer("/meta/security")
+                    .and_then(Value::as_array)
+                    .is_some_and(|l| l.iter().any(|x| x["code"] == MINOR_VISIT))
+        };
+        let holds_same = upcoming.iter().filter(|a| !hidden_from_parent(a)).any(|a| {
             holds_slot(a["status"].as_str().unwrap_or_default())
                 && Some(a["id"].as_str().unwrap_or_default()) != moving
                 && first_code(&a["serviceType"]) == Some(code.as_str())
@@ -345,6 +354,7 @@ impl SchedulingService {
         info: &ScheduleInfo,
         req: &BookRequest,
         created: jiff::civil::Date,
+        security: Option<&Value>,
     ) -> Value {
         let code = first_code(&slot["serviceType"]).unwrap_or_default();
         let mut participants = vec![json!({
@@ -389,6 +399,9 @@ impl SchedulingService {
         if !req.reason.trim().is_empty() {
             a["description"] = json!(req.reason.trim());
         }
+        if let Some(sec) = security.filter(|s| s.as_array().is_some_and(|a| !a.is_empty())) {
+            a["meta"] = json!({"security": sec});
+        }
         a
     }
 
@@ -423,8 +436,24 @@ impl SchedulingService {
         }
         let p = self.fhir.read_value(&svc, "Patient", patient).await?;
         let name = display_name(&p);
-        let body =
-            Self::appointment_body((patient, &name), &slot, &info, req, self.clock().today());
+        let today = self.clock().today();
+        // A minor's visit that a parent of a teen does not book is hidden from a parent of a
+        // teen (PRX-03); the label stays with the visit when it moves or waits for a time.
+        let minor = p["birthDate"]
+            .as_str()
+            .and_then(|b| crate::rules::pcp::age_on(b, today))
+            .is_none_or(|age| age < 18);
+        let security = (minor && right != Right::TeenParent).then(|| {
+            json!([{"system": MINOR_SYSTEM, "code": MINOR_VISIT, "display": "visit of a minor not booked by a parent of a teen"}])
+        });
+        let body = Self::appointment_body(
+            (patient, &name),
+            &slot,
+            &info,
+            req,
+            today,
+            security.as_ref(),
+        );
         match self
             .fhir
             .create(&svc, "Appointment", body.to_string().as_bytes(), None)
@@ -560,7 +589,14 @@ impl SchedulingService {
             .as_str()
             .and_then(|c| c.parse().ok())
             .unwrap_or_else(|| self.clock().today());
-        let mut body = Self::appointment_body((patient, &name), &slot, &info, req, created);
+        let mut body = Self::appointment_body(
+            (patient, &name),
+            &slot,
+            &info,
+            req,
+            created,
+            old.pointer("/meta/security"),
+        );
         body["id"] = json!(id);
         let old_slot = old["slot"][0]["reference"]
             .as_str()

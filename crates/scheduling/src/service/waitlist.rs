@@ -64,7 +64,7 @@ impl SchedulingService {
             .filter(|x| ref_id(&x["actor"], "Location").is_none())
             .cloned()
             .collect();
-        let body = json!({
+        let mut body = json!({
             "resourceType": "Appointment",
             "id": id,
             "status": "waitlist",
@@ -74,6 +74,10 @@ impl SchedulingService {
             "requestedPeriod": [{"start": iso(self.clock().now()), "end": a["start"]}],
             "participant": participants
         });
+        // A visit hidden from someone keeps its waiting-list entry hidden from them too.
+        if let Some(sec) = a.pointer("/meta/security") {
+            body["meta"] = json!({"security": sec});
+        }
         match self
             .fhir
             .create_once(&svc, "Appointment", &id, body.to_string().as_bytes())

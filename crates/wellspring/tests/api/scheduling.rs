@@ -902,3 +902,113 @@ both!(
     visits_of_others_answer_as_missing,
     staff_schedule_desk,
 );
+
+/// PRX-03 on both back ends: a parent of a teen books routine visits and sees those, but a
+/// visit someone else booked for the teen (the teen, the desk) is hidden from the parent like a
+/// missing one — in the visit list, the FHIR search and its count — and stays hidden when it
+/// moves; the teen sees both.
+async fn prx_03_a_teens_visits_are_hidden_from_a_parent_except_their_own_bookings(app: &TestApp) {
+    use ws_identity::caller::Access;
+    use ws_scheduling::rules::visit::Mode;
+    use ws_scheduling::service::booking::{BookRequest, Booked};
+    crate::coverage::seed_family(app).await;
+    let birth = today().checked_sub(15.years()).unwrap().to_string();
+    app.put(
+        "/Patient/teen15",
+        &json!({"resourceType": "Patient", "id": "teen15", "name": [{"family": "Okafor", "given": ["Ama"]}],
+            "gender": "female", "birthDate": birth, "address": [{"state": "WA"}]}),
+    )
+    .await
+    .assert_status(201);
+    app.put(
+        "/Coverage/cov-teen15",
+        &json!({"resourceType": "Coverage", "id": "cov-teen15", "status": "active",
+            "subscriber": {"reference": "Patient/sub"}, "beneficiary": {"reference": "Patient/teen15"},
+            "relationship": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship", "code": "child"}]},
+            "period": {"start": "2024-01-01"}, "payor": [{"reference": "Organization/north-org-plan"}],
+            "class": [{"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "plan"}]}, "value": "THMO-25", "name": "Wellspring Traditional HMO North"}]}),
+    )
+    .await
+    .assert_status(201);
+    let c = clinic(app, ("419772000", "Family practice"), None).await;
+    app.scheduling.ensure_slots(today(), 14).await.unwrap();
+    let slots = free_slots(app, &c, 3).await;
+    let req = |slot: &Value| BookRequest {
+        slot: id_of(slot),
+        mode: Mode::InPerson,
+        reason: String::new(),
+        member_state: None,
+    };
+    let teen = crate::records::person("teen15", Access::OwnTeen);
+    let parent = crate::records::person("teen15", Access::ProxyTeen);
+    let booked = |b: Booked| match b {
+        Booked::Booked(a) => id_of(&a),
+        other => panic!("not booked: {other:?}"),
+    };
+    let by_teen = booked(
+        app.scheduling
+            .book(&teen, "teen15", &req(&slots[0]))
+            .await
+            .unwrap(),
+    );
+    let by_parent = booked(
+        app.scheduling
+            .book(&parent, "teen15", &req(&slots[1]))
+            .await
+            .unwrap(),
+    );
+    let ids = |c: ws_fhir_service::Caller| async move {
+        let mut v: Vec<String> = app
+            .scheduling
+            .visits(&c, "teen15")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.id)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(parent.clone()).await, vec![by_parent.clone()]);
+    assert_eq!(
+        ids(teen.clone()).await,
+        crate::support::sorted(&[&by_teen, &by_parent])
+    );
+    let count = app
+        .fhir
+        .search_count(
+            &parent,
+            "Appointment",
+            &[("patient".into(), "teen15".into())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let hidden = app
+        .fhir
+        .read(&parent, "Appointment", &by_teen)
+        .await
+        .unwrap_err();
+    let missing = app
+        .fhir
+        .read(&parent, "Appointment", "no-such-visit")
+        .await
+        .unwrap_err();
+    assert_eq!(hidden.status(), missing.status());
+    // Moved (by the desk: the teen's own move would meet the one-visit-per-doctor rule, the
+    // parent's visit being the same kind), still hidden from the parent.
+    let moved = app
+        .scheduling
+        .reschedule(
+            &ws_fhir_service::Caller::system(),
+            "teen15",
+            &by_teen,
+            &req(&slots[2]),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(moved, Booked::Booked(_)), "{moved:?}");
+    assert_eq!(ids(parent).await, vec![by_parent]);
+}
+
+both!(prx_03_a_teens_visits_are_hidden_from_a_parent_except_their_own_bookings);
