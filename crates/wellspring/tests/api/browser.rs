@@ -22,8 +22,8 @@ const NEW_PASSWORD: &str = "amber lantern under river stone";
 const MOBILE: &str = "(206) 555-0142";
 
 /// The coverage fixture's family (`coverage::seed_family`), with Ada Okafor, the subscriber,
-/// registered and signed in.
-async fn sign_in_ada(app: &TestApp, b: &Browser) {
+/// registered and signed in; her Patient id.
+async fn sign_in_ada(app: &TestApp, b: &Browser) -> String {
     crate::coverage::seed_family(app).await;
     let email = "ada.okafor@example.org";
     let input = ws_identity::service::RegisterInput {
@@ -41,6 +41,10 @@ async fn sign_in_ada(app: &TestApp, b: &Browser) {
         .expect("registering")
         .unwrap_or_else(|e| panic!("registering Ada: {e:?}"));
     sign_in(b, email, PASSWORD).await;
+    app.search_ids("Patient", "identifier=NOR100000017")
+        .await
+        .pop()
+        .expect("Ada's record")
 }
 
 /// In the portal, add Chidi Okafor, born three days ago, as the signed-in subscriber's child
@@ -1264,12 +1268,7 @@ mod flows {
     /// of one with no refills left (RX-06), adds an over-the-counter medicine; a clinician of
     /// her panel approves the renewal on the staff page and she sees the answer; in Spanish too.
     pub async fn refill_renewal_and_otc(app: &TestApp, b: &Browser) {
-        sign_in_ada(app, b).await;
-        let ada = app
-            .search_ids("Patient", "identifier=NOR100000017")
-            .await
-            .pop()
-            .expect("Ada's record");
+        let ada = sign_in_ada(app, b).await;
         // Her doctor, on whose panel she is.
         let dr = app
             .create_id(json!({"resourceType": "Practitioner", "name": [{"family": "Lindqvist", "given": ["Maja"], "prefix": ["Dr."]}]}))
@@ -1437,12 +1436,7 @@ mod flows {
     /// kept; a controlled medicine offers no automatic refill, with the reason; the pharmacist
     /// completes the transfer on the staff page and the member sees it moved.
     pub async fn transfer_in_and_refill_reminders(app: &TestApp, b: &Browser) {
-        sign_in_ada(app, b).await;
-        let ada = app
-            .search_ids("Patient", "identifier=NOR100000017")
-            .await
-            .pop()
-            .expect("Ada's record");
+        let ada = sign_in_ada(app, b).await;
         let today = app.fhir.clock().today();
         let day = |n: i64| {
             today
@@ -1576,12 +1570,7 @@ mod flows {
     /// the outside clinician, shows as being viewed, and once turned off answers "does not
     /// work".
     pub async fn share_the_record(app: &TestApp, b: &Browser) {
-        sign_in_ada(app, b).await;
-        let ada = app
-            .search_ids("Patient", "identifier=NOR100000017")
-            .await
-            .pop()
-            .expect("Ada's record");
+        let ada = sign_in_ada(app, b).await;
         app.create(json!({"resourceType": "AllergyIntolerance", "patient": {"reference": format!("Patient/{ada}")},
             "code": {"text": "Penicillin"}, "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]}}))
             .await;
