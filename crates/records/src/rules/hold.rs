@@ -88,6 +88,9 @@ pub enum HoldRefusal {
     /// Who is asking may not: only a clinician with a treating relationship holds or lifts
     /// one (a break-the-glass declaration is not a relationship).
     NotTreatingClinician,
+    /// A write dropped the hold's label but kept its determination: an update that forgot
+    /// `meta`, not a release (releases go through the results screen, which removes both).
+    PartialLift,
 }
 
 impl HoldRefusal {
@@ -106,6 +109,9 @@ impl HoldRefusal {
                  cancelled or entered-in-error report)"
                     .into()
             }
+            HoldRefusal::PartialLift => "this result is held: an update must keep its hold \
+                 (meta.security), or release it on the results screen"
+                .into(),
             HoldRefusal::NotTreatingClinician => {
                 "only a clinician on this patient's care team may hold or release a result \
                  (emergency access does not qualify)"
@@ -273,6 +279,32 @@ pub fn may_change(
     }
 }
 
+/// Whatever the writer, a hold on the stored version is whole: placed, it records its
+/// determination (basis and a reason: [`check_place`]'s rule on every path, not only the
+/// screen); lifted, its determination goes with it (a write that keeps the determination but
+/// drops the label forgot `meta`: refused, so nothing is released by accident).
+pub fn check_whole(before: Option<&Value>, after: Option<&Value>) -> Result<(), HoldRefusal> {
+    let was = before.map(held_labels).unwrap_or_default();
+    let Some(after) = after else {
+        return Ok(());
+    };
+    let now = held_labels(after);
+    if !now.is_empty() && now != was {
+        let reason_ok =
+            hold_of(after).is_some_and(|h| h.reason.trim().chars().count() >= MIN_REASON_CHARS);
+        if !reason_ok {
+            return Err(HoldRefusal::NoReason);
+        }
+    }
+    let keeps_determination = after["extension"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|e| e["url"] == EXT_HOLD));
+    if !was.is_empty() && now.is_empty() && keeps_determination {
+        return Err(HoldRefusal::PartialLift);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
@@ -403,5 +435,51 @@ mod tests {
                 "{before:?} -> {after:?} created={created} by {who:?}"
             );
         }
+    }
+
+    #[test]
+    fn hip_08_a_hold_is_whole_on_every_path() {
+        let mut held = report("final");
+        place(&mut held, &hold(Basis::LifeOrSafety));
+        let plain = report("final");
+        // Placed with its determination, or lifted with it: fine.
+        assert_eq!(check_whole(Some(&plain), Some(&held)), Ok(()));
+        assert_eq!(check_whole(Some(&held), Some(&plain)), Ok(()));
+        assert_eq!(check_whole(Some(&held), Some(&held)), Ok(()));
+        assert_eq!(check_whole(None, Some(&plain)), Ok(()));
+        assert_eq!(
+            check_whole(Some(&held), None),
+            Ok(()),
+            "a delete is the policy's matter"
+        );
+        // A label without a determination (or with an empty reason).
+        let mut bare = plain.clone();
+        bare["meta"]["security"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"system": HOLD_SYSTEM, "code": HOLD_ALL}));
+        assert_eq!(
+            check_whole(Some(&plain), Some(&bare)),
+            Err(HoldRefusal::NoReason)
+        );
+        let mut thin = plain.clone();
+        place(
+            &mut thin,
+            &Hold {
+                reason: "x".into(),
+                ..hold(Basis::LifeOrSafety)
+            },
+        );
+        assert_eq!(
+            check_whole(Some(&plain), Some(&thin)),
+            Err(HoldRefusal::NoReason)
+        );
+        // An update that forgot meta but kept the determination: not a release.
+        let mut forgot = held.clone();
+        forgot["meta"] = json!({});
+        assert_eq!(
+            check_whole(Some(&held), Some(&forgot)),
+            Err(HoldRefusal::PartialLift)
+        );
     }
 }

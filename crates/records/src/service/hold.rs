@@ -75,6 +75,11 @@ impl WriteGuard for HoldGuard {
             let created = change.before.is_none();
             hold::may_change(&before, &after, created, writer(caller, patient))
                 .map_err(|r| refused(&r))?;
+            let after_value = match change.kind {
+                ChangeKind::Delete => None,
+                _ => change.after,
+            };
+            hold::check_whole(change.before, after_value).map_err(|r| refused(&r))?;
             Ok(Vec::<Companion>::new())
         })
     }

@@ -807,6 +807,25 @@ async fn hip_08_a_clinician_holds_one_result(app: &TestApp) {
         .await
         .unwrap_err();
     assert_eq!(e.status(), 422, "{e}");
+    // Nor does a clinician's update that forgot `meta` (the determination still in the body).
+    let mut forgot = stored.clone();
+    forgot.as_object_mut().unwrap().remove("meta");
+    let e = app
+        .fhir
+        .update(
+            &doc,
+            "Observation",
+            &obs[0],
+            &serde_json::to_vec(&forgot).unwrap(),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 422, "{e}");
+    assert!(
+        e.to_string().contains("release it on the results screen"),
+        "{e}"
+    );
     assert_eq!(count(&own, "Observation").await, 0);
 
     // Released: the member sees it and is told.
