@@ -223,7 +223,7 @@ pub async fn reminders_since(
 ) -> Result<Vec<i64>, StoreError> {
     Ok(c
         .fetch(
-            "SELECT sent_at FROM text_log WHERE patient = $1 AND kind = 'reminder' AND sent_at >= $2 ORDER BY sent_at",
+            "SELECT sent_at FROM text_log WHERE patient = $1 AND kind IN ('reminder', 'refill') AND sent_at >= $2 ORDER BY sent_at",
             &[patient.into(), since.into()],
             &[Kind::Int],
         )

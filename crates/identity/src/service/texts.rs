@@ -203,7 +203,8 @@ impl Identity {
         Ok(true)
     }
 
-    /// When reminders went to `patient` since `since` (microseconds).
+    /// When reminder texts (visit and refill reminders: SMS-01's caps count both) went to
+    /// `patient` since `since` (microseconds).
     pub async fn text_reminders_since(&self, patient: &str, since: i64) -> Result<Vec<i64>> {
         let mut c = self.store.reader().await?;
         Ok(db::reminders_since(&mut c, patient, since).await?)

@@ -18,6 +18,22 @@ use super::refill::{Answer, Fill, Pending, RefillSettings, first_refill_day};
 
 /// An auto-refill is announced this many days before it is ordered.
 pub const AUTO_NOTICE_DAYS: i64 = 2;
+/// SMS-01: reminder texts (visit and refill alike) at most one a day and three a week per
+/// member, each at most 160 characters.
+pub const TEXTS_PER_DAY: usize = 1;
+pub const TEXTS_PER_WEEK: usize = 3;
+pub const TEXT_MAX_CHARS: usize = 160;
+
+/// May one more reminder text go to a member who got texts at `sent` (SMS-01)? Within the
+/// last 24 hours at most one, within the last 7 days at most three. (The e-mail goes anyway.)
+pub fn may_text(now: jiff::Timestamp, sent: &[jiff::Timestamp]) -> bool {
+    let within = |hours: i64| {
+        sent.iter()
+            .filter(|s| now.duration_since(**s) < jiff::SignedDuration::from_hours(hours))
+            .count()
+    };
+    within(24) < TEXTS_PER_DAY && within(24 * 7) < TEXTS_PER_WEEK
+}
 
 /// What the member chose for one prescription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -275,6 +291,27 @@ mod tests {
                 *want,
                 "{code}"
             );
+        }
+    }
+
+    #[test]
+    fn sms_01_one_text_a_day_three_a_week() {
+        let now: jiff::Timestamp = "2026-11-22T18:00:00Z".parse().unwrap();
+        let ago = |h: i64| {
+            now.checked_sub(jiff::SignedDuration::from_hours(h))
+                .unwrap()
+        };
+        #[rustfmt::skip]
+        let rows: Vec<(&str, Vec<jiff::Timestamp>, bool)> = vec![
+            ("none yet",                 vec![],                          true),
+            ("one 23 h ago",             vec![ago(23)],                   false),
+            ("one 25 h ago",             vec![ago(25)],                   true),
+            ("three this week",          vec![ago(30), ago(60), ago(100)], false),
+            ("two this week",            vec![ago(30), ago(100)],          true),
+            ("three, one 8 days ago",    vec![ago(30), ago(100), ago(192)], true),
+        ];
+        for (name, sent, want) in rows {
+            assert_eq!(may_text(now, &sent), want, "{name}");
         }
     }
 }

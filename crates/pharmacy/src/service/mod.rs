@@ -305,15 +305,35 @@ impl Notice {
         (s.to_owned(), b)
     }
 
-    /// The text message (short; no medicine named).
+    /// The text message (SMS-01: at most 160 characters, names us and how to reach us, says
+    /// STOP; no medicine named).
     pub(crate) fn text(self, es: bool) -> String {
-        let (_, body) = self.email(es);
-        let stop = if es {
-            " Responda STOP para no recibir más."
-        } else {
-            " Reply STOP to end."
+        let what = match (self, es) {
+            (Notice::RefillDue, false) => "a prescription refill can be ordered now in the app.",
+            (Notice::RefillDue, true) => "ya puede pedir un resurtido de receta en la app.",
+            (Notice::AutoRefillSoon(_), false) => {
+                "your automatic refill will be mailed soon; turn it off in the app."
+            }
+            (Notice::AutoRefillSoon(_), true) => {
+                "pronto se enviará su resurtido automático; desactívelo en la app."
+            }
+            (Notice::AutoRefillOrdered, false) => "your automatic refill was ordered for mail.",
+            (Notice::AutoRefillOrdered, true) => "se pidió su resurtido automático por correo.",
+            (Notice::AutoRefillHeld, false) => {
+                "your automatic refill needs a card on file; add one in the app."
+            }
+            (Notice::AutoRefillHeld, true) => {
+                "su resurtido automático necesita una tarjeta; agréguela en la app."
+            }
+            (_, false) => "your pharmacy request has news; see the app.",
+            (_, true) => "su solicitud de farmacia tiene novedades; vea la app.",
         };
-        format!("Wellspring Health: {body}{stop}")
+        let tail = if es {
+            " Ayuda: 1-800-555-0100. STOP para salir."
+        } else {
+            " Help: 1-800-555-0100. Reply STOP to end."
+        };
+        format!("Wellspring Health: {what}{tail}")
     }
 }
 
@@ -344,4 +364,41 @@ pub(crate) fn item_id(prefix: &str, of: &str, n: usize) -> String {
     let h = sha2::Sha256::digest(of.as_bytes());
     let hex: String = h.iter().take(12).map(|b| format!("{b:02x}")).collect();
     format!("{prefix}-{hex}-{n}")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::Notice;
+    use crate::rules::reminders::TEXT_MAX_CHARS;
+
+    /// SMS-01: every pharmacy text fits one message, names us and a number, and says STOP.
+    #[test]
+    fn sms_01_texts_are_short_name_us_and_say_stop() {
+        let on: jiff::civil::Date = "2026-11-22".parse().unwrap();
+        for n in [
+            Notice::RefillDue,
+            Notice::AutoRefillSoon(on),
+            Notice::AutoRefillOrdered,
+            Notice::AutoRefillHeld,
+            Notice::RenewalAnswered,
+            Notice::OrderReady,
+            Notice::TransferAnswered,
+        ] {
+            for es in [false, true] {
+                let t = n.text(es);
+                assert!(
+                    t.chars().count() <= TEXT_MAX_CHARS,
+                    "{} chars: {t}",
+                    t.chars().count()
+                );
+                assert!(
+                    t.starts_with("Wellspring Health:")
+                        && t.contains("STOP")
+                        && t.contains("1-800"),
+                    "{t}"
+                );
+            }
+        }
+    }
 }

@@ -288,8 +288,25 @@ impl PharmacyService {
                 return;
             }
         };
+        // SMS-01: one reminder text a day, three a week, visit and refill reminders together.
+        let now = self.clock().now();
+        let week_ago = now.as_microsecond() - 7 * 24 * 3_600 * 1_000_000;
+        let sent: Vec<jiff::Timestamp> =
+            match identity.text_reminders_since(patient, week_ago).await {
+                Ok(s) => s
+                    .into_iter()
+                    .filter_map(|m| jiff::Timestamp::from_microsecond(m).ok())
+                    .collect(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "refill texts: earlier texts not read");
+                    return;
+                }
+            };
+        if !reminders::may_text(now, &sent) {
+            return;
+        }
         let body = what.text(lang.starts_with("es"));
-        for n in numbers.iter().filter(|n| n.active()) {
+        for n in numbers.iter().filter(|n| n.active()).take(1) {
             let key = format!("{key}:{}", n.mobile);
             if let Err(e) = identity
                 .text_send(&key, patient, &n.mobile, "refill", None, &body)
