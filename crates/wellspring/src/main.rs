@@ -273,6 +273,8 @@ async fn main() -> anyhow::Result<()> {
                 let rx = pharmacy.clone();
                 tokio::spawn(async move {
                     let mut slots_for = None;
+                    let mut plans_at = None;
+                    const PLANS_EVERY: Duration = Duration::from_secs(15 * 60);
                     loop {
                         let today = s.clock().today();
                         if slots_for != Some(today) {
@@ -295,9 +297,13 @@ async fn main() -> anyhow::Result<()> {
                         if let Err(e) = s.send_reminders().await {
                             tracing::warn!(error = %e, "visit reminders");
                         }
-                        // Refill reminders and auto-refills (once per fill, whatever reruns).
-                        if let Err(e) = rx.run_refill_plans().await {
-                            tracing::warn!(error = %e, "refill plans");
+                        // Refill reminders and auto-refills (once per fill, whatever reruns):
+                        // what they do changes by the day, so every quarter of an hour is enough.
+                        if plans_at.is_none_or(|t: std::time::Instant| t.elapsed() >= PLANS_EVERY) {
+                            if let Err(e) = rx.run_refill_plans().await {
+                                tracing::warn!(error = %e, "refill plans");
+                            }
+                            plans_at = Some(std::time::Instant::now());
                         }
                         tokio::time::sleep(Duration::from_secs(60)).await;
                     }

@@ -352,6 +352,13 @@ pub(crate) fn ref_id<'a>(v: &'a Value, ty: &str) -> Option<&'a str> {
     v["reference"].as_str()?.strip_prefix(ty)?.strip_prefix('/')
 }
 
+/// A deterministic id for the one item of a kind about `of` on `day` (a second press the same
+/// day is the same item).
+pub(crate) fn item_id_for_day(prefix: &str, of: &str, day: jiff::civil::Date) -> String {
+    let n = i64::from(day.year()) * 10_000 + i64::from(day.month()) * 100 + i64::from(day.day());
+    item_id(prefix, of, usize::try_from(n).unwrap_or(0))
+}
+
 /// A deterministic id for the `n`-th item of a kind about `of` (FHIR ids: ≤ 64 of
 /// `[A-Za-z0-9-.]`): two requests that race for the same item compute the same id, and the
 /// store lets only one create it.

@@ -8,7 +8,7 @@ use ws_fhir_service::Caller;
 
 use super::json_body;
 use super::list::med_name;
-use super::{PharmacyError, PharmacyService, Result, TASK_SYSTEM, item_id};
+use super::{PharmacyError, PharmacyService, Result, TASK_SYSTEM, item_id_for_day};
 
 /// Set on a statement once a clinician reviewed it (valueDateTime: when).
 pub const EXT_REVIEWED: &str = "urn:wellspring:fhir:reviewed";
@@ -102,10 +102,7 @@ impl PharmacyService {
             st["note"] = json!([{"text": reason.chars().take(1000).collect::<String>()}]);
         }
         // Exactly once per prescription and day: a second press is the same report.
-        let day = i64::from(today.year()) * 10_000
-            + i64::from(today.month()) * 100
-            + i64::from(today.day());
-        let st_id = item_id("nt", id, usize::try_from(day).unwrap_or(0));
+        let st_id = item_id_for_day("nt", id, today);
         let (_, created) = self.once(&svc, "MedicationStatement", &st_id, &st).await?;
         if created {
             self.review_task(&svc, &patient, &st_id, &med_name(&mr))

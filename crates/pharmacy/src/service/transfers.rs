@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use ws_fhir_service::{Caller, Principal, task};
 
 use super::{
-    Notice, PharmacyError, PharmacyService, Result, TASK_SYSTEM, date_of, item_id, json_body,
-    ref_id,
+    Notice, PharmacyError, PharmacyService, Result, TASK_SYSTEM, date_of, item_id, item_id_for_day,
+    json_body, ref_id,
 };
 use crate::rules::formulary::{RXNORM, Schedule};
 use crate::rules::transfer::{self, Reported, TransferRefusal, TransferRequest};
@@ -153,13 +153,10 @@ impl PharmacyService {
     ) -> Result<(Transfer, bool)> {
         Self::authorize(caller, patient)?;
         let today = self.clock().today();
-        let day = i64::from(today.year()) * 10_000
-            + i64::from(today.month()) * 100
-            + i64::from(today.day());
-        let id = item_id(
+        let id = item_id_for_day(
             "tx",
             &format!("{patient}-{}-{}", req.phone, req.rx_number),
-            usize::try_from(day).unwrap_or(0),
+            today,
         );
         let input = |name: &str, v: &str| json!({"type": {"text": name}, "valueString": v});
         let task = json!({

@@ -106,19 +106,11 @@ fn etag(res: &Value) -> String {
 }
 
 impl RecordsService {
-    /// The practitioner reference of a clinician who treats `patient`, or the refusal.
+    /// The practitioner reference of a clinician who treats `patient`, or the hold's refusal.
     fn treating(caller: &Caller, patient: &str) -> Result<String> {
-        match (&caller.principal, writer(caller, Some(patient))) {
-            (
-                Principal::Staff {
-                    practitioner: Some(p),
-                    break_glass: None,
-                    ..
-                },
-                Writer::TreatingClinician,
-            ) => Ok(format!("Practitioner/{p}")),
-            _ => Err(service_refusal(HoldRefusal::NotTreatingClinician)),
-        }
+        super::treating_clinician(caller, patient)
+            .map(|p| format!("Practitioner/{p}"))
+            .map_err(|_| service_refusal(HoldRefusal::NotTreatingClinician))
     }
 
     /// `patient`'s lab reports, newest first (what the clinician may read).

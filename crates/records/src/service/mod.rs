@@ -76,3 +76,22 @@ pub(crate) fn representative(
         _ => Err(RecordsError::NotFound(format!("Patient/{patient}"))),
     }
 }
+
+/// The practitioner id of a clinician who treats `patient`: a clinician account naming its
+/// practitioner, with the patient on its care teams' panel — not by an emergency (break-the-
+/// glass) declaration, which is no treating relationship. Holds and reconciliation ask this.
+pub(crate) fn treating_clinician(caller: &Caller, patient: &str) -> Result<String> {
+    match &caller.principal {
+        ws_fhir_service::Principal::Staff {
+            role: ws_identity::StaffRole::Clinician,
+            practitioner: Some(pr),
+            panel,
+            break_glass: None,
+            ..
+        } if panel.iter().any(|p| p == patient) => Ok(pr.clone()),
+        _ => Err(RecordsError::Forbidden(
+            "only a clinician of the member's care team may do this (emergency access does not qualify)"
+                .into(),
+        )),
+    }
+}

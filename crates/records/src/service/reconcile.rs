@@ -115,21 +115,6 @@ fn uploader(caller: &Caller, patient: &str) -> Result<()> {
     super::representative(caller, patient).map(|_| ())
 }
 
-/// The practitioner of a clinician who treats `patient`.
-fn treating(caller: &Caller, patient: &str) -> Result<String> {
-    match &caller.principal {
-        Principal::Staff {
-            role: StaffRole::Clinician,
-            practitioner: Some(pr),
-            panel,
-            ..
-        } if panel.iter().any(|p| p == patient) => Ok(pr.clone()),
-        _ => Err(RecordsError::Forbidden(
-            "items are reconciled by a clinician of the member's care team".into(),
-        )),
-    }
-}
-
 impl RecordsService {
     /// Keep an uploaded file and make its reconciliation items, in one transaction. A file
     /// that cannot be read comes back as its problem, and nothing is stored.
@@ -295,7 +280,7 @@ impl RecordsService {
         let task = self.fhir.read_value(caller, "Task", id).await?;
         let item = OutsideItem::from_task(&task)
             .ok_or_else(|| RecordsError::NotFound(format!("Task/{id}")))?;
-        let practitioner = treating(caller, &item.patient)?;
+        let practitioner = super::treating_clinician(caller, &item.patient)?;
         if item.status != ItemStatus::Open {
             return Err(RecordsError::Invalid(
                 "this item was already reconciled".into(),

@@ -314,9 +314,9 @@ impl SchedulingService {
         // count against the parent's booking.
         let hidden_from_parent = |a: &Value| {
             right == Right::TeenParent
-                && a.pointer("/meta/security")
-                    .and_then(Value::as_array)
-                    .is_some_and(|l| l.iter().any(|x| x["code"] == MINOR_VISIT))
+                && ws_identity::rules::labels::policy_labels(a)
+                    .iter()
+                    .any(|l| l == MINOR_VISIT)
         };
         let holds_same = upcoming.iter().filter(|a| !hidden_from_parent(a)).any(|a| {
             holds_slot(a["status"].as_str().unwrap_or_default())

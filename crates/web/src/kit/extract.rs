@@ -430,13 +430,7 @@ impl<S: Send + Sync> FromRequest<S> for Form {
             .await
             .map_err(|_| WebError::BadRequest)?;
         let f = form(&body);
-        let given = field(&f, "csrf").unwrap_or("");
-        let ok = [SESSION_COOKIE, PRE_COOKIE]
-            .into_iter()
-            .any(|c| auth::csrf_ok(auth::cookie(&headers, c), given));
-        if !ok {
-            return Err(WebError::Csrf);
-        }
+        csrf_checked(&headers, &f)?;
         Ok(Form(f))
     }
 }
@@ -451,6 +445,15 @@ impl Form {
     pub fn opt(&self, name: &str) -> Option<&str> {
         field(&self.0, name)
     }
+}
+
+/// Does the form's `csrf` field match the session (or pre-session) cookie of the request?
+fn csrf_checked(headers: &axum::http::HeaderMap, f: &Fields) -> Result<(), WebError> {
+    let given = field(f, "csrf").unwrap_or("");
+    let ok = [SESSION_COOKIE, PRE_COOKIE]
+        .into_iter()
+        .any(|c| auth::csrf_ok(auth::cookie(headers, c), given));
+    if ok { Ok(()) } else { Err(WebError::Csrf) }
 }
 
 /// A posted `multipart/form-data` form (a file upload) whose CSRF token checked out: its text
@@ -485,13 +488,7 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
                 }
             }
         }
-        let given = field(&fields, "csrf").unwrap_or("");
-        let ok = [SESSION_COOKIE, PRE_COOKIE]
-            .into_iter()
-            .any(|c| auth::csrf_ok(auth::cookie(&headers, c), given));
-        if !ok {
-            return Err(WebError::Csrf);
-        }
+        csrf_checked(&headers, &fields)?;
         Ok(Upload { fields, file })
     }
 }

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use ws_records::RecordsError;
 use ws_records::service::reconcile::{Decision, ItemStatus, OutsideItem};
+use ws_records::service::record::RecordSection;
 
 use crate::kit::{Acting, Form, Staff, Upload, WebError, WebResult, field, staff_page};
 use crate::portal::Section;
@@ -32,14 +33,13 @@ struct BringInPage<'a> {
     rows: Vec<ItemRow>,
 }
 
-fn kind_words(lang: crate::portal::Lang, t_: &str) -> String {
-    let key = match t_ {
-        "AllergyIntolerance" => "rec.allergies.title",
-        "Condition" => "rec.problems.title",
-        "Immunization" => "rec.immunizations.title",
-        _ => "rec.medications.title",
-    };
-    t(lang, key).to_owned()
+/// An item's kind in words: the title of the record section that lists its type.
+fn kind_words(lang: crate::portal::Lang, res_type: &str) -> String {
+    let s = RecordSection::ALL
+        .into_iter()
+        .find(|s| s.query().0 == res_type)
+        .unwrap_or(RecordSection::Medications);
+    super::render::section_title(lang, s)
 }
 
 async fn view(

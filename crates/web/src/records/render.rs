@@ -358,9 +358,14 @@ struct ListPage<'a> {
     pharmacy_link: bool,
 }
 
+/// A section's title in the member's language.
+pub(super) fn section_title(lang: Lang, s: RecordSection) -> String {
+    t(lang, &format!("rec.{}.title", s.slug())).to_owned()
+}
+
 pub fn render_section(shell: &Shell, s: RecordSection, rows: &[Value]) -> String {
     let lang = shell.lang;
-    let title = t(lang, &format!("rec.{}.title", s.slug())).to_owned();
+    let title = section_title(lang, s);
     let (headers, rows) = table(lang, s, rows);
     render(&ListPage {
         shell,

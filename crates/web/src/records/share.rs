@@ -18,7 +18,7 @@ use crate::portal::pages::{Input, page_title, render};
 use crate::portal::views::{FieldError, Shell};
 use crate::portal::{Lang, Section};
 
-use super::render::{Cell, table};
+use super::render::{Cell, section_title, table};
 
 struct LinkRow {
     id: String,
@@ -60,15 +60,22 @@ fn state_words(lang: Lang, s: LinkState) -> String {
     }
 }
 
-fn section_title(lang: Lang, s: RecordSection) -> String {
-    t(lang, &format!("rec.{}.title", s.slug())).to_owned()
-}
-
 /// What the form held, to show again.
+#[derive(Default)]
 struct Typed {
     chosen: Vec<RecordSection>,
     recipient: String,
     days: i64,
+}
+
+impl Typed {
+    /// An empty form: a week, nothing chosen.
+    fn fresh() -> Typed {
+        Typed {
+            days: 7,
+            ..Typed::default()
+        }
+    }
 }
 
 async fn view(
@@ -133,12 +140,7 @@ async fn view(
 }
 
 pub(super) async fn share_page(a: Acting) -> WebResult {
-    let typed = Typed {
-        chosen: Vec::new(),
-        recipient: String::new(),
-        days: 7,
-    };
-    view(&a, StatusCode::OK, &typed, &[], None).await
+    view(&a, StatusCode::OK, &Typed::fresh(), &[], None).await
 }
 
 pub(super) async fn share_create(a: Acting, Form(f): Form) -> WebResult {
@@ -170,12 +172,7 @@ pub(super) async fn share_create(a: Acting, Form(f): Form) -> WebResult {
         Ok((token, _)) => {
             let base = a.state.identity.cfg.base_url.trim_end_matches('/');
             let url = format!("{base}/shared/{token}");
-            let fresh = Typed {
-                chosen: Vec::new(),
-                recipient: String::new(),
-                days: 7,
-            };
-            view(&a, StatusCode::OK, &fresh, &[], Some(url)).await
+            view(&a, StatusCode::OK, &Typed::fresh(), &[], Some(url)).await
         }
         Err(problems) => {
             let errors: Vec<FieldError> = problems
@@ -196,12 +193,7 @@ pub(super) async fn share_revoke(a: Acting, Form(f): Form) -> WebResult {
         .records
         .revoke_share(&a.caller, &a.patient, id)
         .await?;
-    let typed = Typed {
-        chosen: Vec::new(),
-        recipient: String::new(),
-        days: 7,
-    };
-    view(&a, StatusCode::OK, &typed, &[], None).await
+    view(&a, StatusCode::OK, &Typed::fresh(), &[], None).await
 }
 
 struct SharedPart {
