@@ -28,12 +28,8 @@ pub fn preferred_language(patient: &Value) -> Option<String> {
     )
 }
 
-/// A notice, in the member's language.
-#[derive(Debug, Clone)]
-pub struct Notice {
-    pub subject: String,
-    pub body: String,
-}
+/// A notice, in the member's language (written by the web layer from the portal's texts).
+pub use ws_i18n::messages::Email as Notice;
 
 impl CoverageService {
     /// The language `patient` prefers, for a caller who may manage their membership.
@@ -58,7 +54,7 @@ impl CoverageService {
             return Ok(None);
         };
         identity
-            .send_notice(&caller.actor, patient, &notice.subject, &notice.body)
+            .send_notice(&caller.actor, patient, |_| notice.clone())
             .await
             .map_err(|e| CoverageError::Notice(e.to_string()))
     }

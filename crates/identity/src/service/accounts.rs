@@ -2,6 +2,7 @@
 //! resets and changes, staff accounts.
 
 use jiff::civil::Date;
+use ws_i18n::messages;
 use ws_store::identity::{self as db, AccountRow, SessionRow, TokenProblem};
 
 use super::{Identity, IdentityError, PatientFacts, Result, SEC, date_of, micros, ts};
@@ -975,32 +976,21 @@ impl Identity {
             self.cfg.base_url.trim_end_matches('/'),
             token.expose()
         );
-        let minutes = self.cfg.reset_ttl_secs / 60;
-        db::enqueue(
-            &mut c,
-            "email",
-            &acct.email,
-            "Reset your Wellspring password",
-            &format!(
-                "Hello {},\n\nSomeone asked to reset the password of your Wellspring account. \
-                 To choose a new password, open this link within {minutes} minutes. It works once.\n\n{link}\n\n\
-                 Resetting your password also unlocks your account if it was locked.\n\
-                 If you did not ask for this, you can ignore this message; your password has not changed.\n",
-                acct.display_name
-            ),
-            now,
-        )
-        .await?;
+        let minutes = (self.cfg.reset_ttl_secs / 60).to_string();
+        let lang = self.lang_for(&mut c, acct.patient_id.as_deref()).await?;
+        let mail = messages::email(
+            lang,
+            "reset",
+            &[
+                ("name", &acct.display_name),
+                ("minutes", &minutes),
+                ("link", &link),
+            ],
+        );
+        db::enqueue(&mut c, "email", &acct.email, &mail.subject, &mail.body, now).await?;
         if let Some(m) = &acct.mobile {
-            db::enqueue(
-                &mut c,
-                "sms",
-                m,
-                "",
-                "Wellspring: a password reset link was sent to your email. Not you? Call member services. Reply STOP to opt out.",
-                now,
-            )
-            .await?;
+            let text = messages::text(lang, "reset-sent", &[]);
+            db::enqueue(&mut c, "sms", m, "", &text, now).await?;
         }
         Self::audit(
             &mut c,
@@ -1053,20 +1043,13 @@ impl Identity {
             self.cfg.base_url.trim_end_matches('/'),
             token.expose()
         );
-        db::enqueue(
-            c,
-            "email",
-            &acct.email,
-            "Confirm your email address for Wellspring",
-            &format!(
-                "Hello {},\n\nTo confirm that this address is yours, open this link within 7 days. It works once.\n\n{link}\n\n\
-                 Until you do, invitations sent to this address (for example to act as someone's caregiver) wait.\n\
-                 If you did not create a Wellspring account, you can ignore this message.\n",
-                acct.display_name
-            ),
-            now,
-        )
-        .await?;
+        let lang = self.lang_for(c, acct.patient_id.as_deref()).await?;
+        let mail = messages::email(
+            lang,
+            "verify",
+            &[("name", &acct.display_name), ("link", &link)],
+        );
+        db::enqueue(c, "email", &acct.email, &mail.subject, &mail.body, now).await?;
         Ok(())
     }
 
@@ -1157,15 +1140,9 @@ impl Identity {
         db::revoke_account_sessions(&mut c, &acct.id).await?;
         // The link reached this address: the account owns it.
         Self::email_proven(&mut c, &acct, now).await?;
-        db::enqueue(
-            &mut c,
-            "email",
-            &acct.email,
-            "Your Wellspring password was changed",
-            "Your password was just changed and every signed-in device was signed out. If this was not you, call member services right away.\n",
-            now,
-        )
-        .await?;
+        let lang = self.lang_for(&mut c, acct.patient_id.as_deref()).await?;
+        let mail = messages::email(lang, "password-reset", &[]);
+        db::enqueue(&mut c, "email", &acct.email, &mail.subject, &mail.body, now).await?;
         Self::audit(
             &mut c,
             self.event(
@@ -1203,15 +1180,9 @@ impl Identity {
                 let now = self.clock.now_micros();
                 let mut c = self.store.begin().await?;
                 db::revoke_other_sessions(&mut c, account, keep_session).await?;
-                db::enqueue(
-                    &mut c,
-                    "email",
-                    &acct.email,
-                    "Your Wellspring password was changed",
-                    "Your password was just changed and every other signed-in device was signed out. If this was not you, call member services right away.\n",
-                    now,
-                )
-                .await?;
+                let lang = self.lang_for(&mut c, acct.patient_id.as_deref()).await?;
+                let mail = messages::email(lang, "password-changed", &[]);
+                db::enqueue(&mut c, "email", &acct.email, &mail.subject, &mail.body, now).await?;
                 c.commit().await?;
                 Ok(Ok(()))
             }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde_json::Value;
+use ws_i18n::Lang;
 use ws_store::identity::{self as db, AccountRow};
 use ws_store::{AuditRecord, Clock, Conn, Store, StoreError};
 
@@ -74,6 +75,9 @@ pub struct Identity {
     clock: Clock,
     /// Bearer tokens already resolved (see `bearer_cache`).
     bearers: bearer_cache::BearerCache,
+    /// The language of the page this call comes from ([`Identity::speaking`]): e-mails and texts
+    /// a member's own action causes are written in it.
+    speaking: Option<Lang>,
 }
 
 /// Errors that are not an expected answer of an operation.
@@ -113,6 +117,9 @@ pub struct PatientFacts {
     pub birth: Option<Date>,
     pub state: String,
     pub deceased: bool,
+    /// The language the record says the member prefers (`communication`, the preferred one or
+    /// the first), when it is one we speak.
+    pub lang: Option<Lang>,
 }
 
 impl PatientFacts {
@@ -153,6 +160,17 @@ impl PatientFacts {
             .to_owned();
         let deceased = v.get("deceasedDateTime").is_some()
             || v.get("deceasedBoolean").and_then(Value::as_bool) == Some(true);
+        let lang = v
+            .get("communication")
+            .and_then(Value::as_array)
+            .and_then(|list| {
+                list.iter()
+                    .find(|c| c["preferred"] == Value::Bool(true))
+                    .or_else(|| list.first())
+            })
+            .and_then(|c| c["language"]["coding"].as_array())
+            .and_then(|cs| cs.iter().find_map(|c| c["code"].as_str()))
+            .and_then(Lang::from_tag);
         PatientFacts {
             id: id.to_owned(),
             given,
@@ -160,6 +178,7 @@ impl PatientFacts {
             birth,
             state,
             deceased,
+            lang,
         }
     }
 
@@ -176,7 +195,34 @@ impl Identity {
             cfg: Arc::new(cfg),
             clock: Clock::system(),
             bearers: bearer_cache::BearerCache::default(),
+            speaking: None,
         }
+    }
+
+    /// The same service for a call from a page in `lang`: the messages the call sends (a reset
+    /// link, an address check, a password notice, an invitation) are written in it. Without
+    /// it, messages go in the language of the member's record (`Patient.communication`), else
+    /// English.
+    #[must_use]
+    pub fn speaking(&self, lang: Lang) -> Identity {
+        let mut s = self.clone();
+        s.speaking = Some(lang);
+        s
+    }
+
+    /// The language for a message to `patient` caused by this call: the page's, else the
+    /// record's, else English.
+    pub(crate) async fn lang_for(&self, c: &mut Conn, patient: Option<&str>) -> Result<Lang> {
+        if let Some(l) = self.speaking {
+            return Ok(l);
+        }
+        Ok(match patient {
+            Some(p) => Self::patient(c, p)
+                .await?
+                .and_then(|f| f.lang)
+                .unwrap_or_default(),
+            None => Lang::default(),
+        })
     }
 
     /// The same service on another clock (tests use a fixed one).

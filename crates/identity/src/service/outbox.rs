@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use ws_i18n::Lang;
+use ws_i18n::messages::Email;
 use ws_store::identity::{self as db, OutboxRow};
 
 use super::{Identity, IdentityError, Result};
@@ -46,30 +48,36 @@ pub async fn deliver_pending(id: &Identity, sink: &FileSink) -> Result<Vec<Outbo
 }
 
 impl Identity {
-    /// A notice to a member about their record (for example a plan change), sent by e-mail
-    /// through the outbox to the portal account linked to `patient`, with an audit record
-    /// (action `notice`, by `by`, in the member's compartment) in the same transaction. Returns
-    /// the address it goes to, or `None` when the member has no portal account (nothing is
-    /// queued; the audit record says so).
+    /// A notice to a member about their record (a plan change, a result, a pharmacy order),
+    /// sent by e-mail through the outbox to the portal account linked to `patient`, with an
+    /// audit record (action `notice`, by `by`, in the member's compartment) in the same
+    /// transaction. `compose` writes the e-mail in the member's language (the record's
+    /// `communication`, else the page's, else English). Returns the address it goes to, or
+    /// `None` when the member has no portal account (nothing is queued; the audit record says
+    /// so).
     pub async fn send_notice(
         &self,
         by: &str,
         patient: &str,
-        subject: &str,
-        body: &str,
+        compose: impl FnOnce(Lang) -> Email,
     ) -> Result<Option<String>> {
         let now = self.clock().now_micros();
         let mut c = self.store.begin().await?;
+        let lang = match Self::patient(&mut c, patient).await?.and_then(|f| f.lang) {
+            Some(l) => l,
+            None => self.lang_for(&mut c, None).await?,
+        };
+        let mail = compose(lang);
         let to = db::account_by_patient(&mut c, patient)
             .await?
             .filter(|a| !a.disabled)
             .map(|a| a.email);
         if let Some(email) = &to {
-            db::enqueue(&mut c, "email", email, subject, body, now).await?;
+            db::enqueue(&mut c, "email", email, &mail.subject, &mail.body, now).await?;
         }
         let detail = match &to {
-            Some(_) => format!("e-mail: {subject}"),
-            None => format!("no portal account, not sent: {subject}"),
+            Some(_) => format!("e-mail: {}", mail.subject),
+            None => format!("no portal account, not sent: {}", mail.subject),
         };
         Self::audit(
             &mut c,
@@ -78,5 +86,15 @@ impl Identity {
         .await?;
         c.commit().await?;
         Ok(to)
+    }
+
+    /// The language messages to `patient` are written in when nothing else says (the record's
+    /// `communication`, else English): for texts a service composes itself.
+    pub async fn member_lang(&self, patient: &str) -> Result<Lang> {
+        let mut c = self.store.reader().await?;
+        Ok(Self::patient(&mut c, patient)
+            .await?
+            .and_then(|f| f.lang)
+            .unwrap_or_default())
     }
 }

@@ -2,6 +2,7 @@
 //! parent links, legal authority, revocation.
 
 use jiff::civil::Date;
+use ws_i18n::messages;
 use ws_store::identity::{self as db, AccountRow, ProxyGrantRow};
 
 use super::{Identity, Result, SEC, date_of};
@@ -193,22 +194,13 @@ impl Identity {
             revoked_at: None,
         };
         db::insert_proxy_grant(&mut c, &row).await?;
-        db::enqueue(
-            &mut c,
-            "email",
-            &email,
-            "You have been given caregiver access in Wellspring",
-            &format!(
-                "Hello {},\n\n{} has given you access to their Wellspring health record as their caregiver. \
-                 Sign in (or create your own account with this email address and confirm the address \
-                 from the message we send you) within 30 days to accept it. The access lasts 18 months \
-                 unless they renew or revoke it.\n",
-                name.trim(),
-                acct.display_name
-            ),
-            now,
-        )
-        .await?;
+        let lang = self.lang_for(&mut c, acct.patient_id.as_deref()).await?;
+        let mail = messages::email(
+            lang,
+            "invitation",
+            &[("name", name.trim()), ("inviter", &acct.display_name)],
+        );
+        db::enqueue(&mut c, "email", &email, &mail.subject, &mail.body, now).await?;
         Self::audit(
             &mut c,
             self.event(

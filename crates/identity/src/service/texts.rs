@@ -4,6 +4,7 @@
 //! the daily and weekly caps are counted from. Security texts (codes) are a separate kind from
 //! reminders and never count towards the caps.
 
+use ws_i18n::messages;
 use ws_store::identity::enqueue;
 use ws_store::texts as db;
 pub use ws_store::texts::TextNumber;
@@ -60,18 +61,9 @@ impl Identity {
             now,
         )
         .await?;
-        enqueue(
-            &mut c,
-            "sms",
-            mobile,
-            "",
-            &format!(
-                "Wellspring Health code: {}. It proves this number for visit reminders; it ends in 10 minutes. Not you? Ignore it.",
-                code.expose()
-            ),
-            now,
-        )
-        .await?;
+        let lang = self.lang_for(&mut c, Some(patient)).await?;
+        let text = messages::text(lang, "code", &[("code", code.expose())]);
+        enqueue(&mut c, "sms", mobile, "", &text, now).await?;
         Self::audit(
             &mut c,
             self.event(by, "text-number-code", Some(patient), "success", None, None),
@@ -221,19 +213,24 @@ impl Identity {
     pub async fn text_keyword(&self, mobile: &str, k: Keyword, phone: &str) -> Result<()> {
         let now = self.clock().now_micros();
         let mut c = self.store.begin().await?;
+        // The language of a member who gave this number (a family may share one).
+        let first = db::numbers_by_mobile(&mut c, mobile)
+            .await?
+            .into_iter()
+            .next();
+        let lang = self
+            .lang_for(&mut c, first.as_ref().map(|n| n.patient.as_str()))
+            .await?;
         let body = match k {
             Keyword::Stop => {
                 db::set_stopped(&mut c, mobile, true, now).await?;
-                "Wellspring Health: you will get no more texts. Reply START to get visit reminders again.".to_owned()
+                messages::text(lang, "stopped", &[])
             }
             Keyword::Start => {
                 db::set_stopped(&mut c, mobile, false, now).await?;
-                "Wellspring Health: visit reminders are back on. Reply STOP to end, HELP for help."
-                    .to_owned()
+                messages::text(lang, "started", &[])
             }
-            Keyword::Help => format!(
-                "Wellspring Health visit reminders. Call {phone}. Msg frequency varies, at most 3 a week. Reply STOP to end."
-            ),
+            Keyword::Help => messages::text(lang, "help", &[("phone", phone)]),
         };
         enqueue(&mut c, "sms", mobile, "", &body, now).await?;
         c.commit().await?;

@@ -15,6 +15,8 @@ pub mod transfers;
 
 use serde_json::Value;
 use ws_fhir_service::{Caller, Clock, Fhir, FhirError, Principal};
+use ws_i18n::Lang;
+use ws_i18n::messages::{self, Email};
 use ws_identity::caller::{Access, StaffRole};
 use ws_identity::rules::policy::scope_allows_refill;
 
@@ -202,28 +204,16 @@ impl PharmacyService {
 
     /// Tell the member something changed (no health detail in the message: they sign in to
     /// see it), in the language of their record.
-    pub(crate) async fn notify(&self, by: &str, patient: &str, lang: &str, what: Notice) {
+    pub(crate) async fn notify(&self, by: &str, patient: &str, what: Notice) {
         let Some(identity) = &self.notices else {
             return;
         };
-        let (subject, body) = what.email(lang.starts_with("es"));
-        if let Err(e) = identity.send_notice(by, patient, &subject, &body).await {
+        if let Err(e) = identity
+            .send_notice(by, patient, |lang| what.email(lang))
+            .await
+        {
             tracing::warn!(error = %e, "pharmacy notice not queued");
         }
-    }
-
-    /// The language of a Patient record (`communication[0]`), for notices.
-    pub(crate) async fn language_of(&self, svc: &Caller, patient: &str) -> String {
-        self.fhir
-            .read_value(svc, "Patient", patient)
-            .await
-            .ok()
-            .and_then(|p| {
-                p["communication"][0]["language"]["coding"][0]["code"]
-                    .as_str()
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default()
     }
 }
 
@@ -242,100 +232,46 @@ pub(crate) enum Notice {
 }
 
 impl Notice {
+    /// The message key (`crates/i18n/locales/*/messages.ftl`).
+    fn key(self) -> &'static str {
+        match self {
+            Notice::RenewalAnswered => "renewal-answered",
+            Notice::OrderReady => "order-news",
+            Notice::TransferAnswered => "transfer-answered",
+            Notice::RefillDue => "refill-due",
+            Notice::AutoRefillSoon(_) => "auto-refill-soon",
+            Notice::AutoRefillOrdered => "auto-refill-ordered",
+            Notice::AutoRefillHeld => "auto-refill-held",
+        }
+    }
+
     /// The e-mail: subject and body (no medicine named: the member signs in to see it).
-    fn email(self, es: bool) -> (String, String) {
-        let (s, b): (&str, String) = match (self, es) {
-            (Notice::RenewalAnswered, false) => (
-                "Your prescription renewal request was answered",
-                "Your care team answered a prescription renewal request. Sign in to Wellspring and open Pharmacy to see the answer.".into(),
-            ),
-            (Notice::RenewalAnswered, true) => (
-                "Su solicitud de renovación fue respondida",
-                "Su equipo de atención respondió una solicitud de renovación de receta. Inicie sesión en Wellspring y abra Farmacia para ver la respuesta.".into(),
-            ),
-            (Notice::OrderReady, false) => (
-                "Your pharmacy order has news",
-                "A pharmacy order has shipped or is ready for pick-up. Sign in to Wellspring and open Pharmacy for the details.".into(),
-            ),
-            (Notice::OrderReady, true) => (
-                "Su pedido de farmacia tiene novedades",
-                "Un pedido de farmacia fue enviado o está listo para recoger. Inicie sesión en Wellspring y abra Farmacia para ver los detalles.".into(),
-            ),
-            (Notice::TransferAnswered, false) => (
-                "Your prescription transfer request was answered",
-                "Our pharmacy answered your request to transfer a prescription from another pharmacy. Sign in to Wellspring and open Pharmacy to see the answer.".into(),
-            ),
-            (Notice::TransferAnswered, true) => (
-                "Su solicitud de traslado de receta fue respondida",
-                "Nuestra farmacia respondió su solicitud de trasladar una receta desde otra farmacia. Inicie sesión en Wellspring y abra Farmacia para ver la respuesta.".into(),
-            ),
-            (Notice::RefillDue, false) => (
-                "A refill is due",
-                "A refill of one of your prescriptions can be ordered now. Sign in to Wellspring and open Pharmacy to order it.".into(),
-            ),
-            (Notice::RefillDue, true) => (
-                "Puede pedir un resurtido",
-                "Ya puede pedir el resurtido de una de sus recetas. Inicie sesión en Wellspring y abra Farmacia para pedirlo.".into(),
-            ),
-            (Notice::AutoRefillSoon(on), false) => (
-                "Your automatic refill will be ordered soon",
-                format!("An automatic refill of one of your prescriptions will be ordered on {on} and sent by mail; your cost share is charged when it ships. To skip it, sign in to Wellspring, open Pharmacy and turn off automatic refill."),
-            ),
-            (Notice::AutoRefillSoon(on), true) => (
-                "Pronto se pedirá su resurtido automático",
-                format!("El {on} se pedirá un resurtido automático de una de sus recetas y se enviará por correo; su parte del costo se cobra al enviarlo. Para omitirlo, inicie sesión en Wellspring, abra Farmacia y desactive el resurtido automático."),
-            ),
-            (Notice::AutoRefillOrdered, false) => (
-                "Your automatic refill was ordered",
-                "An automatic refill of one of your prescriptions was ordered for mail delivery. Sign in to Wellspring and open Pharmacy for the details.".into(),
-            ),
-            (Notice::AutoRefillOrdered, true) => (
-                "Se pidió su resurtido automático",
-                "Se pidió un resurtido automático de una de sus recetas para envío por correo. Inicie sesión en Wellspring y abra Farmacia para ver los detalles.".into(),
-            ),
-            (Notice::AutoRefillHeld, false) => (
-                "Your automatic refill could not be ordered",
-                "An automatic refill could not be ordered: mail order needs a card on file, even when you pay nothing. Sign in to Wellspring and open Pharmacy to add one.".into(),
-            ),
-            (Notice::AutoRefillHeld, true) => (
-                "No se pudo pedir su resurtido automático",
-                "No se pudo pedir un resurtido automático: el pedido por correo necesita una tarjeta registrada, aunque no pague nada. Inicie sesión en Wellspring y abra Farmacia para agregarla.".into(),
-            ),
+    fn email(self, lang: Lang) -> Email {
+        let day = match self {
+            Notice::AutoRefillSoon(on) => messages::fmt_date(lang, &on.to_string()),
+            _ => String::new(),
         };
-        (s.to_owned(), b)
+        messages::email(lang, self.key(), &[("day", &day)])
     }
 
     /// The text message (SMS-01: at most 160 characters, names us and how to reach us, says
-    /// STOP; no medicine named).
-    pub(crate) fn text(self, es: bool) -> String {
-        let what = match (self, es) {
-            (Notice::RefillDue, false) => "a prescription refill can be ordered now in the app.",
-            (Notice::RefillDue, true) => "ya puede pedir un resurtido de receta en la app.",
-            (Notice::AutoRefillSoon(_), false) => {
-                "your automatic refill will be mailed soon; turn it off in the app."
+    /// STOP; no medicine named). Notices without a text of their own say "has news".
+    pub(crate) fn text(self, lang: Lang) -> String {
+        let key = match self {
+            Notice::RefillDue
+            | Notice::AutoRefillSoon(_)
+            | Notice::AutoRefillOrdered
+            | Notice::AutoRefillHeld => self.key(),
+            Notice::RenewalAnswered | Notice::OrderReady | Notice::TransferAnswered => {
+                "pharmacy-news"
             }
-            (Notice::AutoRefillSoon(_), true) => {
-                "pronto se enviará su resurtido automático; desactívelo en la app."
-            }
-            (Notice::AutoRefillOrdered, false) => "your automatic refill was ordered for mail.",
-            (Notice::AutoRefillOrdered, true) => "se pidió su resurtido automático por correo.",
-            (Notice::AutoRefillHeld, false) => {
-                "your automatic refill needs a card on file; add one in the app."
-            }
-            (Notice::AutoRefillHeld, true) => {
-                "su resurtido automático necesita una tarjeta; agréguela en la app."
-            }
-            (_, false) => "your pharmacy request has news; see the app.",
-            (_, true) => "su solicitud de farmacia tiene novedades; vea la app.",
         };
-        let tail = if es {
-            " Ayuda: 1-800-555-0100. STOP para salir."
-        } else {
-            " Help: 1-800-555-0100. Reply STOP to end."
-        };
-        format!("Wellspring Health: {what}{tail}")
+        messages::text(lang, key, &[("phone", PHARMACY_HELP_LINE)])
     }
 }
+
+/// The number pharmacy texts give for help.
+const PHARMACY_HELP_LINE: &str = "1-800-555-0100";
 
 /// A resource as the request body the FHIR service takes.
 pub(crate) fn json_body(v: &Value) -> Vec<u8> {
@@ -378,6 +314,7 @@ pub(crate) fn item_id(prefix: &str, of: &str, n: usize) -> String {
 mod tests {
     use super::Notice;
     use crate::rules::reminders::TEXT_MAX_CHARS;
+    use ws_i18n::Lang;
 
     /// SMS-01: every pharmacy text fits one message, names us and a number, and says STOP.
     #[test]
@@ -392,8 +329,15 @@ mod tests {
             Notice::OrderReady,
             Notice::TransferAnswered,
         ] {
-            for es in [false, true] {
-                let t = n.text(es);
+            for lang in Lang::ALL {
+                // Every notice has its e-mail in both languages (an unknown key comes back as
+                // itself), with its date filled in.
+                let e = n.email(lang);
+                assert!(
+                    !e.subject.starts_with("email.") && !e.body.contains('{'),
+                    "{e:?}"
+                );
+                let t = n.text(lang);
                 assert!(
                     t.chars().count() <= TEXT_MAX_CHARS,
                     "{} chars: {t}",

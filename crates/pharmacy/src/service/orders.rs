@@ -273,9 +273,7 @@ impl PharmacyService {
             let patient = ref_id(&d["subject"], "Patient")
                 .unwrap_or_default()
                 .to_owned();
-            let svc = caller.as_service(&patient, "pharmacy: order notice");
-            let lang = self.language_of(&svc, &patient).await;
-            self.notify(&caller.actor, &patient, &lang, Notice::OrderReady)
+            self.notify(&caller.actor, &patient, Notice::OrderReady)
                 .await;
         }
         Order::from_dispense(&d).ok_or_else(|| PharmacyError::Invalid("order unreadable".into()))

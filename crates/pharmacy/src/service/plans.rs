@@ -268,16 +268,15 @@ impl PharmacyService {
             Err(e) => return Err(e.into()),
         }
         if let Some(notice) = notice {
-            let lang = self.language_of(&svc, patient).await;
-            self.notify("refill-plans", patient, &lang, notice).await;
-            self.text(patient, &format!("{url}:{task_id}:{fill}"), &lang, notice)
+            self.notify("refill-plans", patient, notice).await;
+            self.text(patient, &format!("{url}:{task_id}:{fill}"), notice)
                 .await;
         }
         Ok(true)
     }
 
     /// A text to each number the member opted in (once per key).
-    async fn text(&self, patient: &str, key: &str, lang: &str, what: Notice) {
+    async fn text(&self, patient: &str, key: &str, what: Notice) {
         let Some(identity) = &self.notices else {
             return;
         };
@@ -305,7 +304,14 @@ impl PharmacyService {
         if !reminders::may_text(now, &sent) {
             return;
         }
-        let body = what.text(lang.starts_with("es"));
+        let lang = match identity.member_lang(patient).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "refill texts: language not read");
+                return;
+            }
+        };
+        let body = what.text(lang);
         for n in numbers.iter().filter(|n| n.active()).take(1) {
             let key = format!("{key}:{}", n.mobile);
             if let Err(e) = identity

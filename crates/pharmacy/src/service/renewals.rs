@@ -221,9 +221,7 @@ impl PharmacyService {
         self.fhir
             .update(caller, "Task", task, &body, version.as_deref())
             .await?;
-        let svc = caller.as_service(&r.patient, "pharmacy: renewal notice");
-        let lang = self.language_of(&svc, &r.patient).await;
-        self.notify(&caller.actor, &r.patient, &lang, Notice::RenewalAnswered)
+        self.notify(&caller.actor, &r.patient, Notice::RenewalAnswered)
             .await;
         Renewal::from_task(&t).ok_or_else(|| PharmacyError::Invalid("renewal unreadable".into()))
     }

@@ -395,8 +395,7 @@ impl PharmacyService {
     }
 
     async fn tell(&self, svc: &Caller, patient: &str) {
-        let lang = self.language_of(svc, patient).await;
-        self.notify(&svc.actor, patient, &lang, Notice::TransferAnswered)
+        self.notify(&svc.actor, patient, Notice::TransferAnswered)
             .await;
     }
 }

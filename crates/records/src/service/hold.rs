@@ -250,9 +250,7 @@ impl RecordsService {
             hold::lift(o);
         }
         self.write_all(caller, &dr, &results).await?;
-        if let Ok(p) = self.fhir.read_value(caller, "Patient", &patient).await {
-            self.notify_result(&patient, &p).await;
-        }
+        self.notify_result(&patient).await;
         Ok(())
     }
 }

@@ -7,6 +7,8 @@
 use jiff::civil::Date;
 use serde_json::{Value, json};
 use ws_fhir_service::{Caller, Principal};
+use ws_i18n::Lang;
+use ws_i18n::messages::{self, Email};
 use ws_identity::caller::StaffRole;
 
 use crate::rules::requests::{self as clocks, ClockState, RequestKind};
@@ -270,14 +272,15 @@ impl RecordsService {
         );
         self.save_task(caller, &req, &t, "records request: extended")
             .await?;
-        self.notify_request(
-            &req.patient,
-            "Your request about your record needs more time",
-            &format!(
-                "We need more time to answer your request about your record. Reason: {}. We will answer by {due}. Sign in to Wellspring and open Medical Record, Requests, to follow it.",
-                reasons.trim()
-            ),
-        )
+        let (reason, due) = (reasons.trim().to_owned(), due.to_string());
+        self.notify_request(&req.patient, move |lang| {
+            let due = messages::fmt_date(lang, &due);
+            messages::email(
+                lang,
+                "request-extended",
+                &[("reason", &reason), ("due", &due)],
+            )
+        })
         .await;
         from_task(&t, today)
             .ok_or_else(|| RecordsError::Invalid("stored request unreadable".into()))
@@ -311,26 +314,20 @@ impl RecordsService {
         }
         self.save_task(caller, &req, &t, "records request: closed")
             .await?;
-        let body = if granted {
-            "Your request about your record is done. Sign in to Wellspring and open Medical Record, Requests, to see the answer.".to_owned()
+        let key = if granted {
+            "request-done"
         } else {
-            "Your request about your record was denied, with the reasons in writing. You may send a statement of disagreement. Sign in to Wellspring and open Medical Record, Requests, to read it.".to_owned()
+            "request-denied"
         };
-        self.notify_request(
-            &req.patient,
-            "An answer to your request about your record",
-            &body,
-        )
-        .await;
+        self.notify_request(&req.patient, |lang| messages::email(lang, key, &[]))
+            .await;
         from_task(&t, today)
             .ok_or_else(|| RecordsError::Invalid("stored request unreadable".into()))
     }
 
-    async fn notify_request(&self, patient: &str, subject: &str, body: &str) {
+    async fn notify_request(&self, patient: &str, compose: impl FnOnce(Lang) -> Email) {
         if let Some(identity) = &self.notices
-            && let Err(e) = identity
-                .send_notice("records", patient, subject, body)
-                .await
+            && let Err(e) = identity.send_notice("records", patient, compose).await
         {
             tracing::warn!(error = %e, "request notice not queued");
         }

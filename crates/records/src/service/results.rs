@@ -10,6 +10,7 @@ use crate::rules::oru::{AckCode, OruMessage, PatientId, Refusal, header_of, pars
 use crate::rules::{hold, to_fhir};
 use crate::service::RecordsService;
 use ws_fhir_service::Caller;
+use ws_i18n::messages;
 use ws_identity::rules::labels;
 
 /// The system of the work-item codes.
@@ -128,9 +129,9 @@ impl RecordsService {
         }
         .await;
         match result {
-            Ok((msg, (patient, patient_json), stored, member_sees)) => {
+            Ok((msg, (patient, _), stored, member_sees)) => {
                 if member_sees {
-                    self.notify_result(&patient, &patient_json).await;
+                    self.notify_result(&patient).await;
                 }
                 Hl7Outcome {
                     control_id: msg.header.control_id.clone(),
@@ -305,27 +306,15 @@ impl RecordsService {
     }
 
     /// Tell the member a result is ready (no result in the message: they sign in to see it),
-    /// in the language of their record (`resource`, the Patient matched for the message).
-    pub(crate) async fn notify_result(&self, patient: &str, resource: &Value) {
+    /// in the language of their record.
+    pub(crate) async fn notify_result(&self, patient: &str) {
         let Some(identity) = &self.notices else {
             return;
         };
-        let lang = resource["communication"][0]["language"]["coding"][0]["code"]
-            .as_str()
-            .unwrap_or_default();
-        let (subject, body) = if lang.starts_with("es") {
-            (
-                "Tiene un resultado nuevo",
-                "Tiene un resultado de laboratorio nuevo. Inicie sesión en Wellspring y abra Resultados para verlo.",
-            )
-        } else {
-            (
-                "You have a new test result",
-                "A new lab result is ready. Sign in to Wellspring and open Test results to see it.",
-            )
-        };
         if let Err(e) = identity
-            .send_notice("interface:hl7", patient, subject, body)
+            .send_notice("interface:hl7", patient, |lang| {
+                messages::email(lang, "result", &[])
+            })
             .await
         {
             tracing::warn!(error = %e, "result notice not queued");

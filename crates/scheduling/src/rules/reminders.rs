@@ -6,6 +6,8 @@
 use jiff::civil::Time;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
+use ws_i18n::Lang;
+use ws_i18n::messages;
 
 /// Days before the visit a reminder goes out (SCH-04).
 pub const LEAD_DAYS: [i64; 2] = [3, 1];
@@ -94,27 +96,23 @@ pub fn may_send(
     Ok(())
 }
 
-/// The reminder text (SMS-01: provider, contact, concise, no marketing, "Reply STOP").
-/// `when` is the visit's local date and time as the member reads it.
-pub fn text(provider: &str, when: &str, place: &str, phone: &str) -> String {
-    let full = format!(
-        "{provider}: visit {when} at {place}. Reply C to confirm, X to cancel. Call {phone}. Reply STOP to end texts."
-    );
-    if full.chars().count() <= MAX_CHARS {
-        return full;
-    }
-    let short = format!(
-        "{provider}: visit {when}. Reply C to confirm, X to cancel. Call {phone}. Reply STOP to end texts."
-    );
-    if short.chars().count() <= MAX_CHARS {
-        return short;
-    }
-    let shortest = format!("{provider}: visit {when}. C confirm, X cancel. STOP to end.");
-    if shortest.chars().count() <= MAX_CHARS {
-        shortest
-    } else {
-        format!("Visit {when}. C confirm, X cancel. STOP to end.")
-    }
+/// The reminder text in `lang` (SMS-01: provider, contact, concise, no marketing, "Reply
+/// STOP"), the longest of its shapes that fits in [`MAX_CHARS`]. `when` is the visit's local
+/// date and time as the member reads it (`messages::fmt_visit`).
+/// Without a `place` the shape that names one is skipped.
+pub fn text(lang: Lang, when: &str, place: &str, phone: &str) -> String {
+    let shapes = [
+        "visit-reminder",
+        "visit-reminder-short",
+        "visit-reminder-shortest",
+    ];
+    let from = usize::from(place.trim().is_empty());
+    messages::text_within(
+        lang,
+        &shapes[from..],
+        &[("when", when), ("place", place), ("phone", phone)],
+        MAX_CHARS,
+    )
 }
 
 /// What a member's reply means (SCH-04, SMS-02). Carriers' keywords are matched whole, in any
@@ -132,14 +130,15 @@ pub enum Reply {
 pub fn parse_reply(body: &str) -> Reply {
     let word: String = body
         .trim()
-        .trim_matches(|c: char| c.is_ascii_punctuation())
-        .to_ascii_uppercase();
+        .trim_matches(|c: char| c.is_ascii_punctuation() || c == '¡' || c == '¿')
+        .to_uppercase();
+    // English, and what Spanish-speaking members answer (the texts say C and X in both).
     match word.as_str() {
-        "C" | "CONFIRM" | "YES" | "Y" => Reply::Confirm,
-        "X" | "CANCEL" => Reply::Cancel,
-        "STOP" | "STOPALL" | "UNSUBSCRIBE" | "END" | "QUIT" => Reply::Stop,
-        "START" | "UNSTOP" => Reply::Start,
-        "HELP" | "INFO" => Reply::Help,
+        "C" | "CONFIRM" | "YES" | "Y" | "CONFIRMAR" | "SI" | "SÍ" => Reply::Confirm,
+        "X" | "CANCEL" | "CANCELAR" => Reply::Cancel,
+        "STOP" | "STOPALL" | "UNSUBSCRIBE" | "END" | "QUIT" | "ALTO" | "PARAR" => Reply::Stop,
+        "START" | "UNSTOP" | "INICIAR" => Reply::Start,
+        "HELP" | "INFO" | "AYUDA" => Reply::Help,
         _ => Reply::Unknown,
     }
 }
@@ -225,24 +224,30 @@ mod tests {
 
     #[test]
     fn sms_01_text_is_short_and_says_stop() {
-        for (provider, place) in [
-            ("Wellspring Health", "Cedarton Medical Center"),
-            (
-                "Wellspring Health Plan of the Very Long Region Name",
-                "A Medical Center Whose Name Goes On And On For A Long While Indeed",
-            ),
-        ] {
-            let t = text(provider, "Thu Dec 10 10:00 AM", place, "+12065550100");
-            assert!(t.chars().count() <= MAX_CHARS, "{t}");
-            assert!(t.contains("STOP"), "{t}");
+        for lang in Lang::ALL {
+            for place in [
+                "Cedarton Medical Center",
+                "A Medical Center Whose Name Goes On And On For A Long While Indeed, Building B",
+            ] {
+                let when = messages::fmt_visit(lang, "2026-12-09T10:00");
+                let t = text(lang, &when, place, "+12065550100");
+                assert!(t.chars().count() <= MAX_CHARS, "{t}");
+                assert!(t.starts_with("Wellspring Health:"), "{t}");
+                assert!(t.contains("STOP") && t.contains(&when), "{t}");
+            }
         }
-        let t = text(
-            "Wellspring Health",
-            "Thu Dec 10 10:00 AM",
-            "Cedarton",
-            "+12065550100",
+        let t = text(Lang::En, "Wed Dec 9 10:00 AM", "Cedarton", "+12065550100");
+        assert_eq!(
+            t,
+            "Wellspring Health: visit Wed Dec 9 10:00 AM at Cedarton. Reply C to confirm, X to cancel. Call +12065550100. Reply STOP to end texts."
         );
-        assert!(t.starts_with("Wellspring Health:") && t.contains("+12065550100"));
+        let t = text(Lang::En, "Wed Dec 9 10:00 AM", " ", "+12065550100");
+        assert!(
+            t.starts_with("Wellspring Health: visit Wed Dec 9 10:00 AM. Reply"),
+            "{t}"
+        );
+        let t = text(Lang::Es, "mié 9 dic 10:00", "Cedarton", "+12065550100");
+        assert!(t.contains("cita el mié 9 dic 10:00 en Cedarton"), "{t}");
     }
 
     #[test]
@@ -257,6 +262,11 @@ mod tests {
             ("start", Reply::Start),
             ("UNSTOP", Reply::Start),
             ("help", Reply::Help),
+            ("Sí", Reply::Confirm),
+            ("¡confirmar!", Reply::Confirm),
+            ("Cancelar", Reply::Cancel),
+            ("alto", Reply::Stop),
+            ("ayuda", Reply::Help),
             ("can I come at 3?", Reply::Unknown),
             ("", Reply::Unknown),
         ];

@@ -5,6 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use ws_fhir_service::{Caller, FhirError};
+use ws_i18n::messages;
 use ws_identity::service::texts::Keyword;
 
 use super::booking::{Cancelled, visit_of};
@@ -99,10 +100,15 @@ impl SchedulingService {
             let Some(number) = numbers.first() else {
                 continue;
             };
-            let when = start
+            let lang = texts
+                .member_lang(patient)
+                .await
+                .map_err(|e| super::SchedulingError::Invalid(e.to_string()))?;
+            let local = start
                 .to_zoned(tz.clone())
-                .strftime("%a %b %-d %-I:%M %p")
+                .strftime("%Y-%m-%dT%H:%M")
                 .to_string();
+            let when = messages::fmt_visit(lang, &local);
             let phone = loc
                 .as_ref()
                 .and_then(|l| l["telecom"][0]["value"].as_str())
@@ -113,7 +119,7 @@ impl SchedulingService {
             } else {
                 v.location_name.clone()
             };
-            let body = reminders::text("Wellspring Health", &when, &place, &phone);
+            let body = reminders::text(lang, &when, &place, &phone);
             let key = format!("reminder:{}:{lead}", v.id);
             if texts
                 .text_send(
@@ -234,8 +240,10 @@ impl SchedulingService {
                         mobile,
                         "late",
                         Some(appt),
-                        &format!(
-                            "Wellspring Health: it is less than 2 hours before your visit, so it cannot be cancelled by text. Please call {ADVICE_LINE}. Reply STOP to end texts."
+                        &messages::text(
+                            texts.member_lang(patient).await.unwrap_or_default(),
+                            "visit-late",
+                            &[("phone", ADVICE_LINE)],
                         ),
                     )
                     .await;
@@ -250,15 +258,19 @@ impl SchedulingService {
                 Cancelled::Done => {
                     if let Some(texts) = &self.texts {
                         let _ = texts
-                        .text_send(
-                            &format!("cancelled:{appt}"),
-                            patient,
-                            mobile,
-                            "confirmation",
-                            Some(appt),
-                            "Wellspring Health: your visit is cancelled. To book again, use the app or website. Reply STOP to end texts.",
-                        )
-                        .await;
+                            .text_send(
+                                &format!("cancelled:{appt}"),
+                                patient,
+                                mobile,
+                                "confirmation",
+                                Some(appt),
+                                &messages::text(
+                                    texts.member_lang(patient).await.unwrap_or_default(),
+                                    "visit-cancelled",
+                                    &[],
+                                ),
+                            )
+                            .await;
                     }
                     "cancelled"
                 }
@@ -299,39 +311,47 @@ impl SchedulingService {
                 10_000,
             )
             .await?;
-        let body = format!(
-            "Wellspring Health: {name} is closed on {day} ({reason}). Your visit there will be rescheduled; call {ADVICE_LINE}. Reply STOP to end texts."
-        );
+        let day = day.to_string();
         for a in &appts {
             let v = visit_of(a);
             let Some(patient) = super::patient_of(a) else {
                 continue;
             };
-            if let Some(texts) = &self.texts {
-                let numbers = texts.text_numbers(patient).await.unwrap_or_default();
-                if let Some(n) = numbers.iter().find(|n| n.active()) {
-                    let _ = texts
-                        .text_send(
-                            &format!("closure:{}:{day}", v.id),
-                            patient,
-                            &n.mobile,
-                            "closure",
-                            Some(&v.id),
-                            &body,
-                        )
-                        .await;
-                }
+            let Some(texts) = &self.texts else { continue };
+            let lang = texts.member_lang(patient).await.unwrap_or_default();
+            let numbers = texts.text_numbers(patient).await.unwrap_or_default();
+            if let Some(n) = numbers.iter().find(|n| n.active()) {
+                let on = messages::fmt_date(lang, &day);
+                let args = [
+                    ("name", name.as_str()),
+                    ("day", &on),
+                    ("reason", reason),
+                    ("phone", ADVICE_LINE),
+                ];
+                let body = messages::text(lang, "closure", &args);
                 let _ = texts
-                    .send_notice(
-                        &caller.actor,
+                    .text_send(
+                        &format!("closure:{}:{day}", v.id),
                         patient,
-                        &format!("{name} is closed on {day}"),
-                        &format!(
-                            "{name} is closed on {day} ({reason}).\n\nYour visit there on that day will be rescheduled. You can choose a new time in the portal under Appointments, or call {ADVICE_LINE}.\n"
-                        ),
+                        &n.mobile,
+                        "closure",
+                        Some(&v.id),
+                        &body,
                     )
                     .await;
             }
+            let _ = texts
+                .send_notice(&caller.actor, patient, |lang| {
+                    let on = messages::fmt_date(lang, &day);
+                    let args = [
+                        ("name", name.as_str()),
+                        ("day", &on),
+                        ("reason", reason),
+                        ("phone", ADVICE_LINE),
+                    ];
+                    messages::email(lang, "closure", &args)
+                })
+                .await;
         }
         Ok(appts.len())
     }

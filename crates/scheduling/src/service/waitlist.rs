@@ -8,6 +8,7 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use ws_fhir_service::{Caller, FhirError};
+use ws_i18n::messages;
 
 use super::booking::{BookRequest, Booked, visit_of};
 use super::{Result, SchedulingError, SchedulingService, first_code, iso, ref_id, version_of};
@@ -205,21 +206,27 @@ impl SchedulingService {
             Err(e) => return Err(e.into()),
         }
         if let Some(texts) = &self.texts {
-            let when = start
-                .to_zoned(crate::rules::slots::zone_of_state(&info.state))
-                .strftime("%a %b %-d %-I:%M %p")
-                .to_string();
+            // In the clinic's time, as the member reads it.
+            let zone = crate::rules::slots::zone_of_state(&info.state);
+            let local = |t: Timestamp| {
+                t.to_zoned(zone.clone())
+                    .strftime("%Y-%m-%dT%H:%M")
+                    .to_string()
+            };
+            let (when, held) = (local(start), local(until));
+            let doctor = info.practitioner_name.clone();
             let _ = texts
-                .send_notice(
-                    "waitlist",
-                    &patient,
-                    "An earlier visit time is available",
-                    &format!(
-                        "An earlier time opened up: {when} with {}. It is held for you until {} (UTC). Open Appointments in the portal to take it; if you do nothing, it goes to the next member waiting.\n",
-                        info.practitioner_name,
-                        iso(until)
-                    ),
-                )
+                .send_notice("waitlist", &patient, |lang| {
+                    messages::email(
+                        lang,
+                        "waitlist-offer",
+                        &[
+                            ("when", &messages::fmt_date(lang, &when)),
+                            ("doctor", &doctor),
+                            ("until", &messages::fmt_date(lang, &held)),
+                        ],
+                    )
+                })
                 .await;
         }
         Ok(Some(patient))

@@ -150,6 +150,7 @@ pub(super) async fn change_password(
     }
     match s
         .identity
+        .speaking(r.lang)
         .change_password(
             &info.account.id,
             field(&f, "current_password").unwrap_or(""),

@@ -121,6 +121,7 @@ pub(super) async fn sharing_invite(a: Acting, Form(f): Form) -> WebResult {
     let res = a
         .state
         .identity
+        .speaking(a.lang)
         .invite_caregiver(&a.me.info.account, &email, &name)
         .await?;
     match res {

@@ -59,61 +59,68 @@ pub(super) async fn register(r: Page, Form(f): Form) -> WebResult {
         mobile: view.mobile.clone(),
         password: g("password"),
     };
-    Ok(match s.identity.register(&input, Some(&r.source)).await? {
-        Ok(_) => {
-            let mut sh = Shell::signed_out(r.lang, r.csrf(), "/sign-in".to_owned());
-            sh.flash(ui::FlashKind::Success, ui::t(r.lang, "register.done"));
-            let v = ui::SignInForm {
-                email: view.email.clone(),
-                next: "/".into(),
-                ..Default::default()
-            };
-            r.html(StatusCode::OK, super::render::render_sign_in(&sh, &v))
-        }
-        Err(e) => {
-            match e {
-                RegisterError::Invalid(fields) => {
-                    for (field_name, code) in fields {
-                        view.errors.push(FieldError::new(
-                            field_name,
-                            ui::i18n::field_problem(
-                                r.lang,
+    Ok(
+        match s
+            .identity
+            .speaking(r.lang)
+            .register(&input, Some(&r.source))
+            .await?
+        {
+            Ok(_) => {
+                let mut sh = Shell::signed_out(r.lang, r.csrf(), "/sign-in".to_owned());
+                sh.flash(ui::FlashKind::Success, ui::t(r.lang, "register.done"));
+                let v = ui::SignInForm {
+                    email: view.email.clone(),
+                    next: "/".into(),
+                    ..Default::default()
+                };
+                r.html(StatusCode::OK, super::render::render_sign_in(&sh, &v))
+            }
+            Err(e) => {
+                match e {
+                    RegisterError::Invalid(fields) => {
+                        for (field_name, code) in fields {
+                            view.errors.push(FieldError::new(
                                 field_name,
-                                code,
-                                super::MIN_PW,
-                                super::MAX_PW,
-                            ),
-                        ));
+                                ui::i18n::field_problem(
+                                    r.lang,
+                                    field_name,
+                                    code,
+                                    super::MIN_PW,
+                                    super::MAX_PW,
+                                ),
+                            ));
+                        }
+                    }
+                    RegisterError::Password(p) => view.errors.push(FieldError::new(
+                        "password",
+                        ui::i18n::field_problem(
+                            r.lang,
+                            "password",
+                            p.code(),
+                            super::MIN_PW,
+                            super::MAX_PW,
+                        ),
+                    )),
+                    RegisterError::NoMatch => view.problem = Some(AuthMessage::RegistrationRefused),
+                    RegisterError::UnderThirteen => view.problem = Some(AuthMessage::Under13),
+                    RegisterError::AlreadyRegistered => {
+                        view.problem = Some(AuthMessage::AlreadyRegistered);
+                    }
+                    RegisterError::EmailInUse => view.problem = Some(AuthMessage::EmailInUse),
+                    RegisterError::Throttled { retry_after_secs } => {
+                        view.problem = Some(AuthMessage::Throttled {
+                            minutes: AuthMessage::minutes_from_secs(retry_after_secs),
+                        });
                     }
                 }
-                RegisterError::Password(p) => view.errors.push(FieldError::new(
-                    "password",
-                    ui::i18n::field_problem(
-                        r.lang,
-                        "password",
-                        p.code(),
-                        super::MIN_PW,
-                        super::MAX_PW,
-                    ),
-                )),
-                RegisterError::NoMatch => view.problem = Some(AuthMessage::RegistrationRefused),
-                RegisterError::UnderThirteen => view.problem = Some(AuthMessage::Under13),
-                RegisterError::AlreadyRegistered => {
-                    view.problem = Some(AuthMessage::AlreadyRegistered);
-                }
-                RegisterError::EmailInUse => view.problem = Some(AuthMessage::EmailInUse),
-                RegisterError::Throttled { retry_after_secs } => {
-                    view.problem = Some(AuthMessage::Throttled {
-                        minutes: AuthMessage::minutes_from_secs(retry_after_secs),
-                    });
-                }
+                r.html(
+                    StatusCode::BAD_REQUEST,
+                    super::render::render_register(&sh, &view),
+                )
             }
-            r.html(
-                StatusCode::BAD_REQUEST,
-                super::render::render_register(&sh, &view),
-            )
-        }
-    })
+        },
+    )
 }
 
 pub(super) async fn forgot_page(r: Page) -> WebResult {
@@ -143,7 +150,12 @@ pub(super) async fn forgot(r: Page, Form(f): Form) -> WebResult {
             super::render::render_forgot(&sh, &view),
         ));
     }
-    if let Err(e) = s.identity.request_reset(&email, Some(&r.source)).await {
+    if let Err(e) = s
+        .identity
+        .speaking(r.lang)
+        .request_reset(&email, Some(&r.source))
+        .await
+    {
         return Err(WebError::internal(e));
     }
     // The same answer whether or not the address is known.
@@ -231,6 +243,7 @@ pub(super) async fn reset(r: Page, Form(f): Form) -> WebResult {
     }
     match s
         .identity
+        .speaking(r.lang)
         .reset_password(&token, pw, Some(&r.source))
         .await?
     {

@@ -1,14 +1,16 @@
 //! English and Spanish texts of the member portal.
 //!
 //! The texts are data, in two Project Fluent files: `crates/web/locales/en/portal.ftl` and
-//! `crates/web/locales/es/portal.ftl`. They are compiled into the binary (`include_str!`) and
-//! read once, at first use, with `fluent-bundle`; a file that does not parse stops the process
-//! there, loudly (and `tests::fluent_files_parse_without_errors` fails before that can ship).
+//! `crates/web/locales/es/portal.ftl`, compiled into the binary and read once, at first use,
+//! by the shared [`ws_i18n::Catalog`] (which also reads the e-mails and texts every capability
+//! sends, `crates/i18n/locales`). A file that does not parse stops the process there, loudly
+//! (and `tests::fluent_files_parse_without_errors` fails before that can ship).
 //!
 //! Code names a text by a dotted key (`signin.title`, `rt.Patient`, `scope.launch/patient`). Its
 //! Fluent message id is the key with `.` and `/` written `-` and `*` written `all`
-//! (`signin-title`, `rt-Patient`, `scope-launch-patient`, `rt-all`): see `fluent_id`. A file
-//! holds an id only once, so two keys that would share an id cannot both have a text.
+//! (`signin-title`, `rt-Patient`, `scope-launch-patient`, `rt-all`): see
+//! [`ws_i18n::fluent_id`]. A file holds an id only once, so two keys that would share an id
+//! cannot both have a text.
 //!
 //! Texts are plain (no HTML): templates escape them like any other value. Variables are written
 //! `{ $name }` in the files and filled in with [`tf`]; [`t`] shows them as `{name}`. Spanish uses
@@ -20,92 +22,11 @@
 //! messages with the same variables, and that every literal key in the crate's code and
 //! templates has a text.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource};
-use fluent_syntax::ast;
-use unic_langid::LanguageIdentifier;
-
-/// The portal's languages.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Es,
-}
-
-impl Lang {
-    /// Read a BCP 47 tag (`es`, `es-MX`, `EN-us`); `None` for a language we do not offer.
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("en") {
-            Some(Lang::En)
-        } else if primary.eq_ignore_ascii_case("es") {
-            Some(Lang::Es)
-        } else {
-            None
-        }
-    }
-
-    /// The member's language: an explicit `?lang=` wins, then the language cookie, then the
-    /// browser's `Accept-Language` (highest quality first), then English.
-    pub fn negotiate(
-        query_lang: Option<&str>,
-        cookie: Option<&str>,
-        accept_language: Option<&str>,
-    ) -> Lang {
-        if let Some(l) = query_lang.and_then(Lang::from_tag) {
-            return l;
-        }
-        if let Some(l) = cookie.and_then(Lang::from_tag) {
-            return l;
-        }
-        accept_language.and_then(best_accepted).unwrap_or(Lang::En)
-    }
-
-    /// The language code for `<html lang>` and links.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Es => "es",
-        }
-    }
-
-    /// The other language, for the language switch.
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::En => Lang::Es,
-            Lang::Es => Lang::En,
-        }
-    }
-}
-
-/// The supported language with the highest `q` in an `Accept-Language` header (ties: first).
-fn best_accepted(header: &str) -> Option<Lang> {
-    let mut best: Option<(Lang, f32)> = None;
-    for item in header.split(',') {
-        let mut parts = item.split(';');
-        let tag = parts.next().unwrap_or("").trim();
-        let mut q = 1.0_f32;
-        for p in parts {
-            if let Some(v) = p.trim().strip_prefix("q=") {
-                q = v.trim().parse().unwrap_or(0.0);
-            }
-        }
-        if q <= 0.0 {
-            continue;
-        }
-        if let Some(l) = Lang::from_tag(tag)
-            && best.is_none_or(|(_, bq)| q > bq)
-        {
-            best = Some((l, q));
-        }
-    }
-    best.map(|(l, _)| l)
-}
+use ws_i18n::Catalog;
+pub use ws_i18n::Lang;
+pub use ws_i18n::messages::fmt_date;
 
 /// The text for `key`; an unknown key comes back as itself (visible, and caught by the tests).
 /// With a literal key the result is `&'static str`. Variables show as `{name}`.
@@ -115,165 +36,41 @@ pub fn t(lang: Lang, key: &str) -> &str {
 
 /// The text for `key` when it exists.
 pub fn t_opt(lang: Lang, key: &str) -> Option<&'static str> {
-    texts(lang)
-        .plain
-        .get(fluent_id(key).as_ref())
-        .map(String::as_str)
+    texts(lang).t_opt(key)
 }
 
 /// The text for `key` with its variables filled in from `args` (`("name", "Ana")` for
 /// `{ $name }`); a variable missing from `args` shows as `{name}`, an unknown key as itself.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let texts = texts(lang);
-    let Some(pattern) = texts
-        .bundle
-        .get_message(&fluent_id(key))
-        .and_then(|m| m.value())
-    else {
-        return key.to_owned();
-    };
-    let mut fluent_args = FluentArgs::new();
-    for name in variables(pattern) {
-        fluent_args.set(name, format!("{{{name}}}"));
-    }
-    for (name, value) in args {
-        fluent_args.set(*name, *value);
-    }
-    // Formatting errors are unknown references and missing variables: the loader ruled out the
-    // first, and every variable has a value.
-    let mut errors = Vec::new();
-    texts
-        .bundle
-        .format_pattern(pattern, Some(&fluent_args), &mut errors)
-        .into_owned()
-}
-
-/// The Fluent message id of a dotted key: `.` and `/` become `-`, `*` becomes `all`
-/// (`scope.launch/patient` is `scope-launch-patient`, `rt.*` is `rt-all`). An id is its own id.
-fn fluent_id(key: &str) -> Cow<'_, str> {
-    if key.contains(['.', '/', '*']) {
-        Cow::Owned(key.replace(['.', '/'], "-").replace('*', "all"))
-    } else {
-        Cow::Borrowed(key)
-    }
+    texts(lang).tf(key, args)
 }
 
 /// Every message id (the English file's; the tests check that Spanish has the same), sorted.
 #[cfg(test)]
 pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
-    texts(Lang::En).plain.keys().map(String::as_str)
+    texts(Lang::En).ids()
 }
 
-/// One language's texts.
-struct Texts {
-    bundle: FluentBundle<FluentResource>,
-    /// Every message formatted once, by id, variables shown as `{name}`: what [`t`] returns.
-    plain: BTreeMap<String, String>,
-}
+static EN: LazyLock<Catalog> = LazyLock::new(|| {
+    Catalog::load(
+        "crates/web/locales/en/portal.ftl",
+        "en",
+        include_str!("../../locales/en/portal.ftl"),
+    )
+});
+static ES: LazyLock<Catalog> = LazyLock::new(|| {
+    Catalog::load(
+        "crates/web/locales/es/portal.ftl",
+        "es",
+        include_str!("../../locales/es/portal.ftl"),
+    )
+});
 
-static EN: LazyLock<Texts> =
-    LazyLock::new(|| Texts::load("en", include_str!("../../locales/en/portal.ftl")));
-static ES: LazyLock<Texts> =
-    LazyLock::new(|| Texts::load("es", include_str!("../../locales/es/portal.ftl")));
-
-fn texts(lang: Lang) -> &'static Texts {
+fn texts(lang: Lang) -> &'static Catalog {
     match lang {
         Lang::En => &EN,
         Lang::Es => &ES,
     }
-}
-
-impl Texts {
-    /// Parse a compiled-in file. The files are part of the program, so a broken one is a
-    /// defect to stop on, not a state to serve key names from.
-    #[allow(clippy::panic)]
-    fn load(code: &str, source: &str) -> Texts {
-        let file = format!("crates/web/locales/{code}/portal.ftl");
-        let resource = FluentResource::try_new(source.to_owned())
-            .unwrap_or_else(|(_, errors)| panic!("{file} does not parse: {errors:?}"));
-        let ids: Vec<String> = resource
-            .entries()
-            .filter_map(|entry| match entry {
-                ast::Entry::Message(m) => Some(m.id.name.to_owned()),
-                _ => None,
-            })
-            .collect();
-        let language: LanguageIdentifier = code.parse().unwrap_or_default();
-        let mut bundle = FluentBundle::new_concurrent(vec![language]);
-        // The texts go into HTML and plain-text e-mails: no Unicode isolation marks.
-        bundle.set_use_isolating(false);
-        if let Err(errors) = bundle.add_resource(resource) {
-            panic!("{file}: {errors:?}");
-        }
-        let mut plain = BTreeMap::new();
-        for id in ids {
-            let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) else {
-                panic!("{file}: {id} has no text");
-            };
-            let mut args = FluentArgs::new();
-            for name in variables(pattern) {
-                args.set(name, format!("{{{name}}}"));
-            }
-            let mut errors = Vec::new();
-            let text = bundle
-                .format_pattern(pattern, Some(&args), &mut errors)
-                .into_owned();
-            if !errors.is_empty() {
-                panic!("{file}: {id}: {errors:?}");
-            }
-            plain.insert(id, text);
-        }
-        Texts { bundle, plain }
-    }
-}
-
-/// The variables (`{ $name }`) a pattern uses, each once, in order of first use.
-fn variables<'s>(pattern: &ast::Pattern<&'s str>) -> Vec<&'s str> {
-    fn in_pattern<'s>(p: &ast::Pattern<&'s str>, out: &mut Vec<&'s str>) {
-        for element in &p.elements {
-            if let ast::PatternElement::Placeable { expression } = element {
-                in_expression(expression, out);
-            }
-        }
-    }
-    fn in_expression<'s>(e: &ast::Expression<&'s str>, out: &mut Vec<&'s str>) {
-        match e {
-            ast::Expression::Inline(inline) => in_inline(inline, out),
-            ast::Expression::Select { selector, variants } => {
-                in_inline(selector, out);
-                for v in variants {
-                    in_pattern(&v.value, out);
-                }
-            }
-        }
-    }
-    fn in_arguments<'s>(a: &ast::CallArguments<&'s str>, out: &mut Vec<&'s str>) {
-        for e in &a.positional {
-            in_inline(e, out);
-        }
-        for n in &a.named {
-            in_inline(&n.value, out);
-        }
-    }
-    fn in_inline<'s>(e: &ast::InlineExpression<&'s str>, out: &mut Vec<&'s str>) {
-        match e {
-            ast::InlineExpression::VariableReference { id } if !out.contains(&id.name) => {
-                out.push(id.name);
-            }
-            ast::InlineExpression::Placeable { expression } => in_expression(expression, out),
-            ast::InlineExpression::FunctionReference { arguments, .. } => {
-                in_arguments(arguments, out);
-            }
-            ast::InlineExpression::TermReference {
-                arguments: Some(arguments),
-                ..
-            } => in_arguments(arguments, out),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    in_pattern(pattern, &mut out);
-    out
 }
 
 /// A problem with a chosen password, by the code the password rule reports.
@@ -390,141 +187,37 @@ pub fn relationship_label(lang: Lang, code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-const MONTHS_ES: [&str; 12] = [
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
-];
-
-/// A date (`YYYY-MM-DD`) or local date-time (`YYYY-MM-DDTHH:MM…`) as people read it:
-/// "Mar 4, 2025, 2:05 PM" / "4 mar 2025, 14:05". Anything else is shown as given.
-pub fn fmt_date(lang: Lang, iso: &str) -> String {
-    let num = |r: std::ops::Range<usize>| iso.get(r).and_then(|s| s.parse::<u32>().ok());
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return iso.to_owned();
-    };
-    if !(1..=12).contains(&m) || iso.get(4..5) != Some("-") || iso.get(7..8) != Some("-") {
-        return iso.to_owned();
-    }
-    let mi = (m - 1) as usize;
-    let date = match lang {
-        Lang::En => format!("{} {d}, {y}", MONTHS_EN.get(mi).unwrap_or(&"")),
-        Lang::Es => format!("{d} {} {y}", MONTHS_ES.get(mi).unwrap_or(&"")),
-    };
-    let time = match (iso.get(10..11), num(11..13), num(14..16)) {
-        (Some("T" | " "), Some(h), Some(min)) if h < 24 && min < 60 => Some((h, min)),
-        _ => None,
-    };
-    match (time, lang) {
-        (None, _) => date,
-        (Some((h, min)), Lang::En) => {
-            let (h12, ampm) = match h {
-                0 => (12, "AM"),
-                1..=11 => (h, "AM"),
-                12 => (12, "PM"),
-                _ => (h - 12, "PM"),
-            };
-            format!("{date}, {h12}:{min:02} {ampm}")
-        }
-        (Some((h, min)), Lang::Es) => format!("{date}, {h:02}:{min:02}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeSet;
     use std::path::{Path, PathBuf};
-
-    /// The two files, as compiled in.
-    const FILES: [(&str, &str); 2] = [
-        ("en", include_str!("../../locales/en/portal.ftl")),
-        ("es", include_str!("../../locales/es/portal.ftl")),
-    ];
 
     #[test]
     fn fluent_files_parse_without_errors() {
-        for (code, source) in FILES {
-            let parsed = FluentResource::try_new(source.to_owned());
-            let errors = parsed.as_ref().err().map(|(_, e)| e.as_slice());
-            assert!(errors.is_none(), "{code}: {errors:?}");
-            let Ok(resource) = parsed else { continue };
-            for entry in resource.entries() {
-                // Only messages with a plain value (and comments): `t` has no use for
-                // attributes or terms.
-                let ok = match entry {
-                    ast::Entry::Message(m) => m.value.is_some() && m.attributes.is_empty(),
-                    ast::Entry::Comment(_)
-                    | ast::Entry::GroupComment(_)
-                    | ast::Entry::ResourceComment(_) => true,
-                    ast::Entry::Term(_) | ast::Entry::Junk { .. } => false,
-                };
-                assert!(ok, "{code}: {entry:?}");
-            }
-            // Duplicate ids are refused when the file joins a bundle.
-            let mut bundle = FluentBundle::new_concurrent(vec![]);
-            let added = bundle.add_resource(resource);
-            assert!(added.is_ok(), "{code}: {:?}", added.err());
-        }
-        // And the loaders, which stop on any of the above, accept both.
-        assert!(texts(Lang::En).plain.len() > 400);
-        assert_eq!(texts(Lang::En).plain.len(), texts(Lang::Es).plain.len());
+        // The loaders stop on a file that does not parse, a term or an attribute.
+        assert!(keys().count() > 400);
+        assert_eq!(texts(Lang::En).ids().count(), texts(Lang::Es).ids().count());
     }
 
     #[test]
     fn every_message_in_both_languages_not_empty_and_plain() {
-        let en: BTreeSet<&str> = texts(Lang::En).plain.keys().map(String::as_str).collect();
-        let es: BTreeSet<&str> = texts(Lang::Es).plain.keys().map(String::as_str).collect();
-        assert!(
-            en.difference(&es).next().is_none(),
-            "English only: {:?}",
-            en.difference(&es)
-        );
-        assert!(
-            es.difference(&en).next().is_none(),
-            "Spanish only: {:?}",
-            es.difference(&en)
-        );
-        assert_eq!(keys().count(), en.len());
-        for key in keys() {
-            for lang in [Lang::En, Lang::Es] {
-                let text = t_opt(lang, key).unwrap_or_default();
-                assert!(!text.trim().is_empty(), "{key} {lang:?}: empty");
-                assert!(!text.contains('<'), "{key} {lang:?}: texts are plain");
-                assert!(
-                    !text.contains(['\u{2068}', '\u{2069}']),
-                    "{key} {lang:?}: isolation marks"
-                );
-            }
-        }
-    }
-
-    /// The variables of a message, sorted.
-    fn variables_of(lang: Lang, id: &str) -> Vec<&'static str> {
-        let mut v = texts(lang)
-            .bundle
-            .get_message(id)
-            .and_then(|m| m.value())
-            .map(variables)
-            .unwrap_or_default();
-        v.sort_unstable();
-        v
+        let problems = Catalog::problems(texts(Lang::En), texts(Lang::Es));
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 
     #[test]
     fn variables_match_between_languages() {
-        let mut with_variables = 0;
-        for key in keys() {
-            let en = variables_of(Lang::En, key);
-            assert_eq!(en, variables_of(Lang::Es, key), "{key}");
-            with_variables += usize::from(!en.is_empty());
-        }
+        let with_variables = keys()
+            .filter(|k| !texts(Lang::En).variables_of(k).is_empty())
+            .count();
         assert!(
             with_variables > 20,
             "{with_variables} messages with variables"
         );
-        assert_eq!(variables_of(Lang::Es, "areas-added"), ["mrn", "region"]);
+        assert_eq!(
+            texts(Lang::Es).variables_of("areas-added"),
+            ["mrn", "region"]
+        );
     }
 
     #[test]
@@ -542,11 +235,10 @@ mod tests {
 
     #[test]
     fn keys_map_to_fluent_ids() {
-        assert_eq!(fluent_id("signin.title"), "signin-title");
-        assert_eq!(fluent_id("field.birth_date.hint"), "field-birth_date-hint");
-        assert_eq!(fluent_id("scope.launch/patient"), "scope-launch-patient");
-        assert_eq!(fluent_id("rt.*"), "rt-all");
-        assert_eq!(fluent_id("brand"), "brand");
+        assert_eq!(
+            ws_i18n::fluent_id("field.birth_date.hint"),
+            "field-birth_date-hint"
+        );
         assert_eq!(t(Lang::En, "rt.*"), "whole record");
         assert_eq!(t(Lang::Es, "rt.Patient"), t(Lang::Es, "rt-Patient"));
         assert!(t_opt(Lang::Es, "scope.launch/patient").is_some());

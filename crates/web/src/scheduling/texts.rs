@@ -60,6 +60,7 @@ pub(super) async fn add(a: Acting, Form(f): Form) -> WebResult {
     }
     a.state
         .identity
+        .speaking(a.lang)
         .text_start(&by(&a), &a.patient, &mobile)
         .await?;
     let msg = ui::i18n::tf(a.lang, "texts.code-sent", &[("mobile", &mobile)]);

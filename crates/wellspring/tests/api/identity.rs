@@ -1073,3 +1073,96 @@ async fn openid_id_token_verifies_with_jwks(app: &TestApp) {
 }
 
 both!(openid_id_token_verifies_with_jwks);
+
+/// E-mails and texts in the member's language (issue 13; the gap issue 12 left): what a member's
+/// own action sends is written in the language of the page they used; what is sent later (a
+/// notice) in the language their record prefers; English when neither says.
+async fn messages_in_the_page_or_record_language(app: &TestApp) {
+    let pid = member(app, "MRN-91", "1981-02-03").await;
+    let spanish = {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("accept-language", "es-MX,es;q=0.9".parse().unwrap());
+        reqwest::Client::builder()
+            .no_proxy()
+            .cookie_store(true)
+            .default_headers(h)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    };
+    let r = register_via_portal(app, &spanish, "MRN-91", "1981-02-03", "ines@example.org").await;
+    assert!(r.status().is_redirection() || r.status().is_success());
+    let sent = app.run_pending_jobs().await;
+    let verify = sent
+        .iter()
+        .find(|m| m.recipient == "ines@example.org")
+        .expect("an address check");
+    assert_eq!(
+        verify.subject,
+        "Confirme su correo electrónico para Wellspring"
+    );
+    assert!(
+        verify.body.starts_with("Hola, Maja Lindqvist:\n\n")
+            && verify.body.contains("/verify-email?token="),
+        "{}",
+        verify.body
+    );
+    assert!(!verify.body.contains(['{', '\u{2068}']), "{}", verify.body);
+    // Forgot password from a Spanish page: the link and the text in Spanish …
+    let forgot = |c: reqwest::Client| async move {
+        let (_, html) = page(&c, &format!("{}/password/forgot", app.base)).await;
+        let csrf = csrf_of(&html);
+        post_form(
+            &c,
+            &format!("{}/password/forgot", app.base),
+            &[("csrf", &csrf), ("email", "ines@example.org")],
+        )
+        .await
+        .status()
+        .as_u16()
+    };
+    assert_eq!(forgot(spanish.clone()).await, 200);
+    let sent = app.run_pending_jobs().await;
+    let mail = sent.iter().find(|m| m.channel == "email").unwrap();
+    assert_eq!(mail.subject, "Restablezca su contraseña de Wellspring");
+    assert!(
+        mail.body.contains("/password/reset?token="),
+        "{}",
+        mail.body
+    );
+    let sms = sent.iter().find(|m| m.channel == "sms").unwrap();
+    assert!(
+        sms.body.contains("restablecer la contraseña"),
+        "{}",
+        sms.body
+    );
+    // … from an English page in English.
+    assert_eq!(forgot(browser()).await, 200);
+    let sent = app.run_pending_jobs().await;
+    let mail = sent.iter().find(|m| m.channel == "email").unwrap();
+    assert_eq!(mail.subject, "Reset your Wellspring password");
+    // A notice sent later follows the record: English until the record says Spanish.
+    let lang_of_notice = || async {
+        app.identity
+            .send_notice("test", &pid, |lang| ws_coverage::service::notices::Notice {
+                subject: format!("{lang:?}"),
+                body: String::new(),
+            })
+            .await
+            .unwrap();
+        let sent = app.run_pending_jobs().await;
+        sent.iter()
+            .find(|m| m.recipient == "ines@example.org")
+            .map(|m| m.subject.clone())
+    };
+    assert_eq!(lang_of_notice().await.as_deref(), Some("En"));
+    let mut p = app.get(&format!("/Patient/{pid}")).await.json();
+    p["communication"] =
+        json!([{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "es"}]}}]);
+    app.put(&format!("/Patient/{pid}"), &p)
+        .await
+        .assert_status(200);
+    assert_eq!(lang_of_notice().await.as_deref(), Some("Es"));
+}
+
+both!(messages_in_the_page_or_record_language);

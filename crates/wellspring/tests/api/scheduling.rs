@@ -1012,3 +1012,114 @@ async fn prx_03_a_teens_visits_are_hidden_from_a_parent_except_their_own_booking
 }
 
 both!(prx_03_a_teens_visits_are_hidden_from_a_parent_except_their_own_bookings);
+
+/// Texts in the member's language (issue 13: "everything a member sees is translated"): a member
+/// whose record says Spanish gets the code, the reminder and the answers to replies in Spanish,
+/// and may answer in Spanish (AYUDA, ALTO); an English member's texts stay English. SMS-01 holds
+/// in both (≤ 160 characters, STOP).
+async fn sch_04_texts_in_the_members_language(app: &TestApp) {
+    use ws_store::Clock;
+    let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+    let clock = Clock::fixed(at("2026-12-07T19:30:00Z"));
+    let id = app.identity.clone().with_clock(clock.clone());
+    let s = ws_scheduling::SchedulingService::new(app.fhir.clone().with_clock(clock.clone()))
+        .with_texts(id.clone());
+    let c = clinic(app, ("419772000", "Family practice"), None).await;
+    s.ensure_slots("2026-12-07".parse().unwrap(), 14)
+        .await
+        .unwrap();
+    let ps = patients(app, 2, "1970-06-01").await;
+    // Member 0 prefers Spanish (the second language listed is the preferred one).
+    let mut p0 = app.get(&format!("/Patient/{}", ps[0])).await.json();
+    p0["communication"] = json!([
+        {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "en"}]}},
+        {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "es-MX"}]}, "preferred": true}
+    ]);
+    app.put(&format!("/Patient/{}", ps[0]), &p0)
+        .await
+        .assert_status(200);
+    let (es, en) = ("+12065550121", "+12065550122");
+    id.text_start("test", &ps[0], es).await.unwrap();
+    let sent = app.run_pending_jobs().await;
+    let code_text = &sent.iter().find(|m| m.recipient == es).unwrap().body;
+    assert!(
+        code_text.starts_with("Código de Wellspring Health: "),
+        "{code_text}"
+    );
+    let code: String = code_text
+        .split("Health: ")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(6)
+        .collect();
+    id.text_confirm("test", &ps[0], es, &code)
+        .await
+        .unwrap()
+        .unwrap();
+    proven_number(app, &id, &ps[1], en).await;
+    let thursday = app
+        .search(
+            "Slot",
+            &format!(
+                "schedule.actor=Practitioner/{}&start=ge2026-12-10T18:00:00Z&start=lt2026-12-11&status=free&_sort=start&_count=2",
+                c.practitioner
+            ),
+        )
+        .await;
+    let slots: Vec<Value> = thursday["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["resource"].clone())
+        .collect();
+    for (p, slot) in ps.iter().zip(&slots) {
+        let mut body = booking(p, slot);
+        if p == &ps[0] {
+            body["participant"].as_array_mut().unwrap().push(
+                json!({"actor": {"reference": format!("Location/{}", c.location), "display": "Cedar Hill Medical Offices"}, "status": "accepted"}),
+            );
+        }
+        app.post("/Appointment", &body).await.assert_status(201);
+    }
+    assert_eq!(s.send_reminders().await.unwrap(), 2);
+    let sms = app.run_pending_jobs().await;
+    let to = |n: &str| sms.iter().find(|m| m.recipient == n).unwrap().body.clone();
+    let (t_es, t_en) = (to(es), to(en));
+    assert!(
+        t_es.contains("cita el jue 10 dic 10:00 en Cedar Hill Medical Offices."),
+        "{t_es}"
+    );
+    assert!(
+        t_es.contains("STOP") && t_es.chars().count() <= 160,
+        "{t_es}"
+    );
+    // No place known: the shape without one (never "at .").
+    assert!(
+        t_en.starts_with("Wellspring Health: visit Thu Dec 10 10:20 AM. Reply C"),
+        "{t_en}"
+    );
+    // Replies in Spanish are understood and answered in Spanish; English stays English.
+    assert_eq!(s.text_reply(es, "Ayuda").await.unwrap(), "help");
+    assert_eq!(s.text_reply(en, "HELP").await.unwrap(), "help");
+    let answers = app.run_pending_jobs().await;
+    let help = |n: &str| {
+        answers
+            .iter()
+            .find(|m| m.recipient == n)
+            .unwrap()
+            .body
+            .clone()
+    };
+    assert!(help(es).contains("Llame al"), "{}", help(es));
+    assert!(help(en).contains("Call "), "{}", help(en));
+    assert_eq!(s.text_reply(es, "ALTO").await.unwrap(), "stopped");
+    let stop = app.run_pending_jobs().await;
+    assert!(
+        stop.iter()
+            .any(|m| m.recipient == es && m.body.contains("no recibirá más mensajes")),
+        "{stop:?}"
+    );
+}
+
+both!(sch_04_texts_in_the_members_language);
