@@ -5,11 +5,13 @@
 //! - [`ack`]: the HL7 acknowledgment of one message.
 //! - [`reconcile`]: records brought in — which items, when two are the same, how one becomes ours.
 //! - [`requests`]: the legal clocks of copy, amendment and accounting requests (HIP-01..03).
+//! - [`disclosures`]: disclosures staff record and the member's accounting of them (HIP-03).
 //! - [`hold`]: a clinician's individual harm determination holding one result (HIP-08).
 //! - [`share`]: a one-time share link's life: expiry, one viewing, turned off.
 //! - [`trend`]: a result's earlier values as an SVG chart.
 
 pub mod ack;
+pub mod disclosures;
 pub mod hold;
 pub mod oru;
 pub mod reconcile;

@@ -2,6 +2,7 @@
 //! staff work items. Every read and write goes through the FHIR service, so it is authorized
 //! for the caller and audited there.
 
+pub mod disclosures;
 pub mod hold;
 pub mod mllp;
 pub mod reconcile;

@@ -81,32 +81,6 @@ fn only_clinicians(st: &Staff) -> Result<(), WebError> {
     }
 }
 
-/// The patient of the care team with this MRN: (id, name). A patient the clinician does not
-/// treat is not found, like one who does not exist.
-async fn patient_by_mrn(st: &Staff, mrn: &str) -> Result<Option<(String, String)>, WebError> {
-    let found = st
-        .state
-        .fhir
-        .search_resources(
-            &st.caller,
-            "Patient",
-            &[("identifier".into(), mrn.to_owned())],
-            2,
-        )
-        .await;
-    let found = match found {
-        Ok(f) => f,
-        Err(e) if matches!(e.status(), 403 | 404) => Vec::new(),
-        Err(e) => return Err(e.into()),
-    };
-    Ok(found.first().and_then(|p| {
-        Some((
-            p["id"].as_str()?.to_owned(),
-            ws_coverage::service::family::display_name(p),
-        ))
-    }))
-}
-
 async fn render(
     st: &Staff,
     mrn: &str,
@@ -119,7 +93,7 @@ async fn render(
     let member = if mrn.is_empty() {
         None
     } else {
-        patient_by_mrn(st, mrn).await?
+        super::patient_by_mrn(st, mrn).await?
     };
     let reports = match &member {
         Some((id, _)) => svc

@@ -54,6 +54,7 @@ pub fn staff_routes() -> Router<AppState> {
         .route("/staff/records", get(staff::desk))
         .route("/staff/records/extend", post(staff::extend))
         .route("/staff/records/close", post(staff::close))
+        .route("/staff/records/disclosure", post(staff::disclosure))
         .route("/staff/records/work-item", post(staff::resolve))
         .route("/staff/results", get(holds::screen))
         .route("/staff/results/hold", post(holds::place))
@@ -62,4 +63,34 @@ pub fn staff_routes() -> Router<AppState> {
             "/staff/reconcile",
             get(bring_in::queue).post(bring_in::decide),
         )
+}
+
+/// The member with this MRN whom the staff member may reach: (id, name). One they may not
+/// reach (a clinician's patient of another care team) is not found, like one who does not
+/// exist.
+async fn patient_by_mrn(
+    st: &crate::kit::Staff,
+    mrn: &str,
+) -> Result<Option<(String, String)>, crate::kit::WebError> {
+    let found = st
+        .state
+        .fhir
+        .search_resources(
+            &st.caller,
+            "Patient",
+            &[("identifier".into(), mrn.to_owned())],
+            2,
+        )
+        .await;
+    let found = match found {
+        Ok(f) => f,
+        Err(e) if matches!(e.status(), 403 | 404) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(found.first().and_then(|p| {
+        Some((
+            p["id"].as_str()?.to_owned(),
+            ws_coverage::service::family::display_name(p),
+        ))
+    }))
 }

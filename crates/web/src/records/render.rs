@@ -644,6 +644,13 @@ pub fn render_print(shell: &Shell, sections: &[RecordSection]) -> String {
 
 /// One request about the record, in words.
 #[derive(Debug, Clone)]
+/// An answered accounting of disclosures (HIP-03): its period and its lines.
+pub struct AccountingView {
+    pub title: String,
+    /// Date, recipient, purpose, what was disclosed.
+    pub rows: Vec<[String; 4]>,
+}
+
 pub struct RequestRow {
     pub kind: String,
     pub received: String,
@@ -659,6 +666,7 @@ struct RequestsPage<'a> {
     shell: &'a Shell,
     page_title: String,
     rows: Vec<RequestRow>,
+    accountings: Vec<AccountingView>,
     typed: &'a super::requests::Typed,
     errors: &'a [crate::portal::views::FieldError],
 }
@@ -688,10 +696,35 @@ impl RequestsPage<'_> {
 pub fn render_requests(
     shell: &Shell,
     list: &[ws_records::service::requests::RecordRequest],
+    accountings: &[Accounting],
     typed: &super::requests::Typed,
     errors: &[crate::portal::views::FieldError],
 ) -> String {
     let lang = shell.lang;
+    let accountings = accountings
+        .iter()
+        .map(|((from, to), list)| AccountingView {
+            title: tf(
+                lang,
+                "rec.req.accounting.list",
+                &[
+                    ("from", &fmt_date(lang, &from.to_string())),
+                    ("to", &fmt_date(lang, &to.to_string())),
+                ],
+            ),
+            rows: list
+                .iter()
+                .map(|d| {
+                    [
+                        fmt_date(lang, &d.on.to_string()),
+                        d.recipient.clone(),
+                        t(lang, &format!("rec.disc.purpose.{}", d.purpose.code())).to_owned(),
+                        d.what.clone(),
+                    ]
+                })
+                .collect(),
+        })
+        .collect();
     let rows = list
         .iter()
         .map(|r| {
@@ -714,10 +747,17 @@ pub fn render_requests(
         shell,
         page_title: page_title(shell, t(lang, "rec.req.title"), !errors.is_empty()),
         rows,
+        accountings,
         typed,
         errors,
     })
 }
+
+/// An accounting's period and its disclosures, as the service gives them.
+pub type Accounting = (
+    (jiff::civil::Date, jiff::civil::Date),
+    Vec<ws_records::rules::disclosures::Disclosure>,
+);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

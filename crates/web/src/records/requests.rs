@@ -36,6 +36,13 @@ async fn view(
     done: Option<String>,
 ) -> WebResult {
     let list = a.state.records.requests_for(&a.caller, &a.patient).await?;
+    // Answered accountings (HIP-03): what each lists.
+    let mut accountings = Vec::new();
+    for r in &list {
+        if r.kind == RequestKind::Accounting && r.status == "completed" {
+            accountings.push(a.state.records.accounting(&a.caller, r).await?);
+        }
+    }
     let mut sh = a.shell(Section::MedicalRecord).await;
     if let Some(d) = done {
         sh.flash(ui::FlashKind::Success, d);
@@ -45,7 +52,10 @@ async fn view(
     } else {
         StatusCode::BAD_REQUEST
     };
-    Ok(a.html(status, render::render_requests(&sh, &list, &typed, &errors)))
+    Ok(a.html(
+        status,
+        render::render_requests(&sh, &list, &accountings, &typed, &errors),
+    ))
 }
 
 pub(super) async fn requests_page(a: Acting) -> WebResult {

@@ -1,8 +1,11 @@
 //! Member services' records desk: the open requests about records, the first due first, with
 //! the ones near or past their legal deadline flagged (HIP-01..03); extend once with reasons,
-//! complete or deny; and lab messages that were not filed (work items) to resolve.
+//! complete or deny; disclosures made outside the portal recorded for the member's accounting
+//! (HIP-03), with each open accounting request showing what it will list; and lab messages that
+//! were not filed (work items) to resolve.
 
 use askama::Template;
+use ws_records::rules::disclosures::{Disclosure, Purpose};
 use ws_records::service::requests::RecordRequest;
 use ws_records::service::results::WorkItem;
 
@@ -13,6 +16,19 @@ struct Row {
     member: String,
     /// "overdue", "near" or "".
     urgency: &'static str,
+    /// An accounting request: what its answer will list (HIP-03), one line each.
+    accounting: Vec<String>,
+}
+
+/// A disclosure typed on the desk, kept when it comes back with a problem.
+#[derive(Default)]
+struct TypedDisclosure {
+    mrn: String,
+    on: String,
+    recipient: String,
+    purpose: String,
+    what: String,
+    basis: String,
 }
 
 #[derive(Template)]
@@ -24,6 +40,25 @@ struct DeskPage {
     errors: Vec<(String, String)>,
     rows: Vec<Row>,
     items: Vec<WorkItem>,
+    purposes: Vec<(&'static str, String)>,
+    typed: TypedDisclosure,
+}
+
+/// A purpose in the staff's words (the portal's English text, the member reads the same).
+fn purpose_words(p: Purpose) -> String {
+    let key = format!("rec.disc.purpose.{}", p.code());
+    crate::portal::i18n::t(crate::portal::Lang::En, &key).to_owned()
+}
+
+/// One line of an accounting: day, recipient, purpose, what.
+fn accounting_line(d: &Disclosure) -> String {
+    format!(
+        "{} — {} — {} — {}",
+        d.on,
+        d.recipient,
+        purpose_words(d.purpose),
+        d.what
+    )
 }
 
 impl DeskPage {
@@ -39,6 +74,15 @@ impl DeskPage {
 }
 
 async fn render(st: &Staff, notice: Option<String>, errors: Vec<(String, String)>) -> WebResult {
+    render_typed(st, notice, errors, TypedDisclosure::default()).await
+}
+
+async fn render_typed(
+    st: &Staff,
+    notice: Option<String>,
+    errors: Vec<(String, String)>,
+    typed: TypedDisclosure,
+) -> WebResult {
     let svc = &st.state.records;
     let queue = svc.request_queue(&st.caller).await?;
     let items = svc.work_items(&st.caller).await?;
@@ -52,7 +96,24 @@ async fn render(st: &Staff, notice: Option<String>, errors: Vec<(String, String)
         } else {
             ""
         };
-        rows.push(Row { r, member, urgency });
+        let accounting = match r.kind {
+            ws_records::rules::requests::RequestKind::Accounting => {
+                let ((from, to), list) = svc.accounting(&st.caller, &r).await?;
+                std::iter::once(format!(
+                    "Lists {} disclosure(s) made {from} to {to}:",
+                    list.len()
+                ))
+                .chain(list.iter().map(accounting_line))
+                .collect()
+            }
+            _ => Vec::new(),
+        };
+        rows.push(Row {
+            r,
+            member,
+            urgency,
+            accounting,
+        });
     }
     let page = DeskPage {
         csrf: st.csrf(),
@@ -61,6 +122,18 @@ async fn render(st: &Staff, notice: Option<String>, errors: Vec<(String, String)
         errors,
         rows,
         items,
+        purposes: Purpose::ALL
+            .iter()
+            .map(|p| {
+                let listed = if p.accountable() {
+                    "listed"
+                } else {
+                    "not listed"
+                };
+                (p.code(), format!("{} ({listed})", purpose_words(*p)))
+            })
+            .collect(),
+        typed,
     };
     let has_errors = !page.errors.is_empty();
     crate::kit::staff_page(page.render(), has_errors)
@@ -150,4 +223,58 @@ pub(super) async fn resolve(st: Staff, Form(f): Form) -> WebResult {
         .await
         .map(|()| "The lab message is marked resolved.".to_owned());
     reply(st, &id, res).await
+}
+
+/// Record a disclosure made outside the portal (HIP-03): the member by MRN, the day, the
+/// recipient, the purpose, what was disclosed and the basis. Refused in words, what was typed
+/// kept.
+pub(super) async fn disclosure(st: Staff, Form(f): Form) -> WebResult {
+    let typed = TypedDisclosure {
+        mrn: field(&f, "mrn").unwrap_or("").trim().to_owned(),
+        on: field(&f, "on").unwrap_or("").trim().to_owned(),
+        recipient: field(&f, "recipient").unwrap_or("").trim().to_owned(),
+        purpose: field(&f, "purpose").unwrap_or("").to_owned(),
+        what: field(&f, "what").unwrap_or("").trim().to_owned(),
+        basis: field(&f, "basis").unwrap_or("").trim().to_owned(),
+    };
+    let problem = |field: &str, m: &str| vec![(format!("disclosure-{field}"), m.to_owned())];
+    let Some((patient, name)) = super::patient_by_mrn(&st, &typed.mrn).await? else {
+        let e = problem("mrn", "No member has this record number.");
+        return render_typed(&st, None, e, typed).await;
+    };
+    let Ok(on) = typed.on.parse() else {
+        let e = problem("on", "Enter the day of the disclosure as YYYY-MM-DD.");
+        return render_typed(&st, None, e, typed).await;
+    };
+    let Some(purpose) = Purpose::from_code(&typed.purpose) else {
+        let e = problem("purpose", "Choose the purpose of the disclosure.");
+        return render_typed(&st, None, e, typed).await;
+    };
+    let d = Disclosure {
+        on,
+        recipient: typed.recipient.clone(),
+        purpose,
+        what: typed.what.clone(),
+        basis: typed.basis.clone(),
+    };
+    match st
+        .state
+        .records
+        .record_disclosure(&st.caller, &patient, &d)
+        .await
+    {
+        Ok(_) => {
+            let listed = if purpose.accountable() {
+                "it will be listed in their accounting of disclosures"
+            } else {
+                "its purpose is not listed in an accounting (HIP-03)"
+            };
+            let n = format!("Disclosure recorded for {name}; {listed}.");
+            render(&st, Some(n), Vec::new()).await
+        }
+        Err(ws_records::RecordsError::Invalid(m)) => {
+            render_typed(&st, None, problem("form", &m), typed).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

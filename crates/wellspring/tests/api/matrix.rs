@@ -131,6 +131,7 @@ const ROUTES: &[(&str, Guard, &str)] = &[
     ("/staff/records", Guard::Staff, "GET"),
     ("/staff/records/extend", Guard::Staff, "POST"),
     ("/staff/records/close", Guard::Staff, "POST"),
+    ("/staff/records/disclosure", Guard::Staff, "POST"),
     ("/staff/records/work-item", Guard::Staff, "POST"),
     ("/staff/results", Guard::Staff, "GET"),
     ("/staff/reconcile", Guard::Staff, "GET"),

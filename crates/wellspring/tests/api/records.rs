@@ -1407,3 +1407,175 @@ async fn records_brought_in_are_reconciled_by_a_clinician(app: &TestApp) {
 }
 
 both!(records_brought_in_are_reconciled_by_a_clinician);
+
+/// HIP-03 end to end: member services record disclosures made outside the portal on the
+/// records desk (a wrong MRN, a day older than six years and a missing purpose are refused in
+/// words, nothing stored); an open accounting request shows the desk what it will list; once
+/// answered, the member reads the accountable disclosures of the period — not those for
+/// treatment — in their language; nobody else reads them, and a member cannot record one.
+async fn hip_03_disclosures_and_the_accounting(app: &TestApp) {
+    use crate::identity::{browser, csrf_of, page, post_form, sign_in};
+    use ws_identity::caller::Access;
+    use ws_records::rules::disclosures::{Disclosure, Purpose};
+    use ws_records::rules::requests::RequestKind;
+    use ws_records::service::requests::RequestInput;
+    const PW: &str = "quiet meadow copper kettle";
+    const MRN_E: &str = "NOR200000047";
+    let p = app
+        .create_id(json!({"resourceType": "Patient",
+            "identifier": [{"system": "urn:wellspring:mrn:north", "value": MRN_E}],
+            "name": [{"family": "Berg", "given": ["Eva"]}], "birthDate": "1975-08-19",
+            "address": [{"state": "WA"}]}))
+        .await;
+    app.identity
+        .register(
+            &ws_identity::service::RegisterInput {
+                mrn: MRN_E.into(),
+                birth_date: "1975-08-19".into(),
+                given: "Eva".into(),
+                family: "Berg".into(),
+                email: "eva@example.org".into(),
+                mobile: "(206) 555-0149".into(),
+                password: PW.into(),
+            },
+            Some("test"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    app.verify_email("eva@example.org").await;
+    app.staff_account(
+        "desk@example.org",
+        "Desk Person",
+        ws_identity::StaffRole::MemberServices,
+        None,
+    )
+    .await;
+    let url = |path: &str| format!("{}{path}", app.base);
+    let ms = browser();
+    sign_in(app, &ms, "desk@example.org", PW, "/staff").await;
+    let (st, html) = page(&ms, &url("/staff/records")).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains("Record a disclosure"), "{html}");
+    let csrf = csrf_of(&html);
+    let record = |mrn: &'static str, on: &'static str, purpose: &'static str| {
+        let ms = ms.clone();
+        let csrf = csrf.clone();
+        async move {
+            let r = post_form(
+                &ms,
+                &url("/staff/records/disclosure"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("mrn", mrn),
+                    ("on", on),
+                    ("recipient", "County Health Department, 1 Civic Plaza"),
+                    ("purpose", purpose),
+                    ("what", "Measles test result"),
+                    ("basis", "State notifiable-disease reporting law"),
+                ],
+            )
+            .await;
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (st, html) = record("NOR999999999", "2021-05-01", "public-health").await;
+    assert!(
+        st >= 400 && html.contains("No member has this record number"),
+        "{st}"
+    );
+    let (st, html) = record(MRN_E, "2019-01-01", "public-health").await;
+    assert!(
+        st >= 400 && html.contains("outside every accounting"),
+        "{st}"
+    );
+    assert!(
+        html.contains("value=\"County Health Department"),
+        "what was typed is kept"
+    );
+    let (st, html) = record(MRN_E, "2021-05-01", "").await;
+    assert!(st >= 400 && html.contains("Choose the purpose"), "{st}");
+    let (st, html) = record(MRN_E, "2021-05-01", "public-health").await;
+    assert_eq!(st, 200, "{html}");
+    assert!(
+        html.contains("Disclosure recorded for Eva Berg; it will be listed"),
+        "{html}"
+    );
+    let (st, html) = record(MRN_E, "2025-06-01", "treatment").await;
+    assert_eq!(st, 200);
+    assert!(html.contains("not listed in an accounting"), "{html}");
+    // Refused ones stored nothing: two disclosures.
+    let svc = ws_records::RecordsService::new(app.fhir.clone());
+    let desk = member_services();
+    let all = svc.disclosures_of(&desk, &p).await.unwrap();
+    assert_eq!(
+        all.iter().map(|d| d.purpose).collect::<Vec<_>>(),
+        [Purpose::PublicHealth, Purpose::Treatment]
+    );
+    // A member cannot record one; nobody else reads them.
+    let own = person(&p, Access::Own);
+    let d = all[0].clone();
+    assert_eq!(
+        svc.record_disclosure(&own, &p, &d)
+            .await
+            .unwrap_err()
+            .status(),
+        403
+    );
+    for who in [person("other", Access::Own), person(&p, Access::Caregiver)] {
+        assert_eq!(
+            svc.disclosures_of(&who, &p).await.unwrap_err().status(),
+            404
+        );
+    }
+    // The member asks for the accounting; the desk sees what it will list, then answers.
+    let acc = svc
+        .file_request(&own, &p, RequestKind::Accounting, &RequestInput::default())
+        .await
+        .unwrap();
+    let (_, html) = page(&ms, &url("/staff/records")).await;
+    assert!(html.contains("Lists 1 disclosure(s) made"), "{html}");
+    let r = post_form(
+        &ms,
+        &url("/staff/records/close"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("id", acc.id.as_str()),
+            ("outcome", "done"),
+            ("message", "Your accounting is in the portal."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let (period, list) = svc
+        .accounting(&own, &svc.requests_for(&own, &p).await.unwrap()[0])
+        .await
+        .unwrap();
+    assert_eq!(period.1, acc.received);
+    assert_eq!(list, vec![d.clone()]);
+    let member = browser();
+    sign_in(app, &member, "eva@example.org", PW, "/record/requests").await;
+    let (st, html) = page(&member, &url("/record/requests")).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(
+        html.contains("County Health Department") && html.contains("Public health"),
+        "{html}"
+    );
+    assert!(!html.contains("Treatment"), "not accountable: not listed");
+    let (_, html) = page(&member, &url("/record/requests?lang=es")).await;
+    assert!(
+        html.contains("Salud pública") && html.contains("Divulgaciones del"),
+        "{html}"
+    );
+    // A disclosure that the rule refuses is refused by the service too.
+    let future = Disclosure {
+        on: "2099-01-01".parse().unwrap(),
+        ..d
+    };
+    let e = svc.record_disclosure(&desk, &p, &future).await.unwrap_err();
+    assert_eq!(e.status(), 400);
+    assert!(e.to_string().contains("after today"), "{e}");
+    assert_eq!(svc.disclosures_of(&desk, &p).await.unwrap().len(), 2);
+}
+
+both!(hip_03_disclosures_and_the_accounting);

@@ -1,0 +1,120 @@
+//! Disclosures of a member's record that staff record, and the member's accounting of them
+//! (HIP-03). Member services (the records desk) record each disclosure made outside the
+//! portal as a FHIR `Task` in the member's compartment (code system [`DISCLOSURE_SYSTEM`], the
+//! purpose as the code; the day in `executionPeriod.start`, the recipient in
+//! `restriction.recipient`, what was disclosed in `description`, the basis in
+//! `reasonCode.text`), through the FHIR service, so authorized and audited. When an accounting
+//! request is answered, the member reads the accountable ones of its period with the request.
+
+use jiff::civil::Date;
+use serde_json::{Value, json};
+use ws_fhir_service::Caller;
+
+use crate::rules::disclosures::{self, Disclosure, Purpose};
+use crate::rules::requests::{RequestKind, accounting_period};
+use crate::service::requests::RecordRequest;
+use crate::service::{RecordsError, RecordsService, Result};
+
+/// The system of disclosure codes on `Task.code` (the code is the [`Purpose`]).
+pub const DISCLOSURE_SYSTEM: &str = "urn:wellspring:records-disclosure";
+
+fn from_task(t: &Value) -> Option<Disclosure> {
+    let code = t["code"]["coding"]
+        .as_array()?
+        .iter()
+        .find(|c| c["system"] == DISCLOSURE_SYSTEM)?["code"]
+        .as_str()?;
+    Some(Disclosure {
+        on: t["executionPeriod"]["start"]
+            .as_str()?
+            .get(..10)?
+            .parse()
+            .ok()?,
+        recipient: t["restriction"]["recipient"][0]["display"]
+            .as_str()?
+            .to_owned(),
+        purpose: Purpose::from_code(code)?,
+        what: t["description"].as_str().unwrap_or_default().to_owned(),
+        basis: t["reasonCode"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    })
+}
+
+impl RecordsService {
+    /// Record a disclosure of `patient`'s record (the records desk). Refused with the reason when
+    /// the rule refuses it; nothing is stored then.
+    pub async fn record_disclosure(
+        &self,
+        caller: &Caller,
+        patient: &str,
+        d: &Disclosure,
+    ) -> Result<String> {
+        Self::authorize_records_staff(caller)?;
+        disclosures::check(d, self.clock().today())
+            .map_err(|r| RecordsError::Invalid(r.reason().into()))?;
+        let svc = caller.as_service(patient, "records: disclosure recorded");
+        // The member must exist (a mistyped id records nothing).
+        self.fhir.read_value(&svc, "Patient", patient).await?;
+        let mut task = json!({
+            "resourceType": "Task",
+            "status": "completed",
+            "intent": "unknown",
+            "code": {"coding": [{"system": DISCLOSURE_SYSTEM, "code": d.purpose.code()}]},
+            "for": {"reference": format!("Patient/{patient}")},
+            "authoredOn": ws_fhir_service::time::instant(self.clock().now_micros()),
+            "executionPeriod": {"start": d.on.to_string()},
+            "restriction": {"recipient": [{"display": d.recipient.trim()}]},
+            "description": d.what.trim(),
+            "requester": {"display": caller.actor},
+        });
+        if !d.basis.trim().is_empty() {
+            task["reasonCode"] = json!({"text": d.basis.trim()});
+        }
+        let body = serde_json::to_vec(&task).map_err(|e| RecordsError::Invalid(e.to_string()))?;
+        Ok(self.fhir.create(&svc, "Task", &body, None).await?.id)
+    }
+
+    /// Every disclosure recorded for `patient` (accountable or not), oldest first: the records
+    /// desk's view, and the member's own (their record).
+    pub async fn disclosures_of(&self, caller: &Caller, patient: &str) -> Result<Vec<Disclosure>> {
+        if Self::authorize_records_staff(caller).is_err() {
+            Self::authorize_requests(caller, patient)?;
+        }
+        let svc = caller.as_service(patient, "records: disclosures");
+        let found = self
+            .fhir
+            .search_resources(
+                &svc,
+                "Task",
+                &[("patient".into(), patient.to_owned())],
+                5000,
+            )
+            .await?;
+        let mut out: Vec<Disclosure> = found.iter().filter_map(from_task).collect();
+        out.sort_by_key(|d| d.on);
+        Ok(out)
+    }
+
+    /// The accounting an accounting request answers (HIP-03): its period (six years before the
+    /// request, or from the day the member named) and the accountable disclosures in it.
+    pub async fn accounting(
+        &self,
+        caller: &Caller,
+        req: &RecordRequest,
+    ) -> Result<((Date, Date), Vec<Disclosure>)> {
+        if req.kind != RequestKind::Accounting {
+            return Err(RecordsError::Invalid(
+                "only an accounting request has an accounting".into(),
+            ));
+        }
+        let all = self.disclosures_of(caller, &req.patient).await?;
+        let period = accounting_period(req.received, disclosures::asked_from(&req.details));
+        let list = disclosures::accounting(&all, period)
+            .into_iter()
+            .cloned()
+            .collect();
+        Ok((period, list))
+    }
+}
