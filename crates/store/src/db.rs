@@ -123,6 +123,8 @@ pub(crate) enum Link {
     PgTx(Transaction<'static, Postgres>),
     Sqlite(PoolConnection<Sqlite>),
     Pg(PoolConnection<Postgres>),
+    /// SQLite's writer on the calling thread (see [`crate::direct`]).
+    Direct(crate::direct::DirectTx),
 }
 
 macro_rules! bind_all {
@@ -198,6 +200,7 @@ macro_rules! on_conn {
                 let $c = &mut **p;
                 $body
             }
+            Link::Direct(_) => unreachable!("answered before on_conn"),
         }
     };
 }
@@ -216,7 +219,10 @@ impl Conn {
     }
 
     fn in_transaction(&self) -> bool {
-        matches!(self.link, Link::PgTx(_) | Link::SqliteTx(_))
+        matches!(
+            self.link,
+            Link::PgTx(_) | Link::SqliteTx(_) | Link::Direct(_)
+        )
     }
 
     /// Record that this write changes what some caller may reach (a token, a grant, an
@@ -249,6 +255,9 @@ impl Conn {
 
     /// Run a statement; returns the number of rows affected.
     pub async fn execute(&mut self, sql: &str, args: &[Val]) -> Result<u64, StoreError> {
+        if let Link::Direct(d) = &mut self.link {
+            return d.execute(sql, args);
+        }
         let sql = AssertSqlSafe(sql.to_owned());
         Ok(on_conn!(self, c, {
             bind_all!(sqlx::query(sql), args)
@@ -260,6 +269,9 @@ impl Conn {
 
     /// Run a statement, moving the arguments into it (no copies of large values).
     pub async fn execute_owned(&mut self, sql: String, args: Vec<Val>) -> Result<u64, StoreError> {
+        if let Link::Direct(d) = &mut self.link {
+            return d.execute(&sql, &args);
+        }
         let sql = AssertSqlSafe(sql);
         Ok(on_conn!(self, c, {
             bind_owned!(sqlx::query(sql), args)
@@ -276,6 +288,9 @@ impl Conn {
         args: &[Val],
         kinds: &[Kind],
     ) -> Result<Vec<Row>, StoreError> {
+        if let Link::Direct(d) = &mut self.link {
+            return d.fetch(sql, args, kinds);
+        }
         let sql = AssertSqlSafe(sql.to_owned());
         on_conn!(self, c, {
             let rows = bind_all!(sqlx::query(sql), args).fetch_all(c).await?;
@@ -294,6 +309,9 @@ impl Conn {
         args: &[Val],
         kinds: &[Kind],
     ) -> Result<Option<Row>, StoreError> {
+        if let Link::Direct(d) = &mut self.link {
+            return Ok(d.fetch(sql, args, kinds)?.into_iter().next());
+        }
         let sql = AssertSqlSafe(sql.to_owned());
         on_conn!(self, c, {
             match bind_all!(sqlx::query(sql), args).fetch_optional(c).await? {
@@ -313,6 +331,7 @@ impl Conn {
         match link {
             Link::SqliteTx(t) => t.commit().await?,
             Link::PgTx(t) => t.commit().await?,
+            Link::Direct(d) => d.commit()?,
             Link::Sqlite(_) | Link::Pg(_) => {}
         }
         if callers_changed && let Some(w) = watch {
@@ -326,6 +345,7 @@ impl Conn {
         match self.link {
             Link::SqliteTx(t) => t.rollback().await?,
             Link::PgTx(t) => t.rollback().await?,
+            Link::Direct(d) => d.rollback()?,
             Link::Sqlite(_) | Link::Pg(_) => {}
         }
         Ok(())

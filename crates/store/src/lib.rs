@@ -6,6 +6,7 @@ mod callers;
 mod clock;
 mod db;
 pub mod identity;
+mod direct;
 mod point_reads;
 pub mod resources;
 pub mod search;
@@ -63,6 +64,10 @@ impl StoreError {
             StoreError::Db(sqlx::Error::Database(e)) => {
                 matches!(e.kind(), sqlx::error::ErrorKind::UniqueViolation)
             }
+            StoreError::Point(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.extended_code,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            ),
             _ => false,
         }
     }
@@ -118,6 +123,8 @@ pub struct Store {
     watch: std::sync::Arc<callers::Watch>,
     /// SQLite: reads by id on the calling thread (see `point_reads`).
     point: Option<std::sync::Arc<point_reads::PointReads>>,
+    /// SQLite: the writer on the calling thread (see `direct`).
+    direct: Option<std::sync::Arc<direct::DirectWriter>>,
 }
 
 impl Store {
@@ -172,6 +179,7 @@ impl Store {
             let mut store = Store::with_pools(Pools::Sqlite { read, write });
             if !path.contains(":memory:") && !url.contains("mode=memory") {
                 store.point = Some(std::sync::Arc::new(point_reads::PointReads::open(path, n)?));
+                store.direct = Some(std::sync::Arc::new(direct::DirectWriter::open(path)?));
             }
             Ok(store)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -199,6 +207,7 @@ impl Store {
             watch: std::sync::Arc::new(callers::Watch::new(pools.clone())),
             pools,
             point: None,
+            direct: None,
         }
     }
 
@@ -269,6 +278,9 @@ impl Store {
     /// Begin a write transaction. On SQLite it holds the single writer connection and takes the
     /// write lock at once (`BEGIN IMMEDIATE`), so it can never fail half-way on a lock upgrade.
     pub async fn begin(&self) -> Result<Conn, StoreError> {
+        if let Some(d) = &self.direct {
+            return Ok(self.conn(db::Link::Direct(d.begin().await?)));
+        }
         Ok(match &self.pools {
             Pools::Sqlite { write, .. } => self.conn(db::Link::SqliteTx(
                 write.begin_with("BEGIN IMMEDIATE").await?,
@@ -320,6 +332,9 @@ impl Store {
             Pools::Sqlite { read, write } => {
                 if let Some(p) = &self.point {
                     p.close();
+                }
+                if let Some(d) = &self.direct {
+                    d.close().await;
                 }
                 read.close().await;
                 write.close().await;
