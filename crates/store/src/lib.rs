@@ -179,7 +179,11 @@ impl Store {
             let mut store = Store::with_pools(Pools::Sqlite { read, write });
             if !path.contains(":memory:") && !url.contains("mode=memory") {
                 store.point = Some(std::sync::Arc::new(point_reads::PointReads::open(path, n)?));
-                store.direct = Some(std::sync::Arc::new(direct::DirectWriter::open(path)?));
+                // `WELLSPRING_SQLITE_WRITER=pool` keeps sqlx's writer (to compare; see
+                // docs/BENCHMARKS.md).
+                if std::env::var("WELLSPRING_SQLITE_WRITER").as_deref() != Ok("pool") {
+                    store.direct = Some(std::sync::Arc::new(direct::DirectWriter::open(path)?));
+                }
             }
             Ok(store)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
