@@ -42,9 +42,15 @@ impl DirectWriter {
         // inserts touch pages all over big B-trees).
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; \
-             PRAGMA cache_size = -1048576; PRAGMA temp_store = memory; \
-             PRAGMA mmap_size = 17179869184;",
+             PRAGMA temp_store = memory; PRAGMA mmap_size = 17179869184;",
         )?;
+        // The page cache in MiB (`WELLSPRING_SQLITE_WRITER_CACHE_MIB`, default 1024).
+        let mib: i64 = std::env::var("WELLSPRING_SQLITE_WRITER_CACHE_MIB")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|m| *m > 0)
+            .unwrap_or(1024);
+        c.execute_batch(&format!("PRAGMA cache_size = -{}", mib * 1024))?;
         c.set_prepared_statement_cache_capacity(256);
         Ok(DirectWriter {
             conn: Arc::new(Mutex::new(Some(c))),

@@ -5,8 +5,8 @@
 mod callers;
 mod clock;
 mod db;
-pub mod identity;
 mod direct;
+pub mod identity;
 mod point_reads;
 pub mod resources;
 pub mod search;
@@ -66,7 +66,8 @@ impl StoreError {
             }
             StoreError::Point(rusqlite::Error::SqliteFailure(e, _)) => matches!(
                 e.extended_code,
-                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
             ),
             _ => false,
         }
