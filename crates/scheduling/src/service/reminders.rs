@@ -318,16 +318,17 @@ impl SchedulingService {
                 continue;
             };
             let Some(texts) = &self.texts else { continue };
+            // The record's language, for the text and the e-mail alike.
             let lang = texts.member_lang(patient).await.unwrap_or_default();
+            let on = messages::fmt_date(lang, &day);
+            let args = [
+                ("name", name.as_str()),
+                ("day", &on),
+                ("reason", reason),
+                ("phone", ADVICE_LINE),
+            ];
             let numbers = texts.text_numbers(patient).await.unwrap_or_default();
             if let Some(n) = numbers.iter().find(|n| n.active()) {
-                let on = messages::fmt_date(lang, &day);
-                let args = [
-                    ("name", name.as_str()),
-                    ("day", &on),
-                    ("reason", reason),
-                    ("phone", ADVICE_LINE),
-                ];
                 let body = messages::text(lang, "closure", &args);
                 let _ = texts
                     .text_send(
@@ -340,18 +341,8 @@ impl SchedulingService {
                     )
                     .await;
             }
-            let _ = texts
-                .send_notice(&caller.actor, patient, |lang| {
-                    let on = messages::fmt_date(lang, &day);
-                    let args = [
-                        ("name", name.as_str()),
-                        ("day", &on),
-                        ("reason", reason),
-                        ("phone", ADVICE_LINE),
-                    ];
-                    messages::email(lang, "closure", &args)
-                })
-                .await;
+            let mail = messages::email(lang, "closure", &args);
+            let _ = texts.send_notice(&caller.actor, patient, |_| mail).await;
         }
         Ok(appts.len())
     }
