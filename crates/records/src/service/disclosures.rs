@@ -11,9 +11,19 @@ use serde_json::{Value, json};
 use ws_fhir_service::Caller;
 
 use crate::rules::disclosures::{self, Disclosure, Purpose};
-use crate::rules::requests::{RequestKind, accounting_period};
+use crate::rules::requests::{RequestKind, accounting_is_free, accounting_period};
 use crate::service::requests::RecordRequest;
 use crate::service::{RecordsError, RecordsService, Result};
+
+/// An accounting of disclosures: its period, the accountable disclosures in it (oldest first),
+/// and whether it is free (HIP-03: the first in any 12 months; a later one may carry a
+/// reasonable, cost-based fee the member is told of in advance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accounting {
+    pub period: (Date, Date),
+    pub list: Vec<Disclosure>,
+    pub free: bool,
+}
 
 /// The system of disclosure codes on `Task.code` (the code is the [`Purpose`]).
 pub const DISCLOSURE_SYSTEM: &str = "urn:wellspring:records-disclosure";
@@ -98,23 +108,49 @@ impl RecordsService {
     }
 
     /// The accounting an accounting request answers (HIP-03): its period (six years before the
-    /// request, or from the day the member named) and the accountable disclosures in it.
-    pub async fn accounting(
-        &self,
-        caller: &Caller,
-        req: &RecordRequest,
-    ) -> Result<((Date, Date), Vec<Disclosure>)> {
+    /// request, or from the day the member named), the accountable disclosures in it, and
+    /// whether it is the first in 12 months.
+    pub async fn accounting(&self, caller: &Caller, req: &RecordRequest) -> Result<Accounting> {
         if req.kind != RequestKind::Accounting {
             return Err(RecordsError::Invalid(
                 "only an accounting request has an accounting".into(),
             ));
         }
-        let all = self.disclosures_of(caller, &req.patient).await?;
+        if Self::authorize_records_staff(caller).is_err() {
+            Self::authorize_requests(caller, &req.patient)?;
+        }
+        let svc = caller.as_service(&req.patient, "records: accounting of disclosures");
+        let today = self.clock().today();
+        let tasks = self
+            .fhir
+            .search_resources(
+                &svc,
+                "Task",
+                &[("patient".into(), req.patient.clone())],
+                5000,
+            )
+            .await?;
+        let mut all: Vec<Disclosure> = tasks.iter().filter_map(from_task).collect();
+        all.sort_by_key(|d| d.on);
+        let earlier: Vec<Date> = tasks
+            .iter()
+            .filter_map(|t| crate::service::requests::from_task(t, today))
+            .filter(|r| {
+                r.kind == RequestKind::Accounting
+                    && r.id != req.id
+                    && (r.received, r.id.as_str()) < (req.received, req.id.as_str())
+            })
+            .map(|r| r.received)
+            .collect();
         let period = accounting_period(req.received, disclosures::asked_from(&req.details));
         let list = disclosures::accounting(&all, period)
             .into_iter()
             .cloned()
             .collect();
-        Ok((period, list))
+        Ok(Accounting {
+            period,
+            list,
+            free: accounting_is_free(req.received, &earlier),
+        })
     }
 }

@@ -56,7 +56,7 @@ fn date_of(v: &Value) -> Option<Date> {
     v.as_str()?.get(..10)?.parse().ok()
 }
 
-fn from_task(t: &Value, today: Date) -> Option<RecordRequest> {
+pub(crate) fn from_task(t: &Value, today: Date) -> Option<RecordRequest> {
     let coding = t["code"]["coding"]
         .as_array()?
         .iter()

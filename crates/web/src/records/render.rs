@@ -703,6 +703,7 @@ pub fn render_requests(
     let lang = shell.lang;
     let accountings = accountings
         .iter()
+        .map(|acc| (acc.period, &acc.list))
         .map(|((from, to), list)| AccountingView {
             title: tf(
                 lang,
@@ -753,11 +754,7 @@ pub fn render_requests(
     })
 }
 
-/// An accounting's period and its disclosures, as the service gives them.
-pub type Accounting = (
-    (jiff::civil::Date, jiff::civil::Date),
-    Vec<ws_records::rules::disclosures::Disclosure>,
-);
+pub use ws_records::service::disclosures::Accounting;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -98,12 +98,22 @@ async fn render_typed(
         };
         let accounting = match r.kind {
             ws_records::rules::requests::RequestKind::Accounting => {
-                let ((from, to), list) = svc.accounting(&st.caller, &r).await?;
-                std::iter::once(format!(
-                    "Lists {} disclosure(s) made {from} to {to}:",
-                    list.len()
-                ))
-                .chain(list.iter().map(accounting_line))
+                let acc = svc.accounting(&st.caller, &r).await?;
+                let (from, to) = acc.period;
+                let fee = if acc.free {
+                    "First accounting in 12 months: free."
+                } else {
+                    "Not the first accounting in 12 months: a reasonable, cost-based fee may be charged only if the member is told first and may withdraw or change the request (HIP-03)."
+                };
+                [
+                    fee.to_owned(),
+                    format!(
+                        "Lists {} disclosure(s) made {from} to {to}:",
+                        acc.list.len()
+                    ),
+                ]
+                .into_iter()
+                .chain(acc.list.iter().map(accounting_line))
                 .collect()
             }
             _ => Vec::new(),

@@ -1535,6 +1535,10 @@ async fn hip_03_disclosures_and_the_accounting(app: &TestApp) {
         .unwrap();
     let (_, html) = page(&ms, &url("/staff/records")).await;
     assert!(html.contains("Lists 1 disclosure(s) made"), "{html}");
+    assert!(
+        html.contains("First accounting in 12 months: free."),
+        "{html}"
+    );
     let r = post_form(
         &ms,
         &url("/staff/records/close"),
@@ -1547,12 +1551,31 @@ async fn hip_03_disclosures_and_the_accounting(app: &TestApp) {
     )
     .await;
     assert_eq!(r.status().as_u16(), 200);
-    let (period, list) = svc
+    let answered = svc
         .accounting(&own, &svc.requests_for(&own, &p).await.unwrap()[0])
         .await
         .unwrap();
-    assert_eq!(period.1, acc.received);
-    assert_eq!(list, vec![d.clone()]);
+    assert_eq!(answered.period.1, acc.received);
+    assert_eq!(answered.list, vec![d.clone()]);
+    assert!(answered.free, "the first in 12 months");
+    // A second accounting the same year may carry a fee, and the desk is told so.
+    let again = svc
+        .file_request(&own, &p, RequestKind::Accounting, &RequestInput::default())
+        .await
+        .unwrap();
+    assert!(!svc.accounting(&desk, &again).await.unwrap().free);
+    let (_, html) = page(&ms, &url("/staff/records")).await;
+    assert!(
+        html.contains("Not the first accounting in 12 months"),
+        "{html}"
+    );
+    assert_eq!(
+        svc.accounting(&person("other", Access::Own), &again)
+            .await
+            .unwrap_err()
+            .status(),
+        404
+    );
     let member = browser();
     sign_in(app, &member, "eva@example.org", PW, "/record/requests").await;
     let (st, html) = page(&member, &url("/record/requests")).await;
