@@ -28,11 +28,13 @@ use crate::db::{Cell, Kind, Row, Val};
 /// The writer connection.
 pub(crate) struct DirectWriter {
     conn: Arc<Mutex<Option<Connection>>>,
+    /// How long a write waits for the connection before it fails (as sqlx's pool did).
+    acquire_timeout: Duration,
 }
 
 impl DirectWriter {
     /// Open the write connection to the database file at `path` (which the pools created).
-    pub(crate) fn open(path: &str) -> Result<DirectWriter, StoreError> {
+    pub(crate) fn open(path: &str, acquire_timeout: Duration) -> Result<DirectWriter, StoreError> {
         let c = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -54,13 +56,18 @@ impl DirectWriter {
         c.set_prepared_statement_cache_capacity(256);
         Ok(DirectWriter {
             conn: Arc::new(Mutex::new(Some(c))),
+            acquire_timeout,
         })
     }
 
     /// Begin a write transaction: wait for the connection, then take SQLite's write lock at
     /// once (`BEGIN IMMEDIATE`), so the transaction never fails half-way on a lock upgrade.
     pub(crate) async fn begin(&self) -> Result<DirectTx, StoreError> {
-        let guard = self.conn.clone().lock_owned().await;
+        // A write that waits this long is stuck (or the writer is overloaded): fail it, as
+        // sqlx's pool did, rather than wait for ever.
+        let guard = tokio::time::timeout(self.acquire_timeout, self.conn.clone().lock_owned())
+            .await
+            .map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))?;
         let Some(c) = guard.as_ref() else {
             return Err(StoreError::Point(rusqlite::Error::InvalidQuery));
         };
@@ -201,5 +208,109 @@ impl DirectTx {
         self.open = false;
         self.conn()?.execute_batch("ROLLBACK")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use crate::Store;
+    use crate::db::{Kind, Val};
+
+    async fn store(name: &str) -> (Store, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "ws-direct-{name}-{}-{}",
+            std::process::id(),
+            jiff::Timestamp::now().as_microsecond()
+        ));
+        let url = format!("sqlite://{}", dir.join("t.db").display());
+        let s = Store::connect(&url).await.unwrap();
+        assert!(
+            s.direct.is_some(),
+            "a file database writes on the calling thread"
+        );
+        let mut c = s.begin().await.unwrap();
+        c.execute(
+            "CREATE TABLE t (k TEXT PRIMARY KEY, a INTEGER, b TEXT)",
+            &[],
+        )
+        .await
+        .unwrap();
+        c.commit().await.unwrap();
+        (s, dir)
+    }
+
+    async fn rows(s: &Store) -> Vec<crate::db::Row> {
+        let mut r = s.reader().await.unwrap();
+        r.fetch(
+            "SELECT k, a, b FROM t ORDER BY k",
+            &[],
+            &[Kind::Text, Kind::Int, Kind::OptText],
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Numbered parameters bind by number whatever their order (as sqlx binds them), anonymous
+    /// ones in order; a commit is seen by the readers, a dropped transaction is rolled back, a
+    /// duplicate key is a unique violation and the transaction goes on.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_bind_commit_roll_back_and_report_conflicts() {
+        let (s, dir) = store("a").await;
+        let mut c = s.begin().await.unwrap();
+        c.execute(
+            "INSERT INTO t (b, a, k) VALUES ($3, $2, $1)",
+            &[Val::from("one"), Val::Int(1), Val::NullText],
+        )
+        .await
+        .unwrap();
+        c.execute(
+            "INSERT INTO t (k, a, b) VALUES (?, ?, ?)",
+            &[Val::from("two"), Val::Bool(true), Val::from("x")],
+        )
+        .await
+        .unwrap();
+        let e = c
+            .execute(
+                "INSERT INTO t (k, a) VALUES ($1, $2)",
+                &[Val::from("one"), Val::Int(9)],
+            )
+            .await
+            .unwrap_err();
+        assert!(e.is_unique_violation(), "{e}");
+        let n = c
+            .execute(
+                "UPDATE t SET a = a + $1 WHERE k = $2",
+                &[Val::Int(10), Val::from("one")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+        let inside = c
+            .fetch_opt(
+                "SELECT a FROM t WHERE k = $1",
+                &[Val::from("one")],
+                &[Kind::Int],
+            )
+            .await
+            .unwrap();
+        assert_eq!(inside.unwrap()[0].int(), 11);
+        c.commit().await.unwrap();
+        let got = rows(&s).await;
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0][0].clone().text(), "one");
+        assert_eq!(got[0][1].int(), 11);
+        assert_eq!(got[0][2].clone().opt_text(), None);
+        assert_eq!(got[1][1].int(), 1);
+        // Dropped without commit: nothing of it stays, and the writer is free again.
+        {
+            let mut c = s.begin().await.unwrap();
+            c.execute("DELETE FROM t", &[]).await.unwrap();
+        }
+        assert_eq!(rows(&s).await.len(), 2);
+        let c = s.begin().await.unwrap();
+        c.rollback().await.unwrap();
+        s.close().await;
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -183,7 +183,10 @@ impl Store {
                 // `WELLSPRING_SQLITE_WRITER=pool` keeps sqlx's writer (to compare; see
                 // docs/BENCHMARKS.md).
                 if std::env::var("WELLSPRING_SQLITE_WRITER").as_deref() != Ok("pool") {
-                    store.direct = Some(std::sync::Arc::new(direct::DirectWriter::open(path)?));
+                    store.direct = Some(std::sync::Arc::new(direct::DirectWriter::open(
+                        path,
+                        opts.acquire_timeout,
+                    )?));
                 }
             }
             Ok(store)
