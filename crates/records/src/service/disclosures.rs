@@ -132,15 +132,22 @@ impl RecordsService {
             .await?;
         let mut all: Vec<Disclosure> = tasks.iter().filter_map(from_task).collect();
         all.sort_by_key(|d| d.on);
+        // Earlier accountings: filed before this one (the instant it was filed, then the id).
+        let filed = |t: &Value| t["authoredOn"].as_str().unwrap_or_default().to_owned();
+        let this = tasks
+            .iter()
+            .find(|t| t["id"].as_str() == Some(req.id.as_str()))
+            .map(filed)
+            .unwrap_or_default();
         let earlier: Vec<Date> = tasks
             .iter()
-            .filter_map(|t| crate::service::requests::from_task(t, today))
-            .filter(|r| {
+            .filter_map(|t| Some((filed(t), crate::service::requests::from_task(t, today)?)))
+            .filter(|(at, r)| {
                 r.kind == RequestKind::Accounting
                     && r.id != req.id
-                    && (r.received, r.id.as_str()) < (req.received, req.id.as_str())
+                    && (at.as_str(), r.id.as_str()) < (this.as_str(), req.id.as_str())
             })
-            .map(|r| r.received)
+            .map(|(_, r)| r.received)
             .collect();
         let period = accounting_period(req.received, disclosures::asked_from(&req.details));
         let list = disclosures::accounting(&all, period)
