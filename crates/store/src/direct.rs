@@ -217,12 +217,16 @@ mod tests {
     use crate::Store;
     use crate::db::{Kind, Val};
 
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
     async fn store(name: &str) -> (Store, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!(
             "ws-direct-{name}-{}-{}",
             std::process::id(),
-            jiff::Timestamp::now().as_microsecond()
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
+        // A directory left by an earlier run under the same process id starts afresh.
+        let _ = std::fs::remove_dir_all(&dir);
         let url = format!("sqlite://{}", dir.join("t.db").display());
         let s = Store::connect(&url).await.unwrap();
         assert!(
