@@ -11,6 +11,11 @@
 //! [`text`] with its key. `tests::every_key_used_in_code_exists` finds the keys in the
 //! services' code.
 
+/// Member services, the number messages give for help when the caller names no other (the
+/// deployment's own number is configured in coverage's `Contacts`, whose default this is).
+/// Fictional: 555-01xx is reserved for fiction.
+pub const MEMBER_SERVICES_LINE: &str = "1-800-555-0100";
+
 use std::sync::LazyLock;
 
 use crate::{Catalog, Lang};

@@ -37,7 +37,7 @@ impl Default for Contacts {
     fn default() -> Self {
         // Fictional numbers (555-01xx is reserved for fiction).
         Contacts {
-            member_services: "1-800-555-0100".into(),
+            member_services: ws_i18n::messages::MEMBER_SERVICES_LINE.into(),
             advice_nurse: "1-800-555-0111".into(),
             away_from_home: "1-800-555-0122".into(),
         }

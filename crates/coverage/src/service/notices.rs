@@ -2,42 +2,27 @@
 //! its own: a notice goes through the identity service's outbox, as the e-mails of sign-in and
 //! invitations do ([`ws_identity::Identity::send_notice`]), to the portal account linked to the
 //! member's record, and is recorded in the audit log with who caused it. The words are the
-//! caller's (the web layer writes them in the member's language, [`preferred_language`]).
+//! caller's (the web layer writes them in the member's language, [`CoverageService::member_language`]).
 
-use serde_json::Value;
 use ws_fhir_service::Caller;
 
 use crate::service::{CoverageError, CoverageService, Result};
-
-/// The member's preferred language from `Patient.communication` (`"es"` for `es-MX`), if the
-/// record says.
-pub fn preferred_language(patient: &Value) -> Option<String> {
-    let list = patient["communication"].as_array()?;
-    let pick = list
-        .iter()
-        .find(|c| c["preferred"] == Value::Bool(true))
-        .or_else(|| list.first())?;
-    let code = pick["language"]["coding"]
-        .as_array()
-        .and_then(|cs| cs.iter().find_map(|c| c["code"].as_str()))?;
-    Some(
-        code.split(['-', '_'])
-            .next()
-            .unwrap_or(code)
-            .to_ascii_lowercase(),
-    )
-}
 
 /// A notice, in the member's language (written by the web layer from the portal's texts).
 pub use ws_i18n::messages::Email as Notice;
 
 impl CoverageService {
-    /// The language `patient` prefers, for a caller who may manage their membership.
-    pub async fn member_language(&self, caller: &Caller, patient: &str) -> Result<Option<String>> {
+    /// The language `patient` prefers ([`ws_identity::service::record_language`]), for a caller
+    /// who may manage their membership.
+    pub async fn member_language(
+        &self,
+        caller: &Caller,
+        patient: &str,
+    ) -> Result<Option<ws_i18n::Lang>> {
         Self::authorize_manage(caller, patient)?;
         let svc = Self::service_caller(caller, patient, "membership: notice language");
         let p = self.read_json(&svc, "Patient", patient).await?;
-        Ok(preferred_language(&p))
+        Ok(ws_identity::service::record_language(&p))
     }
 
     /// Send `notice` to `patient` (their portal account's e-mail, through the identity outbox),

@@ -122,6 +122,22 @@ pub struct PatientFacts {
     pub lang: Option<Lang>,
 }
 
+/// The language a Patient record says the member prefers (`communication`: the preferred one,
+/// else the first), when it is one we speak (`es-MX` is Spanish). The one reading of it, for
+/// every service that writes to a member.
+pub fn record_language(patient: &Value) -> Option<Lang> {
+    let list = patient.get("communication")?.as_array()?;
+    let pick = list
+        .iter()
+        .find(|c| c["preferred"] == Value::Bool(true))
+        .or_else(|| list.first())?;
+    pick["language"]["coding"]
+        .as_array()?
+        .iter()
+        .find_map(|c| c["code"].as_str())
+        .and_then(Lang::from_tag)
+}
+
 impl PatientFacts {
     pub fn from_json(id: &str, v: &Value) -> PatientFacts {
         let name = v
@@ -160,17 +176,7 @@ impl PatientFacts {
             .to_owned();
         let deceased = v.get("deceasedDateTime").is_some()
             || v.get("deceasedBoolean").and_then(Value::as_bool) == Some(true);
-        let lang = v
-            .get("communication")
-            .and_then(Value::as_array)
-            .and_then(|list| {
-                list.iter()
-                    .find(|c| c["preferred"] == Value::Bool(true))
-                    .or_else(|| list.first())
-            })
-            .and_then(|c| c["language"]["coding"].as_array())
-            .and_then(|cs| cs.iter().find_map(|c| c["code"].as_str()))
-            .and_then(Lang::from_tag);
+        let lang = record_language(v);
         PatientFacts {
             id: id.to_owned(),
             given,

@@ -271,7 +271,7 @@ impl Notice {
 }
 
 /// The number pharmacy texts give for help.
-const PHARMACY_HELP_LINE: &str = "1-800-555-0100";
+const PHARMACY_HELP_LINE: &str = ws_i18n::messages::MEMBER_SERVICES_LINE;
 
 /// A resource as the request body the FHIR service takes.
 pub(crate) fn json_body(v: &Value) -> Vec<u8> {

@@ -92,8 +92,22 @@ impl RecordsService {
         if Self::authorize_records_staff(caller).is_err() {
             Self::authorize_requests(caller, patient)?;
         }
-        let svc = caller.as_service(patient, "records: disclosures");
-        let found = self
+        let (_, out) = self
+            .patient_tasks(caller, patient, "records: disclosures")
+            .await?;
+        Ok(out)
+    }
+
+    /// The Tasks about `patient` (read as a service acting for the caller) and the disclosures
+    /// among them, oldest first.
+    async fn patient_tasks(
+        &self,
+        caller: &Caller,
+        patient: &str,
+        why: &str,
+    ) -> Result<(Vec<Value>, Vec<Disclosure>)> {
+        let svc = caller.as_service(patient, why);
+        let tasks = self
             .fhir
             .search_resources(
                 &svc,
@@ -102,9 +116,9 @@ impl RecordsService {
                 5000,
             )
             .await?;
-        let mut out: Vec<Disclosure> = found.iter().filter_map(from_task).collect();
+        let mut out: Vec<Disclosure> = tasks.iter().filter_map(from_task).collect();
         out.sort_by_key(|d| d.on);
-        Ok(out)
+        Ok((tasks, out))
     }
 
     /// The accounting an accounting request answers (HIP-03): its period (six years before the
@@ -119,19 +133,10 @@ impl RecordsService {
         if Self::authorize_records_staff(caller).is_err() {
             Self::authorize_requests(caller, &req.patient)?;
         }
-        let svc = caller.as_service(&req.patient, "records: accounting of disclosures");
         let today = self.clock().today();
-        let tasks = self
-            .fhir
-            .search_resources(
-                &svc,
-                "Task",
-                &[("patient".into(), req.patient.clone())],
-                5000,
-            )
+        let (tasks, all) = self
+            .patient_tasks(caller, &req.patient, "records: accounting of disclosures")
             .await?;
-        let mut all: Vec<Disclosure> = tasks.iter().filter_map(from_task).collect();
-        all.sort_by_key(|d| d.on);
         // Earlier accountings: filed before this one (the instant it was filed, then the id).
         let filed = |t: &Value| t["authoredOn"].as_str().unwrap_or_default().to_owned();
         let this = tasks

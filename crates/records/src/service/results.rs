@@ -124,12 +124,12 @@ impl RecordsService {
         let result = async {
             let msg = parse_oru(&text)?;
             let patient = self.match_patient(caller, &msg).await?;
-            let (stored, member_sees) = self.file(caller, &msg, &patient.0).await?;
+            let (stored, member_sees) = self.file(caller, &msg, &patient).await?;
             Ok::<_, Refusal>((msg, patient, stored, member_sees))
         }
         .await;
         match result {
-            Ok((msg, (patient, _), stored, member_sees)) => {
+            Ok((msg, patient, stored, member_sees)) => {
                 if member_sees {
                     self.notify_result(&patient).await;
                 }
@@ -164,11 +164,7 @@ impl RecordsService {
     }
 
     /// The patient whose MRN is PID-3, if PID-5 and PID-7 agree: their id and resource.
-    async fn match_patient(
-        &self,
-        caller: &Caller,
-        msg: &OruMessage,
-    ) -> Result<(String, Value), Refusal> {
+    async fn match_patient(&self, caller: &Caller, msg: &OruMessage) -> Result<String, Refusal> {
         let pid = &msg.patient;
         let found = self
             .fhir
@@ -217,7 +213,7 @@ impl RecordsService {
             .as_str()
             .map(str::to_owned)
             .ok_or_else(|| Refusal::application(207, "the matched patient has no id"))?;
-        Ok((id, patient.clone()))
+        Ok(id)
     }
 
     /// File the results in one transaction: the number of resources written, and whether the

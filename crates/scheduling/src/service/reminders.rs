@@ -16,8 +16,8 @@ use crate::rules::slots::zone_of_state;
 
 /// The extension that records a member's confirmation (by text).
 pub const EXT_CONFIRMED: &str = "urn:wellspring:fhir:confirmed-by-member";
-/// The advice line named in texts when the location has no phone.
-pub const ADVICE_LINE: &str = "1-800-555-0100";
+/// The line named in texts when the location has no phone.
+pub const ADVICE_LINE: &str = ws_i18n::messages::MEMBER_SERVICES_LINE;
 
 fn micros(t: Timestamp) -> i64 {
     t.as_microsecond()

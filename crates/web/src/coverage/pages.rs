@@ -638,7 +638,6 @@ pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
         .await
         .ok()
         .flatten()
-        .and_then(|l| ui::Lang::from_tag(&l))
         .unwrap_or(lang);
     let notice = plan_change_notice(
         notice_lang,

@@ -195,7 +195,6 @@ pub(super) async fn change_plan(st: Staff, Form(f): Form) -> WebResult {
         .await
         .ok()
         .flatten()
-        .and_then(|l| crate::portal::Lang::from_tag(&l))
         .unwrap_or_default();
     let notice = super::pages::plan_change_notice(
         lang,
