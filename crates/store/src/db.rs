@@ -125,6 +125,8 @@ pub(crate) enum Link {
     Pg(PoolConnection<Postgres>),
     /// SQLite's writer on the calling thread (see [`crate::direct`]).
     Direct(crate::direct::DirectTx),
+    /// A search's read transaction on the calling thread (see [`crate::point_reads`]).
+    Snapshot(crate::point_reads::Snapshot),
 }
 
 macro_rules! bind_all {
@@ -200,7 +202,7 @@ macro_rules! on_conn {
                 let $c = &mut **p;
                 $body
             }
-            Link::Direct(_) => unreachable!("answered before on_conn"),
+            Link::Direct(_) | Link::Snapshot(_) => unreachable!("answered before on_conn"),
         }
     };
 }
@@ -221,7 +223,7 @@ impl Conn {
     fn in_transaction(&self) -> bool {
         matches!(
             self.link,
-            Link::PgTx(_) | Link::SqliteTx(_) | Link::Direct(_)
+            Link::PgTx(_) | Link::SqliteTx(_) | Link::Direct(_) | Link::Snapshot(_)
         )
     }
 
@@ -255,8 +257,10 @@ impl Conn {
 
     /// Run a statement; returns the number of rows affected.
     pub async fn execute(&mut self, sql: &str, args: &[Val]) -> Result<u64, StoreError> {
-        if let Link::Direct(d) = &mut self.link {
-            return d.execute(sql, args);
+        match &mut self.link {
+            Link::Direct(d) => return d.execute(sql, args),
+            Link::Snapshot(d) => return d.execute(sql, args),
+            _ => {}
         }
         let sql = AssertSqlSafe(sql.to_owned());
         Ok(on_conn!(self, c, {
@@ -269,8 +273,10 @@ impl Conn {
 
     /// Run a statement, moving the arguments into it (no copies of large values).
     pub async fn execute_owned(&mut self, sql: String, args: Vec<Val>) -> Result<u64, StoreError> {
-        if let Link::Direct(d) = &mut self.link {
-            return d.execute(&sql, &args);
+        match &mut self.link {
+            Link::Direct(d) => return d.execute(&sql, &args),
+            Link::Snapshot(d) => return d.execute(&sql, &args),
+            _ => {}
         }
         let sql = AssertSqlSafe(sql);
         Ok(on_conn!(self, c, {
@@ -288,8 +294,10 @@ impl Conn {
         args: &[Val],
         kinds: &[Kind],
     ) -> Result<Vec<Row>, StoreError> {
-        if let Link::Direct(d) = &mut self.link {
-            return d.fetch(sql, args, kinds);
+        match &mut self.link {
+            Link::Direct(d) => return d.fetch(sql, args, kinds),
+            Link::Snapshot(d) => return d.fetch(sql, args, kinds),
+            _ => {}
         }
         let sql = AssertSqlSafe(sql.to_owned());
         on_conn!(self, c, {
@@ -309,8 +317,10 @@ impl Conn {
         args: &[Val],
         kinds: &[Kind],
     ) -> Result<Option<Row>, StoreError> {
-        if let Link::Direct(d) = &mut self.link {
-            return Ok(d.fetch(sql, args, kinds)?.into_iter().next());
+        match &mut self.link {
+            Link::Direct(d) => return Ok(d.fetch(sql, args, kinds)?.into_iter().next()),
+            Link::Snapshot(d) => return Ok(d.fetch(sql, args, kinds)?.into_iter().next()),
+            _ => {}
         }
         let sql = AssertSqlSafe(sql.to_owned());
         on_conn!(self, c, {
@@ -331,8 +341,8 @@ impl Conn {
         match link {
             Link::SqliteTx(t) => t.commit().await?,
             Link::PgTx(t) => t.commit().await?,
-            Link::Direct(d) => d.commit()?,
-            Link::Sqlite(_) | Link::Pg(_) => {}
+            Link::Direct(d) => d.commit().await?,
+            Link::Snapshot(_) | Link::Sqlite(_) | Link::Pg(_) => {}
         }
         if callers_changed && let Some(w) = watch {
             w.changed().await;
@@ -346,7 +356,7 @@ impl Conn {
             Link::SqliteTx(t) => t.rollback().await?,
             Link::PgTx(t) => t.rollback().await?,
             Link::Direct(d) => d.rollback()?,
-            Link::Sqlite(_) | Link::Pg(_) => {}
+            Link::Snapshot(_) | Link::Sqlite(_) | Link::Pg(_) => {}
         }
         Ok(())
     }

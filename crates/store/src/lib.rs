@@ -307,6 +307,10 @@ impl Store {
 
     /// A read-only snapshot transaction (consistent reads across several queries).
     pub async fn snapshot(&self) -> Result<Conn, StoreError> {
+        // SQLite: on the calling thread when a read connection is free (see `point_reads`).
+        if let Some(s) = self.point.as_ref().and_then(|p| p.lend()) {
+            return Ok(self.conn(db::Link::Snapshot(s?)));
+        }
         Ok(match &self.pools {
             Pools::Sqlite { read, .. } => self.conn(db::Link::SqliteTx(read.begin().await?)),
             Pools::Pg(p) => self.conn(db::Link::PgTx(
@@ -339,7 +343,7 @@ impl Store {
         match &self.pools {
             Pools::Sqlite { read, write } => {
                 if let Some(p) = &self.point {
-                    p.close();
+                    p.close().await;
                 }
                 if let Some(d) = &self.direct {
                     d.close().await;

@@ -8,18 +8,24 @@
 //! with `try_lock` in turn. When every one is busy the caller falls back to the pool (see
 //! [`crate::Store::read_resource`]), so nobody waits here.
 //!
-//! Only primary-key lookups go this way: they are bounded (one row) and cannot stall the async
-//! runtime. Searches, history and everything that writes stay on the pools. WAL mode lets these
-//! read beside the writer; each statement is its own read transaction, so it sees every commit
-//! made before it started.
+//! Primary-key lookups go this way (bounded: one row). So do searches (issue 17): a search's
+//! snapshot ([`crate::Store::snapshot`]) borrows one of these connections for its read
+//! transaction and runs its statements (the page, the count, the includes) on the calling
+//! thread, where the pool cost two thread hops per statement and one per row. A search's
+//! statements are bounded by its page size. History, exports and everything that writes stay
+//! on the pools. WAL mode lets these read beside the writer; each lookup is its own read
+//! transaction, a snapshot one transaction, so each sees every commit made before it started.
 
-use std::sync::Mutex;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::StoreError;
+use crate::db::{Kind, Val};
 use crate::resources::StoredResource;
 
 // The columns of `resources::RES_COLS`, in its order (a test below holds them equal).
@@ -31,8 +37,11 @@ const VREAD: &str = "SELECT res_type, id, version, last_updated, deleted, compar
     FROM resource_history WHERE res_type = ?1 AND id = ?2 AND version = ?3";
 
 pub(crate) struct PointReads {
-    conns: Vec<Mutex<Option<Connection>>>,
+    conns: Vec<Arc<Mutex<Option<Connection>>>>,
     next: AtomicUsize,
+    /// Lend connections to searches (`WELLSPRING_SQLITE_SEARCH=pool` keeps searches on the
+    /// pool, to compare; see docs/BENCHMARKS.md).
+    searches: bool,
 }
 
 fn stored(r: &Row<'_>) -> rusqlite::Result<StoredResource> {
@@ -63,11 +72,12 @@ impl PointReads {
                  PRAGMA mmap_size = 17179869184; PRAGMA temp_store = memory;",
             )?;
             c.set_prepared_statement_cache_capacity(16);
-            conns.push(Mutex::new(Some(c)));
+            conns.push(Arc::new(Mutex::new(Some(c))));
         }
         Ok(PointReads {
             conns,
             next: AtomicUsize::new(0),
+            searches: std::env::var("WELLSPRING_SQLITE_SEARCH").as_deref() != Ok("pool"),
         })
     }
 
@@ -114,12 +124,69 @@ impl PointReads {
         })
     }
 
-    /// Close every connection (waits for reads under way).
-    pub(crate) fn close(&self) {
-        for m in &self.conns {
-            if let Ok(mut g) = m.lock() {
-                g.take();
+    /// Lend a free connection for a read transaction (a search's snapshot); `None` when none
+    /// is free (the caller takes the pool).
+    pub(crate) fn lend(&self) -> Option<Result<Snapshot, StoreError>> {
+        if !self.searches {
+            return None;
+        }
+        let n = self.conns.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        for i in 0..n {
+            if let Ok(guard) = self.conns[(start + i) % n].clone().try_lock_owned() {
+                let c = guard.as_ref()?;
+                return Some(
+                    c.execute_batch("BEGIN")
+                        .map(|()| Snapshot { guard })
+                        .map_err(StoreError::from),
+                );
             }
+        }
+        None
+    }
+
+    /// Close every connection (waits for reads under way).
+    pub(crate) async fn close(&self) {
+        for m in &self.conns {
+            m.lock().await.take();
+        }
+    }
+}
+
+/// A read transaction on a borrowed connection; ended (and the connection given back) when
+/// dropped.
+pub(crate) struct Snapshot {
+    guard: OwnedMutexGuard<Option<Connection>>,
+}
+
+impl Snapshot {
+    fn conn(&self) -> Result<&Connection, StoreError> {
+        self.guard
+            .as_ref()
+            .ok_or(StoreError::Point(rusqlite::Error::InvalidQuery))
+    }
+
+    pub(crate) fn execute(&mut self, sql: &str, args: &[Val]) -> Result<u64, StoreError> {
+        crate::direct::execute(self.conn()?, sql, args)
+    }
+
+    pub(crate) fn fetch(
+        &mut self,
+        sql: &str,
+        args: &[Val],
+        kinds: &[Kind],
+    ) -> Result<Vec<crate::db::Row>, StoreError> {
+        crate::direct::fetch(self.conn()?, sql, args, kinds)
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        if let Some(c) = self.guard.as_ref()
+            && !c.is_autocommit()
+        {
+            // Read-only: ending it either way changes nothing.
+            let _ = c.execute_batch("ROLLBACK");
         }
     }
 }

@@ -19,6 +19,7 @@ mod caches;
 mod concurrency;
 mod coverage;
 mod crud;
+mod durability;
 mod fuzz_smoke;
 mod identity;
 mod logs;
