@@ -27,6 +27,7 @@ use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 pub mod messages;
+pub mod said;
 
 /// The languages we speak.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]

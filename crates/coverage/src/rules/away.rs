@@ -27,7 +27,7 @@ pub enum VisitDecision {
         home_cost_sharing: bool,
     },
     Refused {
-        reason: String,
+        reason: ws_i18n::said::Said,
         rule: &'static str,
     },
 }
@@ -45,10 +45,7 @@ pub fn visiting(p: Product, s: Service) -> VisitDecision {
         Service::Pharmacy => allowed(false),
         Service::Routine | Service::Specialty { .. } if p == Product::Medicaid => {
             VisitDecision::Refused {
-                reason:
-                    "Medicaid plans do not cover routine in-person care away from home; urgent \
-                         and emergency care are covered anywhere"
-                        .into(),
+                reason: ws_i18n::said::Said::new("reason-away-medicaid"),
                 rule: "AWY-02",
             }
         }
@@ -59,9 +56,7 @@ pub fn visiting(p: Product, s: Service) -> VisitDecision {
         Service::Specialty {
             referred_in_visited_area: false,
         } => VisitDecision::Refused {
-            reason: "Specialty care away from home needs a referral from a clinician in the \
-                     region you are visiting"
-                .into(),
+            reason: ws_i18n::said::Said::new("reason-away-specialty-referral"),
             rule: "AWY-01",
         },
     }

@@ -1,6 +1,7 @@
 //! Digital member ID card availability (DOMAIN §10b SEED-03).
 
 use crate::rules::Product;
+use ws_i18n::said::Said;
 
 /// Whether the portal offers the digital member ID card on this product (SEED-03: not on
 /// Medicare, Out-of-Area and Flexible Choice point-of-service plans).
@@ -9,20 +10,11 @@ pub fn digital_card_offered(p: Product) -> bool {
 }
 
 /// Why the digital card is not offered, in plain words for the portal; `None` when it is.
-pub fn reason(p: Product) -> Option<&'static str> {
+pub fn reason(p: Product) -> Option<Said> {
     match p {
-        Product::MedicareAdvantage => Some(
-            "The digital member ID card is not available on Medicare plans; please use your \
-             printed card.",
-        ),
-        Product::OutOfArea => Some(
-            "The digital member ID card is not available on Out-of-Area plans; please use your \
-             printed card.",
-        ),
-        Product::FlexibleChoicePos => Some(
-            "The digital member ID card is not available on Flexible Choice point-of-service \
-             plans; please use your printed card.",
-        ),
+        Product::MedicareAdvantage => Some(Said::new("reason-card-medicare")),
+        Product::OutOfArea => Some(Said::new("reason-card-out-of-area")),
+        Product::FlexibleChoicePos => Some(Said::new("reason-card-pos")),
         Product::TraditionalHmo | Product::DeductibleHmo | Product::Medicaid => None,
     }
 }

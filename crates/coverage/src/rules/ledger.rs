@@ -17,6 +17,7 @@
 //! the family in that order.) The other members keep their recorded relationship.
 
 use jiff::civil::Date;
+use ws_i18n::said::Said;
 
 use crate::rules::Relationship;
 use crate::rules::dates::add_days;
@@ -172,51 +173,52 @@ pub enum LedgerError {
 }
 
 impl LedgerError {
-    /// The error in words for a member: people by `name` (never a record id), no rule ids.
-    pub fn words(&self, name: &dyn Fn(&str) -> String) -> String {
+    /// The error in words for a member: people by `name` (never a record id; "a family member"
+    /// when it has none), no rule ids.
+    pub fn words(&self, name: &dyn Fn(&str) -> Option<String>) -> Said {
+        let person = |s: Said, arg: &'static str, id: &str| match name(id) {
+            Some(n) => s.with(arg, n),
+            None => s.said(arg, Said::new("someone")),
+        };
         match self {
-            LedgerError::Overlap { member, start, .. } => format!(
-                "{} already has coverage from {start} that overlaps the new coverage",
-                name(member)
-            ),
-            LedgerError::NoSubscriberCoverage { subscriber, date } => format!(
-                "{} has no coverage as the subscriber on {date}",
-                name(subscriber)
-            ),
+            LedgerError::Overlap { member, start, .. } => {
+                person(Said::new("ledger-overlap"), "name", member).date("date", start)
+            }
+            LedgerError::NoSubscriberCoverage { subscriber, date } => person(
+                Said::new("ledger-no-subscriber-coverage"),
+                "name",
+                subscriber,
+            )
+            .date("date", date),
             LedgerError::NothingOpen { subscriber } => {
-                format!("{} has no ongoing coverage to change", name(subscriber))
+                person(Said::new("ledger-nothing-open"), "name", subscriber)
             }
             LedgerError::NoCoverage { member, date } => {
-                format!("{} has no coverage on {date}", name(member))
+                person(Said::new("ledger-no-coverage"), "name", member).date("date", date)
             }
-            LedgerError::IsSubscriber { member } => format!(
-                "{} is the subscriber: end the whole family's coverage instead",
-                name(member)
-            ),
-            LedgerError::SelfAsDependent => self.to_string(),
-            LedgerError::AlreadyEnds { member, end } => format!(
-                "{}'s coverage already ends on {end}; member services can correct that end date",
-                name(member)
-            ),
+            LedgerError::IsSubscriber { member } => {
+                person(Said::new("ledger-is-subscriber"), "name", member)
+            }
+            LedgerError::SelfAsDependent => Said::new("ledger-self-as-dependent"),
+            LedgerError::AlreadyEnds { member, end } => {
+                person(Said::new("ledger-already-ends"), "name", member).date("date", end)
+            }
             LedgerError::LaterCoverage {
                 member,
                 start,
                 date,
-            } => format!(
-                "{} has coverage starting {start}, after {date}; it cannot end before it starts",
-                name(member)
-            ),
+            } => person(Said::new("ledger-later-coverage"), "name", member)
+                .date("start", start)
+                .date("date", date),
             LedgerError::NothingToReinstate { member } => {
-                format!("{} has no ended coverage to reinstate", name(member))
+                person(Said::new("ledger-nothing-to-reinstate"), "name", member)
             }
-            LedgerError::SubscriberNotOpen { member, subscriber } => format!(
-                "{} cannot be reinstated while {}'s coverage on that plan is ended",
-                name(member),
-                name(subscriber)
+            LedgerError::SubscriberNotOpen { member, subscriber } => person(
+                person(Said::new("ledger-subscriber-not-open"), "name", member),
+                "subscriber",
+                subscriber,
             ),
-            LedgerError::Invariant(_) => "the change does not fit the coverage on record; \
-                member services can look at it with you"
-                .to_owned(),
+            LedgerError::Invariant(_) => Said::new("ledger-invariant"),
         }
     }
 }

@@ -21,6 +21,7 @@
 //! 26th birthday by default, ENR-13). Every other event carries the day it happened.
 
 use jiff::civil::Date;
+use ws_i18n::said::Said;
 
 use crate::rules::Market;
 use crate::rules::dates::{
@@ -102,25 +103,25 @@ impl LifeEvent {
         )
     }
 
-    /// Plain words for the event, e.g. "a birth".
-    pub fn words(self) -> &'static str {
-        match self {
-            LifeEvent::Birth(_) => "a birth",
-            LifeEvent::Adoption(_) => "an adoption",
-            LifeEvent::PlacementForAdoption(_) => "a placement for adoption",
-            LifeEvent::FosterCare(_) => "a foster care placement",
-            LifeEvent::CourtOrder(_) => "a court order",
-            LifeEvent::Marriage(_) => "a marriage",
-            LifeEvent::LossOfCoverage(_) => "a loss of other coverage",
-            LifeEvent::PermanentMove(_) => "a permanent move",
-            LifeEvent::Divorce(_) => "a divorce",
-            LifeEvent::DeathOfSubscriber(_) => "the death of the subscriber",
-            LifeEvent::AgedOff(_) => "aging off a parent's plan",
-            LifeEvent::Citizenship(_) => "gaining citizenship or lawful presence",
-            LifeEvent::EnrollmentError(_) => "an enrollment error",
-            LifeEvent::NonPayment(_) => "losing coverage for not paying premiums",
-            LifeEvent::VoluntaryDrop(_) => "dropping coverage voluntarily",
-        }
+    /// The event in words ("a birth"), to be said in the reader's language.
+    pub fn said(self) -> Said {
+        Said::new(match self {
+            LifeEvent::Birth(_) => "event-birth",
+            LifeEvent::Adoption(_) => "event-adoption",
+            LifeEvent::PlacementForAdoption(_) => "event-placement",
+            LifeEvent::FosterCare(_) => "event-foster",
+            LifeEvent::CourtOrder(_) => "event-court-order",
+            LifeEvent::Marriage(_) => "event-marriage",
+            LifeEvent::LossOfCoverage(_) => "event-loss",
+            LifeEvent::PermanentMove(_) => "event-move",
+            LifeEvent::Divorce(_) => "event-divorce",
+            LifeEvent::DeathOfSubscriber(_) => "event-death",
+            LifeEvent::AgedOff(_) => "event-aged-off",
+            LifeEvent::Citizenship(_) => "event-citizenship",
+            LifeEvent::EnrollmentError(_) => "event-error",
+            LifeEvent::NonPayment(_) => "event-non-payment",
+            LifeEvent::VoluntaryDrop(_) => "event-voluntary-drop",
+        })
     }
 }
 
@@ -249,7 +250,8 @@ pub struct Allowed {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
-    pub reason: String,
+    /// Why, in words each page says in its own language.
+    pub reason: Said,
     /// Next date the request would be allowed (next open enrollment, AEP start, …), if known.
     pub next_allowed: Option<Date>,
     pub rule: &'static str,
@@ -343,21 +345,17 @@ pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed,
     }
 }
 
-fn refused(reason: impl Into<String>, next_allowed: Option<Date>, rule: &'static str) -> Refused {
+fn refused(reason: Said, next_allowed: Option<Date>, rule: &'static str) -> Refused {
     Refused {
-        reason: reason.into(),
+        reason,
         next_allowed,
         rule,
     }
 }
 
 fn not_qualifying(ev: LifeEvent) -> Refused {
-    let mut reason = ev.words().to_owned();
-    if let Some(first) = reason.get(..1) {
-        reason = first.to_uppercase() + reason.get(1..).unwrap_or("");
-    }
     refused(
-        format!("{reason} is not a qualifying life event"),
+        Said::new("reason-not-qualifying").said("event", ev.said()),
         None,
         "ENR-07",
     )
@@ -419,15 +417,14 @@ fn individual(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused>
         Some(mut r) => {
             r.next_allowed = r.next_allowed.or(next_date);
             if let Some(d) = next_date {
-                r.reason = format!("{}; next open enrollment starts {d}", r.reason);
+                r.reason = Said::new("reason-with-next")
+                    .said("reason", r.reason.clone())
+                    .date("date", d);
             }
             r
         }
         None => refused(
-            format!(
-                "Outside open enrollment and no qualifying life event within the last {} days",
-                s.sep_days
-            ),
+            Said::new("reason-outside-open").with("days", s.sep_days),
             next_date,
             next.map_or("ENR-01", |(_, rule)| rule),
         ),
@@ -451,23 +448,21 @@ fn individual_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refu
     } else {
         event
     };
-    let window = format!("Special enrollment after {}", ev.words());
+    let window = format!("Special enrollment after {}", ev.said());
     if on < opens {
         return Err(refused(
-            format!(
-                "The special enrollment period after {} opens on {opens}",
-                ev.words()
-            ),
+            Said::new("reason-sep-opens")
+                .said("event", ev.said())
+                .date("date", opens),
             Some(opens),
             "ENR-03",
         ));
     }
     if on > closes {
         return Err(refused(
-            format!(
-                "The special enrollment period after {} ended on {closes}",
-                ev.words()
-            ),
+            Said::new("reason-sep-ended")
+                .said("event", ev.said())
+                .date("date", closes),
             None,
             "ENR-03",
         ));
@@ -478,7 +473,7 @@ fn individual_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refu
             let credit_from = first_of_month_on_or_after(event);
             notes.push(format!(
                 "Coverage starts on the day of {} ({event})",
-                ev.words()
+                ev.said()
             ));
             notes.push(format!(
                 "Premium tax credit and cost-sharing reductions start {credit_from}"
@@ -540,11 +535,7 @@ fn group(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
             r
         }
         None => refused(
-            format!(
-                "Outside your employer's open enrollment and no birth, adoption, marriage or loss \
-                 of other coverage within the last {} days",
-                s.group_special_enrollment_days
-            ),
+            Said::new("reason-outside-employer").with("days", s.group_special_enrollment_days),
             employer_next,
             "ENR-11",
         ),
@@ -556,7 +547,7 @@ fn group_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refused> 
         return Err(not_qualifying(ev));
     }
     let event = ev.date();
-    let window = format!("Special enrollment after {}", ev.words());
+    let window = format!("Special enrollment after {}", ev.said());
     let (days, rule) = if ev.is_new_child() {
         (s.newborn_days_group, "ENR-11")
     } else if matches!(ev, LifeEvent::Marriage(_)) {
@@ -565,11 +556,7 @@ fn group_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refused> 
         (s.group_special_enrollment_days, "ENR-10")
     } else {
         return Err(refused(
-            format!(
-                "Under an employer plan, {} does not open a special enrollment; the change waits \
-                 for the employer's open enrollment",
-                ev.words()
-            ),
+            Said::new("reason-employer-no-sep").said("event", ev.said()),
             None,
             "ENR-11",
         ));
@@ -577,21 +564,19 @@ fn group_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refused> 
     let closes = s.sep_day_count.last_day(event, days);
     if on < event {
         return Err(refused(
-            format!(
-                "The special enrollment after {} opens on {event}",
-                ev.words()
-            ),
+            Said::new("reason-employer-sep-opens")
+                .said("event", ev.said())
+                .date("date", event),
             Some(event),
             rule,
         ));
     }
     if on > closes {
         return Err(refused(
-            format!(
-                "The {days}-day special enrollment after {} ended on {closes}; the change waits \
-                 for the employer's open enrollment",
-                ev.words()
-            ),
+            Said::new("reason-employer-sep-ended")
+                .with("days", days)
+                .said("event", ev.said())
+                .date("date", closes),
             None,
             rule,
         ));
@@ -654,14 +639,14 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
     let on = req.requested_on;
     if matches!(req.action, Action::AddDependent | Action::AddSpouse) {
         return Err(refused(
-            "Medicare coverage is individual: each person enrolls in their own name",
+            Said::new("reason-medicare-individual"),
             None,
             "WS-ENR-04",
         ));
     }
     let Some(m) = req.medicare else {
         return Err(refused(
-            "Medicare details (birth date, Part A and B start) are needed to check the windows",
+            Said::new("reason-medicare-details"),
             None,
             "ENR-15",
         ));
@@ -672,10 +657,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
     // not open earlier (issue 13: the GEP admitted people before their initial period).
     if req.action == Action::Enroll && m.part_a_b_start.is_none() && on < iep_start {
         return Err(refused(
-            format!(
-                "Medicare enrollment opens with the initial enrollment period, which starts on \
-                 {iep_start} (three months before the month of the 65th birthday)"
-            ),
+            Said::new("reason-medicare-before-iep").date("date", iep_start),
             Some(iep_start),
             "ENR-15",
         ));
@@ -744,18 +726,12 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
     {
         if !m.in_ma_on_jan1 {
             first_refusal.get_or_insert(refused(
-                "The Medicare Advantage open enrollment period is only for people already in a \
-                 Medicare Advantage plan on January 1",
+                Said::new("reason-ma-oep-not-in-ma"),
                 None,
                 "ENR-18",
             ));
         } else if m.used_ma_oep_this_year {
-            first_refusal.get_or_insert(refused(
-                "The one change allowed in the Medicare Advantage open enrollment period has \
-                 already been used this year",
-                None,
-                "ENR-18",
-            ));
+            first_refusal.get_or_insert(refused(Said::new("reason-ma-oep-used"), None, "ENR-18"));
         } else {
             let mut a = allowed(
                 first_of_next_month(on),
@@ -774,12 +750,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
         && !m.in_ma_on_jan1
         && m.part_a_b_start.is_some()
     {
-        first_refusal.get_or_insert(refused(
-            "The Medicare Advantage open enrollment period cannot be used to join Medicare \
-             Advantage from Original Medicare",
-            None,
-            "ENR-18",
-        ));
+        first_refusal.get_or_insert(refused(Said::new("reason-ma-oep-no-join"), None, "ENR-18"));
     }
 
     // The 5-star SEP only matters when the chosen plan is rated 5 stars; otherwise the general
@@ -789,8 +760,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
     {
         if m.used_five_star_this_window {
             first_refusal.get_or_insert(refused(
-                "The 5-star special enrollment period can be used once between December 8 and \
-                 November 30, and it has been used",
+                Said::new("reason-five-star-used"),
                 None,
                 "ENR-19",
             ));
@@ -828,12 +798,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
             r.next_allowed = next;
             r
         }
-        None => refused(
-            "Outside the Medicare enrollment periods (initial, October 15 – December 7, or a \
-             special enrollment period)",
-            next,
-            "ENR-17",
-        ),
+        None => refused(Said::new("reason-outside-medicare"), next, "ENR-17"),
     })
 }
 

@@ -93,7 +93,7 @@ impl CoverageService {
         let st = self.status_as(&svc, patient, today).await?;
         if !st.is_active() {
             return Err(CoverageError::Refused {
-                reason: "an area of care needs active coverage".into(),
+                reason: ws_i18n::said::Said::new("reason-area-needs-coverage"),
                 next_allowed: None,
                 rule: "AWY-01",
             });

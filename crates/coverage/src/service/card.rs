@@ -4,6 +4,7 @@
 use crate::rules::card::{digital_card_offered, reason};
 use jiff::civil::Date;
 use ws_fhir_service::Caller;
+use ws_i18n::said::Said;
 use ws_idcard::IdCard;
 
 use crate::service::eligibility::CoverageStatus;
@@ -36,7 +37,7 @@ impl CoverageService {
 /// Build the card from a coverage status.
 pub fn card_for(m: &CoverageService, st: &CoverageStatus, on: Date) -> Result<IdCard> {
     let no_coverage = || CoverageError::Refused {
-        reason: "No coverage is on record for this member, so there is no ID card.".into(),
+        reason: Said::new("reason-card-no-coverage"),
         next_allowed: None,
         rule: "ELG-01",
     };
@@ -47,7 +48,7 @@ pub fn card_for(m: &CoverageService, st: &CoverageStatus, on: Date) -> Result<Id
         && !digital_card_offered(p)
     {
         return Err(CoverageError::Refused {
-            reason: reason(p).unwrap_or("not offered on this plan").to_owned(),
+            reason: reason(p).unwrap_or_else(|| Said::new("reason-card-not-offered")),
             next_allowed: None,
             rule: "SEED-03",
         });
@@ -57,7 +58,7 @@ pub fn card_for(m: &CoverageService, st: &CoverageStatus, on: Date) -> Result<Id
     };
     if !st.is_active() {
         return Err(CoverageError::Refused {
-            reason: format!("Coverage is not active on {on}, so there is no ID card for that day."),
+            reason: Said::new("reason-card-not-active").date("date", on),
             next_allowed: None,
             rule: "ELG-01",
         });

@@ -14,6 +14,7 @@ use crate::rules::{Market, Product, Relationship};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 use ws_fhir_service::Caller;
+use ws_i18n::said::Said;
 
 use crate::service::family::{
     CoverageRow, Family, PlanSummary, coverage_resource, display_name, strip_meta, with_end,
@@ -149,11 +150,7 @@ fn ledger_err(
     names: &std::collections::BTreeMap<String, Value>,
 ) -> impl Fn(ledger::LedgerError) -> CoverageError + '_ {
     move |e| {
-        let name = |id: &str| {
-            names
-                .get(id)
-                .map_or_else(|| "A family member".to_owned(), display_name)
-        };
+        let name = |id: &str| names.get(id).map(display_name);
         CoverageError::Refused {
             reason: e.words(&name),
             next_allowed: None,
@@ -199,7 +196,7 @@ impl CoverageService {
                     .max_by_key(|r| r.start)
             })
             .ok_or_else(|| CoverageError::Refused {
-                reason: format!("the subscriber has no coverage on {on} to add anyone to"),
+                reason: Said::new("reason-no-subscriber-coverage-to-add").date("date", on),
                 next_allowed: None,
                 rule: "ELG-01",
             })
@@ -425,9 +422,9 @@ impl CoverageService {
             && last < allowed.effective
         {
             return Err(CoverageError::Refused {
-                reason: format!(
-                    "{given} is past the dependent age limit (covered through {last} at the latest)"
-                ),
+                reason: Said::new("reason-past-age-limit")
+                    .with("name", &given)
+                    .date("date", last),
                 next_allowed: None,
                 rule: "ENR-13",
             });
@@ -563,16 +560,17 @@ impl CoverageService {
         let market = market_of(&sub_row);
         if plan_market(plan_code, market) != market {
             return Err(CoverageError::Refused {
-                reason: format!(
-                    "{} is a {} plan: moving to it is a new enrollment, which member services arrange with you",
-                    target.name,
-                    match plan_market(plan_code, market) {
-                        Market::Medicare => "Medicare",
-                        Market::Medicaid => "Medicaid",
-                        Market::EmployerGroup => "employer group",
-                        Market::Individual => "individual",
-                    }
-                ),
+                reason: Said::new("reason-other-market")
+                    .with("plan", &target.name)
+                    .said(
+                        "market",
+                        Said::new(match plan_market(plan_code, market) {
+                            Market::Medicare => "market-medicare",
+                            Market::Medicaid => "market-medicaid",
+                            Market::EmployerGroup => "market-group",
+                            Market::Individual => "market-individual",
+                        }),
+                    ),
                 next_allowed: None,
                 rule: "WS-ENR-05",
             });

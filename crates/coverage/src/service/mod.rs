@@ -62,7 +62,8 @@ pub enum CoverageError {
     /// date it would be allowed.
     #[error("{reason}")]
     Refused {
-        reason: String,
+        /// Why, in words each page says in its own language (English here and in the API).
+        reason: ws_i18n::said::Said,
         next_allowed: Option<Date>,
         rule: &'static str,
     },
@@ -94,21 +95,32 @@ impl From<ws_store::StoreError> for CoverageError {
 }
 
 impl CoverageError {
-    /// The message for a member: a refusal says its reason and when the change becomes
-    /// possible, in words (no rule ids, no record ids).
+    /// The message for a member, in English: a refusal says its reason and when the change
+    /// becomes possible, in words (no rule ids, no record ids).
     pub fn explain(&self) -> String {
+        self.explain_in(ws_i18n::Lang::En)
+    }
+
+    /// [`CoverageError::explain`] in `lang` (a refusal's reason is said in it; other errors
+    /// keep their English words).
+    pub fn explain_in(&self, lang: ws_i18n::Lang) -> String {
+        use ws_i18n::said::Said;
         match self {
             CoverageError::Refused {
                 reason,
                 next_allowed: Some(d),
                 ..
-            } => format!("{}. You can make this change from {d}.", sentence(reason)),
-            CoverageError::Refused { reason, .. } => format!("{}.", sentence(reason)),
+            } => Said::new("explain-refused-from")
+                .said("reason", reason.clone())
+                .date("date", d)
+                .sentence(lang),
+            CoverageError::Refused { reason, .. } => Said::new("explain-refused")
+                .said("reason", reason.clone())
+                .sentence(lang),
             other => other.to_string(),
         }
     }
 
-    /// [`CoverageError::explain`] with the rule, for member services.
     pub fn explain_with_rule(&self) -> String {
         match self {
             CoverageError::Refused { rule, .. } => format!("{} ({rule})", self.explain()),
@@ -138,16 +150,6 @@ impl CoverageError {
 }
 
 pub type Result<T, E = CoverageError> = std::result::Result<T, E>;
-
-/// A reason as a sentence: capital first letter, no final full stop.
-fn sentence(reason: &str) -> String {
-    let r = reason.trim().trim_end_matches('.');
-    let mut c = r.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
 
 impl CoverageService {
     pub fn new(fhir: Fhir) -> CoverageService {

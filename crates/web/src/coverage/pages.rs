@@ -98,7 +98,7 @@ pub(super) async fn update_contact(a: Acting, Form(f): Form) -> WebResult {
         Err(e) if e.status() < 500 => {
             let form = render::ContactForm {
                 values: typed,
-                errors: vec![FieldError::new("", e.explain())],
+                errors: vec![FieldError::new("", e.explain_in(a.lang))],
             };
             overview_page(&a, None, None, Some(form)).await
         }
@@ -392,7 +392,7 @@ pub(super) async fn add_member(a: Acting, Form(f): Form) -> WebResult {
                 render::render_add_member(&sh, "", ["", "", "", ""]),
             ))
         }
-        Err(e) if e.status() < 500 => add_fail(&a, e.explain(), values).await,
+        Err(e) if e.status() < 500 => add_fail(&a, e.explain_in(a.lang), values).await,
         Err(e) => Err(WebError::internal(e)),
     }
 }
@@ -438,7 +438,7 @@ async fn change_refused(a: &Acting, e: CoverageError) -> WebResult {
         _ => String::new(),
     };
     let why = match &e {
-        CoverageError::Refused { reason, .. } => sentence(reason),
+        CoverageError::Refused { reason, .. } => sentence(&reason.sentence(lang)),
         other => sentence(&other.to_string()),
     };
     let v = render::RefusedView {
@@ -748,7 +748,7 @@ pub(super) async fn id_card_page(a: Acting) -> WebResult {
         }
         Err(e) if e.status() < 500 => Ok(a.html(
             StatusCode::OK,
-            render::render_id_card(&sh, None, "", &e.explain()),
+            render::render_id_card(&sh, None, "", &e.explain_in(a.lang)),
         )),
         Err(e) => Err(WebError::internal(e)),
     }

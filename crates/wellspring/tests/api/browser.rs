@@ -647,6 +647,11 @@ mod flows {
             .await;
         b.assert_shows("No podemos cambiar su plan ahora").await;
         b.assert_shows("Lo que puede hacer").await;
+        // The reason itself in Spanish too (issue 13: domain refusals are translated).
+        b.assert_shows("es un plan de Medicaid").await;
+        b.assert_shows("servicios para miembros hace con usted")
+            .await;
+        b.assert_hides("member services arrange").await;
         b.goto("/coverage?lang=en").await;
     }
 

@@ -213,9 +213,9 @@ fn enr_17_last_election_replaces_a_choice_not_yet_in_effect() {
 #[test]
 fn ledger_errors_in_words_name_people_not_ids() {
     let name = |id: &str| match id {
-        "north-pat-nor400000012" => "Chidi Okafor".to_owned(),
-        "sub" => "Ada Okafor".to_owned(),
-        other => other.to_owned(),
+        "north-pat-nor400000012" => Some("Chidi Okafor".to_owned()),
+        "sub" => Some("Ada Okafor".to_owned()),
+        _ => None,
     };
     let errors = [
         LedgerError::LaterCoverage {
@@ -236,16 +236,31 @@ fn ledger_errors_in_words_name_people_not_ids() {
         }),
     ];
     for e in errors {
-        let w = e.words(&name);
-        assert!(
-            !w.contains("north-") && !w.contains("ENR-") && !w.contains("medical coverage"),
-            "{w}"
-        );
-        assert!(
-            w.contains("Okafor") || matches!(e, LedgerError::Invariant(_)),
-            "{w}"
-        );
+        for lang in ws_i18n::Lang::ALL {
+            let w = e.words(&name).sentence(lang);
+            assert!(
+                !w.contains("north-") && !w.contains("ENR-") && !w.contains("medical coverage"),
+                "{w}"
+            );
+            assert!(
+                w.contains("Okafor") || matches!(e, LedgerError::Invariant(_)),
+                "{w}"
+            );
+        }
     }
+    // Someone without a name on record is "a family member", in the reader's language.
+    let w = LedgerError::NothingOpen {
+        subscriber: "unknown".into(),
+    }
+    .words(&name);
+    assert_eq!(
+        w.sentence(ws_i18n::Lang::En),
+        "A family member has no ongoing coverage to change"
+    );
+    assert!(
+        w.sentence(ws_i18n::Lang::Es)
+            .starts_with("Un familiar no tiene")
+    );
 }
 
 // ENR-12 / EX-E8 (DOMAIN §1, §11): group subscriber's death ends the family's periods on the date

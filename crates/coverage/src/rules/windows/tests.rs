@@ -30,7 +30,10 @@ fn run(rows: &[(&str, EnrollmentRequest, Expect)], table: &SettingsTable) {
             }
             (Err((next, rule)), Err(rf)) => {
                 assert_eq!((rf.next_allowed, rf.rule), (*next, *rule), "{name}: {rf:?}");
-                assert!(!rf.reason.is_empty(), "{name}");
+                for lang in ws_i18n::Lang::ALL {
+                    let said = rf.reason.sentence(lang);
+                    assert!(!said.is_empty() && !said.contains('{'), "{name}: {said}");
+                }
             }
             _ => panic!("{name}: expected {expect:?}, got {got:?}"),
         }
@@ -80,8 +83,12 @@ fn enr_01_ex_e1_open_enrollment_py2026() {
     assert_eq!(a.closes, Some(date(2026, 1, 15)));
     let r = decide(&ind(None, date(2026, 1, 16)), &t).unwrap_err();
     assert_eq!(
-        r.reason,
+        r.reason.en(),
         "Outside open enrollment and no qualifying life event within the last 60 days"
+    );
+    assert_eq!(
+        r.reason.in_lang(ws_i18n::Lang::Es),
+        "Fuera de la inscripción abierta y sin un evento de vida que califique en los últimos 60 días"
     );
 }
 
@@ -425,10 +432,10 @@ fn enr_07_non_payment_and_voluntary_drop_are_not_qles() {
     ];
     run(&rows, &t);
     let r = decide(&ind(Some(LifeEvent::NonPayment(d)), on), &t).unwrap_err();
-    assert!(
-        r.reason.contains("not a qualifying life event"),
-        "{}",
-        r.reason
+    assert_eq!(
+        r.reason.sentence(ws_i18n::Lang::En),
+        "Losing coverage for not paying premiums is not a qualifying life event; the next open \
+         enrollment starts Nov 1, 2026"
     );
 }
 

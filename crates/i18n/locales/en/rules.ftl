@@ -1,0 +1,82 @@
+# What the rules say to a member: refusals and the names of life events (crates/i18n/src/said.rs).
+# Values: $event is itself words from this file; $date is a date; $days a number; $name a person.
+
+## Life events
+
+event-birth = a birth
+event-adoption = an adoption
+event-placement = a placement for adoption
+event-foster = a foster care placement
+event-court-order = a court order
+event-marriage = a marriage
+event-loss = a loss of other coverage
+event-move = a permanent move
+event-divorce = a divorce
+event-death = the death of the subscriber
+event-aged-off = aging off a parent's plan
+event-citizenship = gaining citizenship or lawful presence
+event-error = an enrollment error
+event-non-payment = losing coverage for not paying premiums
+event-voluntary-drop = dropping coverage voluntarily
+
+## Enrollment windows refused (ENR-*)
+
+reason-not-qualifying = { $event } is not a qualifying life event
+reason-with-next = { $reason }; the next open enrollment starts { $date }
+reason-outside-open = Outside open enrollment and no qualifying life event within the last { $days } days
+reason-sep-opens = The special enrollment period after { $event } opens on { $date }
+reason-sep-ended = The special enrollment period after { $event } ended on { $date }
+reason-outside-employer = Outside your employer's open enrollment and no birth, adoption, marriage or loss of other coverage within the last { $days } days
+reason-employer-no-sep = Under an employer plan, { $event } does not open a special enrollment; the change waits for the employer's open enrollment
+reason-employer-sep-opens = The special enrollment after { $event } opens on { $date }
+reason-employer-sep-ended = The { $days }-day special enrollment after { $event } ended on { $date }; the change waits for the employer's open enrollment
+reason-medicare-individual = Medicare coverage is individual: each person enrolls in their own name
+reason-medicare-details = Medicare details (birth date, Part A and B start) are needed to check the windows
+reason-medicare-before-iep = Medicare enrollment opens with the initial enrollment period, which starts on { $date } (three months before the month of the 65th birthday)
+reason-ma-oep-not-in-ma = The Medicare Advantage open enrollment period is only for people already in a Medicare Advantage plan on January 1
+reason-ma-oep-used = The one change allowed in the Medicare Advantage open enrollment period has already been used this year
+reason-ma-oep-no-join = The Medicare Advantage open enrollment period cannot be used to join Medicare Advantage from Original Medicare
+reason-five-star-used = The 5-star special enrollment period can be used once between December 8 and November 30, and it has been used
+reason-outside-medicare = Outside the Medicare enrollment periods (initial, October 15 – December 7, or a special enrollment period)
+
+## Membership changes refused
+
+someone = A family member
+reason-no-subscriber-coverage-to-add = The subscriber has no coverage on { $date } to add anyone to
+reason-past-age-limit = { $name } is past the dependent age limit (covered through { $date } at the latest)
+reason-other-market = { $plan } is { $market }: moving to it is a new enrollment, which member services arrange with you
+market-medicare = a Medicare plan
+market-medicaid = a Medicaid plan
+market-group = an employer group plan
+market-individual = an individual plan
+ledger-overlap = { $name } already has coverage from { $date } that overlaps the new coverage
+ledger-no-subscriber-coverage = { $name } has no coverage as the subscriber on { $date }
+ledger-nothing-open = { $name } has no ongoing coverage to change
+ledger-no-coverage = { $name } has no coverage on { $date }
+ledger-is-subscriber = { $name } is the subscriber: end the whole family's coverage instead
+ledger-self-as-dependent = A dependent cannot be added with the relationship "self"
+ledger-already-ends = The coverage of { $name } already ends on { $date }; member services can correct that end date
+ledger-later-coverage = { $name } has coverage starting { $start }, after { $date }; it cannot end before it starts
+ledger-nothing-to-reinstate = { $name } has no ended coverage to reinstate
+ledger-subscriber-not-open = { $name } cannot be reinstated while the coverage of { $subscriber } on that plan is ended
+ledger-invariant = The change does not fit the coverage on record; member services can look at it with you
+
+## Care away from home refused (AWY-*)
+
+reason-area-needs-coverage = An area of care needs active coverage
+reason-away-medicaid = Medicaid plans do not cover routine in-person care away from home; urgent and emergency care are covered anywhere
+reason-away-specialty-referral = Specialty care away from home needs a referral from a clinician in the region you are visiting
+
+## The ID card refused (ELG-01, SEED-03)
+
+reason-card-no-coverage = No coverage is on record for this member, so there is no ID card
+reason-card-not-active = Coverage is not active on { $date }, so there is no ID card for that day
+reason-card-medicare = The digital member ID card is not available on Medicare plans; please use your printed card
+reason-card-out-of-area = The digital member ID card is not available on Out-of-Area plans; please use your printed card
+reason-card-pos = The digital member ID card is not available on Flexible Choice point-of-service plans; please use your printed card
+reason-card-not-offered = The digital member ID card is not offered on this plan; please use your printed card
+
+## A refusal as a member reads it
+
+explain-refused = { $reason }.
+explain-refused-from = { $reason }. You can make this change from { $date }.

@@ -1,0 +1,81 @@
+# Lo que las reglas le dicen al miembro: rechazos y nombres de eventos de vida (crates/i18n/src/said.rs).
+
+## Eventos de vida
+
+event-birth = un nacimiento
+event-adoption = una adopción
+event-placement = una colocación para adopción
+event-foster = una colocación en un hogar de crianza temporal
+event-court-order = una orden judicial
+event-marriage = un matrimonio
+event-loss = la pérdida de otra cobertura
+event-move = una mudanza permanente
+event-divorce = un divorcio
+event-death = la muerte del suscriptor
+event-aged-off = dejar el plan de uno de los padres por la edad
+event-citizenship = obtener la ciudadanía o la presencia legal
+event-error = un error de inscripción
+event-non-payment = perder la cobertura por no pagar las primas
+event-voluntary-drop = dejar la cobertura voluntariamente
+
+## Períodos de inscripción rechazados (ENR-*)
+
+reason-not-qualifying = { $event } no es un evento de vida que abra un período especial de inscripción
+reason-with-next = { $reason }; la próxima inscripción abierta empieza el { $date }
+reason-outside-open = Fuera de la inscripción abierta y sin un evento de vida que califique en los últimos { $days } días
+reason-sep-opens = El período especial de inscripción después de { $event } se abre el { $date }
+reason-sep-ended = El período especial de inscripción después de { $event } terminó el { $date }
+reason-outside-employer = Fuera de la inscripción abierta de su empleador y sin un nacimiento, una adopción, un matrimonio ni la pérdida de otra cobertura en los últimos { $days } días
+reason-employer-no-sep = En un plan del empleador, { $event } no abre una inscripción especial; el cambio espera a la inscripción abierta del empleador
+reason-employer-sep-opens = La inscripción especial después de { $event } se abre el { $date }
+reason-employer-sep-ended = La inscripción especial de { $days } días después de { $event } terminó el { $date }; el cambio espera a la inscripción abierta del empleador
+reason-medicare-individual = La cobertura de Medicare es individual: cada persona se inscribe a su propio nombre
+reason-medicare-details = Se necesitan los datos de Medicare (fecha de nacimiento, inicio de las Partes A y B) para revisar los períodos
+reason-medicare-before-iep = La inscripción en Medicare se abre con el período de inscripción inicial, que empieza el { $date } (tres meses antes del mes en que cumple 65 años)
+reason-ma-oep-not-in-ma = El período de inscripción abierta de Medicare Advantage es solo para quienes ya tenían un plan Medicare Advantage el 1 de enero
+reason-ma-oep-used = El único cambio permitido en el período de inscripción abierta de Medicare Advantage ya se usó este año
+reason-ma-oep-no-join = El período de inscripción abierta de Medicare Advantage no sirve para pasar de Medicare Original a Medicare Advantage
+reason-five-star-used = El período especial de inscripción de 5 estrellas se puede usar una vez entre el 8 de diciembre y el 30 de noviembre, y ya se usó
+reason-outside-medicare = Fuera de los períodos de inscripción de Medicare (el inicial, del 15 de octubre al 7 de diciembre, o un período especial de inscripción)
+
+## Cambios de membresía rechazados
+
+someone = Un familiar
+reason-no-subscriber-coverage-to-add = El suscriptor no tiene cobertura el { $date } a la que agregar a alguien
+reason-past-age-limit = { $name } pasó el límite de edad para dependientes (cubierto hasta el { $date } como máximo)
+reason-other-market = { $plan } es { $market }: cambiarse a él es una inscripción nueva, que servicios para miembros hace con usted
+market-medicare = un plan de Medicare
+market-medicaid = un plan de Medicaid
+market-group = un plan de grupo del empleador
+market-individual = un plan individual
+ledger-overlap = { $name } ya tiene cobertura desde el { $date } que se superpone con la nueva
+ledger-no-subscriber-coverage = { $name } no tiene cobertura como suscriptor el { $date }
+ledger-nothing-open = { $name } no tiene una cobertura vigente que cambiar
+ledger-no-coverage = { $name } no tiene cobertura el { $date }
+ledger-is-subscriber = { $name } es el suscriptor: termine la cobertura de toda la familia
+ledger-self-as-dependent = No se puede agregar un dependiente con la relación «uno mismo»
+ledger-already-ends = La cobertura de { $name } ya termina el { $date }; servicios para miembros puede corregir esa fecha
+ledger-later-coverage = { $name } tiene cobertura que empieza el { $start }, después del { $date }; no puede terminar antes de empezar
+ledger-nothing-to-reinstate = { $name } no tiene una cobertura terminada que restablecer
+ledger-subscriber-not-open = No se puede restablecer a { $name } mientras la cobertura de { $subscriber } en ese plan esté terminada
+ledger-invariant = El cambio no concuerda con la cobertura registrada; servicios para miembros puede revisarlo con usted
+
+## Atención fuera del área rechazada (AWY-*)
+
+reason-area-needs-coverage = Un área de atención necesita una cobertura activa
+reason-away-medicaid = Los planes de Medicaid no cubren la atención de rutina en persona fuera del área; la atención urgente y de emergencia está cubierta en cualquier lugar
+reason-away-specialty-referral = La atención de especialidad fuera del área necesita una remisión de un médico de la región que visita
+
+## Tarjeta de identificación rechazada (ELG-01, SEED-03)
+
+reason-card-no-coverage = Este miembro no tiene cobertura registrada, por eso no hay tarjeta de identificación
+reason-card-not-active = La cobertura no está activa el { $date }, por eso no hay tarjeta de identificación para ese día
+reason-card-medicare = La tarjeta digital de identificación de miembro no está disponible en los planes de Medicare; use su tarjeta impresa
+reason-card-out-of-area = La tarjeta digital de identificación de miembro no está disponible en los planes fuera del área; use su tarjeta impresa
+reason-card-pos = La tarjeta digital de identificación de miembro no está disponible en los planes Flexible Choice de punto de servicio; use su tarjeta impresa
+reason-card-not-offered = La tarjeta digital de identificación de miembro no se ofrece en este plan; use su tarjeta impresa
+
+## Un rechazo como lo lee el miembro
+
+explain-refused = { $reason }.
+explain-refused-from = { $reason }. Puede hacer este cambio a partir del { $date }.
