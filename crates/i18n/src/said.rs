@@ -48,8 +48,8 @@ enum Value {
     Said(Box<Said>),
 }
 
-/// Words a rule says: a message of `rules.ftl` and its values.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Words a rule says: a message of `rules.ftl` and its values. The default says nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Said {
     key: &'static str,
     args: Vec<(&'static str, Value)>,
@@ -92,6 +92,9 @@ impl Said {
 
     /// The words in `lang`.
     pub fn in_lang(&self, lang: Lang) -> String {
+        if self.key.is_empty() {
+            return String::new();
+        }
         let values: Vec<(&str, String)> = self
             .args
             .iter()

@@ -238,8 +238,8 @@ pub struct Allowed {
     /// Coverage (or the change) starts on this day; for a removal or termination, the last
     /// covered day.
     pub effective: Date,
-    /// Human words: "Open enrollment for 2027", "Special enrollment after a birth".
-    pub window: String,
+    /// The window in words: "Open enrollment for 2027", "Special enrollment after a birth".
+    pub window: Said,
     /// Last day of that window, when it has one.
     pub closes: Option<Date>,
     pub rule: &'static str,
@@ -283,7 +283,7 @@ pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed,
     match req.action {
         Action::UpdateContact => Ok(Allowed {
             effective: on,
-            window: "Any time".into(),
+            window: Said::new("window-any-time"),
             closes: None,
             rule: "WS-ENR-01",
             notes: vec!["Contact details can be updated any day.".into()],
@@ -291,7 +291,7 @@ pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed,
         }),
         Action::RemoveDependent => Ok(Allowed {
             effective: on.last_of_month(),
-            window: "Any time".into(),
+            window: Said::new("window-any-time"),
             closes: None,
             rule: "WS-ENR-02",
             notes: vec![format!(
@@ -327,7 +327,7 @@ pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed,
             }
             Ok(Allowed {
                 effective: on.last_of_month(),
-                window: "Any time".into(),
+                window: Said::new("window-any-time"),
                 closes: None,
                 rule: "WS-ENR-03",
                 notes,
@@ -404,7 +404,7 @@ fn individual(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused>
     {
         return Ok(Allowed {
             effective: rule.effective_for(py, on),
-            window: format!("Open enrollment for {py}"),
+            window: Said::new("window-open-enrollment").with("year", py),
             closes: Some(end),
             rule: rule.rule,
             notes: Vec::new(),
@@ -448,7 +448,7 @@ fn individual_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refu
     } else {
         event
     };
-    let window = format!("Special enrollment after {}", ev.said());
+    let window = Said::new("window-special").said("event", ev.said());
     if on < opens {
         return Err(refused(
             Said::new("reason-sep-opens")
@@ -522,7 +522,7 @@ fn group(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
     {
         return Ok(Allowed {
             effective: w.effective,
-            window: "Employer open enrollment".into(),
+            window: Said::new("window-employer-open"),
             closes: Some(w.end),
             rule: "SEED-15",
             notes: Vec::new(),
@@ -547,7 +547,7 @@ fn group_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refused> 
         return Err(not_qualifying(ev));
     }
     let event = ev.date();
-    let window = format!("Special enrollment after {}", ev.said());
+    let window = Said::new("window-special").said("event", ev.said());
     let (days, rule) = if ev.is_new_child() {
         (s.newborn_days_group, "ENR-11")
     } else if matches!(ev, LifeEvent::Marriage(_)) {
@@ -664,9 +664,9 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
     }
     let mut first_refusal: Option<Refused> = None;
     let mut next_starts: Vec<Date> = vec![s.aep.next_start_after(on)];
-    let allowed = |effective, window: &str, closes, rule, election| Allowed {
+    let allowed = |effective, window: &'static str, closes, rule, election| Allowed {
         effective,
-        window: window.into(),
+        window: Said::new(window),
         closes,
         rule,
         notes: Vec::new(),
@@ -681,7 +681,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
                     let effective = ab.first_of_month().max(first_of_next_month(on));
                     return Ok(allowed(
                         effective,
-                        "Initial coverage election period",
+                        "window-icep",
                         Some(end),
                         "ENR-16",
                         Election::InitialCoverage,
@@ -697,7 +697,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
                     };
                     return Ok(allowed(
                         effective,
-                        "Initial enrollment period",
+                        "window-iep",
                         Some(iep_end),
                         "ENR-15",
                         Election::Initial,
@@ -710,7 +710,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
     if let Some((_, end)) = s.aep.containing(on) {
         let mut a = allowed(
             ymd(end.year() + 1, 1, 1),
-            "Medicare annual election period",
+            "window-aep",
             Some(end),
             "ENR-17",
             Election::Annual,
@@ -735,7 +735,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
         } else {
             let mut a = allowed(
                 first_of_next_month(on),
-                "Medicare Advantage open enrollment period",
+                "window-ma-oep",
                 Some(end),
                 "ENR-18",
                 Election::MaOpenEnrollment,
@@ -767,7 +767,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
         } else {
             let mut a = allowed(
                 first_of_next_month(on),
-                "5-star special enrollment period",
+                "window-five-star",
                 Some(end),
                 "ENR-19",
                 Election::FiveStar,
@@ -783,7 +783,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
         if let Some((_, end)) = s.gep.containing(on) {
             return Ok(allowed(
                 first_of_next_month(on),
-                "Medicare general enrollment period",
+                "window-gep",
                 Some(end),
                 "ENR-15",
                 Election::General,
@@ -816,7 +816,7 @@ fn medicaid(on: Date, s: &Settings) -> Allowed {
     };
     Allowed {
         effective,
-        window: "Medicaid and CHIP: apply any time".into(),
+        window: Said::new("window-medicaid"),
         closes: None,
         rule: "ENR-22",
         notes: vec![note.into()],

@@ -29,7 +29,8 @@ use crate::service::{CoverageError, CoverageService, Result};
 #[derive(Debug, Clone, Default)]
 pub struct ChangeOutcome {
     pub effective: Option<Date>,
-    pub window: String,
+    /// The window that allows the change, in words.
+    pub window: Said,
     pub rule: &'static str,
     pub notes: Vec<String>,
     /// A Patient the change created (a newborn's record).

@@ -80,3 +80,17 @@ reason-card-not-offered = The digital member ID card is not offered on this plan
 
 explain-refused = { $reason }.
 explain-refused-from = { $reason }. You can make this change from { $date }.
+
+## Enrollment windows
+
+window-any-time = Any time
+window-open-enrollment = Open enrollment for { $year }
+window-special = Special enrollment after { $event }
+window-employer-open = Employer open enrollment
+window-icep = Initial coverage election period
+window-iep = Initial enrollment period
+window-aep = Medicare annual election period
+window-ma-oep = Medicare Advantage open enrollment period
+window-five-star = 5-star special enrollment period
+window-gep = Medicare general enrollment period
+window-medicaid = Medicaid and CHIP: apply any time

@@ -79,3 +79,17 @@ reason-card-not-offered = La tarjeta digital de identificación de miembro no se
 
 explain-refused = { $reason }.
 explain-refused-from = { $reason }. Puede hacer este cambio a partir del { $date }.
+
+## Períodos de inscripción
+
+window-any-time = En cualquier momento
+window-open-enrollment = Inscripción abierta para { $year }
+window-special = Inscripción especial después de { $event }
+window-employer-open = Inscripción abierta del empleador
+window-icep = Período de elección de cobertura inicial
+window-iep = Período de inscripción inicial
+window-aep = Período de elección anual de Medicare
+window-ma-oep = Período de inscripción abierta de Medicare Advantage
+window-five-star = Período especial de inscripción de 5 estrellas
+window-gep = Período de inscripción general de Medicare
+window-medicaid = Medicaid y CHIP: solicite en cualquier momento

@@ -378,7 +378,7 @@ pub(super) async fn add_member(a: Acting, Form(f): Form) -> WebResult {
                 &[
                     ("name", &format!("{given} {family}")),
                     ("date", &effective),
-                    ("window", &out.window),
+                    ("window", &out.window.in_lang(a.lang)),
                     ("mrn", &out.mrn.clone().unwrap_or_default()),
                 ],
             );
@@ -477,9 +477,12 @@ fn window_words(lang: ui::Lang, allowed: &ws_coverage::rules::windows::Allowed) 
         Some(d) => ui::i18n::tf(
             lang,
             "review.window-closes",
-            &[("window", &allowed.window), ("date", &d.to_string())],
+            &[
+                ("window", &allowed.window.sentence(lang)),
+                ("date", &d.to_string()),
+            ],
         ),
-        None => allowed.window.clone(),
+        None => allowed.window.sentence(lang),
     }
 }
 
@@ -639,13 +642,14 @@ pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
         .ok()
         .flatten()
         .unwrap_or(lang);
+    let notice_window = out.window.in_lang(notice_lang);
     let notice = plan_change_notice(
         notice_lang,
         &PlanChangeFacts {
             old: &current,
             new: &target,
             date: &effective,
-            window: &out.window,
+            window: &notice_window,
             members: &members,
             phone: &svc.contacts.member_services,
         },
@@ -665,7 +669,11 @@ pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
             "done.lead",
             &[("date", &effective), ("plan", &target)],
         ),
-        window: ui::i18n::tf(lang, "done.window", &[("window", &out.window)]),
+        window: ui::i18n::tf(
+            lang,
+            "done.window",
+            &[("window", &out.window.sentence(lang))],
+        ),
         members: members_in_words(lang, &members),
         notes: out.notes.clone(),
         notice: notice_line,

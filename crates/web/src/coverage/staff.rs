@@ -196,13 +196,14 @@ pub(super) async fn change_plan(st: Staff, Form(f): Form) -> WebResult {
         .ok()
         .flatten()
         .unwrap_or_default();
+    let notice_window = out.window.in_lang(lang);
     let notice = super::pages::plan_change_notice(
         lang,
         &super::pages::PlanChangeFacts {
             old: &old,
             new: &new,
             date: &effective,
-            window: &out.window,
+            window: &notice_window,
             members: &members,
             phone: &s.coverage.contacts.member_services,
         },

@@ -79,7 +79,11 @@ fn enr_01_ex_e1_open_enrollment_py2026() {
     ];
     run(&rows, &t);
     let a = decide(&ind(None, date(2025, 12, 16)), &t).unwrap();
-    assert_eq!(a.window, "Open enrollment for 2026");
+    assert_eq!(a.window.en(), "Open enrollment for 2026");
+    assert_eq!(
+        a.window.in_lang(ws_i18n::Lang::Es),
+        "Inscripción abierta para 2026"
+    );
     assert_eq!(a.closes, Some(date(2026, 1, 15)));
     let r = decide(&ind(None, date(2026, 1, 16)), &t).unwrap_err();
     assert_eq!(
@@ -163,7 +167,7 @@ fn enr_05_newborn_effective_on_birth_date() {
             .iter()
             .any(|n| n.contains("Premium tax credit") && n.contains("2026-05-01"))
     );
-    assert_eq!(a.window, "Special enrollment after a birth");
+    assert_eq!(a.window.en(), "Special enrollment after a birth");
 
     // Colorado counts the birth day as day 1: last day 2026-06-08.
     let co = Settings {
