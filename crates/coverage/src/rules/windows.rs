@@ -260,12 +260,12 @@ pub struct Refused {
 /// One window for the portal's "when can I change my plan" panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WindowInfo {
-    pub name: String,
+    pub name: Said,
     /// Calendar windows have dates; event-driven windows (special enrollment) have none.
     pub start: Option<Date>,
     pub end: Option<Date>,
-    /// The effective-date rule in plain words.
-    pub effective: String,
+    /// The effective-date rule in words.
+    pub effective: Said,
     /// Calendar window: `on` is inside it (and, with the member's Medicare facts, it is open to
     /// them). Event-driven window: always true (open to anyone with a qualifying event in
     /// time), see `needs_event`.
@@ -841,18 +841,18 @@ pub fn open_windows_for(
     medicare: Option<&MedicareFacts>,
 ) -> Vec<WindowInfo> {
     let s = table.for_date(on, Some(market.scope_key()));
-    let calendar = |name: String, (start, end): (Date, Date), effective: &str, rule| WindowInfo {
+    let calendar = |name: Said, (start, end): (Date, Date), effective: Said, rule| WindowInfo {
         name,
         start: Some(start),
         end: Some(end),
-        effective: effective.into(),
+        effective,
         open: start <= on && on <= end,
         needs_event: false,
         used: false,
         rule,
     };
-    let event = |name: &str, effective: String, rule| WindowInfo {
-        name: name.into(),
+    let event = |name: &'static str, effective: Said, rule| WindowInfo {
+        name: Said::new(name),
         start: None,
         end: None,
         effective,
@@ -875,51 +875,42 @@ pub fn open_windows_for(
             {
                 let jan1_by = rule.jan1_if_selected_by.in_year(py - 1);
                 let end = rule.end_date(py);
+                let jan1 = ymd(py, 1, 1);
                 let effective = if jan1_by >= end {
-                    format!("January 1, {py}")
+                    Said::new("effective-on").date("date", jan1)
                 } else {
-                    format!(
-                        "January 1, {py} if chosen by {jan1_by}; {} if chosen later",
-                        rule.late_effective.in_year(py)
-                    )
+                    Said::new("effective-oe-late")
+                        .date("date", jan1)
+                        .date("by", jan1_by)
+                        .date("later", rule.late_effective.in_year(py))
                 };
                 out.push(calendar(
-                    format!("Open enrollment for {py}"),
+                    Said::new("window-open-enrollment").with("year", py),
                     (rule.start_date(py), end),
-                    &effective,
+                    effective,
                     rule.rule,
                 ));
             }
             out.push(event(
-                "Special enrollment after a life change",
-                format!(
-                    "Within {} days of the event; 1st of the month after you choose a plan \
-                     (births and adoptions: from the day of the event)",
-                    s.sep_days
-                ),
+                "window-special-life-change",
+                Said::new("effective-sep").with("days", s.sep_days),
                 "ENR-03",
             ));
         }
         Market::EmployerGroup => {
             out.push(event(
-                "Your employer's open enrollment",
-                "Set by your employer".into(),
+                "window-your-employer-open",
+                Said::new("effective-employer"),
                 "SEED-15",
             ));
             out.push(event(
-                "Special enrollment after a birth, adoption or placement",
-                format!(
-                    "Within {} days; coverage from the day of the event",
-                    s.newborn_days_group
-                ),
+                "window-special-child",
+                Said::new("effective-group-child").with("days", s.newborn_days_group),
                 "ENR-11",
             ));
             out.push(event(
-                "Special enrollment after a marriage or loss of other coverage",
-                format!(
-                    "Within {} days; 1st of the month after the request",
-                    s.group_special_enrollment_days
-                ),
+                "window-special-marriage-loss",
+                Said::new("effective-group-other").with("days", s.group_special_enrollment_days),
                 "ENR-10",
             ));
         }
@@ -928,38 +919,32 @@ pub fn open_windows_for(
                 w.containing(on)
                     .unwrap_or_else(|| w.occurrence(w.next_start_after(on).year()))
             };
-            let iep_effective = "1st of your birthday month if you sign up before it; otherwise \
-                                 1st of the month after you sign up";
+            let iep_effective = Said::new("effective-iep");
             let iep = medicare.map(|f| initial_enrollment_period(f.birth_date, s));
             match iep {
                 // The member's own initial period: open only while it lasts (issue 13: it said
                 // "open" for a 67-year-old).
                 Some((start, _, end)) => out.push(calendar(
-                    "Initial enrollment around your 65th birthday".into(),
+                    Said::new("window-iep-65"),
                     (start, end),
                     iep_effective,
                     "ENR-15",
                 )),
                 None => out.push(WindowInfo {
                     open: false,
-                    ..event(
-                        "Initial enrollment around your 65th birthday",
-                        iep_effective.into(),
-                        "ENR-15",
-                    )
+                    ..event("window-iep-65", iep_effective, "ENR-15")
                 }),
             }
             out.push(calendar(
-                "Medicare annual election period".into(),
+                Said::new("window-aep"),
                 current_or_next(s.aep),
-                "January 1",
+                Said::new("effective-jan-1"),
                 "ENR-17",
             ));
             let mut oep = calendar(
-                "Medicare Advantage open enrollment period".into(),
+                Said::new("window-ma-oep"),
                 current_or_next(s.ma_oep),
-                "1st of the month after the request (members of a Medicare Advantage plan on \
-                 January 1, one change)",
+                Said::new("effective-ma-oep"),
                 "ENR-18",
             );
             if let Some(f) = medicare {
@@ -968,9 +953,9 @@ pub fn open_windows_for(
             }
             out.push(oep);
             let mut gep = calendar(
-                "Medicare general enrollment period".into(),
+                Said::new("window-gep"),
                 current_or_next(s.gep),
-                "1st of the month after you sign up",
+                Said::new("effective-gep"),
                 "ENR-15",
             );
             if let (Some(f), Some((_, _, iep_end))) = (medicare, iep) {
@@ -979,9 +964,9 @@ pub fn open_windows_for(
             }
             out.push(gep);
             let mut star = calendar(
-                "5-star special enrollment period".into(),
+                Said::new("window-five-star"),
                 current_or_next(s.five_star),
-                "1st of the month after the request (once, into a 5-star plan)",
+                Said::new("effective-five-star"),
                 "ENR-19",
             );
             if let Some(f) = medicare {
@@ -991,14 +976,12 @@ pub fn open_windows_for(
             out.push(star);
         }
         Market::Medicaid => out.push(WindowInfo {
-            name: "Medicaid and CHIP: apply any time".into(),
+            name: Said::new("window-medicaid"),
             start: None,
             end: None,
             effective: match s.medicaid_effective {
-                MedicaidEffective::FirstOfApplicationMonth => {
-                    "1st of the month of application".into()
-                }
-                MedicaidEffective::ApplicationDate => "The day of the application".into(),
+                MedicaidEffective::FirstOfApplicationMonth => Said::new("effective-medicaid-month"),
+                MedicaidEffective::ApplicationDate => Said::new("effective-medicaid-day"),
             },
             open: true,
             needs_event: false,

@@ -94,3 +94,24 @@ window-ma-oep = Medicare Advantage open enrollment period
 window-five-star = 5-star special enrollment period
 window-gep = Medicare general enrollment period
 window-medicaid = Medicaid and CHIP: apply any time
+window-special-life-change = Special enrollment after a life change
+window-your-employer-open = Your employer's open enrollment
+window-special-child = Special enrollment after a birth, adoption or placement
+window-special-marriage-loss = Special enrollment after a marriage or loss of other coverage
+window-iep-65 = Initial enrollment around your 65th birthday
+
+## When coverage starts, for each window
+
+effective-on = { $date }
+effective-oe-late = { $date } if chosen by { $by }; { $later } if chosen later
+effective-sep = Within { $days } days of the event; the 1st of the month after you choose a plan (births and adoptions: from the day of the event)
+effective-employer = Set by your employer
+effective-group-child = Within { $days } days; coverage from the day of the event
+effective-group-other = Within { $days } days; the 1st of the month after the request
+effective-iep = The 1st of your birthday month if you sign up before it; otherwise the 1st of the month after you sign up
+effective-jan-1 = January 1
+effective-ma-oep = The 1st of the month after the request (members of a Medicare Advantage plan on January 1, one change)
+effective-gep = The 1st of the month after you sign up
+effective-five-star = The 1st of the month after the request (once, into a 5-star plan)
+effective-medicaid-month = The 1st of the month of application
+effective-medicaid-day = The day of the application

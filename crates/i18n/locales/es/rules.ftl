@@ -93,3 +93,24 @@ window-ma-oep = Período de inscripción abierta de Medicare Advantage
 window-five-star = Período especial de inscripción de 5 estrellas
 window-gep = Período de inscripción general de Medicare
 window-medicaid = Medicaid y CHIP: solicite en cualquier momento
+window-special-life-change = Inscripción especial después de un cambio en su vida
+window-your-employer-open = La inscripción abierta de su empleador
+window-special-child = Inscripción especial después de un nacimiento, una adopción o una colocación
+window-special-marriage-loss = Inscripción especial después de un matrimonio o de la pérdida de otra cobertura
+window-iep-65 = Inscripción inicial alrededor de sus 65 años
+
+## Cuándo empieza la cobertura, en cada período
+
+effective-on = { $date }
+effective-oe-late = { $date } si elige antes del { $by }; { $later } si elige después
+effective-sep = Dentro de los { $days } días posteriores al evento; el 1 del mes siguiente a su elección de plan (nacimientos y adopciones: desde el día del evento)
+effective-employer = Lo fija su empleador
+effective-group-child = Dentro de { $days } días; cobertura desde el día del evento
+effective-group-other = Dentro de { $days } días; el 1 del mes siguiente a la solicitud
+effective-iep = El 1 del mes de su cumpleaños si se inscribe antes; si no, el 1 del mes siguiente a su inscripción
+effective-jan-1 = 1 de enero
+effective-ma-oep = El 1 del mes siguiente a la solicitud (miembros de un plan Medicare Advantage el 1 de enero, un cambio)
+effective-gep = El 1 del mes siguiente a su inscripción
+effective-five-star = El 1 del mes siguiente a la solicitud (una vez, a un plan de 5 estrellas)
+effective-medicaid-month = El 1 del mes de la solicitud
+effective-medicaid-day = El día de la solicitud

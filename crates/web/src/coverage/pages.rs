@@ -271,7 +271,7 @@ async fn overview_page(
             let g = ws_coverage::service::changes::employer_window(today);
             w.start = Some(g.start);
             w.end = Some(g.end);
-            w.effective = g.effective.to_string();
+            w.effective = ws_i18n::said::Said::new("effective-on").date("date", g.effective);
             w.open = g.start <= today && today <= g.end;
         }
         let dates = match (w.start, w.end) {
@@ -286,8 +286,12 @@ async fn overview_page(
         } else {
             ui::t(lang, "cov.no")
         };
-        v.windows
-            .push((w.name.clone(), dates, w.effective.clone(), open.to_owned()));
+        v.windows.push((
+            w.name.sentence(lang),
+            dates,
+            w.effective.sentence(lang),
+            open.to_owned(),
+        ));
     }
     let mut sh = a.shell(Section::Coverage).await;
     if let Some(text) = saved {

@@ -760,7 +760,7 @@ fn enr_15_iep_panel_closed_at_67() {
     let iep = |on: Date, f: Option<&MedicareFacts>| {
         open_windows_for(Market::Medicare, on, &t, f)
             .into_iter()
-            .find(|w| w.rule == "ENR-15" && w.name.starts_with("Initial"))
+            .find(|w| w.rule == "ENR-15" && w.name.en().starts_with("Initial"))
             .unwrap()
     };
     // 67 on 2026-06-10.
@@ -1168,13 +1168,13 @@ fn ws_enr_any_day_actions() {
 fn seed_15_open_windows_panel() {
     let t = SettingsTable::default_table();
     let ind = open_windows(Market::Individual, date(2026, 1, 10), &t);
-    assert_eq!(ind[0].name, "Open enrollment for 2026");
+    assert_eq!(ind[0].name.en(), "Open enrollment for 2026");
     assert_eq!(
         (ind[0].start, ind[0].end, ind[0].open),
         (Some(date(2025, 11, 1)), Some(date(2026, 1, 15)), true)
     );
     let ind = open_windows(Market::Individual, date(2026, 1, 16), &t);
-    assert_eq!(ind[0].name, "Open enrollment for 2027");
+    assert_eq!(ind[0].name.en(), "Open enrollment for 2027");
     assert_eq!(
         (ind[0].start, ind[0].end, ind[0].open),
         (Some(date(2026, 11, 1)), Some(date(2026, 12, 15)), false)
@@ -1182,7 +1182,12 @@ fn seed_15_open_windows_panel() {
     assert!(ind[1].needs_event);
 
     let med = open_windows(Market::Medicare, date(2026, 2, 1), &t);
-    let find = |name: &str| med.iter().find(|w| w.name.contains(name)).unwrap().clone();
+    let find = |name: &str| {
+        med.iter()
+            .find(|w| w.name.en().contains(name))
+            .unwrap()
+            .clone()
+    };
     let aep = find("annual election");
     assert_eq!(
         (aep.start, aep.end, aep.open),
