@@ -243,7 +243,7 @@ pub struct Allowed {
     /// Last day of that window, when it has one.
     pub closes: Option<Date>,
     pub rule: &'static str,
-    pub notes: Vec<String>,
+    pub notes: Vec<Said>,
     /// The Medicare election period used, to be recorded with the change (ENR-15..19).
     pub election: Option<Election>,
 }
@@ -286,7 +286,7 @@ pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed,
             window: Said::new("window-any-time"),
             closes: None,
             rule: "WS-ENR-01",
-            notes: vec!["Contact details can be updated any day.".into()],
+            notes: vec![Said::new("note-contact-any-day")],
             election: None,
         }),
         Action::RemoveDependent => Ok(Allowed {
@@ -294,36 +294,16 @@ pub fn decide(req: &EnrollmentRequest, table: &SettingsTable) -> Result<Allowed,
             window: Said::new("window-any-time"),
             closes: None,
             rule: "WS-ENR-02",
-            notes: vec![format!(
-                "The dependent stays covered through {}, the end of the month of the request.",
-                on.last_of_month()
-            )],
+            notes: vec![Said::new("note-dependent-through").date("date", on.last_of_month())],
             election: None,
         }),
         Action::Terminate => {
-            let mut notes = vec![format!(
-                "Coverage ends on {}, the last day of the month of the request.",
-                on.last_of_month()
-            )];
+            let mut notes = vec![Said::new("note-coverage-ends").date("date", on.last_of_month())];
             match req.market {
-                Market::Medicare => notes.push(
-                    "Medicare Advantage disenrollment outside an election period is handled \
-                     through Medicare; the member keeps Original Medicare."
-                        .into(),
-                ),
-                Market::Medicaid => notes.push(
-                    "A voluntary withdrawal also ends a child's 12-month continuous enrollment."
-                        .into(),
-                ),
-                Market::EmployerGroup => notes.push(
-                    "Dependents on the plan lose coverage on the same day; a continuation (COBRA) \
-                     or special enrollment offer follows."
-                        .into(),
-                ),
-                Market::Individual => notes.push(
-                    "Dropping coverage voluntarily does not open a special enrollment period."
-                        .into(),
-                ),
+                Market::Medicare => notes.push(Said::new("note-end-medicare")),
+                Market::Medicaid => notes.push(Said::new("note-end-medicaid")),
+                Market::EmployerGroup => notes.push(Said::new("note-end-group")),
+                Market::Individual => notes.push(Said::new("note-end-individual")),
             }
             Ok(Allowed {
                 effective: on.last_of_month(),
@@ -471,20 +451,17 @@ fn individual_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refu
     let (effective, rule) = match ev {
         _ if ev.is_new_child() => {
             let credit_from = first_of_month_on_or_after(event);
-            notes.push(format!(
-                "Coverage starts on the day of {} ({event})",
-                ev.said()
-            ));
-            notes.push(format!(
-                "Premium tax credit and cost-sharing reductions start {credit_from}"
-            ));
+            notes.push(
+                Said::new("note-starts-on-event")
+                    .said("event", ev.said())
+                    .date("date", event),
+            );
+            notes.push(Said::new("note-credit-from").date("date", credit_from));
             (event, "ENR-05")
         }
         LifeEvent::Marriage(_) => (first_of_next_month(on), "ENR-06"),
         LifeEvent::LossOfCoverage(last_day) if on <= last_day => {
-            notes.push(format!(
-                "Chosen before the old coverage ends on {last_day}: no gap"
-            ));
+            notes.push(Said::new("note-no-gap").date("date", last_day));
             (first_of_next_month(last_day), "ENR-04")
         }
         LifeEvent::LossOfCoverage(_) => (first_of_next_month(on), "ENR-06"),
@@ -584,10 +561,11 @@ fn group_sep(ev: LifeEvent, on: Date, s: &Settings) -> Result<Allowed, Refused> 
     let mut notes = Vec::new();
     let effective = if ev.is_new_child() {
         if matches!(ev, LifeEvent::Birth(_)) {
-            notes.push(format!(
-                "Newborn is covered automatically for {days} days (through {closes}); enrolling \
-                 by then continues the coverage"
-            ));
+            notes.push(
+                Said::new("note-newborn-automatic")
+                    .with("days", days)
+                    .date("date", closes),
+            );
         }
         event
     } else {
@@ -715,9 +693,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
             "ENR-17",
             Election::Annual,
         );
-        a.notes.push(
-            "If several choices are made, the last one made by the end of the period counts".into(),
-        );
+        a.notes.push(Said::new("note-aep-last-counts"));
         return Ok(a);
     }
 
@@ -740,8 +716,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
                 "ENR-18",
                 Election::MaOpenEnrollment,
             );
-            a.notes
-                .push("Only one change is allowed in this period".into());
+            a.notes.push(Said::new("note-one-change"));
             return Ok(a);
         }
     }
@@ -772,7 +747,7 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
                 "ENR-19",
                 Election::FiveStar,
             );
-            a.notes.push("Usable once in this period".into());
+            a.notes.push(Said::new("note-once"));
             return Ok(a);
         }
     }
@@ -808,18 +783,17 @@ fn medicare(req: &EnrollmentRequest, s: &Settings) -> Result<Allowed, Refused> {
 /// of application, the 42 CFR 435.915(b) option, so care earlier in that month is covered.
 fn medicaid(on: Date, s: &Settings) -> Allowed {
     let (effective, note) = match s.medicaid_effective {
-        MedicaidEffective::FirstOfApplicationMonth => (
-            on.first_of_month(),
-            "Coverage starts on the 1st of the month of application",
-        ),
-        MedicaidEffective::ApplicationDate => (on, "Coverage starts on the day of the application"),
+        MedicaidEffective::FirstOfApplicationMonth => {
+            (on.first_of_month(), Said::new("note-medicaid-month"))
+        }
+        MedicaidEffective::ApplicationDate => (on, Said::new("note-medicaid-day")),
     };
     Allowed {
         effective,
         window: Said::new("window-medicaid"),
         closes: None,
         rule: "ENR-22",
-        notes: vec![note.into()],
+        notes: vec![note],
         election: None,
     }
 }

@@ -32,7 +32,7 @@ pub struct ChangeOutcome {
     /// The window that allows the change, in words.
     pub window: Said,
     pub rule: &'static str,
-    pub notes: Vec<String>,
+    pub notes: Vec<Said>,
     /// A Patient the change created (a newborn's record).
     pub patient: Option<String>,
     pub mrn: Option<String>,

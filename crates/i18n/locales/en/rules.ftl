@@ -115,3 +115,22 @@ effective-gep = The 1st of the month after you sign up
 effective-five-star = The 1st of the month after the request (once, into a 5-star plan)
 effective-medicaid-month = The 1st of the month of application
 effective-medicaid-day = The day of the application
+
+## Notes with an allowed change
+
+note-contact-any-day = Contact details can be updated any day.
+note-dependent-through = The dependent stays covered through { $date }, the end of the month of the request.
+note-coverage-ends = Coverage ends on { $date }, the last day of the month of the request.
+note-end-medicare = Medicare Advantage disenrollment outside an election period is handled through Medicare; the member keeps Original Medicare.
+note-end-medicaid = A voluntary withdrawal also ends a child's 12-month continuous enrollment.
+note-end-group = Dependents on the plan lose coverage on the same day; a continuation (COBRA) or special enrollment offer follows.
+note-end-individual = Dropping coverage voluntarily does not open a special enrollment period.
+note-starts-on-event = Coverage starts on the day of { $event } ({ $date }).
+note-credit-from = Premium tax credit and cost-sharing reductions start { $date }.
+note-no-gap = Chosen before the old coverage ends on { $date }: no gap.
+note-newborn-automatic = A newborn is covered automatically for { $days } days (through { $date }); enrolling by then continues the coverage.
+note-aep-last-counts = If several choices are made, the last one made by the end of the period counts.
+note-one-change = Only one change is allowed in this period.
+note-once = Usable once in this period.
+note-medicaid-month = Coverage starts on the 1st of the month of application.
+note-medicaid-day = Coverage starts on the day of the application.

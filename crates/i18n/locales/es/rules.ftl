@@ -114,3 +114,22 @@ effective-gep = El 1 del mes siguiente a su inscripción
 effective-five-star = El 1 del mes siguiente a la solicitud (una vez, a un plan de 5 estrellas)
 effective-medicaid-month = El 1 del mes de la solicitud
 effective-medicaid-day = El día de la solicitud
+
+## Notas de un cambio permitido
+
+note-contact-any-day = Los datos de contacto se pueden actualizar cualquier día.
+note-dependent-through = El dependiente sigue cubierto hasta el { $date }, el final del mes de la solicitud.
+note-coverage-ends = La cobertura termina el { $date }, el último día del mes de la solicitud.
+note-end-medicare = La baja de Medicare Advantage fuera de un período de elección se tramita con Medicare; el miembro conserva Medicare Original.
+note-end-medicaid = Un retiro voluntario también termina la inscripción continua de 12 meses de un niño.
+note-end-group = Los dependientes del plan pierden la cobertura el mismo día; luego se ofrece la continuación (COBRA) o una inscripción especial.
+note-end-individual = Dejar la cobertura voluntariamente no abre un período especial de inscripción.
+note-starts-on-event = La cobertura empieza el día de { $event } ({ $date }).
+note-credit-from = El crédito tributario para la prima y las reducciones de costos compartidos empiezan el { $date }.
+note-no-gap = Elegido antes de que termine la cobertura anterior el { $date }: sin interrupción.
+note-newborn-automatic = Un recién nacido está cubierto automáticamente durante { $days } días (hasta el { $date }); inscribirlo antes continúa la cobertura.
+note-aep-last-counts = Si se hacen varias elecciones, cuenta la última hecha antes del final del período.
+note-one-change = Solo se permite un cambio en este período.
+note-once = Se puede usar una vez en este período.
+note-medicaid-month = La cobertura empieza el 1 del mes de la solicitud.
+note-medicaid-day = La cobertura empieza el día de la solicitud.

@@ -388,7 +388,7 @@ pub(super) async fn add_member(a: Acting, Form(f): Form) -> WebResult {
             );
             for n in &out.notes {
                 text.push(' ');
-                text.push_str(n);
+                text.push_str(&n.sentence(a.lang));
             }
             sh.flash(ui::FlashKind::Success, text);
             Ok(a.html(
@@ -580,7 +580,12 @@ async fn review_view(a: &Acting, f: &[(String, String)], moved: Option<Date>) ->
         members: members_in_words(lang, &review.members),
         starts: review.allowed.effective.to_string(),
         window: window_words(lang, &review.allowed),
-        notes: review.allowed.notes.clone(),
+        notes: review
+            .allowed
+            .notes
+            .iter()
+            .map(|n| n.sentence(lang))
+            .collect(),
         replaces: review.replaces.as_ref().map_or_else(String::new, |(p, d)| {
             ui::i18n::tf(
                 lang,
@@ -679,7 +684,7 @@ pub(super) async fn change_plan(a: Acting, Form(f): Form) -> WebResult {
             &[("window", &out.window.sentence(lang))],
         ),
         members: members_in_words(lang, &members),
-        notes: out.notes.clone(),
+        notes: out.notes.iter().map(|n| n.sentence(lang)).collect(),
         notice: notice_line,
     };
     let sh = a.shell(Section::Coverage).await;

@@ -219,7 +219,7 @@ pub(super) async fn change_plan(st: Staff, Form(f): Form) -> WebResult {
     );
     for n in &out.notes {
         text.push(' ');
-        text.push_str(n);
+        text.push_str(&n.en());
     }
     reply(ms, Ok(text), "").await
 }

@@ -1,6 +1,7 @@
 use super::*;
 use crate::rules::settings::{DayCount, Settings};
 use jiff::civil::{Date, date};
+use ws_i18n::said::Said;
 
 fn req(market: Market, action: Action, event: Option<LifeEvent>, on: Date) -> EnrollmentRequest {
     EnrollmentRequest {
@@ -165,7 +166,8 @@ fn enr_05_newborn_effective_on_birth_date() {
     assert!(
         a.notes
             .iter()
-            .any(|n| n.contains("Premium tax credit") && n.contains("2026-05-01"))
+            .map(Said::en)
+            .any(|n| n.contains("Premium tax credit") && n.contains("May 1, 2026"))
     );
     assert_eq!(a.window.en(), "Special enrollment after a birth");
 
@@ -233,7 +235,10 @@ fn enr_05_adoption_placement_court_order_effective_on_event_date() {
     )
     .unwrap();
     assert!(
-        a.notes.iter().any(|n| n.contains("start 2026-07-01")),
+        a.notes
+            .iter()
+            .map(Said::en)
+            .any(|n| n.contains("start Jul 1, 2026")),
         "{a:?}"
     );
     // Leap-day birth: last day is 2028-04-29 (Feb 29 + 60), refused on the 30th.
@@ -607,6 +612,7 @@ fn enr_11_group_special_enrollment_31_days() {
     assert!(
         a.notes
             .iter()
+            .map(Said::en)
             .any(|n| n.contains("covered automatically for 31 days")),
         "{a:?}"
     );
