@@ -424,7 +424,7 @@ impl CoverageService {
         {
             return Err(CoverageError::Refused {
                 reason: Said::new("reason-past-age-limit")
-                    .with("name", &given)
+                    .with("name", given)
                     .date("date", last),
                 next_allowed: None,
                 rule: "ENR-13",
