@@ -104,20 +104,30 @@ impl CoverageError {
     /// [`CoverageError::explain`] in `lang` (a refusal's reason is said in it; other errors
     /// keep their English words).
     pub fn explain_in(&self, lang: ws_i18n::Lang) -> String {
+        match self.explanation() {
+            Some(said) => said.sentence(lang),
+            None => self.to_string(),
+        }
+    }
+
+    /// A refusal as words to say in the reader's language: its reason and, when known, the
+    /// day the change becomes possible. `None` for other errors.
+    pub fn explanation(&self) -> Option<ws_i18n::said::Said> {
         use ws_i18n::said::Said;
         match self {
             CoverageError::Refused {
                 reason,
                 next_allowed: Some(d),
                 ..
-            } => Said::new("explain-refused-from")
-                .said("reason", reason.clone())
-                .date("date", d)
-                .sentence(lang),
-            CoverageError::Refused { reason, .. } => Said::new("explain-refused")
-                .said("reason", reason.clone())
-                .sentence(lang),
-            other => other.to_string(),
+            } => Some(
+                Said::new("explain-refused-from")
+                    .said("reason", reason.clone())
+                    .date("date", d),
+            ),
+            CoverageError::Refused { reason, .. } => {
+                Some(Said::new("explain-refused").said("reason", reason.clone()))
+            }
+            _ => None,
         }
     }
 

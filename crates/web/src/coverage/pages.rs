@@ -34,6 +34,9 @@ impl From<CoverageError> for WebError {
             WebError::internal(e)
         } else if status == StatusCode::NOT_FOUND {
             WebError::NotFound
+        } else if let Some(said) = e.explanation() {
+            // Said in the page's language when the error page is drawn.
+            WebError::RefusedSaid { status, said }
         } else {
             WebError::Refused {
                 status,

@@ -37,6 +37,13 @@ pub enum WebError {
     StaffOnly,
     /// A domain refusal, explained in words already in the member's language.
     Refused { status: StatusCode, message: String },
+    /// A domain refusal in words the page says in its own language (a rule's [`Said`]).
+    ///
+    /// [`Said`]: ws_i18n::said::Said
+    RefusedSaid {
+        status: StatusCode,
+        said: ws_i18n::said::Said,
+    },
     /// Something broke; the detail goes to the log, never to the page.
     Internal(String),
 }
@@ -53,7 +60,7 @@ impl WebError {
             WebError::NotForThisPerson { .. } => StatusCode::FORBIDDEN,
             WebError::BadRequest => StatusCode::BAD_REQUEST,
             WebError::NotFound | WebError::NoRecord => StatusCode::NOT_FOUND,
-            WebError::Refused { status, .. } => *status,
+            WebError::Refused { status, .. } | WebError::RefusedSaid { status, .. } => *status,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -225,6 +232,7 @@ fn error_body(sh: &Shell, err: &WebError, phone: &str) -> String {
         WebError::NoRecord => ui::render_error(sh, status, ui::t(lang, "error.no-record")),
         WebError::StaffOnly => ui::render_error(sh, status, ui::t(lang, "error.staff-only")),
         WebError::Refused { message, .. } => ui::render_error(sh, status, message),
+        WebError::RefusedSaid { said, .. } => ui::render_error(sh, status, &said.sentence(lang)),
         WebError::Internal(_) => ui::render_error(sh, status, ui::t(lang, "error.internal")),
         WebError::SignIn { .. } => String::new(),
     }
