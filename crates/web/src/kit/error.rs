@@ -237,3 +237,37 @@ fn error_body(sh: &Shell, err: &WebError, phone: &str) -> String {
         WebError::SignIn { .. } => String::new(),
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use ws_i18n::said::Said;
+
+    /// A rule's refusal reaching the error page is said in the page's language (issue 13:
+    /// domain error messages are translated), with its status.
+    #[test]
+    fn a_refusal_in_words_is_said_in_the_pages_language() {
+        let err = WebError::RefusedSaid {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            said: Said::new("explain-refused").said("reason", Said::new("reason-card-medicare")),
+        };
+        assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let es = error_body(
+            &Shell::signed_out(ui::Lang::Es, "", "/"),
+            &err,
+            "1-800-555-0100",
+        );
+        assert!(
+            es.contains("no está disponible en los planes de Medicare"),
+            "{es}"
+        );
+        assert!(!es.contains("not available"), "{es}");
+        let en = error_body(
+            &Shell::signed_out(ui::Lang::En, "", "/"),
+            &err,
+            "1-800-555-0100",
+        );
+        assert!(en.contains("not available on Medicare plans"), "{en}");
+    }
+}
