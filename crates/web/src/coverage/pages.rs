@@ -278,7 +278,14 @@ async fn overview_page(
             w.open = g.start <= today && today <= g.end;
         }
         let dates = match (w.start, w.end) {
-            (Some(a), Some(b)) => format!("{a} to {b}"),
+            (Some(a), Some(b)) => ui::i18n::tf(
+                lang,
+                "cov.range",
+                &[
+                    ("from", &ws_i18n::messages::fmt_date(lang, &a.to_string())),
+                    ("to", &ws_i18n::messages::fmt_date(lang, &b.to_string())),
+                ],
+            ),
             _ if w.needs_event => ui::t(lang, "cov.after-event").to_owned(),
             _ => ui::t(lang, "cov.any-time").to_owned(),
         };
