@@ -958,7 +958,10 @@ async fn coverage_pages_in_the_portal(app: &TestApp) {
     assert!(html.contains("Cubierto el"), "{html}");
     // The windows panel too: names and date ranges in Spanish (issue 13).
     assert!(html.contains("Inscripción"), "{html}");
-    assert!(!html.contains(" to 20"), "an English date range on a Spanish page: {html}");
+    assert!(
+        !html.contains(" to 20"),
+        "an English date range on a Spanish page: {html}"
+    );
     let (st, html) = page(
         &c,
         &format!("{}/coverage?date=2026-02-30&lang=en", app.base),
