@@ -313,6 +313,19 @@ fn variables<'s>(pattern: &ast::Pattern<&'s str>) -> Vec<&'s str> {
     out
 }
 
+/// Every `.rs` file under `dir` (for the tests that find the keys code uses).
+#[cfg(test)]
+pub(crate) fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

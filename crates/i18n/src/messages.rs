@@ -180,7 +180,7 @@ fn weekday(y: i32, m: u32, d: u32) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     #[test]
     fn both_languages_have_the_same_messages() {
@@ -327,23 +327,12 @@ mod tests {
         out
     }
 
-    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                rust_files(&p, out);
-            } else if p.extension().is_some_and(|e| e == "rs") {
-                out.push(p);
-            }
-        }
-    }
-
     #[test]
     fn every_key_used_in_code_exists() {
         let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut files = Vec::new();
         for c in ["identity", "pharmacy", "records", "scheduling", "coverage"] {
-            rust_files(&crates.join(c).join("src"), &mut files);
+            crate::rust_files(&crates.join(c).join("src"), &mut files);
         }
         let mut seen = 0;
         for f in files {
