@@ -168,10 +168,7 @@ impl DirectWriter {
         {
             // The group's transaction ended under it (SQLite rolls back on some errors): its
             // members' writes are gone; tell them, and start afresh.
-            g.send_replace(Some(Err(shareable(&rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
-                None,
-            )))));
+            g.send_replace(Some(Err(lost_group())));
         }
         let Some(c) = guard.conn.as_ref() else {
             return Err(StoreError::Point(rusqlite::Error::InvalidQuery));
@@ -438,10 +435,15 @@ impl DirectTx {
 /// The group's transaction ended before its COMMIT (SQLite rolls a transaction back on some
 /// errors): the writes in it are lost.
 fn lost() -> StoreError {
-    StoreError::Point(rusqlite::Error::SqliteFailure(
+    unshare(lost_group())
+}
+
+/// [`lost`], as the group's members are told it.
+fn lost_group() -> (rusqlite::ffi::Error, Option<String>) {
+    (
         rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
         Some("the write's group transaction was rolled back".to_owned()),
-    ))
+    )
 }
 
 /// Wait for a group's COMMIT and report it.
@@ -487,6 +489,15 @@ mod tests {
         .unwrap();
         c.commit().await.unwrap();
         (s, dir)
+    }
+
+    /// Wait until `n` writes queue for the writer.
+    async fn queued(d: &super::DirectWriter, n: usize) {
+        let t0 = std::time::Instant::now();
+        while d.waiting() < n {
+            assert!(t0.elapsed().as_secs() < 20, "the writes never queued");
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
     }
 
     async fn rows(s: &Store) -> Vec<crate::db::Row> {
@@ -594,11 +605,7 @@ mod tests {
             }));
         }
         // Wait until all eight queue behind the leader.
-        let t0 = std::time::Instant::now();
-        while d.waiting() < 8 {
-            assert!(t0.elapsed().as_secs() < 20, "the writes never queued");
-            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-        }
+        queued(&d, 8).await;
         // Nothing is committed yet: the readers see no row.
         assert!(rows(&s).await.is_empty());
         lead.commit().await.unwrap();
@@ -657,11 +664,7 @@ mod tests {
                 .unwrap();
             drop(c);
         });
-        let t0 = std::time::Instant::now();
-        while d.waiting() < 2 {
-            assert!(t0.elapsed().as_secs() < 20, "the writes never queued");
-            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-        }
+        queued(&d, 2).await;
         // The leader hands on, then its caller gives up waiting.
         let gave_up =
             tokio::time::timeout(std::time::Duration::from_micros(1), lead.commit()).await;
