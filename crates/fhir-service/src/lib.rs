@@ -80,6 +80,10 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// A member's request the rules refuse, in words each edge says in its own language (the
+    /// portal in the page's, the API in English): the card, the form, the request as typed.
+    #[error("{0}")]
+    Refused(ws_i18n::said::Said),
 }
 
 impl ServiceError {
@@ -89,7 +93,7 @@ impl ServiceError {
             ServiceError::Fhir(e) => e.status(),
             ServiceError::Forbidden(_) => 403,
             ServiceError::NotFound(_) => 404,
-            ServiceError::Invalid(_) => 400,
+            ServiceError::Invalid(_) | ServiceError::Refused(_) => 400,
         }
     }
 }

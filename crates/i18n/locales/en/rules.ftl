@@ -134,3 +134,18 @@ note-one-change = Only one change is allowed in this period.
 note-once = Usable once in this period.
 note-medicaid-month = Coverage starts on the 1st of the month of application.
 note-medicaid-day = Coverage starts on the day of the application.
+
+## Pharmacy: the card on file and medicines the member reports
+
+rx-card-brand = The card must be one of: { $brands }
+rx-card-last4 = Give the last four digits of the card
+rx-card-expiry = Give the expiry date as MM/YYYY
+rx-card-expired = This card has expired
+rx-outside-name = Say which medicine
+rx-outside-too-long = Keep the name under 200 characters and the dose under 500
+
+## Records: requests the member files
+
+rec-request-amendment-details = Say what is wrong in your record and what it should say
+rec-request-copies-details = Say what you want copies of
+rec-request-too-long = Keep it under 4,000 characters

@@ -133,3 +133,18 @@ note-one-change = Solo se permite un cambio en este período.
 note-once = Se puede usar una vez en este período.
 note-medicaid-month = La cobertura empieza el 1 del mes de la solicitud.
 note-medicaid-day = La cobertura empieza el día de la solicitud.
+
+## Farmacia: la tarjeta registrada y los medicamentos que informa el miembro
+
+rx-card-brand = La tarjeta debe ser una de estas: { $brands }
+rx-card-last4 = Escriba los últimos cuatro dígitos de la tarjeta
+rx-card-expiry = Escriba la fecha de vencimiento como MM/AAAA
+rx-card-expired = Esta tarjeta está vencida
+rx-outside-name = Diga qué medicamento es
+rx-outside-too-long = El nombre debe tener menos de 200 caracteres y la dosis menos de 500
+
+## Expediente: solicitudes que presenta el miembro
+
+rec-request-amendment-details = Diga qué está mal en su expediente y qué debería decir
+rec-request-copies-details = Diga de qué quiere copias
+rec-request-too-long = Escriba menos de 4000 caracteres

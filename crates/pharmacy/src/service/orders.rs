@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 use ws_fhir_service::Caller;
+use ws_i18n::said::Said;
 
 use super::json_body;
 use super::list::Order;
@@ -140,23 +141,21 @@ impl PharmacyService {
             .iter()
             .find(|b| b.eq_ignore_ascii_case(brand.trim()))
             .ok_or_else(|| {
-                PharmacyError::Invalid(format!("the card must be one of: {}", BRANDS.join(", ")))
+                PharmacyError::Refused(Said::new("rx-card-brand").with("brands", BRANDS.join(", ")))
             })?;
         let last4 = last4.trim();
         if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(PharmacyError::Invalid(
-                "give the last four digits of the card".into(),
-            ));
+            return Err(PharmacyError::Refused(Said::new("rx-card-last4")));
         }
         let (mm, yyyy) = expires
             .trim()
             .split_once('/')
             .and_then(|(m, y)| Some((m.parse::<i8>().ok()?, y.parse::<i16>().ok()?)))
             .filter(|(m, y)| (1..=12).contains(m) && (2000..=2100).contains(y))
-            .ok_or_else(|| PharmacyError::Invalid("give the expiry as MM/YYYY".into()))?;
+            .ok_or_else(|| PharmacyError::Refused(Said::new("rx-card-expiry")))?;
         let today = self.clock().today();
         if (yyyy, mm) < (today.year(), today.month()) {
-            return Err(PharmacyError::Invalid("this card has expired".into()));
+            return Err(PharmacyError::Refused(Said::new("rx-card-expired")));
         }
         let svc = caller.as_service(patient, "pharmacy: card on file");
         if let Some(old) = self.card_on_file(&svc, patient).await? {

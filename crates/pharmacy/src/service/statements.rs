@@ -5,6 +5,7 @@
 
 use serde_json::json;
 use ws_fhir_service::Caller;
+use ws_i18n::said::Said;
 
 use super::json_body;
 use super::list::med_name;
@@ -35,12 +36,10 @@ impl PharmacyService {
         Self::authorize(caller, patient)?;
         let name = m.name.trim();
         if name.is_empty() {
-            return Err(PharmacyError::Invalid("say which medicine".into()));
+            return Err(PharmacyError::Refused(Said::new("rx-outside-name")));
         }
         if name.chars().count() > 200 || m.dose.chars().count() > 500 {
-            return Err(PharmacyError::Invalid(
-                "keep the name under 200 and the dose under 500 characters".into(),
-            ));
+            return Err(PharmacyError::Refused(Said::new("rx-outside-too-long")));
         }
         let today = self.clock().today();
         let category = if m.otc {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use ws_fhir_service::{Caller, Principal};
 use ws_i18n::Lang;
 use ws_i18n::messages::{self, Email};
+use ws_i18n::said::Said;
 use ws_identity::caller::StaffRole;
 
 use crate::rules::requests::{self as clocks, ClockState, RequestKind};
@@ -126,17 +127,13 @@ impl RecordsService {
         Self::authorize_requests(caller, patient)?;
         let details = input.details.trim();
         if details.is_empty() && kind != RequestKind::Accounting {
-            return Err(RecordsError::Invalid(match kind {
-                RequestKind::Amendment => {
-                    "say what is wrong in your record and what it should say".into()
-                }
-                _ => "say what you want copies of".into(),
-            }));
+            return Err(RecordsError::Refused(Said::new(match kind {
+                RequestKind::Amendment => "rec-request-amendment-details",
+                _ => "rec-request-copies-details",
+            })));
         }
         if details.chars().count() > 4000 {
-            return Err(RecordsError::Invalid(
-                "keep it under 4,000 characters".into(),
-            ));
+            return Err(RecordsError::Refused(Said::new("rec-request-too-long")));
         }
         let recipient = input
             .recipient

@@ -88,6 +88,9 @@ impl From<ws_fhir_service::FhirError> for WebError {
 impl From<ws_fhir_service::ServiceError> for WebError {
     fn from(e: ws_fhir_service::ServiceError) -> Self {
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let ws_fhir_service::ServiceError::Refused(said) = e {
+            return WebError::RefusedSaid { status, said };
+        }
         match status {
             s if s.is_server_error() => WebError::internal(e),
             StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::FORBIDDEN => WebError::NotFound,

@@ -40,6 +40,10 @@ fn pharmacy_error(e: PharmacyError) -> Response {
             StatusCode::BAD_REQUEST,
             &[Issue::error(IssueCode::Invalid, why)],
         ),
+        PharmacyError::Refused(said) => outcome_response(
+            StatusCode::BAD_REQUEST,
+            &[Issue::error(IssueCode::Invalid, said.en())],
+        ),
     }
 }
 

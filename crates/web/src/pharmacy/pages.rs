@@ -190,8 +190,9 @@ pub(super) async fn add(a: Acting, Form(f): Form) -> WebResult {
             let msg = ui::i18n::tf(a.lang, "rx.add.saved", &[("name", &typed.name)]);
             view(&a, StatusCode::OK, Vec::new(), done_notice(msg)).await
         }
-        Err(PharmacyError::Invalid(msg)) => {
+        Err(PharmacyError::Refused(said)) => {
             let sh = a.shell(Section::Pharmacy).await;
+            let msg = said.in_lang(a.lang);
             Ok(a.html(
                 StatusCode::BAD_REQUEST,
                 render::render_add(&sh, &typed, &[FieldError::new("name", msg)]),
@@ -226,8 +227,9 @@ pub(super) async fn save_card(a: Acting, Form(f): Form) -> WebResult {
             );
             view(&a, StatusCode::OK, Vec::new(), done_notice(msg)).await
         }
-        Err(PharmacyError::Invalid(msg)) => {
+        Err(PharmacyError::Refused(said)) => {
             let sh = a.shell(Section::Pharmacy).await;
+            let msg = said.in_lang(a.lang);
             Ok(a.html(
                 StatusCode::BAD_REQUEST,
                 render::render_card(&sh, &[FieldError::new("last4", msg)]),

@@ -105,7 +105,8 @@ pub(super) async fn file_request(a: Acting, Form(f): Form) -> WebResult {
             let done = ui::i18n::tf(a.lang, "rec.req.filed", &[("due", &due)]);
             view(&a, Typed::default(), Vec::new(), Some(done)).await
         }
-        Err(RecordsError::Invalid(msg)) => {
+        Err(RecordsError::Refused(said)) => {
+            let msg = said.in_lang(a.lang);
             view(&a, typed, vec![FieldError::new(details_id, msg)], None).await
         }
         Err(e) => Err(e.into()),

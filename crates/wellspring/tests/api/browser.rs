@@ -1266,6 +1266,11 @@ mod flows {
         b.goto("/record/requests?lang=es").await;
         b.assert_shows("Corregir mi expediente").await;
         b.assert_shows("Recibida").await;
+        // The refusal of an empty request, in the page's language (issue 13).
+        b.click("form:has(input[value=amendment]) button[type=submit]")
+            .await;
+        b.assert_shows("Diga qué está mal en su expediente y qué debería decir.")
+            .await;
     }
 
     /// Issue 15: at phone width, a member refills two prescriptions at once — one is ordered,

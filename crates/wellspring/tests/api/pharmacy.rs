@@ -698,6 +698,71 @@ async fn refill_privacy_members_proxies_and_strangers(app: &TestApp) {
 }
 
 /// How many dispenses each prescription has.
+/// The pharmacy's refusals of what a member typed (the card on file, a medicine they take)
+/// are said in the page's language (issue 13), in English on the API and in the service's
+/// error; nothing is saved.
+async fn card_and_outside_medicine_refusals_in_the_members_language(app: &TestApp) {
+    let people = crate::privacy::people(app).await;
+    let bea = &people.bea;
+    for (lang, last4_words, name_words) in [
+        (
+            "en",
+            "Give the last four digits of the card",
+            "Keep the name under 200 characters",
+        ),
+        (
+            "es",
+            "Escriba los últimos cuatro dígitos de la tarjeta",
+            "El nombre debe tener menos de 200 caracteres",
+        ),
+    ] {
+        let card = format!("{}/pharmacy/card?lang={lang}", app.base);
+        let (st, html) = crate::identity::page(bea, &card).await;
+        assert_eq!(st, 200, "{html}");
+        let csrf = crate::identity::csrf_of(&html);
+        let r = crate::identity::post_form(
+            bea,
+            &card,
+            &[
+                ("csrf", &csrf),
+                ("brand", "Visa"),
+                ("last4", "42"),
+                ("expires", "04/2099"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 400, "{lang}: card");
+        let text = r.text().await.unwrap();
+        assert!(text.contains(last4_words), "{lang}: {text}");
+        let add = format!("{}/pharmacy/add?lang={lang}", app.base);
+        let long = "x".repeat(201);
+        let r = crate::identity::post_form(bea, &add, &[("csrf", &csrf), ("name", &long)]).await;
+        assert_eq!(r.status().as_u16(), 400, "{lang}: outside medicine");
+        let text = r.text().await.unwrap();
+        assert!(text.contains(name_words), "{lang}: {text}");
+    }
+    // The service's error is the same refusal, said in English where no page says it.
+    let svc = ws_pharmacy::PharmacyService::new(app.fhir.clone());
+    let member = crate::records::person(&people.w.other.patient, ws_identity::caller::Access::Own);
+    let e = svc
+        .save_card(&member, &people.w.other.patient, "Visa", "4242", "01/2001")
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 400);
+    assert_eq!(e.to_string(), "This card has expired");
+    let ws_pharmacy::PharmacyError::Refused(said) = e else {
+        panic!("not a refusal in words: {e:?}")
+    };
+    assert_eq!(said.key(), "rx-card-expired");
+    assert!(
+        svc.card_on_file(&member, &people.w.other.patient)
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing saved"
+    );
+}
+
 async fn counts(app: &TestApp, mrs: &[&str]) -> Vec<usize> {
     let mut out = Vec::with_capacity(mrs.len());
     for mr in mrs {
@@ -1054,6 +1119,7 @@ both!(
     refill_privacy_members_proxies_and_strangers,
     smart_app_with_dispense_create_scope_orders_a_refill,
     fulfilment_card_queue_partial_fill_and_answers,
+    card_and_outside_medicine_refusals_in_the_members_language,
 );
 
 /// Transfers in (issue 15 §5) through the service, on both back ends: the member asks once
