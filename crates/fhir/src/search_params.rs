@@ -815,6 +815,28 @@ fn compartment_paths(resource_type: &str) -> &'static [&'static str] {
     }
 }
 
+/// Whether a resource that matches reference parameter `param` on `target_type/<id>` belongs to
+/// patient `<id>`'s compartment: the parameter reads the first path the compartment is taken
+/// from, that element holds at most one reference, and the target is a Patient. A search can
+/// then walk that one patient's index rows instead of every match's.
+pub fn compartment_follows(resource_type: &str, param: &str, target_type: Option<&str>) -> bool {
+    // Their first compartment path repeats (0..*): a match on the second reference is in the
+    // compartment of the first.
+    const REPEATS: &[&str] = &["Account", "Appointment", "Person", "Schedule"];
+    let Some(def) = lookup(resource_type, param) else {
+        return false;
+    };
+    let to_patient = match target_type {
+        Some(t) => t == "Patient",
+        None => def.targets == ["Patient"],
+    };
+    def.kind == ParamType::Reference
+        && to_patient
+        && !REPEATS.contains(&resource_type)
+        && def.paths.len() == 1
+        && def.paths.first() == compartment_paths(resource_type).first()
+}
+
 fn patient_compartment(resource_type: &str, resource: &Value) -> Option<String> {
     if resource_type == "Patient" {
         return resource
@@ -1481,6 +1503,37 @@ mod tests {
             [r("Practitioner", "pr1"), r("Organization", "o1")]
         );
         assert_eq!(x.compartment.as_deref(), Some("p1"));
+    }
+
+    #[test]
+    fn compartment_follows_the_first_single_reference_to_a_patient() {
+        for (res, param, target, follows) in [
+            ("Observation", "subject", Some("Patient"), true),
+            ("Observation", "patient", None, true),
+            ("Observation", "subject", None, false), // could be Group/<id>
+            ("Observation", "subject", Some("Group"), false),
+            ("Observation", "performer", Some("Patient"), false), // second path
+            ("Condition", "patient", None, true),
+            ("Immunization", "patient", None, true),
+            ("Appointment", "patient", None, false), // participant.actor repeats
+            ("Schedule", "actor", Some("Patient"), false),
+            ("Observation", "code", None, false),
+            ("Observation", "nonsense", Some("Patient"), false),
+        ] {
+            assert_eq!(
+                compartment_follows(res, param, target),
+                follows,
+                "{res}.{param} -> {target:?}"
+            );
+        }
+        // And what it promises holds for what is extracted: subject=Patient/p7 puts the
+        // Observation in p7's compartment even when a performer is another patient.
+        let o = json!({"resourceType": "Observation", "id": "o1", "status": "final",
+            "code": {"text": "x"}, "performer": [{"reference": "Patient/p8"}],
+            "subject": {"reference": "Patient/p7"}});
+        let x = extract("Observation", &o).unwrap();
+        assert_eq!(refs(&x, "subject"), [r("Patient", "p7")]);
+        assert_eq!(x.compartment.as_deref(), Some("p7"));
     }
 
     #[test]

@@ -510,6 +510,82 @@ fn sort_expr(sql: &mut Sql, key: &SortKey) -> (String, Kind) {
     }
 }
 
+/// The patient whose compartment holds every match, when the query says so: an explicit
+/// compartment, or a reference parameter that puts its matches in the target's compartment
+/// (`Observation?subject=Patient/1`, see [`ws_fhir::search_params::compartment_follows`]).
+fn one_patient(q: &SearchQuery) -> Option<&str> {
+    q.filters.iter().find_map(|f| match f {
+        Filter::Compartment(p) => Some(p.as_str()),
+        Filter::Param { param, any_of } => match any_of.as_slice() {
+            [
+                Cond::Ref {
+                    target_type,
+                    target_id,
+                },
+            ] if ws_fhir::search_params::compartment_follows(
+                &q.res_type,
+                param,
+                target_type.as_deref(),
+            ) =>
+            {
+                Some(target_id.as_str())
+            }
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// A page of one patient's resources, newest first by a date parameter, read by walking that
+/// patient's date rows from the newest (`idx_date_compartment`) and checking each candidate's
+/// filters until the page is full: a patient with 1,000 lab results costs ~the page's rows
+/// instead of a probe per result and a sort. Resources without the date sort after every dated
+/// one; a walk that runs out of dated rows before the page is full returns `None` and the
+/// general plan answers.
+fn newest_first_sql(sql: &mut Sql, q: &SearchQuery) -> Option<String> {
+    let patient = one_patient(q)?;
+    let [key] = q.sort.as_slice() else {
+        return None;
+    };
+    let SortKind::Date(param) = &key.kind else {
+        return None;
+    };
+    if !key.desc {
+        return None;
+    }
+    let c = sql.bind(patient);
+    let t = sql.bind(q.res_type.as_str());
+    let pn = sql.bind(param.as_str());
+    let mut parts = vec![
+        format!("d.compartment = {c}"),
+        format!("d.res_type = {t}"),
+        format!("d.param = {pn}"),
+        // One row per resource: its latest (the sort key of the general plan, MAX(hi)); index
+        // rows are unique on (lo, hi) per resource and parameter.
+        "NOT EXISTS (SELECT 1 FROM idx_date d2 WHERE d2.res_type = d.res_type AND d2.res_id = d.res_id \
+         AND d2.param = d.param AND (d2.hi > d.hi OR (d2.hi = d.hi AND d2.lo < d.lo)))"
+            .to_owned(),
+    ];
+    for f in &q.filters {
+        parts.push(filter_sql(sql, &q.res_type, f, "r", true));
+    }
+    if let Some(after) = &q.after {
+        let [Cell::Int(k)] = after.keys.as_slice() else {
+            return None;
+        };
+        let k1 = sql.bind(*k);
+        let k2 = sql.bind(*k);
+        let id = sql.bind(after.id.as_str());
+        parts.push(format!("(d.hi < {k1} OR (d.hi = {k2} AND r.id > {id}))"));
+    }
+    let limit = sql.bind(q.count.saturating_add(1));
+    Some(format!(
+        "SELECT r.id AS id, d.hi AS k0 FROM idx_date d JOIN resources r ON r.res_type = d.res_type AND r.id = d.res_id \
+         WHERE {} ORDER BY d.hi DESC, r.id ASC LIMIT {limit}",
+        parts.join(" AND ")
+    ))
+}
+
 fn cell_val(c: &Cell) -> Val {
     match c {
         Cell::Int(i) => Val::Int(*i),
@@ -531,7 +607,6 @@ impl Conn {
         // The total costs a second pass over every match; a first page that holds them all
         // already knows it, so the count runs only when there is more than one page.
         let count_args = q.want_total.then(|| sql.args.clone());
-        let free_total = q.want_total || q.free_total;
         if q.count <= 0 {
             let total = match count_args {
                 Some(args) => Some(self.count_rows(&count_sql, &args).await?),
@@ -542,6 +617,9 @@ impl Conn {
                 total,
                 next: None,
             });
+        }
+        if let Some(rows) = self.newest_first(q).await? {
+            return self.finish(rows, q, &count_sql, count_args).await;
         }
         let mut keys = Vec::new();
         for k in &q.sort {
@@ -613,12 +691,48 @@ impl Conn {
              FROM ({page}) p JOIN resources r ON r.res_type = {rt} AND r.id = p.id ORDER BY {}",
             page_order.join(", ")
         );
-        let mut rows = self.fetch(&sql.text, &sql.args, &kinds).await?;
+        let rows = self.fetch(&sql.text, &sql.args, &kinds).await?;
+        self.finish(rows, q, &count_sql, count_args).await
+    }
+
+    /// The page read by [`newest_first_sql`], if that plan fits the query and filled it.
+    async fn newest_first(
+        &mut self,
+        q: &SearchQuery,
+    ) -> Result<Option<Vec<Vec<Cell>>>, StoreError> {
+        let mut walk = Sql {
+            text: String::new(),
+            args: Vec::new(),
+        };
+        let Some(page) = newest_first_sql(&mut walk, q) else {
+            return Ok(None);
+        };
+        let rt = walk.bind(q.res_type.as_str());
+        walk.text = format!(
+            "SELECT r.res_type, r.id, r.version, r.last_updated, r.deleted, r.compartment, r.content, p.k0 \
+             FROM ({page}) p JOIN resources r ON r.res_type = {rt} AND r.id = p.id ORDER BY p.k0 DESC, p.id ASC"
+        );
+        let mut kinds = RES_KINDS.to_vec();
+        kinds.push(Kind::Int);
+        let rows = self.fetch(&walk.text, &walk.args, &kinds).await?;
+        Ok((rows.len() as i64 > q.count).then_some(rows))
+    }
+
+    /// One page from its rows (one more than the page when there is a next one): the cursor,
+    /// and the total when asked for or free.
+    async fn finish(
+        &mut self,
+        mut rows: Vec<Vec<Cell>>,
+        q: &SearchQuery,
+        count_sql: &str,
+        count_args: Option<Vec<Val>>,
+    ) -> Result<SearchPage, StoreError> {
+        let free_total = q.want_total || q.free_total;
         let has_more = rows.len() as i64 > q.count;
         rows.truncate(usize::try_from(q.count).unwrap_or(0));
         let total = match count_args {
             _ if free_total && q.after.is_none() && !has_more => Some(rows.len() as i64),
-            Some(args) => Some(self.count_rows(&count_sql, &args).await?),
+            Some(args) => Some(self.count_rows(count_sql, &args).await?),
             None => None,
         };
         let next = if has_more {
@@ -751,6 +865,113 @@ mod tests {
         assert!(Cursor::decode("zz").is_err());
         assert!(Cursor::decode("i1").is_err());
         assert!(Cursor::decode("sXYZ").is_err());
+    }
+
+    #[test]
+    fn newest_first_walks_one_patients_dates_only_where_it_gives_the_same_page() {
+        let subject = |target_type: Option<&str>| Filter::Param {
+            param: "subject".into(),
+            any_of: vec![Cond::Ref {
+                target_type: target_type.map(str::to_owned),
+                target_id: "p1".into(),
+            }],
+        };
+        let sort = |desc: bool| SortKey {
+            kind: SortKind::Date("date".into()),
+            desc,
+        };
+        let q = |filters: Vec<Filter>, sort: Vec<SortKey>, after: Option<Cursor>| SearchQuery {
+            res_type: "Observation".into(),
+            filters,
+            sort,
+            count: 20,
+            after,
+            want_total: false,
+            free_total: true,
+        };
+        let after = |keys: Vec<Cell>| {
+            Some(Cursor {
+                keys,
+                id: "o9".into(),
+            })
+        };
+        for (case, query, walks) in [
+            (
+                "subject=Patient/p1",
+                q(vec![subject(Some("Patient"))], vec![sort(true)], None),
+                true,
+            ),
+            (
+                "a compartment",
+                q(
+                    vec![Filter::Compartment("p1".into())],
+                    vec![sort(true)],
+                    None,
+                ),
+                true,
+            ),
+            (
+                "the next page",
+                q(
+                    vec![subject(Some("Patient"))],
+                    vec![sort(true)],
+                    after(vec![Cell::Int(5)]),
+                ),
+                true,
+            ),
+            (
+                "subject=p1 may be a Group",
+                q(vec![subject(None)], vec![sort(true)], None),
+                false,
+            ),
+            (
+                "oldest first",
+                q(vec![subject(Some("Patient"))], vec![sort(false)], None),
+                false,
+            ),
+            (
+                "two keys",
+                q(
+                    vec![subject(Some("Patient"))],
+                    vec![sort(true), sort(true)],
+                    None,
+                ),
+                false,
+            ),
+            ("no patient", q(vec![], vec![sort(true)], None), false),
+            (
+                "by last update",
+                q(
+                    vec![subject(Some("Patient"))],
+                    vec![SortKey {
+                        kind: SortKind::LastUpdated,
+                        desc: true,
+                    }],
+                    None,
+                ),
+                false,
+            ),
+            (
+                "a foreign cursor",
+                q(
+                    vec![subject(Some("Patient"))],
+                    vec![sort(true)],
+                    after(vec![Cell::Text("x".into())]),
+                ),
+                false,
+            ),
+        ] {
+            let mut sql = Sql {
+                text: String::new(),
+                args: Vec::new(),
+            };
+            let plan = newest_first_sql(&mut sql, &query);
+            assert_eq!(plan.is_some(), walks, "{case}");
+            if let Some(plan) = plan {
+                assert!(plan.contains("d.compartment = "), "{case}: {plan}");
+                assert!(sql.args.contains(&Val::Text("p1".into())), "{case}");
+            }
+        }
     }
 
     #[test]

@@ -1157,6 +1157,110 @@ async fn nul_characters_are_not_server_errors(app: &TestApp) {
     assert!(app.count("Patient").await >= 1);
 }
 
+/// A patient's resources newest first by a date (`subject=Patient/1&_sort=-date`) are read by
+/// walking that patient's date rows; this checks that walk against the order the rules give
+/// and against the general plan (`_sort=-date,_id` is the same order, read the other way):
+/// ties on the date, a Period (sorted by its end), several pages, resources without a date
+/// (after every dated one), another patient's rows and one patient's performer rows.
+async fn one_patients_newest_first_pages_like_the_general_plan(app: &TestApp) {
+    let p1 = app.create_id(json!({"resourceType": "Patient"})).await;
+    let p2 = app.create_id(json!({"resourceType": "Patient"})).await;
+    let obs = |p: &str, cat: &str, when: Value| {
+        let mut o = json!({"resourceType": "Observation", "status": "final",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": cat}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7"}]},
+            "subject": {"reference": format!("Patient/{p}")}});
+        if let Value::Object(w) = when {
+            o.as_object_mut().unwrap().extend(w);
+        }
+        o
+    };
+    let at = |t: &str| json!({"effectiveDateTime": t});
+    // (id, sort key as text that orders like the date's end; "" = no date)
+    let mut labs: Vec<(String, &str)> = Vec::new();
+    for (when, key) in [
+        (at("2024-03-01T10:00:00Z"), "2024-03-01T10:00:00"),
+        (at("2024-03-01T10:00:00Z"), "2024-03-01T10:00:00"), // a tie: by id
+        (at("2024-03-01T10:00:00Z"), "2024-03-01T10:00:00"),
+        (at("2023-12-31"), "2023-12-31T23:59:59"), // a day ends at its last second
+        (at("2025-01-05T08:30:00Z"), "2025-01-05T08:30:00"),
+        (
+            json!({"effectivePeriod": {"start": "2020-01-01T00:00:00Z", "end": "2024-06-01T00:00:00Z"}}),
+            "2024-06-01T00:00:00",
+        ),
+        (at("2019-07-04T12:00:00Z"), "2019-07-04T12:00:00"),
+        (at("2022-02-02T02:02:00Z"), "2022-02-02T02:02:00"),
+        (json!({}), ""),
+        (json!({}), ""),
+    ] {
+        labs.push((app.create_id(obs(&p1, "laboratory", when)).await, key));
+    }
+    for t in ["2026-01-01T00:00:00Z", "2024-03-01T10:00:00Z"] {
+        app.create_id(obs(&p1, "vital-signs", at(t))).await;
+        app.create_id(obs(&p2, "laboratory", at(t))).await;
+    }
+    // p1 performed it, p2 is its subject: p2's, not p1's.
+    let mut theirs = obs(&p2, "laboratory", at("2027-01-01T00:00:00Z"));
+    theirs["performer"] = json!([{"reference": format!("Patient/{p1}")}]);
+    app.create_id(theirs).await;
+    // One changed and one deleted after they were written: the walk sees current rows only.
+    let changed = labs[6].0.clone();
+    let mut newer = obs(&p1, "laboratory", at("2025-06-01T00:00:00Z"));
+    newer["id"] = json!(changed);
+    app.put(&format!("/Observation/{changed}"), &newer)
+        .await
+        .assert_status(200);
+    labs[6].1 = "2025-06-01T00:00:00";
+    let gone = labs.remove(7).0;
+    app.delete(&format!("/Observation/{gone}"))
+        .await
+        .assert_status(204);
+
+    let mut want: Vec<(String, &str)> = labs.clone();
+    want.sort_by(|a, b| match (a.1.is_empty(), b.1.is_empty()) {
+        (false, true) => std::cmp::Ordering::Less,
+        (true, false) => std::cmp::Ordering::Greater,
+        _ => b.1.cmp(a.1).then(a.0.cmp(&b.0)),
+    });
+    let want: Vec<String> = want.into_iter().map(|(id, _)| id).collect();
+    for q in [
+        format!("subject=Patient/{p1}&category=laboratory&_sort=-date"),
+        format!("patient={p1}&category=laboratory&_sort=-date"),
+        format!("patient={p1}&category=laboratory&_sort=-date,_id"),
+    ] {
+        for count in [3, 4, 20] {
+            let pages = walk_pages(app, &format!("/Observation?{q}&_count={count}")).await;
+            assert!(
+                pages.iter().all(|p| p.len() <= count),
+                "{q}: a page over {count}"
+            );
+            let got: Vec<String> = pages.into_iter().flatten().collect();
+            assert_eq!(got, want, "Observation?{q}&_count={count}");
+        }
+        let b = app
+            .search("Observation", &format!("{q}&_count=2&_total=accurate"))
+            .await;
+        assert_eq!(b["total"], json!(want.len()), "{q}: total");
+    }
+    // p2's, newest first: the one p1 performed is p2's (its subject), and first.
+    let b = app
+        .search(
+            "Observation",
+            &format!("subject=Patient/{p2}&category=laboratory&_sort=-date&_count=1"),
+        )
+        .await;
+    let first = match_ids(&b);
+    let all = walk_pages(
+        app,
+        &format!("/Observation?subject=Patient/{p2}&category=laboratory&_sort=-date&_count=1"),
+    )
+    .await;
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(all[0], first);
+    let newest = app.get(&format!("/Observation/{}", first[0])).await.json();
+    assert_eq!(newest["effectiveDateTime"], "2027-01-01T00:00:00Z");
+}
+
 fn patient_named(family: &str) -> Value {
     json!({"resourceType": "Patient", "name": [{"family": family}]})
 }
@@ -1178,6 +1282,7 @@ both!(
     has_and_practitioner_specialty,
     appointments_by_practitioner_and_date,
     observations_by_patient_code_and_date_range,
+    one_patients_newest_first_pages_like_the_general_plan,
     unknown_and_malformed_parameters,
     post_search_equals_get,
 );
