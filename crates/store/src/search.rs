@@ -542,7 +542,11 @@ fn one_patient(q: &SearchQuery) -> Option<&str> {
 /// instead of a probe per result and a sort. Resources without the date sort after every dated
 /// one; a walk that runs out of dated rows before the page is full returns `None` and the
 /// general plan answers.
-fn newest_first_sql(sql: &mut Sql, q: &SearchQuery) -> Option<String> {
+///
+/// PostgreSQL gets the candidate's checks as a `LATERAL` subquery: written as one join it
+/// cannot see that the subject filter repeats the compartment, estimates one match and sorts
+/// every row (29 ms for a patient with 2,700 Observations; walked: 1 ms).
+fn newest_first_sql(sql: &mut Sql, q: &SearchQuery, pg: bool) -> Option<String> {
     let patient = one_patient(q)?;
     let [key] = q.sort.as_slice() else {
         return None;
@@ -556,18 +560,20 @@ fn newest_first_sql(sql: &mut Sql, q: &SearchQuery) -> Option<String> {
     let c = sql.bind(patient);
     let t = sql.bind(q.res_type.as_str());
     let pn = sql.bind(param.as_str());
-    let mut parts = vec![
+    let mut walk = vec![
         format!("d.compartment = {c}"),
         format!("d.res_type = {t}"),
         format!("d.param = {pn}"),
-        // One row per resource: its latest (the sort key of the general plan, MAX(hi)); index
-        // rows are unique on (lo, hi) per resource and parameter.
+    ];
+    // One row per resource: its latest (the sort key of the general plan, MAX(hi)); index
+    // rows are unique on (lo, hi) per resource and parameter.
+    let mut checks = vec![
         "NOT EXISTS (SELECT 1 FROM idx_date d2 WHERE d2.res_type = d.res_type AND d2.res_id = d.res_id \
          AND d2.param = d.param AND (d2.hi > d.hi OR (d2.hi = d.hi AND d2.lo < d.lo)))"
             .to_owned(),
     ];
     for f in &q.filters {
-        parts.push(filter_sql(sql, &q.res_type, f, "r", true));
+        checks.push(filter_sql(sql, &q.res_type, f, "r", true));
     }
     if let Some(after) = &q.after {
         let [Cell::Int(k)] = after.keys.as_slice() else {
@@ -576,14 +582,28 @@ fn newest_first_sql(sql: &mut Sql, q: &SearchQuery) -> Option<String> {
         let k1 = sql.bind(*k);
         let k2 = sql.bind(*k);
         let id = sql.bind(after.id.as_str());
-        parts.push(format!("(d.hi < {k1} OR (d.hi = {k2} AND r.id > {id}))"));
+        walk.push(format!(
+            "(d.hi < {k1} OR (d.hi = {k2} AND d.res_id > {id}))"
+        ));
     }
     let limit = sql.bind(q.count.saturating_add(1));
-    Some(format!(
-        "SELECT r.id AS id, d.hi AS k0 FROM idx_date d JOIN resources r ON r.res_type = d.res_type AND r.id = d.res_id \
-         WHERE {} ORDER BY d.hi DESC, r.id ASC LIMIT {limit}",
-        parts.join(" AND ")
-    ))
+    let order = format!("ORDER BY d.hi DESC, d.res_id ASC LIMIT {limit}");
+    Some(if pg {
+        format!(
+            "SELECT d.res_id AS id, d.hi AS k0 FROM idx_date d CROSS JOIN LATERAL \
+             (SELECT 1 FROM resources r WHERE r.res_type = d.res_type AND r.id = d.res_id AND {} OFFSET 0) ok \
+             WHERE {} {order}",
+            checks.join(" AND "),
+            walk.join(" AND ")
+        )
+    } else {
+        walk.append(&mut checks);
+        format!(
+            "SELECT d.res_id AS id, d.hi AS k0 FROM idx_date d JOIN resources r ON r.res_type = d.res_type AND r.id = d.res_id \
+             WHERE {} {order}",
+            walk.join(" AND ")
+        )
+    })
 }
 
 fn cell_val(c: &Cell) -> Val {
@@ -704,7 +724,8 @@ impl Conn {
             text: String::new(),
             args: Vec::new(),
         };
-        let Some(page) = newest_first_sql(&mut walk, q) else {
+        let pg = self.is_postgres();
+        let Some(page) = newest_first_sql(&mut walk, q, pg) else {
             return Ok(None);
         };
         let rt = walk.bind(q.res_type.as_str());
@@ -961,15 +982,18 @@ mod tests {
                 false,
             ),
         ] {
-            let mut sql = Sql {
-                text: String::new(),
-                args: Vec::new(),
-            };
-            let plan = newest_first_sql(&mut sql, &query);
-            assert_eq!(plan.is_some(), walks, "{case}");
-            if let Some(plan) = plan {
-                assert!(plan.contains("d.compartment = "), "{case}: {plan}");
-                assert!(sql.args.contains(&Val::Text("p1".into())), "{case}");
+            for pg in [false, true] {
+                let mut sql = Sql {
+                    text: String::new(),
+                    args: Vec::new(),
+                };
+                let plan = newest_first_sql(&mut sql, &query, pg);
+                assert_eq!(plan.is_some(), walks, "{case}");
+                if let Some(plan) = plan {
+                    assert!(plan.contains("d.compartment = "), "{case}: {plan}");
+                    assert_eq!(plan.contains("LATERAL"), pg, "{case}: {plan}");
+                    assert!(sql.args.contains(&Val::Text("p1".into())), "{case}");
+                }
             }
         }
     }
