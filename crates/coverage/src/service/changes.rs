@@ -366,24 +366,20 @@ impl CoverageService {
         let given = d.given.trim();
         let family_name = d.family.trim();
         if given.is_empty() || family_name.is_empty() {
-            return Err(CoverageError::Invalid(
-                "enter the new family member's first and last name".into(),
-            ));
+            return Err(CoverageError::InvalidEntry(Said::new(
+                "entry-dependent-name",
+            )));
         }
         if !matches!(d.gender.as_str(), "female" | "male" | "other" | "unknown") {
-            return Err(CoverageError::Invalid(
-                "gender must be female, male, other or unknown".into(),
-            ));
+            return Err(CoverageError::InvalidEntry(Said::new("entry-gender")));
         }
         if d.birth_date > today {
-            return Err(CoverageError::Invalid(
-                "the date of birth cannot be in the future".into(),
-            ));
+            return Err(CoverageError::InvalidEntry(Said::new("entry-birth-future")));
         }
         if d.relationship == Relationship::SelfSubscriber {
-            return Err(CoverageError::Invalid(
-                "a dependent cannot have the relationship 'self'".into(),
-            ));
+            return Err(CoverageError::InvalidEntry(Said::new(
+                "entry-dependent-self",
+            )));
         }
         let svc = Self::service_caller(caller, subscriber, "enrollment: add a family member");
         let family = self.family_as(&svc, subscriber, today).await?;
@@ -738,9 +734,7 @@ impl CoverageService {
                 || digits.len() > 15
                 || !digits.chars().all(|c| c.is_ascii_digit())
             {
-                return Err(CoverageError::Invalid(
-                    "phone numbers are written in international form, e.g. +12065550123".into(),
-                ));
+                return Err(CoverageError::InvalidEntry(Said::new("entry-phone")));
             }
             let mut telecom: Vec<Value> = p["telecom"]
                 .as_array()
@@ -904,14 +898,10 @@ pub struct Address {
 impl Address {
     fn check(&self) -> Result<()> {
         if self.lines.iter().all(|l| l.trim().is_empty()) || self.city.trim().is_empty() {
-            return Err(CoverageError::Invalid(
-                "enter the street address and city".into(),
-            ));
+            return Err(CoverageError::InvalidEntry(Said::new("entry-street-city")));
         }
         if self.state.len() != 2 || !self.state.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(CoverageError::Invalid(
-                "the state is two capital letters, e.g. WA".into(),
-            ));
+            return Err(CoverageError::InvalidEntry(Said::new("entry-state")));
         }
         let z = self.postal_code.trim();
         let ok = (z.len() == 5 && z.chars().all(|c| c.is_ascii_digit()))
@@ -921,9 +911,7 @@ impl Address {
                     .enumerate()
                     .all(|(i, c)| i == 5 || c.is_ascii_digit()));
         if !ok {
-            return Err(CoverageError::Invalid(
-                "the ZIP code is 5 digits (or ZIP+4: 98101-1234)".into(),
-            ));
+            return Err(CoverageError::InvalidEntry(Said::new("entry-zip")));
         }
         Ok(())
     }

@@ -73,6 +73,10 @@ pub enum CoverageError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// What the member typed cannot be taken as it is (a name left out, a date in the future),
+    /// in words each page says in its own language (English here and in the API).
+    #[error("{0}")]
+    InvalidEntry(ws_i18n::said::Said),
     /// A notice could not be queued (the change itself is made).
     #[error("notice not sent: {0}")]
     Notice(String),
@@ -127,6 +131,7 @@ impl CoverageError {
             CoverageError::Refused { reason, .. } => {
                 Some(Said::new("explain-refused").said("reason", reason.clone()))
             }
+            CoverageError::InvalidEntry(said) => Some(said.clone()),
             _ => None,
         }
     }
@@ -153,7 +158,7 @@ impl CoverageError {
             CoverageError::Refused { .. } => 422,
             CoverageError::Forbidden(_) => 403,
             CoverageError::NotFound(_) => 404,
-            CoverageError::Invalid(_) => 400,
+            CoverageError::Invalid(_) | CoverageError::InvalidEntry(_) => 400,
             CoverageError::Notice(_) => 500,
         }
     }

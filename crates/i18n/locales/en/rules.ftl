@@ -149,3 +149,14 @@ rx-outside-too-long = Keep the name under 200 characters and the dose under 500
 rec-request-amendment-details = Say what is wrong in your record and what it should say
 rec-request-copies-details = Say what you want copies of
 rec-request-too-long = Keep it under 4,000 characters
+
+## Coverage: what the member typed on a form
+
+entry-dependent-name = Enter the new family member's first and last name
+entry-gender = Gender must be female, male, other or unknown
+entry-birth-future = The date of birth cannot be in the future
+entry-dependent-self = A dependent cannot have the relationship "self"
+entry-phone = Phone numbers are written in international form, e.g. +12065550123
+entry-street-city = Enter the street address and city
+entry-state = The state is two capital letters, e.g. WA
+entry-zip = The ZIP code is 5 digits (or ZIP+4: 98101-1234)

@@ -148,3 +148,14 @@ rx-outside-too-long = El nombre debe tener menos de 200 caracteres y la dosis me
 rec-request-amendment-details = Diga qué está mal en su expediente y qué debería decir
 rec-request-copies-details = Diga de qué quiere copias
 rec-request-too-long = Escriba menos de 4000 caracteres
+
+## Cobertura: lo que el miembro escribió en un formulario
+
+entry-dependent-name = Escriba el nombre y el apellido del nuevo familiar
+entry-gender = El género debe ser femenino, masculino, otro o desconocido
+entry-birth-future = La fecha de nacimiento no puede ser en el futuro
+entry-dependent-self = Un dependiente no puede tener la relación "uno mismo"
+entry-phone = Los números de teléfono se escriben en forma internacional, p. ej. +12065550123
+entry-street-city = Escriba la dirección y la ciudad
+entry-state = El estado son dos letras mayúsculas, p. ej. WA
+entry-zip = El código postal tiene 5 dígitos (o ZIP+4: 98101-1234)

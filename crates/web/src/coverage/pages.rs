@@ -438,7 +438,7 @@ async fn change_refused(a: &Acting, e: CoverageError) -> WebResult {
     let lang = a.lang;
     let status = match &e {
         CoverageError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        CoverageError::Invalid(_) => StatusCode::BAD_REQUEST,
+        CoverageError::Invalid(_) | CoverageError::InvalidEntry(_) => StatusCode::BAD_REQUEST,
         _ => return Err(e.into()),
     };
     // A window refusal says when the next window opens; a request that cannot be made as
@@ -453,6 +453,7 @@ async fn change_refused(a: &Acting, e: CoverageError) -> WebResult {
     };
     let why = match &e {
         CoverageError::Refused { reason, .. } => sentence(&reason.sentence(lang)),
+        CoverageError::InvalidEntry(said) => sentence(&said.sentence(lang)),
         other => sentence(&other.to_string()),
     };
     let v = render::RefusedView {

@@ -514,7 +514,19 @@ mod flows {
             refusal.contains("cannot be in the future"),
             "refusal: {refusal}"
         );
-        b.goto("/coverage").await;
+        // The same refusal on a Spanish page, in Spanish (issue 13).
+        b.goto("/coverage/add-member?lang=es").await;
+        b.fill("given", "Nope").await;
+        b.fill("family", "Okafor").await;
+        b.fill("birth_date", &future).await;
+        b.fill("event_date", &future).await;
+        b.click_submit().await;
+        let refusal = b.texts("#refusal").await.join(" ");
+        assert!(
+            refusal.contains("La fecha de nacimiento no puede ser en el futuro"),
+            "refusal: {refusal}"
+        );
+        b.goto("/coverage?lang=en").await;
         b.assert_hides("Nope Okafor").await;
     }
 
