@@ -1242,6 +1242,66 @@ async fn one_patients_newest_first_pages_like_the_general_plan(app: &TestApp) {
             .await;
         assert_eq!(b["total"], json!(want.len()), "{q}: total");
     }
+    // 140 newer vital signs, every 20th with its own code: a laboratory page now sits behind
+    // more non-matching rows than the walk reads (it gives way to the general plan), and the
+    // rare code fills its page only in a later batch. Both plans must agree on every page.
+    let entries: Vec<Value> = (0..140)
+        .map(|i| {
+            let mut o = obs(
+                &p1,
+                "vital-signs",
+                at(&format!("2030-01-01T00:{:02}:{:02}Z", i / 60, i % 60)),
+            );
+            if i % 20 == 7 {
+                o["code"] = json!({"coding": [{"system": "http://loinc.org", "code": "x-rare"}]});
+            }
+            json!({"resource": o, "request": {"method": "POST", "url": "Observation"}})
+        })
+        .collect();
+    let r = app
+        .post(
+            "",
+            &json!({"resourceType": "Bundle", "type": "transaction", "entry": entries}),
+        )
+        .await;
+    r.assert_status(200);
+    for (q, n) in [
+        (
+            format!("subject=Patient/{p1}&category=laboratory"),
+            want.len(),
+        ),
+        (format!("subject=Patient/{p1}&code=x-rare"), 7),
+        (format!("subject=Patient/{p1}&category=vital-signs"), 142),
+    ] {
+        for count in [1, 3, 20] {
+            let walked: Vec<String> =
+                walk_pages(app, &format!("/Observation?{q}&_sort=-date&_count={count}"))
+                    .await
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            let general: Vec<String> = walk_pages(
+                app,
+                &format!("/Observation?{q}&_sort=-date,_id&_count={count}"),
+            )
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
+            assert_eq!(walked.len(), n, "{q}&_count={count}");
+            assert_eq!(walked, general, "{q}&_count={count}");
+        }
+    }
+    let labs: Vec<String> = walk_pages(
+        app,
+        &format!("/Observation?subject=Patient/{p1}&category=laboratory&_sort=-date&_count=3"),
+    )
+    .await
+    .into_iter()
+    .flatten()
+    .collect();
+    assert_eq!(labs, want);
+
     // p2's, newest first: the one p1 performed is p2's (its subject), and first.
     let b = app
         .search(
