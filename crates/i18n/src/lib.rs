@@ -125,6 +125,43 @@ pub fn fluent_id(key: &str) -> Cow<'_, str> {
     }
 }
 
+/// `fn name(lang) -> &'static Catalog` over one Fluent file per language, each parsed once on
+/// first use. The caller names each file (for the messages a broken file panics with) and
+/// includes its text (`include_str!` resolves paths from the calling file), so a new language
+/// is one more line here and a compile error in every use until its file is given.
+///
+/// ```ignore
+/// ws_i18n::catalogs! {
+///     /// The rules' words in one language.
+///     pub fn catalog {
+///         en: ("crates/i18n/locales/en/rules.ftl", include_str!("../locales/en/rules.ftl")),
+///         es: ("crates/i18n/locales/es/rules.ftl", include_str!("../locales/es/rules.ftl")),
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! catalogs {
+    (
+        $(#[$meta:meta])*
+        $vis:vis fn $name:ident {
+            en: ($en_file:expr, $en_text:expr),
+            es: ($es_file:expr, $es_text:expr) $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis fn $name(lang: $crate::Lang) -> &'static $crate::Catalog {
+            static EN: ::std::sync::LazyLock<$crate::Catalog> =
+                ::std::sync::LazyLock::new(|| $crate::Catalog::load($en_file, "en", $en_text));
+            static ES: ::std::sync::LazyLock<$crate::Catalog> =
+                ::std::sync::LazyLock::new(|| $crate::Catalog::load($es_file, "es", $es_text));
+            match lang {
+                $crate::Lang::En => &EN,
+                $crate::Lang::Es => &ES,
+            }
+        }
+    };
+}
+
 /// One language's texts from one Fluent file.
 pub struct Catalog {
     file: String,

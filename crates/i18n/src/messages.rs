@@ -16,30 +16,13 @@
 /// Fictional: 555-01xx is reserved for fiction.
 pub const MEMBER_SERVICES_LINE: &str = "1-800-555-0100";
 
-use std::sync::LazyLock;
+use crate::Lang;
 
-use crate::{Catalog, Lang};
-
-static EN: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::load(
-        "crates/i18n/locales/en/messages.ftl",
-        "en",
-        include_str!("../locales/en/messages.ftl"),
-    )
-});
-static ES: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::load(
-        "crates/i18n/locales/es/messages.ftl",
-        "es",
-        include_str!("../locales/es/messages.ftl"),
-    )
-});
-
-/// The messages of one language.
-pub fn catalog(lang: Lang) -> &'static Catalog {
-    match lang {
-        Lang::En => &EN,
-        Lang::Es => &ES,
+crate::catalogs! {
+    /// The messages of one language.
+    pub fn catalog {
+        en: ("crates/i18n/locales/en/messages.ftl", include_str!("../locales/en/messages.ftl")),
+        es: ("crates/i18n/locales/es/messages.ftl", include_str!("../locales/es/messages.ftl")),
     }
 }
 
@@ -184,9 +167,9 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_messages() {
-        let problems = Catalog::problems(&EN, &ES);
+        let problems = crate::Catalog::problems(catalog(Lang::En), catalog(Lang::Es));
         assert!(problems.is_empty(), "{problems:#?}");
-        assert!(EN.ids().count() > 40);
+        assert!(catalog(Lang::En).ids().count() > 40);
     }
 
     #[test]

@@ -10,30 +10,14 @@
 //! read them in each language ([`crate::messages::fmt_date`]).
 
 use std::fmt;
-use std::sync::LazyLock;
 
-use crate::{Catalog, Lang};
+use crate::Lang;
 
-static EN: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::load(
-        "crates/i18n/locales/en/rules.ftl",
-        "en",
-        include_str!("../locales/en/rules.ftl"),
-    )
-});
-static ES: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::load(
-        "crates/i18n/locales/es/rules.ftl",
-        "es",
-        include_str!("../locales/es/rules.ftl"),
-    )
-});
-
-/// The rules' words in one language.
-pub fn catalog(lang: Lang) -> &'static Catalog {
-    match lang {
-        Lang::En => &EN,
-        Lang::Es => &ES,
+crate::catalogs! {
+    /// The rules' words in one language.
+    pub fn catalog {
+        en: ("crates/i18n/locales/en/rules.ftl", include_str!("../locales/en/rules.ftl")),
+        es: ("crates/i18n/locales/es/rules.ftl", include_str!("../locales/es/rules.ftl")),
     }
 }
 
@@ -141,7 +125,7 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_words_and_variables() {
-        let problems = Catalog::problems(&EN, &ES);
+        let problems = crate::Catalog::problems(catalog(Lang::En), catalog(Lang::Es));
         assert!(problems.is_empty(), "{problems:#?}");
     }
 

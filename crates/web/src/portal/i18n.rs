@@ -22,9 +22,6 @@
 //! messages with the same variables, and that every literal key in the crate's code and
 //! templates has a text.
 
-use std::sync::LazyLock;
-
-use ws_i18n::Catalog;
 pub use ws_i18n::Lang;
 pub use ws_i18n::messages::fmt_date;
 
@@ -51,25 +48,10 @@ pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
     texts(Lang::En).ids()
 }
 
-static EN: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::load(
-        "crates/web/locales/en/portal.ftl",
-        "en",
-        include_str!("../../locales/en/portal.ftl"),
-    )
-});
-static ES: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::load(
-        "crates/web/locales/es/portal.ftl",
-        "es",
-        include_str!("../../locales/es/portal.ftl"),
-    )
-});
-
-fn texts(lang: Lang) -> &'static Catalog {
-    match lang {
-        Lang::En => &EN,
-        Lang::Es => &ES,
+ws_i18n::catalogs! {
+    fn texts {
+        en: ("crates/web/locales/en/portal.ftl", include_str!("../../locales/en/portal.ftl")),
+        es: ("crates/web/locales/es/portal.ftl", include_str!("../../locales/es/portal.ftl")),
     }
 }
 
@@ -201,7 +183,7 @@ mod tests {
 
     #[test]
     fn every_message_in_both_languages_not_empty_and_plain() {
-        let problems = Catalog::problems(texts(Lang::En), texts(Lang::Es));
+        let problems = ws_i18n::Catalog::problems(texts(Lang::En), texts(Lang::Es));
         assert!(problems.is_empty(), "{problems:#?}");
     }
 
