@@ -386,6 +386,11 @@ async fn id_and_last_updated(app: &TestApp) {
         .assert_outcome(400, "_lastUpdated");
 }
 
+/// The match ids of every page from `first`, in order.
+async fn all_ids(app: &TestApp, first: &str) -> Vec<String> {
+    walk_pages(app, first).await.into_iter().flatten().collect()
+}
+
 /// Follow `next` links from `first`; returns the match ids of every page, page by page.
 async fn walk_pages(app: &TestApp, first: &str) -> Vec<Vec<String>> {
     let mut pages = Vec::new();
@@ -1274,32 +1279,22 @@ async fn one_patients_newest_first_pages_like_the_general_plan(app: &TestApp) {
         (format!("subject=Patient/{p1}&category=vital-signs"), 142),
     ] {
         for count in [1, 3, 20] {
-            let walked: Vec<String> =
-                walk_pages(app, &format!("/Observation?{q}&_sort=-date&_count={count}"))
-                    .await
-                    .into_iter()
-                    .flatten()
-                    .collect();
-            let general: Vec<String> = walk_pages(
+            let walked =
+                all_ids(app, &format!("/Observation?{q}&_sort=-date&_count={count}")).await;
+            let general = all_ids(
                 app,
                 &format!("/Observation?{q}&_sort=-date,_id&_count={count}"),
             )
-            .await
-            .into_iter()
-            .flatten()
-            .collect();
+            .await;
             assert_eq!(walked.len(), n, "{q}&_count={count}");
             assert_eq!(walked, general, "{q}&_count={count}");
         }
     }
-    let labs: Vec<String> = walk_pages(
+    let labs = all_ids(
         app,
         &format!("/Observation?subject=Patient/{p1}&category=laboratory&_sort=-date&_count=3"),
     )
-    .await
-    .into_iter()
-    .flatten()
-    .collect();
+    .await;
     assert_eq!(labs, want);
 
     // p2's, newest first: the one p1 performed is p2's (its subject), and first.
