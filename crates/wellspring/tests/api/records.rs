@@ -530,11 +530,11 @@ async fn record_requests_with_their_clocks(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(acc.due.to_string(), "2026-03-06", "HIP-03: 60 days");
-    // An amendment must say what to change.
+    // An amendment must say what to change (in words the portal says in the member's language).
     assert!(matches!(
         svc.file_request(&own, &p, RequestKind::Amendment, &ask("  "))
             .await,
-        Err(ws_records::RecordsError::Invalid(_))
+        Err(ws_records::RecordsError::Refused(ref said)) if said.key() == "rec-request-amendment-details"
     ));
     // Nobody else files or reads them: the same answer as for a missing record.
     for (who, access) in [
