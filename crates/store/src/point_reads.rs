@@ -67,10 +67,18 @@ impl PointReads {
             )?;
             c.busy_timeout(Duration::from_secs(5))?;
             // Reads only; a small page cache each (the OS cache and the map do the rest).
-            c.execute_batch(
+            // `WELLSPRING_SQLITE_READ_MMAP=off` reads through the page cache instead of a map:
+            // a reader whose next transaction sees another commit (a write, the read audit)
+            // drops its whole map and faults it back in (to compare).
+            let mmap = if std::env::var("WELLSPRING_SQLITE_READ_MMAP").as_deref() == Ok("off") {
+                0
+            } else {
+                17_179_869_184_i64
+            };
+            c.execute_batch(&format!(
                 "PRAGMA query_only = ON; PRAGMA cache_size = -16384; \
-                 PRAGMA mmap_size = 17179869184; PRAGMA temp_store = memory;",
-            )?;
+                 PRAGMA mmap_size = {mmap}; PRAGMA temp_store = memory;"
+            ))?;
             c.set_prepared_statement_cache_capacity(16);
             conns.push(Arc::new(Mutex::new(Some(c))));
         }
