@@ -192,6 +192,7 @@ pub struct SearchPage {
     pub next: Option<Cursor>,
 }
 
+#[derive(Default)]
 struct Sql {
     text: String,
     args: Vec<Val>,
@@ -636,10 +637,7 @@ fn cell_val(c: &Cell) -> Val {
 impl Conn {
     /// Run a search: one page, plus the total when asked for.
     pub async fn search(&mut self, q: &SearchQuery) -> Result<SearchPage, StoreError> {
-        let mut sql = Sql {
-            text: String::new(),
-            args: Vec::new(),
-        };
+        let mut sql = Sql::default();
         let wc = where_clause(&mut sql, q);
         let count_sql = format!("SELECT COUNT(*) FROM resources r WHERE {wc}");
         // The total costs a second pass over every match; a first page that holds them all
@@ -761,10 +759,7 @@ impl Conn {
         let mut page: Vec<Vec<Cell>> = Vec::new();
         let mut walked = 0;
         while page.len() < want {
-            let mut sql = Sql {
-                text: String::new(),
-                args: Vec::new(),
-            };
+            let mut sql = Sql::default();
             let cursor = after.as_ref().map(|(k, id)| (*k, id.as_str()));
             sql.text = walk_batch_sql(&mut sql, &q.res_type, patient, param, cursor, batch);
             let dated = self
@@ -780,10 +775,7 @@ impl Conn {
             if ids.is_empty() {
                 return Ok(None);
             }
-            let mut sql = Sql {
-                text: String::new(),
-                args: Vec::new(),
-            };
+            let mut sql = Sql::default();
             sql.text = matching_rows_sql(&mut sql, q, &ids);
             let mut matched: std::collections::HashMap<String, Vec<Cell>> = self
                 .fetch(&sql.text, &sql.args, RES_KINDS)
@@ -873,10 +865,7 @@ impl Conn {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = Sql {
-            text: String::new(),
-            args: Vec::new(),
-        };
+        let mut sql = Sql::default();
         let t = sql.bind(res_type);
         let list: Vec<String> = ids.iter().map(|i| sql.bind(i)).collect();
         let mut text = format!(
@@ -915,10 +904,7 @@ impl Conn {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = Sql {
-            text: String::new(),
-            args: Vec::new(),
-        };
+        let mut sql = Sql::default();
         let st = sql.bind(source_type);
         let tt = sql.bind(target_type);
         let list: Vec<String> = ids.iter().map(|i| sql.bind(i)).collect();
@@ -1067,10 +1053,7 @@ mod tests {
             }
         }
         // A batch reads the patient's dated rows in index order, after the cursor, and stops.
-        let mut sql = Sql {
-            text: String::new(),
-            args: Vec::new(),
-        };
+        let mut sql = Sql::default();
         let text = walk_batch_sql(&mut sql, "Observation", "p1", "date", Some((5, "o9")), 42);
         assert!(
             text.contains("d.compartment = ")
